@@ -1,0 +1,1 @@
+"""Compliance models: hosted pages, consent records, preflight (DESIGN.md section 5)."""

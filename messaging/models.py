@@ -1,0 +1,1 @@
+"""Sending API models: messages, opt-outs, webhooks (DESIGN.md section 6)."""

@@ -1,0 +1,44 @@
+"""The Celery application: queues split by workload, routes, and the periodic schedule."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+# One queue per workload so that a slow one (AWS calls at 1 request/second) never starves another.
+QUEUES = ("default", "aws", "mail", "webhooks")
+app.conf.task_queues = [Queue(name) for name in QUEUES]
+app.conf.task_routes = {
+    "registrations.tasks.*": {"queue": "aws"},
+    "tenants.tasks.*_mail_task": {"queue": "mail"},
+    "messaging.tasks.*_webhook_task": {"queue": "webhooks"},
+}
+
+# Periodic schedules, one place, one comment each. Apps add entries here as they grow.
+app.conf.beat_schedule = {
+    # Drops expired invitations so that their links stop working and the members page stays clean.
+    "invitations-expire": {"task": "tenants.tasks.invitation_expire_task", "schedule": 60 * 60},
+}
+
+app.conf.include = ["portal.tasks"]
+app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _make_broker_folders(sender: Celery, **_: object) -> None:
+    """The file-system broker of the embedded defaults needs its folders to exist."""
+    options = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+    backend = sender.conf.result_backend or ""
+    if backend.startswith("file://"):
+        Path(backend.removeprefix("file://")).mkdir(parents=True, exist_ok=True)

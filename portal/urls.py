@@ -1,0 +1,42 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from portal.views import healthz
+from tenants import views as tenant_views
+from tenants.permissions import public_view, user_view
+from tenants.urls import staff_patterns, tenant_patterns
+
+# Django's admin is for superusers only (data repair); provider staff use /staff/.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+admin.site.site_header = "SMS Portal data administration"
+
+account_patterns = [
+    path("login/", public_view(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+         name="login"),
+    path("logout/", public_view(auth_views.LogoutView.as_view()), name="logout"),
+    path("password/change/", user_view(auth_views.PasswordChangeView.as_view()),
+         name="password_change"),
+    path("password/change/done/", user_view(auth_views.PasswordChangeDoneView.as_view()),
+         name="password_change_done"),
+    path("password/reset/", public_view(auth_views.PasswordResetView.as_view()),
+         name="password_reset"),
+    path("password/reset/sent/", public_view(auth_views.PasswordResetDoneView.as_view()),
+         name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/",
+         public_view(auth_views.PasswordResetConfirmView.as_view()),
+         name="password_reset_confirm"),
+    path("password/reset/complete/", public_view(auth_views.PasswordResetCompleteView.as_view()),
+         name="password_reset_complete"),
+]
+
+urlpatterns = [
+    path("", tenant_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include(account_patterns)),
+    path("tenants/", tenant_views.tenant_choose, name="tenant_choose"),
+    path("invitations/<str:token>/", tenant_views.invitation_accept, name="invitation_accept"),
+    path("t/<slug:tenant_slug>/", include(tenant_patterns)),
+    path("staff/", include(staff_patterns)),
+    path("admin/", admin.site.urls),
+]

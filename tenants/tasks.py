@@ -1,0 +1,45 @@
+"""Tasks of the tenants app: ids in, one service call each."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+from tenants.models import Invitation
+from tenants.services import invitation_expire_due
+
+
+@shared_task(
+    name="tenants.tasks.invitation_send_mail_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def invitation_send_mail_task(invitation_id: int, token: str) -> None:
+    """E-mails the invitation link. The token travels only in the task message and the e-mail."""
+    invitation = (
+        Invitation.objects.select_related("tenant", "invited_by")
+        .filter(pk=invitation_id, status=Invitation.Status.PENDING)
+        .first()
+    )
+    if invitation is None:
+        return  # accepted, revoked or replaced meanwhile: nothing to send
+    context = {
+        "invitation": invitation,
+        "link": f"{settings.PORTAL_BASE_URL}/invitations/{token}/",
+        "inviter": invitation.invited_by.display_name if invitation.invited_by else "The provider",
+    }
+    send_mail(
+        subject=f"You are invited to {invitation.tenant.name} on the SMS portal",
+        message=render_to_string("tenants/email/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[invitation.email],
+    )
+
+
+@shared_task(name="tenants.tasks.invitation_expire_task")
+def invitation_expire_task() -> int:
+    return invitation_expire_due()

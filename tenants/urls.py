@@ -1,0 +1,24 @@
+from django.urls import path
+
+from tenants import views
+
+tenant_patterns = [
+    path("", views.tenant_dashboard, name="tenant_dashboard"),
+    path("profile/", views.business_profile_detail, name="business_profile_detail"),
+    path("profile/edit/", views.business_profile_edit, name="business_profile_edit"),
+    path("members/", views.member_list, name="member_list"),
+    path("members/invite/", views.invitation_create, name="invitation_create"),
+    path("members/<int:pk>/role/", views.membership_role_change, name="membership_role_change"),
+    path("members/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
+    path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("audit/", views.audit_log, name="audit_log"),
+]
+
+staff_patterns = [
+    path("", views.staff_tenant_list, name="staff_tenant_list"),
+    path("tenants/new/", views.staff_tenant_create, name="staff_tenant_create"),
+    path("tenants/<slug:slug>/", views.staff_tenant_detail, name="staff_tenant_detail"),
+    path("tenants/<slug:slug>/invite/", views.staff_tenant_invite, name="staff_tenant_invite"),
+    path("tenants/<slug:slug>/status/", views.staff_tenant_status, name="staff_tenant_status"),
+    path("audit/", views.staff_audit_log, name="staff_audit_log"),
+]
