@@ -1,0 +1,164 @@
+"""The control API under ``/_sandbox/`` (a path AWS does not use). JSON in, JSON out.
+
+GET    /_sandbox/health                         liveness
+POST   /_sandbox/reset                          forget all state (tests)
+GET    /_sandbox/config   PATCH /_sandbox/config review delay/mode and other live settings
+GET    /_sandbox/quotas   PUT /_sandbox/quotas   control-plane quotas
+GET|POST|DELETE /_sandbox/faults                injected faults
+GET|DELETE /_sandbox/calls                      call log (?operation=&since=&limit=)
+POST   /_sandbox/registrations/<id>/versions/<n>/(approve|deny|require-authentication)
+GET|POST /_sandbox/subscriptions  DELETE /_sandbox/subscriptions/<arn>
+GET    /_sandbox/events  /_sandbox/deliveries  /_sandbox/messages
+PUT    /_sandbox/catalog  POST /_sandbox/catalog/reload
+GET    /_sandbox/cert
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from urllib.parse import unquote
+
+from .catalog import Catalog
+from .lifecycle import TransitionError
+from .settings import parse_bool
+
+LIVE_SETTINGS = {
+    "review_delay": float,
+    "review_mode": str,
+    "attachment_delay": float,
+    "mps_limits": parse_bool,
+    "inherit_values": parse_bool,
+    "delivery_retries": int,
+    "delivery_retry_delay": float,
+    "delivery_timeout": float,
+    "spend_limit": float,
+    "max_attachment_bytes": int,
+}
+_DECISION = re.compile(
+    r"^/_sandbox/registrations/([^/]+)/versions/(\d+)/"
+    r"(approve|deny|require-authentication)$"
+)
+
+
+def _json(raw: bytes) -> dict:
+    if not raw:
+        return {}
+    body = json.loads(raw)
+    if not isinstance(body, dict):
+        raise ValueError("the body must be a JSON object")
+    return body
+
+
+def dispatch(handler, method: str, path: str, raw: bytes, query: dict | None = None) -> None:
+    try:
+        status, body = _route(handler.app, method, path.rstrip("/") or "/", _json(raw), query or {})
+    except (ValueError, KeyError, TypeError) as exc:
+        status, body = 400, {"error": f"{type(exc).__name__}: {exc}"}
+    except TransitionError as exc:
+        status, body = 409, {"error": str(exc)}
+    handler.send_json(status, body)
+
+
+def _route(app, method: str, path: str, body: dict, query: dict):
+    one = {k: v[0] for k, v in query.items()}
+    if path == "/_sandbox/health":
+        return 200, {"status": "ok", "port": app.settings.port}
+    if path == "/_sandbox/reset" and method == "POST":
+        app.reset()
+        return 200, {"reset": True}
+    if path == "/_sandbox/config":
+        if method == "PATCH":
+            for key, value in body.items():
+                if key not in LIVE_SETTINGS:
+                    raise ValueError(f"{key} cannot be changed at run time")
+                setattr(app.settings, key, LIVE_SETTINGS[key](value))
+        return 200, {k: v for k, v in dataclasses.asdict(app.settings).items()}
+    if path == "/_sandbox/quotas":
+        if method == "PUT":
+            app.quotas.update(body)
+        return 200, app.quotas.describe()
+    if path == "/_sandbox/faults":
+        if method == "POST":
+            app.faults.set(body)
+        elif method == "DELETE":
+            app.faults.clear()
+        return 200, {"faults": app.faults.rules}
+    if path == "/_sandbox/calls":
+        if method == "DELETE":
+            app.calls.clear()
+            return 200, {"calls": []}
+        calls = list(app.calls)
+        if one.get("operation"):
+            calls = [c for c in calls if c["Operation"] == one["operation"]]
+        if one.get("since"):
+            calls = [c for c in calls if c["Seq"] > int(one["since"])]
+        if one.get("limit"):
+            calls = calls[-int(one["limit"]) :]
+        return 200, {"calls": calls}
+    found = _DECISION.match(path)
+    if found and method == "POST":
+        return _decide(app, *found.groups(), body, one.get("account"))
+    if path == "/_sandbox/subscriptions":
+        with app.store.lock:
+            if method == "POST":
+                sub = app.events.subscribe(
+                    body["TopicArn"],
+                    body["Endpoint"],
+                    str(body.get("SignatureVersion", "1")),
+                    bool(body.get("AutoConfirm", False)),
+                )
+                app.store.commit()
+                return 201, _sub(sub)
+            return 200, {"subscriptions": [_sub(s) for s in app.events.subscriptions()]}
+    if path.startswith("/_sandbox/subscriptions/") and method == "DELETE":
+        with app.store.lock:
+            gone = app.events.unsubscribe(unquote(path.split("/", 3)[3]))
+            app.store.commit()
+        return (200, {"deleted": True}) if gone else (404, {"error": "no such subscription"})
+    if path == "/_sandbox/events":
+        return 200, {"events": list(app.events.published)}
+    if path == "/_sandbox/deliveries":
+        return 200, {"deliveries": list(app.events.deliveries), "queued": app.events.pending()}
+    if path == "/_sandbox/messages":
+        return 200, {"messages": list(app.messages)}
+    if path == "/_sandbox/catalog" and method == "PUT":
+        app.catalog = Catalog(body)
+        return 200, {"types": sorted(app.catalog.types)}
+    if path == "/_sandbox/catalog/reload" and method == "POST":
+        if body.get("path"):
+            app.settings.catalog = body["path"]
+        app.catalog = Catalog.load(app.settings.catalog)
+        return 200, {"types": sorted(app.catalog.types)}
+    if path == "/_sandbox/cert":
+        return 200, {"url": app.events.cert_url, "pem": app.events.cert_pem.decode()}
+    return 404, {"error": f"no control route {method} {path}"}
+
+
+def _sub(sub: dict) -> dict:
+    return {k: v for k, v in sub.items() if k != "Pending"} | {
+        "Pending": len(sub.get("Pending", []))
+    }
+
+
+def _decide(app, rid: str, number: str, action: str, body: dict, account: str | None):
+    with app.store.lock:
+        reg = None
+        for candidate in app.store.items("registration", account):
+            if candidate["RegistrationId"] == rid:
+                reg = candidate
+                break
+        if reg is None:
+            return 404, {"error": f"no registration {rid}"}
+        item = next((v for v in reg["_versions"] if v["VersionNumber"] == int(number)), None)
+        if item is None:
+            return 404, {"error": f"no version {number}"}
+        try:
+            app.review.manual(reg, item, action, body)
+        finally:
+            app.store.commit()
+        return 200, {
+            "RegistrationStatus": reg["RegistrationStatus"],
+            "RegistrationVersionStatus": item["RegistrationVersionStatus"],
+        }

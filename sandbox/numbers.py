@@ -1,0 +1,480 @@
+"""Phone numbers and sender IDs, and the hooks registrations use to attach, activate and
+provision them."""
+
+from __future__ import annotations
+
+from . import countries, lifecycle
+from .errors import ConflictError, NotFoundError, ValidationError
+from .model import op
+from .resources import Ctx, apply_filters, check_limit, new_id, now, page, strip_arn, tags_of
+
+NUMBER = "phone-number"
+SENDER = "sender-id"
+PRICES = {
+    "TOLL_FREE": "2.00",
+    "TEN_DLC": "2.00",
+    "LONG_CODE": "1.00",
+    "SIMULATOR": "0.00",
+    "SHORT_CODE": "995.00",
+}
+PREFIXES = {"TOLL_FREE": "833555", "TEN_DLC": "206555", "SIMULATOR": "425414"}
+
+
+def public(obj: dict) -> dict:
+    return {k: v for k, v in obj.items() if not k.startswith("_")}
+
+
+def default_keywords() -> dict:
+    return {
+        "HELP": {
+            "Keyword": "HELP",
+            "KeywordAction": "AUTOMATIC_RESPONSE",
+            "KeywordMessage": "Reply STOP to opt out. Msg&data rates may apply.",
+        },
+        "STOP": {
+            "Keyword": "STOP",
+            "KeywordAction": "OPT_OUT",
+            "KeywordMessage": "You have been unsubscribed. No more messages will be sent.",
+        },
+    }
+
+
+def _next_number(app, number_type: str, iso: str) -> str:
+    counter = app.store.meta_get("number_counter", 1000) + 1
+    app.store.meta_set("number_counter", counter)
+    if number_type in PREFIXES and iso == "US":
+        return f"+1{PREFIXES[number_type]}{counter % 10000:04d}"
+    return f"+{countries.calling_code(iso)}7555{counter:06d}"
+
+
+def find_number(ctx: Ctx, ref: str, required: bool = True) -> dict | None:
+    key = strip_arn(ref)
+    found = ctx.store.get(NUMBER, ctx.account, key)
+    if found is None and ref.startswith("+"):
+        found = next(
+            (n for n in ctx.store.items(NUMBER, ctx.account) if n["PhoneNumber"] == ref), None
+        )
+    if found is None and required:
+        raise NotFoundError("phone-number", ref)
+    return found
+
+
+def find_sender(ctx: Ctx, ref: str, iso: str | None = None, required: bool = True):
+    if ref.startswith("arn:"):
+        parts = ref.split("/")
+        ref, iso = parts[-2], parts[-1]
+    if iso:
+        found = ctx.store.get(SENDER, ctx.account, f"{ref}:{iso}")
+    else:
+        matches = [s for s in ctx.store.items(SENDER, ctx.account) if s["SenderId"] == ref]
+        found = matches[0] if len(matches) == 1 else None
+    if found is None and required:
+        raise NotFoundError("sender-id", ref)
+    return found
+
+
+def _phone_resource(n: dict) -> dict:
+    return {
+        "ResourceArn": n["PhoneNumberArn"],
+        "ResourceId": n["PhoneNumberId"],
+        "ResourceType": n["NumberType"],
+        "IsoCountryCode": n["IsoCountryCode"],
+        "PhoneNumber": n["PhoneNumber"],
+        "_kind": NUMBER,
+        "_registration": n.get("_registration"),
+    }
+
+
+def resolve_resource(ctx: Ctx, ref: str) -> dict:
+    """What CreateRegistrationAssociation's ResourceId names, with its ResourceType."""
+    key = strip_arn(ref)
+    if key.startswith("registration-"):
+        from .registrations import get_registration
+
+        other = get_registration(ctx, key)
+        return {
+            "ResourceArn": other["RegistrationArn"],
+            "ResourceId": other["RegistrationId"],
+            "ResourceType": other["RegistrationType"],
+            "_kind": "registration",
+            "_status": other["RegistrationStatus"],
+        }
+    number = find_number(ctx, ref, required=False)
+    if number is not None:
+        return _phone_resource(number)
+    sender = find_sender(ctx, ref, required=False)
+    if sender is not None:
+        return {
+            "ResourceArn": sender["SenderIdArn"],
+            "ResourceId": sender["SenderId"],
+            "ResourceType": "SENDER_ID",
+            "IsoCountryCode": sender["IsoCountryCode"],
+            "_kind": SENDER,
+            "_registration": sender.get("_registration"),
+        }
+    raise NotFoundError("phone-number", ref)
+
+
+def _resource_obj(app, account: str, assoc: dict) -> tuple[str, dict | None]:
+    if assoc["_kind"] == NUMBER:
+        return NUMBER, app.store.get(NUMBER, account, assoc["ResourceId"])
+    if assoc["_kind"] == SENDER:
+        return SENDER, app.store.get(
+            SENDER, account, f"{assoc['ResourceId']}:{assoc.get('IsoCountryCode')}"
+        )
+    return "", None
+
+
+def attach(app, account: str, assoc: dict, reg: dict) -> None:
+    kind, obj = _resource_obj(app, account, assoc)
+    if obj is not None:
+        obj["RegistrationId"] = reg["RegistrationId"]
+        obj["_registration"] = reg["RegistrationId"]
+        app.store.touch(kind, account, obj.get("PhoneNumberId") or obj["_key"])
+
+
+def detach(app, account: str, assoc: dict) -> None:
+    kind, obj = _resource_obj(app, account, assoc)
+    if obj is not None:
+        obj.pop("RegistrationId", None)
+        obj.pop("_registration", None)
+        app.store.touch(kind, account, obj.get("PhoneNumberId") or obj["_key"])
+
+
+def activate_number(app, account: str, number_id: str) -> None:
+    number = app.store.get(NUMBER, account, number_id)
+    if number is not None and number["Status"] == "PENDING":
+        number["Status"] = "ACTIVE"
+        app.store.touch(NUMBER, account, number_id)
+
+
+def _new_number(
+    app,
+    account,
+    region,
+    *,
+    number,
+    iso,
+    number_type,
+    message_type,
+    caps,
+    status,
+    opt_out="Default",
+    extra=None,
+) -> dict:
+    pid = new_id("phone")
+    obj = {
+        "PhoneNumberArn": f"arn:aws:sms-voice:{region}:{account}:phone-number/{pid}",
+        "PhoneNumberId": pid,
+        "PhoneNumber": number,
+        "Status": status,
+        "IsoCountryCode": iso,
+        "MessageType": message_type,
+        "NumberCapabilities": caps,
+        "NumberType": number_type,
+        "MonthlyLeasingPrice": PRICES.get(number_type, "1.00"),
+        "TwoWayEnabled": False,
+        "SelfManagedOptOutsEnabled": False,
+        "OptOutListName": opt_out,
+        "InternationalSendingEnabled": False,
+        "DeletionProtectionEnabled": False,
+        "CreatedTimestamp": now(),
+        "_keywords": default_keywords(),
+        **(extra or {}),
+    }
+    app.store.put(NUMBER, account, pid, obj)
+    return obj
+
+
+def provision_short_code(app, reg: dict, code: str) -> dict:
+    number = _new_number(
+        app,
+        reg["_account"],
+        reg["_region"],
+        number=code,
+        iso="US",
+        number_type="SHORT_CODE",
+        message_type="TRANSACTIONAL",
+        caps=["SMS"],
+        status="ACTIVE",
+        extra={"RegistrationId": reg["RegistrationId"], "_registration": reg["RegistrationId"]},
+    )
+    return {k: v for k, v in _phone_resource(number).items() if k != "_registration"}
+
+
+def register_sender_id(app, reg: dict, sender_id: str, iso: str) -> dict:
+    account = reg["_account"]
+    key = f"{sender_id}:{iso}"
+    obj = app.store.get(SENDER, account, key) or _new_sender(
+        account, reg["_region"], sender_id, iso, ["TRANSACTIONAL"], False, []
+    )
+    obj.update(
+        Registered=True, RegistrationId=reg["RegistrationId"], _registration=reg["RegistrationId"]
+    )
+    app.store.put(SENDER, account, key, obj)
+    return {
+        "ResourceArn": obj["SenderIdArn"],
+        "ResourceId": sender_id,
+        "ResourceType": "SENDER_ID",
+        "IsoCountryCode": iso,
+        "_kind": SENDER,
+    }
+
+
+@op("RequestPhoneNumber")
+def request_phone_number(ctx: Ctx, params: dict) -> dict:
+    iso, number_type = params["IsoCountryCode"], params["NumberType"]
+    if number_type in ("TOLL_FREE", "TEN_DLC", "SIMULATOR") and iso != "US":
+        raise ValidationError(
+            f"{number_type} numbers are only available in the US.",
+            "INVALID_PARAMETER",
+            [{"Name": "IsoCountryCode", "Message": iso}],
+        )
+    opt_out = params.get("OptOutListName", "Default")
+    from .account import get_opt_out_list
+
+    get_opt_out_list(ctx, opt_out)
+    reg = None
+    if params.get("RegistrationId"):
+        from .registrations import get_registration
+
+        reg = get_registration(ctx, params["RegistrationId"])
+    if params.get("PoolId"):
+        from .pools import get_pool
+
+        get_pool(ctx, params["PoolId"])
+    check_limit(ctx, "PHONE_NUMBERS")
+    needs_registration = number_type in ("TOLL_FREE", "TEN_DLC")
+    number = _new_number(
+        ctx.app,
+        ctx.account,
+        ctx.region,
+        number=_next_number(ctx.app, number_type, iso),
+        iso=iso,
+        number_type=number_type,
+        message_type=params["MessageType"],
+        caps=list(params["NumberCapabilities"]),
+        status="PENDING" if needs_registration else "ACTIVE",
+        opt_out=strip_arn(opt_out),
+        extra={
+            "DeletionProtectionEnabled": bool(params.get("DeletionProtectionEnabled")),
+            "InternationalSendingEnabled": bool(params.get("InternationalSendingEnabled")),
+            "Tags": tags_of(params),
+        },
+    )
+    if reg is not None:
+        from .versions import associate
+
+        try:
+            associate(ctx, reg, _phone_resource(number))
+        except Exception:
+            ctx.store.delete(NUMBER, ctx.account, number["PhoneNumberId"])
+            raise
+        ctx.store.touch("registration", ctx.account, reg["RegistrationId"])
+    if params.get("PoolId"):
+        from .pools import add_to_pool
+
+        add_to_pool(ctx, params["PoolId"], number)
+    return public(number)
+
+
+@op("DescribePhoneNumbers")
+def describe_phone_numbers(ctx: Ctx, params: dict) -> dict:
+    ids = params.get("PhoneNumberIds")
+    items = (
+        [find_number(ctx, i) for i in ids] if ids else list(ctx.store.items(NUMBER, ctx.account))
+    )
+    items = apply_filters(
+        items,
+        params.get("Filters"),
+        {
+            "status": lambda n: n["Status"],
+            "iso-country-code": lambda n: n["IsoCountryCode"],
+            "message-type": lambda n: n["MessageType"],
+            "number-capability": lambda n: n["NumberCapabilities"],
+            "number-type": lambda n: n["NumberType"],
+            "two-way-enabled": lambda n: n["TwoWayEnabled"],
+            "self-managed-opt-outs-enabled": lambda n: n["SelfManagedOptOutsEnabled"],
+            "opt-out-list-name": lambda n: n["OptOutListName"],
+            "deletion-protection-enabled": lambda n: n["DeletionProtectionEnabled"],
+            "two-way-channel-arn": lambda n: n.get("TwoWayChannelArn"),
+        },
+    )
+    return page(params, [public(n) for n in items], "PhoneNumbers")
+
+
+@op("UpdatePhoneNumber")
+def update_phone_number(ctx: Ctx, params: dict) -> dict:
+    number = find_number(ctx, params["PhoneNumberId"])
+    if params.get("OptOutListName"):
+        from .account import get_opt_out_list
+
+        get_opt_out_list(ctx, params["OptOutListName"])
+        number["OptOutListName"] = strip_arn(params["OptOutListName"])
+    if params.get("TwoWayEnabled") and not (
+        params.get("TwoWayChannelArn") or number.get("TwoWayChannelArn")
+    ):
+        raise ValidationError(
+            "TwoWayEnabled needs a TwoWayChannelArn.",
+            "TWO_WAY_CHANNEL_NOT_PRESENT",
+            [{"Name": "TwoWayChannelArn", "Message": "missing"}],
+        )
+    for key in (
+        "TwoWayEnabled",
+        "TwoWayChannelArn",
+        "TwoWayChannelRole",
+        "SelfManagedOptOutsEnabled",
+        "InternationalSendingEnabled",
+        "DeletionProtectionEnabled",
+    ):
+        if params.get(key) is not None:
+            number[key] = params[key]
+    ctx.store.touch(NUMBER, ctx.account, number["PhoneNumberId"])
+    return public(number)
+
+
+@op("ReleasePhoneNumber")
+def release_phone_number(ctx: Ctx, params: dict) -> dict:
+    number = find_number(ctx, params["PhoneNumberId"])
+    pid = number["PhoneNumberId"]
+    if number["DeletionProtectionEnabled"]:
+        raise ConflictError(
+            "Deletion protection is enabled.", "DELETION_PROTECTION_ENABLED", "phone-number", pid
+        )
+    if number.get("PoolId"):
+        raise ConflictError(
+            "The number belongs to a pool.", "PHONE_NUMBER_ASSOCIATED_TO_POOL", "phone-number", pid
+        )
+    if number.get("_registration"):
+        _release_from_registration(ctx, number)
+    ctx.store.delete(NUMBER, ctx.account, pid)
+    return {**public(number), "Status": "DELETED"}
+
+
+def _release_from_registration(ctx: Ctx, number: dict) -> None:
+    from .registrations import get_registration
+
+    reg = get_registration(ctx, number["_registration"])
+    pid = number["PhoneNumberId"]
+    if reg["RegistrationStatus"] in lifecycle.IN_REVIEW:
+        raise ConflictError(
+            "The registration is under review; its numbers cannot be released.",
+            "DISASSOCIATE_REGISTRATION_NOT_ALLOWED",
+            "phone-number",
+            pid,
+        )
+    rule = ctx.app.catalog.association(reg["RegistrationType"], number["NumberType"]) or {}
+    behavior = rule.get("DisassociationBehavior")
+    if behavior == "DELETE_REGISTRATION_DISASSOCIATES":
+        raise ConflictError(
+            "Delete the registration to release this number.",
+            "PHONE_NUMBER_ASSOCIATED_TO_REGISTRATION",
+            "phone-number",
+            pid,
+        )
+    reg["_associations"] = [a for a in reg["_associations"] if a["ResourceId"] != pid]
+    ctx.store.touch("registration", ctx.account, reg["RegistrationId"])
+    if (
+        behavior == "DISASSOCIATE_ALL_CLOSES_REGISTRATION"
+        and not reg["_associations"]
+        and reg["RegistrationStatus"] == "COMPLETE"
+    ):
+        lifecycle.set_registration_status(ctx.app, reg, "CLOSED")
+
+
+# -- sender IDs -------------------------------------------------------------------------------
+def _new_sender(account, region, sender_id, iso, types, protect, tags) -> dict:
+    return {
+        "SenderIdArn": f"arn:aws:sms-voice:{region}:{account}:sender-id/{sender_id}/{iso}",
+        "SenderId": sender_id,
+        "IsoCountryCode": iso,
+        "MessageTypes": types,
+        "MonthlyLeasingPrice": "0.00",
+        "DeletionProtectionEnabled": protect,
+        "Registered": False,
+        "Tags": tags,
+        "_key": f"{sender_id}:{iso}",
+        "_keywords": {},
+    }
+
+
+@op("RequestSenderId")
+def request_sender_id(ctx: Ctx, params: dict) -> dict:
+    sender_id, iso = params["SenderId"], params["IsoCountryCode"]
+    if iso in countries.SENDER_ID_UNSUPPORTED:
+        raise ValidationError(
+            f"Sender IDs are not supported in {iso}.",
+            "SENDER_ID_NOT_SUPPORTED",
+            [{"Name": "IsoCountryCode", "Message": iso}],
+        )
+    if ctx.store.get(SENDER, ctx.account, f"{sender_id}:{iso}"):
+        raise ConflictError(
+            f"{sender_id} already exists for {iso}.",
+            "RESOURCE_ALREADY_EXISTS",
+            "sender-id",
+            sender_id,
+        )
+    check_limit(ctx, "SENDER_IDS")
+    obj = _new_sender(
+        ctx.account,
+        ctx.region,
+        sender_id,
+        iso,
+        list(params.get("MessageTypes") or ["TRANSACTIONAL"]),
+        bool(params.get("DeletionProtectionEnabled")),
+        tags_of(params),
+    )
+    obj["Registered"] = iso not in countries.SENDER_ID_REGISTRATION
+    ctx.store.put(SENDER, ctx.account, obj["_key"], obj)
+    return public(obj)
+
+
+@op("DescribeSenderIds")
+def describe_sender_ids(ctx: Ctx, params: dict) -> dict:
+    wanted = params.get("SenderIds")
+    if wanted:
+        items = [find_sender(ctx, w["SenderId"], w["IsoCountryCode"]) for w in wanted]
+    else:
+        items = list(ctx.store.items(SENDER, ctx.account))
+    items = apply_filters(
+        items,
+        params.get("Filters"),
+        {
+            "sender-id": lambda s: s["SenderId"],
+            "iso-country-code": lambda s: s["IsoCountryCode"],
+            "message-type": lambda s: s["MessageTypes"],
+            "deletion-protection-enabled": lambda s: s["DeletionProtectionEnabled"],
+            "registered": lambda s: s["Registered"],
+        },
+    )
+    return page(params, [public(s) for s in items], "SenderIds")
+
+
+@op("UpdateSenderId")
+def update_sender_id(ctx: Ctx, params: dict) -> dict:
+    sender = find_sender(ctx, params["SenderId"], params["IsoCountryCode"])
+    if params.get("DeletionProtectionEnabled") is not None:
+        sender["DeletionProtectionEnabled"] = params["DeletionProtectionEnabled"]
+    ctx.store.touch(SENDER, ctx.account, sender["_key"])
+    return public(sender)
+
+
+@op("ReleaseSenderId")
+def release_sender_id(ctx: Ctx, params: dict) -> dict:
+    sender = find_sender(ctx, params["SenderId"], params["IsoCountryCode"])
+    if sender["DeletionProtectionEnabled"]:
+        raise ConflictError(
+            "Deletion protection is enabled.",
+            "DELETION_PROTECTION_ENABLED",
+            "sender-id",
+            sender["SenderId"],
+        )
+    if sender.get("_pool"):
+        raise ConflictError(
+            "The sender ID belongs to a pool.",
+            "SENDER_ID_ASSOCIATED_TO_POOL",
+            "sender-id",
+            sender["SenderId"],
+        )
+    ctx.store.delete(SENDER, ctx.account, sender["_key"])
+    return public(sender)
