@@ -15,6 +15,7 @@ from . import configsets as _configsets_ops  # noqa: F401
 from . import numbers as _numbers_ops  # noqa: F401
 from . import pools as _pools_ops  # noqa: F401
 from . import registrations as _registrations_ops  # noqa: F401
+from . import senders as _senders_ops  # noqa: F401
 from . import sending as _sending_ops  # noqa: F401
 from . import versions as _versions_ops  # noqa: F401
 from .catalog import Catalog

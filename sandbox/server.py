@@ -23,6 +23,7 @@ _XMLNS = 'xmlns="http://sns.amazonaws.com/doc/2010-03-31/"'
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     server_version = "EUMSandbox/1.0"
     app: Sandbox  # set on the subclass made by make_server
 
