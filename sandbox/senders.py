@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import countries
 from .errors import ConflictError, ValidationError
 from .model import op
-from .numbers import SENDER, new_sender, find_sender, public
+from .numbers import SENDER, find_sender, new_sender, public
 from .resources import Ctx, apply_filters, check_limit, page, tags_of
 
 

@@ -36,7 +36,9 @@ TFN_GOOD = {
     "messagingUseCase.optInDescription": OPT_IN,
     "messagingUseCase.privacyPolicyUrl": "https://www.example.com/privacy",
     "messagingUseCase.termsAndConditionsUrl": "https://www.example.com/terms",
-    "messageSamples.messageSample1": "Example Corp: your statement is ready. Reply STOP to opt out.",
+    "messageSamples.messageSample1": (
+        "Example Corp: your statement is ready. Reply STOP to opt out."
+    ),
 }
 
 # The careless version: samples without the brand, a thin opt-in, a free-mail contact.
