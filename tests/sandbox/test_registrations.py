@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -211,7 +212,7 @@ def test_section_and_field_lookups(client):
 
 
 def test_changed_catalog_changes_the_form(client, control, app, tmp_path):
-    catalog = json.loads(open(app.settings.catalog, encoding="utf-8").read())
+    catalog = json.loads(Path(app.settings.catalog).read_text(encoding="utf-8"))
     tfn = catalog["RegistrationTypes"][0]
     extra = {
         "SectionPath": "companyInfo",
