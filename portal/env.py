@@ -147,7 +147,9 @@ def database_from_url(name: str, value: str, *, base_dir: Path) -> dict:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": db_name}
     db_name = url.path.lstrip("/")
     if not db_name:
-        raise ImproperlyConfigured(f"{name} needs a database name: postgres://user@host:5432/portal")
+        raise ImproperlyConfigured(
+            f"{name} needs a database name: postgres://user@host:5432/portal"
+        )
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": db_name,

@@ -22,19 +22,41 @@ def _commands(host: str, port: int, sandbox_port: int, var_dir: Path) -> dict[st
     commands = {
         "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
         "worker": [
-            python, "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO",
-            "--queues=default,aws,mail,webhooks", "--concurrency=2", "--pool=threads",
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--loglevel=INFO",
+            "--queues=default,aws,mail,webhooks",
+            "--concurrency=2",
+            "--pool=threads",
         ],
         "beat": [
-            python, "-m", "celery", "-A", "portal", "beat", "--loglevel=INFO",
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "beat",
+            "--loglevel=INFO",
             f"--schedule={var_dir / 'celery' / 'beat-schedule'}",
         ],
     }
     if (BASE_DIR / "sandbox" / "__main__.py").exists():
         commands = {
             "sandbox": [
-                python, "-m", "sandbox", "serve", "--host", "127.0.0.1", "--port", str(sandbox_port),
-                "--state", str(var_dir / "sandbox.sqlite3"),
+                python,
+                "-m",
+                "sandbox",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(sandbox_port),
+                "--state",
+                str(var_dir / "sandbox.sqlite3"),
             ],
             **commands,
         }
@@ -82,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         while not stopping:
             for name, proc in processes.items():
                 if proc.poll() is not None:
-                    print(f"[run] {name} exited with {proc.returncode}; stopping the rest", flush=True)
+                    print(
+                        f"[run] {name} exited with {proc.returncode}; stopping the rest", flush=True
+                    )
                     exit_code = proc.returncode or 1
                     stopping = True
                     break

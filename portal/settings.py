@@ -24,9 +24,7 @@ from portal.env import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-ENVIRONMENT = env_str(
-    "PORTAL_ENVIRONMENT", "development", choices=("development", "production")
-)
+ENVIRONMENT = env_str("PORTAL_ENVIRONMENT", "development", choices=("development", "production"))
 PRODUCTION = ENVIRONMENT == "production"
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
@@ -48,10 +46,12 @@ ALLOWED_HOSTS = (
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required in production (comma-separated).")
 
-# The public address of the portal, used in e-mails and in URLs sent to AWS (hosted pages, webhooks).
+# The portal's public address, used in e-mails and in URLs given to AWS (hosted pages, webhooks).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
 if not PORTAL_BASE_URL:
-    raise ImproperlyConfigured("PORTAL_BASE_URL is required in production, e.g. https://sms.example.com")
+    raise ImproperlyConfigured(
+        "PORTAL_BASE_URL is required in production, e.g. https://sms.example.com"
+    )
 parse_url("PORTAL_BASE_URL", PORTAL_BASE_URL, schemes=("http", "https"))
 PORTAL_BASE_URL = PORTAL_BASE_URL.rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [PORTAL_BASE_URL])
@@ -108,13 +108,18 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 if is_set("DATABASE_URL"):
-    DATABASES = {"default": database_from_url("DATABASE_URL", env_str("DATABASE_URL"), base_dir=BASE_DIR)}
+    DATABASES = {
+        "default": database_from_url("DATABASE_URL", env_str("DATABASE_URL"), base_dir=BASE_DIR)
+    }
 else:
     DATABASES = {
         "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "portal.sqlite3")}
     }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its folder
     # Several processes (web, worker, beat) share the file: wait for locks instead of failing.
+    # Tests use a file too: the browser tests' live server thread then has its own connection.
+    DATABASES["default"].setdefault("TEST", {"NAME": str(VAR_DIR / "test-portal.sqlite3")})
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
@@ -126,7 +131,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     parse_url("REDIS_URL", REDIS_URL, schemes=("redis", "rediss"))
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {
         "default": {
@@ -142,8 +149,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -12,22 +12,42 @@ admin.site.has_permission = lambda request: request.user.is_active and request.u
 admin.site.site_header = "SMS Portal data administration"
 
 account_patterns = [
-    path("login/", public_view(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
-         name="login"),
+    path(
+        "login/",
+        public_view(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        name="login",
+    ),
     path("logout/", public_view(auth_views.LogoutView.as_view()), name="logout"),
-    path("password/change/", user_view(auth_views.PasswordChangeView.as_view()),
-         name="password_change"),
-    path("password/change/done/", user_view(auth_views.PasswordChangeDoneView.as_view()),
-         name="password_change_done"),
-    path("password/reset/", public_view(auth_views.PasswordResetView.as_view()),
-         name="password_reset"),
-    path("password/reset/sent/", public_view(auth_views.PasswordResetDoneView.as_view()),
-         name="password_reset_done"),
-    path("password/reset/<uidb64>/<token>/",
-         public_view(auth_views.PasswordResetConfirmView.as_view()),
-         name="password_reset_confirm"),
-    path("password/reset/complete/", public_view(auth_views.PasswordResetCompleteView.as_view()),
-         name="password_reset_complete"),
+    path(
+        "password/change/",
+        user_view(auth_views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        user_view(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
+    ),
+    path(
+        "password/reset/",
+        public_view(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        public_view(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        public_view(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        public_view(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
 ]
 
 urlpatterns = [

@@ -12,8 +12,32 @@ COUNTRY_CHOICES = [("", "Choose a country")] + sorted(
     ((c.alpha_2, c.name) for c in pycountry.countries), key=lambda item: item[1]
 )
 STOCK_EXCHANGES = [
-    "NASDAQ", "NYSE", "AMEX", "AMX", "ASX", "B3", "BME", "BSE", "FRA", "ICEX", "JPX", "JSE", "KRX",
-    "LON", "NSE", "OMX", "SEHK", "SGX", "SSE", "STO", "SWX", "SZSE", "TSX", "TWSE", "VSE", "OTHER",
+    "NASDAQ",
+    "NYSE",
+    "AMEX",
+    "AMX",
+    "ASX",
+    "B3",
+    "BME",
+    "BSE",
+    "FRA",
+    "ICEX",
+    "JPX",
+    "JSE",
+    "KRX",
+    "LON",
+    "NSE",
+    "OMX",
+    "SEHK",
+    "SGX",
+    "SSE",
+    "STO",
+    "SWX",
+    "SZSE",
+    "TSX",
+    "TWSE",
+    "VSE",
+    "OTHER",
 ]
 
 
@@ -43,7 +67,31 @@ class BusinessProfileForm(forms.ModelForm):
 
     class Meta:
         model = BusinessProfile
-        exclude = ("tenant",)
+        fields = (
+            "legal_name",
+            "dba_name",
+            "business_type",
+            "vertical",
+            "tax_id",
+            "tax_id_type",
+            "tax_id_country",
+            "stock_symbol",
+            "stock_exchange",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "country",
+            "website",
+            "support_email",
+            "support_phone",
+            "contact_first_name",
+            "contact_last_name",
+            "contact_title",
+            "contact_email",
+            "contact_phone",
+        )
         help_texts = {
             "legal_name": "Exactly as registered with your tax authority (the IRS for a US EIN).",
             "dba_name": "The name your customers know you by; it must appear in every message.",
@@ -55,12 +103,16 @@ class BusinessProfileForm(forms.ModelForm):
 
     def clean_support_phone(self) -> str:
         return e164_or_error(
-            self.cleaned_data["support_phone"], label="support phone", country=self.data.get("country", "")
+            self.cleaned_data["support_phone"],
+            label="support phone",
+            country=self.data.get("country", ""),
         )
 
     def clean_contact_phone(self) -> str:
         return e164_or_error(
-            self.cleaned_data["contact_phone"], label="contact phone", country=self.data.get("country", "")
+            self.cleaned_data["contact_phone"],
+            label="contact phone",
+            country=self.data.get("country", ""),
         )
 
     def clean_website(self) -> str:
@@ -135,10 +187,14 @@ class AcceptInvitationForm(forms.Form):
 class TenantCreateForm(forms.Form):
     name = forms.CharField(max_length=120, label="Tenant name")
     slug = forms.SlugField(
-        max_length=50, required=False, label="Address",
-        help_text="Used in the portal's URLs (/t/<address>/). Leave empty to derive it from the name.",
+        max_length=50,
+        required=False,
+        label="Address",
+        help_text="Used in URLs (/t/<address>/). Leave empty to derive it from the name.",
     )
-    owner_email = forms.EmailField(label="First owner's e-mail", help_text="They get an invitation.")
+    owner_email = forms.EmailField(
+        label="First owner's e-mail", help_text="They get an invitation."
+    )
 
 
 class TenantStatusForm(forms.Form):

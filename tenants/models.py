@@ -238,7 +238,9 @@ class BusinessProfile(models.Model):
     business_type = models.CharField(max_length=20, choices=BusinessType.choices, blank=True)
     vertical = models.CharField("industry", max_length=20, choices=Vertical.choices, blank=True)
     tax_id = models.CharField("tax ID", max_length=21, blank=True)
-    tax_id_type = models.CharField("tax ID type", max_length=20, choices=TaxIdType.choices, blank=True)
+    tax_id_type = models.CharField(
+        "tax ID type", max_length=20, choices=TaxIdType.choices, blank=True
+    )
     tax_id_country = models.CharField("tax ID issuing country", max_length=2, blank=True)
     stock_symbol = models.CharField(max_length=10, blank=True)
     stock_exchange = models.CharField(max_length=10, blank=True)

@@ -33,7 +33,8 @@ def tenant_view(min_role: str = Role.MEMBER) -> Callable[[View], View]:
                 raise Http404("No such tenant.")
             if not Role.at_least(membership.role, min_role):
                 raise PermissionDenied(
-                    f"This page needs the {Role(min_role).label.lower()} role in {membership.tenant}."
+                    f"This page needs the {Role(min_role).label.lower()} role "
+                    f"in {membership.tenant}."
                 )
             request.tenant = membership.tenant
             request.membership = membership

@@ -52,7 +52,8 @@ def tenant_list_for_staff(*, search: str = "", status: str = "") -> QuerySet[Ten
     )
     if search:
         tenants = tenants.filter(
-            Q(name__icontains=search) | Q(slug__icontains=search)
+            Q(name__icontains=search)
+            | Q(slug__icontains=search)
             | Q(profile__legal_name__icontains=search)
         )
     if status:

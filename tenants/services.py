@@ -78,7 +78,9 @@ def tenant_create(*, actor: User, name: str, slug: str = "") -> Tenant:
         raise ValidationError({"slug": f"The address /t/{slug}/ is taken; choose another."})
     tenant = Tenant.objects.create(name=name, slug=slug)
     BusinessProfile.objects.create(tenant=tenant, legal_name=name)
-    audit_record(tenant=tenant, actor=actor, action="tenant.create", obj=tenant, after=_snapshot(tenant))
+    audit_record(
+        tenant=tenant, actor=actor, action="tenant.create", obj=tenant, after=_snapshot(tenant)
+    )
     return tenant
 
 
@@ -91,7 +93,11 @@ def tenant_status_set(*, actor: User, tenant: Tenant, status: str) -> Tenant:
     tenant.status = status
     tenant.save(update_fields=["status"])
     audit_record(
-        tenant=tenant, actor=actor, action="tenant.status", obj=tenant, before=before,
+        tenant=tenant,
+        actor=actor,
+        action="tenant.status",
+        obj=tenant,
+        before=before,
         after=_snapshot(tenant, ["status"]),
     )
     return tenant
@@ -147,7 +153,10 @@ def invitation_create(*, tenant: Tenant, actor: User, email: str, role: str) -> 
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     audit_record(
-        tenant=tenant, actor=actor, action="invitation.create", obj=invitation,
+        tenant=tenant,
+        actor=actor,
+        action="invitation.create",
+        obj=invitation,
         after={"email": email, "role": role},
     )
     issued = IssuedInvitation(invitation=invitation, token=token)
@@ -187,11 +196,14 @@ def invitation_accept(
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(
-                f"An account for {invitation.email} exists already: sign in, then open the link again."
+                f"An account for {invitation.email} exists already: "
+                "sign in, then open the link again."
             )
         if not password:
             raise ValidationError({"password": "Choose a password."})
-        user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name
+        )
     elif user.email.lower() != invitation.email.lower():
         raise ValidationError(
             f"This invitation was sent to {invitation.email}, but you are signed in as "
@@ -210,7 +222,10 @@ def invitation_accept(
     except IntegrityError as exc:
         raise ValidationError(f"You are already a member of {invitation.tenant.name}.") from exc
     audit_record(
-        tenant=invitation.tenant, actor=user, action="invitation.accept", obj=membership,
+        tenant=invitation.tenant,
+        actor=user,
+        action="invitation.accept",
+        obj=membership,
         after={"email": user.email, "role": membership.role},
     )
     return membership
@@ -229,8 +244,12 @@ def invitation_revoke(*, tenant: Tenant, actor: User, invitation: Invitation) ->
         raise ValidationError("Only a pending invitation can be withdrawn.")
     invitation.refresh_from_db()
     audit_record(
-        tenant=tenant, actor=actor, action="invitation.revoke", obj=invitation,
-        before={"status": "pending"}, after={"status": "revoked"},
+        tenant=tenant,
+        actor=actor,
+        action="invitation.revoke",
+        obj=invitation,
+        before={"status": "pending"},
+        after={"status": "revoked"},
     )
     return invitation
 
@@ -263,7 +282,9 @@ def _check_manage(*, tenant: Tenant, actor: User, membership: Membership, new_ro
     if touches_owner and actor_role != Role.OWNER:
         raise PermissionDenied("Only an owner can grant or take away the owner role.")
     if membership.role == Role.OWNER and _owners_after(tenant, membership, new_role) == 0:
-        raise ValidationError(f"{tenant.name} needs at least one owner. Make someone else owner first.")
+        raise ValidationError(
+            f"{tenant.name} needs at least one owner. Make someone else owner first."
+        )
 
 
 @transaction.atomic
@@ -278,8 +299,12 @@ def membership_role_change(
     membership.role = role
     membership.save(update_fields=["role"])
     audit_record(
-        tenant=tenant, actor=actor, action="membership.role_change", obj=membership,
-        before=before, after={"role": role},
+        tenant=tenant,
+        actor=actor,
+        action="membership.role_change",
+        obj=membership,
+        before=before,
+        after={"role": role},
     )
     return membership
 
@@ -289,7 +314,10 @@ def membership_remove(*, tenant: Tenant, actor: User, membership: Membership) ->
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _check_manage(tenant=tenant, actor=actor, membership=membership, new_role=None)
     audit_record(
-        tenant=tenant, actor=actor, action="membership.remove", obj=membership,
+        tenant=tenant,
+        actor=actor,
+        action="membership.remove",
+        obj=membership,
         before={"email": membership.user.email, "role": membership.role},
     )
     membership.delete()
@@ -302,7 +330,9 @@ def membership_remove(*, tenant: Tenant, actor: User, membership: Membership) ->
 def business_profile_update(*, tenant: Tenant, actor: User, data: dict) -> BusinessProfile:
     """Saves validated profile values (the form validated them) and records what changed."""
     profile, _ = BusinessProfile.objects.select_for_update().get_or_create(tenant=tenant)
-    editable = [f.name for f in BusinessProfile._meta.fields if f.name not in ("id", "tenant", "updated_at")]
+    editable = [
+        f.name for f in BusinessProfile._meta.fields if f.name not in ("id", "tenant", "updated_at")
+    ]
     unknown = set(data) - set(editable)
     if unknown:
         raise ValidationError(f"Unknown profile fields: {', '.join(sorted(unknown))}.")
@@ -315,7 +345,11 @@ def business_profile_update(*, tenant: Tenant, actor: User, data: dict) -> Busin
     changed = {k for k in editable if before.get(k) != after.get(k)}
     if changed:
         audit_record(
-            tenant=tenant, actor=actor, action="business_profile.update", obj=profile,
-            before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
+            tenant=tenant,
+            actor=actor,
+            action="business_profile.update",
+            obj=profile,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
         )
     return profile

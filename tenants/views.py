@@ -77,7 +77,9 @@ def tenant_dashboard(request: HttpRequest) -> HttpResponse:
 def business_profile_detail(request: HttpRequest) -> HttpResponse:
     profile = selectors.business_profile_get(tenant=request.tenant)
     form = BusinessProfileForm(instance=profile)
-    return render(request, "tenants/businessprofile_detail.html", {"profile": profile, "form": form})
+    return render(
+        request, "tenants/businessprofile_detail.html", {"profile": profile, "form": form}
+    )
 
 
 @tenant_view(Role.ADMIN)
@@ -89,7 +91,9 @@ def business_profile_edit(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in form.fields}
             try:
-                services.business_profile_update(tenant=request.tenant, actor=request.user, data=data)
+                services.business_profile_update(
+                    tenant=request.tenant, actor=request.user, data=data
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -129,18 +133,24 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             services.invitation_create(
-                tenant=request.tenant, actor=request.user,
-                email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                tenant=request.tenant,
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
             )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
     else:
-        messages.error(request, "Invitation not sent: " + " ".join(
-            f"{form.fields[k].label if k in form.fields else ''} {' '.join(v)}".strip()
-            for k, v in form.errors.items()
-        ))
+        messages.error(
+            request,
+            "Invitation not sent: "
+            + " ".join(
+                f"{form.fields[k].label if k in form.fields else ''} {' '.join(v)}".strip()
+                for k, v in form.errors.items()
+            ),
+        )
     return redirect("member_list", tenant_slug=request.tenant.slug)
 
 
@@ -160,21 +170,26 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @tenant_view(Role.ADMIN)
 @require_POST
 def membership_role_change(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, tenant=request.tenant)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, tenant=request.tenant
+    )
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the listed roles.")
     else:
         try:
             services.membership_role_change(
-                tenant=request.tenant, actor=request.user, membership=membership,
+                tenant=request.tenant,
+                actor=request.user,
+                membership=membership,
                 role=form.cleaned_data["role"],
             )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
             messages.success(
-                request, f"{membership.user.email} is now {Role(form.cleaned_data['role']).label.lower()}."
+                request,
+                f"{membership.user.email} is now {Role(form.cleaned_data['role']).label.lower()}.",
             )
     return redirect("member_list", tenant_slug=request.tenant.slug)
 
@@ -182,7 +197,9 @@ def membership_role_change(request: HttpRequest, pk: int) -> HttpResponse:
 @tenant_view(Role.ADMIN)
 @require_POST
 def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, tenant=request.tenant)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, tenant=request.tenant
+    )
     leaving_self = membership.user_id == request.user.pk
     try:
         services.membership_remove(tenant=request.tenant, actor=request.user, membership=membership)
@@ -215,9 +232,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             request, "tenants/invitation_invalid.html", {"reason": _error_text(exc)}, status=410
         )
     user = request.user if request.user.is_authenticated else None
-    has_account = user is not None or User.objects.filter(
-        email__iexact=invitation.email
-    ).exists()
+    has_account = user is not None or User.objects.filter(email__iexact=invitation.email).exists()
     form = None
     if user is None and not has_account:
         form = AcceptInvitationForm(request.POST or None, email=invitation.email)
@@ -237,7 +252,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 messages.error(request, _error_text(exc))
             else:
                 if user is None:
-                    login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+                    login(
+                        request,
+                        membership.user,
+                        backend="django.contrib.auth.backends.ModelBackend",
+                    )
                 messages.success(request, f"Welcome to {membership.tenant.name}.")
                 return redirect("tenant_dashboard", tenant_slug=membership.tenant.slug)
     context = {"invitation": invitation, "form": form, "has_account": has_account}
@@ -270,7 +289,9 @@ def staff_tenant_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, name=form.cleaned_data["name"], slug=form.cleaned_data["slug"]
             )
             services.invitation_create(
-                tenant=tenant, actor=request.user, email=form.cleaned_data["owner_email"],
+                tenant=tenant,
+                actor=request.user,
+                email=form.cleaned_data["owner_email"],
                 role=Role.OWNER,
             )
         except ValidationError as exc:
@@ -315,7 +336,9 @@ def staff_tenant_invite(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.invitation_create(
-                tenant=tenant, actor=request.user, email=form.cleaned_data["email"],
+                tenant=tenant,
+                actor=request.user,
+                email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
             )
         except (ValidationError, PermissionDenied) as exc:
@@ -335,7 +358,9 @@ def staff_tenant_status(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such tenant.")
     form = TenantStatusForm(request.POST)
     if form.is_valid():
-        services.tenant_status_set(actor=request.user, tenant=tenant, status=form.cleaned_data["status"])
+        services.tenant_status_set(
+            actor=request.user, tenant=tenant, status=form.cleaned_data["status"]
+        )
         messages.success(request, f"{tenant.name} is now {tenant.get_status_display().lower()}.")
     else:
         messages.error(request, "Choose one of the listed statuses.")

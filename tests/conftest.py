@@ -76,7 +76,9 @@ def carol(tenant_b) -> User:
 @pytest.fixture
 def sam(db) -> User:
     return make_user(
-        "sam@provider.example", full_name="Sam Staff", is_staff=True,
+        "sam@provider.example",
+        full_name="Sam Staff",
+        is_staff=True,
         staff_role=User.StaffRole.REVIEWER,
     )
 
@@ -84,7 +86,9 @@ def sam(db) -> User:
 @pytest.fixture
 def vic(db) -> User:
     return make_user(
-        "vic@provider.example", full_name="Vic Viewer", is_staff=True,
+        "vic@provider.example",
+        full_name="Vic Viewer",
+        is_staff=True,
         staff_role=User.StaffRole.VIEWER,
     )
 

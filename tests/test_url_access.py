@@ -96,9 +96,16 @@ def test_tenant_pages_hide_from_other_tenants(route, tenant_a, carol):
 @pytest.mark.parametrize("route", TENANT_ROUTES, ids=str)
 def test_tenant_pages_refuse_a_missing_role(route, tenant_a, bob, alice, owen):
     min_role = route.access[1]
-    below = [u for u, role in ((bob, Role.MEMBER), (alice, Role.ADMIN)) if not Role.at_least(role, min_role)]
-    enough = [u for u, role in ((bob, Role.MEMBER), (alice, Role.ADMIN), (owen, Role.OWNER))
-              if Role.at_least(role, min_role)]
+    below = [
+        u
+        for u, role in ((bob, Role.MEMBER), (alice, Role.ADMIN))
+        if not Role.at_least(role, min_role)
+    ]
+    enough = [
+        u
+        for u, role in ((bob, Role.MEMBER), (alice, Role.ADMIN), (owen, Role.OWNER))
+        if Role.at_least(role, min_role)
+    ]
     for user in below:
         for method in ("get", "post"):
             response = getattr(client_for(user), method)(route.url(tenant_a.slug))

@@ -19,7 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         staff, created = User.objects.get_or_create(
             email=STAFF_EMAIL,
-            defaults={"full_name": "Sam Staff", "is_staff": True, "staff_role": User.StaffRole.REVIEWER},
+            defaults={
+                "full_name": "Sam Staff",
+                "is_staff": True,
+                "staff_role": User.StaffRole.REVIEWER,
+            },
         )
         if created:
             staff.set_password(DEMO_PASSWORD)
@@ -45,8 +49,7 @@ class Command(BaseCommand):
         )
         Membership.objects.get_or_create(tenant=tenant, user=owner, defaults={"role": Role.OWNER})
         self.stdout.write(
-            "\nDemo accounts (password for both: %s)\n"
-            "  provider staff : %s  -> http://127.0.0.1:8000/staff/\n"
-            "  tenant owner   : %s  -> http://127.0.0.1:8000/t/%s/\n"
-            % (DEMO_PASSWORD, STAFF_EMAIL, OWNER_EMAIL, tenant.slug)
+            f"\nDemo accounts (password for both: {DEMO_PASSWORD})\n"
+            f"  provider staff : {STAFF_EMAIL}  -> http://127.0.0.1:8000/staff/\n"
+            f"  tenant owner   : {OWNER_EMAIL}  -> http://127.0.0.1:8000/t/{tenant.slug}/\n"
         )
