@@ -67,7 +67,7 @@ BRAND_GOOD = {
 }
 
 CAMPAIGN_GOOD = {
-    "campaignInfo.campaignName": "Example account alerts",
+    "campaignInfo.campaignName": "Example Corp account alerts for the customers of its app",
     "campaignInfo.vertical": ["TECHNOLOGY"],
     "campaignInfo.optInWorkflow": OPT_IN,
     "campaignInfo.optInMessage": "Example Corp: you are subscribed to alerts. Msg & data rates "
