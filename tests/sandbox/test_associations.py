@@ -1,0 +1,295 @@
+"""Registration associations and what approval provisions, per association behaviour."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.sandbox import forms
+
+TEN_DLC = dict(
+    IsoCountryCode="US",
+    MessageType="TRANSACTIONAL",
+    NumberCapabilities=["SMS"],
+    NumberType="TEN_DLC",
+)
+TOLL_FREE = {**TEN_DLC, "NumberType": "TOLL_FREE"}
+
+
+def _reason(err) -> str:
+    return err.value.response["Reason"]
+
+
+def test_campaign_needs_a_complete_brand_before_submit(client, control):
+    campaign = client.create_registration(RegistrationType="US_TEN_DLC_CAMPAIGN_REGISTRATION")
+    cid = campaign["RegistrationId"]
+    forms.fill(client, cid, forms.CAMPAIGN_GOOD)
+    with pytest.raises(client.exceptions.ConflictException) as err:
+        client.submit_registration_version(RegistrationId=cid)
+    assert _reason(err) == "SUBMIT_REGISTRATION_VERSION_NOT_ALLOWED"
+    control.call("PATCH", "/_sandbox/config", {"review_mode": "manual"})
+    brand = forms.approved_brand(client)
+    with pytest.raises(client.exceptions.ConflictException) as err:
+        client.create_registration_association(RegistrationId=cid, ResourceId=brand)
+    assert _reason(err) == "REGISTRATION_NOT_COMPLETE"
+    control.post(f"/_sandbox/registrations/{brand}/versions/1/approve")
+    control.call("PATCH", "/_sandbox/config", {"review_mode": "auto"})
+    assoc = client.create_registration_association(RegistrationId=cid, ResourceId=brand)
+    assert (assoc["ResourceType"], assoc["ResourceId"], assoc["RegistrationType"]) == (
+        "US_TEN_DLC_BRAND_REGISTRATION",
+        brand,
+        "US_TEN_DLC_CAMPAIGN_REGISTRATION",
+    )
+    with pytest.raises(client.exceptions.ConflictException) as err:
+        client.create_registration_association(RegistrationId=cid, ResourceId=brand)
+    assert _reason(err) == "RESOURCE_ALREADY_ASSOCIATED"
+    client.submit_registration_version(RegistrationId=cid)
+    reg = client.describe_registrations(RegistrationIds=[cid])["Registrations"][0]
+    assert reg["RegistrationStatus"] == "COMPLETE"
+
+
+def test_campaign_samples_are_checked_against_the_brand(client):
+    brand = forms.approved_brand(client)
+    cid = client.create_registration(RegistrationType="US_TEN_DLC_CAMPAIGN_REGISTRATION")[
+        "RegistrationId"
+    ]
+    client.create_registration_association(RegistrationId=cid, ResourceId=brand)
+    forms.fill(
+        client,
+        cid,
+        {
+            **forms.CAMPAIGN_GOOD,
+            "messageSamples.messageSample1": "Your order shipped! Track it at www.shipfast.com/t/1",
+        },
+    )
+    client.submit_registration_version(RegistrationId=cid)
+    version = client.describe_registration_versions(RegistrationId=cid)["RegistrationVersions"][0]
+    assert sorted(r["Reason"] for r in version["DeniedReasons"]) == [
+        "Campaign Attributes don't match the website, sample message content, or both.",
+        "Company and message samples are inconsistent or missing message samples.",
+        "Use case and message samples are inconsistent.",
+    ]
+    fields = {
+        v["FieldPath"]: v.get("DeniedReason")
+        for v in client.describe_registration_field_values(RegistrationId=cid)[
+            "RegistrationFieldValues"
+        ]
+    }
+    assert fields["campaignUseCase.embeddedLink"] == "ATTESTATION_MISMATCH"
+    assert fields["messageSamples.messageSample1"] == "SAMPLE_MISSING_BRAND_NAME"
+
+
+def test_ten_dlc_numbers_after_the_campaign_is_complete(client):
+    brand = forms.approved_brand(client)
+    cid = client.create_registration(RegistrationType="US_TEN_DLC_CAMPAIGN_REGISTRATION")[
+        "RegistrationId"
+    ]
+    with pytest.raises(client.exceptions.ConflictException) as err:
+        client.request_phone_number(**TEN_DLC, RegistrationId=cid)
+    assert _reason(err) == "REGISTRATION_NOT_COMPLETE"
+    assert client.describe_phone_numbers()["PhoneNumbers"] == []
+    client.create_registration_association(RegistrationId=cid, ResourceId=brand)
+    forms.fill(client, cid, forms.CAMPAIGN_GOOD)
+    client.submit_registration_version(RegistrationId=cid)
+    number = client.request_phone_number(**TEN_DLC, RegistrationId=cid)
+    assert (number["Status"], number["RegistrationId"]) == ("ACTIVE", cid)
+    loose = client.request_phone_number(**TEN_DLC)
+    assert loose["Status"] == "PENDING"
+    client.create_registration_association(RegistrationId=cid, ResourceId=loose["PhoneNumberArn"])
+    assert (
+        client.describe_phone_numbers(PhoneNumberIds=[loose["PhoneNumberId"]])["PhoneNumbers"][0][
+            "Status"
+        ]
+        == "ACTIVE"
+    )
+    listed = client.list_registration_associations(
+        RegistrationId=cid, Filters=[{"Name": "resource-type", "Values": ["TEN_DLC"]}]
+    )
+    assert sorted(a["PhoneNumber"] for a in listed["RegistrationAssociations"]) == sorted(
+        [number["PhoneNumber"], loose["PhoneNumber"]]
+    )
+    assert listed["RegistrationType"] == "US_TEN_DLC_CAMPAIGN_REGISTRATION"
+    released = client.release_phone_number(PhoneNumberId=loose["PhoneNumberId"])
+    assert released["Status"] == "DELETED"
+    assert (
+        len(client.list_registration_associations(RegistrationId=cid)["RegistrationAssociations"])
+        == 2
+    )  # brand + remaining number
+
+
+def test_association_rules(client, control):
+    rid = client.create_registration(RegistrationType="US_TOLL_FREE_REGISTRATION")["RegistrationId"]
+    ten_dlc = client.request_phone_number(**TEN_DLC)
+    with pytest.raises(client.exceptions.ValidationException) as err:
+        client.create_registration_association(
+            RegistrationId=rid, ResourceId=ten_dlc["PhoneNumberId"]
+        )
+    assert _reason(err) == "INVALID_REGISTRATION_ASSOCIATION"
+    first = client.request_phone_number(**TOLL_FREE, RegistrationId=rid)
+    with pytest.raises(client.exceptions.ServiceQuotaExceededException) as err:
+        client.request_phone_number(**TOLL_FREE, RegistrationId=rid)
+    assert _reason(err) == "ASSOCIATIONS_PER_REGISTRATION"
+    assert len(client.describe_phone_numbers()["PhoneNumbers"]) == 2
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.create_registration_association(RegistrationId=rid, ResourceId="phone-" + "0" * 32)
+    control.call("PATCH", "/_sandbox/config", {"review_mode": "manual"})
+    forms.fill(client, rid, forms.TFN_GOOD)
+    image = client.create_registration_attachment(AttachmentBody=forms.PNG)
+    forms.fill(client, rid, {}, {"messagingUseCase.optInImage": image["RegistrationAttachmentId"]})
+    client.submit_registration_version(RegistrationId=rid)
+    with pytest.raises(client.exceptions.ConflictException) as err:
+        client.release_phone_number(PhoneNumberId=first["PhoneNumberId"])
+    assert _reason(err) == "DISASSOCIATE_REGISTRATION_NOT_ALLOWED"
+    other = client.request_phone_number(**TOLL_FREE)
+    with pytest.raises(client.exceptions.ConflictException) as err:
+        client.create_registration_association(
+            RegistrationId=rid, ResourceId=other["PhoneNumberId"]
+        )
+    assert _reason(err) == "REGISTRATION_ALREADY_SUBMITTED"
+
+
+def test_releasing_the_toll_free_number_closes_the_registration(client, control):
+    made = forms.tfn_registration(client)
+    rid = made["id"]
+    with pytest.raises(client.exceptions.ConflictException) as err:
+        client.delete_registration(RegistrationId=rid)
+    assert _reason(err) == "RESOURCE_DELETION_NOT_ALLOWED"
+    client.submit_registration_version(RegistrationId=rid)
+    client.release_phone_number(PhoneNumberId=made["number"]["PhoneNumberId"])
+    reg = client.describe_registrations(RegistrationIds=[rid])["Registrations"][0]
+    assert reg["RegistrationStatus"] == "CLOSED"
+    with pytest.raises(client.exceptions.ConflictException) as err:
+        client.create_registration_version(RegistrationId=rid)
+    assert _reason(err) == "CREATE_REGISTRATION_VERSION_NOT_ALLOWED"
+    assert client.delete_registration(RegistrationId=rid)["RegistrationStatus"] == "DELETED"
+
+
+def test_deleting_a_campaign_frees_its_brand_association(client):
+    brand = forms.approved_brand(client)
+    cid = client.create_registration(RegistrationType="US_TEN_DLC_BRAND_VETTING")["RegistrationId"]
+    client.create_registration_association(RegistrationId=cid, ResourceId=brand)
+    client.submit_registration_version(RegistrationId=cid)  # vetting has no fields
+    assert (
+        client.describe_registrations(RegistrationIds=[cid])["Registrations"][0][
+            "RegistrationStatus"
+        ]
+        == "COMPLETE"
+    )
+    assert client.delete_registration(RegistrationId=cid)["RegistrationStatus"] == "DELETED"
+
+
+def test_sender_id_registration_provisions_a_registered_sender_id(client):
+    rid = client.create_registration(RegistrationType="IN_SENDER_ID_REGISTRATION")["RegistrationId"]
+    values = {
+        "senderIdInfo.senderId": "EXMPLE",
+        "companyInfo.companyName": "Example Corp",
+        "companyInfo.companyId": "U12345",
+        "companyInfo.website": "https://example.in",
+        "companyInfo.areaOfBusiness": ["Communication"],
+        "companyAddress.address1": "1 MG Road",
+        "companyAddress.city": "Mumbai",
+        "companyAddress.isoCountryCode": "IN",
+        "contactInfo.emailAddress": "ops@example.in",
+        "contactInfo.phoneNumber": "+919800000000",
+        "messagingUseCase.useCaseCategory": ["One-time passcodes"],
+        "messagingUseCase.useCaseDescription": "Login codes for Example Corp customers.",
+        "messagingUseCase.monthlyMessageVolume": ["1,000"],
+        "messagingUseCase.optInDescription": "Users request a code when they log in.",
+        "messageSamples.messageSample1": "Example Corp: your login code is 123456.",
+        "inSidSpecificInfo.principalEntityId": "1101",
+        "inSidSpecificInfo.chainId1": "1",
+        "inSidSpecificInfo.chainId2": "2",
+        "inSidSpecificInfo.chainId3": "3",
+        "inSidSpecificInfo.chainId5": "5",
+        "inSidSpecificInfo.sendingParametersAcknowledgement": ["Yes"],
+    }
+    forms.fill(client, rid, values)
+    client.submit_registration_version(RegistrationId=rid)
+    sender = client.describe_sender_ids(Filters=[{"Name": "registered", "Values": ["true"]}])[
+        "SenderIds"
+    ]
+    assert [(s["SenderId"], s["IsoCountryCode"], s["RegistrationId"]) for s in sender] == [
+        ("EXMPLE", "IN", rid)
+    ]
+    assoc = client.list_registration_associations(RegistrationId=rid)["RegistrationAssociations"]
+    assert [(a["ResourceType"], a["ResourceId"]) for a in assoc] == [("SENDER_ID", "EXMPLE")]
+
+
+def test_generic_sender_id_is_denied(client):
+    rid = client.create_registration(RegistrationType="GB_SENDER_ID_REGISTRATION")["RegistrationId"]
+    forms.fill(
+        client,
+        rid,
+        {
+            "companyInfo.companyName": "Example Corp",
+            "messagingUseCase.monthlyMessageVolume": ["100"],
+        },
+    )
+    client.submit_registration_version(RegistrationId=rid)
+    assert (
+        client.describe_registrations(RegistrationIds=[rid])["Registrations"][0][
+            "RegistrationStatus"
+        ]
+        == "COMPLETE"
+    )
+    rid2 = client.create_registration(RegistrationType="ID_SENDER_ID_REGISTRATION")[
+        "RegistrationId"
+    ]
+    client.put_registration_field_value(
+        RegistrationId=rid2, FieldPath="senderIdInfo.senderId", TextValue="OTP"
+    )
+    client.submit_registration_version(RegistrationId=rid2)
+    version = client.describe_registration_versions(RegistrationId=rid2)["RegistrationVersions"][0]
+    assert version["DeniedReasons"][0]["Reason"] == "Missing required field"
+
+
+def test_short_code_approval_provisions_the_code(client):
+    rid = client.create_registration(RegistrationType="US_SHORT_CODE_REGISTRATION")[
+        "RegistrationId"
+    ]
+    mockup = client.create_registration_attachment(AttachmentBody=forms.PNG)
+    forms.fill(
+        client,
+        rid,
+        {
+            "companyInfo.companyName": "Example Corp",
+            "companyInfo.taxId": "12-3456789",
+            "companyInfo.address1": "1 Main Street",
+            "companyInfo.city": "Seattle",
+            "companyInfo.state": "WA",
+            "companyInfo.zipCode": "98101",
+            "companyInfo.isoCountryCode": "US",
+            "companyInfo.website": "https://www.example.com",
+            "primaryContact.firstName": "Ada",
+            "primaryContact.lastName": "Lovelace",
+            "primaryContact.email": "ada@example.com",
+            "primaryContact.phoneNumber": "+12065550199",
+            "customerCare.careUrl": "https://www.example.com/help",
+            "customerCare.careEmail": "care@example.com",
+            "customerCare.carePhoneNumber": "+12065550198",
+            "shortCodeService.shortCodeOption": ["VANITY"],
+            "shortCodeService.vanityShortCode": "12345",
+            "useCase.companyOverview": "Example Corp makes accounting software.",
+            "useCase.serviceName": "Example",
+            "useCase.messageTypes": ["ACCOUNT_NOTIFICATIONS"],
+            "useCase.specialUse": ["NOT_APPLICABLE"],
+            "useCase.messageFrequency": "4 per month",
+            "useCase.mmsRequested": ["No"],
+            "messageSamples.messageSample1": "Example: your invoice is ready. Reply STOP to cancel.",
+            "optIn.optInMethods": ["WEBSITE_OR_APP"],
+            "optIn.optInDescription": forms.OPT_IN,
+            "optIn.termsAndConditionsUrl": "https://www.example.com/terms",
+            "optIn.privacyPolicyUrl": "https://www.example.com/privacy",
+            "keywordResponses.confirmationMessage": "Example: subscribed. Msg & data rates may apply."
+            " Reply HELP for help, STOP to cancel.",
+            "keywordResponses.helpMessage": "Example alerts: help at care@example.com.",
+            "keywordResponses.stopMessage": "Example: you are unsubscribed, no more messages.",
+        },
+        {"optIn.optInMockup": mockup["RegistrationAttachmentId"]},
+    )
+    client.submit_registration_version(RegistrationId=rid)
+    codes = client.describe_phone_numbers(
+        Filters=[{"Name": "number-type", "Values": ["SHORT_CODE"]}]
+    )["PhoneNumbers"]
+    assert [(c["PhoneNumber"], c["Status"], c["RegistrationId"]) for c in codes] == [
+        ("12345", "ACTIVE", rid)
+    ]
