@@ -274,13 +274,14 @@ def test_short_code_approval_provisions_the_code(client):
             "useCase.specialUse": ["NOT_APPLICABLE"],
             "useCase.messageFrequency": "4 per month",
             "useCase.mmsRequested": ["No"],
-            "messageSamples.messageSample1": "Example: your invoice is ready. Reply STOP to cancel.",
+            "messageSamples.messageSample1": "Example: invoice ready. Reply STOP to cancel.",
             "optIn.optInMethods": ["WEBSITE_OR_APP"],
             "optIn.optInDescription": forms.OPT_IN,
             "optIn.termsAndConditionsUrl": "https://www.example.com/terms",
             "optIn.privacyPolicyUrl": "https://www.example.com/privacy",
-            "keywordResponses.confirmationMessage": "Example: subscribed. Msg & data rates may apply."
-            " Reply HELP for help, STOP to cancel.",
+            "keywordResponses.confirmationMessage": (
+                "Example: subscribed. Msg & data rates may apply. Reply HELP for help, STOP to end."
+            ),
             "keywordResponses.helpMessage": "Example alerts: help at care@example.com.",
             "keywordResponses.stopMessage": "Example: you are unsubscribed, no more messages.",
         },
