@@ -101,6 +101,7 @@ def describe_opt_out_lists(ctx: Ctx, params: dict) -> dict:
         items = [get_opt_out_list(ctx, n) for n in names]
     else:
         items = list(ctx.store.items(OPT_OUT, ctx.account))
+        items.sort(key=lambda o: o["OptOutListName"] != "Default")
     return page(params, [_list_info(o) for o in items], "OptOutLists")
 
 

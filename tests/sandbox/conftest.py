@@ -129,8 +129,9 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 with receiver.arrived:
+                    headers = {k.lower(): v for k, v in self.headers.items()}
                     receiver.requests.append(
-                        {"headers": dict(self.headers), "status": status, "body": json.loads(body)}
+                        {"headers": headers, "status": status, "body": json.loads(body)}
                     )
                     receiver.arrived.notify_all()
                 self.send_response(status)
