@@ -64,7 +64,7 @@ def make_client(base_url: str, region: str = "us-east-1", key: str = "x", attemp
         aws_access_key_id=key,
         aws_secret_access_key="x",
         config=Config(
-            retries={"mode": "standard", "max_attempts": attempts},
+            retries={"mode": "standard", "total_max_attempts": attempts},
             connect_timeout=5,
             read_timeout=10,
         ),
