@@ -145,7 +145,8 @@ class Faults:
 
 def _loggable(params: dict) -> dict:
     if "AttachmentBody" in params:
-        size = len(params["AttachmentBody"]) * 3 // 4
+        text = str(params["AttachmentBody"])
+        size = len(text) * 3 // 4 - text[-2:].count("=")
         return {**params, "AttachmentBody": f"<{size} bytes>"}
     return params
 

@@ -1,0 +1,116 @@
+"""Control-plane quotas, injected faults, the call log and reset."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from botocore.exceptions import ConnectionClosedError
+
+from tests.sandbox.conftest import make_client
+
+
+def test_quota_throttles_above_one_request_per_second(client, control):
+    assert control.call("PUT", "/_sandbox/quotas", {"enabled": True})[0] == 200
+    client.describe_registrations()
+    with pytest.raises(client.exceptions.ThrottlingException):
+        client.describe_registrations()
+    client.describe_phone_numbers()  # another operation has its own bucket
+    time.sleep(1.05)
+    client.describe_registrations()
+    # opted-out numbers have 10 per second
+    client.create_opt_out_list(OptOutListName="a")
+    for i in range(10):
+        client.put_opted_out_number(OptOutListName="a", OptedOutNumber=f"+1206555010{i}")
+    with pytest.raises(client.exceptions.ThrottlingException):
+        client.put_opted_out_number(OptOutListName="a", OptedOutNumber="+12065550110")
+
+
+def test_quota_settings_per_operation_and_off(client, control):
+    status, quotas = control.call(
+        "PUT",
+        "/_sandbox/quotas",
+        {"enabled": True, "per_operation": {"DescribeRegistrations": 0, "DescribePools": 2}},
+    )
+    assert status == 200
+    assert quotas["per_operation"]["DescribeRegistrations"] == 0.0
+    for _ in range(5):
+        client.describe_registrations()  # 0 = unlimited
+    client.describe_pools()
+    client.describe_pools()
+    with pytest.raises(client.exceptions.ThrottlingException):
+        client.describe_pools()
+    control.call("PUT", "/_sandbox/quotas", {"enabled": False})
+    for _ in range(5):
+        client.describe_pools()
+
+
+def test_injected_5xx_is_retried_by_boto3(base_url, control):
+    control.post(
+        "/_sandbox/faults", {"operation": "DescribeRegistrations", "error_rate": 1.0, "count": 2}
+    )
+    retrying = make_client(base_url, attempts=3)
+    assert retrying.describe_registrations()["Registrations"] == []
+    calls = control.get("/_sandbox/calls?operation=DescribeRegistrations")["calls"]
+    assert [c["Status"] for c in calls] == [500, 500, 200]
+    assert calls[0]["Error"] == "InternalServerException"
+
+
+def test_injected_throttling_latency_and_drops(client, control):
+    control.post("/_sandbox/faults", {"operation": "DescribePools", "throttle_rate": 1.0})
+    with pytest.raises(client.exceptions.ThrottlingException):
+        client.describe_pools()
+    control.post("/_sandbox/faults", {"operation": "DescribePools", "latency_ms": 200})
+    started = time.monotonic()
+    client.describe_pools()
+    assert time.monotonic() - started >= 0.2
+    control.post("/_sandbox/faults", {"operation": "*", "drop_rate": 1.0, "count": 1})
+    with pytest.raises(ConnectionClosedError):
+        client.describe_sender_ids()
+    client.describe_sender_ids()
+    assert control.get("/_sandbox/faults")["faults"]["*"]["count"] == 0
+    status, body = control.call("DELETE", "/_sandbox/faults")
+    assert (status, body) == (200, {"faults": {}})
+
+
+def test_error_share_is_a_share(base_url, control):
+    control.post("/_sandbox/faults", {"operation": "DescribePools", "error_rate": 0.5})
+    plain = make_client(base_url)
+    results = []
+    for _ in range(40):
+        try:
+            plain.describe_pools()
+            results.append("ok")
+        except plain.exceptions.InternalServerException:
+            results.append("5xx")
+    assert 5 <= results.count("5xx") <= 35
+
+
+def test_call_log_and_reset(client, control):
+    client.create_registration(
+        RegistrationType="US_TOLL_FREE_REGISTRATION", Tags=[{"Key": "k", "Value": "v"}]
+    )
+    with pytest.raises(client.exceptions.ValidationException):
+        client.create_registration(RegistrationType="NOPE")
+    client.create_registration_attachment(AttachmentBody=b"%PDF-1.4 tiny")
+    calls = control.get("/_sandbox/calls")["calls"]
+    assert [c["Operation"] for c in calls] == [
+        "CreateRegistration",
+        "CreateRegistration",
+        "CreateRegistrationAttachment",
+    ]
+    first, failed, upload = calls
+    assert first["Parameters"]["RegistrationType"] == "US_TOLL_FREE_REGISTRATION"
+    assert first["Status"] == 200 and first["Result"]["RegistrationStatus"] == "CREATED"
+    assert (failed["Status"], failed["Error"], failed["Reason"]) == (
+        400,
+        "ValidationException",
+        "UNKNOWN_REGISTRATION_TYPE",
+    )
+    assert upload["Parameters"]["AttachmentBody"] == "<13 bytes>"
+    since = control.get(f"/_sandbox/calls?since={failed['Seq']}")["calls"]
+    assert [c["Seq"] for c in since] == [upload["Seq"]]
+    control.post("/_sandbox/reset")
+    assert control.get("/_sandbox/calls")["calls"] == []
+    assert client.describe_registrations()["Registrations"] == []
+    assert control.get("/_sandbox/health")["status"] == "ok"
