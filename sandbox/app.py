@@ -168,6 +168,7 @@ class Sandbox:
         with self.store.lock:
             self._default_subscription()
             self.store.commit()
+        self.review.resume()
 
     def _default_subscription(self) -> None:
         url = self.settings.registration_events_url

@@ -20,6 +20,7 @@ import json
 import re
 from urllib.parse import unquote
 
+from . import inbound
 from .catalog import Catalog
 from .lifecycle import TransitionError
 from .settings import parse_bool
@@ -131,6 +132,8 @@ def _route(app, method: str, path: str, body: dict, query: dict):
             app.settings.catalog = body["path"]
         app.catalog = Catalog.load(app.settings.catalog)
         return 200, {"types": sorted(app.catalog.types)}
+    if path == "/_sandbox/inbound" and method == "POST":
+        return inbound.receive(app, body)
     if path == "/_sandbox/cert":
         return 200, {"url": app.events.cert_url, "pem": app.events.cert_pem.decode()}
     return 404, {"error": f"no control route {method} {path}"}

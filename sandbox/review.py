@@ -42,6 +42,14 @@ class Reviewer:
         self._schedule(decide_at / 2, key, "review")
         self._schedule(decide_at, key, "decide")
 
+    def resume(self) -> None:
+        """After a restart: versions that were under review carry on being reviewed."""
+        for reg in self.app.store.items("registration"):
+            item = lifecycle.latest(reg)
+            if item["RegistrationVersionStatus"] in ("SUBMITTED", "AWS_REVIEWING", "REVIEWING"):
+                key = (reg["_account"], reg["RegistrationId"], item["VersionNumber"])
+                self._schedule(max(self.app.settings.review_delay, 0.0), key, "all")
+
     def _schedule(self, after: float, key: tuple, step: str) -> None:
         with self._cond:
             heapq.heappush(self._queue, (time.monotonic() + after, next(self._seq), key, step))

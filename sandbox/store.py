@@ -65,6 +65,11 @@ class Store:
             if account is None or acct == account:
                 yield obj
 
+    def entries(self, kind: str) -> Iterator[tuple[str, dict]]:
+        """``(account, object)`` pairs of one kind."""
+        for (acct, _), obj in list(self._data.get(kind, {}).items()):
+            yield acct, obj
+
     def count(self, kind: str, account: str) -> int:
         return sum(1 for acct, _ in self._data.get(kind, {}) if acct == account)
 

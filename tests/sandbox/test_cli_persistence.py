@@ -133,3 +133,35 @@ def test_bad_setting_stops_the_cli():
     )
     assert done.returncode == 2
     assert "not a boolean: 'maybe'" in done.stderr
+
+
+def test_reviews_in_flight_resume_after_a_restart(tmp_path):
+    from sandbox.server import start_in_thread, stop
+    from sandbox.settings import Settings
+    from tests.sandbox import forms
+
+    state = str(tmp_path / "state.sqlite3")
+    server, app, _ = start_in_thread(
+        Settings(port=0, quotas=False, state=state, review_delay=60, attachment_delay=0)
+    )
+    try:
+        client = make_client(app.settings.base_url)
+        rid = forms.tfn_registration(client)["id"]
+        client.submit_registration_version(RegistrationId=rid)
+    finally:
+        stop(server, app)
+    server, app, _ = start_in_thread(Settings(port=0, quotas=False, state=state, review_delay=0))
+    try:
+        client = make_client(app.settings.base_url)
+        deadline = time.time() + 5
+        status = None
+        while time.time() < deadline:
+            status = client.describe_registrations(RegistrationIds=[rid])["Registrations"][0][
+                "RegistrationStatus"
+            ]
+            if status == "COMPLETE":
+                break
+            time.sleep(0.05)
+        assert status == "COMPLETE"
+    finally:
+        stop(server, app)
