@@ -1,0 +1,197 @@
+"""Rules specific to a 10DLC campaign: keyword replies, attributes and use case choices."""
+
+from __future__ import annotations
+
+import re
+
+from compliance.preflight import sources
+from compliance.preflight.engine import Draft, Violation, rule
+from compliance.preflight.fields import HELP_MESSAGE, OPT_IN_MESSAGE, STOP_MESSAGE, samples
+from compliance.preflight.text import (
+    RATES,
+    brand_names,
+    mentions_brand,
+    phone_numbers_in,
+    urls_in,
+)
+
+CAMPAIGN = {"campaign"}
+_CONTACT = re.compile(
+    r"(?i)\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|\b[\w-]+\.(?:com|net|org|io|co|us)\b"
+)
+_STOPPED = re.compile(
+    r"(?i)\b(?:unsubscribed|opted[\s-]out|no\s+(?:more|further)\s+(?:messages|msgs|texts)|"
+    r"will\s+not\s+(?:receive|get)|won'?t\s+(?:receive|get)|removed\s+from|stopped)\b"
+)
+_OPT_OUT = re.compile(r"(?i)\b(?:stop|opt[\s-]?out|unsubscribe)\b")
+
+
+def _reply_rule(rule_id: str, path: str, label: str, source: str, extra) -> None:
+    @rule(
+        rule_id,
+        severity="error",
+        families=CAMPAIGN,
+        field_paths=(path,),
+        message=f"The {label} does not meet the carriers' requirements.",
+        fix_hint=f"Keep the {label} 20–160 characters, name the brand, and " + extra[0],
+        source=source,
+    )
+    def _check(draft: Draft):
+        text = draft.text(path)
+        problems = []
+        if not 20 <= len(text) <= 160:
+            problems.append(f"it is {len(text)} characters long")
+        cores = brand_names(draft)
+        if text and cores and not mentions_brand(text, cores):
+            problems.append("it does not name the brand")
+        if text and not extra[1].search(text):
+            problems.append(extra[2])
+        if problems:
+            yield Violation((path,), "Here " + "; ".join(problems) + ".")
+
+
+_reply_rule(
+    "HELP_MESSAGE",
+    HELP_MESSAGE,
+    "HELP reply",
+    sources.HELP_STOP,
+    ("give a phone number, e-mail or web address for support.", _CONTACT, "it has no contact"),
+)
+_reply_rule(
+    "STOP_MESSAGE",
+    STOP_MESSAGE,
+    "STOP reply",
+    sources.HELP_STOP,
+    (
+        "confirm that no more messages will be sent.",
+        _STOPPED,
+        "it does not confirm that messages stop",
+    ),
+)
+
+
+@rule(
+    "OPTIN_CONFIRMATION_MESSAGE",
+    severity="error",
+    families=CAMPAIGN,
+    field_paths=(OPT_IN_MESSAGE,),
+    message="The opt-in confirmation message misses a required part.",
+    fix_hint="Include the brand, “Msg & data rates may apply” and how to opt out (STOP).",
+    source=sources.CONFIRMATION,
+)
+def _confirmation(draft: Draft):
+    text = draft.text(OPT_IN_MESSAGE)
+    problems = []
+    if not 20 <= len(text) <= 160:
+        problems.append(f"it is {len(text)} characters long")
+    cores = brand_names(draft)
+    if text and cores and not mentions_brand(text, cores):
+        problems.append("it does not name the brand")
+    if text and not re.search(rf"(?i){RATES}", text):
+        problems.append("it lacks “Msg & data rates may apply”")
+    if text and not _OPT_OUT.search(text):
+        problems.append("it lacks opt-out wording")
+    if problems:
+        yield Violation((OPT_IN_MESSAGE,), "Here " + "; ".join(problems) + ".")
+
+
+@rule(
+    "SUB_USE_CASES",
+    severity="error",
+    families=CAMPAIGN,
+    field_paths=("campaignUseCase.useCase", "campaignUseCase.subUseCases"),
+    message="Sub use cases belong only to MIXED or LOW_VOLUME campaigns, which need them.",
+    fix_hint="Choose sub use cases only with MIXED or LOW_VOLUME, and then choose 1–5.",
+    source=sources.CAMPAIGN_BLOG,
+)
+def _sub_use_cases(draft: Draft):
+    use_case = draft.text("campaignUseCase.useCase")
+    subs = draft.choices("campaignUseCase.subUseCases")
+    if use_case in ("MIXED", "LOW_VOLUME"):
+        if not 1 <= len(subs) <= 5:
+            yield Violation(("campaignUseCase.subUseCases",), f"({len(subs)} chosen)")
+    elif subs:
+        yield Violation(("campaignUseCase.useCase", "campaignUseCase.subUseCases"))
+
+
+@rule(
+    "MESSAGE_TYPE_MATCHES_USE_CASE",
+    severity="error",
+    families=CAMPAIGN,
+    field_paths=("campaignCapabilities.messageType", "campaignUseCase.useCase"),
+    message="The message type does not match the campaign use case.",
+    fix_hint="Marketing campaigns are Promotional; 2FA, alerts and notifications are "
+    "Transactional.",
+    source=sources.CAMPAIGN_BLOG,
+)
+def _message_type(draft: Draft):
+    kind = draft.text("campaignCapabilities.messageType")
+    use_case = draft.text("campaignUseCase.useCase")
+    transactional = {
+        "TWO_FACTOR_AUTHENTICATION",
+        "ACCOUNT_NOTIFICATION",
+        "DELIVERY_NOTIFICATION",
+        "FRAUD_ALERT",
+        "SECURITY_ALERT",
+        "CUSTOMER_CARE",
+    }
+    if (kind == "Transactional" and use_case == "MARKETING") or (
+        kind == "Promotional" and use_case in transactional
+    ):
+        yield Violation(("campaignCapabilities.messageType", "campaignUseCase.useCase"))
+
+
+def _sample_texts(draft: Draft) -> list[tuple[str, str]]:
+    return samples(draft)
+
+
+@rule(
+    "EMBEDDED_LINK_ATTRIBUTE",
+    severity="error",
+    families=CAMPAIGN,
+    field_paths=("campaignUseCase.embeddedLink", "campaignUseCase.embeddedLinkSample"),
+    message="The embedded-link attribute does not match the samples.",
+    fix_hint="Answer Yes when any sample has a link, and give an example link; otherwise No.",
+    source=sources.CAMPAIGN_BLOG,
+)
+def _embedded_link(draft: Draft):
+    has_link = any(urls_in(text) for _, text in _sample_texts(draft))
+    answer = draft.text("campaignUseCase.embeddedLink")
+    if has_link and answer != "Yes":
+        yield Violation(("campaignUseCase.embeddedLink",), "A sample contains a link.")
+    if answer == "Yes" and not draft.text("campaignUseCase.embeddedLinkSample"):
+        yield Violation(("campaignUseCase.embeddedLinkSample",), "The example link is missing.")
+
+
+@rule(
+    "EMBEDDED_PHONE_ATTRIBUTE",
+    severity="error",
+    families=CAMPAIGN,
+    field_paths=("campaignUseCase.embeddedPhone",),
+    message="A sample contains a phone number but the embedded-phone attribute says No.",
+    fix_hint="Answer Yes, or remove phone numbers other than the support number from samples.",
+    source=sources.CAMPAIGN_BLOG,
+)
+def _embedded_phone(draft: Draft):
+    support = set(phone_numbers_in(draft.text(HELP_MESSAGE)))
+    for path, text in _sample_texts(draft):
+        others = [n for n in phone_numbers_in(text) if n not in support]
+        if others and draft.text("campaignUseCase.embeddedPhone") != "Yes":
+            yield Violation((path, "campaignUseCase.embeddedPhone"))
+            return
+
+
+@rule(
+    "CAMPAIGN_DESCRIPTION",
+    severity="warning",
+    families=CAMPAIGN,
+    field_paths=("campaignInfo.campaignName",),
+    message="The campaign description does not name the sender.",
+    fix_hint="Say who sends the messages, to whom and why, e.g. “Acme sends its customers …”.",
+    source=sources.CAMPAIGN_BLOG,
+)
+def _description(draft: Draft):
+    text = draft.text("campaignInfo.campaignName")
+    cores = brand_names(draft)
+    if text and cores and not mentions_brand(text, cores):
+        yield Violation(("campaignInfo.campaignName",))

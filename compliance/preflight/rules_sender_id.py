@@ -1,0 +1,76 @@
+"""Rules on alphanumeric sender IDs: format per country, generic names, brand link."""
+
+from __future__ import annotations
+
+import re
+
+from compliance.preflight import sources
+from compliance.preflight.engine import Draft, Violation, rule
+from compliance.preflight.text import brand_names
+
+PATH = "senderIdInfo.senderId"
+GENERIC = {
+    "OTP", "2FA", "SMS", "INFO", "ALERT", "ALERTS", "NOTICE", "VERIFY", "TEST", "CODE", "AUTH",
+    "PROMO", "NEWS", "BANK", "SERVICE", "SUPPORT", "MESSAGE",
+}  # fmt: skip
+LENGTH_BY_COUNTRY = {"IN": (6, 6)}
+
+
+def _country(draft: Draft) -> str:
+    return draft.registration_type.split("_", 1)[0]
+
+
+@rule(
+    "SENDER_ID_FORMAT",
+    severity="error",
+    families={"sender_id"},
+    field_paths=(PATH,),
+    message="The sender ID does not have a valid format for this country.",
+    fix_hint="Use 3–11 letters, digits or dashes, with at least one letter and no spaces "
+    "(India: exactly 6).",
+    source=sources.SENDER_ID,
+)
+def _format(draft: Draft):
+    if PATH not in draft.values and _country(draft) == "GB":
+        return  # the United Kingdom form known so far has no sender ID field
+    value = draft.text(PATH)
+    low, high = LENGTH_BY_COUNTRY.get(_country(draft), (3, 11))
+    if not re.fullmatch(r"[A-Za-z0-9-]+", value) or not re.search(r"[A-Za-z]", value):
+        yield Violation((PATH,), f"(“{value}”)")
+    elif not low <= len(value) <= high:
+        yield Violation((PATH,), f"(“{value}” has {len(value)} characters)")
+
+
+@rule(
+    "SENDER_ID_GENERIC",
+    severity="error",
+    families={"sender_id"},
+    field_paths=(PATH,),
+    message="The sender ID is a generic word, not tied to the brand.",
+    fix_hint="Use the brand in the sender ID, e.g. ANYCO or ANYCO-OTP, not OTP or INFO alone.",
+    source=sources.SENDER_ID,
+)
+def _generic(draft: Draft):
+    if draft.text(PATH).upper().replace("-", "") in GENERIC:
+        yield Violation((PATH,))
+
+
+@rule(
+    "SENDER_ID_BRAND",
+    severity="warning",
+    families={"sender_id"},
+    field_paths=(PATH, "companyInfo.companyName"),
+    message="The sender ID shares nothing recognisable with the company name.",
+    fix_hint="Reviewers reject IDs not tied to the brand; explain the link or attach proof.",
+    source=sources.SENDER_ID,
+)
+def _brand(draft: Draft):
+    value = re.sub(r"[^a-z0-9]", "", draft.text(PATH).lower())
+    cores = [c.replace(" ", "") for c in brand_names(draft)]
+    if len(value) < 3 or not cores or value.upper() in GENERIC:
+        return
+    initials = ["".join(w[0] for w in c.split()) for c in brand_names(draft)]
+    for core, init in zip(cores, initials, strict=True):
+        if value[:3] in core or core[:3] in value or (len(init) >= 2 and value.startswith(init)):
+            return
+    yield Violation((PATH,))
