@@ -26,6 +26,13 @@ app.conf.task_routes = {
 app.conf.beat_schedule = {
     # Drops expired invitations so that their links stop working and the members page stays clean.
     "invitations-expire": {"task": "tenants.tasks.invitation_expire_task", "schedule": 60 * 60},
+    # Reads registration forms from AWS; a change flags affected drafts and tells their tenants.
+    "catalog-sync": {"task": "registrations.tasks.catalog_sync_task", "schedule": 6 * 60 * 60},
+    # Catches status changes that events missed; each registration is polled by its age.
+    "registrations-reconcile": {
+        "task": "registrations.tasks.registration_reconcile_task",
+        "schedule": 60,
+    },
 }
 
 app.conf.include = ["portal.tasks"]

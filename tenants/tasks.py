@@ -43,3 +43,29 @@ def invitation_send_mail_task(invitation_id: int, token: str) -> None:
 @shared_task(name="tenants.tasks.invitation_expire_task")
 def invitation_expire_task() -> int:
     return invitation_expire_due()
+
+
+@shared_task(
+    name="tenants.tasks.tenant_notify_mail_task",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def tenant_notify_mail_task(tenant_id: int, subject: str, body: str) -> int:
+    """E-mails the owners and admins of a tenant; returns how many were addressed."""
+    from tenants.models import Membership, Role
+
+    recipients = list(
+        Membership.objects.filter(
+            tenant_id=tenant_id, role__in=[Role.OWNER, Role.ADMIN]
+        ).values_list("user__email", flat=True)
+    )
+    if recipients:
+        send_mail(
+            subject=subject,
+            message=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=recipients,
+        )
+    return len(recipients)

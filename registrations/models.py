@@ -1,1 +1,0 @@
-"""Registration domain models: built in the registration engine issue (DESIGN.md section 4)."""

@@ -1,0 +1,27 @@
+from registrations.models.account import AwsAccount, RateSlot
+from registrations.models.catalog import CatalogVersion, RegistrationTypeDef
+from registrations.models.registration import (
+    Attachment,
+    AwsCall,
+    FieldComment,
+    FieldValue,
+    Registration,
+    RegistrationVersion,
+    StatusEvent,
+)
+from registrations.models.sender import Sender
+
+__all__ = [
+    "Attachment",
+    "AwsAccount",
+    "AwsCall",
+    "CatalogVersion",
+    "FieldComment",
+    "FieldValue",
+    "RateSlot",
+    "Registration",
+    "RegistrationTypeDef",
+    "RegistrationVersion",
+    "Sender",
+    "StatusEvent",
+]

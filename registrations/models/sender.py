@@ -1,0 +1,45 @@
+"""Origination identities (phone numbers, sender IDs) that registrations provision."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from tenants.models import Tenant
+
+
+class Sender(models.Model):
+    class Kind(models.TextChoices):
+        PHONE_NUMBER = "PHONE_NUMBER", "Phone number"
+        SENDER_ID = "SENDER_ID", "Sender ID"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="senders")
+    registration = models.ForeignKey(
+        "registrations.Registration",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="senders",
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    value = models.CharField(max_length=32, help_text="E.164 number or the sender ID")
+    iso_country = models.CharField(max_length=2)
+    number_type = models.CharField(max_length=16, blank=True)  # TOLL_FREE, TEN_DLC, SHORT_CODE …
+    aws_id = models.CharField(max_length=256, blank=True)
+    aws_arn = models.CharField(max_length=256, blank=True)
+    status = models.CharField(max_length=32, default="PENDING")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["tenant", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "aws_id"],
+                condition=~Q(aws_id=""),
+                name="sender_tenant_aws_id_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.get_kind_display()}, {self.status})"

@@ -1,0 +1,35 @@
+"""Telling a tenant's owners and admins that a registration needs them or changed state."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+
+from registrations.models import Registration
+from tenants.tasks import tenant_notify_mail_task
+
+
+def _link(registration: Registration) -> str:
+    return f"{settings.PORTAL_BASE_URL}/t/{registration.tenant.slug}/"
+
+
+def notify_schema_change(*, registration_id: int) -> None:
+    registration = Registration.objects.select_related("tenant").get(pk=registration_id)
+    lines = "\n".join(f"- {c['detail']}" for c in registration.schema_changes)
+    tenant_notify_mail_task.delay(
+        registration.tenant_id,
+        f"AWS changed the form of “{registration.name}”",
+        f"AWS changed the registration form your draft “{registration.name}” uses:\n\n{lines}\n\n"
+        f"Please review the draft before submitting it: {_link(registration)}",
+    )
+
+
+def notify_status(*, registration: Registration, headline: str, detail: str = "") -> None:
+    """Queues an e-mail after the current transaction commits."""
+    transaction.on_commit(
+        lambda: tenant_notify_mail_task.delay(
+            registration.tenant_id,
+            f"{registration.name}: {headline}",
+            f"{headline}\n\n{detail}\n\nSee it in the portal: {_link(registration)}".strip(),
+        )
+    )

@@ -1,0 +1,316 @@
+"""The submission pipeline (DESIGN.md §4): idempotent, resumable steps with progress stored on
+the version. A worker killed anywhere resumes without a second AWS registration, a lost value
+or a double submit:
+
+- CreateRegistration carries a ClientToken derived from our registration id (AWS replays the
+  first result); a new AWS version is created only when AWS has no open DRAFT version;
+- numbers are requested with a deterministic ClientToken and associations are listed first;
+- attachments carry a ClientToken from our attachment id;
+- values are compared with what AWS holds before and after writing;
+- the AWS version status is read before submitting.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from registrations.aws import (
+    AwsError,
+    ConflictError,
+    Gateway,
+    RetryableError,
+)
+from registrations.models import (
+    FieldValue,
+    Registration,
+    RegistrationVersion,
+    Sender,
+)
+from registrations.services.lifecycle import registration_transition, schema_for
+from registrations.services.provisioning import sender_record_number
+from registrations.states import PIPELINE_ORDER, Status, VersionPipelineStep
+
+Step = VersionPipelineStep
+LEASE = timedelta(minutes=10)
+ATTACHMENT_POLLS = 10
+
+
+class PipelineBusy(Exception):
+    """Another worker holds this version's lease."""
+
+
+def _reached(version: RegistrationVersion, step: str) -> bool:
+    return PIPELINE_ORDER.index(version.pipeline_step) >= PIPELINE_ORDER.index(step)
+
+
+def _advance(version: RegistrationVersion, step: str, **extra) -> None:
+    version.pipeline_step = step
+    for key, value in extra.items():
+        setattr(version, key, value)
+    version.save(update_fields=["pipeline_step", *extra])
+
+
+def _claim(registration: Registration) -> RegistrationVersion:
+    """QUEUED → SUBMITTING (or resume SUBMITTING) and a lease on the version."""
+    with transaction.atomic():
+        if registration.status == Status.QUEUED:
+            registration_transition(
+                registration=registration,
+                to=Status.SUBMITTING,
+                reason="Submission pipeline started",
+            )
+        version = registration.versions.order_by("-number").first()
+        now = timezone.now()
+        claimed = (
+            RegistrationVersion.objects.filter(pk=version.pk)
+            .filter(pipeline_lease_until__isnull=True)
+            .update(pipeline_lease_until=now + LEASE)
+        ) or (
+            RegistrationVersion.objects.filter(pk=version.pk, pipeline_lease_until__lt=now).update(
+                pipeline_lease_until=now + LEASE
+            )
+        )
+        if not claimed:
+            raise PipelineBusy(f"{version} is being submitted by another worker.")
+        RegistrationVersion.objects.filter(pk=version.pk).update(
+            pipeline_attempts=version.pipeline_attempts + 1
+        )
+        version.refresh_from_db()
+        return version
+
+
+def _release(version: RegistrationVersion) -> None:
+    RegistrationVersion.objects.filter(pk=version.pk).update(pipeline_lease_until=None)
+
+
+def _step_create(gw: Gateway, registration: Registration, version: RegistrationVersion) -> None:
+    if not registration.aws_registration_id:
+        created = gw.create_registration(
+            registration.registration_type,
+            client_token=f"portal-registration-{registration.pk}",
+            name=registration.name,
+        )
+        registration.aws_registration_id = created["id"]
+        registration.aws_registration_arn = created["arn"]
+        registration.save(update_fields=["aws_registration_id", "aws_registration_arn"])
+        earlier = registration.versions.exclude(pk=version.pk).exclude(aws_version_number=None)
+        if not earlier.exists():
+            _advance(
+                version, Step.CREATED, aws_version_number=created["version"], aws_status="DRAFT"
+            )
+            return
+    # A resubmission: reuse an open DRAFT version at AWS (a crash after creating it), else open one.
+    versions = gw.describe_versions(registration.aws_registration_id)
+    newest = max(versions, key=lambda v: v["number"]) if versions else None
+    taken = set(
+        registration.versions.exclude(pk=version.pk)
+        .exclude(aws_version_number=None)
+        .values_list("aws_version_number", flat=True)
+    )
+    if newest and newest["status"] == "DRAFT" and newest["number"] not in taken:
+        number = newest["number"]
+    else:
+        number = gw.create_version(registration.aws_registration_id)
+    _advance(version, Step.CREATED, aws_version_number=number, aws_status="DRAFT")
+
+
+def _toll_free_number(gw: Gateway, registration: Registration) -> Sender:
+    sender = Sender.objects.filter(registration=registration, number_type="TOLL_FREE").first()
+    if sender is not None:
+        return sender
+    number = gw.request_phone_number(
+        country="US", number_type="TOLL_FREE", client_token=f"portal-tfn-{registration.pk}"
+    )
+    return sender_record_number(registration=registration, number=number, number_type="TOLL_FREE")
+
+
+def _step_associate(gw: Gateway, registration: Registration, version: RegistrationVersion):
+    schema = schema_for(registration)
+    existing = {a["resource_id"] for a in gw.associations(registration.aws_registration_id)}
+    for association in schema.associations_before_submit():
+        resource_type = association["ResourceType"]
+        if resource_type == "TOLL_FREE":
+            sender = _toll_free_number(gw, registration)
+            resource_ids = {sender.aws_id, sender.aws_arn, sender.value}
+            target = sender.aws_id
+        elif (
+            registration.depends_on is not None
+            and resource_type == registration.depends_on.registration_type
+        ):
+            target = registration.depends_on.aws_registration_id
+            resource_ids = {target, registration.depends_on.aws_registration_arn}
+        else:
+            raise AwsError(
+                "CreateRegistrationAssociation",
+                "UnsupportedPrerequisite",
+                f"The portal cannot provide a {resource_type} before submitting.",
+            )
+        if not (existing & resource_ids):
+            gw.create_association(registration.aws_registration_id, target)
+    _advance(version, Step.ASSOCIATED)
+
+
+def _step_attach(gw: Gateway, version: RegistrationVersion) -> None:
+    for value in version.values.select_related("attachment").exclude(attachment=None):
+        attachment = value.attachment
+        if not attachment.aws_attachment_id:
+            with attachment.file.open("rb") as handle:
+                created = gw.create_attachment(
+                    handle.read(), client_token=f"portal-attachment-{attachment.pk}"
+                )
+            attachment.aws_attachment_id, attachment.aws_status = created["id"], created["status"]
+            attachment.save(update_fields=["aws_attachment_id", "aws_status"])
+        for _ in range(ATTACHMENT_POLLS):
+            if attachment.aws_status == "UPLOAD_COMPLETE":
+                break
+            if attachment.aws_status == "UPLOAD_FAILED":
+                raise AwsError(
+                    "CreateRegistrationAttachment",
+                    "UPLOAD_FAILED",
+                    f"AWS could not process {attachment.original_name}.",
+                )
+            attachment.aws_status = gw.attachment_status(attachment.aws_attachment_id)
+            attachment.save(update_fields=["aws_status"])
+        if attachment.aws_status != "UPLOAD_COMPLETE":
+            raise RetryableError(
+                "DescribeRegistrationAttachments",
+                "UPLOAD_IN_PROGRESS",
+                f"{attachment.original_name} is still uploading.",
+            )
+    _advance(version, Step.ATTACHED)
+
+
+def _wire(value: FieldValue) -> dict:
+    if value.attachment_id:
+        return {"attachment_id": value.attachment.aws_attachment_id}
+    if value.select_choices:
+        return {"choices": list(value.select_choices)}
+    return {"text": value.text_value}
+
+
+def _matches(local: dict, remote: dict | None) -> bool:
+    if remote is None:
+        return False
+    if "attachment_id" in local:
+        return remote["attachment"] == local["attachment_id"]
+    if "choices" in local:
+        return sorted(remote["choices"] or []) == sorted(local["choices"])
+    return remote["text"] == local["text"]
+
+
+def _step_write(gw: Gateway, registration: Registration, version: RegistrationVersion) -> None:
+    rid, number = registration.aws_registration_id, version.aws_version_number
+    local = {v.field_path: _wire(v) for v in version.values.select_related("attachment")}
+    remote = gw.field_values(rid, number)
+    for path, wire in local.items():
+        if not _matches(wire, remote.get(path)):
+            gw.put_value(rid, path, **wire)
+    remote = gw.field_values(rid, number)
+    wrong = sorted(p for p, wire in local.items() if not _matches(wire, remote.get(p)))
+    if wrong:
+        raise RetryableError(
+            "DescribeRegistrationFieldValues",
+            "READ_BACK_MISMATCH",
+            f"AWS holds different values for: {', '.join(wrong)}.",
+        )
+    _advance(version, Step.WRITTEN)
+
+
+def _step_submit(gw: Gateway, registration: Registration, version: RegistrationVersion) -> None:
+    status = next(
+        (
+            v["status"]
+            for v in gw.describe_versions(
+                registration.aws_registration_id, [version.aws_version_number]
+            )
+        ),
+        "",
+    )
+    if status == "DRAFT":
+        try:
+            status = gw.submit_version(registration.aws_registration_id)["status"]
+        except ConflictError as exc:
+            # A submit that reached AWS before a crash: confirm from AWS instead of failing.
+            status = next(
+                (
+                    v["status"]
+                    for v in gw.describe_versions(
+                        registration.aws_registration_id, [version.aws_version_number]
+                    )
+                ),
+                "",
+            )
+            if status in ("", "DRAFT"):
+                raise exc
+    _advance(version, Step.SUBMITTED, aws_status=status)
+
+
+def pipeline_run(registration_id: int) -> str:
+    """Runs (or resumes) the pipeline for a registration; returns the step reached.
+
+    Raises RetryableError for the task to retry with backoff; permanent AWS errors end in
+    SUBMISSION_FAILED with AWS's message and the failed operation for staff.
+    """
+    registration = Registration.objects.select_related("tenant", "depends_on").get(
+        pk=registration_id
+    )
+    if registration.status not in (Status.QUEUED, Status.SUBMITTING):
+        return "skipped"
+    version = _claim(registration)
+    gw = Gateway.for_registration(registration)
+    try:
+        if not _reached(version, Step.CREATED):
+            _step_create(gw, registration, version)
+        if not _reached(version, Step.ASSOCIATED):
+            _step_associate(gw, registration, version)
+        if not _reached(version, Step.ATTACHED):
+            _step_attach(gw, version)
+        if not _reached(version, Step.WRITTEN):
+            _step_write(gw, registration, version)
+        if not _reached(version, Step.SUBMITTED):
+            _step_submit(gw, registration, version)
+        with transaction.atomic():
+            registration_transition(
+                registration=registration,
+                to=Status.SUBMITTED,
+                expected=Status.SUBMITTING,
+                reason=f"AWS version {version.aws_version_number} submitted",
+            )
+            RegistrationVersion.objects.filter(pk=version.pk).update(
+                pipeline_error="", pipeline_error_operation=""
+            )
+        return Step.SUBMITTED
+    except RetryableError as exc:
+        RegistrationVersion.objects.filter(pk=version.pk).update(
+            pipeline_error=exc.message, pipeline_error_operation=exc.operation
+        )
+        raise
+    except AwsError as exc:
+        pipeline_fail(
+            registration_id=registration.pk,
+            operation=exc.operation,
+            message=f"{exc.code}: {exc.message}",
+        )
+        return "failed"
+    finally:
+        _release(version)
+
+
+@transaction.atomic
+def pipeline_fail(*, registration_id: int, operation: str, message: str) -> None:
+    """Ends the pipeline in SUBMISSION_FAILED with what AWS said, for staff to act on."""
+    registration = Registration.objects.select_for_update().get(pk=registration_id)
+    if registration.status != Status.SUBMITTING:
+        return
+    version = registration.versions.order_by("-number").first()
+    RegistrationVersion.objects.filter(pk=version.pk).update(
+        pipeline_error=message, pipeline_error_operation=operation
+    )
+    registration_transition(
+        registration=registration,
+        to=Status.SUBMISSION_FAILED,
+        reason=f"{operation} failed: {message}",
+    )

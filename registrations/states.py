@@ -1,0 +1,106 @@
+"""Registration states: the portal's own first, then AWS's mirrored exactly (DESIGN.md §4).
+
+One transition table; `registration_transition` in the services is the only writer of a
+registration's status and refuses any move this table does not list.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    # The portal's own states.
+    DRAFT = "DRAFT", "Draft"
+    IN_REVIEW = "IN_REVIEW", "In provider review"
+    CHANGES_REQUESTED = "CHANGES_REQUESTED", "Changes requested"
+    QUEUED = "QUEUED", "Queued for AWS"
+    SUBMITTING = "SUBMITTING", "Submitting to AWS"
+    SUBMISSION_FAILED = "SUBMISSION_FAILED", "Submission failed"
+    CANCELLED = "CANCELLED", "Cancelled"
+    # AWS RegistrationStatus, mirrored.
+    SUBMITTED = "SUBMITTED", "Submitted"
+    AWS_REVIEWING = "AWS_REVIEWING", "AWS pre-review"
+    REVIEWING = "REVIEWING", "Carrier review"
+    REQUIRES_AUTHENTICATION = "REQUIRES_AUTHENTICATION", "Needs e-mail authentication"
+    REQUIRES_UPDATES = "REQUIRES_UPDATES", "Needs updates"
+    PROVISIONING = "PROVISIONING", "Approved, provisioning"
+    COMPLETE = "COMPLETE", "Complete"
+    CLOSED = "CLOSED", "Closed"
+    DELETED = "DELETED", "Deleted"
+
+
+S = Status
+
+# AWS statuses, in the order a registration normally passes them. An observation may skip
+# ahead (a poll can miss a short-lived state) but never goes back, except the documented
+# cycles listed in TRANSITIONS.
+AWS_STATUSES = (
+    S.SUBMITTED,
+    S.AWS_REVIEWING,
+    S.REVIEWING,
+    S.REQUIRES_AUTHENTICATION,
+    S.REQUIRES_UPDATES,
+    S.PROVISIONING,
+    S.COMPLETE,
+    S.CLOSED,
+    S.DELETED,
+)
+_AWS_IN_REVIEW = (S.SUBMITTED, S.AWS_REVIEWING, S.REVIEWING, S.REQUIRES_AUTHENTICATION)
+_AWS_OUTCOMES = (S.REQUIRES_UPDATES, S.PROVISIONING, S.COMPLETE)
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.IN_REVIEW, S.CANCELLED}),
+    S.IN_REVIEW: frozenset({S.QUEUED, S.CHANGES_REQUESTED, S.CANCELLED}),
+    S.CHANGES_REQUESTED: frozenset({S.IN_REVIEW, S.CANCELLED}),
+    S.QUEUED: frozenset({S.SUBMITTING, S.CANCELLED}),
+    S.SUBMITTING: frozenset({S.SUBMITTED, S.SUBMISSION_FAILED, *_AWS_IN_REVIEW, *_AWS_OUTCOMES}),
+    S.SUBMISSION_FAILED: frozenset({S.QUEUED, S.CANCELLED}),
+    S.CANCELLED: frozenset(),
+    S.SUBMITTED: frozenset(
+        {
+            S.AWS_REVIEWING,
+            S.REVIEWING,
+            S.REQUIRES_AUTHENTICATION,
+            *_AWS_OUTCOMES,
+            S.CLOSED,
+            S.DELETED,
+        }
+    ),
+    S.AWS_REVIEWING: frozenset(
+        {S.REVIEWING, S.REQUIRES_AUTHENTICATION, *_AWS_OUTCOMES, S.CLOSED, S.DELETED}
+    ),
+    S.REVIEWING: frozenset({S.REQUIRES_AUTHENTICATION, *_AWS_OUTCOMES, S.CLOSED, S.DELETED}),
+    S.REQUIRES_AUTHENTICATION: frozenset({S.REVIEWING, *_AWS_OUTCOMES, S.CLOSED, S.DELETED}),
+    # "Your move": the tenant edits a new version, which goes through provider review again.
+    S.REQUIRES_UPDATES: frozenset({S.IN_REVIEW, S.CLOSED, S.DELETED}),
+    S.PROVISIONING: frozenset({S.COMPLETE, S.REQUIRES_UPDATES, S.CLOSED, S.DELETED}),
+    S.COMPLETE: frozenset({S.CLOSED, S.DELETED}),
+    S.CLOSED: frozenset({S.DELETED}),
+    S.DELETED: frozenset(),
+}
+
+# States in which the tenant may edit the newest version.
+EDITABLE = frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.REQUIRES_UPDATES})
+# States the reconciliation poll watches at AWS.
+TRACKED = frozenset(
+    {S.SUBMITTED, S.AWS_REVIEWING, S.REVIEWING, S.REQUIRES_AUTHENTICATION, S.PROVISIONING}
+)
+
+
+def can_transition(current: str, new: str) -> bool:
+    return new in TRANSITIONS.get(current, frozenset())
+
+
+class VersionPipelineStep(models.TextChoices):
+    """How far the submission pipeline got for a version; each step is resumable."""
+
+    NOT_STARTED = "NOT_STARTED", "Not started"
+    CREATED = "CREATED", "AWS registration or version created"
+    ASSOCIATED = "ASSOCIATED", "Prerequisites associated"
+    ATTACHED = "ATTACHED", "Attachments uploaded"
+    WRITTEN = "WRITTEN", "Values written and verified"
+    SUBMITTED = "SUBMITTED", "Submitted to AWS"
+
+
+PIPELINE_ORDER = [step.value for step in VersionPipelineStep]

@@ -1,0 +1,57 @@
+"""Celery tasks of the registration engine: ids in, one service call each (queue `aws`)."""
+
+from __future__ import annotations
+
+import random
+
+from celery import shared_task
+
+from registrations.aws import RetryableError
+from registrations.services import catalog, pipeline, provisioning, tracking
+
+MAX_RETRIES = 8
+
+
+def backoff(retries: int, *, base: float = 2.0, cap: float = 300.0) -> float:
+    """Exponential backoff with full jitter, capped."""
+    return random.uniform(0, min(cap, base * 2**retries))
+
+
+@shared_task(
+    bind=True, name="registrations.tasks.registration_submit_task", max_retries=MAX_RETRIES
+)
+def registration_submit_task(self, registration_id: int) -> str:
+    try:
+        return pipeline.pipeline_run(registration_id)
+    except pipeline.PipelineBusy as exc:
+        raise self.retry(exc=exc, countdown=60) from exc
+    except RetryableError as exc:
+        if self.request.retries >= self.max_retries:
+            pipeline.pipeline_fail(
+                registration_id=registration_id,
+                operation=exc.operation,
+                message=f"gave up after {self.max_retries} retries: {exc.message}",
+            )
+            return "failed"
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+
+
+@shared_task(name="registrations.tasks.catalog_sync_task")
+def catalog_sync_task() -> int:
+    version, _ = catalog.catalog_sync()
+    return version.number
+
+
+@shared_task(name="registrations.tasks.registration_reconcile_task")
+def registration_reconcile_task() -> dict:
+    return tracking.reconcile_pass()
+
+
+@shared_task(
+    bind=True, name="registrations.tasks.registration_provision_task", max_retries=MAX_RETRIES
+)
+def registration_provision_task(self, registration_id: int) -> int:
+    try:
+        return len(provisioning.registration_provision(registration_id=registration_id))
+    except RetryableError as exc:
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc

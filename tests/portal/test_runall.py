@@ -1,0 +1,90 @@
+"""`make run`'s supervisor starts web, worker, scheduler and sandbox, and Ctrl-C stops them all."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie child of an exited parent is reaped by init; treat it as gone.
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "State:\tZ" in status.read_text())
+
+
+def _wait_for(url: str, seconds: float) -> int:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer within {seconds}s")
+
+
+def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
+    web_port, sandbox_port = _free_port(), _free_port()
+    environment = {
+        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
+        "PORTAL_VAR_DIR": str(tmp_path),
+        "EUM_ENDPOINT_URL": f"http://127.0.0.1:{sandbox_port}",
+    }
+    supervisor = subprocess.Popen(
+        [sys.executable, "-m", "portal.runall", "--port", str(web_port),
+         "--sandbox-port", str(sandbox_port)],
+        cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    lines: list[str] = []
+    try:
+        while len([line for line in lines if line.startswith("[run] started")]) < 4:
+            line = supervisor.stdout.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+        pids = {
+            match.group(1): int(match.group(2))
+            for match in (re.match(r"\[run\] started (\w+) \(pid (\d+)\)", line) for line in lines)
+            if match
+        }
+        assert set(pids) == {"sandbox", "web", "worker", "beat"}
+        assert _wait_for(f"http://127.0.0.1:{web_port}/healthz", 40) == 200
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{sandbox_port}/",
+            data=b"{}",
+            headers={
+                "X-Amz-Target": "PinpointSMSVoiceV2.DescribeAccountAttributes",
+                "Content-Type": "application/x-amz-json-1.0",
+            },
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+        supervisor.send_signal(signal.SIGINT)
+        assert supervisor.wait(timeout=30) == 0
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(pid) for pid in pids.values()):
+            time.sleep(0.2)
+        assert {name: _alive(pid) for name, pid in pids.items()} == {
+            "sandbox": False, "web": False, "worker": False, "beat": False,
+        }
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
