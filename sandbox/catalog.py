@@ -48,7 +48,7 @@ class Catalog:
         return None
 
 
-def _value_strings(value: dict | None) -> list[str]:
+def value_strings(value: dict | None) -> list[str]:
     if not value:
         return []
     if value.get("TextValue") is not None:
@@ -61,7 +61,7 @@ def _value_strings(value: dict | None) -> list[str]:
 
 
 def _condition(cond: dict, values: dict) -> bool:
-    present = _value_strings(values.get(cond["DependsOnFieldPath"]))
+    present = value_strings(values.get(cond["DependsOnFieldPath"]))
     wanted = cond.get("Values") or []
     operator = cond["Operator"]
     if operator == "HAS_VALUE":

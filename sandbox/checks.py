@@ -12,7 +12,7 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
-from .catalog import resolve
+from .catalog import resolve, value_strings
 from .denials import DOC_CRITERIA, DOC_STATUS, REASONS, TYPES  # noqa: F401
 
 FREE_MAIL = {
@@ -133,7 +133,7 @@ def missing_fields(catalog, reg_type: str, values: dict) -> dict[str, dict]:
     found = {}
     for field in catalog.types.get(reg_type, {}).get("Fields", []):
         requirement, _ = resolve(field, values)
-        has = bool(values.get(field["FieldPath"]))
+        has = bool(value_strings(values.get(field["FieldPath"])))
         if requirement == "REQUIRED" and not has:
             found[field["FieldPath"]] = {
                 "DeniedReason": "MISSING_REQUIRED_FIELD",

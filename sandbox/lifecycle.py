@@ -70,7 +70,9 @@ def new_version(number: int, values: dict | None = None) -> dict:
         "RegistrationVersionStatus": "DRAFT",
         "RegistrationVersionStatusHistory": {"DraftTimestamp": now()},
         "_values": {
-            k: {"FieldPath": v["FieldPath"], **_plain(v)} for k, v in (values or {}).items()
+            k: {"FieldPath": v["FieldPath"], **_plain(v)}
+            for k, v in (values or {}).items()
+            if _plain(v)
         },
     }
 

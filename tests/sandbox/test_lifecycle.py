@@ -401,3 +401,23 @@ def test_update_denied_keeps_complete_registration(client):
         reg["ApprovedVersionNumber"],
         reg["LatestDeniedVersionNumber"],
     ) == ("COMPLETE", 1, 2)
+
+
+def test_inherited_version_does_not_count_denied_empty_fields_as_values(client, control):
+    control.call("PATCH", "/_sandbox/config", {"inherit_values": True})
+    values = {k: v for k, v in forms.TFN_GOOD.items() if k != "companyInfo.city"}
+    rid = forms.tfn_registration(client, values)["id"]
+    client.submit_registration_version(RegistrationId=rid)
+    client.create_registration_version(RegistrationId=rid)
+    paths = [
+        v["FieldPath"]
+        for v in client.describe_registration_field_values(RegistrationId=rid, MaxResults=100)[
+            "RegistrationFieldValues"
+        ]
+    ]
+    assert "companyInfo.city" not in paths
+    client.submit_registration_version(RegistrationId=rid)
+    version = _version(client, rid, 2)
+    assert version["DeniedReasons"][0]["LongDescription"] == (
+        "One or more required fields have no value: companyInfo.city."
+    )
