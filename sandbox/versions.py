@@ -203,7 +203,9 @@ def associate(ctx: Ctx, reg: dict, resource: dict) -> dict:
     if cap is not None and same >= cap:
         raise QuotaError(
             f"A registration takes at most {cap} {resource['ResourceType']} number(s).",
-            "PHONE_NUMBERS_PER_REGISTRATION" if cap > 1 else "ASSOCIATIONS_PER_REGISTRATION",
+            "PHONE_NUMBERS_PER_REGISTRATION"
+            if resource["ResourceType"] == "TEN_DLC"
+            else "ASSOCIATIONS_PER_REGISTRATION",
         )
     assoc = {k: resource[k] for k in ("ResourceArn", "ResourceId", "ResourceType", "_kind")}
     for key in ("IsoCountryCode", "PhoneNumber"):
