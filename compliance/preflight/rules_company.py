@@ -10,6 +10,7 @@ import pycountry
 from compliance.preflight import sources
 from compliance.preflight.engine import Draft, Violation, rule
 from compliance.preflight.fields import COUNTRY, SUPPORT_EMAIL, SUPPORT_PHONE, WEBSITE
+from compliance.preflight.rules_samples import FORMS_WITHOUT_SAMPLES
 from compliance.preflight.text import (
     FREE_MAIL,
     LIST_LOCAL_PARTS,
@@ -218,6 +219,8 @@ def _public_domain(draft: Draft):
     source=sources.TFN_BLOG,
 )
 def _use_case_details(draft: Draft):
+    if draft.registration_type in FORMS_WITHOUT_SAMPLES:
+        return  # that form has no use case description field
     path = (
         "messagingUseCase.useCaseDescription"
         if draft.family == "sender_id"

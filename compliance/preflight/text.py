@@ -37,13 +37,23 @@ def brand_names(draft: Draft) -> list[str]:
     return cores
 
 
+def _brand_forms(core: str) -> list[str]:
+    """The ways a brand is written in short messages: the full name, its leading words down to
+    one distinctive word ("Larkspur Dental Group" → "larkspur dental", "larkspur"), and the
+    squashed form ("nusantaratrip")."""
+    words = core.split()
+    forms = [" ".join(words[:k]) for k in range(len(words), 0, -1)]
+    return [f for f in forms if len(f.replace(" ", "")) >= 5 or f == core]
+
+
 def mentions_brand(text: str, cores: list[str]) -> bool:
     """True when the text names one of the brands (spacing and case do not matter)."""
     words = " ".join(_words(text))
     squashed = words.replace(" ", "")
     for core in cores:
-        if re.search(rf"(^|\s){re.escape(core)}($|\s)", words):
-            return True
+        for form in _brand_forms(core):
+            if re.search(rf"(^|\s){re.escape(form)}($|\s)", words):
+                return True
         if len(core.replace(" ", "")) >= 4 and core.replace(" ", "") in squashed:
             return True
     return False
@@ -135,10 +145,12 @@ FREQUENCY = [
     r"(?:daily|weekly|monthly)\s+(?:message|msg|text|update|alert|reminder)s?",
 ]
 CONSENT_ACTION = [
-    r"check(?:s|ed|ing)?\s+(?:a|an|the)?\s*(?:\w+\s+)?(?:box|checkbox)",
+    r"check(?:s|ed|ing)?\s+(?:a|an|the)?\s*(?:\w+\s+){0,3}(?:box|checkbox)",
+    r"(?:unchecked|empty|blank)\s+(?:\w+\s+)?(?:box|checkbox)(?:es)?",
     r"checkbox(?:es)?",
     r"tick(?:s|ed)?\s+(?:a|the)\s+box",
-    r"text(?:s|ing)?\s+(?:the\s+keyword\s+)?\"?[A-Z]{2,}\"?\s+to",
+    r"text(?:s|ing)?\s+(?:the\s+keyword\s+)?\"?(?!(?:STOP|HELP|UNSTOP|CANCEL|END|QUIT)\b)"
+    r"[A-Z]{2,}\"?\s+to",
     r"(?:reply|replies|replying)\s+\"?YES\"?",
     r"(?:verbal(?:ly)?|orally)\s+(?:consent|agree|opt)\w*",
     r"verbal\s+(?:opt-?in|script)",
@@ -167,7 +179,7 @@ SMS_REQUIRED = [
 ]
 IN_TERMS = [
     r"by\s+(?:accepting|agreeing\s+to)\s+(?:our|the)\s+terms(?:\s+of\s+(?:service|use)|\s+and"
-    r"\s+conditions)?\s*,?\s+(?:you|customers|users)\s+(?:also\s+)?(?:agree|consent|opt)",
+    r"\s+conditions)?\s*,?\s+(?:\w+\s+){0,2}(?:also\s+)?(?:agree|consent|opt)",
     r"consent\s+(?:is|to\s+sms\s+is)\s+(?:included|contained|part\s+of)\s+(?:in\s+)?(?:our|the)"
     r"\s+terms",
 ]
