@@ -135,7 +135,8 @@ def _sample_short_code_length(draft: Draft):
 
 
 _BAD_PLACEHOLDER = re.compile(
-    r"\{\{?\s*\w[\w .-]*\}\}?|<\s*[A-Za-z_][\w .-]*>|%[sd]\b|%\(\w+\)s|\$\{\w+\}|\$[A-Za-z_]\w*|_{3,}|"
+    r"\{\{?\s*\w[\w .-]*\}\}?|<\s*[A-Za-z_][\w .-]*>|%[sd]\b|%\(\w+\)s|\$\{\w+\}|"
+    r"\$[A-Za-z_]\w*|_{3,}|"
     r"\b(?:X{4,}|x{4,})\b(?![\])])"
 )
 
