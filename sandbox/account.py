@@ -273,7 +273,7 @@ def delete_text_spend(ctx: Ctx, params: dict) -> dict:
 
 @op("DescribeAccountAttributes")
 def describe_account_attributes(ctx: Ctx, params: dict) -> dict:
-    items = [{"Name": "ACCOUNT_TIER", "Value": "PRODUCTION"}]
+    items = [{"Name": "ACCOUNT_TIER", "Value": ctx.settings.account_tier}]
     default = ctx.store.meta_get(f"default_protect:{ctx.account}")
     if default:
         items.append({"Name": "DEFAULT_PROTECT_CONFIGURATION_ID", "Value": default})

@@ -17,6 +17,7 @@ from . import pools as _pools_ops  # noqa: F401
 from . import registrations as _registrations_ops  # noqa: F401
 from . import senders as _senders_ops  # noqa: F401
 from . import sending as _sending_ops  # noqa: F401
+from . import verified as _verified_ops  # noqa: F401
 from . import versions as _versions_ops  # noqa: F401
 from .catalog import Catalog
 from .errors import ApiError, InternalError, ProtocolError, ThrottlingError, ValidationError

@@ -26,6 +26,7 @@ from .lifecycle import TransitionError
 from .settings import parse_bool
 
 LIVE_SETTINGS = {
+    "account_tier": str,
     "review_delay": float,
     "review_mode": str,
     "attachment_delay": float,

@@ -14,6 +14,7 @@ from .model import op
 from .numbers import NUMBER, SENDER, find_number, find_sender
 from .pools import get_pool, members
 from .resources import Ctx, strip_arn
+from .verified import check_sandbox_destination
 
 MPS = {
     "SHORT_CODE": 100,
@@ -148,6 +149,7 @@ def send_text_message(ctx: Ctx, params: dict) -> dict:
             "INVALID_PARAMETER",
             [{"Name": "DestinationPhoneNumber", "Message": dest}],
         )
+    check_sandbox_destination(ctx, dest)
     cset = (
         get_config_set(ctx, params["ConfigurationSetName"])
         if params.get("ConfigurationSetName")

@@ -30,6 +30,7 @@ class Settings:
     public_url: str | None = None
     account_id: str = "123456789012"
     region: str = "us-east-1"
+    account_tier: str = "PRODUCTION"
     review_delay: float = 10.0
     review_mode: str = "auto"
     attachment_delay: float = 1.0
@@ -63,6 +64,7 @@ _HELP = {
     "public_url": "base URL that subscribers use to reach the sandbox (cert and confirm links)",
     "account_id": "account id for access keys that are not 12 digits",
     "region": "region when the request's credential scope has none",
+    "account_tier": "PRODUCTION, or SANDBOX (send only to verified and simulator numbers)",
     "review_delay": "seconds a submitted version takes to be reviewed (0: at once)",
     "review_mode": "auto (checks decide) or manual (wait for the control API)",
     "attachment_delay": "seconds an attachment stays UPLOAD_IN_PROGRESS",
@@ -144,6 +146,8 @@ def settings_from(args: dict | None = None, environ: dict | None = None) -> Sett
     settings = Settings(**values)
     if settings.review_mode not in ("auto", "manual"):
         raise ValueError("review_mode must be auto or manual")
+    if settings.account_tier not in ("PRODUCTION", "SANDBOX"):
+        raise ValueError("account_tier must be PRODUCTION or SANDBOX")
     if settings.signature_version not in ("1", "2"):
         raise ValueError("signature_version must be 1 or 2")
     return settings

@@ -97,6 +97,7 @@ def app(sandbox_server):
     settings.review_delay, settings.review_mode, settings.attachment_delay = 0, "auto", 0
     settings.mps_limits, settings.spend_limit, settings.inherit_values = False, 100.0, False
     settings.max_attachment_bytes = 5 * 1024 * 1024
+    settings.account_tier = "PRODUCTION"
     return sandbox_server
 
 

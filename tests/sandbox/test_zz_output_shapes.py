@@ -138,6 +138,19 @@ def _every_operation(client, control) -> None:
     client.list_tags_for_resource(ResourceArn=sim["PhoneNumberArn"])
     client.untag_resource(ResourceArn=sim["PhoneNumberArn"], TagKeys=["a"])
     client.release_phone_number(PhoneNumberId=other["PhoneNumberId"])
+    verified = client.create_verified_destination_number(DestinationPhoneNumber="+447700900123")
+    vid = verified["VerifiedDestinationNumberId"]
+    sent = client.send_destination_number_verification_code(
+        VerifiedDestinationNumberId=vid, VerificationChannel="TEXT"
+    )
+    code = next(
+        m["VerificationCode"]
+        for m in control.get("/_sandbox/messages")["messages"]
+        if m["MessageId"] == sent["MessageId"]
+    )
+    client.verify_destination_number(VerifiedDestinationNumberId=vid, VerificationCode=code)
+    client.describe_verified_destination_numbers()
+    client.delete_verified_destination_number(VerifiedDestinationNumberId=vid)
 
 
 def test_every_response_matches_its_output_shape(client, control):
