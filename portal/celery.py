@@ -28,6 +28,11 @@ app.conf.beat_schedule = {
     "invitations-expire": {"task": "tenants.tasks.invitation_expire_task", "schedule": 60 * 60},
     # Reads registration forms from AWS; a change flags affected drafts and tells their tenants.
     "catalog-sync": {"task": "registrations.tasks.catalog_sync_task", "schedule": 6 * 60 * 60},
+    # Resumes submissions whose worker died mid-pipeline (their lease ran out).
+    "registrations-resume": {
+        "task": "registrations.tasks.registration_resume_task",
+        "schedule": 120,
+    },
     # Catches status changes that events missed; each registration is polled by its age.
     "registrations-reconcile": {
         "task": "registrations.tasks.registration_reconcile_task",

@@ -171,7 +171,7 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
@@ -252,6 +252,11 @@ if bool(AWS_ACCESS_KEY_ID) != bool(AWS_SECRET_ACCESS_KEY):
     raise ImproperlyConfigured("Set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither.")
 # Requests per second per control-plane operation, shared by every worker (AWS default is 1).
 EUM_CONTROL_PLANE_RPS = env_float("EUM_CONTROL_PLANE_RPS", 1.0, minimum=0.01)
+# How long a worker holds a registration's submission before another may resume it.
+EUM_PIPELINE_LEASE_SECONDS = env_int("EUM_PIPELINE_LEASE_SECONDS", 600, minimum=1)
+# Hosts allowed to sign SNS messages (their SigningCertURL host); the sandbox's is added in
+# development. Comma-separated; `*.amazonaws.com` style suffixes allowed.
+SNS_CERT_HOSTS = env_list("SNS_CERT_HOSTS", ["sns.*.amazonaws.com"])
 
 # --- REST framework ------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -150,8 +150,10 @@ def account_for(tenant: Tenant | None) -> AccountContext:
     return AccountContext()
 
 
+# A few quick retries of transient failures inside one call (botocore's standard mode, with
+# jitter); longer outages are retried by the task with its own backoff.
 _CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 1}, connect_timeout=5, read_timeout=20
+    retries={"mode": "standard", "max_attempts": 4}, connect_timeout=5, read_timeout=20
 )
 
 

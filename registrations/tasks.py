@@ -36,6 +36,11 @@ def registration_submit_task(self, registration_id: int) -> str:
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
 
 
+@shared_task(name="registrations.tasks.registration_resume_task")
+def registration_resume_task() -> list[int]:
+    return pipeline.pipeline_resume_stalled()
+
+
 @shared_task(name="registrations.tasks.catalog_sync_task")
 def catalog_sync_task() -> int:
     version, _ = catalog.catalog_sync()

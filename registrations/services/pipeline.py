@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,7 +35,6 @@ from registrations.services.provisioning import sender_record_number
 from registrations.states import PIPELINE_ORDER, Status, VersionPipelineStep
 
 Step = VersionPipelineStep
-LEASE = timedelta(minutes=10)
 ATTACHMENT_POLLS = 10
 
 
@@ -64,13 +64,14 @@ def _claim(registration: Registration) -> RegistrationVersion:
             )
         version = registration.versions.order_by("-number").first()
         now = timezone.now()
+        lease = timedelta(seconds=settings.EUM_PIPELINE_LEASE_SECONDS)
         claimed = (
             RegistrationVersion.objects.filter(pk=version.pk)
             .filter(pipeline_lease_until__isnull=True)
-            .update(pipeline_lease_until=now + LEASE)
+            .update(pipeline_lease_until=now + lease)
         ) or (
             RegistrationVersion.objects.filter(pk=version.pk, pipeline_lease_until__lt=now).update(
-                pipeline_lease_until=now + LEASE
+                pipeline_lease_until=now + lease
             )
         )
         if not claimed:
@@ -314,3 +315,23 @@ def pipeline_fail(*, registration_id: int, operation: str, message: str) -> None
         to=Status.SUBMISSION_FAILED,
         reason=f"{operation} failed: {message}",
     )
+
+
+def pipeline_resume_stalled() -> list[int]:
+    """Re-enqueues submissions whose worker died: QUEUED or SUBMITTING with no live lease.
+
+    Returns the registration ids sent to the pipeline again.
+    """
+    from registrations.tasks import registration_submit_task
+
+    now = timezone.now()
+    grace = now - timedelta(seconds=settings.EUM_PIPELINE_LEASE_SECONDS)
+    stalled = []
+    for registration in Registration.objects.filter(
+        status__in=(Status.QUEUED, Status.SUBMITTING), updated_at__lt=grace
+    ):
+        version = registration.versions.order_by("-number").first()
+        if version.pipeline_lease_until is None or version.pipeline_lease_until < now:
+            stalled.append(registration.pk)
+            registration_submit_task.delay(registration.pk)
+    return stalled

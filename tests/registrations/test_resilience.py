@@ -1,0 +1,260 @@
+"""The pipeline under faults, a worker killed mid-way, AWS changing a form, the transition table
+and the shared rate limiter."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from registrations import ratelimit
+from registrations.models import Registration
+from registrations.services import lifecycle
+from registrations.services.catalog import catalog_sync
+from registrations.services.lifecycle import TransitionRefused, registration_transition
+from registrations.states import TRANSITIONS, Status, can_transition
+from tests.registrations.test_engine import TFN, _draft, _tfn_ready
+from tests.sandbox.forms import TFN_GOOD
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _assert_submitted_once_with_every_value(sandbox, registration) -> None:
+    ok = [c for c in sandbox.calls() if c["Status"] == 200]
+    created = [c for c in ok if c["Operation"] == "CreateRegistration"]
+    assert len({c["Result"]["RegistrationId"] for c in created}) == 1
+    submits = [c for c in ok if c["Operation"] == "SubmitRegistrationVersion"]
+    assert len(submits) == 1
+    values = {
+        c["Parameters"]["FieldPath"] for c in ok if c["Operation"] == "PutRegistrationFieldValue"
+    }
+    assert values == set(TFN_GOOD) | {"messagingUseCase.optInImage"}
+    assert registration.aws_registration_id == created[0]["Result"]["RegistrationId"]
+
+
+@pytest.mark.django_db
+def test_faults_do_not_duplicate_or_lose_anything(
+    catalog, sandbox, tenant_a, alice, sam, django_capture_on_commit_callbacks
+):
+    sandbox.request(
+        "POST",
+        "/_sandbox/faults",
+        {"operation": "*", "throttle_rate": 0.3, "error_rate": 0.1, "latency_ms": 5},
+    )
+    registration = _tfn_ready(tenant_a, alice)
+    lifecycle.registration_submit_for_review(
+        tenant=tenant_a, actor=alice, registration=registration
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.version_approve(actor=sam, registration=registration)
+    registration.refresh_from_db()
+    assert registration.status == Status.SUBMITTED
+    failed = [c for c in sandbox.calls() if c["Status"] != 200]
+    assert len(failed) > 5  # the faults really happened
+    _assert_submitted_once_with_every_value(sandbox, registration)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_pipeline_is_resumed_by_another(
+    sandbox, sandbox_process, tenant_a, alice, sam, tmp_path, settings
+):
+    catalog_sync()
+    registration = _tfn_ready(tenant_a, alice)
+    lifecycle.registration_submit_for_review(
+        tenant=tenant_a, actor=alice, registration=registration
+    )
+    sandbox.request("POST", "/_sandbox/faults", {"operation": "*", "latency_ms": 150})
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        database_url = f"sqlite:///{db['NAME']}"
+    else:
+        database_url = (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}"
+            f"/{db['NAME']}"
+        )
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "EUM_ENDPOINT_URL": sandbox_process,
+        "EUM_CONTROL_PLANE_RPS": "1000",
+        "EUM_PIPELINE_LEASE_SECONDS": "2",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        # A database of its own: the killed worker's unacknowledged message stays there.
+        environment["REDIS_URL"] = redis_url.rsplit("/", 1)[0] + "/15"
+    else:
+        environment["PORTAL_VAR_DIR"] = str(tmp_path)
+    worker_command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "portal",
+        "worker",
+        "--pool=solo",
+        "--queues=aws",
+        "--loglevel=WARNING",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+    enqueue = (
+        "import django, sys; django.setup(); "
+        "from registrations.services import lifecycle; "
+        "from registrations.models import Registration; from tenants.models import User; "
+        "lifecycle.version_approve(actor=User.objects.get(email=sys.argv[1]), "
+        "registration=Registration.objects.get(pk=int(sys.argv[2])))"
+    )
+    first_log = (tmp_path / "first-worker.log").open("w")
+    first = subprocess.Popen(
+        worker_command, cwd=ROOT, env=environment, stdout=first_log, stderr=subprocess.STDOUT
+    )
+    second = None
+    try:
+        subprocess.run(
+            [sys.executable, "-c", enqueue, sam.email, str(registration.pk)],
+            cwd=ROOT,
+            env=environment,
+            check=True,
+            timeout=60,
+        )
+        deadline = time.monotonic() + 60
+        while len(sandbox.calls("PutRegistrationFieldValue")) < 5:
+            assert time.monotonic() < deadline, (tmp_path / "first-worker.log").read_text()
+            time.sleep(0.1)
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        registration.refresh_from_db()
+        assert registration.status == Status.SUBMITTING
+        sandbox.request("DELETE", "/_sandbox/faults")
+        second = subprocess.Popen(
+            worker_command,
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(2.5)  # the dead worker's lease runs out
+        resume = (
+            "import django, json; django.setup(); "
+            "from registrations.services.pipeline import pipeline_resume_stalled; "
+            "print(json.dumps(pipeline_resume_stalled()))"
+        )
+        resumed = subprocess.run(
+            [sys.executable, "-c", resume],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        assert json.loads(resumed.stdout.strip().splitlines()[-1]) == [registration.pk]
+        deadline = time.monotonic() + 90
+        while Registration.objects.get(pk=registration.pk).status != Status.SUBMITTED:
+            assert time.monotonic() < deadline, "the second worker did not finish"
+            time.sleep(0.2)
+    finally:
+        for worker in (first, second):
+            if worker is not None and worker.poll() is None:
+                worker.kill()
+                worker.wait(timeout=10)
+        if redis_url:
+            import redis
+
+            redis.Redis.from_url(environment["REDIS_URL"]).flushdb()
+    registration.refresh_from_db()
+    _assert_submitted_once_with_every_value(sandbox, registration)
+    assert registration.current_version.pipeline_attempts == 2
+
+
+@pytest.mark.django_db
+def test_aws_adding_a_required_field_flags_drafts(
+    catalog, sandbox, tenant_a, alice, owen, django_capture_on_commit_callbacks
+):
+    draft = _draft(tenant_a, alice)
+    catalog_file = json.loads((ROOT / "sandbox" / "catalog.json").read_text())
+    toll_free = next(t for t in catalog_file["RegistrationTypes"] if t["RegistrationType"] == TFN)
+    toll_free["Fields"].append(
+        {
+            "FieldPath": "messagingUseCase.ageGate",
+            "SectionPath": "messagingUseCase",
+            "FieldType": "TEXT",
+            "FieldRequirement": "REQUIRED",
+            "TextValidation": {
+                "MinLength": 1,
+                "MaxLength": 50,
+                "Pattern": "^(?=\\s*\\S)[\\s\\S]+$",
+            },
+            "DisplayHints": {
+                "Title": "Minimum age",
+                "ShortDescription": "Minimum age of recipients",
+            },
+        }
+    )
+    sandbox.request("PUT", "/_sandbox/catalog", catalog_file)
+    with django_capture_on_commit_callbacks(execute=True):
+        version, created = catalog_sync()
+    assert (version.number, created) == (2, True)
+    draft.refresh_from_db()
+    assert draft.schema_outdated is True
+    assert draft.schema_changes == [
+        {
+            "kind": "field_added",
+            "field": "messagingUseCase.ageGate",
+            "breaking": True,
+            "detail": "New required field “Minimum age”.",
+        }
+    ]
+    assert draft.catalog == version
+    assert [m.subject for m in mail.outbox] == ["AWS changed the form of “Alerts”"]
+    assert sorted(mail.outbox[0].to) == ["alice@acme.example", "owen@acme.example"]
+
+
+def test_transition_table_is_closed_and_exhaustive():
+    assert set(TRANSITIONS) == set(Status.values)
+    for source, targets in TRANSITIONS.items():
+        assert targets <= set(Status.values)
+        for target in Status.values:
+            assert can_transition(source, target) is (target in targets)
+    assert TRANSITIONS[Status.CANCELLED] == frozenset()
+    assert TRANSITIONS[Status.DELETED] == frozenset()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", Status.values)
+def test_every_refused_transition_changes_nothing(source, catalog, tenant_a, alice):
+    registration = _draft(tenant_a, alice)
+    Registration.objects.filter(pk=registration.pk).update(status=source)
+    registration.refresh_from_db()
+    for target in Status.values:
+        if can_transition(source, target):
+            continue
+        with pytest.raises(TransitionRefused):
+            registration_transition(registration=registration, to=target)
+    assert Registration.objects.get(pk=registration.pk).status == source
+    assert registration.timeline.count() == 1
+
+
+@pytest.mark.django_db
+def test_rate_limiter_spaces_calls_across_callers(settings):
+    key = f"test:{time.monotonic_ns()}"
+    waits = [ratelimit.reserve(key, 10.0) for _ in range(5)]
+    # Slots are 0.1 s apart: the n-th caller waits about n × 0.1 s.
+    for n, wait in enumerate(waits):
+        assert n * 0.1 - 0.05 <= wait <= n * 0.1 + 0.05, waits
+    started = time.monotonic()
+    ratelimit.acquire(key + ":b", 4.0)
+    ratelimit.acquire(key + ":b", 4.0)
+    ratelimit.acquire(key + ":b", 4.0)
+    assert 0.45 <= time.monotonic() - started < 1.0
