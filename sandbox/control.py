@@ -38,6 +38,7 @@ LIVE_SETTINGS = {
     "spend_limit": float,
     "max_attachment_bytes": int,
 }
+CHOICES = {"review_mode": ("auto", "manual"), "account_tier": ("PRODUCTION", "SANDBOX")}
 _DECISION = re.compile(
     r"^/_sandbox/registrations/([^/]+)/versions/(\d+)/"
     r"(approve|deny|require-authentication)$"
@@ -75,7 +76,11 @@ def _route(app, method: str, path: str, body: dict, query: dict):
             for key, value in body.items():
                 if key not in LIVE_SETTINGS:
                     raise ValueError(f"{key} cannot be changed at run time")
-                setattr(app.settings, key, LIVE_SETTINGS[key](value))
+                value = LIVE_SETTINGS[key](value)
+                allowed = CHOICES.get(key)
+                if allowed and value not in allowed:
+                    raise ValueError(f"{key} must be one of {', '.join(allowed)}")
+                setattr(app.settings, key, value)
         return 200, {k: v for k, v in dataclasses.asdict(app.settings).items()}
     if path == "/_sandbox/quotas":
         if method == "PUT":

@@ -154,8 +154,27 @@ class Reviewer:
         self.to_reviewing(reg, item)
         if review.reasons:
             lifecycle.deny(app, reg, item, review.denied_reasons(), review.fields)
+        elif self._needs_authentication(reg, item):
+            # a PUBLIC_PROFIT 10DLC brand waits for the TCR verification e-mail to be answered;
+            # the sandbox answers it after another review delay (or the control API approves)
+            lifecycle.set_version_status(app, reg, item, "REQUIRES_AUTHENTICATION")
+            lifecycle.set_registration_status(app, reg, "REQUIRES_AUTHENTICATION")
+            key = (reg["_account"], reg["RegistrationId"], item["VersionNumber"])
+            if app.settings.review_delay <= 0:
+                lifecycle.approve(app, reg, item)
+            else:
+                self._schedule(app.settings.review_delay, key, "decide")
         else:
             lifecycle.approve(app, reg, item)
+
+    @staticmethod
+    def _needs_authentication(reg: dict, item: dict) -> bool:
+        legal = (item["_values"].get("companyInfo.legalType") or {}).get("SelectChoices") or []
+        return (
+            reg["RegistrationType"] == "US_TEN_DLC_BRAND_REGISTRATION"
+            and legal == ["PUBLIC_PROFIT"]
+            and item["RegistrationVersionStatus"] == "REVIEWING"
+        )
 
     # -- by hand (control API) -------------------------------------------------------------------
     def manual(self, reg: dict, item: dict, action: str, body: dict) -> None:

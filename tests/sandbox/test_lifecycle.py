@@ -421,3 +421,35 @@ def test_inherited_version_does_not_count_denied_empty_fields_as_values(client, 
     assert version["DeniedReasons"][0]["LongDescription"] == (
         "One or more required fields have no value: companyInfo.city."
     )
+
+
+def test_public_profit_brand_goes_through_authentication(client, control):
+    values = {
+        **forms.BRAND_GOOD,
+        "companyInfo.legalType": ["PUBLIC_PROFIT"],
+        "companyInfo.stockSymbol": "EXMP",
+        "companyInfo.stockExchange": ["NASDAQ"],
+        "companyInfo.businessContactEmail": "ceo@example.com",
+    }
+    rid = client.create_registration(RegistrationType="US_TEN_DLC_BRAND_REGISTRATION")[
+        "RegistrationId"
+    ]
+    forms.fill(client, rid, values)
+    client.submit_registration_version(RegistrationId=rid)
+    assert _statuses(control, rid) == [
+        "CREATED",
+        "SUBMITTED",
+        "REVIEWING",
+        "REQUIRES_AUTHENTICATION",
+        "PROVISIONING",
+        "COMPLETE",
+    ]
+    history = _version(client, rid)["RegistrationVersionStatusHistory"]
+    assert "RequiresAuthenticationTimestamp" in history
+
+
+def test_live_settings_are_checked(control):
+    status, body = control.call("PATCH", "/_sandbox/config", {"review_mode": "sometimes"})
+    assert (status, body) == (400, {"error": "ValueError: review_mode must be one of auto, manual"})
+    status, body = control.call("PATCH", "/_sandbox/config", {"port": 1})
+    assert (status, body) == (400, {"error": "ValueError: port cannot be changed at run time"})
