@@ -167,6 +167,9 @@ class Sandbox:
         self._seq = 0
         self._log_lock = threading.Lock()
         with self.store.lock:
+            for sub in self.events.subscriptions():  # after a restart: ask again
+                if not sub["Confirmed"]:
+                    self.events.send_confirmation(sub)
             self._default_subscription()
             self.store.commit()
         self.review.resume()

@@ -147,24 +147,28 @@ class Events:
         }
         self.app.store.put(SUBSCRIPTION, SNS_ACCOUNT, sub_arn, sub)
         if not auto_confirm:
-            base = self.app.settings.base_url
-            query = urllib.parse.urlencode(
-                {"Action": "ConfirmSubscription", "TopicArn": concrete, "Token": sub["Token"]},
-                safe=":",
-            )
-            msg = {
-                "Type": "SubscriptionConfirmation",
-                "MessageId": str(uuid.uuid4()),
-                "Token": sub["Token"],
-                "TopicArn": concrete,
-                "Message": f"You have chosen to subscribe to the topic {concrete}.\n"
-                "To confirm the subscription, visit the SubscribeURL included in "
-                "this message.",
-                "SubscribeURL": f"{base}/?{query}",
-                "Timestamp": sns_timestamp(),
-            }
-            self._enqueue(sub, self.sign(msg, signature_version))
+            self.send_confirmation(sub)
         return sub
+
+    def send_confirmation(self, sub: dict) -> None:
+        """POST a signed SubscriptionConfirmation (again, for a restart) to the endpoint."""
+        concrete = sub["TopicArn"].replace("*", "sandbox")
+        base = self.app.settings.base_url
+        query = urllib.parse.urlencode(
+            {"Action": "ConfirmSubscription", "TopicArn": concrete, "Token": sub["Token"]},
+            safe=":",
+        )
+        msg = {
+            "Type": "SubscriptionConfirmation",
+            "MessageId": str(uuid.uuid4()),
+            "Token": sub["Token"],
+            "TopicArn": concrete,
+            "Message": f"You have chosen to subscribe to the topic {concrete}.\n"
+            "To confirm the subscription, visit the SubscribeURL included in this message.",
+            "SubscribeURL": f"{base}/?{query}",
+            "Timestamp": sns_timestamp(),
+        }
+        self._enqueue(sub, self.sign(msg, sub["SignatureVersion"]))
 
     def confirm(self, topic_arn: str, token: str) -> dict | None:
         for sub in self.subscriptions():

@@ -152,3 +152,29 @@ def test_default_registration_subscription_from_settings():
     finally:
         stop(server, app)
         hook.close()
+
+
+def test_unconfirmed_subscription_is_asked_again_after_a_restart(tmp_path, receiver):
+    state = str(tmp_path / "state.sqlite3")
+    receiver.statuses = [500]
+    options = dict(
+        port=0, quotas=False, state=state, registration_events_url=receiver.url, delivery_retries=0
+    )
+    server, app, _ = start_in_thread(Settings(**options))
+    try:
+        receiver.wait_for(1)
+    finally:
+        stop(server, app)
+    server, app, _ = start_in_thread(Settings(**options))
+    try:
+        arrived = receiver.wait_for(2)
+        assert [(r["status"], r["body"]["Type"]) for r in arrived] == [
+            (500, "SubscriptionConfirmation"),
+            (200, "SubscriptionConfirmation"),
+        ]
+        assert arrived[0]["body"]["Token"] == arrived[1]["body"]["Token"]
+        assert (
+            len(Control(app.settings.base_url).get("/_sandbox/subscriptions")["subscriptions"]) == 1
+        )
+    finally:
+        stop(server, app)
