@@ -69,6 +69,18 @@ def delete_registration(ctx: Ctx, params: dict) -> dict:
             "registration",
             reg["RegistrationId"],
         )
+    users = [
+        other["RegistrationId"]
+        for other in ctx.store.items(KIND, ctx.account)
+        if any(a["ResourceId"] == reg["RegistrationId"] for a in other["_associations"])
+    ]
+    if users:
+        raise ConflictError(
+            f"The registration is associated with {', '.join(users)}; delete those first.",
+            "RESOURCE_DELETION_NOT_ALLOWED",
+            "registration",
+            reg["RegistrationId"],
+        )
     lifecycle.delete_associations(ctx, reg)
     lifecycle.set_registration_status(ctx.app, reg, "DELETED")
     result = info(reg)

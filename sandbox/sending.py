@@ -105,7 +105,7 @@ def _origin(ctx: Ctx, params: dict, dest: str, dest_iso: str, cset: dict | None)
     pool = None
     if ref and strip_arn(ref).startswith("pool-"):
         pool = get_pool(ctx, ref)
-        candidates = members(ctx, pool)
+        candidates = sorted(members(ctx, pool), key=lambda c: c[1].get("Status") == "PENDING")
     elif ref and (ref.startswith("+") or strip_arn(ref).startswith("phone-")):
         candidates = [(NUMBER, find_number(ctx, ref))]
     elif ref:

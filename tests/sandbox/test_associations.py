@@ -168,6 +168,9 @@ def test_deleting_a_campaign_frees_its_brand_association(client):
     cid = client.create_registration(RegistrationType="US_TEN_DLC_BRAND_VETTING")["RegistrationId"]
     client.create_registration_association(RegistrationId=cid, ResourceId=brand)
     client.submit_registration_version(RegistrationId=cid)  # vetting has no fields
+    with pytest.raises(client.exceptions.ConflictException) as err:
+        client.delete_registration(RegistrationId=brand)
+    assert _reason(err) == "RESOURCE_DELETION_NOT_ALLOWED"
     assert (
         client.describe_registrations(RegistrationIds=[cid])["Registrations"][0][
             "RegistrationStatus"
@@ -175,6 +178,7 @@ def test_deleting_a_campaign_frees_its_brand_association(client):
         == "COMPLETE"
     )
     assert client.delete_registration(RegistrationId=cid)["RegistrationStatus"] == "DELETED"
+    assert client.delete_registration(RegistrationId=brand)["RegistrationStatus"] == "DELETED"
 
 
 def test_sender_id_registration_provisions_a_registered_sender_id(client):
