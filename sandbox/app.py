@@ -208,9 +208,11 @@ class Sandbox:
             self.store.close()
 
     # -- the pipeline ---------------------------------------------------------------------------
-    def handle(self, op_name: str, raw: bytes, account: str, region: str) -> tuple[int, dict]:
+    def handle(
+        self, op_name: str, raw: bytes, account: str, region: str, request_id: str | None = None
+    ) -> tuple[int, dict]:
         started = time.time()
-        request_id = str(uuid.uuid4())
+        request_id = request_id or str(uuid.uuid4())
         params: dict = {}
         try:
             model = operation(op_name) if op_name else None
@@ -246,11 +248,11 @@ class Sandbox:
         except ApiError as exc:
             status, body = exc.status, exc.body()
         except Dropped:
-            self._log(op_name, account, params, "DROPPED", {}, started)
+            self._log(op_name, account, params, "DROPPED", {}, started, request_id)
             raise
         except Exception as exc:  # a sandbox bug: answer like AWS would, keep serving
             status, body = 500, InternalError(f"Sandbox error: {exc!r}", request_id).body()
-        self._log(op_name, account, params, status, body, started)
+        self._log(op_name, account, params, status, body, started, request_id)
         return status, body
 
     def _run(self, op_name, handler, params, account, region) -> dict:
@@ -272,11 +274,12 @@ class Sandbox:
             finally:
                 self.store.commit()
 
-    def _log(self, op_name, account, params, status, body, started) -> None:
+    def _log(self, op_name, account, params, status, body, started, request_id) -> None:
         with self._log_lock:
             self._seq += 1
             entry = {
                 "Seq": self._seq,
+                "RequestId": request_id,
                 "Time": started,
                 "Operation": op_name,
                 "Account": account,

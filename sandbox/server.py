@@ -65,19 +65,17 @@ class Handler(BaseHTTPRequestHandler):
         target = self.headers.get("X-Amz-Target", "")
         op_name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
         account, region = self._caller()
+        request_id = str(uuid.uuid4())
         try:
-            status, body = self.app.handle(op_name, raw, account, region)
+            status, body = self.app.handle(op_name, raw, account, region, request_id)
         except Dropped:
             self.close_connection = True
             with contextlib.suppress(OSError):
                 self.connection.shutdown(2)
             return
-        request_id = str(uuid.uuid4())
         headers = {"x-amzn-RequestId": request_id}
         if status >= 300:
             headers["x-amzn-ErrorType"] = body.get("__type", "")
-            if body.get("__type") == "InternalServerException":
-                body["RequestId"] = request_id
         self._send(status, json.dumps(body).encode(), "application/x-amz-json-1.0", headers)
 
     def do_GET(self):

@@ -53,7 +53,8 @@ class Settings:
 
     @property
     def base_url(self) -> str:
-        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "", "::") else self.host
+        return (self.public_url or f"http://{host}:{self.port}").rstrip("/")
 
 
 _HELP = {

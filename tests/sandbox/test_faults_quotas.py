@@ -81,13 +81,14 @@ def test_error_share_is_a_share(base_url, control):
         try:
             plain.describe_pools()
             results.append("ok")
-        except plain.exceptions.InternalServerException:
+        except plain.exceptions.InternalServerException as exc:
+            assert exc.response["RequestId"] == exc.response["ResponseMetadata"]["RequestId"]
             results.append("5xx")
     assert 5 <= results.count("5xx") <= 35
 
 
 def test_call_log_and_reset(client, control):
-    client.create_registration(
+    made = client.create_registration(
         RegistrationType="US_TOLL_FREE_REGISTRATION", Tags=[{"Key": "k", "Value": "v"}]
     )
     with pytest.raises(client.exceptions.ValidationException):
@@ -102,6 +103,7 @@ def test_call_log_and_reset(client, control):
     first, failed, upload = calls
     assert first["Parameters"]["RegistrationType"] == "US_TOLL_FREE_REGISTRATION"
     assert first["Status"] == 200 and first["Result"]["RegistrationStatus"] == "CREATED"
+    assert first["RequestId"] == made["ResponseMetadata"]["RequestId"]
     assert (failed["Status"], failed["Error"], failed["Reason"]) == (
         400,
         "ValidationException",
