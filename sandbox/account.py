@@ -102,6 +102,7 @@ def describe_opt_out_lists(ctx: Ctx, params: dict) -> dict:
     else:
         items = list(ctx.store.items(OPT_OUT, ctx.account))
         items.sort(key=lambda o: o["OptOutListName"] != "Default")
+    items = [] if params.get("Owner") == "SHARED" else items  # nothing is shared with us
     return page(params, [_list_info(o) for o in items], "OptOutLists")
 
 

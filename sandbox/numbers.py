@@ -284,6 +284,7 @@ def describe_phone_numbers(ctx: Ctx, params: dict) -> dict:
     items = (
         [find_number(ctx, i) for i in ids] if ids else list(ctx.store.items(NUMBER, ctx.account))
     )
+    items = [] if params.get("Owner") == "SHARED" else items  # nothing is shared with us
     items = apply_filters(
         items,
         params.get("Filters"),

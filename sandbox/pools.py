@@ -162,6 +162,7 @@ def delete_pool(ctx: Ctx, params: dict) -> dict:
 def describe_pools(ctx: Ctx, params: dict) -> dict:
     ids = params.get("PoolIds")
     items = [get_pool(ctx, i) for i in ids] if ids else list(ctx.store.items(POOL, ctx.account))
+    items = [] if params.get("Owner") == "SHARED" else items  # nothing is shared with us
     items = apply_filters(
         items,
         params.get("Filters"),

@@ -47,6 +47,7 @@ def describe_sender_ids(ctx: Ctx, params: dict) -> dict:
         items = [find_sender(ctx, w["SenderId"], w["IsoCountryCode"]) for w in wanted]
     else:
         items = list(ctx.store.items(SENDER, ctx.account))
+    items = [] if params.get("Owner") == "SHARED" else items  # nothing is shared with us
     items = apply_filters(
         items,
         params.get("Filters"),

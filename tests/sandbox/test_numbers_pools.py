@@ -42,6 +42,8 @@ def test_request_describe_update_release_numbers(client):
     assert [n["PhoneNumberId"] for n in found] == [gb["PhoneNumberId"]]
     by_number = client.describe_phone_numbers(PhoneNumberIds=[sim["PhoneNumberArn"]])
     assert by_number["PhoneNumbers"][0]["PhoneNumberId"] == sim["PhoneNumberId"]
+    assert client.describe_phone_numbers(Owner="SHARED")["PhoneNumbers"] == []
+    assert len(client.describe_phone_numbers(Owner="SELF")["PhoneNumbers"]) == 2
     with pytest.raises(client.exceptions.ValidationException) as err:
         client.update_phone_number(PhoneNumberId=gb["PhoneNumberId"], TwoWayEnabled=True)
     assert _reason(err) == "TWO_WAY_CHANNEL_NOT_PRESENT"
