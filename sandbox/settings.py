@@ -47,7 +47,7 @@ class Settings:
     delivery_timeout: float = 15.0
     delivery_retries: int = 3
     delivery_retry_delay: float = 20.0
-    call_log_size: int = 10000
+    call_log_size: int = 2000
     limits: dict = dataclasses.field(default_factory=lambda: dict(DEFAULT_LIMITS))
     seed: int | None = None
 
