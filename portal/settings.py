@@ -254,9 +254,13 @@ if bool(AWS_ACCESS_KEY_ID) != bool(AWS_SECRET_ACCESS_KEY):
 EUM_CONTROL_PLANE_RPS = env_float("EUM_CONTROL_PLANE_RPS", 1.0, minimum=0.01)
 # How long a worker holds a registration's submission before another may resume it.
 EUM_PIPELINE_LEASE_SECONDS = env_int("EUM_PIPELINE_LEASE_SECONDS", 600, minimum=1)
-# Hosts allowed to sign SNS messages (their SigningCertURL host); the sandbox's is added in
-# development. Comma-separated; `*.amazonaws.com` style suffixes allowed.
-SNS_CERT_HOSTS = env_list("SNS_CERT_HOSTS", ["sns.*.amazonaws.com"])
+# SNS messages are trusted when signed with a certificate from AWS SNS (https://sns.<region>.
+# amazonaws.com) or from one of these origins (the sandbox's by default in development).
+SNS_TRUSTED_CERT_ORIGINS = env_list(
+    "SNS_TRUSTED_CERT_ORIGINS", [] if PRODUCTION or not EUM_ENDPOINT_URL else [EUM_ENDPOINT_URL]
+)
+# Topics whose messages the registration webhook accepts (empty: any topic of a trusted signer).
+SNS_TOPIC_ARNS = env_list("SNS_TOPIC_ARNS", [])
 
 # --- REST framework ------------------------------------------------------------------------
 REST_FRAMEWORK = {

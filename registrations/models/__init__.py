@@ -7,6 +7,7 @@ from registrations.models.registration import (
     FieldValue,
     Registration,
     RegistrationVersion,
+    SnsMessage,
     StatusEvent,
 )
 from registrations.models.sender import Sender
@@ -23,5 +24,6 @@ __all__ = [
     "RegistrationTypeDef",
     "RegistrationVersion",
     "Sender",
+    "SnsMessage",
     "StatusEvent",
 ]

@@ -225,3 +225,15 @@ class AwsCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} {self.outcome}"
+
+
+class SnsMessage(models.Model):
+    """SNS messages already handled, by MessageId: a replayed message changes nothing."""
+
+    message_id = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=32)
+    topic_arn = models.CharField(max_length=256)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.message_id}"

@@ -274,12 +274,14 @@ def pipeline_run(registration_id: int) -> str:
         if not _reached(version, Step.SUBMITTED):
             _step_submit(gw, registration, version)
         with transaction.atomic():
-            registration_transition(
-                registration=registration,
-                to=Status.SUBMITTED,
-                expected=Status.SUBMITTING,
-                reason=f"AWS version {version.aws_version_number} submitted",
-            )
+            current = Registration.objects.select_for_update().get(pk=registration.pk).status
+            if current == Status.SUBMITTING:  # an AWS event may have moved it on already
+                registration_transition(
+                    registration=registration,
+                    to=Status.SUBMITTED,
+                    expected=Status.SUBMITTING,
+                    reason=f"AWS version {version.aws_version_number} submitted",
+                )
             RegistrationVersion.objects.filter(pk=version.pk).update(
                 pipeline_error="", pipeline_error_operation=""
             )

@@ -100,6 +100,26 @@ def registration_observe(
     return True
 
 
+def registration_event_apply(event: dict) -> bool:
+    """Applies an EventBridge "Registration Status Change" event (delivered through SNS)."""
+    if event.get("detail-type") != "Registration Status Change":
+        return False
+    details = (event.get("detail") or {}).get("registrationDetails") or {}
+    registration = Registration.objects.filter(
+        aws_registration_id=details.get("registrationId", "")
+    ).first()
+    if registration is None:
+        return False
+    status = details.get("currentStatus", "")
+    version = details.get("registrationVersionNumber")
+    return registration_observe(
+        registration=registration,
+        aws_status=status,
+        source="event",
+        denied_version=version if status == Status.REQUIRES_UPDATES else None,
+    )
+
+
 def _due(now) -> list[Registration]:
     candidates = Registration.objects.filter(status__in=TRACKED).exclude(aws_registration_id="")
     due = []
