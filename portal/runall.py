@@ -11,7 +11,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,48 +21,35 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 def _commands(host: str, port: int, sandbox_port: int, var_dir: Path) -> dict[str, list[str]]:
     python = sys.executable
-    commands = {
+    celery = [python, "-m", "celery", "-A", "portal"]
+    return {
+        # The local AWS sandbox; its registration events go to the portal's SNS webhook.
+        "sandbox": [python, "-m", "sandbox", "serve", "--host", "127.0.0.1",
+                    "--port", str(sandbox_port), "--state", str(var_dir / "sandbox.sqlite3"),
+                    "--registration-events-url",
+                    f"http://{host}:{port}/hooks/sns/registrations/"],
         "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
-        "worker": [
-            python,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--loglevel=INFO",
-            "--queues=default,aws,mail,webhooks",
-            "--concurrency=2",
-            "--pool=threads",
-        ],
-        "beat": [
-            python,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "beat",
-            "--loglevel=INFO",
-            f"--schedule={var_dir / 'celery' / 'beat-schedule'}",
-        ],
-    }
-    if (BASE_DIR / "sandbox" / "__main__.py").exists():
-        commands = {
-            "sandbox": [
-                python,
-                "-m",
-                "sandbox",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(sandbox_port),
-                "--state",
-                str(var_dir / "sandbox.sqlite3"),
-            ],
-            **commands,
-        }
-    return commands
+        "worker": [*celery, "worker", "--loglevel=INFO", "--queues=default,aws,mail,webhooks",
+                   "--concurrency=2", "--pool=threads"],
+        "beat": [*celery, "beat", "--loglevel=INFO",
+                 f"--schedule={var_dir / 'celery' / 'beat-schedule'}"],
+    }  # fmt: skip
+
+
+def _sync_catalog_when_ready(sandbox_port: int) -> None:
+    """Loads the registration forms from the sandbox once it answers (one-shot, background)."""
+    url = f"http://127.0.0.1:{sandbox_port}/_sandbox/health"
+    for _ in range(60):
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.5)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "catalog_sync"], cwd=BASE_DIR, capture_output=True, text=True
+    )
+    lines = (result.stdout or result.stderr).strip().splitlines()
+    print(f"[run] catalog sync: {lines[0] if lines else result.returncode}", flush=True)
 
 
 def _stop(processes: dict[str, subprocess.Popen]) -> None:
@@ -98,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         # which then stops the children in order.
         processes[name] = subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)
         print(f"[run] started {name} (pid {processes[name].pid})", flush=True)
+    threading.Thread(
+        target=_sync_catalog_when_ready, args=(args.sandbox_port,), daemon=True
+    ).start()
     print(f"[run] portal on http://{args.host}:{args.port}/ — Ctrl-C stops everything", flush=True)
     exit_code = 0
     try:
