@@ -128,6 +128,7 @@ def consent_capture(
     )
     facts = version.program
     disclosure = content.optin_disclosure(facts)
+    now = timezone.now()  # one submission, one time: the confirmation groups by it
     records = [
         ConsentRecord.objects.create(
             tenant=tenant,
@@ -140,6 +141,7 @@ def consent_capture(
             source=submission.source,
             ip_address=submission.ip_address,
             user_agent=submission.user_agent[:400],
+            created_at=now,
         )
         for key in chosen
     ]
