@@ -26,7 +26,7 @@ from .model import HANDLERS, idempotent_members, operation
 from .resources import Ctx
 from .review import Reviewer
 from .sending import PartsLimiter
-from .settings import Settings
+from .settings import Settings, subscriptions
 from .store import Store
 from .validator import render, validate_input
 
@@ -175,14 +175,17 @@ class Sandbox:
         self.review.resume()
 
     def _default_subscription(self) -> None:
+        wanted = list(subscriptions(self.settings))
         url = self.settings.registration_events_url
-        if not url:
-            return
-        topic = self.events.registration_topic(self.settings.account_id, self.settings.region)
-        if not any(
-            s["Endpoint"] == url and s["TopicArn"] == topic for s in self.events.subscriptions()
-        ):
-            self.events.subscribe(topic, url, self.settings.signature_version)
+        if url:
+            topic = self.events.registration_topic(self.settings.account_id, self.settings.region)
+            wanted.insert(0, (topic, url))
+        for topic, endpoint in wanted:
+            if not any(
+                s["Endpoint"] == endpoint and s["TopicArn"] == topic
+                for s in self.events.subscriptions()
+            ):
+                self.events.subscribe(topic, endpoint, self.settings.signature_version)
 
     def record_message(self, message: dict) -> None:
         self.messages.append(message)

@@ -43,6 +43,7 @@ class Settings:
     inherit_values: bool = False
     registration_events_url: str | None = None
     registration_events_topic: str = "eum-registration-events"
+    subscribe: str | None = None
     signature_version: str = "1"
     delivery_timeout: float = 15.0
     delivery_retries: int = 3
@@ -78,6 +79,7 @@ _HELP = {
     "inherit_values": "new registration versions copy the previous values (AWS: off)",
     "registration_events_url": "HTTP(S) endpoint subscribed to registration status events",
     "registration_events_topic": "SNS topic name that receives registration events",
+    "subscribe": "more subscriptions at start: TOPIC_ARN=URL[,TOPIC_ARN=URL...]",
     "signature_version": "SNS SignatureVersion for the default subscription (1 or 2)",
     "delivery_timeout": "seconds before an event delivery attempt times out",
     "delivery_retries": "retries of an event delivery after a 5xx or timeout",
@@ -147,8 +149,20 @@ def settings_from(args: dict | None = None, environ: dict | None = None) -> Sett
     settings = Settings(**values)
     if settings.review_mode not in ("auto", "manual"):
         raise ValueError("review_mode must be auto or manual")
+    for pair in subscriptions(settings):
+        if not pair[0].startswith("arn:") or not pair[1].startswith(("http://", "https://")):
+            raise ValueError(f"subscribe: expected TOPIC_ARN=URL, got {'='.join(pair)!r}")
     if settings.account_tier not in ("PRODUCTION", "SANDBOX"):
         raise ValueError("account_tier must be PRODUCTION or SANDBOX")
     if settings.signature_version not in ("1", "2"):
         raise ValueError("signature_version must be 1 or 2")
     return settings
+
+
+def subscriptions(settings: Settings) -> list[tuple[str, str]]:
+    """``--subscribe`` as (topic ARN, endpoint URL) pairs."""
+    pairs = []
+    for item in filter(None, (p.strip() for p in (settings.subscribe or "").split(","))):
+        topic, _, url = item.partition("=")
+        pairs.append((topic.strip(), url.strip()))
+    return pairs

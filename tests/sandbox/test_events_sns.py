@@ -10,7 +10,7 @@ import pytest
 from cryptography.exceptions import InvalidSignature
 
 from sandbox.server import start_in_thread, stop
-from sandbox.settings import Settings
+from sandbox.settings import Settings, settings_from
 from tests.sandbox import forms, sns_verify
 from tests.sandbox.conftest import Control, Receiver, make_client
 
@@ -178,3 +178,19 @@ def test_unconfirmed_subscription_is_asked_again_after_a_restart(tmp_path, recei
         )
     finally:
         stop(server, app)
+
+
+def test_extra_subscriptions_from_settings(receiver):
+    topic = "arn:aws:sns:us-east-1:123456789012:eum-delivery-events"
+    settings = Settings(port=0, quotas=False, subscribe=f"{topic}={receiver.url}")
+    server, app, _ = start_in_thread(settings)
+    try:
+        confirmation = receiver.wait_for(1)[0]["body"]
+        assert (confirmation["Type"], confirmation["TopicArn"]) == (
+            "SubscriptionConfirmation",
+            topic,
+        )
+    finally:
+        stop(server, app)
+    with pytest.raises(ValueError):
+        settings_from({"subscribe": "not-an-arn=http://x"}, {})
