@@ -20,6 +20,18 @@ from tenants.models import Role
 from tenants.permissions import tenant_view
 
 
+def _errors_to_form(form, exc: ValidationError, renames: dict[str, str] | None = None) -> None:
+    """Puts a service's ValidationError on the form fields it names (renamed where the form
+    calls the field differently), the rest at the top of the form."""
+    renames = renames or {}
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        field = renames.get(field, field)
+        form.add_error(field if field in form.fields else None, errors)
+
+
 @tenant_view()
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
@@ -61,7 +73,9 @@ def program_edit(request: HttpRequest) -> HttpResponse:
                 tenant=request.tenant, actor=request.user, data=form.service_data()
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _errors_to_form(
+                form, exc, {"use_cases": "use_cases_text", "embed_origins": "embed_origins_text"}
+            )
         else:
             messages.success(request, "SMS program saved. Publish the pages to show the changes.")
             return redirect("compliance_overview", tenant_slug=request.tenant.slug)
@@ -86,11 +100,7 @@ def page_edit(request: HttpRequest, kind: str) -> HttpResponse:
                 body_html=form.cleaned_data["body_html"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            _errors_to_form(form, exc)
         else:
             label = version.title.lower()
             messages.success(request, f"Published {label}, version {version.number}.")

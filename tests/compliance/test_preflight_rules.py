@@ -1,0 +1,183 @@
+"""Each preflight rule on failing and passing examples, the finding format, blocking and
+overrides, and building a draft from a tenant."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bench.preflight import load_cases
+from compliance.preflight import (
+    RULES,
+    AttachmentInfo,
+    Draft,
+    Finding,
+    Override,
+    blocking,
+    draft_for_tenant,
+    preflight_run,
+)
+
+PORTAL = "https://portal.example"
+CASES = None
+
+
+def cases() -> list[dict]:
+    global CASES
+    if CASES is None:
+        CASES = load_cases(portal=PORTAL)
+    return CASES
+
+
+def _base(case_id: str) -> Draft:
+    return next(c["draft"] for c in cases() if c["id"] == case_id)
+
+
+def _with(case_id: str, **changes) -> Draft:
+    draft = _base(case_id)
+    values = {**draft.values, **changes.pop("values", {})}
+    return dataclasses.replace(draft, values=values, **changes)
+
+
+# Failing examples for rules the labelled set does not carry a defect for.
+EXTRA_FAILING = {
+    "CAMPAIGN_DESCRIPTION": lambda: _with(
+        "campaign-fitness",
+        values={
+            "campaignInfo.campaignName": "Class reminders for members who booked a class with us "
+            "the day before it starts."
+        },
+    ),
+    "EMAIL_FORMAT": lambda: _with("brand-fitness", values={"contactInfo.supportEmail": "members"}),
+    "PRIVACY_URL_DOMAIN": lambda: _with(
+        "tfn-parcel",
+        values={"messagingUseCase.privacyPolicyUrl": "https://sites.google.example/northwind"},
+    ),
+    "TERMS_URL_HOSTED": lambda: _with("tfn-dental", hosted_urls={"privacy": "x"}),
+}
+
+
+def failing_examples(rule_id: str) -> list[Draft]:
+    found = [c["draft"] for c in cases() if c["expect"] == rule_id]
+    if rule_id in EXTRA_FAILING:
+        found.append(EXTRA_FAILING[rule_id]())
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _portal(settings):
+    settings.PORTAL_BASE_URL = PORTAL
+
+
+def test_every_rule_is_fully_described():
+    assert len(RULES) == 60
+    for rule in RULES.values():
+        assert rule.severity in ("error", "warning"), rule.id
+        assert rule.families, rule.id
+        assert rule.field_paths and all(rule.field_paths), rule.id
+        assert rule.message.endswith("."), rule.id
+        assert rule.fix_hint and rule.source, rule.id
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_rule_catches_its_failing_examples(rule_id):
+    examples = failing_examples(rule_id)
+    assert examples, f"{rule_id} has no failing example"
+    for draft in examples:
+        findings = [f for f in preflight_run(draft) if f.rule_id == rule_id]
+        assert findings, (rule_id, draft.values)
+        assert {f.severity for f in findings} == {RULES[rule_id].severity}
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_rule_passes_every_compliant_registration(rule_id):
+    compliant = [c for c in cases() if c["expect"] == "compliant"]
+    applicable = [c for c in compliant if c["draft"].family in RULES[rule_id].families]
+    assert applicable, f"{rule_id} has no passing example"
+    for case in applicable:
+        assert [f for f in preflight_run(case["draft"]) if f.rule_id == rule_id] == [], case["id"]
+
+
+def test_a_finding_says_where_what_how_and_why():
+    draft = _with(
+        "tfn-parcel", values={"messageSamples.messageSample2": "See https://bit.ly/abc now, ok?"}
+    )
+    finding = next(f for f in preflight_run(draft) if f.rule_id == "LINK_SHORTENER")
+    assert finding == Finding(
+        rule_id="LINK_SHORTENER",
+        severity="error",
+        field_paths=("messageSamples.messageSample2",),
+        message="A message uses a public link shortener. (bit.ly)",
+        fix_hint="Use full links on your own domain, or a shortener on a custom domain you own.",
+        source="AWS SMS User Guide, 10DLC campaign registration form (seed-001 digest §2.5)",
+    )
+
+
+def test_errors_come_before_warnings():
+    draft = _with(
+        "tfn-water",
+        values={
+            "messagingUseCase.useCaseDetails": "Alerts.",
+            "contactInfo.supportPhoneNumber": "253-555-0110",
+        },
+    )
+    assert [(f.rule_id, f.severity) for f in preflight_run(draft)] == [
+        ("PHONE_E164", "error"),
+        ("USE_CASE_DETAILS", "warning"),
+    ]
+
+
+def test_blocking_keeps_errors_unless_overridden_with_a_reason():
+    draft = _with(
+        "tfn-water",
+        values={
+            "messagingUseCase.useCaseDetails": "Alerts.",
+            "contactInfo.supportPhoneNumber": "253-555-0110",
+        },
+    )
+    findings = preflight_run(draft)
+    assert [f.rule_id for f in blocking(findings)] == ["PHONE_E164"]  # warnings never block
+    assert blocking(findings, {"PHONE_E164": "Verified by phone with the customer."}) == []
+    assert [f.rule_id for f in blocking(findings, {"PHONE_E164": "   "})] == ["PHONE_E164"]
+    only_other_field = Override("PHONE_E164", "ok", field_path="contactInfo.supportEmail")
+    assert [f.rule_id for f in blocking(findings, [only_other_field])] == ["PHONE_E164"]
+    same_field = Override("PHONE_E164", "ok", field_path="contactInfo.supportPhoneNumber")
+    assert blocking(findings, [same_field]) == []
+
+
+def test_unknown_types_get_no_findings():
+    assert preflight_run(Draft(registration_type="TEST_RCS_LAUNCH_REGISTRATION", values={})) == []
+
+
+def test_sender_id_country_override_india_is_exactly_six():
+    draft = _with("sid-india", values={"senderIdInfo.senderId": "KIRAN"})
+    assert [f.message for f in preflight_run(draft) if f.rule_id == "SENDER_ID_FORMAT"] == [
+        "The sender ID does not have a valid format for this country. (“KIRAN” has 5 characters)"
+    ]
+
+
+def test_attachment_facts_drive_the_image_rules():
+    ok = _with(
+        "tfn-otp",
+        attachments={"messagingUseCase.optInImage": AttachmentInfo("image/png", 400 * 1024)},
+    )
+    assert not [f for f in preflight_run(ok) if f.rule_id.startswith("OPTIN_IMAGE")]
+
+
+@pytest.mark.django_db
+def test_draft_for_tenant_uses_profile_program_and_published_pages(published_a, tenant_a):
+    values = dict(_base("tfn-parcel").values)
+    values["messagingUseCase.privacyPolicyUrl"] = f"{PORTAL}/p/acme/privacy/"
+    values["messagingUseCase.termsAndConditionsUrl"] = f"{PORTAL}/p/bravo/terms/"
+    draft = draft_for_tenant(
+        tenant=tenant_a, registration_type="US_TOLL_FREE_REGISTRATION", values=values
+    )
+    assert draft.brand_names == ("Acme Anvils Inc.", "Acme Anvils", "Acme Order Alerts")
+    assert draft.hosted_urls == {
+        "terms": f"{PORTAL}/p/acme/terms/",
+        "privacy": f"{PORTAL}/p/acme/privacy/",
+        "opt_in": f"{PORTAL}/p/acme/opt-in/",
+    }
+    hosted = [f.rule_id for f in preflight_run(draft) if f.rule_id.endswith("_HOSTED")]
+    assert hosted == ["TERMS_URL_HOSTED"]
