@@ -22,3 +22,8 @@ def consent_confirm_task(tenant_id: int, consent_id: int) -> str | None:
 def optin_evidence_capture_task(tenant_id: int, evidence_id: int) -> str | None:
     item = services.optin_evidence_capture(tenant_id=tenant_id, evidence_id=evidence_id)
     return item.status if item else None
+
+
+@shared_task(name="compliance.tasks.consent_throttle_prune_task")
+def consent_throttle_prune_task() -> int:
+    return services.consent_throttle_prune()

@@ -26,6 +26,11 @@ app.conf.task_routes = {
 app.conf.beat_schedule = {
     # Drops expired invitations so that their links stop working and the members page stays clean.
     "invitations-expire": {"task": "tenants.tasks.invitation_expire_task", "schedule": 60 * 60},
+    # Deletes opt-in abuse counters a day after their window ended (they only matter briefly).
+    "consent-throttle-prune": {
+        "task": "compliance.tasks.consent_throttle_prune_task",
+        "schedule": 60 * 60,
+    },
     # Reads registration forms from AWS; a change flags affected drafts and tells their tenants.
     "catalog-sync": {"task": "registrations.tasks.catalog_sync_task", "schedule": 6 * 60 * 60},
     # Resumes submissions whose worker died mid-pipeline (their lease ran out).

@@ -7,6 +7,7 @@ from compliance.services.consent import (
     consent_capture,
     consent_confirm,
     consent_opt_out,
+    consent_throttle_prune,
     form_token_issue,
 )
 from compliance.services.evidence import (
@@ -24,6 +25,7 @@ __all__ = [
     "consent_capture",
     "consent_confirm",
     "consent_opt_out",
+    "consent_throttle_prune",
     "form_token_issue",
     "hosted_page_draft",
     "hosted_page_publish",

@@ -222,3 +222,10 @@ def consent_confirm(*, tenant_id: int, consent_id: int) -> ConsentRecord | None:
             )
     record.refresh_from_db()
     return record
+
+
+def consent_throttle_prune(*, older_than_seconds: int = 24 * 60 * 60) -> int:
+    """Deletes abuse counters whose window ended long ago; returns how many."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    deleted, _ = ConsentThrottle.objects.filter(window_start__lt=cutoff).delete()
+    return deleted

@@ -50,6 +50,7 @@ def optin_page_html(version, *, inline: bool = True) -> str:
         "compliance/optin_page.html",
         {
             "version": version,
+            "tenant": version.tenant,
             "facts": facts,
             "use_cases": [
                 {**u, "statement": content.optin_statement(facts, u)} for u in facts["use_cases"]

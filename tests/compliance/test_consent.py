@@ -191,3 +191,20 @@ def test_csv_export_is_refused_to_members_other_tenants_and_anonymous(published_
     response = client_for(None).get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_old_counters_are_pruned(published_a, tenant_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from compliance.tasks import consent_throttle_prune_task
+
+    _submit(client_for(None))
+    assert ConsentThrottle.objects.count() == 2
+    ConsentThrottle.objects.filter(scope="ip").update(
+        window_start=timezone.now() - timedelta(days=2)
+    )
+    assert consent_throttle_prune_task() == 1
+    assert list(ConsentThrottle.objects.values_list("scope", flat=True)) == ["number"]
