@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from compliance.urls import public_patterns as compliance_public_patterns
+from compliance.urls import staff_patterns as compliance_staff_patterns
+from compliance.urls import tenant_patterns as compliance_tenant_patterns
 from portal.views import healthz
+from registrations.views import sns_registration_events
 from tenants import views as tenant_views
 from tenants.permissions import public_view, user_view
 from tenants.urls import staff_patterns, tenant_patterns
@@ -53,10 +57,14 @@ account_patterns = [
 urlpatterns = [
     path("", tenant_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("hooks/sns/registrations/", sns_registration_events, name="sns_registration_events"),
     path("accounts/", include(account_patterns)),
     path("tenants/", tenant_views.tenant_choose, name="tenant_choose"),
     path("invitations/<str:token>/", tenant_views.invitation_accept, name="invitation_accept"),
+    path("t/<slug:tenant_slug>/compliance/", include(compliance_tenant_patterns)),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
+    path("p/<slug:tenant_slug>/", include(compliance_public_patterns)),
+    path("staff/compliance/", include(compliance_staff_patterns)),
     path("staff/", include(staff_patterns)),
     path("admin/", admin.site.urls),
 ]
