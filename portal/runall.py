@@ -26,6 +26,7 @@ def _commands(host: str, port: int, sandbox_port: int, var_dir: Path) -> dict[st
         # The local AWS sandbox; its registration events go to the portal's SNS webhook.
         "sandbox": [python, "-m", "sandbox", "serve", "--host", "127.0.0.1",
                     "--port", str(sandbox_port), "--state", str(var_dir / "sandbox.sqlite3"),
+                    "--review-delay", "20",
                     "--registration-events-url",
                     f"http://{host}:{port}/hooks/sns/registrations/"],
         "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],

@@ -252,6 +252,12 @@ if bool(AWS_ACCESS_KEY_ID) != bool(AWS_SECRET_ACCESS_KEY):
     raise ImproperlyConfigured("Set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither.")
 # Requests per second per control-plane operation, shared by every worker (AWS default is 1).
 EUM_CONTROL_PLANE_RPS = env_float("EUM_CONTROL_PLANE_RPS", 1.0, minimum=0.01)
+# SNS topic that the tenants' configuration sets send SMS delivery events to (the portal
+# subscribes to it). Development default: a topic of the sandbox's account.
+EUM_EVENTS_TOPIC_ARN = env_str(
+    "EUM_EVENTS_TOPIC_ARN",
+    "" if PRODUCTION else f"arn:aws:sns:{AWS_REGION}:123456789012:portal-sms-events",
+)
 # How long a worker holds a registration's submission before another may resume it.
 EUM_PIPELINE_LEASE_SECONDS = env_int("EUM_PIPELINE_LEASE_SECONDS", 600, minimum=1)
 # SNS messages are trusted when signed with a certificate from AWS SNS (https://sns.<region>.

@@ -407,6 +407,7 @@ class Gateway:
                 "resource_id": a["ResourceId"],
                 "resource_type": a["ResourceType"],
                 "phone_number": a.get("PhoneNumber", ""),
+                "country": a.get("IsoCountryCode", ""),
             }
             for a in self._pages(
                 "ListRegistrationAssociations",

@@ -7,7 +7,7 @@ import random
 from celery import shared_task
 
 from registrations.aws import RetryableError
-from registrations.services import catalog, pipeline, provisioning, tracking
+from registrations.services import catalog, pipeline, provisioning, sending_setup, tracking
 
 MAX_RETRIES = 8
 
@@ -57,6 +57,17 @@ def registration_reconcile_task() -> dict:
 )
 def registration_provision_task(self, registration_id: int) -> int:
     try:
-        return len(provisioning.registration_provision(registration_id=registration_id))
+        senders = provisioning.registration_provision(registration_id=registration_id)
+    except RetryableError as exc:
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+    if any(sender.status == "ACTIVE" for sender in senders):
+        sending_setup_task.delay(senders[0].tenant_id)
+    return len(senders)
+
+
+@shared_task(bind=True, name="registrations.tasks.sending_setup_task", max_retries=MAX_RETRIES)
+def sending_setup_task(self, tenant_id: int) -> bool:
+    try:
+        return sending_setup.sending_setup_run(tenant_id=tenant_id).complete
     except RetryableError as exc:
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc

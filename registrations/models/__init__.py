@@ -10,7 +10,7 @@ from registrations.models.registration import (
     SnsMessage,
     StatusEvent,
 )
-from registrations.models.sender import Sender
+from registrations.models.sender import Sender, SendingSetup
 
 __all__ = [
     "Attachment",
@@ -24,6 +24,7 @@ __all__ = [
     "RegistrationTypeDef",
     "RegistrationVersion",
     "Sender",
+    "SendingSetup",
     "SnsMessage",
     "StatusEvent",
 ]

@@ -43,3 +43,40 @@ class Sender(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} ({self.get_kind_display()}, {self.status})"
+
+
+class SendingSetup(models.Model):
+    """The tenant's sending resources at AWS, created after its first registration completes.
+
+    `steps` records when each step last succeeded: it is the checklist shown to people.
+    """
+
+    STEPS = (
+        ("opt_out_list", "Opt-out list"),
+        ("pool", "Dedicated pool (shared routes off)"),
+        ("pool_members", "Senders in the pool"),
+        ("configuration_set", "Configuration set with events to the portal"),
+        ("keywords", "HELP and STOP replies"),
+        ("protect", "Country rules (protect configuration)"),
+    )
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="sending_setup")
+    pool_id = models.CharField(max_length=256, blank=True)
+    opt_out_list_name = models.CharField(max_length=64, blank=True)
+    configuration_set_name = models.CharField(max_length=64, blank=True)
+    protect_configuration_id = models.CharField(max_length=256, blank=True)
+    countries = models.JSONField(default=list, blank=True)
+    steps = models.JSONField(default=dict, blank=True)
+    last_error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Sending setup of {self.tenant}"
+
+    @property
+    def checklist(self) -> list[tuple[str, str, str | None]]:
+        return [(key, label, self.steps.get(key)) for key, label in self.STEPS]
+
+    @property
+    def complete(self) -> bool:
+        return all(self.steps.get(key) for key, _ in self.STEPS)

@@ -373,3 +373,132 @@ def test_roles_for_the_lifecycle(catalog, tenant_a, alice, bob, vic):
             registration=registration,
             values={"companyInfo.city": "Tacoma"},
         )
+
+
+def test_sending_setup_after_completion_is_idempotent(
+    catalog, sandbox, tenant_a, alice, sam, django_capture_on_commit_callbacks
+):
+    import boto3
+
+    from registrations.models import SendingSetup
+    from registrations.services.sending_setup import sending_setup_run
+
+    registration = _submit_and_approve(
+        _tfn_ready(tenant_a, alice), tenant_a, alice, sam, django_capture_on_commit_callbacks
+    )
+    sandbox.decide(registration.aws_registration_id, 1, "approve")
+    with django_capture_on_commit_callbacks(execute=True):
+        tracking.reconcile_pass(force=True)
+    setup = SendingSetup.objects.get(tenant=tenant_a)
+    assert setup.complete is True
+    assert [key for key, _, done in setup.checklist if done] == [
+        "opt_out_list",
+        "pool",
+        "pool_members",
+        "configuration_set",
+        "keywords",
+        "protect",
+    ]
+    client = boto3.client(
+        "pinpoint-sms-voice-v2",
+        endpoint_url=sandbox.base_url,
+        region_name="us-east-1",
+        aws_access_key_id="sandbox",
+        aws_secret_access_key="sandbox",
+    )
+    pool = client.describe_pools(PoolIds=[setup.pool_id])["Pools"][0]
+    assert (pool["SharedRoutesEnabled"], pool["OptOutListName"]) == (False, "portal-acme")
+    number = Sender.objects.get(registration=registration)
+    keywords = {
+        k["Keyword"]: k
+        for k in client.describe_keywords(OriginationIdentity=number.aws_id)["Keywords"]
+    }
+    assert keywords["STOP"]["KeywordAction"] == "OPT_OUT"
+    assert keywords["HELP"]["KeywordMessage"] == (
+        "Acme Anvils: for help contact us. Msg & data rates may apply. Reply STOP to cancel."
+    )
+    config = client.describe_configuration_sets(ConfigurationSetNames=["portal-acme"])
+    destination = config["ConfigurationSets"][0]["EventDestinations"][0]
+    assert destination["SnsDestination"]["TopicArn"].endswith(":portal-sms-events")
+    creates_before = [c for c in sandbox.calls() if c["Operation"].startswith("Create")]
+    sending_setup_run(tenant_id=tenant_a.pk)
+    creates_after = [c for c in sandbox.calls() if c["Operation"].startswith("Create")]
+    assert len(creates_after) == len(creates_before)
+
+
+@pytest.mark.parametrize(
+    ("registration_type", "values", "attachment_field", "kind", "value"),
+    [
+        ("IN_SENDER_ID_REGISTRATION", "IN_SENDER_ID_GOOD", None, "SENDER_ID", "EXMPLE"),
+        (
+            "US_SHORT_CODE_REGISTRATION",
+            "SHORT_CODE_GOOD",
+            "optIn.optInMockup",
+            "PHONE_NUMBER",
+            "12345",
+        ),
+    ],
+)
+def test_identities_provisioned_on_approval(
+    registration_type,
+    values,
+    attachment_field,
+    kind,
+    value,
+    catalog,
+    sandbox,
+    tenant_a,
+    alice,
+    sam,
+    django_capture_on_commit_callbacks,
+):
+    from tests.sandbox import forms
+
+    registration = _draft(tenant_a, alice, registration_type, getattr(forms, values))
+    if attachment_field:
+        lifecycle.registration_attachment_add(
+            tenant=tenant_a,
+            actor=alice,
+            registration=registration,
+            field_path=attachment_field,
+            upload=SimpleUploadedFile("mockup.png", PNG),
+        )
+    registration = _submit_and_approve(
+        registration, tenant_a, alice, sam, django_capture_on_commit_callbacks
+    )
+    assert registration.status == Status.SUBMITTED
+    assert sandbox.calls("CreateRegistrationAssociation") == []  # AWS associates on approval
+    sandbox.decide(registration.aws_registration_id, 1, "approve")
+    with django_capture_on_commit_callbacks(execute=True):
+        tracking.reconcile_pass(force=True)
+    registration.refresh_from_db()
+    assert registration.status == Status.COMPLETE
+    sender = Sender.objects.get(registration=registration)
+    assert (sender.kind, sender.value, sender.status) == (kind, value, "ACTIVE")
+    assert len(registration_provision(registration_id=registration.pk)) == 1
+
+
+def test_brand_vetting_is_associated_with_its_brand(
+    catalog, sandbox, tenant_a, alice, sam, django_capture_on_commit_callbacks
+):
+    brand = _draft(tenant_a, alice, "US_TEN_DLC_BRAND_REGISTRATION", BRAND_GOOD)
+    brand = _submit_and_approve(brand, tenant_a, alice, sam, django_capture_on_commit_callbacks)
+    sandbox.decide(brand.aws_registration_id, 1, "approve")
+    tracking.reconcile_pass(force=True)
+    vetting = _draft(
+        tenant_a,
+        alice,
+        "US_TEN_DLC_BRAND_VETTING",
+        {},
+        depends_on=Registration.objects.get(pk=brand.pk),
+    )
+    vetting = _submit_and_approve(vetting, tenant_a, alice, sam, django_capture_on_commit_callbacks)
+    assert vetting.status == Status.SUBMITTED
+    call = sandbox.calls("CreateRegistrationAssociation")[0]
+    assert (call["Parameters"]["RegistrationId"], call["Parameters"]["ResourceId"]) == (
+        vetting.aws_registration_id,
+        brand.aws_registration_id,
+    )
+    sandbox.decide(vetting.aws_registration_id, 1, "approve")
+    tracking.reconcile_pass(force=True)
+    assert Registration.objects.get(pk=vetting.pk).status == Status.COMPLETE

@@ -89,6 +89,67 @@ CAMPAIGN_GOOD = {
 }
 
 
+IN_SENDER_ID_GOOD = {
+    "senderIdInfo.senderId": "EXMPLE",
+    "companyInfo.companyName": "Example Corp",
+    "companyInfo.companyId": "U12345",
+    "companyInfo.website": "https://example.in",
+    "companyInfo.areaOfBusiness": ["Communication"],
+    "companyAddress.address1": "1 MG Road",
+    "companyAddress.city": "Mumbai",
+    "companyAddress.isoCountryCode": "IN",
+    "contactInfo.emailAddress": "ops@example.in",
+    "contactInfo.phoneNumber": "+919800000000",
+    "messagingUseCase.useCaseCategory": ["One-time passcodes"],
+    "messagingUseCase.useCaseDescription": "Login codes for Example Corp customers.",
+    "messagingUseCase.monthlyMessageVolume": ["1,000"],
+    "messagingUseCase.optInDescription": "Users request a code when they log in.",
+    "messageSamples.messageSample1": "Example Corp: your login code is 123456.",
+    "inSidSpecificInfo.principalEntityId": "1101",
+    "inSidSpecificInfo.chainId1": "1",
+    "inSidSpecificInfo.chainId2": "2",
+    "inSidSpecificInfo.chainId3": "3",
+    "inSidSpecificInfo.chainId5": "5",
+    "inSidSpecificInfo.sendingParametersAcknowledgement": ["Yes"],
+}
+
+SHORT_CODE_GOOD = {
+    "companyInfo.companyName": "Example Corp",
+    "companyInfo.taxId": "12-3456789",
+    "companyInfo.address1": "1 Main Street",
+    "companyInfo.city": "Seattle",
+    "companyInfo.state": "WA",
+    "companyInfo.zipCode": "98101",
+    "companyInfo.isoCountryCode": "US",
+    "companyInfo.website": "https://www.example.com",
+    "primaryContact.firstName": "Ada",
+    "primaryContact.lastName": "Lovelace",
+    "primaryContact.email": "ada@example.com",
+    "primaryContact.phoneNumber": "+12065550199",
+    "customerCare.careUrl": "https://www.example.com/help",
+    "customerCare.careEmail": "care@example.com",
+    "customerCare.carePhoneNumber": "+12065550198",
+    "shortCodeService.shortCodeOption": ["VANITY"],
+    "shortCodeService.vanityShortCode": "12345",
+    "useCase.companyOverview": "Example Corp makes accounting software.",
+    "useCase.serviceName": "Example",
+    "useCase.messageTypes": ["ACCOUNT_NOTIFICATIONS"],
+    "useCase.specialUse": ["NOT_APPLICABLE"],
+    "useCase.messageFrequency": "4 per month",
+    "useCase.mmsRequested": ["No"],
+    "messageSamples.messageSample1": "Example: invoice ready. Reply STOP to cancel.",
+    "optIn.optInMethods": ["WEBSITE_OR_APP"],
+    "optIn.optInDescription": OPT_IN,
+    "optIn.termsAndConditionsUrl": "https://www.example.com/terms",
+    "optIn.privacyPolicyUrl": "https://www.example.com/privacy",
+    "keywordResponses.confirmationMessage": (
+        "Example: subscribed. Msg & data rates may apply. Reply HELP for help, STOP to end."
+    ),
+    "keywordResponses.helpMessage": "Example alerts: help at care@example.com.",
+    "keywordResponses.stopMessage": "Example: you are unsubscribed, no more messages.",
+}
+
+
 def fill(client, registration_id: str, values: dict, attachments: dict | None = None) -> None:
     for path, value in values.items():
         if isinstance(value, list):
