@@ -1,0 +1,73 @@
+"""A person signs up on the hosted opt-in page in a real browser, at phone width, using the
+keyboard; then opts out. Debian's Chromium through Playwright, against the live server."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from compliance import evidence
+from compliance.models import ConsentRecord
+from tests.compliance.conftest import publish_default
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = evidence.chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI: .ci/run installs Debian's chromium package.")
+        pytest.skip("Browser tests need Debian's Chromium: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=path, headless=True, args=evidence.CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_and_opt_out_on_a_phone(live_server, phone_page, settings, program_a, owen):
+    settings.PORTAL_BASE_URL = live_server.url
+    tenant = program_a.tenant
+    for kind in ("terms", "privacy", "opt_in"):
+        publish_default(tenant, owen, kind)
+    page = phone_page
+    page.goto(f"{live_server.url}/p/acme/opt-in/")
+    assert page.locator("input[type=checkbox]:checked").count() == 0
+    page.get_by_label("Mobile number").fill("206 555 0142")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # the first consent box, reached by keyboard
+    page.get_by_role("button", name="Sign up for texts").click()
+    page.get_by_text("You're signed up.").wait_for()
+    record = ConsentRecord.objects.get()
+    assert (record.phone_e164, record.use_case, record.source) == (
+        "+12065550142",
+        "order_updates",
+        "hosted_page",
+    )
+    assert "HeadlessChrome" in record.user_agent or "Chrome" in record.user_agent
+    # The terms are one tap away, and so is stopping.
+    page.get_by_role("link", name="SMS terms").click()
+    page.get_by_text("Carriers are not liable for delayed or undelivered messages.").wait_for()
+    page.get_by_role("link", name="Stop text messages").click()
+    page.get_by_label("Mobile number").fill("+12065550142")
+    page.get_by_role("button", name="Stop messages").click()
+    page.get_by_text("will not send more text messages").wait_for()
+    assert ConsentRecord.objects.filter(action="opt_out").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
