@@ -77,9 +77,10 @@ def policy_page(request: HttpRequest, tenant_slug: str, kind: str, number: int |
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    # Behind the production proxy the client is the first X-Forwarded-For entry.
+    # In production one proxy sits in front and appends the address it saw: the last entry.
+    # Earlier entries come from the client and could be forged to dodge the per-address limit.
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.PRODUCTION else ""
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+    return (forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR")) or None
 
 
 def _optin(request: HttpRequest, tenant: Tenant, version: HostedPageVersion, *, embed: bool):
