@@ -148,6 +148,7 @@ CONSENT_ACTION = [
     r"check(?:s|ed|ing)?\s+(?:a|an|the)?\s*(?:\w+\s+){0,3}(?:box|checkbox)",
     r"(?:unchecked|empty|blank)\s+(?:\w+\s+)?(?:box|checkbox)(?:es)?",
     r"checkbox(?:es)?",
+    r"(?:switch|turn|toggle)(?:es|s|ed|ing)?\s+on",  # an off-by-default switch in a settings page
     r"tick(?:s|ed)?\s+(?:a|the)\s+box",
     r"text(?:s|ing)?\s+(?:the\s+keyword\s+)?\"?(?!(?:STOP|HELP|UNSTOP|CANCEL|END|QUIT)\b)"
     r"[A-Z]{2,}\"?\s+to",
