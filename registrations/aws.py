@@ -299,10 +299,31 @@ class Gateway:
         response = self.call("CreateRegistrationVersion", RegistrationId=registration_id)
         return response["VersionNumber"]
 
+    @staticmethod
+    def _registration(r: dict) -> dict:
+        return {
+            "id": r["RegistrationId"],
+            "status": r["RegistrationStatus"],
+            "current_version": r["CurrentVersionNumber"],
+            "approved_version": r.get("ApprovedVersionNumber"),
+            "denied_version": r.get("LatestDeniedVersionNumber"),
+        }
+
+    def list_registrations(self, statuses: list[str]) -> list[dict]:
+        """Every registration of the account in one of `statuses`, 100 a call."""
+        items = self._pages(
+            "DescribeRegistrations",
+            "Registrations",
+            MaxResults=100,
+            Filters=[{"Name": "registration-status", "Values": statuses}],
+        )
+        return [self._registration(r) for r in items]
+
     def describe_registrations(self, registration_ids: list[str]) -> list[dict]:
+        """The given registrations, 5 a call (the API's limit); unknown ids are left out."""
         found = []
-        for start in range(0, len(registration_ids), 20):
-            batch = registration_ids[start : start + 20]
+        for start in range(0, len(registration_ids), 5):
+            batch = registration_ids[start : start + 5]
             try:
                 items = self._pages("DescribeRegistrations", "Registrations", RegistrationIds=batch)
             except NotFoundError:
@@ -314,16 +335,7 @@ class Gateway:
                         ]
                     except NotFoundError:
                         continue
-            found += [
-                {
-                    "id": r["RegistrationId"],
-                    "status": r["RegistrationStatus"],
-                    "current_version": r["CurrentVersionNumber"],
-                    "approved_version": r.get("ApprovedVersionNumber"),
-                    "denied_version": r.get("LatestDeniedVersionNumber"),
-                }
-                for r in items
-            ]
+            found += [self._registration(r) for r in items]
         return found
 
     def describe_versions(

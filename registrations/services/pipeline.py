@@ -87,7 +87,9 @@ def _release(version: RegistrationVersion) -> None:
     RegistrationVersion.objects.filter(pk=version.pk).update(pipeline_lease_until=None)
 
 
-def _step_create(gw: Gateway, registration: Registration, version: RegistrationVersion) -> None:
+def _step_create(
+    gw: Gateway, registration: Registration, version: RegistrationVersion, fresh: bool
+) -> None:
     if not registration.aws_registration_id:
         created = gw.create_registration(
             registration.registration_type,
@@ -103,7 +105,11 @@ def _step_create(gw: Gateway, registration: Registration, version: RegistrationV
                 version, Step.CREATED, aws_version_number=created["version"], aws_status="DRAFT"
             )
             return
-    # A resubmission: reuse an open DRAFT version at AWS (a crash after creating it), else open one.
+    if fresh:  # a first attempt: nothing of this version exists at AWS yet
+        number = gw.create_version(registration.aws_registration_id)
+        _advance(version, Step.CREATED, aws_version_number=number, aws_status="DRAFT")
+        return
+    # A resumed resubmission: reuse an open DRAFT version at AWS (a crash after creating it).
     versions = gw.describe_versions(registration.aws_registration_id)
     newest = max(versions, key=lambda v: v["number"]) if versions else None
     taken = set(
@@ -128,9 +134,21 @@ def _toll_free_number(gw: Gateway, registration: Registration) -> Sender:
     return sender_record_number(registration=registration, number=number, number_type="TOLL_FREE")
 
 
-def _step_associate(gw: Gateway, registration: Registration, version: RegistrationVersion):
+def _step_associate(
+    gw: Gateway, registration: Registration, version: RegistrationVersion, fresh: bool
+) -> None:
     schema = schema_for(registration)
-    existing = {a["resource_id"] for a in gw.associations(registration.aws_registration_id)}
+    earlier = registration.versions.exclude(pk=version.pk).filter(
+        pipeline_step__in=[Step.ASSOCIATED, Step.ATTACHED, Step.WRITTEN, Step.SUBMITTED]
+    )
+    if fresh and earlier.exists():  # associations outlive versions: done for an earlier one
+        _advance(version, Step.ASSOCIATED)
+        return
+    existing = (
+        set()
+        if fresh
+        else {a["resource_id"] for a in gw.associations(registration.aws_registration_id)}
+    )
     for association in schema.associations_before_submit():
         resource_type = association["ResourceType"]
         if resource_type == "TOLL_FREE":
@@ -202,10 +220,12 @@ def _matches(local: dict, remote: dict | None) -> bool:
     return remote["text"] == local["text"]
 
 
-def _step_write(gw: Gateway, registration: Registration, version: RegistrationVersion) -> None:
+def _step_write(
+    gw: Gateway, registration: Registration, version: RegistrationVersion, fresh: bool
+) -> None:
     rid, number = registration.aws_registration_id, version.aws_version_number
     local = {v.field_path: _wire(v) for v in version.values.select_related("attachment")}
-    remote = gw.field_values(rid, number)
+    remote = {} if fresh else gw.field_values(rid, number)  # a new AWS version starts empty
     for path, wire in local.items():
         if not _matches(wire, remote.get(path)):
             gw.put_value(rid, path, **wire)
@@ -220,32 +240,23 @@ def _step_write(gw: Gateway, registration: Registration, version: RegistrationVe
     _advance(version, Step.WRITTEN)
 
 
-def _step_submit(gw: Gateway, registration: Registration, version: RegistrationVersion) -> None:
-    status = next(
-        (
-            v["status"]
-            for v in gw.describe_versions(
-                registration.aws_registration_id, [version.aws_version_number]
-            )
-        ),
-        "",
-    )
+def _aws_version_status(gw: Gateway, registration: Registration, version: RegistrationVersion):
+    found = gw.describe_versions(registration.aws_registration_id, [version.aws_version_number])
+    return found[0]["status"] if found else ""
+
+
+def _step_submit(
+    gw: Gateway, registration: Registration, version: RegistrationVersion, fresh: bool
+) -> None:
+    status = "DRAFT" if fresh else _aws_version_status(gw, registration, version)
     if status == "DRAFT":
         try:
             status = gw.submit_version(registration.aws_registration_id)["status"]
-        except ConflictError as exc:
+        except ConflictError:
             # A submit that reached AWS before a crash: confirm from AWS instead of failing.
-            status = next(
-                (
-                    v["status"]
-                    for v in gw.describe_versions(
-                        registration.aws_registration_id, [version.aws_version_number]
-                    )
-                ),
-                "",
-            )
+            status = _aws_version_status(gw, registration, version)
             if status in ("", "DRAFT"):
-                raise exc
+                raise
     _advance(version, Step.SUBMITTED, aws_status=status)
 
 
@@ -261,18 +272,21 @@ def pipeline_run(registration_id: int) -> str:
     if registration.status not in (Status.QUEUED, Status.SUBMITTING):
         return "skipped"
     version = _claim(registration)
+    # The first attempt knows AWS holds nothing of this version yet and skips the reads that
+    # a resumed attempt needs to find out how far an earlier one got.
+    fresh = version.pipeline_attempts == 1
     gw = Gateway.for_registration(registration)
     try:
         if not _reached(version, Step.CREATED):
-            _step_create(gw, registration, version)
+            _step_create(gw, registration, version, fresh)
         if not _reached(version, Step.ASSOCIATED):
-            _step_associate(gw, registration, version)
+            _step_associate(gw, registration, version, fresh)
         if not _reached(version, Step.ATTACHED):
             _step_attach(gw, version)
         if not _reached(version, Step.WRITTEN):
-            _step_write(gw, registration, version)
+            _step_write(gw, registration, version, fresh)
         if not _reached(version, Step.SUBMITTED):
-            _step_submit(gw, registration, version)
+            _step_submit(gw, registration, version, fresh)
         with transaction.atomic():
             current = Registration.objects.select_for_update().get(pk=registration.pk).status
             if current == Status.SUBMITTING:  # an AWS event may have moved it on already

@@ -82,7 +82,7 @@ def registration_observe(
         registration=registration, to=aws_status, reason=f"Seen at AWS ({source})"
     )
     latest = registration.versions.order_by("-number").first()
-    if aws_status in (Status.PROVISIONING, Status.COMPLETE):
+    if latest is not None and aws_status in (Status.PROVISIONING, Status.COMPLETE):
         RegistrationVersion.objects.filter(pk=latest.pk).update(aws_status="APPROVED")
     detail = ""
     if aws_status == Status.REQUIRES_UPDATES and denied_version:
@@ -120,6 +120,21 @@ def registration_event_apply(event: dict) -> bool:
     )
 
 
+# Past this many registrations of one account, listing every tracked registration (100 a call)
+# and describing only those that left the list is cheaper than describing each (5 a call).
+LIST_THRESHOLD = 25
+
+
+def _observed(gw: Gateway, index: dict[str, Registration]) -> list[dict]:
+    """AWS's view of the registrations in `index`, with as few calls as possible."""
+    if len(index) <= LIST_THRESHOLD:
+        return gw.describe_registrations(list(index))
+    listed = {item["id"]: item for item in gw.list_registrations(sorted(TRACKED))}
+    unchanged_or_moved = [listed[rid] for rid in index if rid in listed]
+    gone = [rid for rid in index if rid not in listed]  # left the tracked states: look closer
+    return unchanged_or_moved + gw.describe_registrations(gone)
+
+
 def _due(now) -> list[Registration]:
     candidates = Registration.objects.filter(status__in=TRACKED).exclude(aws_registration_id="")
     due = []
@@ -150,7 +165,7 @@ def reconcile_pass(*, force: bool = False) -> dict:
     for context, group in by_account.items():
         gw = Gateway(context=context)
         index = {r.aws_registration_id: r for r in group}
-        for item in gw.describe_registrations(list(index)):
+        for item in _observed(gw, index):
             registration = index[item["id"]]
             if item["status"] != registration.status:
                 reg_gw = Gateway.for_registration(registration)

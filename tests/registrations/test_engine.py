@@ -502,3 +502,37 @@ def test_brand_vetting_is_associated_with_its_brand(
     sandbox.decide(vetting.aws_registration_id, 1, "approve")
     tracking.reconcile_pass(force=True)
     assert Registration.objects.get(pk=vetting.pk).status == Status.COMPLETE
+
+
+def test_reconcile_lists_many_and_describes_only_what_moved(catalog, sandbox, tenant_a):
+    import boto3
+
+    from tests.sandbox.forms import fill
+
+    client = boto3.client("pinpoint-sms-voice-v2", endpoint_url=sandbox.base_url,
+                          region_name="us-east-1", aws_access_key_id="sandbox",
+                          aws_secret_access_key="sandbox")
+    ids = []
+    for _ in range(30):
+        rid = client.create_registration(
+            RegistrationType="US_TEN_DLC_BRAND_REGISTRATION"
+        )["RegistrationId"]
+        fill(client, rid, BRAND_GOOD)
+        client.submit_registration_version(RegistrationId=rid)
+        ids.append(rid)
+    Registration.objects.bulk_create([
+        Registration(tenant=tenant_a, registration_type="US_TEN_DLC_BRAND_REGISTRATION",
+                     name=f"r{n}", catalog=catalog,
+                     status=Status.REVIEWING, aws_registration_id=rid)
+        for n, rid in enumerate(ids)
+    ])
+    for rid in ids[:7]:
+        sandbox.decide(rid, 1, "approve")
+    sandbox.request("DELETE", "/_sandbox/calls")
+    assert tracking.reconcile_pass(force=True) == {"polled": 30, "changed": 7, "accounts": 1}
+    describes = sandbox.calls("DescribeRegistrations")
+    # One listing of the tracked states, then the 7 that left it, 5 per call.
+    assert [len(c["Parameters"].get("RegistrationIds", [])) for c in describes] == [0, 5, 2]
+    assert Registration.objects.filter(status=Status.COMPLETE).count() == 7
+    # Nothing is due right after a pass.
+    assert tracking.reconcile_pass() == {"polled": 0, "changed": 0, "accounts": 0}
