@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from PIL import Image
@@ -37,10 +38,18 @@ def chromium_path() -> str | None:
 
 
 def render_png(html: str, *, width: int = 900) -> bytes:
-    """A full-page PNG of self-contained HTML (no network: styles must be inline)."""
+    """A full-page PNG of self-contained HTML (no network: styles must be inline).
+
+    Playwright's sync API refuses to start in a thread that already runs an event loop (an
+    async worker, or another Playwright session); a thread of its own always works."""
     path = chromium_path()
     if path is None:
         raise EvidenceError("Chromium is not installed (set PORTAL_CHROMIUM or install chromium).")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_render, path, html, width).result(timeout=90)
+
+
+def _render(path: str, html: str, width: int) -> bytes:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
