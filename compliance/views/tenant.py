@@ -49,6 +49,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         for kind in (PageKind.TERMS, PageKind.PRIVACY, PageKind.OPT_IN)
     ]
     consents = selectors.consent_list(tenant=tenant)
+    stale = selectors.hosted_pages_out_of_date(tenant=tenant)
+    for page in pages:
+        page["stale"] = page["kind"] in stale
     context = {
         "program": selectors.sms_program_get(tenant=tenant),
         "pages": pages,

@@ -178,3 +178,15 @@ def test_publishing_is_audited(program_a, tenant_a, owen):
     entry = AuditEntry.objects.get(action="hosted_page.publish")
     assert (entry.tenant, entry.actor, entry.object_id) == (tenant_a, owen, str(version.pk))
     assert entry.after == {"kind": "privacy", "number": 1}
+
+
+@pytest.mark.django_db
+def test_pages_are_marked_out_of_date_when_the_program_changes(published_a, tenant_a, owen, bob):
+    assert selectors.hosted_pages_out_of_date(tenant=tenant_a) == set()
+    services.sms_program_save(
+        tenant=tenant_a, actor=owen, data={"message_frequency": "Up to 2 messages per order"}
+    )
+    assert selectors.hosted_pages_out_of_date(tenant=tenant_a) == {"terms", "privacy", "opt_in"}
+    assert read(client_for(bob).get("/t/acme/compliance/").content).text.count("Out of date") == 3
+    # The published pages keep what was published until the next publish.
+    assert "Up to 4 messages per order" in read(client_for(None).get("/p/acme/terms/").content).text
