@@ -8,9 +8,10 @@ registration.
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import boto3
 from botocore.config import Config
@@ -150,11 +151,13 @@ def account_for(tenant: Tenant | None) -> AccountContext:
     return AccountContext()
 
 
-# A few quick retries of transient failures inside one call (botocore's standard mode, with
-# jitter); longer outages are retried by the task with its own backoff.
+# botocore does not retry: its retries would bypass the shared rate limiter. `Gateway.call`
+# retries transient failures a few times itself, each attempt through the limiter; longer
+# outages are retried by the task with its own backoff.
 _CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 4}, connect_timeout=5, read_timeout=20
+    retries={"mode": "standard", "max_attempts": 1}, connect_timeout=5, read_timeout=20
 )
+CALL_ATTEMPTS = 4
 
 
 def _session_kwargs() -> dict:
@@ -172,21 +175,31 @@ def _client(context: AccountContext, endpoint: str, region: str, expires_bucket:
     if endpoint:
         kwargs["endpoint_url"] = endpoint
     if not context.role_arn:
-        return boto3.client(SERVICE, **_session_kwargs(), **kwargs)
-    sts = boto3.client("sts", region_name=region, **_session_kwargs())
-    credentials = sts.assume_role(
-        RoleArn=context.role_arn,
-        RoleSessionName="sms-portal",
-        ExternalId=context.external_id,
-        DurationSeconds=3600,
-    )["Credentials"]
-    return boto3.client(
-        SERVICE,
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        **kwargs,
-    )
+        client = boto3.client(SERVICE, **_session_kwargs(), **kwargs)
+    else:
+        sts = boto3.client("sts", region_name=region, **_session_kwargs())
+        credentials = sts.assume_role(
+            RoleArn=context.role_arn,
+            RoleSessionName="sms-portal",
+            ExternalId=context.external_id,
+            DurationSeconds=3600,
+        )["Credentials"]
+        client = boto3.client(
+            SERVICE,
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+            **kwargs,
+        )
+    # The rate limiter is applied at the last moment before the request leaves (after
+    # serialising and signing), so that the spacing AWS sees is the spacing reserved.
+    client.meta.events.register(f"before-send.{SERVICE}", partial(_limit, context.key))
+    return client
+
+
+def _limit(account_key: str, event_name: str, **_: object) -> None:
+    operation = event_name.rsplit(".", 1)[-1]
+    ratelimit.acquire(f"{account_key}:{operation}")
 
 
 def client_for(context: AccountContext):
@@ -214,7 +227,6 @@ class Gateway:
     tenant: Tenant | None = None
     registration: Registration | None = None
     context: AccountContext = field(default_factory=AccountContext)
-    rate_limited: bool = True
 
     @classmethod
     def for_registration(cls, registration: Registration) -> Gateway:
@@ -225,18 +237,22 @@ class Gateway:
         )
 
     def call(self, operation: str, **params) -> dict:
-        if self.rate_limited:
-            ratelimit.acquire(f"{self.context.key}:{operation}")
-        started = time.monotonic()
-        try:
-            response = getattr(client_for(self.context), _snake(operation))(**params)
-        except (ClientError, BotoCoreError) as exc:
-            error = _translate(operation, exc)
-            self._log(operation, params, started, error)
-            raise error from exc
-        self._log(operation, params, started, None)
-        response.pop("ResponseMetadata", None)
-        return response
+        method = getattr(client_for(self.context), _snake(operation))
+        for attempt in range(CALL_ATTEMPTS):
+            started = time.monotonic()
+            try:
+                response = method(**params)
+            except (ClientError, BotoCoreError) as exc:
+                error = _translate(operation, exc)
+                self._log(operation, params, started, error)
+                if isinstance(error, RetryableError) and attempt + 1 < CALL_ATTEMPTS:
+                    time.sleep(random.uniform(0, min(2.0, 0.2 * 2**attempt)))
+                    continue
+                raise error from exc
+            self._log(operation, params, started, None)
+            response.pop("ResponseMetadata", None)
+            return response
+        raise AssertionError("unreachable")
 
     def _log(self, operation: str, params: dict, started: float, error: AwsError | None) -> None:
         if self.tenant is None and self.registration is None:

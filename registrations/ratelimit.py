@@ -8,6 +8,7 @@ row per key in the database, updated under a row lock.
 
 from __future__ import annotations
 
+import threading
 import time
 from functools import lru_cache
 
@@ -36,9 +37,14 @@ def _redis(url: str):
     return client, client.register_script(_RESERVE)
 
 
+# Slots are spaced a little wider than 1/rate, so that jitter between this process and AWS
+# (two calls leaving 1/rate apart and arriving closer) does not cost a throttling error.
+HEADROOM = 0.93
+
+
 def reserve(key: str, rate: float) -> float:
     """Reserves a slot for `key` at `rate` calls per second; returns the seconds to wait."""
-    interval = 1.0 / rate
+    interval = 1.0 / (rate * HEADROOM)
     if settings.REDIS_URL:
         _, script = _redis(settings.REDIS_URL)
         (wait,) = script(keys=[f"portal:rate:{key}"], args=[interval])
@@ -52,9 +58,31 @@ def reserve(key: str, rate: float) -> float:
     return max(0.0, start - now)
 
 
+_sent_lock = threading.Lock()
+_sent: dict[str, tuple[threading.Lock, list[float]]] = {}
+
+
+def _local(key: str) -> tuple[threading.Lock, list[float]]:
+    with _sent_lock:
+        return _sent.setdefault(key, (threading.Lock(), [0.0]))
+
+
 def acquire(key: str, rate: float | None = None) -> float:
-    """Blocks until `key` may be called; returns the seconds waited."""
-    wait = reserve(key, rate or settings.EUM_CONTROL_PLANE_RPS)
+    """Blocks until `key` may be called; returns the seconds waited.
+
+    The shared reservation orders callers across processes; within a process the actual
+    departure times are kept apart too, because a thread that wakes late (scheduling, the GIL)
+    would otherwise leave right before the next one.
+    """
+    rate = rate or settings.EUM_CONTROL_PLANE_RPS
+    wait = reserve(key, rate)
     if wait > 0:
         time.sleep(wait)
+    lock, last = _local(key)
+    with lock:
+        gap = 1.0 / (rate * HEADROOM) - (time.monotonic() - last[0])
+        if gap > 0:
+            time.sleep(gap)
+            wait += gap
+        last[0] = time.monotonic()
     return wait

@@ -250,9 +250,9 @@ def test_every_refused_transition_changes_nothing(source, catalog, tenant_a, ali
 def test_rate_limiter_spaces_calls_across_callers(settings):
     key = f"test:{time.monotonic_ns()}"
     waits = [ratelimit.reserve(key, 10.0) for _ in range(5)]
-    # Slots are 0.1 s apart: the n-th caller waits about n × 0.1 s.
+    # Slots are 1/(10 × 0.93) s apart: the n-th caller waits about n × 0.108 s.
     for n, wait in enumerate(waits):
-        assert n * 0.1 - 0.05 <= wait <= n * 0.1 + 0.05, waits
+        assert n / 9.3 - 0.05 <= wait <= n / 9.3 + 0.05, waits
     started = time.monotonic()
     ratelimit.acquire(key + ":b", 4.0)
     ratelimit.acquire(key + ":b", 4.0)
