@@ -33,6 +33,10 @@ HOSTED_PAGE_FIELDS: dict[str, dict[str, str]] = {
         "campaignInfo.privacyPolicyLink": "privacy",
         "campaignInfo.termsAndConditionsLink": "terms",
     },
+    "US_SHORT_CODE_REGISTRATION": {
+        "optIn.privacyPolicyUrl": "privacy",
+        "optIn.termsAndConditionsUrl": "terms",
+    },
     "TEST_RCS_LAUNCH_REGISTRATION": {
         "agentDetails.privacyPolicyUrl": "privacy",
         "agentDetails.termsAndConditionsUrl": "terms",
@@ -42,6 +46,7 @@ HOSTED_PAGE_FIELDS: dict[str, dict[str, str]] = {
 EVIDENCE_FIELDS: dict[str, str] = {
     "US_TOLL_FREE_REGISTRATION": "messagingUseCase.optInImage",
     "US_TEN_DLC_CAMPAIGN_REGISTRATION": "campaignInfo.optInScreenshot",
+    "US_SHORT_CODE_REGISTRATION": "optIn.optInMockup",
 }
 
 

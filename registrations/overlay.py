@@ -79,20 +79,9 @@ def profile_values(profile: BusinessProfile | None, field_paths: list[str]) -> d
     return values
 
 
-def hosted_page_values(tenant, field_paths: list[str]) -> dict:
-    """URLs of the tenant's hosted terms, privacy and opt-in pages for the fields asking for them.
+def hosted_page_values(tenant, registration_type: str) -> dict:
+    """URLs of the tenant's published terms, privacy and opt-in pages for the fields asking for
+    them (the compliance kit knows which fields those are)."""
+    from compliance.selectors import hosted_page_field_values
 
-    The compliance kit provides the URLs; until a tenant has published pages there are none.
-    """
-    try:
-        from compliance.selectors import hosted_page_urls
-    except ImportError:
-        return {}
-    urls = hosted_page_urls(tenant=tenant) or {}
-    wanted = {"privacyPolicyUrl": "privacy", "termsAndConditionsUrl": "terms", "optInUrl": "opt_in"}
-    values = {}
-    for path in field_paths:
-        key = wanted.get(path.rsplit(".", 1)[-1])
-        if key and urls.get(key):
-            values[path] = urls[key]
-    return values
+    return hosted_page_field_values(tenant=tenant, registration_type=registration_type)

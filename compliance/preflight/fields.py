@@ -1,6 +1,7 @@
 """Where each kind of value lives, per registration family, as field paths of the catalog
-(registration-field-catalog.json). Short code paths are not in the catalog (no public source
-gives them); the portal assumes the toll-free names until AWS publishes the form."""
+(registration-field-catalog.json). No public source gives the US short code form's paths; the
+ones here are those of the sandbox's synthetic form, built from the short-code application
+fields of the AWS Messaging blog (sandbox/README.md), and change with it."""
 
 from __future__ import annotations
 
@@ -11,25 +12,25 @@ SAMPLE_PREFIX = "messageSamples.messageSample"
 OPT_IN_TEXT = {
     "tfn": "messagingUseCase.optInDescription",
     "campaign": "campaignInfo.optInWorkflow",
-    "short_code": "messagingUseCase.optInDescription",
+    "short_code": "optIn.optInDescription",
     "sender_id": "messagingUseCase.optInDescription",
 }
 PRIVACY_URL = {
     "tfn": "messagingUseCase.privacyPolicyUrl",
     "campaign": "campaignInfo.privacyPolicyLink",
-    "short_code": "messagingUseCase.privacyPolicyUrl",
+    "short_code": "optIn.privacyPolicyUrl",
 }
 TERMS_URL = {
     "tfn": "messagingUseCase.termsAndConditionsUrl",
     "campaign": "campaignInfo.termsAndConditionsLink",
-    "short_code": "messagingUseCase.termsAndConditionsUrl",
+    "short_code": "optIn.termsAndConditionsUrl",
 }
 PRIVACY_FILE = {"campaign": "campaignInfo.privacyPolicyFile"}
 TERMS_FILE = {"campaign": "campaignInfo.termsAndConditionsFile"}
 OPT_IN_IMAGE = {
     "tfn": "messagingUseCase.optInImage",
     "campaign": "campaignInfo.optInScreenshot",
-    "short_code": "messagingUseCase.optInImage",
+    "short_code": "optIn.optInMockup",
 }
 WEBSITE = {
     "tfn": "companyInfo.website",
@@ -41,13 +42,13 @@ SUPPORT_EMAIL = {
     "tfn": "contactInfo.supportEmail",
     "brand": "contactInfo.supportEmail",
     "sender_id": "contactInfo.emailAddress",
-    "short_code": "contactInfo.supportEmail",
+    "short_code": "customerCare.careEmail",
 }
 SUPPORT_PHONE = {
     "tfn": "contactInfo.supportPhoneNumber",
     "brand": "contactInfo.supportPhoneNumber",
     "sender_id": "contactInfo.phoneNumber",
-    "short_code": "contactInfo.supportPhoneNumber",
+    "short_code": "customerCare.carePhoneNumber",
 }
 COUNTRY = {
     "tfn": "companyInfo.isoCountryCode",
@@ -59,13 +60,13 @@ USE_CASE = {
     "tfn": "messagingUseCase.useCaseCategory",
     "campaign": "campaignUseCase.useCase",
     "sender_id": "messagingUseCase.useCaseCategory",
-    "short_code": "messagingUseCase.useCaseCategory",
+    "short_code": "useCase.messageTypes",
 }
 USE_CASE_TEXT = {
     "tfn": "messagingUseCase.useCaseDetails",
     "campaign": "campaignInfo.campaignName",
     "sender_id": "messagingUseCase.useCaseDescription",
-    "short_code": "messagingUseCase.useCaseDetails",
+    "short_code": "useCase.companyOverview",
 }
 HELP_MESSAGE = "campaignInfo.helpMessage"
 STOP_MESSAGE = "campaignInfo.stopMessage"

@@ -9,7 +9,13 @@ import pycountry
 
 from compliance.preflight import sources
 from compliance.preflight.engine import Draft, Violation, rule
-from compliance.preflight.fields import COUNTRY, SUPPORT_EMAIL, SUPPORT_PHONE, WEBSITE
+from compliance.preflight.fields import (
+    COUNTRY,
+    SUPPORT_EMAIL,
+    SUPPORT_PHONE,
+    USE_CASE_TEXT,
+    WEBSITE,
+)
 from compliance.preflight.rules_samples import FORMS_WITHOUT_SAMPLES
 from compliance.preflight.text import (
     FREE_MAIL,
@@ -213,7 +219,11 @@ def _public_domain(draft: Draft):
     "USE_CASE_DETAILS",
     severity="warning",
     families={"tfn", "sender_id", "short_code"},
-    field_paths=("messagingUseCase.useCaseDetails", "messagingUseCase.useCaseDescription"),
+    field_paths=(
+        "messagingUseCase.useCaseDetails",
+        "messagingUseCase.useCaseDescription",
+        "useCase.companyOverview",
+    ),
     message="The use case description is too short for a reviewer without context.",
     fix_hint="Say who sends, to whom, why and how often, in plain English (40+ characters).",
     source=sources.TFN_BLOG,
@@ -221,10 +231,6 @@ def _public_domain(draft: Draft):
 def _use_case_details(draft: Draft):
     if draft.registration_type in FORMS_WITHOUT_SAMPLES:
         return  # that form has no use case description field
-    path = (
-        "messagingUseCase.useCaseDescription"
-        if draft.family == "sender_id"
-        else "messagingUseCase.useCaseDetails"
-    )
+    path = USE_CASE_TEXT[draft.family]
     if len(draft.text(path)) < 40:
         yield Violation((path,))

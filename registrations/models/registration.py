@@ -88,6 +88,9 @@ class RegistrationVersion(models.Model):
     pipeline_error = models.TextField(blank=True)
     pipeline_error_operation = models.CharField(max_length=64, blank=True)
     denied_reasons = models.JSONField(default=list, blank=True)
+    preflight_findings = models.JSONField(
+        default=list, blank=True, help_text="the preflight findings of the last save"
+    )
     preflight_overrides = models.JSONField(
         default=dict, blank=True, help_text="rule id -> staff reason for letting it through"
     )

@@ -176,7 +176,7 @@ def registration_create(
     paths = [f.path for f in schema.fields]
     prefill = {
         **overlay.profile_values(business_profile_get(tenant=tenant), paths),
-        **overlay.hosted_page_values(tenant, paths),
+        **overlay.hosted_page_values(tenant, registration_type),
     }
     # Only values that pass the field's own validation are prefilled.
     errors = schema.validate(prefill, complete=False)
@@ -198,6 +198,31 @@ def registration_create(
         after={"type": registration_type, "name": registration.name},
     )
     return registration
+
+
+def version_preflight(version: RegistrationVersion) -> list:
+    """Runs the compliance preflight over the version and stores its findings on it."""
+    from compliance.preflight import AttachmentInfo, draft_for_tenant, preflight_run
+
+    registration = version.registration
+    attachments = {
+        v.field_path: AttachmentInfo(
+            content_type=v.attachment.content_type, size_bytes=v.attachment.size
+        )
+        for v in version.values.select_related("attachment").exclude(attachment=None)
+    }
+    values = {p: v for p, v in version_values(version).items() if p not in attachments}
+    findings = preflight_run(
+        draft_for_tenant(
+            tenant=registration.tenant,
+            registration_type=registration.registration_type,
+            values=values,
+            attachments=attachments,
+        )
+    )
+    version.preflight_findings = [f.as_dict() for f in findings]
+    version.save(update_fields=["preflight_findings"])
+    return findings
 
 
 def _editable_version(registration: Registration) -> RegistrationVersion:
@@ -229,6 +254,7 @@ def registration_values_save(
         raise ValidationError({path: problems for path, problems in errors.items()})
     before = {p: v for p, v in version_values(version).items() if p in values}
     _write_values(version, schema, values)
+    version_preflight(version)
     audit_record(
         tenant=tenant,
         actor=actor,
@@ -287,6 +313,7 @@ def registration_attachment_add(
     attachment.file.save(upload.name, ContentFile(data), save=False)
     attachment.save()
     _write_values(version, schema_for(registration), {field_path: f"attachment:{attachment.pk}"})
+    version_preflight(version)
     audit_record(
         tenant=tenant,
         actor=actor,
@@ -314,6 +341,7 @@ def registration_submit_for_review(
             f"“{registration.depends_on.name}” must be complete before this can be reviewed "
             f"(it is {Status(registration.depends_on.status).label.lower()})."
         )
+    version_preflight(version)  # staff see fresh findings; errors block approval, not review
     version.locked_at = timezone.now()
     version.save(update_fields=["locked_at"])
     registration.schema_outdated = False
@@ -336,6 +364,15 @@ def version_approve(
     """
     _require_reviewer(actor)
     version = registration.versions.order_by("-number").first()
+    from compliance.preflight import blocking
+
+    overrides = {k: v for k, v in (overrides or {}).items() if v and v.strip()}
+    still = blocking(version_preflight(version), overrides)
+    if still:
+        raise ValidationError(
+            "Preflight errors block this submission; fix them or override each with a reason: "
+            + "; ".join(f"{f.rule_id} ({f.message})" for f in still)
+        )
     registration_transition(
         registration=registration,
         to=Status.QUEUED,

@@ -509,23 +509,34 @@ def test_reconcile_lists_many_and_describes_only_what_moved(catalog, sandbox, te
 
     from tests.sandbox.forms import fill
 
-    client = boto3.client("pinpoint-sms-voice-v2", endpoint_url=sandbox.base_url,
-                          region_name="us-east-1", aws_access_key_id="sandbox",
-                          aws_secret_access_key="sandbox")
+    client = boto3.client(
+        "pinpoint-sms-voice-v2",
+        endpoint_url=sandbox.base_url,
+        region_name="us-east-1",
+        aws_access_key_id="sandbox",
+        aws_secret_access_key="sandbox",
+    )
     ids = []
     for _ in range(30):
-        rid = client.create_registration(
-            RegistrationType="US_TEN_DLC_BRAND_REGISTRATION"
-        )["RegistrationId"]
+        rid = client.create_registration(RegistrationType="US_TEN_DLC_BRAND_REGISTRATION")[
+            "RegistrationId"
+        ]
         fill(client, rid, BRAND_GOOD)
         client.submit_registration_version(RegistrationId=rid)
         ids.append(rid)
-    Registration.objects.bulk_create([
-        Registration(tenant=tenant_a, registration_type="US_TEN_DLC_BRAND_REGISTRATION",
-                     name=f"r{n}", catalog=catalog,
-                     status=Status.REVIEWING, aws_registration_id=rid)
-        for n, rid in enumerate(ids)
-    ])
+    Registration.objects.bulk_create(
+        [
+            Registration(
+                tenant=tenant_a,
+                registration_type="US_TEN_DLC_BRAND_REGISTRATION",
+                name=f"r{n}",
+                catalog=catalog,
+                status=Status.REVIEWING,
+                aws_registration_id=rid,
+            )
+            for n, rid in enumerate(ids)
+        ]
+    )
     for rid in ids[:7]:
         sandbox.decide(rid, 1, "approve")
     sandbox.request("DELETE", "/_sandbox/calls")

@@ -86,6 +86,8 @@ CAMPAIGN_GOOD = {
     "campaignUseCase.embeddedPhone": ["No"],
     "campaignUseCase.ageGated": ["No"],
     "messageSamples.messageSample1": "Example Corp: your order shipped. Reply STOP to opt out.",
+    "campaignInfo.termsAndConditionsLink": "https://www.example.com/terms",
+    "campaignInfo.privacyPolicyLink": "https://www.example.com/privacy",
 }
 
 
@@ -103,7 +105,11 @@ IN_SENDER_ID_GOOD = {
     "messagingUseCase.useCaseCategory": ["One-time passcodes"],
     "messagingUseCase.useCaseDescription": "Login codes for Example Corp customers.",
     "messagingUseCase.monthlyMessageVolume": ["1,000"],
-    "messagingUseCase.optInDescription": "Users request a code when they log in.",
+    "messagingUseCase.optInDescription": (
+        "Customers give their mobile number when they create an Example Corp account at "
+        "https://example.in/signup and tick an unchecked box to receive login codes by SMS. "
+        "Message and data rates may apply. Reply STOP to opt out, HELP for help."
+    ),
     "messageSamples.messageSample1": "Example Corp: your login code is 123456.",
     "inSidSpecificInfo.principalEntityId": "1101",
     "inSidSpecificInfo.chainId1": "1",
