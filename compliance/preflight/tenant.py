@@ -12,12 +12,13 @@ def draft_for_tenant(
     registration_type: str,
     values: dict[str, str | list[str]],
     attachments: dict[str, AttachmentInfo] | None = None,
+    extra_brand_names: tuple[str, ...] = (),
 ) -> Draft:
     from compliance.selectors import hosted_page_urls, published_kinds
     from tenants.selectors import business_profile_get
 
     profile = business_profile_get(tenant=tenant)
-    names = [profile.legal_name, profile.dba_name]
+    names = [profile.legal_name, profile.dba_name, *extra_brand_names]
     program = getattr(tenant, "sms_program", None) if tenant.pk else None
     if program is not None:
         names.append(program.program_name)

@@ -212,12 +212,23 @@ def version_preflight(version: RegistrationVersion) -> list:
         for v in version.values.select_related("attachment").exclude(attachment=None)
     }
     values = {p: v for p, v in version_values(version).items() if p not in attachments}
+    # A campaign or vetting goes by the names of the brand registration it belongs to.
+    brand = registration.depends_on
+    brand_names = ()
+    if brand is not None:
+        brand_values = version_values(brand.versions.order_by("-number").first())
+        brand_names = tuple(
+            str(brand_values[p])
+            for p in ("companyInfo.companyName", "contactInfo.dbaName")
+            if brand_values.get(p)
+        )
     findings = preflight_run(
         draft_for_tenant(
             tenant=registration.tenant,
             registration_type=registration.registration_type,
             values=values,
             attachments=attachments,
+            extra_brand_names=brand_names,
         )
     )
     version.preflight_findings = [f.as_dict() for f in findings]
