@@ -50,9 +50,20 @@ def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
         "EUM_ENDPOINT_URL": f"http://127.0.0.1:{sandbox_port}",
     }
     supervisor = subprocess.Popen(
-        [sys.executable, "-m", "portal.runall", "--port", str(web_port),
-         "--sandbox-port", str(sandbox_port)],
-        cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "portal.runall",
+            "--port",
+            str(web_port),
+            "--sandbox-port",
+            str(sandbox_port),
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     lines: list[str] = []
     try:
@@ -83,7 +94,10 @@ def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
         while time.monotonic() < deadline and any(_alive(pid) for pid in pids.values()):
             time.sleep(0.2)
         assert {name: _alive(pid) for name, pid in pids.items()} == {
-            "sandbox": False, "web": False, "worker": False, "beat": False,
+            "sandbox": False,
+            "web": False,
+            "worker": False,
+            "beat": False,
         }
     finally:
         if supervisor.poll() is None:
