@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from tenants.models import Role
-from tenants.selectors import membership_list_for_user
+from tenants.selectors import membership_list_for_user, notice_unread_count
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -18,4 +18,5 @@ def navigation(request: HttpRequest) -> dict:
         "current_membership": membership,
         "is_tenant_admin": membership is not None and Role.at_least(membership.role, Role.ADMIN),
         "is_tenant_owner": membership is not None and membership.role == Role.OWNER,
+        "unread_notices": notice_unread_count(tenant=membership.tenant) if membership else 0,
     }

@@ -336,3 +336,20 @@ class AuditEntry(models.Model):
             for key in keys
             if self.before.get(key) != self.after.get(key)
         ]
+
+
+class Notice(models.Model):
+    """An in-app notice for a tenant's people: something needs them or changed state."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="notices")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from tenants.models import AuditEntry, BusinessProfile, Invitation, Membership, Tenant, User
+from tenants.models import AuditEntry, BusinessProfile, Invitation, Membership, Notice, Tenant, User
 
 
 def membership_get(*, user: User, tenant_slug: str) -> Membership | None:
@@ -68,3 +68,11 @@ def tenant_get_for_staff(*, slug: str) -> Tenant | None:
 def business_profile_get(*, tenant: Tenant) -> BusinessProfile:
     """The tenant's profile; an unsaved empty one if none was stored yet."""
     return BusinessProfile.objects.filter(tenant=tenant).first() or BusinessProfile(tenant=tenant)
+
+
+def notice_list(*, tenant: Tenant, limit: int = 50) -> QuerySet[Notice]:
+    return Notice.objects.filter(tenant=tenant)[:limit]
+
+
+def notice_unread_count(*, tenant: Tenant) -> int:
+    return Notice.objects.filter(tenant=tenant, read_at=None).count()

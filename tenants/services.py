@@ -15,7 +15,16 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tenants.models import AuditEntry, BusinessProfile, Invitation, Membership, Role, Tenant, User
+from tenants.models import (
+    AuditEntry,
+    BusinessProfile,
+    Invitation,
+    Membership,
+    Notice,
+    Role,
+    Tenant,
+    User,
+)
 
 # Fields never copied into the audit log.
 _AUDIT_EXCLUDE = {"password", "token_hash", "updated_at", "last_login"}
@@ -353,3 +362,14 @@ def business_profile_update(*, tenant: Tenant, actor: User, data: dict) -> Busin
             after={k: after[k] for k in changed},
         )
     return profile
+
+
+# --- Notices -------------------------------------------------------------------------------
+
+
+def notice_create(*, tenant: Tenant, title: str, body: str = "", link: str = "") -> Notice:
+    return Notice.objects.create(tenant=tenant, title=title[:200], body=body, link=link[:300])
+
+
+def notice_mark_all_read(*, tenant: Tenant, actor: User) -> int:
+    return Notice.objects.filter(tenant=tenant, read_at=None).update(read_at=timezone.now())

@@ -12,6 +12,8 @@ tenant_patterns = [
     path("members/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("notices/", views.notice_list, name="notice_list"),
+    path("notices/read/", views.notice_mark_read, name="notice_mark_read"),
 ]
 
 staff_patterns = [

@@ -66,6 +66,7 @@ def tenant_dashboard(request: HttpRequest) -> HttpResponse:
         "profile": profile,
         "member_count": members.count(),
         "pending_invitations": selectors.invitation_list_pending(tenant=tenant).count(),
+        "notices": selectors.notice_list(tenant=tenant, limit=5),
         "recent_activity": selectors.audit_entry_list(tenant=tenant, limit=6)
         if request.membership.role == Role.OWNER
         else [],
@@ -211,6 +212,19 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
         request.session.pop("current_tenant", None)
         return redirect("home")
     return redirect("member_list", tenant_slug=request.tenant.slug)
+
+
+@tenant_view()
+def notice_list(request: HttpRequest) -> HttpResponse:
+    notices = selectors.notice_list(tenant=request.tenant)
+    return render(request, "tenants/notice_list.html", {"notices": notices})
+
+
+@tenant_view()
+@require_POST
+def notice_mark_read(request: HttpRequest) -> HttpResponse:
+    services.notice_mark_all_read(tenant=request.tenant, actor=request.user)
+    return redirect("notice_list", tenant_slug=request.tenant.slug)
 
 
 @tenant_view(Role.OWNER)

@@ -6,16 +6,27 @@ from django.conf import settings
 from django.db import transaction
 
 from registrations.models import Registration
+from tenants.services import notice_create
 from tenants.tasks import tenant_notify_mail_task
 
 
+def _path(registration: Registration) -> str:
+    return f"/t/{registration.tenant.slug}/"
+
+
 def _link(registration: Registration) -> str:
-    return f"{settings.PORTAL_BASE_URL}/t/{registration.tenant.slug}/"
+    return f"{settings.PORTAL_BASE_URL}{_path(registration)}"
 
 
 def notify_schema_change(*, registration_id: int) -> None:
     registration = Registration.objects.select_related("tenant").get(pk=registration_id)
     lines = "\n".join(f"- {c['detail']}" for c in registration.schema_changes)
+    notice_create(
+        tenant=registration.tenant,
+        link=_path(registration),
+        title=f"AWS changed the form of “{registration.name}”",
+        body=lines,
+    )
     tenant_notify_mail_task.delay(
         registration.tenant_id,
         f"AWS changed the form of “{registration.name}”",
@@ -25,7 +36,13 @@ def notify_schema_change(*, registration_id: int) -> None:
 
 
 def notify_status(*, registration: Registration, headline: str, detail: str = "") -> None:
-    """Queues an e-mail after the current transaction commits."""
+    """An in-app notice now, and an e-mail after the current transaction commits."""
+    notice_create(
+        tenant=registration.tenant,
+        title=f"{registration.name}: {headline}",
+        body=detail,
+        link=_path(registration),
+    )
     transaction.on_commit(
         lambda: tenant_notify_mail_task.delay(
             registration.tenant_id,

@@ -547,3 +547,37 @@ def test_reconcile_lists_many_and_describes_only_what_moved(catalog, sandbox, te
     assert Registration.objects.filter(status=Status.COMPLETE).count() == 7
     # Nothing is due right after a pass.
     assert tracking.reconcile_pass() == {"polled": 0, "changed": 0, "accounts": 0}
+
+
+def test_tenant_is_told_in_app_and_by_mail_when_aws_asks_for_updates(
+    catalog, sandbox, tenant_a, alice, owen, sam, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tenants.models import Notice
+    from tests.conftest import client_for
+
+    registration = _submit_and_approve(
+        _tfn_ready(tenant_a, alice), tenant_a, alice, sam, django_capture_on_commit_callbacks
+    )
+    sandbox.decide(
+        registration.aws_registration_id,
+        1,
+        "deny",
+        {
+            "DeniedReasons": [{"Reason": "Invalid Opt-In", "ShortDescription": "Opt-in unclear"}],
+        },
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        tracking.reconcile_pass(force=True)
+    notice = Notice.objects.get(tenant=tenant_a)
+    assert notice.title == "Alerts: Needs updates before it can be approved"
+    assert notice.body == "- Opt-in unclear"
+    assert [m.subject for m in mail.outbox] == [notice.title]
+    page = client_for(alice).get(f"/t/{tenant_a.slug}/")
+    assert page.context["unread_notices"] == 1
+    assert list(page.context["notices"]) == [notice]
+    client_for(alice).post(f"/t/{tenant_a.slug}/notices/read/")
+    notice.refresh_from_db()
+    assert notice.read_at is not None

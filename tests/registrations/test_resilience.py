@@ -258,3 +258,37 @@ def test_rate_limiter_spaces_calls_across_callers(settings):
     ratelimit.acquire(key + ":b", 4.0)
     ratelimit.acquire(key + ":b", 4.0)
     assert 0.45 <= time.monotonic() - started < 1.0
+
+
+@pytest.mark.django_db
+def test_permanent_error_ends_in_submission_failed_and_staff_retry(
+    catalog, sandbox, tenant_a, alice, sam, django_capture_on_commit_callbacks
+):
+    original = json.loads((ROOT / "sandbox" / "catalog.json").read_text())
+    changed = json.loads(json.dumps(original))
+    toll_free = next(t for t in changed["RegistrationTypes"] if t["RegistrationType"] == TFN)
+    sample = next(
+        f for f in toll_free["Fields"] if f["FieldPath"] == "messageSamples.messageSample1"
+    )
+    sample["TextValidation"]["MaxLength"] = 20  # AWS tightened the form; the portal has not synced
+    sandbox.request("PUT", "/_sandbox/catalog", changed)
+    registration = _tfn_ready(tenant_a, alice)
+    lifecycle.registration_submit_for_review(
+        tenant=tenant_a, actor=alice, registration=registration
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.version_approve(actor=sam, registration=registration)
+    registration.refresh_from_db()
+    assert registration.status == Status.SUBMISSION_FAILED
+    version = registration.current_version
+    assert version.pipeline_error_operation == "PutRegistrationFieldValue"
+    assert version.pipeline_error.startswith("ValidationException: ")
+    assert registration.timeline.last().reason.startswith("PutRegistrationFieldValue failed: ")
+
+    sandbox.request("PUT", "/_sandbox/catalog", original)
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.registration_retry(actor=sam, registration=registration)
+    registration.refresh_from_db()
+    assert registration.status == Status.SUBMITTED
+    assert len([c for c in sandbox.calls("CreateRegistration") if c["Status"] == 200]) == 1
+    assert len([c for c in sandbox.calls("SubmitRegistrationVersion") if c["Status"] == 200]) == 1
