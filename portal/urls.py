@@ -65,6 +65,7 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
     path("p/<slug:tenant_slug>/", include(compliance_public_patterns)),
     path("staff/compliance/", include(compliance_staff_patterns)),
+    path("staff/registrations/", include("registrations.staff.urls")),
     path("staff/", include(staff_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -284,8 +284,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def staff_tenant_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
+    # The registrations part reads its own figures (registrations depends on tenants).
+    from registrations.staff.selectors import tenant_summaries
+
+    tenants = list(selectors.tenant_list_for_staff(search=search, status=status))
+    summaries = tenant_summaries([t.pk for t in tenants])
     context = {
-        "tenants": selectors.tenant_list_for_staff(search=search, status=status),
+        "tenants": [(t, summaries[t.pk]) for t in tenants],
         "search": search,
         "status": status,
         "status_choices": TenantStatusForm.base_fields["status"].choices,
@@ -328,7 +333,10 @@ def staff_tenant_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tenant = selectors.tenant_get_for_staff(slug=slug)
     if tenant is None:
         raise Http404("No such tenant.")
+    from registrations.staff.selectors import tenant_registrations_for_staff
+
     context = {
+        **tenant_registrations_for_staff(tenant=tenant),
         "tenant": tenant,
         "profile": getattr(tenant, "profile", None),
         "members": selectors.membership_list(tenant=tenant),

@@ -61,7 +61,7 @@ def _is_login_redirect(response) -> bool:
 def test_the_walk_sees_the_portal():
     names = {r.name for r in ROUTES}
     assert {"tenant_dashboard", "member_list", "staff_tenant_list", "login", "home"} <= names
-    assert len(ROUTES) == 52
+    assert len(ROUTES) == 89
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
@@ -131,12 +131,14 @@ def test_staff_pages_hide_from_tenant_people(route, tenant_a, alice, owen, carol
 @pytest.mark.parametrize("route", STAFF_ROUTES, ids=str)
 def test_staff_viewer_can_look_but_not_act(route, tenant_a, vic, sam):
     response = client_for(vic).get(route.url(tenant_a.slug))
+    # A staff page about one object (`<int:pk>`) answers 404 for the walk's made-up id.
+    found = 404 if "<int:" in route.route else 200
     if route.access[1] == "act":
         assert response.status_code == 403
         assert client_for(vic).post(route.url(tenant_a.slug)).status_code == 403
     else:
-        assert response.status_code == 200
-    assert client_for(sam).get(route.url(tenant_a.slug)).status_code in (200, 405)
+        assert response.status_code == found
+    assert client_for(sam).get(route.url(tenant_a.slug)).status_code in (found, 405)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,1 @@
+"""Provider staff console: the review queue, the review page, the pipeline, dashboards."""

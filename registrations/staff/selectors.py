@@ -1,0 +1,288 @@
+"""Reads for the staff console: the review queue, one review, the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from registrations.models import (
+    AwsCall,
+    FieldComment,
+    Registration,
+    RegistrationVersion,
+    StatusEvent,
+)
+from registrations.services.lifecycle import schema_for
+from registrations.services.tracking import registrations_stuck
+from registrations.states import Status
+from tenants.models import AuditEntry
+
+# What "waiting for review" means, and the other states a reviewer may look through.
+QUEUE_STATUSES = (Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.REQUIRES_UPDATES)
+PIPELINE_STATUSES = (Status.QUEUED, Status.SUBMITTING, Status.SUBMISSION_FAILED)
+
+
+def registration_country(registration_type: str) -> str:
+    """The country a type is for: AWS names types after it (US_TOLL_FREE…, IN_SENDER_ID…)."""
+    head = registration_type.split("_", 1)[0]
+    return head if len(head) == 2 and head.isalpha() else ""
+
+
+def queue_list(
+    *,
+    status: str = Status.IN_REVIEW,
+    registration_type: str = "",
+    tenant_slug: str = "",
+    country: str = "",
+    min_age_days: int | None = None,
+    search: str = "",
+    now: datetime | None = None,
+) -> QuerySet[Registration]:
+    """Registrations in `status`, oldest wait first; `waiting_since` is when they entered it."""
+    now = now or timezone.now()
+    registrations = (
+        Registration.objects.select_related("tenant")
+        .filter(status=status)
+        .annotate(
+            waiting_since=Max("timeline__created_at", filter=Q(timeline__to_status=status)),
+            version_count=Max("versions__number"),
+        )
+    )
+    if registration_type:
+        registrations = registrations.filter(registration_type=registration_type)
+    if tenant_slug:
+        registrations = registrations.filter(tenant__slug=tenant_slug)
+    if country:
+        registrations = registrations.filter(registration_type__startswith=f"{country.upper()}_")
+    if min_age_days:
+        registrations = registrations.filter(waiting_since__lte=now - timedelta(days=min_age_days))
+    if search:
+        term = search.strip()
+        match = (
+            Q(name__icontains=term)
+            | Q(tenant__name__icontains=term)
+            | Q(tenant__slug__icontains=term)
+            | Q(aws_registration_id__icontains=term)
+        )
+        if term.isdigit():
+            match |= Q(pk=int(term))
+        registrations = registrations.filter(match)
+    return registrations.order_by("waiting_since", "pk")
+
+
+def queue_filter_choices() -> dict:
+    types = sorted(Registration.objects.values_list("registration_type", flat=True).distinct())
+    countries = sorted({c for c in map(registration_country, types) if c})
+    return {"types": types, "countries": countries}
+
+
+def registration_get_for_staff(*, pk: int) -> Registration | None:
+    return Registration.objects.select_related("tenant", "depends_on").filter(pk=pk).first()
+
+
+def version_under_review(registration: Registration) -> RegistrationVersion | None:
+    """The newest version that left the tenant's hands (the one staff judge)."""
+    return (
+        registration.versions.exclude(locked_at=None).order_by("-number").first()
+        or registration.versions.order_by("-number").first()
+    )
+
+
+@dataclass
+class FieldRow:
+    path: str
+    title: str
+    section: str
+    type: str
+    display: str
+    attachment_id: int | None
+    attachment_type: str
+    previous: str | None  # the value in the version before, when it differs
+    changed: bool
+    findings: list[dict]
+    comments: list[FieldComment]
+    aws_denied_reason: str
+    aws_feedback: str
+
+
+def _display(value) -> tuple[str, int | None, str]:
+    if value is None:
+        return "", None, ""
+    if value.attachment_id:
+        return value.attachment.original_name, value.attachment_id, value.attachment.content_type
+    if value.select_choices:
+        return ", ".join(value.select_choices), None, ""
+    return value.text_value, None, ""
+
+
+def review_rows(
+    registration: Registration, version: RegistrationVersion
+) -> list[tuple[str, list[FieldRow]]]:
+    """Every field of the form, in AWS's order and sections, with its value, the value of the
+    version before, the preflight findings and the staff comments at it."""
+    schema = schema_for(registration)
+    values = {v.field_path: v for v in version.values.select_related("attachment")}
+    previous_version = (
+        registration.versions.filter(number__lt=version.number).order_by("-number").first()
+    )
+    previous = (
+        {v.field_path: v for v in previous_version.values.select_related("attachment")}
+        if previous_version
+        else None
+    )
+    comments: dict[str, list[FieldComment]] = {}
+    for comment in FieldComment.objects.filter(version__registration=registration).select_related(
+        "version", "author"
+    ):
+        comments.setdefault(comment.field_path, []).append(comment)
+    findings: dict[str, list[dict]] = {}
+    for finding in version.preflight_findings:
+        for path in finding.get("field_paths") or []:
+            findings.setdefault(path, []).append(finding)
+    titles = {
+        s.get("SectionPath"): (s.get("DisplayHints") or {}).get("Title") or s.get("SectionPath")
+        for s in schema.sections
+    }
+    grouped: dict[str, list[FieldRow]] = {}
+    for fdef in schema.fields:
+        value = values.get(fdef.path)
+        display, attachment_id, attachment_type = _display(value)
+        before = None
+        if previous is not None:
+            old = _display(previous.get(fdef.path))[0]
+            before = old if old != display else None
+        grouped.setdefault(fdef.section, []).append(
+            FieldRow(
+                path=fdef.path,
+                title=fdef.title or fdef.path,
+                section=fdef.section,
+                type=fdef.type,
+                display=display,
+                attachment_id=attachment_id,
+                attachment_type=attachment_type,
+                previous=before,
+                changed=before is not None,
+                findings=findings.get(fdef.path, []),
+                comments=comments.get(fdef.path, []),
+                aws_denied_reason=value.aws_denied_reason if value else "",
+                aws_feedback=value.aws_feedback if value else "",
+            )
+        )
+    return [(titles.get(section, section), rows) for section, rows in grouped.items()]
+
+
+def registration_history(registration: Registration) -> dict:
+    return {
+        "timeline": list(
+            StatusEvent.objects.filter(registration=registration).select_related("actor")
+        ),
+        "comments": list(
+            FieldComment.objects.filter(version__registration=registration).select_related(
+                "version", "author"
+            )
+        ),
+        "audit": list(
+            AuditEntry.objects.filter(
+                object_type="registration", object_id=str(registration.pk)
+            ).select_related("actor", "tenant")[:200]
+        ),
+    }
+
+
+def attachment_for_staff(*, registration: Registration, attachment_id: int):
+    """An attachment only when one of this registration's versions uses it."""
+    from registrations.models import Attachment
+
+    return Attachment.objects.filter(
+        pk=attachment_id,
+        tenant_id=registration.tenant_id,
+        pk__in=registration.versions.values("values__attachment"),
+    ).first()
+
+
+def pipeline_lists(now: datetime | None = None) -> dict[str, list[Registration]]:
+    registrations = (
+        Registration.objects.select_related("tenant")
+        .filter(status__in=PIPELINE_STATUSES)
+        .order_by("updated_at", "pk")
+    )
+    by_status: dict[str, list[Registration]] = {s: [] for s in PIPELINE_STATUSES}
+    for registration in registrations:
+        registration.version = registration.versions.order_by("-number").first()
+        by_status[registration.status].append(registration)
+    stuck = sorted(registrations_stuck(now), key=lambda r: (r.submitted_at, r.pk))
+    now = now or timezone.now()
+    for registration in stuck:
+        registration.waited = now - registration.submitted_at
+        registration.version = registration.versions.order_by("-number").first()
+    return {**by_status, "stuck": stuck}
+
+
+def aws_call_list(*, registration: Registration, limit: int = 200) -> QuerySet[AwsCall]:
+    return AwsCall.objects.filter(registration=registration)[:limit]
+
+
+@dataclass
+class TenantSummary:
+    registrations: int = 0
+    in_review: int = 0
+    failed: int = 0
+    complete: int = 0
+    senders: int = 0
+    active_senders: int = 0
+    setup_done: int = 0
+    setup_steps: int = 0
+
+
+def tenant_summaries(tenant_ids: list[int]) -> dict[int, TenantSummary]:
+    """Registrations, senders and sending setup progress per tenant, for the tenant list."""
+    from django.db.models import Count
+
+    from registrations.models import Sender, SendingSetup
+
+    summaries = {pk: TenantSummary() for pk in tenant_ids}
+    rows = (
+        Registration.objects.filter(tenant_id__in=tenant_ids)
+        .values("tenant_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        summary = summaries[row["tenant_id"]]
+        summary.registrations += row["n"]
+        if row["status"] == Status.IN_REVIEW:
+            summary.in_review += row["n"]
+        elif row["status"] == Status.SUBMISSION_FAILED:
+            summary.failed += row["n"]
+        elif row["status"] == Status.COMPLETE:
+            summary.complete += row["n"]
+    for row in (
+        Sender.objects.filter(tenant_id__in=tenant_ids)
+        .values("tenant_id", "status")
+        .annotate(n=Count("pk"))
+    ):
+        summaries[row["tenant_id"]].senders += row["n"]
+        if row["status"] == "ACTIVE":
+            summaries[row["tenant_id"]].active_senders += row["n"]
+    for setup in SendingSetup.objects.filter(tenant_id__in=tenant_ids):
+        summaries[setup.tenant_id].setup_done = sum(1 for *_, done in setup.checklist if done)
+    for summary in summaries.values():
+        summary.setup_steps = len(SendingSetup.STEPS)
+    return summaries
+
+
+def tenant_registrations_for_staff(*, tenant) -> dict:
+    """What the staff tenant page shows about sending: registrations, senders, the checklist."""
+    from registrations.models import Sender, SendingSetup
+
+    setup = SendingSetup.objects.filter(tenant=tenant).first()
+    return {
+        "registrations": Registration.objects.filter(tenant=tenant).order_by("-created_at", "-pk"),
+        "senders": Sender.objects.filter(tenant=tenant).select_related("registration"),
+        "setup": setup,
+        "checklist": setup.checklist
+        if setup
+        else [(key, label, None) for key, label in SendingSetup.STEPS],
+    }

@@ -1,0 +1,161 @@
+"""Dashboard figures, computed from the timeline (`StatusEvent`) and the versions.
+
+Definitions (the README repeats them):
+- time in a stage: from the event that entered a status to the next event of the same
+  registration; a stage not yet left is not counted. Median is the usual median; the 90th
+  percentile is the nearest-rank one (the ceil(0.9·n)-th smallest).
+- first-time approval: of the registrations AWS has decided (their timeline reached
+  REQUIRES_UPDATES, PROVISIONING or COMPLETE), the share whose first decision was an approval
+  (PROVISIONING or COMPLETE). Counted in the month of that first decision.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count
+
+from registrations.models import Registration, RegistrationVersion, StatusEvent
+from registrations.states import Status
+
+DECISIONS = {Status.REQUIRES_UPDATES, Status.PROVISIONING, Status.COMPLETE}
+APPROVALS = {Status.PROVISIONING, Status.COMPLETE}
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(math.ceil(fraction * len(ordered)), 1) - 1]
+
+
+@dataclass
+class StageTime:
+    status: str
+    label: str
+    count: int
+    median: timedelta
+    p90: timedelta
+
+
+@dataclass
+class Rate:
+    decided: int
+    first_time: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.first_time / self.decided, 1) if self.decided else None
+
+
+def _scoped(queryset, tenant):
+    return queryset.filter(tenant=tenant) if tenant is not None else queryset
+
+
+def counts_by(field: str, tenant=None) -> list[tuple[str, int]]:
+    rows = (
+        _scoped(Registration.objects.all(), tenant)
+        .values(field)
+        .annotate(n=Count("pk"))
+        .order_by("-n", field)
+    )
+    return [(row[field], row["n"]) for row in rows]
+
+
+def _timelines(tenant=None) -> dict[int, list[StatusEvent]]:
+    events = _scoped(StatusEvent.objects.all(), tenant).order_by(
+        "registration_id", "created_at", "id"
+    )
+    by_registration: dict[int, list[StatusEvent]] = defaultdict(list)
+    for event in events.only("registration_id", "tenant_id", "to_status", "created_at"):
+        by_registration[event.registration_id].append(event)
+    return by_registration
+
+
+def stage_times(tenant=None) -> list[StageTime]:
+    durations: dict[str, list[float]] = defaultdict(list)
+    for events in _timelines(tenant).values():
+        for entered, left in zip(events, events[1:], strict=False):
+            durations[entered.to_status].append(
+                (left.created_at - entered.created_at).total_seconds()
+            )
+    order = {status.value: i for i, status in enumerate(Status)}
+    return [
+        StageTime(
+            status=status,
+            label=Status(status).label,
+            count=len(seconds),
+            median=timedelta(seconds=statistics.median(seconds)),
+            p90=timedelta(seconds=percentile(seconds, 0.9)),
+        )
+        for status, seconds in sorted(durations.items(), key=lambda item: order.get(item[0], 99))
+    ]
+
+
+def denial_reasons(tenant=None) -> list[tuple[str, int]]:
+    counter: Counter[str] = Counter()
+    versions = _scoped(RegistrationVersion.objects.exclude(denied_reasons=[]), tenant)
+    for reasons in versions.values_list("denied_reasons", flat=True):
+        for reason in reasons or []:
+            counter[reason.get("short") or reason.get("reason") or "Unspecified"] += 1
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _first_decisions(tenant=None) -> list[tuple[int, int, str, object]]:
+    """(registration id, tenant id, first decision status, when) per decided registration."""
+    result = []
+    for registration_id, events in _timelines(tenant).items():
+        first = next((e for e in events if e.to_status in DECISIONS), None)
+        if first is not None:
+            result.append((registration_id, first.tenant_id, first.to_status, first.created_at))
+    return result
+
+
+def first_time_approval(tenant=None) -> dict:
+    overall = Rate(0, 0)
+    per_tenant: dict[int, Rate] = defaultdict(lambda: Rate(0, 0))
+    per_month: dict[str, Rate] = defaultdict(lambda: Rate(0, 0))
+    for _, tenant_id, status, when in _first_decisions(tenant):
+        approved = int(status in APPROVALS)
+        for rate in (overall, per_tenant[tenant_id], per_month[when.strftime("%Y-%m")]):
+            rate.decided += 1
+            rate.first_time += approved
+    from tenants.models import Tenant
+
+    names = dict(Tenant.objects.filter(pk__in=per_tenant).values_list("pk", "name"))
+    return {
+        "overall": overall,
+        "per_tenant": sorted(
+            ((names[pk], rate) for pk, rate in per_tenant.items()), key=lambda item: item[0]
+        ),
+        "per_month": sorted(per_month.items()),
+    }
+
+
+def bars(rows: list[tuple[str, int]]) -> list[tuple[str, int, float]]:
+    """Adds each row's width in percent of the largest, for the CSS bar charts."""
+    top = max((n for _, n in rows), default=0)
+    return [(label, n, round(100 * n / top, 1) if top else 0.0) for label, n in rows]
+
+
+def dashboard(tenant=None) -> dict:
+    stages = stage_times(tenant)
+    longest = max((s.p90.total_seconds() for s in stages), default=0) or 1
+    approval = first_time_approval(tenant)
+    return {
+        "by_status": bars([(Status(s).label, n) for s, n in counts_by("status", tenant)]),
+        "by_type": bars(counts_by("registration_type", tenant)),
+        "stages": [
+            (
+                s,
+                round(100 * s.median.total_seconds() / longest, 1),
+                round(100 * s.p90.total_seconds() / longest, 1),
+            )
+            for s in stages
+        ],
+        "denials": bars(denial_reasons(tenant)),
+        "approval": approval,
+        "total": sum(n for _, n in counts_by("status", tenant)),
+    }

@@ -1,0 +1,199 @@
+"""Provider staff console views: parse, authorise (decorators), call one service or selector,
+render. Registrations of every tenant; viewers look, reviewers act."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from compliance import selectors as compliance_selectors
+from registrations.services import lifecycle
+from registrations.services import staff as staff_services
+from registrations.staff import selectors, stats
+from registrations.staff.forms import CancelForm, QueueFilterForm, ReturnForm, prefixed
+from registrations.states import Status
+from tenants.models import Tenant
+from tenants.permissions import staff_view
+
+
+def _registration(pk: int):
+    registration = selectors.registration_get_for_staff(pk=pk)
+    if registration is None:
+        raise Http404("No such registration.")
+    return registration
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        return " ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+    return " ".join(getattr(exc, "messages", [str(exc)]))
+
+
+@staff_view()
+def queue(request: HttpRequest) -> HttpResponse:
+    choices = selectors.queue_filter_choices()
+    form = QueueFilterForm(request.GET or None, **choices)
+    filters = form.filters()
+    context = {
+        "form": form,
+        "registrations": selectors.queue_list(**filters)[:500],
+        "status_label": Status(filters["status"]).label,
+        "tenants": Tenant.objects.order_by("name").values_list("slug", "name"),
+        "filters": filters,
+    }
+    return render(request, "registrations/staff_queue.html", context)
+
+
+@staff_view()
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(pk)
+    version = selectors.version_under_review(registration)
+    errors = [f for f in version.preflight_findings if f.get("severity") == "error"]
+    context = {
+        "registration": registration,
+        "version": version,
+        "sections": selectors.review_rows(registration, version),
+        "errors": errors,
+        "warnings": [f for f in version.preflight_findings if f.get("severity") != "error"],
+        "versions": registration.versions.order_by("-number"),
+        "hosted_pages": compliance_selectors.hosted_page_list(tenant=registration.tenant),
+        "hosted_urls": compliance_selectors.hosted_page_urls(tenant=registration.tenant),
+        "in_review": registration.status == Status.IN_REVIEW,
+        "can_cancel": registration.status
+        in (Status.IN_REVIEW, Status.QUEUED, Status.SUBMISSION_FAILED),
+        **selectors.registration_history(registration),
+    }
+    return render(request, "registrations/staff_review.html", context)
+
+
+@staff_view()
+@xframe_options_sameorigin
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    """Serves an attachment of this registration to staff (never a public URL)."""
+    registration = _registration(pk)
+    item = selectors.attachment_for_staff(registration=registration, attachment_id=attachment_id)
+    if item is None:
+        raise Http404("No such attachment.")
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Content-Disposition"] = f'inline; filename="{item.sha256[:12]}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    if item.content_type != "application/pdf":  # browsers' PDF viewers refuse a sandbox
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_view(act=True)
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(pk)
+    overrides = prefixed(request.POST, "override:")
+    try:
+        staff_services.version_review_approve(
+            actor=request.user, registration=registration, overrides=overrides
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("staff_registration_review", pk=pk)
+    messages.success(request, f"“{registration.name}” approved; it is queued for AWS.")
+    return redirect("staff_registration_queue")
+
+
+@staff_view(act=True)
+@require_POST
+def return_(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(pk)
+    form = ReturnForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    try:
+        staff_services.version_review_return(
+            actor=request.user,
+            registration=registration,
+            comments=prefixed(request.POST, "comment:"),
+            message=message,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("staff_registration_review", pk=pk)
+    messages.success(request, f"“{registration.name}” returned to {registration.tenant.name}.")
+    return redirect("staff_registration_queue")
+
+
+@staff_view(act=True)
+@require_POST
+def preflight(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(pk)
+    version = selectors.version_under_review(registration)
+    findings = lifecycle.version_preflight(version)
+    errors = sum(1 for f in findings if f.severity == "error")
+    messages.success(
+        request, f"Preflight ran again: {errors} errors, {len(findings) - errors} warnings."
+    )
+    return redirect("staff_registration_review", pk=pk)
+
+
+@staff_view()
+def pipeline(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "registrations/staff_pipeline.html", {"lists": selectors.pipeline_lists()}
+    )
+
+
+@staff_view(act=True)
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(pk)
+    try:
+        lifecycle.registration_retry(actor=request.user, registration=registration)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, f"“{registration.name}” is queued again.")
+    if request.POST.get("next") == "review":
+        return redirect("staff_registration_review", pk=pk)
+    return redirect("staff_registration_pipeline")
+
+
+@staff_view(act=True)
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(pk)
+    form = CancelForm(request.POST)
+    try:
+        staff_services.registration_staff_cancel(
+            actor=request.user,
+            registration=registration,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, f"“{registration.name}” is cancelled.")
+    return redirect("staff_registration_review", pk=pk)
+
+
+@staff_view()
+def aws_calls(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(pk)
+    context = {
+        "registration": registration,
+        "calls": selectors.aws_call_list(registration=registration),
+        "version": registration.versions.order_by("-number").first(),
+    }
+    return render(request, "registrations/staff_aws_calls.html", context)
+
+
+@staff_view()
+def dashboard(request: HttpRequest) -> HttpResponse:
+    slug = request.GET.get("tenant", "")
+    tenant = Tenant.objects.filter(slug=slug).first() if slug else None
+    context = {
+        "figures": stats.dashboard(tenant),
+        "tenant": tenant,
+        "tenants": Tenant.objects.order_by("name").values_list("slug", "name"),
+    }
+    return render(request, "registrations/staff_dashboard.html", context)
