@@ -20,6 +20,7 @@ app.conf.task_routes = {
     "registrations.tasks.*": {"queue": "aws"},
     "tenants.tasks.*_mail_task": {"queue": "mail"},
     "messaging.tasks.*_webhook_task": {"queue": "webhooks"},
+    "messaging.tasks.message_dispatch_task": {"queue": "aws"},
 }
 
 # Periodic schedules, one place, one comment each. Apps add entries here as they grow.
@@ -43,6 +44,9 @@ app.conf.beat_schedule = {
         "task": "registrations.tasks.registration_reconcile_task",
         "schedule": 60,
     },
+    # Gives back to the queue messages whose worker died mid-send (lease over, no AWS event)
+    # and accepted messages whose task was lost.
+    "messages-resume": {"task": "messaging.tasks.messages_resume_task", "schedule": 60},
 }
 
 app.conf.include = ["portal.tasks"]

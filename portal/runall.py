@@ -19,6 +19,12 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def _events_topic() -> str:
+    return os.environ.get(
+        "EUM_EVENTS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:portal-sms-events"
+    )
+
+
 def _commands(host: str, port: int, sandbox_port: int, var_dir: Path) -> dict[str, list[str]]:
     python = sys.executable
     celery = [python, "-m", "celery", "-A", "portal"]
@@ -28,7 +34,9 @@ def _commands(host: str, port: int, sandbox_port: int, var_dir: Path) -> dict[st
                     "--port", str(sandbox_port), "--state", str(var_dir / "sandbox.sqlite3"),
                     "--review-delay", "20",
                     "--registration-events-url",
-                    f"http://{host}:{port}/hooks/sns/registrations/"],
+                    f"http://{host}:{port}/hooks/sns/registrations/",
+                    # SMS delivery events of the tenants' configuration sets (messaging).
+                    "--subscribe", f"{_events_topic()}=http://{host}:{port}/hooks/sns/delivery/"],
         "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
         "worker": [*celery, "worker", "--loglevel=INFO", "--queues=default,aws,mail,webhooks",
                    "--concurrency=2", "--pool=threads"],

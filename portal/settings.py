@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "tenants",
     "registrations",
     "compliance",
@@ -273,7 +275,29 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SMS Portal sending API",
+    "DESCRIPTION": "Send SMS through the tenant's registered senders (README: Sending API).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MessageStatusEnum": "messaging.models.Message.Status",
+        "DeliveryStatusEnum": "messaging.models.WebhookDelivery.Status",
+    },
+}
+# Sending API: requests per minute per key and per tenant (429 with Retry-After above).
+API_RATE_PER_KEY = env_int("API_RATE_PER_KEY", 6000, minimum=1)
+API_RATE_PER_TENANT = env_int("API_RATE_PER_TENANT", 12000, minimum=1)
+# The opt-in confirmation goes out through the tenant's active sender (messaging).
+COMPLIANCE_CONFIRMATION_SENDER = env_str(
+    "COMPLIANCE_CONFIRMATION_SENDER", "messaging.confirmation.confirmation_sender"
+)
 
 # --- Security ------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

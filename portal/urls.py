@@ -5,6 +5,8 @@ from django.urls import include, path
 from compliance.urls import public_patterns as compliance_public_patterns
 from compliance.urls import staff_patterns as compliance_staff_patterns
 from compliance.urls import tenant_patterns as compliance_tenant_patterns
+from messaging.api.urls import api_patterns
+from messaging.webhooks_in import sns_delivery_events
 from portal.views import healthz
 from registrations.views import sns_registration_events
 from tenants import views as tenant_views
@@ -58,6 +60,8 @@ urlpatterns = [
     path("", tenant_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("hooks/sns/registrations/", sns_registration_events, name="sns_registration_events"),
+    path("hooks/sns/delivery/", sns_delivery_events, name="sns_delivery_events"),
+    path("api/v1/", include(api_patterns)),
     path("accounts/", include(account_patterns)),
     path("tenants/", tenant_views.tenant_choose, name="tenant_choose"),
     path("invitations/<str:token>/", tenant_views.invitation_accept, name="invitation_accept"),

@@ -197,8 +197,15 @@ def _client(context: AccountContext, endpoint: str, region: str, expires_bucket:
     return client
 
 
+# Data-plane operations are limited by their caller per origination identity (messaging's
+# parts-per-second limiter), not by the control-plane rate.
+DATA_PLANE = {"SendTextMessage"}
+
+
 def _limit(account_key: str, event_name: str, **_: object) -> None:
     operation = event_name.rsplit(".", 1)[-1]
+    if operation in DATA_PLANE:
+        return
     ratelimit.acquire(f"{account_key}:{operation}")
 
 
@@ -483,3 +490,51 @@ class Gateway:
             "status": response["Status"],
             "arn": response["PhoneNumberArn"],
         }
+
+    # Sending (data plane) --------------------------------------------------------------------
+    def send_text_message(
+        self,
+        *,
+        destination: str,
+        body: str,
+        origination_identity: str,
+        message_type: str,
+        configuration_set: str = "",
+        context: dict[str, str] | None = None,
+    ) -> str:
+        """One attempt (the caller retries throttling on its own schedule); returns the id.
+
+        Not written to the AWS call log: messages keep their own record.
+        """
+        params = {
+            "DestinationPhoneNumber": destination,
+            "OriginationIdentity": origination_identity,
+            "MessageBody": body,
+            "MessageType": message_type,
+        }
+        if configuration_set:
+            params["ConfigurationSetName"] = configuration_set
+        if context:
+            params["Context"] = context
+        try:
+            response = client_for(self.context).send_text_message(**params)
+        except (ClientError, BotoCoreError) as exc:
+            error = _translate("SendTextMessage", exc)
+            if isinstance(exc, ClientError):
+                error.reason = exc.response.get("Reason", "")
+            raise error from exc
+        return response["MessageId"]
+
+    def opted_out_numbers(self, opt_out_list: str) -> list[str]:
+        return [
+            n["OptedOutNumber"]
+            for n in self._pages(
+                "DescribeOptedOutNumbers", "OptedOutNumbers", OptOutListName=opt_out_list
+            )
+        ]
+
+    def put_opted_out_number(self, opt_out_list: str, number: str) -> None:
+        self.call("PutOptedOutNumber", OptOutListName=opt_out_list, OptedOutNumber=number)
+
+    def delete_opted_out_number(self, opt_out_list: str, number: str) -> None:
+        self.call("DeleteOptedOutNumber", OptOutListName=opt_out_list, OptedOutNumber=number)

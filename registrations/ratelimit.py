@@ -42,9 +42,13 @@ def _redis(url: str):
 HEADROOM = 0.93
 
 
-def reserve(key: str, rate: float) -> float:
-    """Reserves a slot for `key` at `rate` calls per second; returns the seconds to wait."""
-    interval = 1.0 / (rate * HEADROOM)
+def reserve(key: str, rate: float, weight: float = 1.0, headroom: float = HEADROOM) -> float:
+    """Reserves a slot for `key` at `rate` calls per second; returns the seconds to wait.
+
+    `weight` counts one call as several units (message parts: a 3-part message takes three
+    slots' worth of time); `headroom` widens the spacing (1.0: exactly the rate).
+    """
+    interval = weight / (rate * headroom)
     if settings.REDIS_URL:
         _, script = _redis(settings.REDIS_URL)
         (wait,) = script(keys=[f"portal:rate:{key}"], args=[interval])

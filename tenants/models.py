@@ -353,3 +353,47 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ApiKey(models.Model):
+    """A tenant's key for the sending API: a public prefix, and only an HMAC of the secret.
+
+    The full key (`smsk_<prefix>_<secret>`) is shown once. A rotated key stays valid until
+    `valid_until` (the overlap window) so that applications can switch without downtime.
+    """
+
+    class Scope(models.TextChoices):
+        SEND = "send", "Send messages"
+        READ = "read", "Read messages, senders and registrations"
+        OPT_OUTS = "opt_outs", "Manage opt-outs"
+        WEBHOOKS = "webhooks", "Manage webhook endpoints"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_hmac = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    rotated_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rotations"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    def usable_at(self, when) -> bool:
+        if self.revoked_at is not None and self.revoked_at <= when:
+            return False
+        if self.expires_at is not None and self.expires_at <= when:
+            return False
+        return self.valid_until is None or self.valid_until > when

@@ -1,0 +1,144 @@
+"""API-key authentication, scopes, request rate limits and the one error shape."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework import exceptions, status
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from messaging.checks import ApiRefusal
+from tenants.api_keys import api_key_authenticate
+
+
+class ApiPrincipal:
+    """The caller: a tenant's API key (no person)."""
+
+    is_authenticated = True
+
+    def __init__(self, key) -> None:
+        self.key, self.tenant = key, key.tenant
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    def authenticate(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header:
+            return None
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise exceptions.AuthenticationFailed("Use Authorization: Bearer <API key>.")
+        key = api_key_authenticate(token.strip())
+        if key is None:
+            raise exceptions.AuthenticationFailed("The API key is unknown, revoked or expired.")
+        return ApiPrincipal(key), key
+
+    def authenticate_header(self, request) -> str:
+        return 'Bearer realm="api"'
+
+
+def scoped(scope: str) -> type[BasePermission]:
+    class HasScope(BasePermission):
+        message = f"This API key lacks the “{scope}” scope."
+
+        def has_permission(self, request, view) -> bool:
+            return bool(request.auth) and scope in request.auth.scopes
+
+    HasScope.__name__ = f"Has{scope.title().replace('_', '')}Scope"
+    return HasScope
+
+
+def _window_hit(name: str, limit: int) -> float | None:
+    """Fixed one-minute windows in the shared cache; seconds until the next window if over."""
+    now = time.time()
+    window = int(now // 60)
+    key = f"api-rate:{name}:{window}"
+    if cache.add(key, 1, 70):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, 70)
+            count = 1
+    if count > limit:
+        return 60 - (now % 60)
+    return None
+
+
+def rate_check(request) -> None:
+    key = request.auth
+    for name, limit in (
+        (f"key:{key.pk}", settings.API_RATE_PER_KEY),
+        (f"tenant:{key.tenant_id}", settings.API_RATE_PER_TENANT),
+    ):
+        wait = _window_hit(name, limit)
+        if wait is not None:
+            raise exceptions.Throttled(
+                wait=wait, detail="Too many requests for this key or account."
+            )
+
+
+_CODES = {
+    400: "invalid_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "field": field}}
+
+
+def _first(detail, path: str = "") -> tuple[str | None, str]:
+    if isinstance(detail, dict):
+        for name, value in detail.items():
+            sub = name if name != "non_field_errors" else ""
+            return _first(value, f"{path}.{sub}".strip(".") if sub else path)
+    if isinstance(detail, list) and detail:
+        if all(isinstance(d, dict) for d in detail):
+            for index, value in enumerate(detail):
+                if value:
+                    return _first(value, f"{path}[{index}]")
+        return _first(detail[0], path)
+    return (path or None), str(detail)
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, ApiRefusal):
+        return Response({"error": exc.as_dict()}, status=exc.status)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        field, message = _first(exc.detail)
+        response.data = error_body("invalid_field", message, field)
+    else:
+        code = _CODES.get(response.status_code, "error")
+        response.data = error_body(code, str(getattr(exc, "detail", exc)))
+    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and "Retry-After" not in response:
+        response["Retry-After"] = "60"
+    return response
+
+
+try:
+    from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+    class ApiKeyScheme(OpenApiAuthenticationExtension):
+        target_class = "messaging.api.auth.ApiKeyAuthentication"
+        name = "ApiKey"
+
+        def get_security_definition(self, auto_schema):
+            return {"type": "http", "scheme": "bearer", "bearerFormat": "smsk_<prefix>_<secret>"}
+except ImportError:  # pragma: no cover - drf-spectacular is a dependency
+    pass

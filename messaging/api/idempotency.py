@@ -1,0 +1,88 @@
+"""`Idempotency-Key` for creating calls: the first answer is stored with a hash of the request
+and replayed for the same key; another request under the same key is refused (409).
+
+The record is inserted in the same transaction as the work: a concurrent request with the same
+key waits on the unique index until the first commits, then replays its answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import wraps
+
+from django.db import IntegrityError, transaction
+from rest_framework.response import Response
+
+from messaging.api.auth import error_body
+from messaging.models import IdempotencyRecord
+
+HEADER = "HTTP_IDEMPOTENCY_KEY"
+
+
+def _hash(request) -> str:
+    digest = hashlib.sha256()
+    digest.update(request.method.encode() + b" " + request.path.encode() + b"\n")
+    digest.update(request.body)
+    return digest.hexdigest()
+
+
+def _replay(record: IdempotencyRecord, request_hash: str) -> Response:
+    if record.request_hash != request_hash:
+        return Response(
+            error_body(
+                "idempotency_key_reused",
+                "This Idempotency-Key was used for a different request.",
+                None,
+            ),
+            status=409,
+        )
+    if record.status_code is None:
+        return Response(
+            error_body("idempotency_in_progress", "The first request is still running.", None),
+            status=409,
+        )
+    response = Response(record.response, status=record.status_code)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent(handler):
+    """Wraps a DRF handler method (`post`)."""
+
+    @wraps(handler)
+    def wrapper(view, request, *args, **kwargs):
+        key = request.META.get(HEADER, "").strip()
+        if not key:
+            return handler(view, request, *args, **kwargs)
+        if len(key) > 255:
+            return Response(
+                error_body("invalid_header", "Idempotency-Key is at most 255 characters.", None),
+                status=400,
+            )
+        request_hash = _hash(request)
+        tenant, api_key = request.auth.tenant, request.auth
+        existing = IdempotencyRecord.objects.filter(tenant=tenant, api_key=api_key, key=key).first()
+        if existing is not None:
+            return _replay(existing, request_hash)
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    tenant=tenant, api_key=api_key, key=key, request_hash=request_hash
+                )
+                response = handler(view, request, *args, **kwargs)
+                if response.status_code >= 500:
+                    transaction.set_rollback(True)
+                    return response
+                record.status_code = response.status_code
+                record.response = response.data
+                record.save(update_fields=["status_code", "response"])
+                return response
+        except IntegrityError:
+            existing = IdempotencyRecord.objects.filter(
+                tenant=tenant, api_key=api_key, key=key
+            ).first()
+            if existing is None:
+                raise
+            return _replay(existing, request_hash)
+
+    return wrapper

@@ -1,0 +1,167 @@
+"""Request and response shapes of the sending API (parsing only; services do the work)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from messaging.checks import parts_per_second
+from messaging.models import (
+    Message,
+    MessageEvent,
+    MessageType,
+    OptOut,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from registrations.models import Registration, Sender
+
+WEBHOOK_EVENTS = [
+    "message.sent",
+    "message.delivered",
+    "message.failed",
+    "message.inbound",
+]
+
+
+class MessageIn(serializers.Serializer):
+    to = serializers.CharField(max_length=32, help_text="Recipient in E.164, e.g. +14254147755")
+    body = serializers.CharField(max_length=1600, trim_whitespace=False)
+    type = serializers.ChoiceField(choices=MessageType.choices, default=MessageType.TRANSACTIONAL)
+    sender = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, source="from",
+        help_text="One of your senders (number or sender ID); chosen for you when left out.",
+    )  # fmt: skip
+    context = serializers.DictField(child=serializers.CharField(max_length=200), required=False)
+
+
+class BatchIn(serializers.Serializer):
+    messages = MessageIn(many=True, max_length=100, min_length=1)
+
+
+class EventOut(serializers.ModelSerializer):
+    class Meta:
+        model = MessageEvent
+        fields = ["event_type", "description", "is_final", "occurred_at"]
+
+
+class MessageOut(serializers.ModelSerializer):
+    sender = serializers.CharField(source="sender.value")
+    type = serializers.CharField(source="message_type")
+
+    class Meta:
+        model = Message
+        fields = [
+            "id", "to", "sender", "type", "body", "encoding", "parts", "status",
+            "status_reason", "aws_message_id", "batch_id", "context", "created_at", "sent_at",
+        ]  # fmt: skip
+
+    to = serializers.CharField(source="destination")
+
+
+class MessageDetailOut(MessageOut):
+    events = EventOut(many=True, read_only=True)
+
+    class Meta(MessageOut.Meta):
+        fields = [*MessageOut.Meta.fields, "events"]
+
+
+class ErrorDetail(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    field = serializers.CharField(allow_null=True)
+
+
+class ErrorOut(serializers.Serializer):
+    error = ErrorDetail()
+
+
+class BatchItemOut(serializers.Serializer):
+    index = serializers.IntegerField()
+    message = MessageOut(allow_null=True)
+    error = ErrorDetail(allow_null=True)
+
+
+class BatchOut(serializers.Serializer):
+    batch_id = serializers.CharField()
+    accepted = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    results = BatchItemOut(many=True)
+
+
+class OptOutIn(serializers.Serializer):
+    phone = serializers.CharField(max_length=32)
+
+
+class OptOutOut(serializers.ModelSerializer):
+    class Meta:
+        model = OptOut
+        fields = ["phone", "source", "created_at"]
+
+
+class OptOutCheckOut(serializers.Serializer):
+    phone = serializers.CharField()
+    opted_out = serializers.BooleanField()
+
+
+class SenderOut(serializers.ModelSerializer):
+    parts_per_second = serializers.SerializerMethodField()
+    registration_id = serializers.IntegerField(allow_null=True)
+
+    class Meta:
+        model = Sender
+        fields = [
+            "id", "kind", "value", "iso_country", "number_type", "status", "parts_per_second",
+            "registration_id",
+        ]  # fmt: skip
+
+    def get_parts_per_second(self, sender: Sender) -> float:
+        return parts_per_second(sender)
+
+
+class RegistrationOut(serializers.ModelSerializer):
+    reasons = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Registration
+        fields = ["id", "registration_type", "name", "status", "submitted_at", "reasons"]
+
+    def get_reasons(self, registration: Registration) -> list[dict]:
+        version = registration.versions.order_by("-number").first()
+        return [
+            {"reason": r.get("reason", ""), "description": r.get("short", "")}
+            for r in (version.denied_reasons if version else [])
+        ]
+
+
+class WebhookIn(serializers.Serializer):
+    url = serializers.URLField(max_length=500)
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=WEBHOOK_EVENTS), required=False, default=list
+    )
+
+    def validate_url(self, value: str) -> str:
+        if not value.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise serializers.ValidationError("Use an https:// address.")
+        return value
+
+
+class WebhookOut(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "event_types", "active", "created_at"]
+
+
+class WebhookSecretOut(WebhookOut):
+    secret = serializers.CharField()
+
+    class Meta(WebhookOut.Meta):
+        fields = [*WebhookOut.Meta.fields, "secret"]
+
+
+class DeliveryOut(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id", "event_type", "status", "attempts", "last_status_code", "last_error",
+            "created_at", "delivered_at",
+        ]  # fmt: skip

@@ -1,0 +1,50 @@
+"""Routes of /api/v1/. API views authenticate by key: they are marked ("api", …) for the
+URL walk, which checks that an anonymous call gets 401."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from messaging.api import views as v
+from tenants.permissions import public_view
+
+
+def _api(view_class):
+    view = view_class.as_view()
+    view.access = ("api",)
+    return view
+
+
+@public_view
+def ping(request):
+    """A bare JSON answer: the baseline of the sending benchmark."""
+    return JsonResponse({"ok": True})
+
+
+api_patterns = [
+    path("messages", _api(v.MessagesView), name="api_messages"),
+    path("messages/batch", _api(v.MessageBatchView), name="api_message_batch"),
+    path("messages/<int:pk>", _api(v.MessageDetailView), name="api_message_detail"),
+    path("opt-outs", _api(v.OptOutsView), name="api_opt_outs"),
+    path("opt-outs/<str:phone>", _api(v.OptOutDetailView), name="api_opt_out_detail"),
+    path("senders", _api(v.SendersView), name="api_senders"),
+    path("registrations", _api(v.RegistrationsView), name="api_registrations"),
+    path("registrations/<int:pk>", _api(v.RegistrationDetailView), name="api_registration_detail"),
+    path("webhooks", _api(v.WebhooksView), name="api_webhooks"),
+    path("webhooks/<int:pk>", _api(v.WebhookDetailView), name="api_webhook_detail"),
+    path("webhooks/<int:pk>/rotate-secret", _api(v.WebhookRotateView), name="api_webhook_rotate"),
+    path(
+        "webhooks/<int:pk>/deliveries",
+        _api(v.WebhookDeliveriesView),
+        name="api_webhook_deliveries",
+    ),
+    path("schema", public_view(SpectacularAPIView.as_view()), name="api_schema"),
+    path(
+        "docs",
+        public_view(SpectacularSwaggerView.as_view(url_name="api_schema")),
+        name="api_docs",
+    ),
+    path("ping", ping, name="api_ping"),
+]

@@ -1,0 +1,145 @@
+"""Sending accepted messages through `SendTextMessage`, no faster than each sender's message
+parts per second (a limiter shared by every worker, counted in parts).
+
+A message is claimed with a conditional UPDATE (ACCEPTED → SENDING), so two workers never both
+send it. A worker killed after claiming leaves it SENDING; `messages_resume` gives it back to
+the queue once its lease ran out, unless a delivery event (matched through the `Context` sent
+with the message) shows that AWS took it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+
+from messaging.checks import parts_per_second
+from messaging.models import Message
+from messaging.outbound import webhook_event_emit
+from registrations import ratelimit
+from registrations.aws import AwsError, Gateway, RetryableError, account_for
+from registrations.models import SendingSetup
+
+log = logging.getLogger(__name__)
+
+# Spacing of sends: the sandbox and AWS keep a bucket of one second's parts, so a little
+# jitter is absorbed; 0.98 keeps the long-run rate just under the limit.
+SEND_HEADROOM = 0.98
+
+# AWS refusals that end a message, with the code the tenant sees.
+FINAL_REASONS = {
+    "DESTINATION_PHONE_NUMBER_OPTED_OUT": "opted_out",
+    "MONTHLY_SPEND_LIMIT_REACHED_FOR_TEXT": "spend_limit_reached",
+    "DESTINATION_COUNTRY_BLOCKED_BY_PROTECT_CONFIGURATION": "country_blocked",
+    "RESOURCE_NOT_ACTIVE": "sender_not_active",
+    "INVALID_IDENTITY_FOR_DESTINATION_COUNTRY": "sender_cannot_reach_country",
+    "SENDER_ID_NOT_REGISTERED": "sender_not_registered",
+}
+
+
+@dataclass
+class Outcome:
+    status: str
+    retry_in: float | None = None
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=getattr(settings, "MESSAGING_SEND_LEASE_SECONDS", 120))
+
+
+def _wait_for_slot(message: Message) -> None:
+    rate = parts_per_second(message.sender)
+    wait = ratelimit.reserve(
+        f"send:{message.sender_id}", rate, weight=message.parts, headroom=SEND_HEADROOM
+    )
+    if wait > 0:
+        time.sleep(wait)
+
+
+def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Outcome:
+    now = timezone.now()
+    claimed = Message.objects.filter(
+        pk=message_id, tenant_id=tenant_id, status=Message.Status.ACCEPTED
+    ).update(status=Message.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return Outcome("skipped")
+    message = Message.objects.select_related("sender", "tenant").get(pk=message_id)
+    setup = SendingSetup.objects.filter(tenant_id=tenant_id).first()
+    sender = message.sender
+    _wait_for_slot(message)
+    gateway = Gateway(context=account_for(message.tenant))
+    try:
+        aws_id = gateway.send_text_message(
+            destination=message.destination,
+            body=message.body,
+            origination_identity=sender.aws_arn or sender.aws_id or sender.value,
+            message_type=message.message_type,
+            configuration_set=setup.configuration_set_name if setup else "",
+            context={"portal_message_id": str(message.pk), "tenant_id": str(tenant_id)},
+        )
+    except RetryableError as exc:
+        Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+            status=Message.Status.ACCEPTED, claimed_at=None, status_reason=exc.code
+        )
+        return Outcome("retry", retry_in=min(30.0, 0.5 * 2**attempt))
+    except AwsError as exc:
+        reason = getattr(exc, "reason", "") or exc.code
+        code = FINAL_REASONS.get(reason, "refused_by_aws")
+        Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+            status=Message.Status.FAILED, status_reason=f"{code}: {exc.message}"[:200]
+        )
+        webhook_event_emit(
+            tenant=message.tenant,
+            event_type="message.failed",
+            data={"id": message.pk, "reason": code, "aws_reason": reason},
+        )
+        return Outcome("failed")
+    Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+        status=Message.Status.SENT, aws_message_id=aws_id, sent_at=timezone.now(),
+        status_reason="",
+    )  # fmt: skip
+    webhook_event_emit(
+        tenant=message.tenant,
+        event_type="message.sent",
+        data={"id": message.pk, "aws_message_id": aws_id},
+    )
+    return Outcome("sent")
+
+
+def messages_resume() -> list[int]:
+    """Messages whose worker died after claiming them: back to the queue after the lease,
+    unless AWS's events already told us it took them."""
+    stale = timezone.now() - _lease()
+    ids = list(
+        Message.objects.filter(
+            status=Message.Status.SENDING, claimed_at__lt=stale, aws_message_id=""
+        ).values_list("pk", "tenant_id")[:1000]
+    )
+    resumed = []
+    for pk, tenant_id in ids:
+        if Message.objects.filter(pk=pk, status=Message.Status.SENDING, aws_message_id="").update(
+            status=Message.Status.ACCEPTED, claimed_at=None
+        ):
+            from messaging.tasks import message_dispatch_task
+
+            message_dispatch_task.delay(tenant_id, pk)
+            resumed.append(pk)
+    return resumed
+
+
+def messages_requeue_accepted(older_than_seconds: int = 300) -> int:
+    """Accepted messages whose task was lost (a broker outage) are queued again."""
+    from messaging.tasks import message_dispatch_task
+
+    stale = timezone.now() - timedelta(seconds=older_than_seconds)
+    rows = Message.objects.filter(status=Message.Status.ACCEPTED, created_at__lt=stale).values_list(
+        "pk", "tenant_id"
+    )[:1000]
+    for pk, tenant_id in rows:
+        message_dispatch_task.delay(tenant_id, pk)
+    return len(rows)

@@ -1,0 +1,109 @@
+"""Delivery events from the configuration sets' event destination, and inbound SMS."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.db import transaction
+
+from messaging.models import InboundMessage, Message, MessageEvent, OptOut
+from messaging.outbound import webhook_event_emit
+from messaging.services import opt_out_add, opt_out_remove
+from registrations.models import Sender
+
+# eventType → the message status it leads to (final failures are any other final event).
+_STATUS = {"TEXT_SUCCESSFUL": Message.Status.SENT, "TEXT_DELIVERED": Message.Status.DELIVERED}
+_EARLIER = {
+    Message.Status.SENT: [Message.Status.ACCEPTED, Message.Status.SENDING],
+    Message.Status.DELIVERED: [Message.Status.ACCEPTED, Message.Status.SENDING, "SENT"],
+    Message.Status.FAILED: [Message.Status.ACCEPTED, Message.Status.SENDING, "SENT"],
+}
+STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "OPT-OUT"}
+START_WORDS = {"START", "UNSTOP", "YES"}
+
+
+def _message_for(event: dict) -> Message | None:
+    context = event.get("context") or {}
+    if context.get("portal_message_id", "").isdigit():
+        return (
+            Message.objects.select_related("tenant")
+            .filter(pk=int(context["portal_message_id"]), tenant_id=context.get("tenant_id"))
+            .first()
+        )
+    if event.get("messageId"):
+        return (
+            Message.objects.select_related("tenant")
+            .filter(aws_message_id=event["messageId"])
+            .first()
+        )
+    return None
+
+
+@transaction.atomic
+def delivery_event_apply(event: dict) -> MessageEvent | None:
+    message = _message_for(event)
+    if message is None:
+        return None
+    event_type = event.get("eventType", "")
+    occurred = datetime.fromtimestamp(int(event.get("eventTimestamp", 0)) / 1000, tz=UTC)
+    recorded = MessageEvent.objects.create(
+        tenant=message.tenant,
+        message=message,
+        event_type=event_type,
+        description=str(event.get("messageStatusDescription", ""))[:200],
+        is_final=bool(event.get("isFinal")),
+        payload=event,
+        occurred_at=occurred,
+    )
+    status = _STATUS.get(event_type)
+    if status is None and event.get("isFinal"):
+        status = Message.Status.FAILED
+    if status is not None:
+        fields = {"status": status}
+        if not message.aws_message_id and event.get("messageId"):
+            fields["aws_message_id"] = event["messageId"]
+        if status == Message.Status.FAILED:
+            fields["status_reason"] = f"{event_type}: {recorded.description}"[:200]
+        changed = Message.objects.filter(pk=message.pk, status__in=_EARLIER[status]).update(
+            **fields
+        )
+        if changed and status != Message.Status.SENT:
+            webhook_event_emit(
+                tenant=message.tenant,
+                event_type=f"message.{status.lower()}",
+                data={"id": message.pk, "event": event_type},
+            )
+    return recorded
+
+
+@transaction.atomic
+def inbound_apply(payload: dict) -> InboundMessage | None:
+    """A two-way inbound message: STOP-like words opt the number out (list and consent log),
+    START words opt it back in; everything is kept and sent to the tenant's webhooks."""
+    ours = payload.get("destinationNumber", "")
+    sender = Sender.objects.select_related("tenant").filter(value=ours).first()
+    if sender is None:
+        return None
+    tenant = sender.tenant
+    customer = payload.get("originationNumber", "")
+    text = payload.get("messageBody", "")
+    word = (text.strip().split() or [""])[0].upper()
+    action = ""
+    if word in STOP_WORDS:
+        opt_out_add(tenant=tenant, phone=customer, source=OptOut.Source.KEYWORD)
+        action = "opt_out"
+    elif word in START_WORDS:
+        opt_out_remove(tenant=tenant, phone=customer)
+        action = "opt_in"
+    elif word == "HELP":
+        action = "help"
+    inbound = InboundMessage.objects.create(
+        tenant=tenant, from_number=customer, to_number=ours, body=text, keyword=word,
+        action=action,
+    )  # fmt: skip
+    webhook_event_emit(
+        tenant=tenant,
+        event_type="message.inbound",
+        data={"from": customer, "to": ours, "body": text, "keyword": word, "action": action},
+    )
+    return inbound

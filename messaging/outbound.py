@@ -1,0 +1,120 @@
+"""Webhooks to tenants: one delivery per endpoint and event, signed with HMAC-SHA256 over
+`<timestamp>.<body>` (header `X-Portal-Signature: t=<unix>,v1=<hex>[,v1=<hex of the previous
+secret during a rotation>]`), retried with exponential backoff, every attempt logged."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+
+from django.db import transaction
+from django.utils import timezone
+
+from messaging.models import WebhookDelivery, WebhookEndpoint
+from tenants.models import Tenant
+
+MAX_ATTEMPTS = 6
+TIMEOUT = 10
+
+
+def signature_header(body: bytes, secrets: list[str], timestamp: int) -> str:
+    signed = f"{timestamp}.".encode() + body
+    parts = [f"t={timestamp}"] + [
+        "v1=" + hmac.new(s.encode(), signed, hashlib.sha256).hexdigest() for s in secrets if s
+    ]
+    return ",".join(parts)
+
+
+def signature_verify(body: bytes, header: str, secret: str, tolerance: int = 300) -> bool:
+    """What a tenant's receiver does (documented in the README; used by the tests)."""
+    items = [p.split("=", 1) for p in header.split(",") if "=" in p]
+    stamps = [v for k, v in items if k == "t"]
+    if not stamps or abs(time.time() - int(stamps[0])) > tolerance:
+        return False
+    expected = hmac.new(secret.encode(), f"{stamps[0]}.".encode() + body, hashlib.sha256)
+    return any(hmac.compare_digest(v, expected.hexdigest()) for k, v in items if k == "v1")
+
+
+def webhook_event_emit(*, tenant: Tenant, event_type: str, data: dict) -> list[int]:
+    endpoints = [
+        e
+        for e in WebhookEndpoint.objects.filter(tenant=tenant, active=True)
+        if not e.event_types or event_type in e.event_types
+    ]
+    if not endpoints:
+        return []
+    payload = {"type": event_type, "created": int(time.time()), "data": data}
+    deliveries = WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(tenant=tenant, endpoint=e, event_type=event_type, payload=payload)
+        for e in endpoints
+    )
+    ids = [d.pk for d in deliveries]
+
+    def enqueue() -> None:
+        from messaging.tasks import webhook_deliver_webhook_task
+
+        for pk in ids:
+            webhook_deliver_webhook_task.delay(tenant.pk, pk)
+
+    transaction.on_commit(enqueue)
+    return ids
+
+
+def webhook_attempt(*, tenant_id: int, delivery_id: int) -> str:
+    """One attempt: `done`, `retry` or `failed` (after MAX_ATTEMPTS)."""
+    delivery = (
+        WebhookDelivery.objects.select_related("endpoint")
+        .filter(tenant_id=tenant_id, pk=delivery_id)
+        .first()
+    )
+    if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
+        return "done"
+    endpoint = delivery.endpoint
+    body = json.dumps({"id": delivery.pk, **delivery.payload}, separators=(",", ":")).encode()
+    secrets = [endpoint.secret]
+    if endpoint.previous_secret and (endpoint.previous_valid_until or timezone.now()) > (
+        timezone.now()
+    ):
+        secrets.append(endpoint.previous_secret)
+    request = urllib.request.Request(
+        endpoint.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "sms-portal-webhooks/1",
+            "X-Portal-Event": delivery.event_type,
+            "X-Portal-Delivery": str(delivery.pk),
+            "X-Portal-Signature": signature_header(body, secrets, int(time.time())),
+        },
+    )
+    code, error = None, ""
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+            code = response.status
+    except urllib.error.HTTPError as exc:
+        code, error = exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError) as exc:
+        error = str(getattr(exc, "reason", exc))[:300]
+    attempts = delivery.attempts + 1
+    if code is not None and 200 <= code < 300:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=WebhookDelivery.Status.SUCCEEDED, attempts=attempts, last_status_code=code,
+            last_error="", delivered_at=timezone.now(),
+        )  # fmt: skip
+        return "done"
+    final = attempts >= MAX_ATTEMPTS
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=WebhookDelivery.Status.FAILED if final else WebhookDelivery.Status.PENDING,
+        attempts=attempts, last_status_code=code, last_error=error,
+    )  # fmt: skip
+    return "failed" if final else "retry"
+
+
+def retry_delay(attempts: int) -> int:
+    """10 s, 20 s, 40 s … capped at an hour."""
+    return min(3600, 10 * 2 ** max(0, attempts - 1))

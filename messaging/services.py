@@ -1,0 +1,189 @@
+"""Writes of the sending API: accepting messages, opt-outs, webhook endpoints, policy."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from compliance.services import ConsentLimitExceeded, consent_opt_out
+from messaging.checks import ApiRefusal, Checked, message_check, parts_per_second
+from messaging.models import Message, OptOut, SendingPolicy, WebhookEndpoint
+from tenants.models import ApiKey, Tenant, User
+from tenants.services import audit_record
+
+BATCH_MAX = 100
+_CONSENT_SOURCE = {"keyword": "keyword", "api": "api", "aws": "keyword"}
+
+
+def _enqueue(message_ids: list[int], tenant_id: int) -> None:
+    from messaging.tasks import message_dispatch_task
+
+    for message_id in message_ids:
+        message_dispatch_task.delay(tenant_id, message_id)
+
+
+def _new(tenant: Tenant, api_key: ApiKey | None, checked: Checked, item: dict, batch: str):
+    return Message(
+        tenant=tenant,
+        api_key=api_key,
+        sender=checked.sender,
+        destination=checked.destination,
+        iso_country=checked.iso_country,
+        body=item["body"],
+        message_type=item["type"],
+        encoding=checked.encoding,
+        parts=checked.parts,
+        estimated_price=checked.price,
+        context=item.get("context") or {},
+        batch_id=batch,
+    )
+
+
+def _spread(checked: Checked, tenant: Tenant, item: dict) -> None:
+    """Several senders for one country: pick one in proportion to its throughput."""
+    if item.get("from"):
+        return
+    from messaging.checks import _active_senders
+
+    same = [
+        s for s in _active_senders(tenant)
+        if s.iso_country == checked.iso_country and s.kind == checked.sender.kind
+    ]  # fmt: skip
+    if len(same) > 1:
+        checked.sender = random.choices(same, weights=[parts_per_second(s) for s in same])[0]
+
+
+def _checked(tenant: Tenant, item: dict) -> Checked:
+    checked = message_check(
+        tenant=tenant,
+        to=item["to"],
+        body=item["body"],
+        message_type=item["type"],
+        origin=item.get("from") or "",
+    )
+    _spread(checked, tenant, item)
+    return checked
+
+
+@transaction.atomic
+def message_send(*, tenant: Tenant, api_key: ApiKey | None, item: dict) -> Message:
+    """Checks one message, stores it and queues it for sending; raises ApiRefusal."""
+    message = _new(tenant, api_key, _checked(tenant, item), item, "")
+    message.save()
+    transaction.on_commit(lambda: _enqueue([message.pk], tenant.pk))
+    return message
+
+
+@transaction.atomic
+def message_send_batch(
+    *, tenant: Tenant, api_key: ApiKey | None, items: list[dict]
+) -> tuple[str, list[Message | ApiRefusal]]:
+    """Each message is checked on its own: accepted ones are stored, refused ones reported."""
+    if not 1 <= len(items) <= BATCH_MAX:
+        raise ApiRefusal("batch_size", f"Send 1 to {BATCH_MAX} messages.", "messages")
+    batch = uuid.uuid4().hex
+    results: list[Message | ApiRefusal] = []
+    accepted: list[Message] = []
+    for item in items:
+        try:
+            message = _new(tenant, api_key, _checked(tenant, item), item, batch)
+        except ApiRefusal as refusal:
+            results.append(refusal)
+            continue
+        accepted.append(message)
+        results.append(message)
+    Message.objects.bulk_create(accepted)
+    ids = [m.pk for m in accepted]
+    transaction.on_commit(lambda: _enqueue(ids, tenant.pk))
+    return batch, results
+
+
+@transaction.atomic
+def opt_out_add(*, tenant: Tenant, phone: str, source: str = OptOut.Source.API) -> OptOut:
+    """Adds a number to the tenant's opt-out list and to the consent log (idempotent)."""
+    try:
+        with transaction.atomic():
+            opt_out = OptOut.objects.create(tenant=tenant, phone=phone, source=source)
+    except IntegrityError:
+        return OptOut.objects.get(tenant=tenant, phone=phone)
+    try:
+        with transaction.atomic():
+            consent_opt_out(tenant=tenant, phone=phone, source=_CONSENT_SOURCE.get(source, "api"))
+    except ConsentLimitExceeded:
+        # The consent kit limits anonymous web opt-outs per address; an authenticated API
+        # or keyword opt-out is still honoured (the OptOut row), only its log entry is skipped.
+        pass
+    return opt_out
+
+
+@transaction.atomic
+def opt_out_remove(*, tenant: Tenant, phone: str) -> bool:
+    deleted, _ = OptOut.objects.filter(tenant=tenant, phone=phone).delete()
+    return bool(deleted)
+
+
+def _secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def webhook_endpoint_create(
+    *, tenant: Tenant, actor: User | None, url: str, event_types: list[str]
+) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint.objects.create(
+        tenant=tenant, url=url, secret=_secret(), event_types=event_types
+    )
+    audit_record(
+        tenant=tenant, actor=actor, action="webhook.create", obj=endpoint,
+        after={"url": url, "event_types": event_types},
+    )  # fmt: skip
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_delete(*, tenant: Tenant, actor: User | None, endpoint: WebhookEndpoint):
+    audit_record(
+        tenant=tenant, actor=actor, action="webhook.delete", obj=endpoint,
+        before={"url": endpoint.url},
+    )  # fmt: skip
+    WebhookEndpoint.objects.filter(tenant=tenant, pk=endpoint.pk).delete()
+
+
+@transaction.atomic
+def webhook_endpoint_rotate(
+    *, tenant: Tenant, actor: User | None, endpoint: WebhookEndpoint, overlap_hours: int = 24
+) -> WebhookEndpoint:
+    """A new signing secret; deliveries carry both signatures during the overlap."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(tenant=tenant, pk=endpoint.pk)
+    endpoint.previous_secret = endpoint.secret
+    endpoint.previous_valid_until = timezone.now() + timedelta(hours=overlap_hours)
+    endpoint.secret = _secret()
+    endpoint.save(update_fields=["previous_secret", "previous_valid_until", "secret"])
+    audit_record(tenant=tenant, actor=actor, action="webhook.rotate_secret", obj=endpoint)
+    return endpoint
+
+
+@transaction.atomic
+def sending_policy_set(*, tenant: Tenant, actor: User | None, **fields) -> SendingPolicy:
+    policy, _ = SendingPolicy.objects.get_or_create(tenant=tenant)
+    before = {k: str(getattr(policy, k)) for k in fields}
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    policy.full_clean()
+    policy.save()
+    audit_record(
+        tenant=tenant, actor=actor, action="sending_policy.set", obj=policy, before=before,
+        after={k: str(v) for k, v in fields.items()},
+    )  # fmt: skip
+    from django.core.cache import cache
+
+    cache.delete(f"messaging:policy:{tenant.pk}")
+    return policy
+
+
+__all__ = ["ApiRefusal", "BATCH_MAX", "message_send", "message_send_batch"]
