@@ -1,0 +1,90 @@
+"""Starting what a tenant asked for on the "Get registered" page: the right registrations in
+the right order (10DLC: brand, optional vetting, campaign), each through `registration_create`."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from registrations import overlay
+from registrations.models import Registration
+from registrations.services.lifecycle import registration_create
+from registrations.states import Status
+from tenants.models import Tenant, User
+
+SHORT_CODE = "US_SHORT_CODE_REGISTRATION"
+
+
+@transaction.atomic
+def registrations_start(
+    *,
+    tenant: Tenant,
+    actor: User,
+    goal: str,
+    name: str = "",
+    vetting: bool = False,
+    sender_id_types: list[str] | None = None,
+) -> list[Registration]:
+    """Creates the drafts for a goal; returns them in the order they are to be filled in."""
+    label = name.strip()
+    if goal == "toll_free":
+        return [
+            registration_create(
+                tenant=tenant, actor=actor, registration_type=overlay.TOLL_FREE, name=label
+            )
+        ]
+    if goal == "short_code":
+        return [
+            registration_create(
+                tenant=tenant, actor=actor, registration_type=SHORT_CODE, name=label
+            )
+        ]
+    if goal == "sender_id":
+        if not sender_id_types:
+            raise ValidationError({"sender_id_types": "Choose at least one country."})
+        return [
+            registration_create(
+                tenant=tenant,
+                actor=actor,
+                registration_type=t,
+                name=f"{label} ({t[:2]})" if label else "",
+            )
+            for t in sender_id_types
+        ]
+    if goal == "ten_dlc":
+        # One brand per tenant is enough: a new campaign joins the existing brand.
+        brand = (
+            Registration.objects.filter(tenant=tenant, registration_type=overlay.BRAND)
+            .exclude(status=Status.CANCELLED)
+            .order_by("id")
+            .first()
+        )
+        created = []
+        if brand is None:
+            brand = registration_create(
+                tenant=tenant,
+                actor=actor,
+                registration_type=overlay.BRAND,
+                name=f"{label} brand" if label else "",
+            )
+            created.append(brand)
+        if vetting:
+            created.append(
+                registration_create(
+                    tenant=tenant,
+                    actor=actor,
+                    registration_type=overlay.VETTING,
+                    depends_on=brand,
+                )
+            )
+        created.append(
+            registration_create(
+                tenant=tenant,
+                actor=actor,
+                registration_type=overlay.CAMPAIGN,
+                name=label,
+                depends_on=brand,
+            )
+        )
+        return created
+    raise ValidationError({"goal": "Choose what you want to do."})

@@ -1,0 +1,241 @@
+"""Reads for the tenant's registration pages: lists, the wizard's steps, the state of each
+field (value, AWS reasons, staff comments, preflight findings), next actions, expected dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from registrations import overlay
+from registrations.models import (
+    FieldComment,
+    FieldValue,
+    Registration,
+    RegistrationTypeDef,
+    RegistrationVersion,
+)
+from registrations.schema import FieldDef, TypeSchema, effective_rule
+from registrations.services.catalog import catalog_latest
+from registrations.services.lifecycle import schema_for, version_values
+from registrations.states import EDITABLE, Status
+
+# What each status means for the tenant, in plain words, and what they do next.
+PLAIN_STATUS = {
+    Status.DRAFT: "You are filling in the form; nothing has been sent yet.",
+    Status.IN_REVIEW: "Your provider checks the form before it goes to AWS.",
+    Status.CHANGES_REQUESTED: "Your provider asked for changes at some fields.",
+    Status.QUEUED: "Approved by your provider; waiting to be sent to AWS.",
+    Status.SUBMITTING: "Being sent to AWS now.",
+    Status.SUBMISSION_FAILED: "Sending to AWS failed; your provider has been told and retries.",
+    Status.CANCELLED: "Cancelled; nothing more happens.",
+    Status.SUBMITTED: "AWS received the form.",
+    Status.AWS_REVIEWING: "AWS checks the form before the carriers see it.",
+    Status.REVIEWING: "The carriers review the form.",
+    Status.REQUIRES_AUTHENTICATION: "AWS sent an e-mail to your contact address to confirm it.",
+    Status.REQUIRES_UPDATES: "The reviewers denied it with reasons; fix the marked fields.",
+    Status.PROVISIONING: "Approved; the number or sender ID is being set up.",
+    Status.COMPLETE: "Approved and ready to send.",
+    Status.CLOSED: "Closed at AWS.",
+    Status.DELETED: "Deleted at AWS.",
+}
+
+NEXT_ACTION = {
+    Status.DRAFT: ("you", "Finish the form and send it for review"),
+    Status.CHANGES_REQUESTED: ("you", "Fix the fields your provider commented on"),
+    Status.REQUIRES_UPDATES: ("you", "Fix the denied fields and resubmit"),
+    Status.REQUIRES_AUTHENTICATION: ("you", "Open the e-mail from AWS and confirm"),
+    Status.IN_REVIEW: ("provider", "Wait for your provider's review (usually a business day)"),
+    Status.SUBMISSION_FAILED: ("provider", "Your provider retries the submission"),
+    Status.COMPLETE: ("", "Nothing: you can send"),
+    Status.CANCELLED: ("", "Nothing"),
+    Status.CLOSED: ("", "Nothing"),
+    Status.DELETED: ("", "Nothing"),
+}
+
+
+def next_action(status: str) -> tuple[str, str]:
+    """(who: you | provider | aws | "", what) for a status."""
+    return NEXT_ACTION.get(status, ("aws", "Wait for AWS and the carriers"))
+
+
+def expected_by(registration: Registration) -> datetime | None:
+    """When AWS and the carriers typically finish, from the submission (reference material)."""
+    if registration.status in (Status.COMPLETE, Status.CANCELLED, Status.CLOSED, Status.DELETED):
+        return None
+    if registration.submitted_at is None:
+        return None
+    return registration.submitted_at + overlay.typical_review(registration.registration_type)
+
+
+def registration_list(*, tenant) -> list[Registration]:
+    registrations = list(
+        Registration.objects.filter(tenant=tenant).select_related("depends_on").order_by("id")
+    )
+    # Dependent registrations right after the one they belong to (brand → campaign).
+    by_parent: dict[int | None, list[Registration]] = {}
+    for r in registrations:
+        by_parent.setdefault(r.depends_on_id, []).append(r)
+    ordered: list[Registration] = []
+    for r in by_parent.get(None, []):
+        ordered.append(r)
+        for child in by_parent.get(r.pk, []):
+            child.is_child = True
+            ordered.append(child)
+    seen = {r.pk for r in ordered}
+    ordered += [r for r in registrations if r.pk not in seen]
+    for r in ordered:
+        r.plain = PLAIN_STATUS.get(r.status, "")
+        r.next_who, r.next_what = next_action(r.status)
+        r.expected = expected_by(r)
+    return ordered
+
+
+def registration_get(*, tenant, pk: int) -> Registration:
+    return get_object_or_404(
+        Registration.objects.select_related("depends_on", "catalog"), tenant=tenant, pk=pk
+    )
+
+
+def catalog_types() -> dict[str, RegistrationTypeDef]:
+    catalog = catalog_latest()
+    if catalog is None:
+        return {}
+    return {t.registration_type: t for t in catalog.types.all()}
+
+
+def brand_list(*, tenant) -> list[Registration]:
+    return list(
+        Registration.objects.filter(tenant=tenant, registration_type=overlay.BRAND)
+        .exclude(status=Status.CANCELLED)
+        .order_by("id")
+    )
+
+
+@dataclass
+class FieldState:
+    fdef: FieldDef
+    value: object = None
+    display: str = ""
+    rule: str = "OPTIONAL"
+    denied_reason: str = ""
+    feedback: str = ""
+    needs_change: bool = False
+    comments: list = field(default_factory=list)
+    findings: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    attachment: object = None
+    previous_display: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        return "f-" + self.fdef.path.replace(".", "-")
+
+
+def section_list(schema: TypeSchema) -> list[dict]:
+    """Sections that have fields, in the catalog's order, each with its fields."""
+    order = [s.get("SectionPath") or s.get("path") for s in schema.sections]
+    by_section: dict[str, list[FieldDef]] = {}
+    for f in schema.fields:
+        by_section.setdefault(f.section, []).append(f)
+    for extra in by_section:
+        if extra not in order:
+            order.append(extra)
+    titles = {
+        (s.get("SectionPath") or s.get("path")): s.get("DisplayHints", {}).get("Title")
+        or s.get("displayName")
+        for s in schema.sections
+    }
+    descriptions = {
+        (s.get("SectionPath") or s.get("path")): s.get("DisplayHints", {}).get("ShortDescription")
+        or s.get("description", "")
+        for s in schema.sections
+    }
+    return [
+        {
+            "path": path,
+            "title": titles.get(path) or path,
+            "description": descriptions.get(path) or "",
+            "fields": by_section[path],
+        }
+        for path in order
+        if path in by_section
+    ]
+
+
+def latest_version(registration: Registration) -> RegistrationVersion:
+    return (
+        registration.versions.prefetch_related(
+            Prefetch("values", queryset=FieldValue.objects.select_related("attachment")),
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def _display(value: FieldValue | None, fdef: FieldDef) -> str:
+    if value is None:
+        return ""
+    if value.attachment_id:
+        return value.attachment.original_name
+    if value.select_choices:
+        return ", ".join(fdef.option_titles.get(c, c) for c in value.select_choices)
+    return value.text_value
+
+
+def field_states(registration: Registration, version: RegistrationVersion) -> dict[str, FieldState]:
+    """Everything the pages show at each field of the version."""
+    schema = schema_for(registration)
+    values = version_values(version)
+    rows = {v.field_path: v for v in version.values.all()}
+    previous = registration.versions.filter(number__lt=version.number).order_by("-number").first()
+    previous_rows = (
+        {v.field_path: v for v in previous.values.select_related("attachment")} if previous else {}
+    )
+    comment_versions = registration.versions.filter(number__lt=version.number + 1)
+    comments = FieldComment.objects.filter(version__in=comment_versions).select_related(
+        "author", "version"
+    )
+    latest_comment_version = previous.number if previous else None
+    findings: dict[str, list] = {}
+    for finding in version.preflight_findings or []:
+        for path in finding.get("field_paths") or []:
+            findings.setdefault(path, []).append(finding)
+    states: dict[str, FieldState] = {}
+    for fdef in schema.fields:
+        row = rows.get(fdef.path)
+        rule, _ = effective_rule(fdef, values)
+        state = FieldState(
+            fdef=fdef,
+            value=values.get(fdef.path),
+            display=_display(row, fdef),
+            rule=rule,
+            denied_reason=row.aws_denied_reason if row else "",
+            feedback=row.aws_feedback if row else "",
+            needs_change=bool(row and row.needs_change),
+            comments=[
+                c
+                for c in comments
+                if c.field_path == fdef.path and c.version.number == latest_comment_version
+            ],
+            findings=findings.get(fdef.path, []),
+            attachment=row.attachment if row and row.attachment_id else None,
+        )
+        if previous is not None:
+            state.previous_display = _display(previous_rows.get(fdef.path), fdef)
+        states[fdef.path] = state
+    return states
+
+
+def is_editable(registration: Registration) -> bool:
+    return registration.status in EDITABLE
+
+
+def findings_summary(version: RegistrationVersion) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0}
+    for finding in version.preflight_findings or []:
+        severity = finding.get("severity", "warning")
+        counts[severity] = counts.get(severity, 0) + 1
+    return counts

@@ -1,0 +1,18 @@
+"""Tenant pages for registrations, under /t/<tenant_slug>/registrations/."""
+
+from django.urls import path
+
+from registrations.web import views, wizard
+
+urlpatterns = [
+    path("", views.registration_list, name="registration_list"),
+    path("start/", views.registration_start, name="registration_start"),
+    path("<int:pk>/", views.registration_detail, name="registration_detail"),
+    path("<int:pk>/step/<int:step>/", wizard.registration_step, name="registration_step"),
+    path("<int:pk>/autosave/", wizard.registration_autosave, name="registration_autosave"),
+    path("<int:pk>/evidence/", wizard.registration_evidence, name="registration_evidence"),
+    path("<int:pk>/review/", wizard.registration_review, name="registration_review"),
+    path("<int:pk>/submit/", wizard.registration_submit, name="registration_submit"),
+    path("<int:pk>/cancel/", wizard.registration_cancel, name="registration_cancel"),
+    path("<int:pk>/files/<int:attachment_id>/", views.registration_file, name="registration_file"),
+]

@@ -1,0 +1,205 @@
+"""Tenant pages for registrations: the list with status and next action, "Get registered",
+the detail page (timeline, reasons at their fields, diff, resubmit) and file previews."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from registrations import overlay
+from registrations.models import FieldValue
+from registrations.services.guided import SHORT_CODE, registrations_start
+from registrations.services.lifecycle import schema_for
+from registrations.states import Status
+from registrations.web import selectors
+from registrations.web.forms import StartForm
+from tenants.models import Role
+from tenants.permissions import tenant_view
+
+# What each option means, from the reference material (AWS and carrier documentation).
+OPTIONS = {
+    "toll_free": {
+        "throughput": "3 message parts per second per number",
+        "cost": "No registration fee at AWS; the number is leased monthly",
+        "needs": "Business details, how people opt in (with a screenshot), sample messages",
+        "types": [overlay.TOLL_FREE],
+    },
+    "ten_dlc": {
+        "throughput": "From about 1 message per second per number (unvetted) upwards; "
+        "vetting ($40) can raise it",
+        "cost": "A one-time brand fee, an optional $40 vetting, a monthly campaign fee",
+        "needs": "A brand (your company, with its tax ID), then a campaign per use case",
+        "types": [overlay.BRAND, overlay.CAMPAIGN],
+    },
+    "short_code": {
+        "throughput": "100 messages per second, more on request",
+        "cost": "The highest: the code is leased monthly (up to $1,000 or more)",
+        "needs": "Everything for toll-free, plus the call-to-action and message flows; "
+        "carriers provision it one by one",
+        "types": [SHORT_CODE],
+    },
+    "sender_id": {
+        "throughput": "10 messages per second per country by default",
+        "cost": "Depends on the country; some charge a registration fee",
+        "needs": "Company documents and a use case per country; one registration each",
+        "types": [],
+    },
+}
+
+
+def _review_time(types: list[str]) -> str:
+    if not types:
+        return f"about {overlay.DEFAULT_REVIEW.days} days, by country"
+    days = sum(overlay.typical_review(t).days for t in types)
+    return f"typically up to {days} days"
+
+
+@tenant_view()
+@require_GET
+def registration_list(request: HttpRequest) -> HttpResponse:
+    registrations = selectors.registration_list(tenant=request.tenant)
+    types = selectors.catalog_types()
+    for r in registrations:
+        r.type_title = types[r.registration_type].title if r.registration_type in types else ""
+    return render(
+        request,
+        "registrations/registration_list.html",
+        {"registrations": registrations, "Status": Status},
+    )
+
+
+@tenant_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def registration_start(request: HttpRequest) -> HttpResponse:
+    types = selectors.catalog_types()
+    country_types = sorted(
+        (t, typedef.title) for t, typedef in types.items() if t.endswith("_SENDER_ID_REGISTRATION")
+    )
+    form = StartForm(request.POST or None, country_types=country_types)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = registrations_start(
+                tenant=request.tenant,
+                actor=request.user,
+                goal=data["goal"],
+                name=data["name"],
+                vetting=data["vetting"],
+                sender_id_types=data["sender_id_types"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                "Started: " + ", ".join(r.name for r in created) + ". Fill in the first one now.",
+            )
+            return redirect(
+                "registration_step", tenant_slug=request.tenant.slug, pk=created[0].pk, step=1
+            )
+    options = []
+    for value, label in StartForm.GOALS:
+        info = OPTIONS[value]
+        available = not info["types"] or all(t in types for t in info["types"])
+        if value == "sender_id":
+            available = bool(country_types)
+        options.append(
+            {
+                "value": value,
+                "label": label,
+                "review": _review_time(info["types"]),
+                "available": available,
+                **info,
+            }
+        )
+    return render(
+        request,
+        "registrations/registration_start.html",
+        {"form": form, "options": options, "catalog_loaded": bool(types)},
+    )
+
+
+@tenant_view()
+@require_GET
+def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = selectors.registration_get(tenant=request.tenant, pk=pk)
+    version = selectors.latest_version(registration)
+    schema = schema_for(registration)
+    states = selectors.field_states(registration, version)
+    sections = selectors.section_list(schema)
+    blocks = [
+        {
+            "index": i,
+            "section": s,
+            "states": [states[f.path] for f in s["fields"] if states[f.path].rule != "DISALLOWED"],
+        }
+        for i, s in enumerate(sections, start=1)
+    ]
+    previous = registration.versions.filter(number__lt=version.number).order_by("-number").first()
+    flagged = [s for s in states.values() if s.needs_change or s.comments]
+    changed = [
+        s
+        for s in states.values()
+        if previous is not None and (s.previous_display or "") != (s.display or "")
+    ]
+    who, what = selectors.next_action(registration.status)
+    step_of = {f.path: i for i, s in enumerate(sections, start=1) for f in s["fields"]}
+    for state in states.values():
+        state.step = step_of.get(state.fdef.path, 1)
+    denied = previous.denied_reasons if previous is not None and previous.denied_reasons else []
+    types = selectors.catalog_types()
+    type_title = types.get(registration.registration_type)
+    return render(
+        request,
+        "registrations/registration_detail.html",
+        {
+            "registration": registration,
+            "type_title": type_title.title if type_title else registration.registration_type,
+            "version": version,
+            "previous": previous,
+            "blocks": blocks,
+            "flagged": flagged,
+            "changed": changed,
+            "denied_reasons": version.denied_reasons or denied,
+            "timeline": [
+                {"event": e, "plain": selectors.PLAIN_STATUS.get(e.to_status, "")}
+                for e in registration.timeline.all()
+            ],
+            "plain": selectors.PLAIN_STATUS.get(registration.status, ""),
+            "next_who": who,
+            "next_what": what,
+            "expected": selectors.expected_by(registration),
+            "typical_days": overlay.typical_review(registration.registration_type).days,
+            "editable": selectors.is_editable(registration),
+            "can_edit": request.membership.role in (Role.ADMIN, Role.OWNER),
+            "dependents": list(registration.dependents.all()),
+            "counts": selectors.findings_summary(version),
+            "Status": Status,
+        },
+    )
+
+
+@tenant_view()
+@require_GET
+def registration_file(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    """A file of this registration, for the preview beside its field."""
+    registration = selectors.registration_get(tenant=request.tenant, pk=pk)
+    value = (
+        FieldValue.objects.filter(
+            tenant=request.tenant,
+            version__registration=registration,
+            attachment_id=attachment_id,
+        )
+        .select_related("attachment")
+        .first()
+    )
+    if value is None:
+        raise Http404("No such file.")
+    attachment = value.attachment
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
