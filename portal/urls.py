@@ -66,6 +66,7 @@ urlpatterns = [
     path("tenants/", tenant_views.tenant_choose, name="tenant_choose"),
     path("invitations/<str:token>/", tenant_views.invitation_accept, name="invitation_accept"),
     path("t/<slug:tenant_slug>/compliance/", include(compliance_tenant_patterns)),
+    path("t/<slug:tenant_slug>/registrations/", include("registrations.web.urls")),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
     path("p/<slug:tenant_slug>/", include(compliance_public_patterns)),
     path("staff/compliance/", include(compliance_staff_patterns)),

@@ -11,7 +11,7 @@ from tenants.tasks import tenant_notify_mail_task
 
 
 def _path(registration: Registration) -> str:
-    return f"/t/{registration.tenant.slug}/"
+    return f"/t/{registration.tenant.slug}/registrations/{registration.pk}/"
 
 
 def _link(registration: Registration) -> str:
