@@ -31,6 +31,16 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(math.ceil(fraction * len(ordered)), 1) - 1]
 
 
+def human(duration: timedelta) -> str:
+    """A duration the way a person reads it: minutes, hours under two days, then days."""
+    seconds = duration.total_seconds()
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} d"
+
+
 @dataclass
 class StageTime:
     status: str
@@ -38,6 +48,14 @@ class StageTime:
     count: int
     median: timedelta
     p90: timedelta
+
+    @property
+    def median_text(self) -> str:
+        return human(self.median)
+
+    @property
+    def p90_text(self) -> str:
+        return human(self.p90)
 
 
 @dataclass
