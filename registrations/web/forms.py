@@ -14,7 +14,8 @@ from django import forms
 
 from registrations.schema import FieldDef
 
-TEXTAREA_FROM = 160  # longer limits get a textarea
+TEXTAREA_FROM = 300  # longer limits get a textarea (except addresses: URLs, e-mails)
+SINGLE_LINE = ("url", "link", "website", "email", "phone")
 RADIOS_UP_TO = 6  # more options than this get a select
 
 
@@ -25,6 +26,9 @@ def widget_kind(fdef: FieldDef) -> str:
         if fdef.max_choices > 1:
             return "checkboxes"
         return "radios" if len(fdef.options) <= RADIOS_UP_TO else "select"
+    last = fdef.path.rsplit(".", 1)[-1].lower()
+    if any(word in last for word in SINGLE_LINE):
+        return "input"
     return "textarea" if fdef.max_length >= TEXTAREA_FROM else "input"
 
 

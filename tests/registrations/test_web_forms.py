@@ -21,7 +21,10 @@ def _expected_widget(fdef):
         if fdef.max_choices > 1:
             return forms.CheckboxSelectMultiple
         return forms.RadioSelect if len(fdef.options) <= 6 else forms.Select
-    return forms.Textarea if fdef.max_length >= 160 else forms.TextInput
+    last = fdef.path.rsplit(".", 1)[-1].lower()
+    if any(w in last for w in ("url", "link", "website", "email", "phone")):
+        return forms.TextInput
+    return forms.Textarea if fdef.max_length >= 300 else forms.TextInput
 
 
 def test_every_type_in_the_catalog_gets_a_form_for_every_field(catalog):
