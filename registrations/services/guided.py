@@ -30,13 +30,16 @@ def registrations_start(
     if goal == "toll_free":
         return [
             registration_create(
-                tenant=tenant, actor=actor, registration_type=overlay.TOLL_FREE, name=label
+                tenant=tenant,
+                actor=actor,
+                registration_type=overlay.TOLL_FREE,
+                name=label or "Toll-free number",
             )
         ]
     if goal == "short_code":
         return [
             registration_create(
-                tenant=tenant, actor=actor, registration_type=SHORT_CODE, name=label
+                tenant=tenant, actor=actor, registration_type=SHORT_CODE, name=label or "Short code"
             )
         ]
     if goal == "sender_id":
@@ -47,7 +50,7 @@ def registrations_start(
                 tenant=tenant,
                 actor=actor,
                 registration_type=t,
-                name=f"{label} ({t[:2]})" if label else "",
+                name=f"{label} ({t[:2]})" if label else f"Sender ID ({t[:2]})",
             )
             for t in sender_id_types
         ]
@@ -65,7 +68,7 @@ def registrations_start(
                 tenant=tenant,
                 actor=actor,
                 registration_type=overlay.BRAND,
-                name=f"{label} brand" if label else "",
+                name=f"{tenant.name} brand",
             )
             created.append(brand)
         if vetting:
@@ -74,6 +77,7 @@ def registrations_start(
                     tenant=tenant,
                     actor=actor,
                     registration_type=overlay.VETTING,
+                    name="Brand vetting",
                     depends_on=brand,
                 )
             )
@@ -82,7 +86,7 @@ def registrations_start(
                 tenant=tenant,
                 actor=actor,
                 registration_type=overlay.CAMPAIGN,
-                name=label,
+                name=label or "10DLC campaign",
                 depends_on=brand,
             )
         )

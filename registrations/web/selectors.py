@@ -89,7 +89,10 @@ def registration_list(*, tenant) -> list[Registration]:
     for r in ordered:
         r.plain = PLAIN_STATUS.get(r.status, "")
         r.next_who, r.next_what = next_action(r.status)
+        if r.depends_on_id and r.status == Status.DRAFT and r.depends_on.status != Status.COMPLETE:
+            r.next_what = "Fill in the form; it goes to review once the brand is complete"
         r.expected = expected_by(r)
+        r.typical_days = overlay.typical_review(r.registration_type).days
     return ordered
 
 

@@ -8,6 +8,10 @@ import shutil
 
 import pytest
 
+# The sandbox process, its per-test control and the synced catalog, shared with the engine's
+# tests: browser tests of registrations use the same fixtures.
+from tests.registrations.conftest import catalog, sandbox, sandbox_process  # noqa: F401
+
 # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
 # between browser steps are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

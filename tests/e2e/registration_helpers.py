@@ -69,7 +69,7 @@ def optin_png(path: Path, *, noisy: bool = False) -> Path:
     return path
 
 
-def fill_step(page, values: dict, files: dict | None = None) -> list[str]:
+def fill_step(page, values: dict, files: dict | None = None) -> list[str]:  # noqa: C901
     """Fills the visible fields of the current step that `values` (or `files`) answer; returns
     the paths it filled."""
     files = files or {}

@@ -17,7 +17,6 @@ from registrations.models import Registration
 from registrations.services import lifecycle, tracking
 from registrations.states import Status
 from tests.e2e.registration_helpers import Shots, optin_png, sign_in, walk_wizard
-from tests.registrations.conftest import catalog, sandbox, sandbox_process  # noqa: F401
 from tests.registrations.test_engine import _profile
 from tests.sandbox.forms import TFN_GOOD
 
@@ -34,7 +33,7 @@ def test_toll_free_from_empty_tenant_to_complete(
     tenant_a,
     alice,
     sam,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     _profile(tenant_a)
     base = live_server.url
