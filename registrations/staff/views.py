@@ -62,6 +62,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": registration.versions.order_by("-number"),
         "hosted_pages": compliance_selectors.hosted_page_list(tenant=registration.tenant),
         "hosted_urls": compliance_selectors.hosted_page_urls(tenant=registration.tenant),
+        "published": compliance_selectors.published_kinds(tenant=registration.tenant),
         "in_review": registration.status == Status.IN_REVIEW,
         "can_cancel": registration.status
         in (Status.IN_REVIEW, Status.QUEUED, Status.SUBMISSION_FAILED),
