@@ -78,3 +78,7 @@ def api_a(key_a):
 @pytest.fixture
 def api_b(key_b):
     return Api(key_b)
+
+
+# The sandbox process and its control, shared with the registration engine's tests.
+from tests.registrations.conftest import sandbox, sandbox_process  # noqa: E402, F401

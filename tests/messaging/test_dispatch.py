@@ -1,0 +1,186 @@
+"""Dispatch through the sandbox over HTTP: per-sender parts per second, retries on throttling,
+final statuses when AWS refuses, delivery events back through a signed SNS subscription."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from messaging.dispatch import message_dispatch, messages_resume
+from messaging.models import Message, MessageEvent
+from messaging.services import message_send
+from registrations.aws import Gateway
+from registrations.models import Sender, SendingSetup
+from tests.messaging.conftest import US_OK
+from tests.registrations.conftest import SandboxControl
+from tests.registrations.test_sns import _Capture, _wait
+
+TOPIC = "arn:aws:sns:us-east-1:123456789012:portal-sms-events"
+
+
+@pytest.fixture(autouse=True)
+def _workers_by_hand(monkeypatch):
+    """These tests play the workers themselves: accepting a message queues nothing."""
+    monkeypatch.setattr("messaging.services._enqueue", lambda ids, tenant_id: None)
+
+
+def _simulator_sender(tenant, token: str) -> Sender:
+    number = Gateway().request_phone_number(
+        country="US", number_type="SIMULATOR", client_token=token
+    )
+    return Sender.objects.create(
+        tenant=tenant, kind="PHONE_NUMBER", value=number["number"], iso_country="US",
+        number_type="SIMULATOR", aws_id=number["id"], aws_arn=number["arn"], status="ACTIVE",
+    )  # fmt: skip
+
+
+def _accept(tenant, n: int, body: str = "Your code is 1234") -> list[int]:
+    return [
+        message_send(
+            tenant=tenant, api_key=None, item={"to": US_OK, "body": body, "type": "TRANSACTIONAL"}
+        ).pk
+        for _ in range(n)
+    ]
+
+
+def _sent(sandbox: SandboxControl) -> list[dict]:
+    return [m for m in sandbox.request("GET", "/_sandbox/messages")["messages"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_workers_keep_to_the_senders_parts_per_second(sandbox, tenant_a):
+    sender = _simulator_sender(tenant_a, "t-mps")
+    ids = _accept(tenant_a, 44)
+    started = time.monotonic()
+
+    def work(share: list[int]) -> None:
+        try:
+            for pk in share:
+                assert message_dispatch(tenant_id=tenant_a.pk, message_id=pk).status == "sent"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(ids[i::4],)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    assert Message.objects.filter(status="SENT").count() == 44
+    # 20 parts per second for a simulator number: 44 messages need at least 43 / 20 seconds.
+    assert elapsed >= 43 / 20
+    calls = sandbox.calls("SendTextMessage")
+    assert len(calls) == 44
+    assert [c["Error"] for c in calls if c.get("Error")] == []
+    sent = _sent(sandbox)
+    assert len(sent) == 44
+    assert {m["OriginationIdentity"] for m in sent} == {sender.value}
+    contexts = sorted(int(m["Events"][0]["context"]["portal_message_id"]) for m in sent)
+    assert contexts == sorted(ids)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_throttling_is_retried_and_refusals_are_final(sandbox, tenant_a, settings):
+    _simulator_sender(tenant_a, "t-retry")
+    sandbox.request(
+        "POST", "/_sandbox/faults", {"operation": "SendTextMessage", "throttle_rate": 1, "count": 1}
+    )
+    (pk,) = _accept(tenant_a, 1)
+    first = message_dispatch(tenant_id=tenant_a.pk, message_id=pk)
+    assert first.status == "retry"
+    assert Message.objects.get(pk=pk).status == "ACCEPTED"
+    assert message_dispatch(tenant_id=tenant_a.pk, message_id=pk).status == "sent"
+    message = Message.objects.get(pk=pk)
+    assert (message.status, message.attempts) == ("SENT", 2)
+    errors = [c.get("Error") for c in sandbox.calls("SendTextMessage")]
+    assert errors == ["ThrottlingException", None]
+
+    Gateway().put_opted_out_number("Default", US_OK)
+    (refused,) = _accept(tenant_a, 1)
+    assert message_dispatch(tenant_id=tenant_a.pk, message_id=refused).status == "failed"
+    message = Message.objects.get(pk=refused)
+    assert message.status == "FAILED"
+    assert message.status_reason.startswith("opted_out: ")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_claimed_message_is_sent_once(sandbox, tenant_a, settings):
+    _simulator_sender(tenant_a, "t-once")
+    (pk,) = _accept(tenant_a, 1)
+    Message.objects.filter(pk=pk).update(status="SENDING")  # a worker claimed it and died
+    assert message_dispatch(tenant_id=tenant_a.pk, message_id=pk).status == "skipped"
+    settings.MESSAGING_SEND_LEASE_SECONDS = 0
+    from django.utils import timezone
+
+    Message.objects.filter(pk=pk).update(claimed_at=timezone.now())
+    assert messages_resume() == [pk]  # the eager task sends it
+    assert Message.objects.get(pk=pk).status == "SENT"
+    assert messages_resume() == []
+    assert len(_sent(sandbox)) == 1
+
+
+@pytest.fixture
+def capture():
+    from http.server import ThreadingHTTPServer
+
+    _Capture.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Capture)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server, _Capture.received
+    server.shutdown()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_delivery_events_arrive_signed_and_update_the_message(
+    sandbox, sandbox_process, tenant_a, settings, capture
+):
+    settings.SNS_TRUSTED_CERT_ORIGINS = [sandbox_process]
+    server, received = capture
+    sandbox.request(
+        "POST", "/_sandbox/subscriptions",
+        {"TopicArn": TOPIC, "AutoConfirm": True, "Endpoint": f"http://127.0.0.1:{server.server_port}/"},
+    )  # fmt: skip
+    gw = Gateway()
+    gw.call("CreateConfigurationSet", ConfigurationSetName="cs-acme")
+    gw.call(
+        "CreateEventDestination", ConfigurationSetName="cs-acme", EventDestinationName="portal",
+        MatchingEventTypes=["ALL"], SnsDestination={"TopicArn": TOPIC},
+    )  # fmt: skip
+    SendingSetup.objects.create(tenant=tenant_a, configuration_set_name="cs-acme")
+    _simulator_sender(tenant_a, "t-events")
+    (pk,) = _accept(tenant_a, 1)
+    assert message_dispatch(tenant_id=tenant_a.pk, message_id=pk).status == "sent"
+    _wait(lambda: len([m for m in received if m["Type"] == "Notification"]) >= 2, what="events")
+    client = Client()
+    answers = [
+        client.post(
+            "/hooks/sns/delivery/", data=json.dumps(m), content_type="text/plain",
+            HTTP_X_AMZ_SNS_MESSAGE_TYPE=m["Type"],
+        ).status_code
+        for m in received
+    ]  # fmt: skip
+    assert answers == [200, 200]
+    message = Message.objects.get(pk=pk)
+    assert message.status == "DELIVERED"
+    assert list(MessageEvent.objects.values_list("event_type", flat=True)) == [
+        "TEXT_SUCCESSFUL",
+        "TEXT_DELIVERED",
+    ]
+    forged = dict(received[-1], Message=received[-1]["Message"].replace("DELIVERED", "BLOCKED"))
+    forged["MessageId"] = "forged-1"
+    response = client.post(
+        "/hooks/sns/delivery/", data=json.dumps(forged), content_type="text/plain",
+        HTTP_X_AMZ_SNS_MESSAGE_TYPE="Notification",
+    )  # fmt: skip
+    assert response.status_code == 403
+    replay = client.post(
+        "/hooks/sns/delivery/", data=json.dumps(received[-1]), content_type="text/plain",
+        HTTP_X_AMZ_SNS_MESSAGE_TYPE="Notification",
+    )  # fmt: skip
+    assert replay.content == b"already handled"
+    assert MessageEvent.objects.count() == 2
