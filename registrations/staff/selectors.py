@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from registrations.models import (
     AwsCall,
@@ -282,7 +283,11 @@ def tenant_registrations_for_staff(*, tenant) -> dict:
         "registrations": Registration.objects.filter(tenant=tenant).order_by("-created_at", "-pk"),
         "senders": Sender.objects.filter(tenant=tenant).select_related("registration"),
         "setup": setup,
-        "checklist": setup.checklist
-        if setup
-        else [(key, label, None) for key, label in SendingSetup.STEPS],
+        # (step, label, when it last succeeded or None)
+        "checklist": [
+            (key, label, parse_datetime(done) if done else None)
+            for key, label, done in (
+                setup.checklist if setup else [(k, lbl, None) for k, lbl in SendingSetup.STEPS]
+            )
+        ],
     }

@@ -124,6 +124,11 @@ def test_return_puts_comments_at_the_fields_the_tenant_edits(catalog, tenant_a, 
             "contactInfo.supportEmail": "Use an address at your own domain.",
         },
     }
+    # The tenant's registration page shows the comments at their fields.
+    page = client_for(alice).get(f"/t/acme/registrations/{registration.pk}/").content.decode()
+    assert page.count("<strong>Your provider:</strong>") == 2
+    details = page.split('id="f-messagingUseCase-useCaseDetails"', 1)[1].split("</dd>", 1)[0]
+    assert "<strong>Your provider:</strong> Say who receives which messages." in details
     # The tenant can edit again: the flagged field takes a new value.
     lifecycle.registration_values_save(
         tenant=tenant_a,
