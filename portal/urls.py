@@ -10,6 +10,7 @@ from messaging.webhooks_in import sns_delivery_events
 from portal.views import healthz
 from registrations.views import sns_registration_events
 from tenants import views as tenant_views
+from tenants.api_key_views import api_key_patterns
 from tenants.permissions import public_view, user_view
 from tenants.urls import staff_patterns, tenant_patterns
 
@@ -67,6 +68,7 @@ urlpatterns = [
     path("invitations/<str:token>/", tenant_views.invitation_accept, name="invitation_accept"),
     path("t/<slug:tenant_slug>/compliance/", include(compliance_tenant_patterns)),
     path("t/<slug:tenant_slug>/registrations/", include("registrations.web.urls")),
+    path("t/<slug:tenant_slug>/api-keys/", include(api_key_patterns)),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
     path("p/<slug:tenant_slug>/", include(compliance_public_patterns)),
     path("staff/compliance/", include(compliance_staff_patterns)),

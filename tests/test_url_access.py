@@ -61,19 +61,20 @@ def _is_login_redirect(response) -> bool:
 def test_the_walk_sees_the_portal():
     names = {r.name for r in ROUTES}
     assert {"tenant_dashboard", "member_list", "staff_tenant_list", "login", "home"} <= names
-    assert len(ROUTES) == 89
+    assert len(ROUTES) == 92
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
 def test_every_view_declares_its_access(route):
     assert route.access, f"{route} has no access declaration (use tenants.permissions)"
-    assert route.access[0] in {"public", "user", "tenant", "staff"}
+    assert route.access[0] in {"public", "user", "tenant", "staff", "api"}
 
 
 TENANT_ROUTES = [r for r in ROUTES if r.access and r.access[0] == "tenant"]
 STAFF_ROUTES = [r for r in ROUTES if r.access and r.access[0] == "staff"]
 USER_ROUTES = [r for r in ROUTES if r.access and r.access[0] == "user"]
 PUBLIC_ROUTES = [r for r in ROUTES if r.access and r.access[0] == "public"]
+API_ROUTES = [r for r in ROUTES if r.access and r.access[0] == "api"]
 
 
 @pytest.mark.django_db
@@ -166,3 +167,11 @@ def test_wrong_method_is_405(tenant_a, alice):
     assert response.status_code == 405
     response = client_for(alice).put(f"/t/{tenant_a.slug}/profile/edit/")
     assert response.status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", API_ROUTES, ids=str)
+def test_api_routes_need_a_key(route, tenant_a):
+    """The sending API authenticates by API key: without one, 401 (never a login page)."""
+    response = client_for(None).get(route.url(tenant_a.slug))
+    assert response.status_code == 401
