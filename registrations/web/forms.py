@@ -12,10 +12,11 @@ import json
 
 from django import forms
 
-from registrations.schema import FieldDef
+from registrations.schema import TEXT_API_MAX, FieldDef
 
 TEXTAREA_FROM = 300  # longer limits get a textarea (except addresses: URLs, e-mails)
 SINGLE_LINE = ("url", "link", "website", "email", "phone")
+PROSE = ("description", "message", "sample", "details", "workflow", "overview")
 RADIOS_UP_TO = 6  # more options than this get a select
 
 
@@ -29,6 +30,8 @@ def widget_kind(fdef: FieldDef) -> str:
     last = fdef.path.rsplit(".", 1)[-1].lower()
     if any(word in last for word in SINGLE_LINE):
         return "input"
+    if fdef.max_length >= TEXT_API_MAX:  # no limit given: long only when it is prose
+        return "textarea" if any(word in last for word in PROSE) else "input"
     return "textarea" if fdef.max_length >= TEXTAREA_FROM else "input"
 
 

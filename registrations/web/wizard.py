@@ -126,8 +126,10 @@ def registration_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
         errors = _save_valid(request, registration, posted)
         errors.update(_save_uploads(request, registration, form))
         action = request.POST.get("action", "next")
-        if not errors and action == "next":
-            errors = _missing_required(registration, {f.path for f in section["fields"]})
+        if action == "next":
+            # Everything at once: what is wrong and what is still missing on this step.
+            missing = _missing_required(registration, {f.path for f in section["fields"]})
+            errors.update({p: e for p, e in missing.items() if p not in errors})
         if not errors:
             if action == "back" and step > 1:
                 target = reverse("registration_step", args=[request.tenant.slug, pk, step - 1])

@@ -24,6 +24,9 @@ def _expected_widget(fdef):
     last = fdef.path.rsplit(".", 1)[-1].lower()
     if any(w in last for w in ("url", "link", "website", "email", "phone")):
         return forms.TextInput
+    if fdef.max_length >= 2048:
+        prose = ("description", "message", "sample", "details", "workflow", "overview")
+        return forms.Textarea if any(w in last for w in prose) else forms.TextInput
     return forms.Textarea if fdef.max_length >= 300 else forms.TextInput
 
 
