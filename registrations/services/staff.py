@@ -89,3 +89,24 @@ def registration_staff_cancel(
         after={"status": Status.CANCELLED, "reason": reason},
     )
     return registration
+
+
+@transaction.atomic
+def version_preflight_rerun(*, actor: User, registration: Registration) -> list:
+    """Staff run the preflight again over the version in review (rules may have changed)."""
+    _require_reviewer(actor)
+    from registrations.services.lifecycle import version_preflight
+    from registrations.staff.selectors import version_under_review
+
+    version = version_under_review(registration)
+    before = sorted({f["rule_id"] for f in version.preflight_findings})
+    findings = version_preflight(version)
+    audit_record(
+        tenant=registration.tenant,
+        actor=actor,
+        action="registration.preflight",
+        obj=registration,
+        before={"rules": before},
+        after={"rules": sorted({f.rule_id for f in findings})},
+    )
+    return findings

@@ -120,15 +120,16 @@ def _display(value) -> tuple[str, int | None, str]:
 
 
 def review_rows(
-    registration: Registration, version: RegistrationVersion
+    registration: Registration, version: RegistrationVersion, against: int | None = None
 ) -> list[tuple[str, list[FieldRow]]]:
     """Every field of the form, in AWS's order and sections, with its value, the value of the
-    version before, the preflight findings and the staff comments at it."""
+    version before (or of version `against`), the preflight findings and the staff comments."""
     schema = schema_for(registration)
     values = {v.field_path: v for v in version.values.select_related("attachment")}
-    previous_version = (
-        registration.versions.filter(number__lt=version.number).order_by("-number").first()
-    )
+    earlier = registration.versions.filter(number__lt=version.number)
+    if against is not None:
+        earlier = earlier.filter(number=against)
+    previous_version = earlier.order_by("-number").first()
     previous = (
         {v.field_path: v for v in previous_version.values.select_related("attachment")}
         if previous_version

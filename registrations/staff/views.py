@@ -53,10 +53,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(pk)
     version = selectors.version_under_review(registration)
     errors = [f for f in version.preflight_findings if f.get("severity") == "error"]
+    compare = request.GET.get("compare", "")
+    against = int(compare) if compare.isdigit() and int(compare) < version.number else None
     context = {
         "registration": registration,
         "version": version,
-        "sections": selectors.review_rows(registration, version),
+        "against": against or version.number - 1,
+        "sections": selectors.review_rows(registration, version, against=against),
         "errors": errors,
         "warnings": [f for f in version.preflight_findings if f.get("severity") != "error"],
         "versions": registration.versions.order_by("-number"),
@@ -128,8 +131,7 @@ def return_(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def preflight(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(pk)
-    version = selectors.version_under_review(registration)
-    findings = lifecycle.version_preflight(version)
+    findings = staff_services.version_preflight_rerun(actor=request.user, registration=registration)
     errors = sum(1 for f in findings if f.severity == "error")
     messages.success(
         request, f"Preflight ran again: {errors} errors, {len(findings) - errors} warnings."

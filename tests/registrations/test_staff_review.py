@@ -220,7 +220,7 @@ def test_the_diff_shows_what_changed_since_the_returned_version(catalog, tenant_
         tenant=tenant_a, actor=alice, registration=registration
     )
     html = client_for(sam).get(url(registration)).content.decode()
-    assert html.count("Changed from version 1") == 1
+    assert html.count("Changed from version 1: ") == 1
     assert (
         '<span class="diff-old">Example Corp sends account alerts to its customers.</span>' in html
     )
