@@ -107,3 +107,129 @@ def test_upload_checks_type_by_content_and_size(catalog, tenant_a, alice):
         "The file is 401 KB; the limit is 400 KB."
     )
     assert not FieldValue.objects.filter(field_path="messagingUseCase.optInImage").exists()
+
+
+def _tfn_draft(tenant, actor):
+    from registrations.services import lifecycle
+
+    registration = lifecycle.registration_create(
+        tenant=tenant, actor=actor, registration_type="US_TOLL_FREE_REGISTRATION", name="Alerts"
+    )
+    values = version_values(registration.current_version)
+    lifecycle.registration_values_save(
+        tenant=tenant,
+        actor=actor,
+        registration=registration,
+        values={k: v for k, v in TFN_GOOD.items() if values.get(k) != v},
+    )
+    lifecycle.registration_attachment_add(
+        tenant=tenant,
+        actor=actor,
+        registration=registration,
+        field_path="messagingUseCase.optInImage",
+        upload=SimpleUploadedFile("optin.png", PNG),
+    )
+    return registration
+
+
+def test_staff_comments_after_a_return_appear_at_their_fields(catalog, tenant_a, alice, sam):
+    from registrations.services import lifecycle
+
+    registration = _tfn_draft(tenant_a, alice)
+    lifecycle.registration_submit_for_review(
+        tenant=tenant_a, actor=alice, registration=registration
+    )
+    lifecycle.version_return(
+        actor=sam,
+        registration=registration,
+        comments={"messageSamples.messageSample1": "Name your brand at the start."},
+        message="One sample needs the brand.",
+    )
+    page = client_for(alice).get(f"/t/{tenant_a.slug}/registrations/{registration.pk}/")
+    flagged = page.context["flagged"]
+    assert [s.fdef.path for s in flagged] == ["messageSamples.messageSample1"]
+    assert [c.body for c in flagged[0].comments] == ["Name your brand at the start."]
+    html = page.content.decode()
+    assert "<strong>Your provider:</strong> Name your brand at the start." in html
+    assert page.context["next_what"] == "Fix the fields your provider commented on"
+    step = client_for(alice).get(f"/t/{tenant_a.slug}/registrations/{registration.pk}/step/4/")
+    assert "<strong>Your provider:</strong> Name your brand at the start." in step.content.decode()
+
+
+def test_form_changed_flag_is_shown(catalog, tenant_a, alice):
+    registration = _tfn_draft(tenant_a, alice)
+    Registration.objects.filter(pk=registration.pk).update(
+        schema_outdated=True,
+        schema_changes=[{"detail": "New required field “Brand name”."}],
+    )
+    for suffix in ("", "step/1/"):
+        page = client_for(alice).get(f"/t/{tenant_a.slug}/registrations/{registration.pk}/{suffix}")
+        html = page.content.decode()
+        assert "AWS changed this form since you started." in html
+        assert "<li>New required field “Brand name”.</li>" in html
+
+
+def test_member_sees_but_cannot_edit(catalog, tenant_a, alice, bob):
+    registration = _tfn_draft(tenant_a, alice)
+    base = f"/t/{tenant_a.slug}/registrations/{registration.pk}/"
+    page = client_for(bob).get(base)
+    assert page.status_code == 200
+    assert b"Continue the form" not in page.content
+    assert client_for(bob).get(base + "step/1/").status_code == 403
+    response = client_for(bob).post(base + "autosave/", {"companyInfo__city": "Oslo"})
+    assert response.status_code == 403
+    assert version_values(registration.current_version)["companyInfo.city"] == "Seattle"
+
+
+def test_autosave_saves_valid_values_and_answers_errors(catalog, tenant_a, alice):
+    registration = _tfn_draft(tenant_a, alice)
+    response = client_for(alice).post(
+        f"/t/{tenant_a.slug}/registrations/{registration.pk}/autosave/",
+        {"companyInfo__city": "Portland", "companyInfo__isoCountryCode": "USA"},
+    )
+    assert response.json() == {
+        "saved": True,
+        "errors": {
+            "companyInfo.isoCountryCode": [
+                "Use at most 2 characters (now 3).",
+                "Enter a value in the expected format, for example: US",
+            ]
+        },
+    }
+    values = version_values(registration.current_version)
+    assert (values["companyInfo.city"], values["companyInfo.isoCountryCode"]) == ("Portland", "US")
+
+
+def test_rendered_opt_in_page_can_be_used_for_the_image_field(catalog, tenant_a, alice, settings):
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from compliance.models import HostedPageVersion, OptInEvidence
+
+    registration = _tfn_draft(tenant_a, alice)
+    out = io.BytesIO()
+    Image.new("RGB", (700, 500), "white").save(out, format="PNG")
+    name = default_storage.save(
+        f"tenants/{tenant_a.slug}/compliance/e.png", ContentFile(out.getvalue())
+    )
+    version = HostedPageVersion.objects.create(
+        tenant=tenant_a, kind="opt_in", number=1, title="Opt in", body_html="<p>x</p>"
+    )
+    OptInEvidence.objects.create(
+        tenant=tenant_a, page_version=version, status="done", file_name=name
+    )
+    step = client_for(alice).get(f"/t/{tenant_a.slug}/registrations/{registration.pk}/step/3/")
+    assert b"Use the image of my opt-in page" in step.content
+    response = client_for(alice).post(
+        f"/t/{tenant_a.slug}/registrations/{registration.pk}/evidence/",
+        {"action": "use", "back": f"/t/{tenant_a.slug}/registrations/{registration.pk}/step/3/"},
+    )
+    assert response.status_code == 302
+    value = registration.current_version.values.get(field_path="messagingUseCase.optInImage")
+    assert (value.attachment.original_name, value.attachment.content_type) == (
+        "opt-in-page.png",
+        "image/png",
+    )
