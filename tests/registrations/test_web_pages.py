@@ -145,7 +145,11 @@ def test_staff_comments_after_a_return_appear_at_their_fields(catalog, tenant_a,
         comments={"messageSamples.messageSample1": "Name your brand at the start."},
         message="One sample needs the brand.",
     )
-    page = client_for(alice).get(f"/t/{tenant_a.slug}/registrations/{registration.pk}/")
+    from tenants.models import Notice
+
+    notice = Notice.objects.get(tenant=tenant_a)
+    assert notice.link == f"/t/{tenant_a.slug}/registrations/{registration.pk}/"
+    page = client_for(alice).get(notice.link)
     flagged = page.context["flagged"]
     assert [s.fdef.path for s in flagged] == ["messageSamples.messageSample1"]
     assert [c.body for c in flagged[0].comments] == ["Name your brand at the start."]
