@@ -75,7 +75,10 @@ def queue_list(
 
 
 def queue_filter_choices() -> dict:
-    types = sorted(Registration.objects.values_list("registration_type", flat=True).distinct())
+    # order_by() clears the model's ordering, which would otherwise defeat DISTINCT.
+    types = sorted(
+        Registration.objects.order_by().values_list("registration_type", flat=True).distinct()
+    )
     countries = sorted({c for c in map(registration_country, types) if c})
     return {"types": types, "countries": countries}
 

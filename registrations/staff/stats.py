@@ -82,23 +82,27 @@ def counts_by(field: str, tenant=None) -> list[tuple[str, int]]:
     return [(row[field], row["n"]) for row in rows]
 
 
-def _timelines(tenant=None) -> dict[int, list[StatusEvent]]:
+Timeline = dict[int, list[tuple[int, str, object]]]
+
+
+def _timelines(tenant=None) -> Timeline:
+    """registration id -> [(tenant id, status entered, when)], in order."""
     events = _scoped(StatusEvent.objects.all(), tenant).order_by(
         "registration_id", "created_at", "id"
     )
-    by_registration: dict[int, list[StatusEvent]] = defaultdict(list)
-    for event in events.only("registration_id", "tenant_id", "to_status", "created_at"):
-        by_registration[event.registration_id].append(event)
+    by_registration: Timeline = defaultdict(list)
+    for registration_id, tenant_id, status, when in events.values_list(
+        "registration_id", "tenant_id", "to_status", "created_at"
+    ):
+        by_registration[registration_id].append((tenant_id, status, when))
     return by_registration
 
 
-def stage_times(tenant=None) -> list[StageTime]:
+def stage_times(tenant=None, timelines: Timeline | None = None) -> list[StageTime]:
     durations: dict[str, list[float]] = defaultdict(list)
-    for events in _timelines(tenant).values():
-        for entered, left in zip(events, events[1:], strict=False):
-            durations[entered.to_status].append(
-                (left.created_at - entered.created_at).total_seconds()
-            )
+    for events in (timelines if timelines is not None else _timelines(tenant)).values():
+        for (_, status, entered), (_, _, left) in zip(events, events[1:], strict=False):
+            durations[status].append((left - entered).total_seconds())
     order = {status.value: i for i, status in enumerate(Status)}
     return [
         StageTime(
@@ -121,21 +125,15 @@ def denial_reasons(tenant=None) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _first_decisions(tenant=None) -> list[tuple[int, int, str, object]]:
-    """(registration id, tenant id, first decision status, when) per decided registration."""
-    result = []
-    for registration_id, events in _timelines(tenant).items():
-        first = next((e for e in events if e.to_status in DECISIONS), None)
-        if first is not None:
-            result.append((registration_id, first.tenant_id, first.to_status, first.created_at))
-    return result
-
-
-def first_time_approval(tenant=None) -> dict:
+def first_time_approval(tenant=None, timelines: Timeline | None = None) -> dict:
     overall = Rate(0, 0)
     per_tenant: dict[int, Rate] = defaultdict(lambda: Rate(0, 0))
     per_month: dict[str, Rate] = defaultdict(lambda: Rate(0, 0))
-    for _, tenant_id, status, when in _first_decisions(tenant):
+    for events in (timelines if timelines is not None else _timelines(tenant)).values():
+        first = next((e for e in events if e[1] in DECISIONS), None)
+        if first is None:
+            continue
+        tenant_id, status, when = first
         approved = int(status in APPROVALS)
         for rate in (overall, per_tenant[tenant_id], per_month[when.strftime("%Y-%m")]):
             rate.decided += 1
@@ -159,11 +157,12 @@ def bars(rows: list[tuple[str, int]]) -> list[tuple[str, int, float]]:
 
 
 def dashboard(tenant=None) -> dict:
-    stages = stage_times(tenant)
+    timelines = _timelines(tenant)
+    stages = stage_times(tenant, timelines)
     longest = max((s.p90.total_seconds() for s in stages), default=0) or 1
-    approval = first_time_approval(tenant)
+    by_status = counts_by("status", tenant)
     return {
-        "by_status": bars([(Status(s).label, n) for s, n in counts_by("status", tenant)]),
+        "by_status": bars([(Status(s).label, n) for s, n in by_status]),
         "by_type": bars(counts_by("registration_type", tenant)),
         "stages": [
             (
@@ -174,6 +173,6 @@ def dashboard(tenant=None) -> dict:
             for s in stages
         ],
         "denials": bars(denial_reasons(tenant)),
-        "approval": approval,
-        "total": sum(n for _, n in counts_by("status", tenant)),
+        "approval": first_time_approval(tenant, timelines),
+        "total": sum(n for _, n in by_status),
     }

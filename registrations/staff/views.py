@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -33,14 +34,24 @@ def _error_text(exc: Exception) -> str:
     return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
+QUEUE_PAGE_SIZE = 100
+
+
 @staff_view()
 def queue(request: HttpRequest) -> HttpResponse:
     choices = selectors.queue_filter_choices()
     form = QueueFilterForm(request.GET or None, **choices)
     filters = form.filters()
+    page = Paginator(selectors.queue_list(**filters), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "form": form,
-        "registrations": selectors.queue_list(**filters)[:500],
+        "page": page,
+        "registrations": page.object_list,
+        "query": query.urlencode(),
         "status_label": Status(filters["status"]).label,
         "tenants": Tenant.objects.order_by("name").values_list("slug", "name"),
         "filters": filters,

@@ -123,6 +123,9 @@ def test_queue_page_applies_the_filters_from_the_url(queue, vic):
     assert rows(client.get("/staff/registrations/?status=CHANGES_REQUESTED")) == [
         queue["returned"].pk
     ]
+    page = client.get("/staff/registrations/").content.decode()
+    assert page.count(f'<option value="{TFN}"') == 1  # each type once, however many use it
+    assert "In provider review: 3 registrations, the longest wait first." in page
     # A value that is not a choice falls back to the whole queue rather than failing.
     assert rows(client.get("/staff/registrations/?age=forever")) == [
         queue["q1"].pk,
@@ -157,6 +160,17 @@ def failed(tenant_a):
         duration_ms=12,
     )
     return registration
+
+
+def test_queue_pages_by_a_hundred(tenant_a, vic):
+    for n in range(101):
+        make(tenant_a, TFN, f"R{n:03}", Status.IN_REVIEW, [(Status.IN_REVIEW, timezone.now())])
+    client = client_for(vic)
+    first = client.get("/staff/registrations/?country=US").content.decode()
+    assert len(rows_in(first)) == 100
+    assert 'href="?country=US&amp;page=2">Next</a>' in first
+    second = client.get("/staff/registrations/?country=US&page=2").content.decode()
+    assert [int(pk) for pk in rows_in(second)] == [Registration.objects.get(name="R100").pk]
 
 
 def test_pipeline_shows_failures_with_the_aws_error_and_the_stuck(failed, tenant_b, vic):
