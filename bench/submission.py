@@ -277,7 +277,7 @@ def _poll(sandbox: Sandbox, tracked: int, catalog, tenant) -> dict:
     seconds = time.monotonic() - started
     calls = [c for c in sandbox.calls() if c["Operation"] == "DescribeRegistrations"]
     return {
-        "tracked": tracked,
+        "tracked": result["polled"],
         "changed": result["changed"],
         "describe_calls_per_pass": len(calls),
         "pass_seconds_without_quota": round(seconds, 1),
