@@ -302,18 +302,20 @@ def main() -> None:
             catalog, _ = catalog_sync()
             tenant, admin, staff = _people()
             values = len(TFN_GOOD) + 1
-            ids = _approved_registrations(args.n, tenant, admin, staff)
-            clean = _run(sandbox, ids, args.workers, args.q, values)
-            print("clean:", json.dumps(clean), flush=True)
-            faulty_ids = _approved_registrations(args.n, tenant, admin, staff)
-            sandbox.control(
-                "POST",
-                "/_sandbox/faults",
-                {"operation": "*", "error_rate": 0.1, "throttle_rate": 0.1},
-            )
-            faulty = _run(sandbox, faulty_ids, args.workers, args.q, values)
-            sandbox.control("DELETE", "/_sandbox/faults")
-            print("faults:", json.dumps(faulty), flush=True)
+            clean = faulty = None
+            if args.n > 0:  # --n 0 measures the poll alone
+                ids = _approved_registrations(args.n, tenant, admin, staff)
+                clean = _run(sandbox, ids, args.workers, args.q, values)
+                print("clean:", json.dumps(clean), flush=True)
+                faulty_ids = _approved_registrations(args.n, tenant, admin, staff)
+                sandbox.control(
+                    "POST",
+                    "/_sandbox/faults",
+                    {"operation": "*", "error_rate": 0.1, "throttle_rate": 0.1},
+                )
+                faulty = _run(sandbox, faulty_ids, args.workers, args.q, values)
+                sandbox.control("DELETE", "/_sandbox/faults")
+                print("faults:", json.dumps(faulty), flush=True)
             poll = _poll(sandbox, args.tracked, catalog, tenant)
             print("poll:", json.dumps(poll), flush=True)
     finally:
