@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -114,22 +115,48 @@ def _sender_for(tenant: Tenant, country: str, message_type: str, origin: str) ->
     return min(senders, key=lambda s: s.pk)
 
 
+@dataclass
+class TenantState:
+    """What every check of a tenant's message reads: kept per process for STATE_SECONDS, so
+    that a change (a sender turning active, a new policy) applies within that time."""
+
+    senders: list[Sender]
+    policy: SendingPolicy
+    templates_only: bool
+    loaded_at: float
+
+
+STATE_SECONDS = 2.0
+_state: dict[int, TenantState] = {}
+
+
+def tenant_state(tenant: Tenant) -> TenantState:
+    state = _state.get(tenant.pk)
+    if state is None or time.monotonic() - state.loaded_at > STATE_SECONDS:
+        state = TenantState(
+            senders=list(Sender.objects.filter(tenant=tenant, status="ACTIVE").order_by("pk")),
+            policy=SendingPolicy.objects.filter(tenant=tenant).first()
+            or SendingPolicy(tenant=tenant),
+            templates_only=sending_restricted_to_templates(tenant=tenant),
+            loaded_at=time.monotonic(),
+        )
+        _state[tenant.pk] = state
+    return state
+
+
+def tenant_state_forget(tenant_id: int | None = None) -> None:
+    if tenant_id is None:
+        _state.clear()
+    else:
+        _state.pop(tenant_id, None)
+
+
 def _active_senders(tenant: Tenant) -> list[Sender]:
-    key = f"messaging:senders:{tenant.pk}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = list(Sender.objects.filter(tenant=tenant, status="ACTIVE").order_by("pk"))
-        cache.set(key, rows, 5)
-    return rows
+    return tenant_state(tenant).senders
 
 
 def policy_for(tenant: Tenant) -> SendingPolicy:
-    key = f"messaging:policy:{tenant.pk}"
-    policy = cache.get(key)
-    if policy is None:
-        policy = SendingPolicy.objects.filter(tenant=tenant).first() or SendingPolicy(tenant=tenant)
-        cache.set(key, policy, 5)
-    return policy
+    return tenant_state(tenant).policy
 
 
 def month_spend(tenant: Tenant) -> Decimal:
@@ -165,6 +192,7 @@ def message_check(
     message_type: str,
     origin: str = "",
     now: datetime | None = None,
+    opted_out: set[str] | None = None,
 ) -> Checked:
     now = now or timezone.now()
     if message_type not in MessageType.values:
@@ -188,9 +216,13 @@ def message_check(
             "to",
         )
     sender = _sender_for(tenant, country, message_type, origin)
-    if OptOut.objects.filter(tenant=tenant, phone=destination).exists():
+    if (
+        destination in opted_out
+        if opted_out is not None
+        else OptOut.objects.filter(tenant=tenant, phone=destination).exists()
+    ):
         raise ApiRefusal("opted_out", f"{destination} has opted out of messages.", "to")
-    if sending_restricted_to_templates(tenant=tenant) and template_match(tenant, body) is None:
+    if tenant_state(tenant).templates_only and template_match(tenant, body) is None:
         raise ApiRefusal(
             "template_required",
             "This account may only send messages that fill in an approved template.",

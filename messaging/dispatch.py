@@ -49,7 +49,7 @@ class Outcome:
 
 
 def _lease() -> timedelta:
-    return timedelta(seconds=getattr(settings, "MESSAGING_SEND_LEASE_SECONDS", 120))
+    return timedelta(seconds=settings.MESSAGING_SEND_LEASE_SECONDS)
 
 
 def _wait_for_slot(message: Message) -> None:
@@ -132,11 +132,12 @@ def messages_resume() -> list[int]:
     return resumed
 
 
-def messages_requeue_accepted(older_than_seconds: int = 300) -> int:
+def messages_requeue_accepted(older_than_seconds: int | None = None) -> int:
     """Accepted messages whose task was lost (a broker outage) are queued again."""
     from messaging.tasks import message_dispatch_task
 
-    stale = timezone.now() - timedelta(seconds=older_than_seconds)
+    seconds = older_than_seconds or settings.MESSAGING_REQUEUE_SECONDS
+    stale = timezone.now() - timedelta(seconds=seconds)
     rows = Message.objects.filter(status=Message.Status.ACCEPTED, created_at__lt=stale).values_list(
         "pk", "tenant_id"
     )[:1000]

@@ -11,7 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from compliance.services import ConsentLimitExceeded, consent_opt_out
-from messaging.checks import ApiRefusal, Checked, message_check, parts_per_second
+from messaging.checks import (
+    ApiRefusal,
+    Checked,
+    destination_parse,
+    message_check,
+    parts_per_second,
+    tenant_state_forget,
+)
 from messaging.models import Message, OptOut, SendingPolicy, WebhookEndpoint
 from tenants.models import ApiKey, Tenant, User
 from tenants.services import audit_record
@@ -21,10 +28,14 @@ _CONSENT_SOURCE = {"keyword": "keyword", "api": "api", "aws": "keyword"}
 
 
 def _enqueue(message_ids: list[int], tenant_id: int) -> None:
-    from messaging.tasks import message_dispatch_task
+    """One task per message; a batch is one fan-out task, so that the request does not wait
+    for a hundred broker round trips."""
+    from messaging.tasks import message_dispatch_task, messages_fanout_task
 
-    for message_id in message_ids:
-        message_dispatch_task.delay(tenant_id, message_id)
+    if len(message_ids) == 1:
+        message_dispatch_task.delay(tenant_id, message_ids[0])
+    elif message_ids:
+        messages_fanout_task.delay(tenant_id, message_ids)
 
 
 def _new(tenant: Tenant, api_key: ApiKey | None, checked: Checked, item: dict, batch: str):
@@ -58,13 +69,14 @@ def _spread(checked: Checked, tenant: Tenant, item: dict) -> None:
         checked.sender = random.choices(same, weights=[parts_per_second(s) for s in same])[0]
 
 
-def _checked(tenant: Tenant, item: dict) -> Checked:
+def _checked(tenant: Tenant, item: dict, opted_out: set[str] | None = None) -> Checked:
     checked = message_check(
         tenant=tenant,
         to=item["to"],
         body=item["body"],
         message_type=item["type"],
         origin=item.get("from") or "",
+        opted_out=opted_out,
     )
     _spread(checked, tenant, item)
     return checked
@@ -79,6 +91,16 @@ def message_send(*, tenant: Tenant, api_key: ApiKey | None, item: dict) -> Messa
     return message
 
 
+def _parseable(items: list[dict]) -> list[str]:
+    phones = []
+    for item in items:
+        try:
+            phones.append(destination_parse(item["to"])[0])
+        except ApiRefusal:
+            continue
+    return phones
+
+
 @transaction.atomic
 def message_send_batch(
     *, tenant: Tenant, api_key: ApiKey | None, items: list[dict]
@@ -87,11 +109,16 @@ def message_send_batch(
     if not 1 <= len(items) <= BATCH_MAX:
         raise ApiRefusal("batch_size", f"Send 1 to {BATCH_MAX} messages.", "messages")
     batch = uuid.uuid4().hex
+    opted_out = set(
+        OptOut.objects.filter(tenant=tenant, phone__in=_parseable(items)).values_list(
+            "phone", flat=True
+        )
+    )
     results: list[Message | ApiRefusal] = []
     accepted: list[Message] = []
     for item in items:
         try:
-            message = _new(tenant, api_key, _checked(tenant, item), item, batch)
+            message = _new(tenant, api_key, _checked(tenant, item, opted_out), item, batch)
         except ApiRefusal as refusal:
             results.append(refusal)
             continue
@@ -180,9 +207,7 @@ def sending_policy_set(*, tenant: Tenant, actor: User | None, **fields) -> Sendi
         tenant=tenant, actor=actor, action="sending_policy.set", obj=policy, before=before,
         after={k: str(v) for k, v in fields.items()},
     )  # fmt: skip
-    from django.core.cache import cache
-
-    cache.delete(f"messaging:policy:{tenant.pk}")
+    tenant_state_forget(tenant.pk)
     return policy
 
 

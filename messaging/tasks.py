@@ -22,6 +22,13 @@ def message_dispatch_task(self, tenant_id: int, message_id: int) -> str:
     return outcome.status
 
 
+@shared_task(acks_late=True)
+def messages_fanout_task(tenant_id: int, message_ids: list[int]) -> int:
+    for message_id in message_ids:
+        message_dispatch_task.delay(tenant_id, message_id)
+    return len(message_ids)
+
+
 @shared_task
 def messages_resume_task() -> int:
     return len(messages_resume()) + messages_requeue_accepted()

@@ -294,6 +294,11 @@ SPECTACULAR_SETTINGS = {
 # Sending API: requests per minute per key and per tenant (429 with Retry-After above).
 API_RATE_PER_KEY = env_int("API_RATE_PER_KEY", 6000, minimum=1)
 API_RATE_PER_TENANT = env_int("API_RATE_PER_TENANT", 12000, minimum=1)
+# A message claimed by a worker that died is sent again after this lease unless AWS's events
+# show that it was taken; accepted messages whose task was lost are queued again after
+# MESSAGING_REQUEUE_SECONDS.
+MESSAGING_SEND_LEASE_SECONDS = env_int("MESSAGING_SEND_LEASE_SECONDS", 120, minimum=1)
+MESSAGING_REQUEUE_SECONDS = env_int("MESSAGING_REQUEUE_SECONDS", 300, minimum=1)
 # The opt-in confirmation goes out through the tenant's active sender (messaging).
 COMPLIANCE_CONFIRMATION_SENDER = env_str(
     "COMPLIANCE_CONFIRMATION_SENDER", "messaging.confirmation.confirmation_sender"

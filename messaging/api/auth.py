@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from messaging.checks import ApiRefusal
+from registrations.ratelimit import _redis
 from tenants.api_keys import api_key_authenticate
 
 
@@ -53,11 +54,20 @@ def scoped(scope: str) -> type[BasePermission]:
     return HasScope
 
 
-def _window_hit(name: str, limit: int) -> float | None:
-    """Fixed one-minute windows in the shared cache; seconds until the next window if over."""
-    now = time.time()
-    window = int(now // 60)
-    key = f"api-rate:{name}:{window}"
+def _counts(names: list[str], window: int) -> list[int]:
+    """Counts this minute's requests under each name (one round trip with Redis)."""
+    keys = [f"portal:api-rate:{name}:{window}" for name in names]
+    if settings.REDIS_URL:
+        client, _ = _redis(settings.REDIS_URL)
+        pipe = client.pipeline(transaction=False)
+        for key in keys:
+            pipe.incr(key)
+            pipe.expire(key, 70)
+        return pipe.execute()[::2]
+    return [_cache_count(key) for key in keys]
+
+
+def _cache_count(key: str) -> int:
     if cache.add(key, 1, 70):
         count = 1
     else:
@@ -66,22 +76,19 @@ def _window_hit(name: str, limit: int) -> float | None:
         except ValueError:
             cache.set(key, 1, 70)
             count = 1
-    if count > limit:
-        return 60 - (now % 60)
-    return None
+    return count
 
 
 def rate_check(request) -> None:
+    """Fixed one-minute windows per key and per tenant, shared by every process."""
     key = request.auth
-    for name, limit in (
-        (f"key:{key.pk}", settings.API_RATE_PER_KEY),
-        (f"tenant:{key.tenant_id}", settings.API_RATE_PER_TENANT),
-    ):
-        wait = _window_hit(name, limit)
-        if wait is not None:
-            raise exceptions.Throttled(
-                wait=wait, detail="Too many requests for this key or account."
-            )
+    now = time.time()
+    counts = _counts([f"key:{key.pk}", f"tenant:{key.tenant_id}"], int(now // 60))
+    limits = (settings.API_RATE_PER_KEY, settings.API_RATE_PER_TENANT)
+    if any(count > limit for count, limit in zip(counts, limits, strict=True)):
+        raise exceptions.Throttled(
+            wait=60 - (now % 60), detail="Too many requests for this key or account."
+        )
 
 
 _CODES = {

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from messaging.checks import tenant_state_forget
 from registrations.models import Sender
 from tenants.api_keys import api_key_create
 
@@ -18,8 +19,10 @@ US_OK = "+14254147755"  # the AWS simulator's US success number
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    tenant_state_forget()
     yield
     cache.clear()
+    tenant_state_forget()
 
 
 @pytest.fixture
