@@ -1,8 +1,8 @@
 """`Idempotency-Key` for creating calls: the first answer is stored with a hash of the request
 and replayed for the same key; another request under the same key is refused (409).
 
-The record is inserted in the same transaction as the work: a concurrent request with the same
-key waits on the unique index until the first commits, then replays its answer.
+The record is inserted at the end of the same transaction as the work: a concurrent request with
+the same key waits on the unique index until the first commits, then rolls back and replays.
 """
 
 from __future__ import annotations
@@ -66,16 +66,17 @@ def idempotent(handler):
             return _replay(existing, request_hash)
         try:
             with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    tenant=tenant, api_key=api_key, key=key, request_hash=request_hash
-                )
                 response = handler(view, request, *args, **kwargs)
                 if response.status_code >= 500:
                     transaction.set_rollback(True)
                     return response
-                record.status_code = response.status_code
-                record.response = response.data
-                record.save(update_fields=["status_code", "response"])
+                # Written after the work, in the same transaction: a concurrent request with
+                # the same key blocks on the unique index until this commits, then fails
+                # and rolls back its own work, and replays this answer.
+                IdempotencyRecord.objects.create(
+                    tenant=tenant, api_key=api_key, key=key, request_hash=request_hash,
+                    status_code=response.status_code, response=response.data,
+                )  # fmt: skip
                 return response
         except IntegrityError:
             existing = IdempotencyRecord.objects.filter(
