@@ -74,7 +74,15 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": errors,
         "warnings": [f for f in version.preflight_findings if f.get("severity") != "error"],
         "versions": registration.versions.order_by("-number"),
-        "hosted_pages": compliance_selectors.hosted_page_list(tenant=registration.tenant),
+        "hosted_pages": [
+            (
+                page,
+                compliance_selectors.hosted_page_url(
+                    tenant=registration.tenant, kind=page.kind, number=page.number
+                ),
+            )
+            for page in compliance_selectors.hosted_page_list(tenant=registration.tenant)
+        ],
         "hosted_urls": compliance_selectors.hosted_page_urls(tenant=registration.tenant),
         "published": compliance_selectors.published_kinds(tenant=registration.tenant),
         "in_review": registration.status == Status.IN_REVIEW,

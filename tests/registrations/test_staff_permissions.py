@@ -80,3 +80,26 @@ def test_staff_may_preflight_again_and_it_is_recorded(registrations, sam):
         [],
     )
     assert "OLD_RULE" not in entry.after["rules"]
+
+
+def test_review_of_a_failed_submission_offers_retry_and_the_hosted_pages(
+    registrations, tenant_a, sam, settings
+):
+    from compliance.models import HostedPageVersion
+
+    settings.PORTAL_BASE_URL = "https://portal.example"
+    for number in (1, 2):
+        HostedPageVersion.objects.create(
+            tenant=tenant_a, kind="terms", number=number, title="SMS terms", body_html="<p>t</p>"
+        )
+    registration = registrations[0]
+    html = client_for(sam).get(f"/staff/registrations/{registration.pk}/").content.decode()
+    assert html.count('<input type="hidden" name="next" value="review">') == 1
+    assert 'href="https://portal.example/p/acme/terms/v2/"' in html
+    assert 'data-hosted="terms-1"' in html and 'data-hosted="opt_in-1"' not in html
+    response = client_for(sam).post(
+        f"/staff/registrations/{registration.pk}/retry/", {"next": "review"}
+    )
+    assert response["Location"] == f"/staff/registrations/{registration.pk}/"
+    registration.refresh_from_db()
+    assert registration.status == Status.QUEUED
