@@ -28,9 +28,14 @@ def version_review_approve(
 ) -> Registration:
     """Approves the version in review (preflight errors need an override with a reason) and
     records the decision with the overrides."""
-    number = _version_number(registration)
-    overrides = {k: v.strip() for k, v in (overrides or {}).items() if v and v.strip()}
+    version = registration.versions.order_by("-number").first()
+    # Only rules the version was found to break can be overridden; anything else is noise.
+    found = {f["rule_id"] for f in version.preflight_findings}
+    overrides = {
+        k: v.strip() for k, v in (overrides or {}).items() if k in found and v and v.strip()
+    }
     version_approve(actor=actor, registration=registration, overrides=overrides)
+    number = version.number
     audit_record(
         tenant=registration.tenant,
         actor=actor,

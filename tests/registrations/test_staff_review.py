@@ -176,7 +176,8 @@ def test_a_preflight_error_blocks_until_overridden_with_a_reason(catalog, tenant
 
     reason = "bit.ly link is the customer's own branded domain alias; checked by hand."
     response = client_for(sam).post(
-        url(registration, "approve"), {"override:LINK_SHORTENER": reason}
+        url(registration, "approve"),
+        {"override:LINK_SHORTENER": reason, "override:NOT_FOUND_HERE": "sneaked in"},
     )
     assert response.status_code == 302
     registration.refresh_from_db()
