@@ -145,7 +145,7 @@ def main() -> None:
         "API_RATE_PER_KEY": "1000000",
         "API_RATE_PER_TENANT": "1000000",
         "MESSAGING_SEND_LEASE_SECONDS": "5",
-        "MESSAGING_REQUEUE_SECONDS": "10",
+        "MESSAGING_REQUEUE_SECONDS": "15",
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "portal.settings",
     }

@@ -133,14 +133,21 @@ def messages_resume() -> list[int]:
 
 
 def messages_requeue_accepted(older_than_seconds: int | None = None) -> int:
-    """Accepted messages whose task was lost (a broker outage) are queued again."""
+    """Accepted messages whose task was lost (a broker outage, a killed worker's prefetched
+    task) are queued again, at most once per period each (`updated_at` marks the requeue). A
+    duplicate task is harmless: only one claim of a message can win."""
     from messaging.tasks import message_dispatch_task
 
     seconds = older_than_seconds or settings.MESSAGING_REQUEUE_SECONDS
     stale = timezone.now() - timedelta(seconds=seconds)
-    rows = Message.objects.filter(status=Message.Status.ACCEPTED, created_at__lt=stale).values_list(
-        "pk", "tenant_id"
-    )[:1000]
+    rows = list(
+        Message.objects.filter(status=Message.Status.ACCEPTED, updated_at__lt=stale).values_list(
+            "pk", "tenant_id"
+        )[:1000]
+    )
+    Message.objects.filter(pk__in=[pk for pk, _ in rows], status=Message.Status.ACCEPTED).update(
+        updated_at=timezone.now()
+    )
     for pk, tenant_id in rows:
         message_dispatch_task.delay(tenant_id, pk)
     return len(rows)

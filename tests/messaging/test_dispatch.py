@@ -184,3 +184,21 @@ def test_delivery_events_arrive_signed_and_update_the_message(
     )  # fmt: skip
     assert replay.content == b"already handled"
     assert MessageEvent.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_task_is_queued_again_once(sandbox, tenant_a, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from messaging.dispatch import messages_requeue_accepted
+
+    _simulator_sender(tenant_a, "t-lost")
+    (pk,) = _accept(tenant_a, 1)  # its task never ran (the autouse fixture queued nothing)
+    assert messages_requeue_accepted() == 0  # not old enough yet
+    Message.objects.filter(pk=pk).update(updated_at=timezone.now() - timedelta(minutes=6))
+    assert messages_requeue_accepted() == 1
+    assert Message.objects.get(pk=pk).status == "SENT"
+    assert messages_requeue_accepted() == 0
+    assert len(_sent(sandbox)) == 1
