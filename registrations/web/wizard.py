@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from registrations.schema import effective_rule
 from registrations.services import lifecycle
 from registrations.services.lifecycle import schema_for, version_values
 from registrations.web import selectors, uploads
@@ -37,12 +38,9 @@ def _save_valid(request, registration, posted: dict) -> dict[str, list[str]]:
     merged = {**version_values(version), **posted}
     # A field the answers above disallow is emptied instead of refused.
     for fdef in schema.fields:
-        if fdef.path in posted:
-            from registrations.schema import effective_rule
-
-            if effective_rule(fdef, merged)[0] == "DISALLOWED":
-                posted[fdef.path] = [] if fdef.type == "SELECT" else ""
-                merged[fdef.path] = posted[fdef.path]
+        if fdef.path in posted and effective_rule(fdef, merged)[0] == "DISALLOWED":
+            posted[fdef.path] = [] if fdef.type == "SELECT" else ""
+            merged[fdef.path] = posted[fdef.path]
     errors = {p: e for p, e in schema.validate(merged, complete=False).items() if p in posted}
     current = version_values(version)
     valid = {
