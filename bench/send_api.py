@@ -246,8 +246,9 @@ def main() -> None:
         )  # fmt: skip
         # Those messages were for measuring the web tier only: drop their queued tasks.
         client = redis.Redis.from_url(env["REDIS_URL"])
-        for name in client.scan_iter("aws*"):
-            client.delete(name)
+        for pattern in ("aws*", "default*"):  # dispatch tasks, and the batches' fan-out tasks
+            for name in client.scan_iter(pattern):
+                client.delete(name)
         acceptance_only = Message.objects.filter(tenant=tenant).update(
             status="FAILED", status_reason="bench: acceptance phase, not dispatched"
         )
@@ -304,6 +305,7 @@ def main() -> None:
             .values_list("status")
             .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("id"))
         )
+        load = os.getloadavg()[0]
         result = {
             "conditions": f"2 shared cores, gunicorn {args.gunicorn_workers} gthread workers x 8 "
             "threads, load generator in-process on loopback, PostgreSQL, Redis, sandbox, "
@@ -327,6 +329,7 @@ def main() -> None:
                 "throttling_errors": throttled,
                 "worker_killed_after_s": round(killed_at, 1),
             },
+            "load_average_1min_at_end": round(load, 1),
             "at": timezone.now().isoformat(timespec="seconds"),
         }
         print(json.dumps(result))
