@@ -289,8 +289,10 @@ def staff_tenant_list(request: HttpRequest) -> HttpResponse:
 
     tenants = list(selectors.tenant_list_for_staff(search=search, status=status))
     summaries = tenant_summaries([t.pk for t in tenants])
+    for tenant in tenants:
+        tenant.summary = summaries[tenant.pk]
     context = {
-        "tenants": [(t, summaries[t.pk]) for t in tenants],
+        "tenants": tenants,
         "search": search,
         "status": status,
         "status_choices": TenantStatusForm.base_fields["status"].choices,
