@@ -82,12 +82,17 @@ def _checked(tenant: Tenant, item: dict, opted_out: set[str] | None = None) -> C
     return checked
 
 
-@transaction.atomic
 def message_send(*, tenant: Tenant, api_key: ApiKey | None, item: dict) -> Message:
-    """Checks one message, stores it and queues it for sending; raises ApiRefusal."""
-    message = _new(tenant, api_key, _checked(tenant, item), item, "")
-    message.save()
-    transaction.on_commit(lambda: _enqueue([message.pk], tenant.pk))
+    """Checks one message, stores it and queues it for sending; raises ApiRefusal.
+
+    The checks only read, so they run before the write; the write joins the caller's
+    transaction without a savepoint (nothing in it is expected to fail and be caught).
+    """
+    checked = _checked(tenant, item)
+    with transaction.atomic(savepoint=False):
+        message = _new(tenant, api_key, checked, item, "")
+        message.save()
+        transaction.on_commit(lambda: _enqueue([message.pk], tenant.pk))
     return message
 
 

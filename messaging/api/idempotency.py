@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from functools import wraps
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from rest_framework.response import Response
 
 from messaging.api.auth import error_body
@@ -61,9 +61,8 @@ def idempotent(handler):
             )
         request_hash = _hash(request)
         tenant, api_key = request.auth.tenant, request.auth
-        existing = IdempotencyRecord.objects.filter(tenant=tenant, api_key=api_key, key=key).first()
-        if existing is not None:
-            return _replay(existing, request_hash)
+        # No look-up first: a replay runs the handler, fails on the unique index when it writes
+        # its record, rolls its work back and answers with the stored response.
         try:
             with transaction.atomic():
                 response = handler(view, request, *args, **kwargs)
@@ -78,7 +77,9 @@ def idempotent(handler):
                     status_code=response.status_code, response=response.data,
                 )  # fmt: skip
                 return response
-        except IntegrityError:
+        except Exception:
+            # A replay whose handler now refuses (the number opted out since) or whose record
+            # insert hit the first request's: the stored answer wins.
             existing = IdempotencyRecord.objects.filter(
                 tenant=tenant, api_key=api_key, key=key
             ).first()

@@ -140,3 +140,13 @@ def test_concurrent_replay_sends_once(tenant_a, alice, sender_a):
     assert Message.objects.count() == 1
     assert answers.count(202) + answers.count(409) == 4
     assert answers.count(202) >= 1
+
+
+def test_replay_after_the_number_opted_out_still_returns_the_first_answer(
+    api_a, sender_a, tenant_a
+):
+    first = api_a.post("messages", {"to": US_OK, "body": "hi"}, HTTP_IDEMPOTENCY_KEY="k2")
+    api_a.post("opt-outs", {"phone": US_OK})
+    again = api_a.post("messages", {"to": US_OK, "body": "hi"}, HTTP_IDEMPOTENCY_KEY="k2")
+    assert (again.status_code, again.json()) == (202, first.json())
+    assert Message.objects.count() == 1
