@@ -91,7 +91,7 @@ def _sender_for(tenant: Tenant, country: str, message_type: str, origin: str) ->
             raise ApiRefusal(
                 "sender_not_active",
                 f"{origin} is not an active sender of this account for {country}.",
-                "from",
+                "sender",
             )
     if not senders:
         pending = (
