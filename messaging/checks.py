@@ -108,10 +108,6 @@ def _sender_for(tenant: Tenant, country: str, message_type: str, origin: str) ->
             needed = NEEDED_REGISTRATION.get(country, f"a sender registration for {country}")
             message = f"No registered sender for {country}: complete {needed} first."
         raise ApiRefusal("no_registered_sender", message, "to")
-    if message_type == MessageType.PROMOTIONAL:
-        # A 10DLC campaign registered for transactional traffic does not carry marketing.
-        usable = [s for s in senders if s.number_type != "SIMULATOR"] or senders
-        senders = usable
     return min(senders, key=lambda s: s.pk)
 
 

@@ -62,16 +62,23 @@ def _wait_for_slot(message: Message) -> None:
 
 
 def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Outcome:
-    now = timezone.now()
+    message = (
+        Message.objects.select_related("sender", "tenant")
+        .filter(pk=message_id, tenant_id=tenant_id, status=Message.Status.ACCEPTED)
+        .first()
+    )
+    if message is None:
+        return Outcome("skipped")
+    # The slot first, the claim right before the call: a long wait for a slow sender never
+    # eats into the lease of a claimed message.
+    _wait_for_slot(message)
     claimed = Message.objects.filter(
         pk=message_id, tenant_id=tenant_id, status=Message.Status.ACCEPTED
-    ).update(status=Message.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    ).update(status=Message.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1)
     if not claimed:
         return Outcome("skipped")
-    message = Message.objects.select_related("sender", "tenant").get(pk=message_id)
     setup = SendingSetup.objects.filter(tenant_id=tenant_id).first()
     sender = message.sender
-    _wait_for_slot(message)
     gateway = Gateway(context=account_for(message.tenant))
     try:
         aws_id = gateway.send_text_message(
