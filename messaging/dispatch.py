@@ -19,8 +19,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from messaging.checks import parts_per_second
-from messaging.models import Message
+from messaging.models import Message, OptOut
 from messaging.outbound import webhook_event_emit
+from messaging.services import opt_out_add
 from registrations import ratelimit
 from registrations.aws import AwsError, Gateway, RetryableError, account_for
 from registrations.models import SendingSetup
@@ -100,6 +101,9 @@ def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Ou
         Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
             status=Message.Status.FAILED, status_reason=f"{code}: {exc.message}"[:200]
         )
+        if code == "opted_out":
+            # AWS's opt-out list knew first (a STOP handled by AWS): ours learns it too.
+            opt_out_add(tenant=message.tenant, phone=message.destination, source=OptOut.Source.AWS)
         webhook_event_emit(
             tenant=message.tenant,
             event_type="message.failed",

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 
 from messaging.dispatch import message_dispatch, messages_resume
-from messaging.models import Message, MessageEvent
+from messaging.models import Message, MessageEvent, OptOut
 from messaging.services import message_send
 from registrations.aws import Gateway
 from registrations.models import Sender, SendingSetup
@@ -106,6 +106,8 @@ def test_throttling_is_retried_and_refusals_are_final(sandbox, tenant_a, setting
     message = Message.objects.get(pk=refused)
     assert message.status == "FAILED"
     assert message.status_reason.startswith("opted_out: ")
+    opt_out = OptOut.objects.get()
+    assert (opt_out.tenant, opt_out.phone, opt_out.source) == (tenant_a, US_OK, "aws")
 
 
 @pytest.mark.django_db(transaction=True)
