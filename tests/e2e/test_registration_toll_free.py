@@ -3,8 +3,9 @@ COMPLETE: the wizard, an opt-in screenshot, preflight, review; staff approve (se
 sandbox denies with reasons; the reasons appear at the fields; the admin fixes and resubmits;
 the sandbox approves.
 
-Celery runs eagerly in the test process (the autouse fixture in tests/conftest.py): the
-pipeline runs inside the approving call, against the sandbox process over HTTP."""
+The portal (live server), a real Celery worker process (`celery -A portal worker`, on the live
+server's test database, eager mode off) and the sandbox process all run for real: the pipeline
+runs in the worker, and the test waits for each state by polling the database."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from playwright.sync_api import expect
 from registrations.models import Registration
 from registrations.services import lifecycle, tracking
 from registrations.states import Status
+from tests.e2e.conftest import wait_for
 from tests.e2e.registration_helpers import Shots, optin_png, sign_in, walk_wizard
 from tests.registrations.test_engine import _profile
 from tests.sandbox.forms import TFN_GOOD
@@ -34,6 +36,7 @@ def test_toll_free_from_empty_tenant_to_complete(
     alice,
     sam,
     tmp_path,
+    celery_worker,
 ):
     _profile(tenant_a)
     base = live_server.url
@@ -57,9 +60,14 @@ def test_toll_free_from_empty_tenant_to_complete(
     shot("sent for review")
 
     registration = Registration.objects.get(tenant=tenant_a)
-    lifecycle.version_approve(actor=sam, registration=registration)  # pipeline runs on commit
+    lifecycle.version_approve(actor=sam, registration=registration)  # the worker runs it
+    wait_for(
+        lambda: Registration.objects.get(pk=registration.pk).status == Status.SUBMITTED,
+        timeout=30,
+        log_path=celery_worker,
+        what="the worker to submit version 1",
+    )
     registration.refresh_from_db()
-    assert registration.status == Status.SUBMITTED
     sandbox.decide(
         registration.aws_registration_id,
         1,
@@ -104,6 +112,15 @@ def test_toll_free_from_empty_tenant_to_complete(
     expect(page.locator("#status")).to_have_text("In provider review")
 
     lifecycle.version_approve(actor=sam, registration=Registration.objects.get(pk=registration.pk))
+    wait_for(
+        lambda: (
+            len(sandbox.calls("SubmitRegistrationVersion")) == 2
+            and Registration.objects.get(pk=registration.pk).status == Status.SUBMITTED
+        ),
+        timeout=30,
+        log_path=celery_worker,
+        what="the worker to submit version 2",
+    )
     sandbox.decide(registration.aws_registration_id, 2, "approve")
     tracking.reconcile_pass(force=True)
     page.reload()
@@ -111,3 +128,5 @@ def test_toll_free_from_empty_tenant_to_complete(
     expect(page.locator("#status")).to_have_text("Complete")
     shot("complete")
     assert len(sandbox.calls("SubmitRegistrationVersion")) == 2
+    # Both submissions ran in the worker process, not in this one.
+    assert celery_worker.read_text().count("registration_submit_task") >= 4  # received, succeeded
