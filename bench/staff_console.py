@@ -76,9 +76,9 @@ def _history(n: int, rng: random.Random) -> int:
         [
             Registration(
                 tenant=tenant, registration_type=kind, name=f"R{i}", status=steps[-1],
-                catalog=catalog,
+                catalog=catalog, created_at=times[0],
             )
-            for i, (tenant, kind, steps, _) in enumerate(plans)
+            for i, (tenant, kind, steps, times) in enumerate(plans)
         ],
         batch_size=500,
     )  # fmt: skip

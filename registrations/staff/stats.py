@@ -157,6 +157,8 @@ def bars(rows: list[tuple[str, int]]) -> list[tuple[str, int, float]]:
 
 
 def dashboard(tenant=None) -> dict:
+    from registrations.staff import trends  # it builds on this module
+
     timelines = _timelines(tenant)
     stages = stage_times(tenant, timelines)
     longest = max((s.p90.total_seconds() for s in stages), default=0) or 1
@@ -175,4 +177,5 @@ def dashboard(tenant=None) -> dict:
         "denials": bars(denial_reasons(tenant)),
         "approval": first_time_approval(tenant, timelines),
         "total": sum(n for _, n in by_status),
+        "over_time": trends.over_time(tenant, timelines),
     }

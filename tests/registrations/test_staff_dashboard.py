@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from registrations.models import RegistrationVersion
-from registrations.staff import stats
+from registrations.models import Registration, RegistrationVersion, StatusEvent
+from registrations.staff import stats, trends
 from registrations.states import Status as S
 from tests.conftest import client_for
 from tests.registrations.test_staff_queue import BRAND, IN_SID, TFN, make
@@ -159,3 +159,162 @@ def test_dashboard_page_draws_the_figures(history, vic):
     scoped = client_for(vic).get("/staff/registrations/dashboard/?tenant=bravo").content.decode()
     assert '<div class="stat" data-kpi="first-time">0.0%</div>' in scoped
     assert "2 registrations." in scoped
+
+
+# Over time: per calendar month (UTC).
+
+C0, C1, C2 = trends.PALETTE[:3]
+
+
+def _stage_cells(figures):
+    """{month: {status: (count, median, p90)}} from stage_times_by_month."""
+    statuses = [s for s, _ in figures["stages"]]
+    return {
+        month: {
+            s: (c["count"], c["median"], c["p90"])
+            for s, c in zip(statuses, cells, strict=True)
+            if c
+        }
+        for month, cells in figures["months"]
+    }
+
+
+def test_time_in_each_stage_per_month_left(history, tenant_b):
+    figures = trends.stage_times_by_month(stats._timelines())
+    assert figures["stages"] == [
+        ("DRAFT", "Draft"),
+        ("IN_REVIEW", "In provider review"),
+        ("QUEUED", "Queued for AWS"),
+        ("SUBMITTED", "Submitted"),
+        ("REQUIRES_UPDATES", "Needs updates"),
+    ]
+    assert _stage_cells(figures) == {
+        # January: R1 and R2 (R2's second review took 1 hour).
+        "2026-01": {
+            "DRAFT": (2, hours(1.5), hours(2)),
+            "IN_REVIEW": (3, hours(2), hours(4)),
+            "QUEUED": (3, hours(1), hours(1)),
+            "SUBMITTED": (3, hours(24), hours(24)),
+            "REQUIRES_UPDATES": (1, hours(9), hours(9)),
+        },
+        # February: R3 and R4 (R4 is still in review: not counted there).
+        "2026-02": {
+            "DRAFT": (2, hours(2.5), hours(4)),
+            "IN_REVIEW": (1, hours(1), hours(1)),
+            "QUEUED": (1, hours(1), hours(1)),
+            "SUBMITTED": (1, hours(10), hours(10)),
+        },
+    }
+    # A stay entered on 31 January and left on 1 February counts in February.
+    late = datetime(2026, 1, 31, 22, tzinfo=UTC)
+    make(tenant_b, TFN, "R5", S.IN_REVIEW, at(late, (S.DRAFT, 0), (S.IN_REVIEW, 10)))
+    cells = _stage_cells(trends.stage_times_by_month(stats._timelines()))
+    assert cells["2026-01"]["DRAFT"] == (2, hours(1.5), hours(2))
+    assert cells["2026-02"]["DRAFT"] == (3, hours(4), hours(10))
+    # One tenant only.
+    bravo = _stage_cells(trends.stage_times_by_month(stats._timelines(tenant_b)))
+    assert sorted(bravo) == ["2026-02"]
+    assert bravo["2026-02"]["DRAFT"] == (3, hours(4), hours(10))
+
+
+def test_stage_bars_compare_the_months_of_one_stage(history):
+    figures = trends.stage_times_by_month(stats._timelines())
+    months = dict(figures["months"])
+    # SUBMITTED: 24 h in January is the longest 90th percentile; February's 10 h is 41.7 %.
+    assert (months["2026-01"][3]["wp"], months["2026-02"][3]["wp"]) == (100.0, 41.7)
+    assert (months["2026-02"][0]["median_text"], months["2026-02"][0]["p90_text"]) == (
+        "2.5 h",
+        "4.0 h",
+    )
+    assert months["2026-02"][4] is None  # nothing left REQUIRES_UPDATES in February
+
+
+def test_denial_reasons_per_month_of_the_denial(history, tenant_a):
+    figures = trends.denial_reasons_by_month(stats._timelines())
+    assert figures["legend"] == [("Sample message", C0), ("Opt-in", C1)]
+    assert figures["months"] == [
+        {
+            "month": "2026-01",
+            "total": 2,
+            "width": 100.0,
+            "parts": [("Sample message", 1, 50.0, C0), ("Opt-in", 1, 50.0, C1)],
+        },
+        {
+            "month": "2026-02",
+            "total": 1,
+            "width": 50.0,
+            "parts": [("Sample message", 1, 100.0, C0)],
+        },
+    ]
+    # R2 denied a second time in March: its version 2 counts there, not in January.
+    r2 = Registration.objects.get(name="R2")
+    events = at(datetime(2026, 3, 3, tzinfo=UTC), (S.SUBMITTED, 0), (S.REQUIRES_UPDATES, 5))
+    for status, when in events:
+        StatusEvent.objects.create(
+            tenant=tenant_a, registration=r2, to_status=status, actor_label="test", created_at=when
+        )
+    RegistrationVersion.objects.create(
+        tenant=tenant_a,
+        registration=r2,
+        number=2,
+        denied_reasons=[{"reason": "Opt-in workflow", "short": "Opt-in"}],
+    )
+    scoped = trends.denial_reasons_by_month(stats._timelines(tenant_a), tenant_a)
+    assert [(m["month"], m["parts"]) for m in scoped["months"]] == [
+        ("2026-01", [("Opt-in", 1, 50.0, C0), ("Sample message", 1, 50.0, C1)]),
+        ("2026-03", [("Opt-in", 1, 100.0, C0)]),
+    ]
+
+
+def test_many_reasons_fold_into_other(tenant_a):
+    reasons = [{"short": f"Reason {i}"} for i in range(7)]
+    r = make(tenant_a, TFN, "Many", S.REQUIRES_UPDATES, at(FEB, (S.REQUIRES_UPDATES, 0)))
+    RegistrationVersion.objects.filter(registration=r).update(denied_reasons=reasons)
+    figures = trends.denial_reasons_by_month(stats._timelines())
+    assert [label for label, _ in figures["legend"]] == [
+        "Reason 0",
+        "Reason 1",
+        "Reason 2",
+        "Reason 3",
+        "Reason 4",
+        "Other",
+    ]
+    assert figures["months"][0]["parts"][-1] == ("Other", 2, 28.6, trends.PALETTE[-1])
+
+
+def test_registrations_created_per_month_by_type(history, tenant_a):
+    for name, when in (("R1", JAN), ("R2", FEB), ("R3", FEB), ("R4", FEB)):
+        Registration.objects.filter(name=name).update(created_at=when)
+    figures = trends.created_by_month()
+    assert figures["legend"] == [(TFN, C0), (IN_SID, C1), (BRAND, C2)]
+    assert figures["months"] == [
+        {"month": "2026-01", "total": 1, "width": 33.3, "parts": [(TFN, 1, 100.0, C0)]},
+        {
+            "month": "2026-02",
+            "total": 3,
+            "width": 100.0,
+            "parts": [(TFN, 1, 33.3, C0), (IN_SID, 1, 33.3, C1), (BRAND, 1, 33.3, C2)],
+        },
+    ]
+    assert [m["total"] for m in trends.created_by_month(tenant_a)["months"]] == [1, 1]
+
+
+def test_dashboard_page_draws_the_figures_over_time(history, vic):
+    html = client_for(vic).get("/staff/registrations/dashboard/").content.decode()
+    table = html.split('data-chart="stages-month"')[1].split("</table>")[0]
+    feb = table.split('data-month="2026-02"')[1].split("</tr>")[0]
+    assert re.findall(r'<span class="figures">([^<]+)</span>', feb) == [
+        "2.5 h / 4.0 h",
+        "1.0 h / 1.0 h",
+        "1.0 h / 1.0 h",
+        "10.0 h / 10.0 h",
+    ]
+    assert feb.count('<span class="muted">—</span>') == 1
+    denials = html.split('data-chart="denials-month"')[1].split("</ul>")[0]
+    assert re.findall(r'role="img" aria-label="([^"]+)"', denials) == [
+        "2026-01: Sample message 1, Opt-in 1",
+        "2026-02: Sample message 1",
+    ]
+    scoped = client_for(vic).get("/staff/registrations/dashboard/?tenant=acme").content.decode()
+    table = scoped.split('data-chart="stages-month"')[1].split("</table>")[0]
+    assert re.findall(r'data-month="([^"]+)"', table) == ["2026-01"]
