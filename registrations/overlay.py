@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tenants.models import BusinessProfile
+from tenants.models import BusinessDetails
 
 BRAND = "US_TEN_DLC_BRAND_REGISTRATION"
 VETTING = "US_TEN_DLC_BRAND_VETTING"
@@ -66,7 +66,7 @@ _BY_NAME = {
 }
 
 
-def profile_values(profile: BusinessProfile | None, field_paths: list[str]) -> dict:
+def profile_values(profile: BusinessDetails | None, field_paths: list[str]) -> dict:
     """Values for the given field paths that the business profile can answer."""
     if profile is None:
         return {}

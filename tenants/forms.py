@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from tenants.models import BusinessProfile, Role, Tenant, User
+from tenants.models import BusinessProfile, ProviderProfile, Role, Tenant, User
 
 COUNTRY_CHOICES = [("", "Choose a country")] + sorted(
     ((c.alpha_2, c.name) for c in pycountry.countries), key=lambda item: item[1]
@@ -145,6 +145,13 @@ class BusinessProfileForm(forms.ModelForm):
             else:
                 data["tax_id"] = f"{digits[:2]}-{digits[2:]}"
         return data
+
+
+class ProviderProfileForm(BusinessProfileForm):
+    """The same fields, for the provider's own business (staff)."""
+
+    class Meta(BusinessProfileForm.Meta):
+        model = ProviderProfile
 
 
 class InvitationForm(forms.Form):

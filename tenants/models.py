@@ -180,8 +180,8 @@ class Invitation(models.Model):
         )
 
 
-class BusinessProfile(models.Model):
-    """The tenant's business, entered once and used to prefill every registration.
+class BusinessDetails(models.Model):
+    """A business's details as registrations need them (the tenant's, or the provider's own).
 
     Field limits follow the AWS registration fields they prefill (companyInfo.*, contactInfo.*).
     """
@@ -232,7 +232,6 @@ class BusinessProfile(models.Model):
         RETAIL = "RETAIL", "Retail"
         TECHNOLOGY = "TECHNOLOGY", "Technology"
 
-    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="profile")
     legal_name = models.CharField("legal company name", max_length=100, blank=True)
     dba_name = models.CharField("brand or DBA name", max_length=100, blank=True)
     business_type = models.CharField(max_length=20, choices=BusinessType.choices, blank=True)
@@ -277,8 +276,8 @@ class BusinessProfile(models.Model):
         "contact_email",
     )
 
-    def __str__(self) -> str:
-        return f"Business profile of {self.tenant}"
+    class Meta:
+        abstract = True
 
     @property
     def missing_fields(self) -> list[str]:
@@ -300,6 +299,23 @@ class BusinessProfile(models.Model):
     def completeness(self) -> int:
         total = len(self.REQUIRED_FOR_REGISTRATION) + 3
         return round(100 * (total - len(self.missing_fields)) / total)
+
+
+class BusinessProfile(BusinessDetails):
+    """The tenant's business, entered once and used to prefill every registration."""
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="profile")
+
+    def __str__(self) -> str:
+        return f"Business profile of {self.tenant}"
+
+
+class ProviderProfile(BusinessDetails):
+    """The provider's own business (one row): prefills provider-branded programs, where the
+    provider collects the opt-in, writes every message and the messages come from it."""
+
+    def __str__(self) -> str:
+        return "Provider's business profile"
 
 
 class AuditEntry(models.Model):

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from tenants.models import AuditEntry, BusinessProfile, Invitation, Membership, Notice, Tenant, User
+from tenants.models import (
+    AuditEntry,
+    BusinessProfile,
+    Invitation,
+    Membership,
+    Notice,
+    ProviderProfile,
+    Tenant,
+    User,
+)
 
 
 def membership_get(*, user: User, tenant_slug: str) -> Membership | None:
@@ -68,6 +77,11 @@ def tenant_get_for_staff(*, slug: str) -> Tenant | None:
 def business_profile_get(*, tenant: Tenant) -> BusinessProfile:
     """The tenant's profile; an unsaved empty one if none was stored yet."""
     return BusinessProfile.objects.filter(tenant=tenant).first() or BusinessProfile(tenant=tenant)
+
+
+def provider_profile_get() -> ProviderProfile:
+    """The provider's own business profile; an unsaved empty one if none was stored yet."""
+    return ProviderProfile.objects.order_by("pk").first() or ProviderProfile()
 
 
 def notice_list(*, tenant: Tenant, limit: int = 50) -> QuerySet[Notice]:

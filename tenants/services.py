@@ -21,6 +21,7 @@ from tenants.models import (
     Invitation,
     Membership,
     Notice,
+    ProviderProfile,
     Role,
     Tenant,
     User,
@@ -357,6 +358,35 @@ def business_profile_update(*, tenant: Tenant, actor: User, data: dict) -> Busin
             tenant=tenant,
             actor=actor,
             action="business_profile.update",
+            obj=profile,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
+    return profile
+
+
+@transaction.atomic
+def provider_profile_update(*, actor: User, data: dict) -> ProviderProfile:
+    """Saves the provider's own business details (staff, validated by the form); audited."""
+    _require_staff_actor(actor)
+    profile = ProviderProfile.objects.select_for_update().order_by("pk").first()
+    profile = profile or ProviderProfile()
+    editable = [f.name for f in ProviderProfile._meta.fields if f.name not in ("id", "updated_at")]
+    unknown = set(data) - set(editable)
+    if unknown:
+        raise ValidationError(f"Unknown profile fields: {', '.join(sorted(unknown))}.")
+    before = _snapshot(profile, editable)
+    for key, value in data.items():
+        setattr(profile, key, value)
+    profile.full_clean()
+    profile.save()
+    after = _snapshot(profile, editable)
+    changed = {k for k in editable if before.get(k) != after.get(k)}
+    if changed:
+        audit_record(
+            tenant=None,
+            actor=actor,
+            action="provider_profile.update",
             obj=profile,
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},

@@ -23,4 +23,5 @@ staff_patterns = [
     path("tenants/<slug:slug>/invite/", views.staff_tenant_invite, name="staff_tenant_invite"),
     path("tenants/<slug:slug>/status/", views.staff_tenant_status, name="staff_tenant_status"),
     path("audit/", views.staff_audit_log, name="staff_audit_log"),
+    path("provider-profile/", views.staff_provider_profile, name="staff_provider_profile"),
 ]

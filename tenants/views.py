@@ -15,6 +15,7 @@ from tenants.forms import (
     AcceptInvitationForm,
     BusinessProfileForm,
     InvitationForm,
+    ProviderProfileForm,
     RoleForm,
     TenantCreateForm,
     TenantStatusForm,
@@ -278,6 +279,23 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 # --- Provider staff ------------------------------------------------------------------------
+
+
+@staff_view(act=True)
+@require_http_methods(["GET", "POST"])
+def staff_provider_profile(request: HttpRequest) -> HttpResponse:
+    """The provider's own business details, which prefill provider-branded programs."""
+    form = ProviderProfileForm(request.POST or None, instance=selectors.provider_profile_get())
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            services.provider_profile_update(actor=request.user, data=data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Provider's business profile saved.")
+            return redirect("staff_provider_profile")
+    return render(request, "tenants/staff_provider_profile.html", {"form": form})
 
 
 @staff_view()

@@ -18,6 +18,10 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Registration(models.Model):
+    class ProgramOwner(models.TextChoices):
+        TENANT = "TENANT", "The tenant's own brand"
+        PROVIDER = "PROVIDER", "The provider's program"
+
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="registrations")
     registration_type = models.CharField(max_length=64)
     name = models.CharField(
@@ -34,6 +38,13 @@ class Registration(models.Model):
         blank=True,
         related_name="dependents",
         help_text="The brand a 10DLC campaign or vetting is for",
+    )
+    program_owner = models.CharField(
+        max_length=10,
+        choices=ProgramOwner.choices,
+        default=ProgramOwner.TENANT,
+        help_text="Whose business the registration carries: the tenant's, or the provider's own "
+        "(only when the provider collects the opt-in, writes every message and sends as itself)",
     )
     aws_registration_id = models.CharField(max_length=64, blank=True)
     aws_registration_arn = models.CharField(max_length=256, blank=True)

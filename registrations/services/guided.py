@@ -24,14 +24,18 @@ def registrations_start(
     name: str = "",
     vetting: bool = False,
     sender_id_types: list[str] | None = None,
+    program_owner: str = Registration.ProgramOwner.TENANT,
 ) -> list[Registration]:
-    """Creates the drafts for a goal; returns them in the order they are to be filled in."""
+    """Creates the drafts for a goal; returns them in the order they are to be filled in.
+    `program_owner` (TENANT or PROVIDER) goes on every draft and decides whose business
+    details prefill it."""
     label = name.strip()
     if goal == "toll_free":
         return [
             registration_create(
                 tenant=tenant,
                 actor=actor,
+                program_owner=program_owner,
                 registration_type=overlay.TOLL_FREE,
                 name=label or "Toll-free number",
             )
@@ -39,7 +43,11 @@ def registrations_start(
     if goal == "short_code":
         return [
             registration_create(
-                tenant=tenant, actor=actor, registration_type=SHORT_CODE, name=label or "Short code"
+                tenant=tenant,
+                actor=actor,
+                program_owner=program_owner,
+                registration_type=SHORT_CODE,
+                name=label or "Short code",
             )
         ]
     if goal == "sender_id":
@@ -49,6 +57,7 @@ def registrations_start(
             registration_create(
                 tenant=tenant,
                 actor=actor,
+                program_owner=program_owner,
                 registration_type=t,
                 name=f"{label} ({t[:2]})" if label else f"Sender ID ({t[:2]})",
             )
@@ -67,6 +76,7 @@ def registrations_start(
             brand = registration_create(
                 tenant=tenant,
                 actor=actor,
+                program_owner=program_owner,
                 registration_type=overlay.BRAND,
                 name=f"{tenant.name} brand",
             )
@@ -76,6 +86,7 @@ def registrations_start(
                 registration_create(
                     tenant=tenant,
                     actor=actor,
+                    program_owner=program_owner,
                     registration_type=overlay.VETTING,
                     name="Brand vetting",
                     depends_on=brand,
@@ -85,6 +96,7 @@ def registrations_start(
             registration_create(
                 tenant=tenant,
                 actor=actor,
+                program_owner=program_owner,
                 registration_type=overlay.CAMPAIGN,
                 name=label or "10DLC campaign",
                 depends_on=brand,

@@ -25,7 +25,7 @@ from registrations.schema import TypeSchema, Value
 from registrations.services.catalog import catalog_latest
 from registrations.states import EDITABLE, Status, can_transition
 from tenants.models import Membership, Role, Tenant, User
-from tenants.selectors import business_profile_get
+from tenants.selectors import business_profile_get, provider_profile_get
 from tenants.services import audit_record
 
 ATTACHMENT_TYPES = {
@@ -145,8 +145,13 @@ def registration_create(
     registration_type: str,
     name: str = "",
     depends_on: Registration | None = None,
+    program_owner: str = Registration.ProgramOwner.TENANT,
 ) -> Registration:
+    """Starts a draft. A provider-branded program (`program_owner=PROVIDER`) carries the
+    provider's own business details; every other registration carries the tenant's."""
     _require_role(tenant, actor, Role.ADMIN)
+    if program_owner not in Registration.ProgramOwner.values:
+        raise ValidationError({"program_owner": "Choose whose program it is."})
     catalog = catalog_latest()
     if catalog is None:
         raise ValidationError("The registration forms have not been loaded from AWS yet.")
@@ -169,15 +174,20 @@ def registration_create(
         catalog=catalog,
         name=name.strip() or registration_type.replace("_", " ").title(),
         depends_on=depends_on,
+        program_owner=program_owner,
         created_by=actor,
     )
     version = RegistrationVersion.objects.create(tenant=tenant, registration=registration, number=1)
     schema = schema_for(registration)
     paths = [f.path for f in schema.fields]
-    prefill = {
-        **overlay.profile_values(business_profile_get(tenant=tenant), paths),
-        **overlay.hosted_page_values(tenant, registration_type),
-    }
+    if program_owner == Registration.ProgramOwner.PROVIDER:
+        # The provider's business and nothing of the tenant's (its hosted opt-in pages included).
+        prefill = overlay.profile_values(provider_profile_get(), paths)
+    else:
+        prefill = {
+            **overlay.profile_values(business_profile_get(tenant=tenant), paths),
+            **overlay.hosted_page_values(tenant, registration_type),
+        }
     # Only values that pass the field's own validation are prefilled.
     errors = schema.validate(prefill, complete=False)
     _write_values(version, schema, {k: v for k, v in prefill.items() if k not in errors})
@@ -195,7 +205,11 @@ def registration_create(
         actor=actor,
         action="registration.create",
         obj=registration,
-        after={"type": registration_type, "name": registration.name},
+        after={
+            "type": registration_type,
+            "name": registration.name,
+            "program_owner": program_owner,
+        },
     )
     return registration
 

@@ -12,6 +12,7 @@ import json
 
 from django import forms
 
+from registrations.models import Registration
 from registrations.schema import TEXT_API_MAX, FieldDef
 
 TEXTAREA_FROM = 300  # longer limits get a textarea (except addresses: URLs, e-mails)
@@ -175,6 +176,17 @@ class StartForm(forms.Form):
     program = forms.ChoiceField(
         choices=PROGRAMS, widget=forms.RadioSelect, label="Whose program is it?", initial="own"
     )
+    # A provider-branded program is allowed only when all three hold (carriers want the business
+    # whose customers receive the messages; see README "Registration forms").
+    confirm_optin = forms.BooleanField(
+        required=False, label="The provider collects every recipient's opt-in, not us."
+    )
+    confirm_content = forms.BooleanField(
+        required=False, label="The provider writes every message; we do not write any."
+    )
+    confirm_sender = forms.BooleanField(
+        required=False, label="Every message clearly comes from the provider, under its name."
+    )
     sender_id_types = forms.MultipleChoiceField(
         choices=[], required=False, widget=forms.CheckboxSelectMultiple, label="Countries"
     )
@@ -197,4 +209,18 @@ class StartForm(forms.Form):
         data = super().clean()
         if data.get("goal") == "sender_id" and not data.get("sender_id_types"):
             self.add_error("sender_id_types", "Choose at least one country.")
+        confirmed = all(data.get(c) for c in ("confirm_optin", "confirm_content", "confirm_sender"))
+        if data.get("program") == "provider" and not confirmed:
+            self.add_error(
+                "program",
+                "The provider's program can be registered only when the provider collects the "
+                "opt-in, writes every message and the messages clearly come from the provider. "
+                "Confirm all three, or register your own brand.",
+            )
         return data
+
+    @property
+    def program_owner(self) -> str:
+        if self.cleaned_data.get("program") == "provider":
+            return Registration.ProgramOwner.PROVIDER
+        return Registration.ProgramOwner.TENANT

@@ -89,6 +89,7 @@ def registration_start(request: HttpRequest) -> HttpResponse:
                 name=data["name"],
                 vetting=data["vetting"],
                 sender_id_types=data["sender_id_types"],
+                program_owner=form.program_owner,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
