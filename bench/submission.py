@@ -290,7 +290,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--q", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=16)
-    parser.add_argument("--tracked", type=int, default=10_000)
+    parser.add_argument("--tracked", type=int, default=10_000, help="0 skips the poll")
+    parser.add_argument("--no-faults", action="store_true", help="skip the run with faults")
     args = parser.parse_args()
     sandbox = Sandbox(args.q)
     try:
@@ -307,6 +308,7 @@ def main() -> None:
                 ids = _approved_registrations(args.n, tenant, admin, staff)
                 clean = _run(sandbox, ids, args.workers, args.q, values)
                 print("clean:", json.dumps(clean), flush=True)
+            if args.n > 0 and not args.no_faults:
                 faulty_ids = _approved_registrations(args.n, tenant, admin, staff)
                 sandbox.control(
                     "POST",
@@ -316,7 +318,7 @@ def main() -> None:
                 faulty = _run(sandbox, faulty_ids, args.workers, args.q, values)
                 sandbox.control("DELETE", "/_sandbox/faults")
                 print("faults:", json.dumps(faulty), flush=True)
-            poll = _poll(sandbox, args.tracked, catalog, tenant)
+            poll = _poll(sandbox, args.tracked, catalog, tenant) if args.tracked else None
             print("poll:", json.dumps(poll), flush=True)
     finally:
         sandbox.stop()
