@@ -155,7 +155,12 @@ def account_for(tenant: Tenant | None) -> AccountContext:
 # retries transient failures a few times itself, each attempt through the limiter; longer
 # outages are retried by the task with its own backoff.
 _CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=5, read_timeout=20
+    retries={"mode": "standard", "total_max_attempts": 1},
+    connect_timeout=5,
+    read_timeout=20,
+    # Enough kept-alive connections for every worker thread: a request that must open a new
+    # connection leaves later than its slot, and the next one may then arrive too close.
+    max_pool_connections=32,
 )
 CALL_ATTEMPTS = 4
 
