@@ -20,8 +20,10 @@ LONG_NAME = "Acme Anvils and Heavy Iron Goods for Cartoon Coyotes of the Great A
 
 
 def test_errors_at_the_fields_and_nothing_lost(
-    page, live_server, catalog, tenant_a, alice, tmp_path
+    page, live_server, catalog, tenant_a, alice, tmp_path, celery_worker
 ):
+    # The portal runs as in `make run`: with a worker process beside it (nothing here needs it
+    # to act; an invalid form must not reach the pipeline).
     base = live_server.url
     shot = Shots(page, "bad_input")
     sign_in(page, base, alice.email)
@@ -123,3 +125,5 @@ def test_errors_at_the_fields_and_nothing_lost(
     assert value.attachment.content_type == "image/jpeg"
     assert value.attachment.size <= 400 * 1024
     shot("shrunk image attached")
+    # Nothing of a draft with errors went to the worker.
+    assert "registration_submit_task[" not in celery_worker.read_text()

@@ -1,5 +1,6 @@
 """A tenant admin registers a 10DLC brand, then its campaign, and a sender ID for India, in the
-browser; staff approve through the service and the sandbox approves each."""
+browser; staff approve through the service, a real Celery worker process runs the submission
+pipeline, and the sandbox approves each."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 from registrations.models import Registration
 from registrations.services import lifecycle, tracking
 from registrations.states import Status
+from tests.e2e.conftest import wait_for
 from tests.e2e.registration_helpers import Shots, optin_png, sign_in, walk_wizard
 from tests.registrations.test_engine import _profile
 from tests.sandbox.forms import BRAND_GOOD, CAMPAIGN_GOOD, IN_SENDER_ID_GOOD
@@ -18,10 +20,16 @@ from tests.sandbox.forms import BRAND_GOOD, CAMPAIGN_GOOD, IN_SENDER_ID_GOOD
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _approve_at_aws(registration, sam, sandbox):
-    lifecycle.version_approve(actor=sam, registration=registration)  # pipeline on commit
+def _approve_at_aws(registration, sam, sandbox, worker_log):
+    lifecycle.version_approve(actor=sam, registration=registration)  # the worker runs it
+    wait_for(
+        lambda: Registration.objects.get(pk=registration.pk).status == Status.SUBMITTED,
+        timeout=30,
+        log_path=worker_log,
+        what=f"the worker to submit {registration.name}",
+    )
+    assert "registration_submit_task[" in worker_log.read_text()  # ran there, not here
     registration.refresh_from_db()
-    assert registration.status == Status.SUBMITTED
     sandbox.decide(registration.aws_registration_id, 1, "approve")
     tracking.reconcile_pass(force=True)
     registration.refresh_from_db()
@@ -37,6 +45,7 @@ def test_ten_dlc_brand_then_campaign(
     alice,
     sam,
     tmp_path,
+    celery_worker,
 ):
     _profile(tenant_a)
     base = live_server.url
@@ -66,7 +75,7 @@ def test_ten_dlc_brand_then_campaign(
     expect(rows.nth(1)).to_contain_text("for Acme Anvils brand")
     shot("list brand and campaign together")
 
-    _approve_at_aws(brand, sam, sandbox)
+    _approve_at_aws(brand, sam, sandbox, celery_worker)
     page.reload()
     expect(rows.nth(0).locator(".badge")).to_have_text("Complete")
     page.get_by_role("link", name="Order alerts").click()
@@ -79,13 +88,15 @@ def test_ten_dlc_brand_then_campaign(
     page.get_by_role("button", name="Send for review").click()
     expect(page.locator("#status")).to_have_text("In provider review")
 
-    _approve_at_aws(campaign, sam, sandbox)
+    _approve_at_aws(campaign, sam, sandbox, celery_worker)
     page.reload()
     expect(page.locator(".status-code")).to_have_text("COMPLETE")
     shot("campaign complete")
 
 
-def test_sender_id_for_a_country(page, live_server, catalog, sandbox, tenant_a, alice, sam):
+def test_sender_id_for_a_country(
+    page, live_server, catalog, sandbox, tenant_a, alice, sam, celery_worker
+):
     _profile(tenant_a)
     base = live_server.url
     shot = Shots(page, "sender_id_india")
@@ -101,7 +112,7 @@ def test_sender_id_for_a_country(page, live_server, catalog, sandbox, tenant_a, 
     expect(page.locator("#status")).to_have_text("In provider review")
     registration = Registration.objects.get(tenant=tenant_a)
     assert registration.name == "Sender ID (IN)"
-    _approve_at_aws(registration, sam, sandbox)
+    _approve_at_aws(registration, sam, sandbox, celery_worker)
     page.reload()
     expect(page.locator(".status-code")).to_have_text("COMPLETE")
     shot("sender id complete")
