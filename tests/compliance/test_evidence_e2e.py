@@ -13,6 +13,7 @@ from PIL import Image
 from compliance import evidence, services
 from compliance.models import OptInEvidence
 from compliance.preflight import AttachmentInfo, Draft, preflight_run
+from tests.e2e.conftest import chromium_or_skip
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = pytest.mark.e2e
@@ -20,10 +21,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def chromium():
-    if evidence.chromium_path() is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: .ci/run installs Debian's chromium package.")
-        pytest.skip("Evidence tests need Debian's Chromium: apt-get install chromium")
+    chromium_or_skip()
 
 
 @pytest.mark.django_db

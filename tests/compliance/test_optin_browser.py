@@ -11,6 +11,7 @@ import pytest
 from compliance import evidence
 from compliance.models import ConsentRecord
 from tests.compliance.conftest import publish_default
+from tests.e2e.conftest import chromium_or_skip
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = pytest.mark.e2e
@@ -48,11 +49,7 @@ def _sign_up_and_opt_out(base: str, path: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_sign_up_and_opt_out_on_a_phone(live_server, settings, program_a, owen):
-    path = evidence.chromium_path()
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: .ci/run installs Debian's chromium package.")
-        pytest.skip("Browser tests need Debian's Chromium: apt-get install chromium")
+    path = chromium_or_skip()
     settings.PORTAL_BASE_URL = live_server.url
     tenant = program_a.tenant
     for kind in ("terms", "privacy", "opt_in"):

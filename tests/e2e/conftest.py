@@ -4,7 +4,6 @@ against the portal served by pytest-django's live server."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import pytest
 
 # The sandbox process, its per-test control and the synced catalog, shared with the engine's
 # tests: browser tests of registrations use the same fixtures.
+from compliance.evidence import CHROMIUM_ARGS, chromium_path
 from tests.registrations.conftest import catalog, sandbox, sandbox_process  # noqa: F401
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
@@ -22,34 +22,26 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parents[2]
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
-
-def chromium_path() -> str | None:
-    return os.environ.get("PORTAL_CHROMIUM") or shutil.which("chromium")
-
-
-@pytest.fixture(scope="session")
-def browser():
+def chromium_or_skip() -> str:
+    """Debian's Chromium for a browser test; in CI its absence is a failure, not a skip."""
     path = chromium_path()
     if path is None:
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing in CI: .ci/run installs Debian's chromium package.")
         pytest.skip("Browser tests need Debian's Chromium: apt-get install chromium")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     # Playwright gives every launch a fresh, empty profile directory of its own.
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
-            executable_path=path, headless=True, args=CHROMIUM_FLAGS
+            executable_path=path, headless=True, args=CHROMIUM_ARGS
         )
         yield instance
         instance.close()
