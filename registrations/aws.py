@@ -196,9 +196,10 @@ def _client(context: AccountContext, endpoint: str, region: str, expires_bucket:
             aws_session_token=credentials["SessionToken"],
             **kwargs,
         )
-    # The rate limiter is applied at the last moment before the request leaves (after
-    # serialising and signing), so that the spacing AWS sees is the spacing reserved.
+    # The rate limiter's fence is entered at the last moment before the request leaves
+    # (after serialising and signing) and left as soon as the answer or the failure is back.
     client.meta.events.register(f"before-send.{SERVICE}", partial(_limit, context.key))
+    client.meta.events.register(f"needs-retry.{SERVICE}", _unlimit)
     return client
 
 
@@ -211,7 +212,13 @@ def _limit(account_key: str, event_name: str, **_: object) -> None:
     operation = event_name.rsplit(".", 1)[-1]
     if operation in DATA_PLANE:
         return
-    ratelimit.acquire(f"{account_key}:{operation}")
+    ratelimit.fence_enter(f"{account_key}:{operation}")
+
+
+def _unlimit(**_: object) -> None:
+    # botocore asks whether to retry after every attempt, answered or failed: the moment the
+    # next call of the operation may be timed from. Returning None leaves that decision alone.
+    ratelimit.fence_leave()
 
 
 def client_for(context: AccountContext):
@@ -255,15 +262,21 @@ class Gateway:
             try:
                 response = method(**params)
             except (ClientError, BotoCoreError) as exc:
-                error = _translate(operation, exc)
-                self._log(operation, params, started, error)
-                if isinstance(error, RetryableError) and attempt + 1 < CALL_ATTEMPTS:
-                    time.sleep(random.uniform(0, min(2.0, 0.2 * 2**attempt)))
-                    continue
-                raise error from exc
-            self._log(operation, params, started, None)
-            response.pop("ResponseMetadata", None)
-            return response
+                cause, error = exc, _translate(operation, exc)
+            else:
+                cause = error = None
+            finally:
+                # botocore's needs-retry has normally left the fence already; this covers an
+                # exception it did not see, before any backoff below.
+                ratelimit.fence_leave()
+            self._log(operation, params, started, error)
+            if error is None:
+                response.pop("ResponseMetadata", None)
+                return response
+            if isinstance(error, RetryableError) and attempt + 1 < CALL_ATTEMPTS:
+                time.sleep(random.uniform(0, min(2.0, 0.2 * 2**attempt)))
+                continue
+            raise error from cause
         raise AssertionError("unreachable")
 
     def _log(self, operation: str, params: dict, started: float, error: AwsError | None) -> None:

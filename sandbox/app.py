@@ -99,7 +99,10 @@ class Quotas:
 
 
 class Faults:
-    """Injected faults per operation (or ``*``): 5xx, throttling, latency, dropped connections."""
+    """Injected faults per operation (or ``*``): 5xx, throttling, latency, dropped connections.
+
+    Latency is `latency_ms` plus a uniform random `jitter_ms`, spent before the call is
+    counted against the quota, as network and front-end delays are at AWS."""
 
     def __init__(self, seed: int | None):
         self.rules: dict[str, dict] = {}
@@ -113,6 +116,7 @@ class Faults:
             "throttle_rate": float(body.get("throttle_rate", 0)),
             "drop_rate": float(body.get("drop_rate", 0)),
             "latency_ms": float(body.get("latency_ms", 0)),
+            "jitter_ms": float(body.get("jitter_ms", 0)),
             "count": body.get("count"),
         }
         with self._lock:
@@ -137,7 +141,8 @@ class Faults:
                     kind = name
                     break
                 roll -= share
-            return rule["latency_ms"] / 1000.0, kind
+            latency = rule["latency_ms"] + self.random.uniform(0, rule["jitter_ms"])
+            return latency / 1000.0, kind
 
     def clear(self) -> None:
         with self._lock:
@@ -217,6 +222,7 @@ class Sandbox:
         started = time.time()
         request_id = request_id or str(uuid.uuid4())
         params: dict = {}
+        fault = None
         try:
             model = operation(op_name) if op_name else None
             if model is None:
@@ -251,11 +257,11 @@ class Sandbox:
         except ApiError as exc:
             status, body = exc.status, exc.body()
         except Dropped:
-            self._log(op_name, account, params, "DROPPED", {}, started, request_id)
+            self._log(op_name, account, params, "DROPPED", {}, started, request_id, fault)
             raise
         except Exception as exc:  # a sandbox bug: answer like AWS would, keep serving
             status, body = 500, InternalError(f"Sandbox error: {exc!r}", request_id).body()
-        self._log(op_name, account, params, status, body, started, request_id)
+        self._log(op_name, account, params, status, body, started, request_id, fault)
         return status, body
 
     def _run(self, op_name, handler, params, account, region) -> dict:
@@ -277,7 +283,7 @@ class Sandbox:
             finally:
                 self.store.commit()
 
-    def _log(self, op_name, account, params, status, body, started, request_id) -> None:
+    def _log(self, op_name, account, params, status, body, started, request_id, fault=None) -> None:
         with self._log_lock:
             self._seq += 1
             entry = {
@@ -294,6 +300,8 @@ class Sandbox:
                 entry["Error"] = body.get("__type")
                 entry["Reason"] = body.get("Reason")
                 entry["Message"] = body.get("Message")
+                if fault:  # the call log tells injected faults from real refusals (quotas)
+                    entry["InjectedFault"] = fault
             else:
                 entry["Result"] = body
             self.calls.append(entry)

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from messaging.checks import ApiRefusal
-from registrations.ratelimit import _redis
+from registrations.ratelimit import redis_client
 from tenants.api_keys import api_key_authenticate
 
 
@@ -58,7 +58,7 @@ def _counts(names: list[str], window: int) -> list[int]:
     """Counts this minute's requests under each name (one round trip with Redis)."""
     keys = [f"portal:api-rate:{name}:{window}" for name in names]
     if settings.REDIS_URL:
-        client, _ = _redis(settings.REDIS_URL)
+        client = redis_client(settings.REDIS_URL)
         pipe = client.pipeline(transaction=False)
         for key in keys:
             pipe.incr(key)

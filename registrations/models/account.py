@@ -29,10 +29,15 @@ class AwsAccount(models.Model):
 
 
 class RateSlot(models.Model):
-    """The next free slot of a rate-limited AWS operation, when no Redis is configured."""
+    """A rate limiter's state for one key, when no Redis is configured (times in Unix seconds):
+    a slot limiter's next free slot; the control plane's fence: its next slot, who holds it and
+    until when; a token bucket: its tokens (None: full) as of `next_at`."""
 
     key = models.CharField(max_length=200, unique=True)
     next_at = models.FloatField(default=0.0)
+    holder = models.CharField(max_length=64, blank=True)
+    held_until = models.FloatField(default=0.0)
+    tokens = models.FloatField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.key

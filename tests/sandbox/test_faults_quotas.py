@@ -40,6 +40,8 @@ def test_quota_settings_per_operation_and_off(client, control):
     client.describe_pools()
     with pytest.raises(client.exceptions.ThrottlingException):
         client.describe_pools()
+    refused = control.get("/_sandbox/calls?operation=DescribePools")["calls"][-1]
+    assert refused["Error"] == "ThrottlingException" and "InjectedFault" not in refused
     control.call("PUT", "/_sandbox/quotas", {"enabled": False})
     for _ in range(5):
         client.describe_pools()
@@ -60,10 +62,23 @@ def test_injected_throttling_latency_and_drops(client, control):
     control.post("/_sandbox/faults", {"operation": "DescribePools", "throttle_rate": 1.0})
     with pytest.raises(client.exceptions.ThrottlingException):
         client.describe_pools()
+    injected = control.get("/_sandbox/calls?operation=DescribePools")["calls"][-1]
+    assert injected["InjectedFault"] == "throttle"  # told apart from a quota's refusal
     control.post("/_sandbox/faults", {"operation": "DescribePools", "latency_ms": 200})
     started = time.monotonic()
     client.describe_pools()
     assert time.monotonic() - started >= 0.2
+    control.post(
+        "/_sandbox/faults", {"operation": "DescribePools", "latency_ms": 0, "jitter_ms": 60}
+    )
+    durations = []
+    for _ in range(12):
+        started = time.monotonic()
+        client.describe_pools()
+        durations.append(time.monotonic() - started)
+    # Uniform 0-60 ms: twelve calls all under 10 ms, or all over 50 ms, would not be jitter.
+    assert min(durations) < 0.05 and max(durations) > 0.01, durations
+    assert max(durations) < 1.0, durations
     control.post("/_sandbox/faults", {"operation": "*", "drop_rate": 1.0, "count": 1})
     with pytest.raises(ConnectionClosedError):
         client.describe_sender_ids()
