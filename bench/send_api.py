@@ -78,6 +78,8 @@ def _percentile(values: list[float], p: float) -> float:
 def _load(port: int, clients: int, requests: int, make) -> dict:
     """`requests` calls from `clients` keep-alive connections; make(i) -> (method, path, body,
     headers, messages in it)."""
+    if not requests:
+        return {"requests": 0}
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     counter = iter(range(requests))
@@ -121,6 +123,38 @@ def _load(port: int, clients: int, requests: int, make) -> dict:
     }
 
 
+def _cpu_per_request(token: str, count: int = 300) -> dict:
+    """CPU milliseconds this process spends per request (Django test client, same settings,
+    PostgreSQL and Redis; no HTTP server, no load generator): where a send's time goes."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    one = json.dumps({"to": DEST, "body": "Your Bench Co code is 481516."})
+
+    def measure(call) -> float:
+        for i in range(20):
+            call(-1 - i)
+        started = time.process_time()
+        for i in range(count):
+            call(i)
+        return round((time.process_time() - started) / count * 1000, 2)
+
+    return {
+        "ping": measure(lambda i: client.get("/api/v1/ping")),
+        "senders_get": measure(lambda i: client.get("/api/v1/senders", **auth)),
+        "single_send": measure(
+            lambda i: client.post(
+                "/api/v1/messages",
+                one,
+                content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY=f"cpu-{i}",
+                **auth,
+            )  # fmt: skip
+        ),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=32)
@@ -147,6 +181,8 @@ def main() -> None:
         "MESSAGING_SEND_LEASE_SECONDS": "5",
         "MESSAGING_REQUEUE_SECONDS": "15",
         "LOG_LEVEL": "WARNING",
+        "DEBUG": "false",  # measured as deployed: no query log, no debug pages
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SETTINGS_MODULE": "portal.settings",
     }
     os.environ.update(env)
@@ -244,6 +280,7 @@ def main() -> None:
             lambda i: ("POST", "/api/v1/messages/batch", batch,
                        {**auth, "Idempotency-Key": f"b-{i}"}, 100),
         )  # fmt: skip
+        cpu_ms = _cpu_per_request(key.plaintext)
         # Those messages were for measuring the web tier only: drop their queued tasks.
         client = redis.Redis.from_url(env["REDIS_URL"])
         for pattern in ("aws*", "default*"):  # dispatch tasks, and the batches' fan-out tasks
@@ -299,6 +336,11 @@ def main() -> None:
         )["calls"]
         throttled = sum(1 for c in calls if c.get("Error") == "ThrottlingException")
         span = max(times) - min(times) if len(times) > 1 else 0.0
+        ordered = sorted(times)
+        gaps = sorted(
+            ((b - a, a - ordered[0]) for a, b in zip(ordered, ordered[1:], strict=False)),
+            reverse=True,
+        )[:3]
         rate = (len(times) - 1) / span if span else 0.0
         statuses = dict(
             Message.objects.filter(id__in=dispatch_ids)
@@ -316,6 +358,7 @@ def main() -> None:
                 singles["requests_per_second"] / ping["requests_per_second"], 2
             ),
             "batches_of_100": batches,
+            "server_cpu_ms_per_request": cpu_ms,
             "acceptance_messages": acceptance_only,
             "dispatch": {
                 "accepted": len(dispatch_ids),
@@ -328,6 +371,7 @@ def main() -> None:
                 "ratio": round(rate / (20.0 * args.senders), 3),
                 "throttling_errors": throttled,
                 "worker_killed_after_s": round(killed_at, 1),
+                "longest_pauses_s_at_s": [[round(g, 2), round(at, 1)] for g, at in gaps],
             },
             "load_average_1min_at_end": round(load, 1),
             "at": timezone.now().isoformat(timespec="seconds"),

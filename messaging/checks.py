@@ -17,6 +17,7 @@ from phonenumbers import timezone as phone_timezone
 
 from compliance.selectors import sending_restricted_to_templates, template_match
 from messaging.models import Message, MessageType, OptOut, SendingPolicy
+from messaging.selectors import sending_policy_get
 from messaging.text import MAX_PARTS, encoding_and_parts
 from registrations.models import Registration, Sender
 from tenants.models import Tenant
@@ -131,8 +132,7 @@ def tenant_state(tenant: Tenant) -> TenantState:
     if state is None or time.monotonic() - state.loaded_at > STATE_SECONDS:
         state = TenantState(
             senders=list(Sender.objects.filter(tenant=tenant, status="ACTIVE").order_by("pk")),
-            policy=SendingPolicy.objects.filter(tenant=tenant).first()
-            or SendingPolicy(tenant=tenant),
+            policy=sending_policy_get(tenant=tenant),
             templates_only=sending_restricted_to_templates(tenant=tenant),
             loaded_at=time.monotonic(),
         )

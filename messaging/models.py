@@ -3,6 +3,8 @@ sending policy, tenant webhooks and inbound messages (DESIGN.md §6)."""
 
 from __future__ import annotations
 
+import pycountry
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -120,17 +122,59 @@ class IdempotencyRecord(models.Model):
         return f"idempotency key {self.key}"
 
 
+def country_codes_normalize(codes: list[str]) -> list[str]:
+    """Upper case, no blanks, no repeats, sorted: how allowed countries are stored."""
+    return sorted({str(code).strip().upper() for code in codes if str(code).strip()})
+
+
+def country_codes_validate(value) -> None:
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValidationError('Give the countries as a list of ISO codes, e.g. ["US", "CA"].')
+    unknown = [
+        code for code in value if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None
+    ]
+    if len(unknown) == 1:
+        raise ValidationError(
+            f"“{unknown[0]}” is not an ISO 3166-1 alpha-2 country code (two letters, e.g. US, CA)."
+        )
+    if unknown:
+        raise ValidationError(
+            f"{', '.join(f'“{code}”' for code in unknown)} are not ISO 3166-1 alpha-2 "
+            "country codes (two letters, e.g. US, CA)."
+        )
+
+
+def spend_cap_validate(value) -> None:
+    if value is not None and value <= 0:
+        raise ValidationError("The cap must be more than 0; leave it empty for no cap.")
+
+
+def hour_validate(value) -> None:
+    if not 0 <= value <= 23:
+        raise ValidationError("Use an hour from 0 to 23.")
+
+
 class SendingPolicy(models.Model):
     """The tenant's own limits: countries, monthly spend cap, quiet hours for promotions."""
 
     tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="sending_policy")
-    allowed_countries = models.JSONField(default=list, blank=True)  # empty: any with a sender
-    monthly_spend_cap = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
-    quiet_start_hour = models.PositiveSmallIntegerField(default=21)
-    quiet_end_hour = models.PositiveSmallIntegerField(default=8)
+    allowed_countries = models.JSONField(  # empty: any with a sender
+        default=list, blank=True, validators=[country_codes_validate]
+    )
+    monthly_spend_cap = models.DecimalField(  # USD, estimated spend; empty: no cap
+        max_digits=10, decimal_places=2, null=True, blank=True, validators=[spend_cap_validate]
+    )
+    quiet_start_hour = models.PositiveSmallIntegerField(default=21, validators=[hour_validate])
+    quiet_end_hour = models.PositiveSmallIntegerField(default=8, validators=[hour_validate])
 
     def __str__(self) -> str:
         return f"sending policy of {self.tenant}"
+
+    def clean(self) -> None:
+        start, end = self.quiet_start_hour, self.quiet_end_hour
+        if isinstance(start, int) and isinstance(end, int) and start == end:
+            message = f"Quiet hours must end at another hour than they start ({start}:00)."
+            raise ValidationError({"quiet_end_hour": message})
 
 
 class WebhookEndpoint(models.Model):

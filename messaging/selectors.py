@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from messaging.models import Message, MessageEvent, OptOut, WebhookDelivery, WebhookEndpoint
+from messaging.models import (
+    Message,
+    MessageEvent,
+    OptOut,
+    SendingPolicy,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from registrations.models import Registration, RegistrationVersion, Sender
 from tenants.models import Tenant
 
@@ -63,3 +70,16 @@ def webhook_get(*, tenant: Tenant, pk: int) -> WebhookEndpoint | None:
 
 def webhook_deliveries(*, tenant: Tenant, endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
     return WebhookDelivery.objects.filter(tenant=tenant, endpoint=endpoint)[:100]
+
+
+def sending_policy_get(*, tenant: Tenant) -> SendingPolicy:
+    """The stored policy, or the defaults (unsaved) when the tenant never set one."""
+    return SendingPolicy.objects.filter(tenant=tenant).first() or SendingPolicy(tenant=tenant)
+
+
+def sender_countries(*, tenant: Tenant) -> list[str]:
+    """Countries where the tenant has an active sender."""
+    rows = Sender.objects.filter(tenant=tenant, status="ACTIVE").values_list(
+        "iso_country", flat=True
+    )
+    return sorted(set(rows))

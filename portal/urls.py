@@ -6,6 +6,7 @@ from compliance.urls import public_patterns as compliance_public_patterns
 from compliance.urls import staff_patterns as compliance_staff_patterns
 from compliance.urls import tenant_patterns as compliance_tenant_patterns
 from messaging.api.urls import api_patterns
+from messaging.views import tenant_patterns as messaging_tenant_patterns
 from messaging.webhooks_in import sns_delivery_events
 from portal.views import healthz
 from registrations.views import sns_registration_events
@@ -69,6 +70,7 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/compliance/", include(compliance_tenant_patterns)),
     path("t/<slug:tenant_slug>/registrations/", include("registrations.web.urls")),
     path("t/<slug:tenant_slug>/api-keys/", include(api_key_patterns)),
+    path("t/<slug:tenant_slug>/sending-policy/", include(messaging_tenant_patterns)),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
     path("p/<slug:tenant_slug>/", include(compliance_public_patterns)),
     path("staff/compliance/", include(compliance_staff_patterns)),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +22,39 @@ from tenants.services import audit_record
 KEY_PREFIX = "smsk_"
 LAST_USED_RESOLUTION = timedelta(seconds=60)
 SCOPES = [scope for scope, _ in ApiKey.Scope.choices]
+
+# Every API call authenticates: a key (with its tenant) is read from the database once per
+# process every AUTH_CACHE_SECONDS, not on every call. The secret's HMAC, expiry, rotation
+# overlap and revocation are still checked on every call against what was read; a revocation
+# or a suspended tenant applies at once in the process that made the change and within
+# AUTH_CACHE_SECONDS in the others.
+AUTH_CACHE_SECONDS = 2.0
+_AUTH_CACHE_MAX = 10_000
+_auth_cache: dict[str, tuple[float, ApiKey]] = {}
+_auth_cache_lock = threading.Lock()
+
+
+def api_key_cache_forget(prefix: str | None = None) -> None:
+    """Drops this process's cached key (all keys when `prefix` is None)."""
+    with _auth_cache_lock:
+        if prefix is None:
+            _auth_cache.clear()
+        else:
+            _auth_cache.pop(prefix, None)
+
+
+def _key_by_prefix(prefix: str) -> ApiKey | None:
+    now = time.monotonic()
+    cached = _auth_cache.get(prefix)
+    if cached is not None and now - cached[0] <= AUTH_CACHE_SECONDS:
+        return cached[1]
+    key = ApiKey.objects.select_related("tenant").filter(prefix=prefix).first()
+    if key is not None:  # unknown prefixes are not kept: nobody can fill the cache with them
+        with _auth_cache_lock:
+            if len(_auth_cache) >= _AUTH_CACHE_MAX:
+                _auth_cache.clear()
+            _auth_cache[prefix] = (now, key)
+    return key
 
 
 def _hmac(secret: str) -> str:
@@ -98,6 +133,8 @@ def api_key_rotate(
     issued.key.save(update_fields=["rotated_from"])
     old.valid_until = now + overlap
     old.save(update_fields=["valid_until"])
+    api_key_cache_forget(old.prefix)  # now, and again once the change is visible to others
+    transaction.on_commit(lambda: api_key_cache_forget(old.prefix))
     audit_record(
         tenant=tenant,
         actor=actor,
@@ -115,6 +152,8 @@ def api_key_revoke(*, tenant: Tenant, actor: User, key: ApiKey) -> ApiKey:
         revoked_at=timezone.now()
     )
     key.refresh_from_db()
+    api_key_cache_forget(key.prefix)  # now, and again once the change is visible to others
+    transaction.on_commit(lambda: api_key_cache_forget(key.prefix))
     if updated:
         audit_record(
             tenant=tenant, actor=actor, action="api_key.revoke", obj=key,
@@ -131,7 +170,7 @@ def api_key_authenticate(presented: str) -> ApiKey | None:
     prefix, _, secret = presented[len(KEY_PREFIX) :].partition("_")
     if not prefix or not secret:
         return None
-    key = ApiKey.objects.select_related("tenant").filter(prefix=prefix).first()
+    key = _key_by_prefix(prefix)
     if key is None or not hmac.compare_digest(key.secret_hmac, _hmac(secret)):
         return None
     now = timezone.now()

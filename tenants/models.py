@@ -383,6 +383,7 @@ class ApiKey(models.Model):
         READ = "read", "Read messages, senders and registrations"
         OPT_OUTS = "opt_outs", "Manage opt-outs"
         WEBHOOKS = "webhooks", "Manage webhook endpoints"
+        POLICY = "policy", "Change the sending policy (countries, spend cap, quiet hours)"
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=80)

@@ -8,6 +8,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from messaging.api import views as v
+from messaging.api.policy import PolicyView
 from tenants.permissions import public_view
 
 
@@ -40,6 +41,7 @@ api_patterns = [
         _api(v.WebhookDeliveriesView),
         name="api_webhook_deliveries",
     ),
+    path("policy", _api(PolicyView), name="api_policy"),
     path("schema", public_view(SpectacularAPIView.as_view()), name="api_schema"),
     path(
         "docs",

@@ -102,10 +102,15 @@ class MessageBatchView(ApiView):
         batch, results = services.message_send_batch(
             tenant=self.tenant, api_key=request.auth, items=data.validated_data["messages"]
         )
+        # One list serializer for the accepted messages: its fields are built once, not once
+        # per message.
+        accepted_out = iter(
+            s.MessageOut([r for r in results if not isinstance(r, ApiRefusal)], many=True).data
+        )
         items = [
             {"index": i, "message": None, "error": r.as_dict()}
             if isinstance(r, ApiRefusal)
-            else {"index": i, "message": s.MessageOut(r).data, "error": None}
+            else {"index": i, "message": next(accepted_out), "error": None}
             for i, r in enumerate(results)
         ]
         accepted = sum(1 for r in results if not isinstance(r, ApiRefusal))

@@ -29,7 +29,10 @@ def chromium_or_skip() -> str:
     if path is None:
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing in CI: .ci/run installs Debian's chromium package.")
-        pytest.skip("Browser tests need Debian's Chromium: apt-get install chromium")
+        pytest.skip(
+            "Browser tests run once Debian's Chromium is installed (apt-get install chromium); "
+            ".ci/run installs it, and in CI its absence fails instead"
+        )
     return path
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from messaging.checks import tenant_state_forget
 from registrations.models import Sender
-from tenants.api_keys import api_key_create
+from tenants.api_keys import api_key_cache_forget, api_key_create
 
 ALL_SCOPES = ["send", "read", "opt_outs", "webhooks"]
 US_OK = "+14254147755"  # the AWS simulator's US success number
@@ -20,9 +20,11 @@ US_OK = "+14254147755"  # the AWS simulator's US success number
 def _clear_cache():
     cache.clear()
     tenant_state_forget()
+    api_key_cache_forget()
     yield
     cache.clear()
     tenant_state_forget()
+    api_key_cache_forget()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from messaging import dispatch
 from messaging.dispatch import message_dispatch, messages_resume
 from messaging.models import Message, MessageEvent, OptOut
 from messaging.services import message_send
@@ -82,6 +83,42 @@ def test_concurrent_workers_keep_to_the_senders_parts_per_second(sandbox, tenant
     assert {m["OriginationIdentity"] for m in sent} == {sender.value}
     contexts = sorted(int(m["Events"][0]["context"]["portal_message_id"]) for m in sent)
     assert contexts == sorted(ids)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_that_stall_together_do_not_leave_together(sandbox, tenant_a, monkeypatch):
+    """A process-wide stall (CPU, GC) freezes every thread that holds a slot; when they wake
+    together, the departure bucket (10 parts for a simulator number) lets only some of them go
+    at once, and never a burst larger than AWS's one-second bucket of parts (20)."""
+    _simulator_sender(tenant_a, "t-stall")
+    ids = _accept(tenant_a, 32)
+    real = dispatch._wait_for_slot
+    wake_at = time.monotonic() + 1.6
+    stalled: set[int] = set()
+
+    def slot_then_stall(message, rate):
+        real(message, rate)
+        if message.pk not in stalled:
+            stalled.add(message.pk)
+            time.sleep(max(0.0, wake_at - time.monotonic()))  # everyone wakes at once
+
+    monkeypatch.setattr(dispatch, "_wait_for_slot", slot_then_stall)
+
+    def work(pk: int) -> None:
+        try:
+            message_dispatch(tenant_id=tenant_a.pk, message_id=pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(pk,)) for pk in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Message.objects.filter(status="SENT").count() == 32
+    calls = sandbox.calls("SendTextMessage")
+    assert [c.get("Error") for c in calls if c.get("Error")] == []
+    assert len(calls) == 32
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,7 +10,13 @@ from django.db import connection
 from django.utils import timezone
 
 from messaging.models import IdempotencyRecord, Message
-from tenants.api_keys import api_key_create, api_key_revoke, api_key_rotate
+from tenants import api_keys
+from tenants.api_keys import (
+    api_key_cache_forget,
+    api_key_create,
+    api_key_revoke,
+    api_key_rotate,
+)
 from tenants.models import ApiKey, AuditEntry
 from tests.messaging.conftest import US_OK, Api
 
@@ -45,6 +51,7 @@ def test_wrong_secret_revoked_and_expired_keys_are_401(api_a, key_a, tenant_a, a
     )  # fmt: skip
     assert Api(expiring).get("senders").status_code == 200
     ApiKey.objects.filter(pk=expiring.key.pk).update(expires_at=timezone.now())
+    api_key_cache_forget()  # what AUTH_CACHE_SECONDS later looks like to every process
     assert Api(expiring).get("senders").status_code == 401
 
 
@@ -65,9 +72,30 @@ def test_rotation_keeps_the_old_key_during_the_overlap(tenant_a, alice, key_a, a
     assert Api(new).get("senders").status_code == 200
     assert api_a.get("senders").status_code == 200
     ApiKey.objects.filter(pk=key_a.key.pk).update(valid_until=timezone.now())
+    api_key_cache_forget()  # what AUTH_CACHE_SECONDS later looks like to every process
     assert api_a.get("senders").status_code == 401
     assert Api(new).get("senders").status_code == 200
     assert ApiKey.objects.get(pk=new.key.pk).rotated_from_id == key_a.key.pk
+
+
+def test_key_changes_made_elsewhere_apply_within_the_cache_period(
+    api_a, key_a, tenant_a, alice, monkeypatch
+):
+    """Another process revoking the key (here: a direct update, which this process's cache does
+    not hear about) is seen once the cached key is older than AUTH_CACHE_SECONDS."""
+    clock = [1000.0]
+    monkeypatch.setattr(api_keys.time, "monotonic", lambda: clock[0])
+    assert api_a.get("senders").status_code == 200
+    ApiKey.objects.filter(pk=key_a.key.pk).update(revoked_at=timezone.now())
+    clock[0] += api_keys.AUTH_CACHE_SECONDS / 2
+    assert api_a.get("senders").status_code == 200  # still the cached key
+    clock[0] += api_keys.AUTH_CACHE_SECONDS
+    assert api_a.get("senders").status_code == 401
+    # A revocation through the service applies at once in this process.
+    fresh = api_key_create(tenant=tenant_a, actor=alice, name="next", scopes=["read"])
+    assert Api(fresh).get("senders").status_code == 200
+    api_key_revoke(tenant=tenant_a, actor=alice, key=fresh.key)
+    assert Api(fresh).get("senders").status_code == 401
 
 
 def test_rate_limit_answers_429_with_retry_after(api_a, settings):

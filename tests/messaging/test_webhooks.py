@@ -173,7 +173,7 @@ def test_openapi_document_is_valid_and_matches_responses(tenant_a, sender_a, api
         "/api/v1/messages", "/api/v1/messages/batch", "/api/v1/messages/{id}",
         "/api/v1/opt-outs", "/api/v1/opt-outs/{phone}", "/api/v1/senders",
         "/api/v1/registrations", "/api/v1/webhooks", "/api/v1/webhooks/{id}/rotate-secret",
-        "/api/v1/webhooks/{id}/deliveries",
+        "/api/v1/webhooks/{id}/deliveries", "/api/v1/policy",
     }  # fmt: skip
     assert schema["components"]["securitySchemes"]["ApiKey"]["scheme"] == "bearer"
     # A real answer carries exactly the properties the document promises.
