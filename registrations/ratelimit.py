@@ -22,7 +22,11 @@ Three kinds:
   round trip, 94 % of the quota.
 
 All three run on Redis (atomic scripts on Redis's clock) when it is configured, and on a row
-per key in the database otherwise.
+per key in the database otherwise. A caller inside a database transaction (a service that calls
+AWS while it holds a registration's row) must not keep the limiter's row locked until it
+commits: every other worker would queue behind it, and two such callers waiting for each
+other's rows would deadlock. So on a database with more than one writer the limiter then works
+on a short connection of its own; on SQLite, which has one writer, it stays on the caller's.
 """
 
 from __future__ import annotations
@@ -30,11 +34,13 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from registrations.models import RateSlot
 
@@ -142,13 +148,36 @@ def _per_key(registry: dict, key: str, factory):
         return registry.setdefault(key, factory())
 
 
+# The alias under which a thread's own short connection is known while the limiter uses it.
+_OWN_ALIAS = "ratelimit-own"
+
+
+@contextmanager
+def _locked_row(key: str) -> Iterator[RateSlot]:
+    """The row of `key`, locked, in a transaction that ends with the block: the caller's
+    connection when it is outside a transaction (or the database is SQLite), otherwise a
+    connection of the limiter's own, opened and closed around the block."""
+    caller = connections[DEFAULT_DB_ALIAS]
+    if not caller.in_atomic_block or caller.vendor == "sqlite":
+        with transaction.atomic():
+            yield RateSlot.objects.select_for_update().get_or_create(key=key)[0]
+        return
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
+    connections[_OWN_ALIAS] = own
+    try:
+        with transaction.atomic(using=_OWN_ALIAS):
+            yield RateSlot.objects.using(_OWN_ALIAS).select_for_update().get_or_create(key=key)[0]
+    finally:
+        del connections[_OWN_ALIAS]
+        own.close()
+
+
 def _reserve(key: str, interval: float, horizon: float) -> tuple[bool, float]:
     if settings.REDIS_URL:
         script = _redis(settings.REDIS_URL)[0]
         reserved, wait = script(keys=[f"portal:rate:{key}"], args=[interval, horizon])
         return bool(int(reserved)), max(0.0, float(wait))
-    with transaction.atomic():
-        slot, _ = RateSlot.objects.select_for_update().get_or_create(key=key)
+    with _locked_row(key) as slot:
         now = time.time()
         start = max(now, slot.next_at)
         if horizon > 0 and start - now > horizon:
@@ -185,8 +214,7 @@ def _bucket_try(key: str, rate: float, capacity: float, amount: float) -> float:
     if settings.REDIS_URL:
         take = _redis(settings.REDIS_URL)[3]
         return float(take(keys=[f"portal:bucket:{key}"], args=[rate, capacity, amount]))
-    with transaction.atomic():
-        row, _ = RateSlot.objects.select_for_update().get_or_create(key=f"bucket:{key}")
+    with _locked_row(f"bucket:{key}") as row:
         now = time.time()
         tokens = capacity if row.tokens is None else row.tokens
         tokens = min(capacity, tokens + max(0.0, now - row.next_at) * rate)
@@ -244,8 +272,7 @@ def _enter_shared(key: str, token: str, interval: float) -> float:
             if int(held):
                 return max(0.0, float(wait))
         else:
-            with transaction.atomic():
-                slot, _ = RateSlot.objects.select_for_update().get_or_create(key=key)
+            with _locked_row(key) as slot:
                 now = time.time()
                 if not slot.holder or slot.holder == token or slot.held_until <= now:
                     wait = max(0.0, slot.next_at - now)
@@ -261,8 +288,7 @@ def _leave_shared(key: str, token: str, interval: float) -> None:
         leave = _redis(settings.REDIS_URL)[2]
         leave(keys=[f"portal:fence:{key}"], args=[token, interval])
         return
-    with transaction.atomic():
-        slot, _ = RateSlot.objects.select_for_update().get_or_create(key=key)
+    with _locked_row(key) as slot:
         slot.next_at = max(slot.next_at, time.time() + interval)
         if slot.holder == token:
             slot.holder = ""

@@ -9,7 +9,7 @@ import threading
 import time
 
 import pytest
-from django.db import connections
+from django.db import connection, connections, transaction
 
 from registrations import ratelimit
 from registrations.aws import Gateway
@@ -175,6 +175,46 @@ def test_fence_of_a_dead_holder_is_taken_over_after_its_lease(settings, monkeypa
     ratelimit._enter_shared(key, "dead-worker", 0.01)  # never leaves
     ratelimit._enter_shared(key, "next-worker", 0.01)
     assert 0.29 <= time.monotonic() - started < 2.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_callers_transaction_does_not_hold_the_database_limiter(settings):
+    """A service that calls AWS inside its own transaction (holding a registration's row) must
+    not keep the limiter's row locked until it commits: on PostgreSQL another worker's call of
+    the same operation leaves at its interval, not when that transaction ends. SQLite has a
+    single writer, so there the limiter stays on the caller's connection: a connection of its
+    own would wait for the caller's transaction, that is for itself."""
+    settings.REDIS_URL = ""
+    key = _key("in-transaction")
+    if connection.vendor == "sqlite":
+        started = time.monotonic()
+        with transaction.atomic():
+            ratelimit.reserve(_key("a-write-first"), 100.0)  # the caller's transaction writes
+            ratelimit.fence_enter(key, 50.0)
+            ratelimit.fence_leave()
+            ratelimit.fence_enter(key, 50.0)
+            ratelimit.fence_leave()
+        assert time.monotonic() - started < 1.0
+        return
+    entered, rest_of_transaction = threading.Event(), 1.5
+    waited: list[float] = []
+
+    def service(_: int) -> None:
+        with transaction.atomic():
+            ratelimit.fence_enter(key, 20.0)
+            ratelimit.fence_leave()
+            entered.set()
+            time.sleep(rest_of_transaction)  # the service's other work, then its commit
+
+    def other_worker(_: int) -> None:
+        assert entered.wait(10)
+        started = time.monotonic()
+        ratelimit._enter_shared(key, "other-worker", 0.05)
+        waited.append(time.monotonic() - started)
+        ratelimit._leave_shared(key, "other-worker", 0.05)
+
+    _threads(2, lambda n: (service, other_worker)[n](n))
+    assert waited and waited[0] < rest_of_transaction / 2, waited
 
 
 @pytest.mark.django_db(transaction=True)
