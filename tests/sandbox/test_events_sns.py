@@ -100,6 +100,12 @@ def test_retries_on_5xx_but_not_on_4xx(client, control, receiver):
     receiver.statuses = [400]
     client.delete_registration(RegistrationId=rid)
     receiver.wait_for(4)
+    # The sandbox records a delivery once it has read the answer, a moment after the receiver
+    # saw the request: wait for the record, then long enough that a retry would have shown.
+    deadline = time.monotonic() + 10
+    while len(control.get("/_sandbox/deliveries")["deliveries"]) < 4:
+        assert time.monotonic() < deadline, control.get("/_sandbox/deliveries")
+        time.sleep(0.05)
     time.sleep(0.5)
     assert len(receiver.requests) == 4
     attempts = [
