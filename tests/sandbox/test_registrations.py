@@ -400,7 +400,7 @@ def test_attachments(client, control):
 
 
 def test_attachment_upload_takes_time(client, control):
-    control.call("PATCH", "/_sandbox/config", {"attachment_delay": 0.3})
+    control.call("PATCH", "/_sandbox/config", {"attachment_delay": 1.0})
     rid = client.create_registration(RegistrationType="US_TOLL_FREE_REGISTRATION")["RegistrationId"]
     made = client.create_registration_attachment(AttachmentBody=forms.PNG)
     aid = made["RegistrationAttachmentId"]
@@ -413,7 +413,7 @@ def test_attachment_upload_takes_time(client, control):
             RegistrationAttachmentId=aid,
         )
     assert err.value.response["Reason"] == "FIELD_VALIDATION_FAILED"
-    time.sleep(0.35)
+    time.sleep(1.05)
     answer = client.put_registration_field_value(
         RegistrationId=rid, FieldPath="messagingUseCase.optInImage", RegistrationAttachmentId=aid
     )
