@@ -150,26 +150,36 @@ def _per_key(registry: dict, key: str, factory):
 
 # The alias under which a thread's own short connection is known while the limiter uses it.
 _OWN_ALIAS = "ratelimit-own"
+_own = threading.local()
+
+
+@contextmanager
+def _own_connection() -> Iterator[None]:
+    """For the block, a connection of the limiter's own when the caller is inside a transaction
+    on a database with more than one writer (opened here, closed at the end); otherwise the
+    caller's connection, as its transactions end at once."""
+    caller = connections[DEFAULT_DB_ALIAS]
+    if getattr(_own, "active", False) or not caller.in_atomic_block or caller.vendor == "sqlite":
+        yield
+        return
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
+    connections[_OWN_ALIAS] = own
+    _own.active = True
+    try:
+        yield
+    finally:
+        _own.active = False
+        del connections[_OWN_ALIAS]
+        own.close()
 
 
 @contextmanager
 def _locked_row(key: str) -> Iterator[RateSlot]:
-    """The row of `key`, locked, in a transaction that ends with the block: the caller's
-    connection when it is outside a transaction (or the database is SQLite), otherwise a
-    connection of the limiter's own, opened and closed around the block."""
-    caller = connections[DEFAULT_DB_ALIAS]
-    if not caller.in_atomic_block or caller.vendor == "sqlite":
-        with transaction.atomic():
-            yield RateSlot.objects.select_for_update().get_or_create(key=key)[0]
-        return
-    own = connections.create_connection(DEFAULT_DB_ALIAS)
-    connections[_OWN_ALIAS] = own
-    try:
-        with transaction.atomic(using=_OWN_ALIAS):
-            yield RateSlot.objects.using(_OWN_ALIAS).select_for_update().get_or_create(key=key)[0]
-    finally:
-        del connections[_OWN_ALIAS]
-        own.close()
+    """The row of `key`, locked, in a transaction that ends with the block."""
+    with _own_connection():
+        using = _OWN_ALIAS if getattr(_own, "active", False) else DEFAULT_DB_ALIAS
+        with transaction.atomic(using=using):
+            yield RateSlot.objects.using(using).select_for_update().get_or_create(key=key)[0]
 
 
 def _reserve(key: str, interval: float, horizon: float) -> tuple[bool, float]:
@@ -265,13 +275,15 @@ def _poll_seconds(interval: float) -> float:
 
 def _enter_shared(key: str, token: str, interval: float) -> float:
     """Takes the shared fence of `key`; returns the seconds the call must still wait."""
-    while True:
-        if settings.REDIS_URL:
-            enter = _redis(settings.REDIS_URL)[1]
+    if settings.REDIS_URL:
+        enter = _redis(settings.REDIS_URL)[1]
+        while True:
             held, wait = enter(keys=[f"portal:fence:{key}"], args=[token, FENCE_LEASE_SECONDS])
             if int(held):
                 return max(0.0, float(wait))
-        else:
+            time.sleep(_poll_seconds(interval))
+    with _own_connection():  # one connection for all the polls, not one each
+        while True:
             with _locked_row(key) as slot:
                 now = time.time()
                 if not slot.holder or slot.holder == token or slot.held_until <= now:
@@ -280,7 +292,7 @@ def _enter_shared(key: str, token: str, interval: float) -> float:
                     slot.held_until = now + wait + FENCE_LEASE_SECONDS
                     slot.save(update_fields=["holder", "held_until"])
                     return wait
-        time.sleep(_poll_seconds(interval))
+            time.sleep(_poll_seconds(interval))
 
 
 def _leave_shared(key: str, token: str, interval: float) -> None:
