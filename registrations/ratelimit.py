@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -127,14 +128,18 @@ return string.format('%.6f', wait)
 """
 
 
+class _Scripts(NamedTuple):
+    reserve: object
+    fence_enter: object
+    fence_leave: object
+    bucket_take: object
+
+
 @lru_cache(maxsize=4)
-def _redis(url: str):
+def _redis(url: str) -> _Scripts:
     client = redis_client(url)
-    return (
-        client.register_script(_RESERVE),
-        client.register_script(_FENCE_ENTER),
-        client.register_script(_FENCE_LEAVE),
-        client.register_script(_BUCKET_TAKE),
+    return _Scripts(
+        *(client.register_script(s) for s in (_RESERVE, _FENCE_ENTER, _FENCE_LEAVE, _BUCKET_TAKE))
     )
 
 
@@ -144,6 +149,9 @@ _gates: dict[str, threading.Lock] = {}
 
 def _per_key(registry: dict, key: str, factory):
     """This process's object for `key` in `registry`, made by `factory` the first time."""
+    found = registry.get(key)
+    if found is not None:
+        return found
     with _registry_lock:
         return registry.setdefault(key, factory())
 
@@ -154,21 +162,25 @@ _own = threading.local()
 
 
 @contextmanager
-def _own_connection() -> Iterator[None]:
-    """For the block, a connection of the limiter's own when the caller is inside a transaction
-    on a database with more than one writer (opened here, closed at the end); otherwise the
+def _own_connection() -> Iterator[str]:
+    """The database alias for the limiter's rows during the block: a connection of the
+    limiter's own when the caller is inside a transaction on a database with more than one
+    writer (opened here, closed at the end, shared by blocks nested in it); otherwise the
     caller's connection, as its transactions end at once."""
     caller = connections[DEFAULT_DB_ALIAS]
-    if getattr(_own, "active", False) or not caller.in_atomic_block or caller.vendor == "sqlite":
-        yield
+    if getattr(_own, "open", False):
+        yield _OWN_ALIAS
+        return
+    if not caller.in_atomic_block or caller.vendor == "sqlite":
+        yield DEFAULT_DB_ALIAS
         return
     own = connections.create_connection(DEFAULT_DB_ALIAS)
     connections[_OWN_ALIAS] = own
-    _own.active = True
+    _own.open = True
     try:
-        yield
+        yield _OWN_ALIAS
     finally:
-        _own.active = False
+        _own.open = False
         del connections[_OWN_ALIAS]
         own.close()
 
@@ -176,15 +188,13 @@ def _own_connection() -> Iterator[None]:
 @contextmanager
 def _locked_row(key: str) -> Iterator[RateSlot]:
     """The row of `key`, locked, in a transaction that ends with the block."""
-    with _own_connection():
-        using = _OWN_ALIAS if getattr(_own, "active", False) else DEFAULT_DB_ALIAS
-        with transaction.atomic(using=using):
-            yield RateSlot.objects.using(using).select_for_update().get_or_create(key=key)[0]
+    with _own_connection() as using, transaction.atomic(using=using):
+        yield RateSlot.objects.using(using).select_for_update().get_or_create(key=key)[0]
 
 
 def _reserve(key: str, interval: float, horizon: float) -> tuple[bool, float]:
     if settings.REDIS_URL:
-        script = _redis(settings.REDIS_URL)[0]
+        script = _redis(settings.REDIS_URL).reserve
         reserved, wait = script(keys=[f"portal:rate:{key}"], args=[interval, horizon])
         return bool(int(reserved)), max(0.0, float(wait))
     with _locked_row(key) as slot:
@@ -222,7 +232,7 @@ def reserve(
 
 def _bucket_try(key: str, rate: float, capacity: float, amount: float) -> float:
     if settings.REDIS_URL:
-        take = _redis(settings.REDIS_URL)[3]
+        take = _redis(settings.REDIS_URL).bucket_take
         return float(take(keys=[f"portal:bucket:{key}"], args=[rate, capacity, amount]))
     with _locked_row(f"bucket:{key}") as row:
         now = time.time()
@@ -276,7 +286,7 @@ def _poll_seconds(interval: float) -> float:
 def _enter_shared(key: str, token: str, interval: float) -> float:
     """Takes the shared fence of `key`; returns the seconds the call must still wait."""
     if settings.REDIS_URL:
-        enter = _redis(settings.REDIS_URL)[1]
+        enter = _redis(settings.REDIS_URL).fence_enter
         while True:
             held, wait = enter(keys=[f"portal:fence:{key}"], args=[token, FENCE_LEASE_SECONDS])
             if int(held):
@@ -297,7 +307,7 @@ def _enter_shared(key: str, token: str, interval: float) -> float:
 
 def _leave_shared(key: str, token: str, interval: float) -> None:
     if settings.REDIS_URL:
-        leave = _redis(settings.REDIS_URL)[2]
+        leave = _redis(settings.REDIS_URL).fence_leave
         leave(keys=[f"portal:fence:{key}"], args=[token, interval])
         return
     with _locked_row(key) as slot:
