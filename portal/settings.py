@@ -7,6 +7,7 @@ Each integration turns on when its configuration is present and then requires al
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -262,13 +263,55 @@ EUM_EVENTS_TOPIC_ARN = env_str(
 )
 # How long a worker holds a registration's submission before another may resume it.
 EUM_PIPELINE_LEASE_SECONDS = env_int("EUM_PIPELINE_LEASE_SECONDS", 600, minimum=1)
+
+# --- SNS webhooks (hooks/sns/registrations/, hooks/sns/delivery/) -------------------------
+# Each hook accepts messages only from the provider's own topics, never "any topic": SNS signs
+# every account's topics with the same certificate, so a signature alone proves nothing about
+# who sent the message. Production refuses to start without them; development defaults to the
+# sandbox's topics (account 123456789012, what `make run` subscribes the hooks to).
+_SANDBOX_ACCOUNT = "123456789012"
+# Registration Status Change events (EventBridge rule -> SNS topic).
+SNS_REGISTRATION_TOPIC_ARNS = env_list(
+    "SNS_REGISTRATION_TOPIC_ARNS",
+    [] if PRODUCTION else [f"arn:aws:sns:{AWS_REGION}:{_SANDBOX_ACCOUNT}:eum-registration-events"],
+)
+# The delivery hook takes EUM_EVENTS_TOPIC_ARN (delivery events, and two-way inbound messages
+# when the numbers' TwoWayChannelArn is that topic) plus these topics for two-way inbound.
+SNS_INBOUND_TOPIC_ARNS = env_list("SNS_INBOUND_TOPIC_ARNS", [])
+if is_set("SNS_TOPIC_ARNS"):
+    raise ImproperlyConfigured(
+        "SNS_TOPIC_ARNS is no longer read: set SNS_REGISTRATION_TOPIC_ARNS (registration "
+        "events) and, for two-way inbound on its own topic, SNS_INBOUND_TOPIC_ARNS."
+    )
+_SNS_TOPIC_ARN = re.compile(r"^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$")
+for _name, _arns in (
+    ("SNS_REGISTRATION_TOPIC_ARNS", SNS_REGISTRATION_TOPIC_ARNS),
+    ("SNS_INBOUND_TOPIC_ARNS", SNS_INBOUND_TOPIC_ARNS),
+    ("EUM_EVENTS_TOPIC_ARN", [EUM_EVENTS_TOPIC_ARN] if EUM_EVENTS_TOPIC_ARN else []),
+):
+    for _arn in _arns:
+        if not _SNS_TOPIC_ARN.match(_arn):
+            raise ImproperlyConfigured(
+                f"{_name}: {_arn!r} is not an SNS topic ARN "
+                "(arn:aws:sns:<region>:<12-digit account>:<topic name>)."
+            )
+if PRODUCTION and not SNS_REGISTRATION_TOPIC_ARNS:
+    raise ImproperlyConfigured(
+        "SNS_REGISTRATION_TOPIC_ARNS is required in production: the SNS topic ARN(s) that carry "
+        "your registration status events (comma-separated); the webhook accepts no other topic."
+    )
+if PRODUCTION and not (EUM_EVENTS_TOPIC_ARN or SNS_INBOUND_TOPIC_ARNS):
+    raise ImproperlyConfigured(
+        "EUM_EVENTS_TOPIC_ARN is required in production: the SNS topic of SMS delivery events "
+        "(and SNS_INBOUND_TOPIC_ARNS for a separate two-way topic); the delivery webhook "
+        "accepts no other topic."
+    )
 # SNS messages are trusted when signed with a certificate from AWS SNS (https://sns.<region>.
 # amazonaws.com) or from one of these origins (the sandbox's by default in development).
 SNS_TRUSTED_CERT_ORIGINS = env_list(
     "SNS_TRUSTED_CERT_ORIGINS", [] if PRODUCTION or not EUM_ENDPOINT_URL else [EUM_ENDPOINT_URL]
 )
-# Topics whose messages the registration webhook accepts (empty: any topic of a trusted signer).
-SNS_TOPIC_ARNS = env_list("SNS_TOPIC_ARNS", [])
+# --- end of SNS webhooks -----------------------------------------------------------------
 
 # --- REST framework ------------------------------------------------------------------------
 REST_FRAMEWORK = {
