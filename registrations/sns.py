@@ -81,10 +81,7 @@ def message_parse(body: bytes) -> Envelope:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SnsMalformed("body is not UTF-8 text") from exc
-    try:
-        message = json.loads(text)
-    except ValueError as exc:
-        raise SnsMalformed("body is not JSON") from exc
+    message = _json(text, "body")
     if not isinstance(message, dict):
         raise SnsMalformed("body must be a JSON object (an SNS message)")
     kind = message.get("Type")
@@ -109,13 +106,39 @@ def message_parse(body: bytes) -> Envelope:
         raise SnsMalformed("Timestamp has no time zone")
     payload = None
     if kind == "Notification":
-        try:
-            payload = json.loads(message["Message"])
-        except ValueError as exc:
-            raise SnsMalformed("Message is not JSON (expected an event object)") from exc
+        payload = _json(message["Message"], "Message")
         if not isinstance(payload, dict):
             raise SnsMalformed("Message must be a JSON object (an event)")
     return Envelope(message=message, sent_at=sent, payload=payload)
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _json(text: str, what: str) -> object:
+    """Strict JSON: no NaN or Infinity, no NUL character or lone surrogate in any string (a
+    database cannot store them), no nesting deep enough to exhaust the parser."""
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as exc:
+        raise SnsMalformed(f"{what} is not JSON") from exc
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                raise SnsMalformed(f"{what} contains a NUL character")
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise SnsMalformed(f"{what} contains a lone surrogate") from exc
+    return value
 
 
 def _origin(url: str) -> str:

@@ -222,6 +222,10 @@ def _envelope(**fields) -> dict:
         (_envelope(SigningCertURL={"u": 1}), b"SigningCertURL"),
         (_envelope(Subject=3), b"Subject"),
         (_envelope(Type="SubscriptionConfirmation", Token="t"), b"SubscribeURL"),
+        (_envelope(MessageId="a\x00b"), b"NUL character"),
+        (_envelope(Message='{"detail": "\\ud800"}'), b"lone surrogate"),
+        (_envelope(Message='{"eventTimestamp": NaN}'), b"Message is not JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, b"body is not JSON"),
     ],
 )
 def test_malformed_bodies_get_400_and_nothing_is_stored(hook, body, says):
