@@ -7,7 +7,6 @@ Each integration turns on when its configuration is present and then requires al
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -283,14 +282,32 @@ if is_set("SNS_TOPIC_ARNS"):
         "SNS_TOPIC_ARNS is no longer read: set SNS_REGISTRATION_TOPIC_ARNS (registration "
         "events) and, for two-way inbound on its own topic, SNS_INBOUND_TOPIC_ARNS."
     )
-_SNS_TOPIC_ARN = re.compile(r"^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$")
+_TOPIC_NAME_CHARACTERS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+def _sns_topic_arn(arn: str) -> bool:
+    """arn:<aws partition>:sns:<region>:<12-digit account>:<topic name>, nothing else."""
+    parts = arn.split(":")
+    return (
+        len(parts) == 6
+        and parts[0] == "arn"
+        and parts[1].startswith("aws")
+        and parts[2] == "sns"
+        and bool(parts[3])
+        and len(parts[4]) == 12
+        and parts[4].isdigit()
+        and 0 < len(parts[5]) <= 256
+        and set(parts[5]) <= _TOPIC_NAME_CHARACTERS
+    )
+
+
 for _name, _arns in (
     ("SNS_REGISTRATION_TOPIC_ARNS", SNS_REGISTRATION_TOPIC_ARNS),
     ("SNS_INBOUND_TOPIC_ARNS", SNS_INBOUND_TOPIC_ARNS),
     ("EUM_EVENTS_TOPIC_ARN", [EUM_EVENTS_TOPIC_ARN] if EUM_EVENTS_TOPIC_ARN else []),
 ):
     for _arn in _arns:
-        if not _SNS_TOPIC_ARN.match(_arn):
+        if not _sns_topic_arn(_arn):
             raise ImproperlyConfigured(
                 f"{_name}: {_arn!r} is not an SNS topic ARN "
                 "(arn:aws:sns:<region>:<12-digit account>:<topic name>)."
