@@ -17,6 +17,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 QUEUES = ("default", "aws", "mail", "webhooks")
 app.conf.task_queues = [Queue(name) for name in QUEUES]
 app.conf.task_routes = {
+    # Exact names win over the patterns: SNS messages are handled on the default queue.
+    "registrations.tasks.sns_message_handle_task": {"queue": "default"},
+    "registrations.tasks.sns_messages_maintain_task": {"queue": "default"},
     "registrations.tasks.*": {"queue": "aws"},
     "tenants.tasks.*_mail_task": {"queue": "mail"},
     "messaging.tasks.*_webhook_task": {"queue": "webhooks"},
@@ -47,6 +50,12 @@ app.conf.beat_schedule = {
     # Gives back to the queue messages whose worker died mid-send (lease over, no AWS event)
     # and accepted messages whose task was lost.
     "messages-resume": {"task": "messaging.tasks.messages_resume_task", "schedule": 60},
+    # Queues again SNS messages whose handling task was lost, and prunes message ids too old to
+    # be replayed (the age check refuses such messages anyway).
+    "sns-messages-maintain": {
+        "task": "registrations.tasks.sns_messages_maintain_task",
+        "schedule": 10 * 60,
+    },
 }
 
 app.conf.include = ["portal.tasks"]
