@@ -181,9 +181,18 @@ def reconcile_pass(*, force: bool = False) -> dict:
 
 
 def registrations_stuck(now=None) -> list[Registration]:
-    """Registrations waiting at AWS longer than is typical for their type."""
-    from registrations.overlay import typical_review
+    """Registrations waiting at AWS longer than is typical for their type, oldest first. The
+    comparison runs in the database, so only the stuck rows are read."""
+    from registrations.overlay import DEFAULT_REVIEW, TYPICAL_REVIEW
 
     now = now or timezone.now()
-    waiting = Registration.objects.filter(status__in=TRACKED).filter(~Q(submitted_at=None))
-    return [r for r in waiting if now - r.submitted_at > typical_review(r.registration_type)]
+    overdue = Q(submitted_at__lt=now - DEFAULT_REVIEW) & ~Q(registration_type__in=TYPICAL_REVIEW)
+    for registration_type, typical in TYPICAL_REVIEW.items():
+        overdue |= Q(registration_type=registration_type, submitted_at__lt=now - typical)
+    return list(
+        Registration.objects.filter(status__in=TRACKED)
+        .filter(overdue)
+        .select_related("tenant")
+        .prefetch_related("versions")
+        .order_by("submitted_at", "pk")
+    )

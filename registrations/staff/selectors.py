@@ -211,18 +211,19 @@ def attachment_for_staff(*, registration: Registration, attachment_id: int):
 def pipeline_lists(now: datetime | None = None) -> dict[str, list[Registration]]:
     registrations = (
         Registration.objects.select_related("tenant")
+        .prefetch_related("versions")
         .filter(status__in=PIPELINE_STATUSES)
         .order_by("updated_at", "pk")
     )
     by_status: dict[str, list[Registration]] = {s: [] for s in PIPELINE_STATUSES}
     for registration in registrations:
-        registration.version = registration.versions.order_by("-number").first()
+        registration.version = registration.current_version
         by_status[registration.status].append(registration)
     stuck = sorted(registrations_stuck(now), key=lambda r: (r.submitted_at, r.pk))
     now = now or timezone.now()
     for registration in stuck:
         registration.waited = now - registration.submitted_at
-        registration.version = registration.versions.order_by("-number").first()
+        registration.version = registration.current_version
     return {**by_status, "stuck": stuck}
 
 
