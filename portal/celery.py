@@ -17,6 +17,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 QUEUES = ("default", "aws", "mail", "webhooks")
 app.conf.task_queues = [Queue(name) for name in QUEUES]
 app.conf.task_routes = {
+    "registrations.tasks.dashboard_summary_task": {"queue": "default"},  # no AWS call
     "registrations.tasks.*": {"queue": "aws"},
     "tenants.tasks.*_mail_task": {"queue": "mail"},
     "messaging.tasks.*_webhook_task": {"queue": "webhooks"},
@@ -47,6 +48,12 @@ app.conf.beat_schedule = {
     # Gives back to the queue messages whose worker died mid-send (lease over, no AWS event)
     # and accepted messages whose task was lost.
     "messages-resume": {"task": "messaging.tasks.messages_resume_task", "schedule": 60},
+    # Summarises the staff dashboard's closed days (and days that changed since) so that a
+    # dashboard load reads one row per day and tenant plus today's events.
+    "dashboard-summary": {
+        "task": "registrations.tasks.dashboard_summary_task",
+        "schedule": 60 * 60,
+    },
 }
 
 app.conf.include = ["portal.tasks"]

@@ -49,7 +49,7 @@ def _pull_denial(gw: Gateway, registration: Registration, denied_version: int) -
     )
     version.aws_status = info["status"] if info else "DENIED"
     version.denied_reasons = info["denied_reasons"] if info else []
-    version.save(update_fields=["aws_status", "denied_reasons"])
+    version.save(update_fields=["aws_status", "denied_reasons", "updated_at"])
     denied = set()
     for path, remote in gw.field_values(registration.aws_registration_id, denied_version).items():
         if remote["denied_reason"] or remote["feedback"]:

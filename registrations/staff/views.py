@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from compliance import selectors as compliance_selectors
 from registrations.services import lifecycle
 from registrations.services import staff as staff_services
-from registrations.staff import selectors, stats
+from registrations.staff import selectors, summary
 from registrations.staff.forms import CancelForm, QueueFilterForm, ReturnForm, prefixed
 from registrations.states import Status
 from tenants.models import Tenant
@@ -214,7 +214,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("tenant", "")
     tenant = Tenant.objects.filter(slug=slug).first() if slug else None
     context = {
-        "figures": stats.dashboard(tenant),
+        "figures": summary.dashboard(tenant),
         "tenant": tenant,
         "tenants": Tenant.objects.order_by("name").values_list("slug", "name"),
     }
