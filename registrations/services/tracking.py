@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from registrations.aws import Gateway, account_for
@@ -180,7 +180,7 @@ def reconcile_pass(*, force: bool = False) -> dict:
     return {"polled": len(registrations), "changed": changed, "accounts": len(by_account)}
 
 
-def registrations_stuck(now=None) -> list[Registration]:
+def registrations_stuck(now=None) -> QuerySet[Registration]:
     """Registrations waiting at AWS longer than is typical for their type, oldest first. The
     comparison runs in the database, so only the stuck rows are read."""
     from registrations.overlay import DEFAULT_REVIEW, TYPICAL_REVIEW
@@ -189,7 +189,7 @@ def registrations_stuck(now=None) -> list[Registration]:
     overdue = Q(submitted_at__lt=now - DEFAULT_REVIEW) & ~Q(registration_type__in=TYPICAL_REVIEW)
     for registration_type, typical in TYPICAL_REVIEW.items():
         overdue |= Q(registration_type=registration_type, submitted_at__lt=now - typical)
-    return list(
+    return (
         Registration.objects.filter(status__in=TRACKED)
         .filter(overdue)
         .select_related("tenant")

@@ -12,6 +12,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from compliance import selectors as compliance_selectors
+from portal.paging import page_of
 from registrations.services import lifecycle
 from registrations.services import staff as staff_services
 from registrations.staff import selectors, summary
@@ -160,9 +161,9 @@ def preflight(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 def pipeline(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "registrations/staff_pipeline.html", {"lists": selectors.pipeline_lists()}
-    )
+    lists = selectors.pipeline_lists()
+    pages = {name: page_of(request, rows, param=f"{name}_page") for name, rows in lists.items()}
+    return render(request, "registrations/staff_pipeline.html", {"lists": pages})
 
 
 @staff_view(act=True)
