@@ -126,7 +126,7 @@ class RegistrationOut(serializers.ModelSerializer):
         fields = ["id", "registration_type", "name", "status", "submitted_at", "reasons"]
 
     def get_reasons(self, registration: Registration) -> list[dict]:
-        version = registration.versions.order_by("-number").first()
+        version = registration.current_version  # prefetched by the selector
         return [
             {"reason": r.get("reason", ""), "description": r.get("short", "")}
             for r in (version.denied_reasons if version else [])

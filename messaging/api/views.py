@@ -176,11 +176,14 @@ class SendersView(ApiView):
         return Response(s.SenderOut(selectors.sender_list(tenant=self.tenant), many=True).data)
 
 
-class RegistrationsView(ApiView):
+class RegistrationsView(ApiView, generics.GenericAPIView):
+    pagination_class = Cursor
+    serializer_class = s.RegistrationOut
+
     @extend_schema(responses={200: s.RegistrationOut(many=True), **ERRORS})
     def get(self, request):
-        rows = selectors.registration_list(tenant=self.tenant)
-        return Response(s.RegistrationOut(rows, many=True).data)
+        page = self.paginate_queryset(selectors.registration_list(tenant=self.tenant))
+        return self.get_paginated_response(s.RegistrationOut(page, many=True).data)
 
 
 class RegistrationDetailView(ApiView):

@@ -76,6 +76,11 @@ class Registration(models.Model):
 
     @property
     def current_version(self) -> RegistrationVersion | None:
+        """The newest version. Reads the prefetched versions when a list prefetched them
+        (`prefetch_related("versions")`), so a page of registrations costs no query per row."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("versions")
+        if prefetched is not None:
+            return max(prefetched, key=lambda version: version.number, default=None)
         return self.versions.order_by("-number").first()
 
 
@@ -110,6 +115,7 @@ class RegistrationVersion(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["registration", "number"]
