@@ -21,6 +21,7 @@ app.conf.task_routes = {
     "tenants.tasks.*_mail_task": {"queue": "mail"},
     "messaging.tasks.*_webhook_task": {"queue": "webhooks"},
     "messaging.tasks.message_dispatch_task": {"queue": "aws"},
+    "messaging.tasks.opt_out*": {"queue": "aws"},
 }
 
 # Periodic schedules, one place, one comment each. Apps add entries here as they grow.
@@ -47,6 +48,12 @@ app.conf.beat_schedule = {
     # Gives back to the queue messages whose worker died mid-send (lease over, no AWS event)
     # and accepted messages whose task was lost.
     "messages-resume": {"task": "messaging.tasks.messages_resume_task", "schedule": 60},
+    # Makes each tenant's AWS opt-out list and the portal's agree: records opt-outs AWS took
+    # itself (STOP to an AWS-managed number) and sends AWS what it missed.
+    "opt-outs-reconcile": {
+        "task": "messaging.tasks.opt_outs_reconcile_task",
+        "schedule": 15 * 60,
+    },
 }
 
 app.conf.include = ["portal.tasks"]
