@@ -223,8 +223,11 @@ def test_a_message_accepted_before_the_opt_out_is_not_sent(sandbox, tenant_a, mo
     assert sandbox.calls("SendTextMessage") == []
 
 
+@pytest.mark.parametrize(("url", "source"), [("opt-in", "hosted_page"), ("widget", "widget")])
 @pytest.mark.django_db(transaction=True)
-def test_signing_up_again_on_the_opt_in_page_lifts_the_opt_out(aws_list, tenant_a, owen, settings):
+def test_signing_up_again_on_the_opt_in_page_lifts_the_opt_out(
+    aws_list, tenant_a, owen, settings, url, source
+):
     from compliance import services
     from compliance.models import PageKind
     from tenants.models import BusinessProfile
@@ -239,13 +242,12 @@ def test_signing_up_again_on_the_opt_in_page_lifts_the_opt_out(aws_list, tenant_
     assert _public_opt_out(US_OK).status_code == 200
     assert US_OK in _at_aws()
 
-    client = Client()
-    response = client.post(
-        "/p/acme/opt-in/", optin_post_data(client, "/p/acme/opt-in/", phone=US_OK)
-    )
+    client, path = Client(), f"/p/acme/{url}/"
+    response = client.post(path, optin_post_data(client, path, phone=US_OK))
     assert response.status_code == 200, response.content
     assert OptOut.objects.count() == 0
-    assert ConsentRecord.objects.filter(action="opt_in", phone_e164=US_OK).count() == 1
+    signed = ConsentRecord.objects.get(action="opt_in", phone_e164=US_OK)
+    assert signed.source == source
     assert US_OK not in _at_aws()
 
 
@@ -282,6 +284,20 @@ def test_opting_out_of_promotions_keeps_passcodes_and_stop_ends_everything(
     inbound_apply(_inbound_payload(sender_a, "START"))  # START lifts every opt-out
     assert OptOut.objects.count() == 0
     assert US_OK not in _at_aws()
+
+
+@pytest.mark.django_db
+def test_the_tenant_turns_on_opt_outs_per_kind_in_the_sms_program(tenant_a, alice):
+    from tests.compliance.test_views import PROGRAM_POST
+    from tests.conftest import client_for
+
+    client = client_for(alice)
+    assert client.post("/t/acme/compliance/program/", PROGRAM_POST).status_code == 302
+    assert SmsProgram.objects.get().kind_opt_outs is False
+    response = client.post("/t/acme/compliance/program/", {**PROGRAM_POST, "kind_opt_outs": "on"})
+    assert response.status_code == 302
+    assert SmsProgram.objects.get().kind_opt_outs is True
+    assert 'value="PROMOTIONAL"' in Client().get("/p/acme/opt-out/").content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
