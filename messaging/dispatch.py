@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from messaging import optouts
 from messaging.checks import ApiRefusal, opt_out_check, parts_per_second
-from messaging.models import Message, OptOut
+from messaging.models import Message
 from messaging.outbound import webhook_event_emit
 from registrations import ratelimit
 from registrations.aws import AwsError, Gateway, RetryableError, account_for
@@ -142,15 +142,18 @@ def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Ou
     except AwsError as exc:
         reason = getattr(exc, "reason", "") or exc.code
         code = FINAL_REASONS.get(reason, "refused_by_aws")
+        # AWS's opt-out list knew first (a STOP handled by AWS): ours learns it too, unless
+        # the portal's newer opt-in had not reached AWS yet (then the message goes again).
+        if code == "opted_out" and not optouts.aws_refused_send(
+            tenant=message.tenant, phone=message.destination, message_id=message.pk
+        ):
+            Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+                status=Message.Status.ACCEPTED, claimed_at=None, status_reason=reason
+            )
+            return Outcome("retry", retry_in=1.0)
         Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
             status=Message.Status.FAILED, status_reason=f"{code}: {exc.message}"[:200]
         )
-        if code == "opted_out":
-            # AWS's opt-out list knew first (a STOP handled by AWS): ours learns it too.
-            optouts.opt_out(
-                tenant=message.tenant, phone=message.destination, source=OptOut.Source.AWS,
-                text_shown=f"AWS refused message {message.pk}: the number is on its opt-out list.",
-            )  # fmt: skip
         webhook_event_emit(
             tenant=message.tenant,
             event_type="message.failed",

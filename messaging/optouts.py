@@ -18,6 +18,10 @@ tasks converge. `reconcile` compares the whole AWS list with the portal's:
   not reached AWS yet and the delete is sent again;
 - a number-wide opt-out the portal has and AWS lacks is put on AWS's list.
 
+A send that AWS refuses as opted out follows the same rule (`aws_refused_send`): recorded as an
+opt-out, unless the portal's opt-in is newer than AWS's entry; then the delete is sent and the
+message goes again.
+
 AWS lets a number be removed from a list only once every 30 days (DeleteOptedOutNumber). When
 AWS refuses the removal, AWS would keep refusing every send to the number, so the portal records
 the number as opted out again (source "aws", with AWS's reason in the consent log): both lists
@@ -38,7 +42,7 @@ from django.db.models import Max
 from compliance.models import ConsentRecord, SmsProgram
 from compliance.services import consent_log_append
 from messaging.models import MessageType, OptOut
-from registrations.aws import Gateway, NotFoundError, ValidationFailed, account_for
+from registrations.aws import AwsError, Gateway, NotFoundError, ValidationFailed, account_for
 from registrations.models import SendingSetup
 from tenants.models import Tenant
 
@@ -241,7 +245,11 @@ def aws_sync(*, tenant_id: int, phone: str) -> str:
     tenant = Tenant.objects.get(pk=tenant_id)
     gateway = Gateway(tenant=tenant, context=account_for(tenant))
     if _number_wide(tenant_id, phone):
-        gateway.put_opted_out_number(name, phone)
+        try:
+            gateway.put_opted_out_number(name, phone)
+        except ValidationFailed as exc:  # a number AWS will not take; sends to it fail anyway
+            log.warning("AWS refused to put %s on %s: %s", phone, name, exc)
+            return "refused"
         return "put"
     try:
         gateway.delete_opted_out_number(name, phone)
@@ -267,6 +275,38 @@ def _last_opt_in(tenant: Tenant, phone: str) -> datetime | None:
     ).aggregate(at=Max("created_at"))["at"]
 
 
+def _portal_opt_in_is_newer(tenant: Tenant, phone: str, aws_at: datetime | None) -> bool:
+    opted_in = _last_opt_in(tenant, phone)
+    return opted_in is not None and aws_at is not None and opted_in > aws_at
+
+
+def aws_refused_send(*, tenant: Tenant, phone: str, message_id: int) -> bool:
+    """AWS refused a send as opted out. Returns True when the portal now records the number
+    as opted out; False when the portal's opt-in is newer than AWS's entry and AWS has now
+    let the number go (its delete had not reached AWS yet): the message may be sent again."""
+    name = _list_name(tenant.pk)
+    try:
+        found = (
+            Gateway(tenant=tenant, context=account_for(tenant))
+            .call("DescribeOptedOutNumbers", OptOutListName=name, OptedOutNumbers=[phone])
+            .get("OptedOutNumbers", [])
+            if name
+            else []
+        )
+        aws_at = found[0].get("OptedOutTimestamp") if found else None
+        if _portal_opt_in_is_newer(tenant, phone, aws_at) and aws_sync(
+            tenant_id=tenant.pk, phone=phone
+        ) in ("deleted", "absent"):
+            return False
+    except AwsError as exc:  # AWS's refusal of the send is evidence enough
+        log.warning("could not compare %s with AWS's opt-out list %s: %s", phone, name, exc)
+    opt_out(
+        tenant=tenant, phone=phone, source=Source.AWS,
+        text_shown=f"AWS refused message {message_id}: the number is on its opt-out list.",
+    )  # fmt: skip
+    return True
+
+
 def reconcile(*, tenant: Tenant) -> dict[str, int]:
     """Pages `DescribeOptedOutNumbers` for the tenant's list and makes both sides agree (see
     the module's notes). Returns counts of what was done."""
@@ -282,8 +322,7 @@ def reconcile(*, tenant: Tenant) -> dict[str, int]:
     for phone, item in at_aws.items():
         if phone in portal:
             continue
-        opted_in = _last_opt_in(tenant, phone)
-        if opted_in is not None and item["at"] is not None and opted_in > item["at"]:
+        if _portal_opt_in_is_newer(tenant, phone, item["at"]):
             aws_sync(tenant_id=tenant.pk, phone=phone)
             done["deleted_again"] += 1
             continue

@@ -386,6 +386,38 @@ def test_a_portal_opt_in_newer_than_awss_entry_is_sent_again(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_send_refused_before_the_opt_in_reached_aws_goes_again(
+    aws_list, sandbox, tenant_a, api_a, monkeypatch
+):
+    """The opt-in is in the portal, its delete not yet at AWS, and a message leaves: AWS
+    refuses it as opted out. The portal's newer opt-in wins: AWS lets the number go and the
+    message is sent, instead of the refusal undoing the recipient's opt-in."""
+    from messaging import optouts, tasks
+    from messaging.dispatch import message_dispatch
+
+    monkeypatch.setattr("messaging.services._enqueue", lambda ids, tenant_id: None)
+    gw = Gateway()
+    number = gw.request_phone_number(country="US", number_type="SIMULATOR", client_token="race")
+    gw.call("UpdatePhoneNumber", PhoneNumberId=number["id"], OptOutListName=LIST)
+    Sender.objects.create(
+        tenant=tenant_a, kind="PHONE_NUMBER", value=number["number"], iso_country="US",
+        number_type="SIMULATOR", aws_id=number["id"], aws_arn=number["arn"], status="ACTIVE",
+    )  # fmt: skip
+    api_a.post("opt-outs", {"phone": US_OK})
+    with monkeypatch.context() as patch:
+        patch.setattr(tasks.opt_out_sync_task, "delay", lambda *args: None)
+        optouts.opt_in(tenant=tenant_a, phone=US_OK, source="api")
+    assert US_OK in _at_aws()
+    pk = _send(api_a).json()["id"]
+
+    assert message_dispatch(tenant_id=tenant_a.pk, message_id=pk).status == "retry"
+    assert (OptOut.objects.count(), US_OK in _at_aws()) == (0, False)
+    assert message_dispatch(tenant_id=tenant_a.pk, message_id=pk).status == "sent"
+    errors = [c.get("Error") for c in sandbox.calls("SendTextMessage")]
+    assert errors == ["ConflictException", None]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_when_aws_keeps_a_number_the_portal_says_so(aws_list, tenant_a, api_a):
     """AWS lets a number leave a list once every 30 days: a second opt-in within that time is
     refused at AWS, which would refuse every send; the portal records it as opted out again."""
