@@ -26,6 +26,7 @@ app.conf.task_routes = {
     "tenants.tasks.*_mail_task": {"queue": "mail"},
     "messaging.tasks.*_webhook_task": {"queue": "webhooks"},
     "messaging.tasks.message_dispatch_task": {"queue": "aws"},
+    "messaging.tasks.opt_out*": {"queue": "aws"},
 }
 
 # Periodic schedules, one place, one comment each. Apps add entries here as they grow.
@@ -63,6 +64,12 @@ app.conf.beat_schedule = {
     "dashboard-summary": {
         "task": "registrations.tasks.dashboard_summary_task",
         "schedule": 60 * 60,
+    },
+    # Makes each tenant's AWS opt-out list and the portal's agree: records opt-outs AWS took
+    # itself (STOP to an AWS-managed number) and sends AWS what it missed.
+    "opt-outs-reconcile": {
+        "task": "messaging.tasks.opt_outs_reconcile_task",
+        "schedule": 15 * 60,
     },
 }
 

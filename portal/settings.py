@@ -364,6 +364,12 @@ COMPLIANCE_CONFIRMATION_SENDER = env_str(
     "COMPLIANCE_CONFIRMATION_SENDER", "messaging.confirmation.confirmation_sender"
 )
 
+# --- Opt-outs (one truth: messaging.optouts) -----------------------------------------------
+# The module through which the public pages' opt-outs and sign-ups reach the opt-out list that
+# the sending checks read (with the consent log, in one transaction). Empty: consent log only.
+COMPLIANCE_OPT_OUT_SERVICE = env_str("COMPLIANCE_OPT_OUT_SERVICE", "messaging.optouts")
+# --- End of opt-outs -----------------------------------------------------------------------
+
 # --- Security ------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -151,7 +151,7 @@ def consent_export(request: HttpRequest) -> HttpResponse:
     columns = [
         "created_at", "action", "phone_e164", "use_case", "use_case_label", "source",
         "page_kind", "page_version", "text_shown", "ip_address", "user_agent", "confirmation",
-        "confirmation_note",
+        "confirmation_note", "message_type",
     ]  # fmt: skip
     writer = csv.writer(_Echo())
 
@@ -173,6 +173,7 @@ def consent_export(request: HttpRequest) -> HttpResponse:
                     r.user_agent,
                     r.confirmation,
                     r.confirmation_note,
+                    r.message_type,
                 ]
             )
 
