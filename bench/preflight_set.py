@@ -50,7 +50,7 @@ def load_set(path: str | Path, portal: str = "https://portal.example") -> list[d
     import yaml
 
     with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     portal = portal.rstrip("/")
     out = []
     for reg in data["registrations"]:
