@@ -318,6 +318,13 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 30, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
+# --- Hardening: client addresses, request bodies and uploads, sign-in throttling -----------
+# (one block; see the README's "Hardening" section.)
+# Proxies of ours in front of the portal that append to X-Forwarded-For. 0: the header is
+# ignored and the peer's address is the client's; N: the Nth entry from the right is used.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# --- End of the hardening block -------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

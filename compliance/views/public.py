@@ -17,6 +17,7 @@ from compliance import content, selectors, services
 from compliance.forms import OptInForm, OptOutForm
 from compliance.models import ConsentRecord, HostedPageVersion, PageKind
 from compliance.preflight.text import host_of
+from portal.client_ip import client_ip
 from tenants.models import Tenant
 from tenants.permissions import public_view
 
@@ -76,13 +77,6 @@ def policy_page(request: HttpRequest, tenant_slug: str, kind: str, number: int |
     return _headers(render(request, "compliance/public_page.html", context))
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    # In production one proxy sits in front and appends the address it saw: the last entry.
-    # Earlier entries come from the client and could be forged to dodge the per-address limit.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.PRODUCTION else ""
-    return (forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR")) or None
-
-
 def _optin(request: HttpRequest, tenant: Tenant, version: HostedPageVersion, *, embed: bool):
     facts = version.program
     use_cases = [{**u, "statement": content.optin_statement(facts, u)} for u in facts["use_cases"]]
@@ -94,7 +88,7 @@ def _optin(request: HttpRequest, tenant: Tenant, version: HostedPageVersion, *, 
             use_cases=form.cleaned_data["use_cases"],
             token=form.cleaned_data["token"],
             honeypot=form.cleaned_data["website"],
-            ip_address=_client_ip(request),
+            ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             source=ConsentRecord.Source.WIDGET if embed else ConsentRecord.Source.HOSTED_PAGE,
         )
@@ -196,7 +190,7 @@ def optout_page(request: HttpRequest, tenant_slug: str):
                 tenant=tenant,
                 phone=form.cleaned_data["phone"],
                 source=ConsentRecord.Source.HOSTED_PAGE,
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
         except services.ConsentLimitExceeded as exc:
