@@ -36,6 +36,13 @@ def _tenant(slug: str) -> Tenant:
     return tenant
 
 
+def _signup_unavailable(request: HttpRequest, tenant: Tenant) -> HttpResponse:
+    """A suspended tenant's opt-in page and widget: no form, nothing sent (404, noindex)."""
+    response = render(request, "compliance/public_unavailable.html", {"tenant": tenant}, status=404)
+    response["X-Robots-Tag"] = "noindex"
+    return _headers(response)
+
+
 def _version(tenant: Tenant, kind: str, number: int | None) -> HostedPageVersion | None:
     if number is None:
         return selectors.hosted_page_latest(tenant=tenant, kind=kind)
@@ -97,6 +104,9 @@ def _optin(request: HttpRequest, tenant: Tenant, version: HostedPageVersion, *, 
         except services.ConsentLimitExceeded as exc:
             form.add_error(None, exc)
             status = 429
+        except services.TenantUnavailable as exc:  # suspended between GET and POST
+            form.add_error(None, exc)
+            status = 404
         except services.ConsentRejected as exc:
             form.add_error(None, exc)
             status = 400
@@ -124,6 +134,8 @@ def _optin(request: HttpRequest, tenant: Tenant, version: HostedPageVersion, *, 
 @require_http_methods(["GET", "POST"])
 def optin_page(request: HttpRequest, tenant_slug: str, number: int | None = None):
     tenant = _tenant(tenant_slug)
+    if tenant.status != Tenant.Status.ACTIVE:
+        return _signup_unavailable(request, tenant)
     version = _version(tenant, PageKind.OPT_IN, number)
     if version is None:
         if number is not None:
@@ -149,6 +161,8 @@ def _frame_ancestors(tenant: Tenant, version: HostedPageVersion) -> str:
 @require_http_methods(["GET", "POST"])
 def optin_widget(request: HttpRequest, tenant_slug: str):
     tenant = _tenant(tenant_slug)
+    if tenant.status != Tenant.Status.ACTIVE:
+        return _signup_unavailable(request, tenant)
     version = selectors.hosted_page_latest(tenant=tenant, kind=PageKind.OPT_IN)
     if version is None:
         return _not_published(request, tenant, PageKind.OPT_IN)

@@ -205,11 +205,15 @@ def test_switcher_and_home_redirects(tenant_a, tenant_b, alice, sam):
     assert client_for(sam).get("/")["Location"] == "/staff/"
 
 
-def test_closed_tenant_is_gone_for_members(tenant_a, alice, sam):
+def test_closed_or_suspended_tenant_is_stopped_for_members(tenant_a, alice, sam):
     services.tenant_status_set(actor=sam, tenant=tenant_a, status="closed")
-    assert client_for(alice).get(f"/t/{tenant_a.slug}/").status_code == 404
+    page = client_for(alice).get(f"/t/{tenant_a.slug}/")
+    assert page.status_code == 403
+    assert b"This account was closed by the provider." in page.content
+    assert client_for(alice).get("/")["Location"] == "/tenants/"  # no longer offered
     services.tenant_status_set(actor=sam, tenant=tenant_a, status="suspended")
     page = client_for(alice).get(f"/t/{tenant_a.slug}/")
+    assert page.status_code == 403
     assert b"This account is suspended by the provider." in page.content
     assert [e.after for e in AuditEntry.objects.filter(action="tenant.status").order_by("id")] == [
         {"status": "closed"},
