@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
 
 from tenants import services
 from tenants.models import AuditEntry, BusinessProfile, Membership, Role
@@ -245,7 +246,9 @@ def test_password_reset_sends_a_working_link(alice):
         {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"},
     )
     assert done["Location"] == "/accounts/password/reset/complete/"
-    assert client.login(email="alice@acme.example", password="a-brand-new-passphrase")
+    assert client.login(
+        request=HttpRequest(), email="alice@acme.example", password="a-brand-new-passphrase"
+    )
 
 
 def test_login_and_logout(alice):
