@@ -318,6 +318,15 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 30, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
 # --- Hardening: client addresses, request bodies and uploads, sign-in throttling -----------
 # (one block; see the README's "Hardening" section.)
 # Proxies of ours in front of the portal that append to X-Forwarded-For. 0: the header is
@@ -351,13 +360,23 @@ AXES_VERBOSE = False
 # Password-reset e-mails per hour, per target address and per client address.
 PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", 3, minimum=1)
 PASSWORD_RESET_PER_CLIENT = env_int("PASSWORD_RESET_PER_CLIENT", 10, minimum=1)
-# --- End of the hardening block -------------------------------------------------------------
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Request bodies and uploads (portal/request_limits.py, portal/upload_policy.py): a body over
+# REQUEST_BODY_MAX_BYTES is refused with 413 before it is read (declared length) or as soon as
+# the limit is passed (streamed). Images over UPLOAD_MAX_PIXELS are refused from their header.
+# "Shrink to fit" runs in a child process bounded by UPLOAD_SHRINK_MEMORY_MB and
+# UPLOAD_SHRINK_SECONDS, so that it cannot take a web worker down.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields other than files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # larger files spool to a temporary file
+FILE_UPLOAD_HANDLERS = [
+    "portal.request_limits.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+MIDDLEWARE.insert(0, "portal.request_limits.RequestBodyLimitMiddleware")
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=1_000_000)
+UPLOAD_SHRINK_MEMORY_MB = env_int("UPLOAD_SHRINK_MEMORY_MB", 1024, minimum=256)
+UPLOAD_SHRINK_SECONDS = env_int("UPLOAD_SHRINK_SECONDS", 30, minimum=5)
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # not every sign-in at INFO
+# --- End of the hardening block -------------------------------------------------------------
