@@ -377,6 +377,6 @@ FILE_UPLOAD_HANDLERS = [
 MIDDLEWARE.insert(0, "portal.request_limits.RequestBodyLimitMiddleware")
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=1_000_000)
 UPLOAD_SHRINK_MEMORY_MB = env_int("UPLOAD_SHRINK_MEMORY_MB", 1024, minimum=256)
-UPLOAD_SHRINK_SECONDS = env_int("UPLOAD_SHRINK_SECONDS", 30, minimum=5)
+UPLOAD_SHRINK_SECONDS = env_int("UPLOAD_SHRINK_SECONDS", 20, minimum=5)  # < gunicorn timeout
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # not every sign-in at INFO
 # --- End of the hardening block -------------------------------------------------------------
