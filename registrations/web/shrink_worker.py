@@ -3,13 +3,16 @@ reads an image on stdin and writes a JPEG of at most `limit` bytes on stdout, as
 possible but at least `min_width` pixels when the original is. Exit status 3: it cannot be made
 small enough and stay readable; 4: it cannot be read or is over the pixel limit.
 
-The parent bounds its memory and time, so a hostile image costs this process, not a web worker.
+Its memory (address space) and CPU time are bounded by the arguments before the image is
+read, and the parent kills it after a wall-clock timeout: a hostile image costs this process,
+never a web worker.
 Only Pillow is imported: no Django, no settings, no database.
 """
 
 from __future__ import annotations
 
 import io
+import resource
 import sys
 import warnings
 
@@ -39,7 +42,10 @@ def shrink(data: bytes, limit: int, min_width: int, max_pixels: int) -> bytes | 
 
 
 def main() -> int:
-    limit, min_width, max_pixels = (int(a) for a in sys.argv[1:4])
+    limit, min_width, max_pixels, memory, seconds = (int(a) for a in sys.argv[1:6])
+    # Bounds first, before a byte of the image is read.
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
     data = sys.stdin.buffer.read()
     try:
         result = shrink(data, limit, min_width, max_pixels)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -43,17 +42,12 @@ def shrink(data: bytes, limit: int) -> bytes:
         raise ShrinkFailed(str(exc)) from exc
     memory = settings.UPLOAD_SHRINK_MEMORY_MB * 1024 * 1024
     seconds = settings.UPLOAD_SHRINK_SECONDS
-
-    def bounded() -> None:  # in the child, before it runs Python
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
-
+    # The child bounds its own memory and CPU time before it reads the image (no preexec_fn:
+    # it is unsafe in a threaded web worker); the wall-clock timeout is enforced here.
     args = [sys.executable, "-I", str(WORKER), str(limit), str(MIN_READABLE_WIDTH)]
-    args.append(str(upload_policy.max_pixels()))
+    args += [str(upload_policy.max_pixels()), str(memory), str(seconds)]
     try:
-        done = subprocess.run(
-            args, input=data, capture_output=True, timeout=seconds, preexec_fn=bounded
-        )
+        done = subprocess.run(args, input=data, capture_output=True, timeout=seconds)
     except subprocess.TimeoutExpired as exc:
         log.warning("Shrinking an upload took over %s s; stopped.", seconds)
         raise ShrinkFailed("This image takes too long to shrink; make it smaller first.") from exc
