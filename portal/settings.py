@@ -392,3 +392,57 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Hardening: client addresses, request bodies and uploads, sign-in throttling -----------
+# (one block; see the README's "Hardening" section.)
+# Proxies of ours in front of the portal that append to X-Forwarded-For. 0: the header is
+# ignored and the peer's address is the client's; N: the Nth entry from the right is used.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# Sign-in lockout (django-axes, portal/signin.py): failures per account and address, and per
+# account from any address, each against its own limit, within LOGIN_COOLOFF_MINUTES of the
+# last failure; then 429 until the cool-off has passed.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 50, minimum=1)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT_ENABLED", True)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+LOGIN_LOCKOUT_LIMITS = [LOGIN_FAILURE_LIMIT, LOGIN_ACCOUNT_FAILURE_LIMIT]  # same order
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = LOGIN_COOLOFF_MINUTES / 60  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time the page names holds
+AXES_HANDLER = "portal.signin.PortalAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "portal.signin.axes_client_ip"
+AXES_USERNAME_CALLABLE = "portal.signin.axes_username"
+AXES_LOCKOUT_CALLABLE = "portal.signin.lockout_response"
+AXES_VERBOSE = False
+# Password-reset e-mails per hour, per target address and per client address.
+PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", 3, minimum=1)
+PASSWORD_RESET_PER_CLIENT = env_int("PASSWORD_RESET_PER_CLIENT", 10, minimum=1)
+
+# Request bodies and uploads (portal/request_limits.py, portal/upload_policy.py): a body over
+# REQUEST_BODY_MAX_BYTES is refused with 413 before it is read (declared length) or as soon as
+# the limit is passed (streamed). Images over UPLOAD_MAX_PIXELS are refused from their header.
+# "Shrink to fit" runs in a child process bounded by UPLOAD_SHRINK_MEMORY_MB and
+# UPLOAD_SHRINK_SECONDS, so that it cannot take a web worker down.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields other than files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # larger files spool to a temporary file
+FILE_UPLOAD_HANDLERS = [
+    "portal.request_limits.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+MIDDLEWARE.insert(0, "portal.request_limits.RequestBodyLimitMiddleware")
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=1_000_000)
+UPLOAD_SHRINK_MEMORY_MB = env_int("UPLOAD_SHRINK_MEMORY_MB", 1024, minimum=256)
+UPLOAD_SHRINK_SECONDS = env_int("UPLOAD_SHRINK_SECONDS", 20, minimum=5)  # < gunicorn timeout
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # not every sign-in at INFO
+# --- End of the hardening block -------------------------------------------------------------

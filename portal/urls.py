@@ -9,6 +9,7 @@ from messaging.api.urls import api_patterns
 from messaging.staff import staff_patterns as messaging_staff_patterns
 from messaging.views import tenant_patterns as messaging_tenant_patterns
 from messaging.webhooks_in import sns_delivery_events
+from portal.signin import ThrottledPasswordResetView
 from portal.views import healthz
 from registrations.views import sns_registration_events
 from tenants import views as tenant_views
@@ -39,7 +40,7 @@ account_patterns = [
     ),
     path(
         "password/reset/",
-        public_view(auth_views.PasswordResetView.as_view()),
+        public_view(ThrottledPasswordResetView.as_view()),
         name="password_reset",
     ),
     path(

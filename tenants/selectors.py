@@ -26,6 +26,15 @@ def membership_get(*, user: User, tenant_slug: str) -> Membership | None:
     )
 
 
+def membership_get_any(*, user: User, tenant_slug: str) -> Membership | None:
+    """The user's membership whatever the tenant's status (the caller checks it)."""
+    return (
+        Membership.objects.select_related("tenant")
+        .filter(user=user, tenant__slug=tenant_slug)
+        .first()
+    )
+
+
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     return (
         Membership.objects.select_related("tenant")

@@ -120,6 +120,17 @@ def test_tenant_pages_refuse_a_missing_role(route, tenant_a, bob, alice, owen):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("route", TENANT_ROUTES, ids=str)
+def test_a_suspended_tenant_stops_every_page_even_for_its_owner(route, tenant_a, owen):
+    tenant_a.status = "suspended"
+    tenant_a.save(update_fields=["status"])
+    for method in ("get", "post"):
+        response = getattr(client_for(owen), method)(route.url(tenant_a.slug))
+        assert response.status_code == 403, method
+        assert b"Acme Anvils is suspended" in response.content, method
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("route", STAFF_ROUTES, ids=str)
 def test_staff_pages_hide_from_tenant_people(route, tenant_a, alice, owen, carol):
     for user in (alice, owen, carol):

@@ -36,6 +36,16 @@ class ConsentRejected(ValidationError):
     """The submission looks automated (honeypot filled, token missing, too fast or too old)."""
 
 
+class TenantUnavailable(ValidationError):
+    """The tenant is suspended or closed: it takes no new sign-ups and sends nothing."""
+
+
+def _require_active(tenant: Tenant) -> None:
+    """Reads the tenant's status fresh: a suspension applies from the next request on."""
+    if not Tenant.objects.filter(pk=tenant.pk, status=Tenant.Status.ACTIVE).exists():
+        raise TenantUnavailable("Sign-up is not available for this program right now.")
+
+
 def form_token_issue(*, tenant: Tenant, version: HostedPageVersion) -> str:
     """A signed token carrying the time the form was shown; the submit must come back with it
     after a human delay and before it expires."""
@@ -104,6 +114,7 @@ def consent_capture(
     and the limits, and queues the confirmation message."""
     if version.tenant_id != tenant.pk or version.kind != PageKind.OPT_IN:
         raise ValidationError("This opt-in page belongs to another account.")
+    _require_active(tenant)
     if submission.honeypot:
         raise ConsentRejected("The form could not be accepted.")
     _token_check(submission.token, tenant=tenant, version=version)
@@ -269,6 +280,13 @@ def consent_confirm(*, tenant_id: int, consent_id: int) -> ConsentRecord | None:
         created_at=record.created_at,
         confirmation=ConsentRecord.Confirmation.PENDING,
     )
+    if record.tenant.status != Tenant.Status.ACTIVE:
+        siblings.update(
+            confirmation=ConsentRecord.Confirmation.NO_SENDER,
+            confirmation_note=f"No confirmation sent: the account is {record.tenant.status}.",
+        )
+        record.refresh_from_db()
+        return record
     sender = active_sender_get(tenant=record.tenant)
     if sender is None:
         siblings.update(

@@ -12,8 +12,11 @@ from tenants.models import Tenant
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    # Storage keys carry the tenant; the name is replaced by the content hash.
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    # Storage keys carry the tenant; the name is replaced by the content hash and the
+    # extension comes from the type sniffed from the content, never from the client's name.
+    from portal.upload_policy import extension_for
+
+    extension = extension_for(instance.content_type)
     return f"tenants/{instance.tenant_id}/attachments/{instance.sha256}.{extension}"
 
 
