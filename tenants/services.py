@@ -86,7 +86,13 @@ def tenant_create(*, actor: User, name: str, slug: str = "") -> Tenant:
     slug = slugify(slug) if slug else _unique_slug(name)
     if Tenant.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": f"The address /t/{slug}/ is taken; choose another."})
-    tenant = Tenant.objects.create(name=name, slug=slug)
+    try:  # the check above can race another creation of the same address
+        with transaction.atomic():
+            tenant = Tenant.objects.create(name=name, slug=slug)
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"slug": f"The address /t/{slug}/ is taken; choose another."}
+        ) from exc
     BusinessProfile.objects.create(tenant=tenant, legal_name=name)
     audit_record(
         tenant=tenant, actor=actor, action="tenant.create", obj=tenant, after=_snapshot(tenant)
@@ -154,14 +160,20 @@ def invitation_create(*, tenant: Tenant, actor: User, email: str, role: str) -> 
         tenant=tenant, email__iexact=email, status=Invitation.Status.PENDING
     ).update(status=Invitation.Status.REVOKED)
     token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        tenant=tenant,
-        email=email,
-        role=role,
-        token_hash=_token_hash(token),
-        invited_by=actor,
-        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
-    )
+    try:  # one pending invitation per address: another one may be made at the same moment
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                tenant=tenant,
+                email=email,
+                role=role,
+                token_hash=_token_hash(token),
+                invited_by=actor,
+                expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"email": f"An invitation to {email} was sent at this same moment; that one stands."}
+        ) from exc
     audit_record(
         tenant=tenant,
         actor=actor,
