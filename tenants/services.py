@@ -188,6 +188,10 @@ def invitation_create(*, tenant: Tenant, actor: User, email: str, role: str) -> 
     return issued
 
 
+class InvitationUsed(ValidationError):
+    """Another accept of the same link won (the answer to the loser of a race)."""
+
+
 def invitation_get_by_token(token: str) -> Invitation:
     """The invitation behind a link, or a ValidationError that says why it cannot be used."""
     invitation = (
@@ -196,7 +200,7 @@ def invitation_get_by_token(token: str) -> Invitation:
     if invitation is None:
         raise ValidationError("This invitation link is not valid. Ask for a new invitation.")
     if invitation.status == Invitation.Status.ACCEPTED:
-        raise ValidationError("This invitation has already been used. Sign in to continue.")
+        raise InvitationUsed("This invitation has already been used. Sign in to continue.")
     if invitation.status == Invitation.Status.REVOKED:
         raise ValidationError("This invitation was withdrawn or replaced by a newer one.")
     if invitation.is_expired:
@@ -212,20 +216,16 @@ def invitation_accept(
 ) -> Membership:
     """Accepts an invitation as the signed-in `user`, or creates the account when `user` is None.
 
-    The claim is a conditional UPDATE, so one link makes exactly one membership.
+    The claim, a conditional UPDATE, comes before anything is created: it holds the row, so of
+    several accepts at once exactly one goes on and the others find the invitation used (they
+    wait for the first to commit or roll back, then read its outcome).
     """
     invitation = invitation_get_by_token(token)
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise ValidationError(
-                f"An account for {invitation.email} exists already: "
-                "sign in, then open the link again."
-            )
+            raise ValidationError(_account_exists(invitation.email))
         if not password:
             raise ValidationError({"password": "Choose a password."})
-        user = User.objects.create_user(
-            email=invitation.email, password=password, full_name=full_name
-        )
     elif user.email.lower() != invitation.email.lower():
         raise ValidationError(
             f"This invitation was sent to {invitation.email}, but you are signed in as "
@@ -235,7 +235,16 @@ def invitation_accept(
         status=Invitation.Status.ACCEPTED, accepted_at=timezone.now(), accepted_by=user
     )
     if claimed != 1:
-        raise ValidationError("This invitation has already been used. Sign in to continue.")
+        raise InvitationUsed("This invitation has already been used. Sign in to continue.")
+    if user is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=invitation.email, password=password, full_name=full_name
+                )
+        except IntegrityError as exc:  # the account was made meanwhile (another link, sign-up)
+            raise ValidationError(_account_exists(invitation.email)) from exc
+        Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -251,6 +260,10 @@ def invitation_accept(
         after={"email": user.email, "role": membership.role},
     )
     return membership
+
+
+def _account_exists(email: str) -> str:
+    return f"An account for {email} exists already: sign in, then open the link again."
 
 
 @transaction.atomic
