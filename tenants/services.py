@@ -299,6 +299,22 @@ def invitation_expire_due() -> int:
 # --- Memberships ---------------------------------------------------------------------------
 
 
+def _membership_locked(tenant: Tenant, membership: Membership) -> Membership:
+    """The membership as it is now, for a change. Changes to a tenant's members take the
+    tenant's row first, one at a time, so two owners cannot each remove the other (the "at
+    least one owner" check would pass for both) and no two lock orders can deadlock."""
+    Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+    current = (
+        Membership.objects.select_for_update()
+        .select_related("user")
+        .filter(pk=membership.pk, tenant=tenant)
+        .first()
+    )
+    if current is None:
+        raise ValidationError(f"{membership.user.email} is no longer a member of {tenant.name}.")
+    return current
+
+
 def _owners_after(tenant: Tenant, membership: Membership, new_role: str | None) -> int:
     owners = Membership.objects.filter(tenant=tenant, role=Role.OWNER).exclude(pk=membership.pk)
     return owners.count() + (1 if new_role == Role.OWNER else 0)
@@ -328,7 +344,7 @@ def membership_role_change(
 ) -> Membership:
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = _membership_locked(tenant, membership)
     _check_manage(tenant=tenant, actor=actor, membership=membership, new_role=role)
     before = {"role": membership.role}
     membership.role = role
@@ -346,7 +362,7 @@ def membership_role_change(
 
 @transaction.atomic
 def membership_remove(*, tenant: Tenant, actor: User, membership: Membership) -> None:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = _membership_locked(tenant, membership)
     _check_manage(tenant=tenant, actor=actor, membership=membership, new_role=None)
     audit_record(
         tenant=tenant,
