@@ -456,7 +456,7 @@ def test_settings(variables, started, output):
         assert "ImproperlyConfigured" in result.stderr and output in result.stderr
 
 
-def test_thread_safety_of_the_deadline_timer(receivers, local_receivers_allowed):
+def test_concurrent_deliveries_each_get_their_own_answer(receivers, local_receivers_allowed):
     """Many deliveries at once each keep their own deadline and connection."""
     receiver = receivers()
     outcomes = []
