@@ -21,6 +21,7 @@ from portal.env import (
     is_set,
     parse_url,
 )
+from portal.outbound_http import networks_parse, networks_too_wide_for_production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -359,6 +360,28 @@ API_RATE_PER_TENANT = env_int("API_RATE_PER_TENANT", 12000, minimum=1)
 # MESSAGING_REQUEUE_SECONDS.
 MESSAGING_SEND_LEASE_SECONDS = env_int("MESSAGING_SEND_LEASE_SECONDS", 120, minimum=1)
 MESSAGING_REQUEUE_SECONDS = env_int("MESSAGING_REQUEUE_SECONDS", 300, minimum=1)
+# URLs that tenants give (webhooks) go through portal/outbound_http.py: https only, addresses
+# that are not globally routable refused at connect time. http:// only when explicitly allowed
+# (never in production); OUTBOUND_ALLOWED_NETWORKS exempts networks from the address check (a
+# local receiver in development, the tests). Production refuses networks that touch loopback,
+# link-local (cloud metadata), unspecified or multicast addresses.
+OUTBOUND_ALLOW_HTTP = env_bool("OUTBOUND_ALLOW_HTTP", False)
+if PRODUCTION and OUTBOUND_ALLOW_HTTP:
+    raise ImproperlyConfigured(
+        "OUTBOUND_ALLOW_HTTP cannot be on when PORTAL_ENVIRONMENT=production: tenants' "
+        "webhooks must use https."
+    )
+OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS", [])
+try:
+    _outbound_networks = networks_parse(OUTBOUND_ALLOWED_NETWORKS)
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+if PRODUCTION and networks_too_wide_for_production(_outbound_networks):
+    raise ImproperlyConfigured(
+        "OUTBOUND_ALLOWED_NETWORKS may not include loopback, link-local, unspecified or "
+        "multicast addresses in production: "
+        + ", ".join(networks_too_wide_for_production(_outbound_networks))
+    )
 # The opt-in confirmation goes out through the tenant's active sender (messaging).
 COMPLIANCE_CONFIRMATION_SENDER = env_str(
     "COMPLIANCE_CONFIRMATION_SENDER", "messaging.confirmation.confirmation_sender"
