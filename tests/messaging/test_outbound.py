@@ -26,7 +26,7 @@ from messaging.models import WebhookDelivery, WebhookEndpoint
 from messaging.outbound import webhook_event_emit
 from portal import outbound_http
 from tests.messaging.outbound_helpers import ConnectGuard, FakeDns, Receiver, wait_for
-from tests.portal.test_settings import GOOD_SECRET, ROOT
+from tests.portal.test_settings import PRODUCTION, ROOT
 
 PUBLIC = "93.184.215.14"  # a global address (DNS answers are faked; nothing connects to it)
 
@@ -404,10 +404,7 @@ def test_tls_uses_the_host_name_for_sni_and_the_certificate(
 
 # --- Settings -------------------------------------------------------------------------------
 
-_PRODUCTION = {
-    "PORTAL_ENVIRONMENT": "production", "SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "x",
-    "PORTAL_BASE_URL": "https://x",
-}  # fmt: skip
+_PRODUCTION = {**PRODUCTION, "ALLOWED_HOSTS": "x", "PORTAL_BASE_URL": "https://x"}
 
 
 def _start(**variables: str) -> subprocess.CompletedProcess:
