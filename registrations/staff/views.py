@@ -3,7 +3,7 @@ render. Registrations of every tenant; viewers look, reviewers act."""
 
 from __future__ import annotations
 
-from csp.decorators import csp_update
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -61,7 +61,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view()
-@csp_update({"object-src": ["'self'"]})  # the PDF preview is an <object> of the attachment view
+@csp_replace({"object-src": ["'self'"]})  # the PDF preview is an <object> of the attachment view
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(pk)
     version = selectors.version_under_review(registration)

@@ -123,3 +123,21 @@ def test_public_pages_and_the_widget_under_the_policy(watched, live_server, publ
         assert_clean(page)
         # The stylesheet applied (public.css sets the page's font family).
         assert page.evaluate("getComputedStyle(document.body).fontFamily") not in ("", "serif")
+
+
+def test_django_admin_under_the_policy(watched, live_server, tenant_a):
+    from tests.conftest import make_user
+
+    make_user("root@provider.example", is_staff=True, is_superuser=True)
+    page, base = watched, live_server.url
+    page.goto(f"{base}/admin/login/")
+    assert_clean(page)
+    page.get_by_label("E-mail address").fill("root@provider.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/admin/")
+    assert_clean(page)
+    page.goto(f"{base}/admin/tenants/tenant/")
+    assert_clean(page)
+    page.goto(f"{base}/admin/tenants/tenant/{tenant_a.pk}/change/")
+    assert_clean(page)

@@ -18,6 +18,7 @@ from tests.compliance.conftest import (  # noqa: F401 - fixtures used below
     published_a,
 )
 from tests.conftest import client_for
+from tests.registrations.conftest import catalog, sandbox, sandbox_process  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -90,6 +91,42 @@ def test_api_docs_script_is_a_file_of_its_own(db):
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
     assert b"SwaggerUIBundle" in script.content
+
+
+@pytest.mark.django_db
+def test_staff_review_may_embed_its_pdf_attachment_and_nothing_else_may(
+    catalog,  # noqa: F811 - fixture
+    tenant_a,
+    alice,
+    sam,
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from registrations.services import lifecycle
+    from tests.registrations.test_engine import _draft
+    from tests.sandbox.forms import PDF, TFN_GOOD
+
+    registration = _draft(tenant_a, alice, values=TFN_GOOD)
+    lifecycle.registration_attachment_add(
+        tenant=tenant_a,
+        actor=alice,
+        registration=registration,
+        field_path="messagingUseCase.optInImage",
+        upload=SimpleUploadedFile("optin.pdf", PDF, content_type="application/pdf"),
+    )
+    lifecycle.registration_submit_for_review(
+        tenant=tenant_a, actor=alice, registration=registration
+    )
+    staff = client_for(sam)
+    review = staff.get(f"/staff/registrations/{registration.pk}/")
+    assert review.status_code == 200 and b'<object class="preview-doc"' in review.content
+    policy = directives(review)
+    assert policy["object-src"] == ["'self'"]  # the PDF preview; elsewhere 'none'
+    value = registration.current_version.values.exclude(attachment=None).get()
+    pdf = staff.get(f"/staff/registrations/{registration.pk}/attachments/{value.attachment_id}/")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert directives(pdf)["frame-ancestors"] == ["'self'"]
+    assert pdf["X-Frame-Options"] == "SAMEORIGIN"
 
 
 # --- Templates: nothing inline for the policy to block -------------------------------------
