@@ -263,13 +263,73 @@ EUM_EVENTS_TOPIC_ARN = env_str(
 )
 # How long a worker holds a registration's submission before another may resume it.
 EUM_PIPELINE_LEASE_SECONDS = env_int("EUM_PIPELINE_LEASE_SECONDS", 600, minimum=1)
+
+# --- SNS webhooks (hooks/sns/registrations/, hooks/sns/delivery/) -------------------------
+# Each hook accepts messages only from the provider's own topics, never "any topic": SNS signs
+# every account's topics with the same certificate, so a signature alone proves nothing about
+# who sent the message. Production refuses to start without them; development defaults to the
+# sandbox's topics (account 123456789012, what `make run` subscribes the hooks to).
+_SANDBOX_ACCOUNT = "123456789012"
+# Registration Status Change events (EventBridge rule -> SNS topic).
+SNS_REGISTRATION_TOPIC_ARNS = env_list(
+    "SNS_REGISTRATION_TOPIC_ARNS",
+    [] if PRODUCTION else [f"arn:aws:sns:{AWS_REGION}:{_SANDBOX_ACCOUNT}:eum-registration-events"],
+)
+# The delivery hook takes EUM_EVENTS_TOPIC_ARN (delivery events, and two-way inbound messages
+# when the numbers' TwoWayChannelArn is that topic) plus these topics for two-way inbound.
+SNS_INBOUND_TOPIC_ARNS = env_list("SNS_INBOUND_TOPIC_ARNS", [])
+if is_set("SNS_TOPIC_ARNS"):
+    raise ImproperlyConfigured(
+        "SNS_TOPIC_ARNS is no longer read: set SNS_REGISTRATION_TOPIC_ARNS (registration "
+        "events) and, for two-way inbound on its own topic, SNS_INBOUND_TOPIC_ARNS."
+    )
+_TOPIC_NAME_CHARACTERS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+def _sns_topic_arn(arn: str) -> bool:
+    """arn:<aws partition>:sns:<region>:<12-digit account>:<topic name>, nothing else."""
+    parts = arn.split(":")
+    return (
+        len(parts) == 6
+        and parts[0] == "arn"
+        and parts[1].startswith("aws")
+        and parts[2] == "sns"
+        and bool(parts[3])
+        and len(parts[4]) == 12
+        and parts[4].isdigit()
+        and 0 < len(parts[5]) <= 256
+        and set(parts[5]) <= _TOPIC_NAME_CHARACTERS
+    )
+
+
+for _name, _arns in (
+    ("SNS_REGISTRATION_TOPIC_ARNS", SNS_REGISTRATION_TOPIC_ARNS),
+    ("SNS_INBOUND_TOPIC_ARNS", SNS_INBOUND_TOPIC_ARNS),
+    ("EUM_EVENTS_TOPIC_ARN", [EUM_EVENTS_TOPIC_ARN] if EUM_EVENTS_TOPIC_ARN else []),
+):
+    for _arn in _arns:
+        if not _sns_topic_arn(_arn):
+            raise ImproperlyConfigured(
+                f"{_name}: {_arn!r} is not an SNS topic ARN "
+                "(arn:aws:sns:<region>:<12-digit account>:<topic name>)."
+            )
+if PRODUCTION and not SNS_REGISTRATION_TOPIC_ARNS:
+    raise ImproperlyConfigured(
+        "SNS_REGISTRATION_TOPIC_ARNS is required in production: the SNS topic ARN(s) that carry "
+        "your registration status events (comma-separated); the webhook accepts no other topic."
+    )
+if PRODUCTION and not (EUM_EVENTS_TOPIC_ARN or SNS_INBOUND_TOPIC_ARNS):
+    raise ImproperlyConfigured(
+        "EUM_EVENTS_TOPIC_ARN is required in production: the SNS topic of SMS delivery events "
+        "(and SNS_INBOUND_TOPIC_ARNS for a separate two-way topic); the delivery webhook "
+        "accepts no other topic."
+    )
 # SNS messages are trusted when signed with a certificate from AWS SNS (https://sns.<region>.
 # amazonaws.com) or from one of these origins (the sandbox's by default in development).
 SNS_TRUSTED_CERT_ORIGINS = env_list(
     "SNS_TRUSTED_CERT_ORIGINS", [] if PRODUCTION or not EUM_ENDPOINT_URL else [EUM_ENDPOINT_URL]
 )
-# Topics whose messages the registration webhook accepts (empty: any topic of a trusted signer).
-SNS_TOPIC_ARNS = env_list("SNS_TOPIC_ARNS", [])
+# --- end of SNS webhooks -----------------------------------------------------------------
 
 # --- REST framework ------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -304,6 +364,12 @@ MESSAGING_REQUEUE_SECONDS = env_int("MESSAGING_REQUEUE_SECONDS", 300, minimum=1)
 COMPLIANCE_CONFIRMATION_SENDER = env_str(
     "COMPLIANCE_CONFIRMATION_SENDER", "messaging.confirmation.confirmation_sender"
 )
+
+# --- Opt-outs (one truth: messaging.optouts) -----------------------------------------------
+# The module through which the public pages' opt-outs and sign-ups reach the opt-out list that
+# the sending checks read (with the consent log, in one transaction). Empty: consent log only.
+COMPLIANCE_OPT_OUT_SERVICE = env_str("COMPLIANCE_OPT_OUT_SERVICE", "messaging.optouts")
+# --- End of opt-outs -----------------------------------------------------------------------
 
 # --- Security ------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -45,11 +45,14 @@ def invitation_list_pending(*, tenant: Tenant) -> QuerySet[Invitation]:
     )
 
 
-def audit_entry_list(*, tenant: Tenant | None = None, limit: int = 200) -> QuerySet[AuditEntry]:
+def audit_entry_list(
+    *, tenant: Tenant | None = None, limit: int | None = None
+) -> QuerySet[AuditEntry]:
+    """Newest first; pages show it a page at a time (`portal.paging`), `limit` cuts it."""
     entries = AuditEntry.objects.select_related("tenant", "actor")
     if tenant is not None:
         entries = entries.filter(tenant=tenant)
-    return entries[:limit]
+    return entries[:limit] if limit else entries
 
 
 def tenant_list_for_staff(*, search: str = "", status: str = "") -> QuerySet[Tenant]:
@@ -84,8 +87,8 @@ def provider_profile_get() -> ProviderProfile:
     return ProviderProfile.objects.order_by("pk").first() or ProviderProfile()
 
 
-def notice_list(*, tenant: Tenant, limit: int = 50) -> QuerySet[Notice]:
-    return Notice.objects.filter(tenant=tenant)[:limit]
+def notice_list(*, tenant: Tenant) -> QuerySet[Notice]:
+    return Notice.objects.filter(tenant=tenant)
 
 
 def notice_unread_count(*, tenant: Tenant) -> int:

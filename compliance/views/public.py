@@ -186,8 +186,10 @@ def optin_widget_script(request: HttpRequest, tenant_slug: str):
 @require_http_methods(["GET", "POST"])
 def optout_page(request: HttpRequest, tenant_slug: str):
     tenant = _tenant(tenant_slug)
-    form = OptOutForm(request.POST or None)
-    done, status = False, 200
+    program = selectors.sms_program_get(tenant=tenant)
+    kinds = bool(program and program.kind_opt_outs)
+    form = OptOutForm(request.POST or None, kinds=kinds)
+    done, status = None, 200
     if request.method == "POST" and form.is_valid() and not form.cleaned_data["website"]:
         try:
             services.consent_opt_out(
@@ -196,16 +198,18 @@ def optout_page(request: HttpRequest, tenant_slug: str):
                 source=ConsentRecord.Source.HOSTED_PAGE,
                 ip_address=_client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                message_type=form.cleaned_data["kind"],
             )
         except services.ConsentLimitExceeded as exc:
             form.add_error(None, exc)
             status = 429
         except ValidationError as exc:
             form.add_error("phone", exc.messages[0])
+            status = 400
         else:
-            done = True
+            done = form.cleaned_data["kind"] or "all"
     elif request.method == "POST":
         status = 400
     brand = getattr(tenant.profile, "dba_name", "") or tenant.name
-    context = {"tenant": tenant, "brand": brand, "form": form, "done": done}
+    context = {"tenant": tenant, "brand": brand, "form": form, "done": done, "kinds": kinds}
     return _headers(render(request, "compliance/optout_page.html", context, status=status))

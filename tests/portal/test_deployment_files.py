@@ -34,6 +34,7 @@ SECRETS = (
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "EUM_EVENTS_TOPIC_ARN",
+    "SNS_REGISTRATION_TOPIC_ARNS",
 )
 
 
@@ -185,6 +186,7 @@ def test_docker_compose_config_when_available():
             "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE",
             "AWS_SECRET_ACCESS_KEY": "s" * 40,
             "EUM_EVENTS_TOPIC_ARN": "arn:aws:sns:us-east-1:111122223333:events",
+            "SNS_REGISTRATION_TOPIC_ARNS": "arn:aws:sns:us-east-1:111122223333:registrations",
         },
         capture_output=True,
         text=True,

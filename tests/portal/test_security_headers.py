@@ -192,6 +192,8 @@ def _production_settings(**variables: str) -> dict:
         "SECRET_KEY": "s" * 60,
         "ALLOWED_HOSTS": "sms.example.com",
         "PORTAL_BASE_URL": "https://sms.example.com",
+        "SNS_REGISTRATION_TOPIC_ARNS": "arn:aws:sns:us-east-1:111122223333:registrations",
+        "EUM_EVENTS_TOPIC_ARN": "arn:aws:sns:us-east-1:111122223333:events",
         **variables,
     }
     result = subprocess.run(
