@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy header (settings below)
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -404,8 +405,38 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 30, minimum=0)
+    # A year: browsers that saw the header once refuse plain HTTP to this host for that long.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------
+# Every page: scripts, styles and everything else from the portal's own origin only, no inline
+# script or style, no plugin, no framing (the opt-in widget names who may frame it; see
+# compliance/views/public.py), forms post to the portal only. Images may also be data: URLs
+# (icons in CSS), blob: URLs (the wizard previews a chosen file before upload) and come from the
+# uploads bucket when files are on S3.
+_csp_img_src = ["'self'", "data:", "blob:"]
+if AWS_STORAGE_BUCKET_NAME:
+    _s3_endpoint = AWS_S3_ENDPOINT_URL or f"https://s3.{AWS_S3_REGION_NAME}.amazonaws.com"
+    _s3 = parse_url("AWS_S3_ENDPOINT_URL", _s3_endpoint, schemes=("http", "https"))
+    _csp_img_src.append(f"{_s3.scheme}://{_s3.host}{f':{_s3.port}' if _s3.port else ''}")
+    if not AWS_S3_ENDPOINT_URL:  # virtual-hosted links: https://<bucket>.s3.<region>...
+        _csp_img_src.append(f"https://{AWS_STORAGE_BUCKET_NAME}.{_s3.host}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _csp_img_src,
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# --- end of Content-Security-Policy ---------------------------------------------------------
 
 LOGGING = {
     "version": 1,
