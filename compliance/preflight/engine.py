@@ -56,6 +56,11 @@ class Draft:
     not among the values (a 10DLC campaign carries none); `hosted_urls` maps "terms", "privacy"
     and "opt_in" to the tenant's published hosted pages; `tenant_slug` lets the engine tell the
     tenant's own hosted pages from another tenant's.
+
+    `provider_names` and `provider_domains` are the provider's (the ISV's) own identity: its
+    legal and brand names, and the domains of its website, e-mail and hosted pages. They let the
+    engine notice a tenant registration that carries the provider instead of the tenant. Leave
+    them empty for a program the provider runs as itself.
     """
 
     registration_type: str
@@ -65,6 +70,8 @@ class Draft:
     brand_names: tuple[str, ...] = ()
     hosted_urls: Mapping[str, str] = field(default_factory=dict)
     tenant_slug: str = ""
+    provider_names: tuple[str, ...] = ()
+    provider_domains: tuple[str, ...] = ()
 
     @property
     def family(self) -> str:

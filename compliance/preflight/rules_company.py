@@ -8,6 +8,7 @@ import phonenumbers
 import pycountry
 
 from compliance.preflight import sources
+from compliance.preflight.domains import same_organisation
 from compliance.preflight.engine import Draft, Violation, rule
 from compliance.preflight.fields import (
     COUNTRY,
@@ -23,7 +24,6 @@ from compliance.preflight.text import (
     email_domain,
     host_of,
     is_shortener,
-    same_site,
 )
 
 COMPANY = frozenset({"tfn", "brand", "sender_id", "short_code"})
@@ -64,24 +64,6 @@ def _free_mail(draft: Draft):
     for path in (_path(SUPPORT_EMAIL, draft), "companyInfo.businessContactEmail"):
         if path and email_domain(draft.text(path)) in FREE_MAIL:
             yield Violation((path,), f"({email_domain(draft.text(path))})")
-
-
-@rule(
-    "EMAIL_DOMAIN_MISMATCH",
-    severity="warning",
-    families=COMPANY,
-    field_paths=tuple(sorted(set(SUPPORT_EMAIL.values()))),
-    message="The contact e-mail's domain differs from the company website's.",
-    fix_hint="Reviewers check that the contact belongs to the company; use its domain.",
-    source=sources.TFN_BLOG,
-)
-def _domain_mismatch(draft: Draft):
-    path, site_path = _path(SUPPORT_EMAIL, draft), _path(WEBSITE, draft)
-    if not path or not site_path:
-        return
-    domain, site = email_domain(draft.text(path)), host_of(draft.text(site_path))
-    if domain and site and domain not in FREE_MAIL and not same_site(domain, site):
-        yield Violation((path, site_path), f"({domain} vs {site})")
 
 
 @rule(
@@ -211,7 +193,7 @@ def _public_domain(draft: Draft):
     email = draft.text("companyInfo.businessContactEmail")
     site = host_of(draft.text("contactInfo.website"))
     domain = email_domain(email)
-    if email and site and domain not in FREE_MAIL and not same_site(domain, site):
+    if email and site and domain not in FREE_MAIL and not same_organisation(domain, site):
         yield Violation(("companyInfo.businessContactEmail",), f"({domain} vs {site})")
 
 

@@ -7,6 +7,7 @@ import re
 from compliance.preflight import sources
 from compliance.preflight.engine import ALL, US, Draft, Violation, rule
 from compliance.preflight.fields import WEBSITE, samples
+from compliance.preflight.phrases import bad_variable, placeholder_sample
 from compliance.preflight.text import (
     brand_names,
     host_of,
@@ -152,9 +153,34 @@ _BAD_PLACEHOLDER = re.compile(
 )
 def _sample_placeholder(draft: Draft):
     for path, text in samples(draft):
-        bad = _BAD_PLACEHOLDER.search(text)
-        if bad:
-            yield Violation((path,), f"Found “{bad.group(0)}”.")
+        bad = _BAD_PLACEHOLDER.search(re.sub(r"\[[^\]]*\]", " ", text))
+        found = bad.group(0) if bad else bad_variable(text)
+        if found:
+            yield Violation((path,), f"Found “{found}”.")
+
+
+def _placeholder_rule(rule_id: str, sure: bool) -> None:
+    @rule(
+        rule_id,
+        severity="error" if sure else "warning",
+        families=ALL - {"brand"},
+        field_paths=SAMPLES,
+        message="A sample message is placeholder text, not a message that will be sent."
+        if sure
+        else "A sample message is mostly variables; it may not show what will be sent.",
+        fix_hint="Write each sample as recipients will read it, with only the changing parts "
+        "in [brackets], e.g. “Acme: your table for [Guests] is ready.”",
+        source=sources.PLACEHOLDER_TEXT,
+    )
+    def _check(draft: Draft):
+        for path, text in samples(draft):
+            found = placeholder_sample(text)
+            if found and found.sure == sure:
+                yield Violation((path,), f"(“{found.found}”)")
+
+
+_placeholder_rule("SAMPLE_PLACEHOLDER_TEXT", sure=True)
+_placeholder_rule("SAMPLE_MAYBE_PLACEHOLDER", sure=False)
 
 
 @rule(
