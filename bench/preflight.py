@@ -1,6 +1,7 @@
 """Measures the preflight engine and prints one JSON object on its last line.
 
     .venv/bin/python bench/preflight.py [--verbose] [--skip-heldout]
+        [--set-dir DIR]
 
 Two labelled sets:
 
@@ -12,8 +13,10 @@ Two labelled sets:
   the reference documents by someone who had not read the rules, each registration complete and
   labelled compliant or with one documented defect at one field. caught: share of defective
   registrations with at least one finding (error or warning) at the labelled field, or anywhere
-  for a finding without a field; caught_as_error: the same counting errors only; blocked: share
-  of compliant registrations with at least one error; warned: share with any finding.
+  for a finding without a field, findings being the preflight's plus the catalog's validation
+  (registrations.schema against sandbox/catalog.json, the forms the portal syncs);
+  caught_as_error: the same counting errors only; blocked: share of compliant registrations
+  with at least one error; warned: share with any finding.
 
 The rules are never adjusted against the held-out part: `--verbose` prints per-registration and
 per-category details for the dev part only; of the held-out part only the aggregate figures are
@@ -98,75 +101,111 @@ def measure(cases: list[dict]) -> dict:
 
 
 SET_DIR = ROOT / "tests" / "compliance" / "preflight_set"
+SET_PORTAL = "https://portal.example"
 
 
-def _set_items(raw) -> list[dict]:
-    if isinstance(raw, list):
-        return raw
-    for key in ("registrations", "cases", "items"):
-        if isinstance(raw, dict) and isinstance(raw.get(key), list):
-            return raw[key]
-    raise ValueError("A labelled set is a list of registrations (or has a `registrations` list).")
+def _read_set(path: Path, portal: str) -> list[dict]:
+    """The registrations of one part, with bench/preflight_set.py's loader when it is there
+    (the set's own), else the same reading: the `registrations` list, "{portal}" replaced."""
+    try:
+        from bench.preflight_set import load_set as set_loader
+    except ImportError:
+        set_loader = None
+    if set_loader is not None:
+        return set_loader(path, portal)
+    import yaml
+
+    raw = yaml.safe_load(path.read_text(encoding="utf-8").replace("{portal}", portal.rstrip("/")))
+    return list(raw["registrations"])
 
 
 def set_draft(item: dict):
-    """The Draft of one registration of the labelled set (format of bench/preflight_set.py)."""
+    """The Draft of one registration of the labelled set."""
     from compliance.preflight import AttachmentInfo, Draft
 
     tenant = item.get("tenant") or {}
     provider = item.get("provider") or {}
-    attachments = {}
-    for path, info in (item.get("attachments") or {}).items():
-        info = info or {}
-        attachments[path] = AttachmentInfo(
-            content_type=str(info.get("content_type", "image/png")),
-            size_bytes=int(info.get("size_bytes", info.get("size", 100_000))),
+    attachments = {
+        path: AttachmentInfo(
+            content_type=str(info.get("content_type", "")),
+            size_bytes=int(info.get("size_bytes", 0)),
             width=int(info.get("width", 0) or 0),
             height=int(info.get("height", 0) or 0),
         )
+        for path, info in (item.get("attachments") or {}).items()
+    }
     values = {
         k: (v if isinstance(v, list) else ("" if v is None else str(v)))
         for k, v in (item.get("values") or {}).items()
     }
+    hosted = dict(item.get("hosted") or {})
+    if "optin" in hosted and "opt_in" not in hosted:
+        hosted["opt_in"] = hosted.pop("optin")
     return Draft(
         registration_type=item["registration_type"],
         values=values,
         attachments=attachments,
         brand_names=tuple(tenant.get("names") or ()),
-        hosted_urls=dict(item.get("hosted") or {}),
+        hosted_urls=hosted,
         tenant_slug=str(tenant.get("slug", "")),
         provider_names=tuple(provider.get("names") or ()),
         provider_domains=tuple(provider.get("domains") or ()),
+        pages=dict(item.get("pages") or {}),
     )
 
 
-def load_set(part: str, portal: str = PORTAL) -> list[dict]:
+def load_set(part: str, portal: str = SET_PORTAL, folder: Path | None = None) -> list[dict]:
     """The registrations of one part ("dev" or "heldout") of the labelled set, each as
-    {"id", "label", "defect", "draft"}; [] while the set has not landed."""
-    path = SET_DIR / f"{part}.yaml"
+    {"id", "label", "defect", "draft"}; [] while the set is not in this tree."""
+    path = (folder or SET_DIR) / f"{part}.yaml"
     if not path.exists():
         return []
-    try:  # the set's own loader, when it is there
-        from bench.preflight_set import load as set_loader  # type: ignore[import-not-found]
-    except ImportError:
-        set_loader = None
-    if set_loader is not None:
-        items = set_loader(path)
-    else:
-        import yaml
+    return [
+        {
+            "id": str(item["id"]),
+            "label": item["label"],
+            "defect": item.get("defect") or {},
+            "draft": set_draft(item),
+        }
+        for item in _read_set(path, portal)
+    ]
 
-        items = _set_items(yaml.safe_load(path.read_text().replace("{portal}", portal)))
-    out = []
-    for index, item in enumerate(items):
-        out.append(
-            {
-                "id": str(item.get("id", f"{part}-{index + 1}")),
-                "label": item.get("label", "compliant"),
-                "defect": item.get("defect") or {},
-                "draft": item["draft"] if "draft" in item else set_draft(item),
-            }
+
+CATALOG = ROOT / "sandbox" / "catalog.json"
+
+
+def catalog_schemas(path: Path = CATALOG) -> dict:
+    """registrations.schema.TypeSchema per registration type of the catalog the portal syncs
+    (the sandbox serves it as DescribeRegistration*Definitions)."""
+    from types import SimpleNamespace
+
+    from registrations.schema import TypeSchema
+
+    out = {}
+    for raw in json.loads(path.read_text())["RegistrationTypes"]:
+        typedef = SimpleNamespace(
+            registration_type=raw["RegistrationType"],
+            title=raw.get("DisplayHints", {}).get("Title", raw["RegistrationType"]),
+            sections=raw.get("Sections", []),
+            fields=raw.get("Fields", []),
+            definition=raw,
         )
+        if typedef.fields:
+            out[typedef.registration_type] = TypeSchema.from_typedef(typedef)
     return out
+
+
+def check(draft, schemas: dict) -> list:
+    """What the portal checks before a draft goes anywhere: the preflight, plus the catalog's
+    validation when the catalog defines the form."""
+    from compliance.preflight import preflight_run
+    from compliance.preflight.catalog import catalog_findings
+
+    findings = preflight_run(draft)
+    schema = schemas.get(draft.registration_type)
+    if schema is not None:
+        findings += catalog_findings(draft, schema)
+    return findings
 
 
 def _at_field(finding, field: str) -> bool:
@@ -176,14 +215,13 @@ def _at_field(finding, field: str) -> bool:
 def measure_set(items: list[dict]) -> dict:
     """caught / caught_as_error on the defective registrations, blocked / warned on the
     compliant ones, and the rows behind them."""
-    from compliance.preflight import preflight_run
-
+    schemas = catalog_schemas()
     defects = [i for i in items if i["label"] != "compliant"]
     compliant = [i for i in items if i["label"] == "compliant"]
     caught = caught_error = blocked = warned = 0
     rows = []
     for item in items:
-        findings = preflight_run(item["draft"])
+        findings = check(item["draft"], schemas)
         row = {"id": item["id"], "label": item["label"]}
         if item["label"] == "compliant":
             errors = sorted({f.rule_id for f in findings if f.severity == "error"})
@@ -246,10 +284,14 @@ def main() -> None:
         for row in details:
             print(json.dumps(row))
     summary = {"cases113": old}
-    dev = load_set("dev")
+    folder = None
+    if "--set-dir" in sys.argv:
+        folder = Path(sys.argv[sys.argv.index("--set-dir") + 1])
+    settings.PORTAL_BASE_URL = SET_PORTAL
+    dev = load_set("dev", folder=folder)
     parts = {"dev": dev}
     if "--skip-heldout" not in sys.argv:
-        parts["heldout"] = load_set("heldout")
+        parts["heldout"] = load_set("heldout", folder=folder)
         parts["whole"] = dev + parts["heldout"]
     for name, items in parts.items():
         result = measure_set(items)

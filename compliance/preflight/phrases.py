@@ -60,8 +60,8 @@ _PERIOD = (
     r"morning|evening|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
 )
 FREQUENCY = [
-    r"(?:message|msg|text|sms|alert)s?\s+frequency",
-    r"frequency\s+(?:varies|will\s+vary|may\s+vary|depends|is\s+based)",
+    r"(?:message|msg|text|txt|sms|alert)s?\s+freq(?:uency|\.)?(?![a-z])",
+    r"freq(?:uency|\.)?\s+(?:varies|will\s+vary|may\s+vary|depends|is\s+based)",
     r"(?:number|amount|volume)\s+of\s+(?:messages|msgs|texts|alerts)\s+(?:varies|will\s+vary|"
     r"may\s+vary|depends)",
     rf"{_QTY}\s+{_words(2)}{_UNIT}\b",
@@ -87,7 +87,8 @@ def frequency(text: str) -> str | None:
 
 # --- Consent action ---------------------------------------------------------------------------
 
-_KEYWORD = r"[\"“'‘]?(?!(?:STOP|HELP|UNSTOP|CANCEL|END|QUIT|INFO)\b)[A-Z][A-Z0-9]{1,}[\"”'’]?"
+# A keyword is written in capitals (case matters here even where the rest does not).
+_KEYWORD = r"[\"“'‘]?(?-i:(?!(?:STOP|HELP|UNSTOP|CANCEL|END|QUIT|INFO)\b)[A-Z][A-Z0-9]{1,})[\"”'’]?"
 CONSENT = [
     # a box, button, toggle or option the person acts on
     r"(?:check|checks|checked|checking|tick|ticks|ticked|ticking|select|selects|selected|"
@@ -100,10 +101,10 @@ CONSENT = [
     r"check-?box(?:es)?\b",
     # a keyword texted, a QR code scanned
     rf"(?:text|texts|texting|texted|send|sends|sending|reply|replies|replying|message|messages|"
-    rf"sms)\s+(?:the\s+)?(?:(?:word|keyword)\s+)?{_KEYWORD}\s+(?:to|back|in\s+reply)",
+    rf"sms)\s+(?:the\s+)?(?:(?:word|keyword)\s+)?{_KEYWORD}(?=[\s,.;:!)]|$)",
     r"(?:reply|replies|replying|respond|responds|answer|answers)\s+(?:with\s+)?[\"“']?(?:YES|Y)\b",
     r"(?:opt[\s-]?in|join|subscription)\s+keyword",
-    r"keyword\s+[\"“']?[A-Z]{2,}",
+    r"keyword\s+[\"“']?(?-i:[A-Z]{2,})",
     r"scan(?:s|ned|ning)?\s+(?:\w+\s+){0,3}qr",
     # a spoken yes, recorded
     r"(?:verbal(?:ly)?|oral(?:ly)?|spoken|aloud|out\s+loud|over\s+the\s+phone|by\s+phone|on\s+the\s+"
@@ -170,7 +171,9 @@ _RECIPIENT = (
     r"subsidiaries|sister\s+(?:companies|brands|concerns)|parent\s+company|"
     r"(?:companies|brands|businesses)\s+(?:in|within|of)\s+our\s+(?:group|family|network)|"
     r"our\s+(?:group\s+companies|family\s+of\s+(?:brands|companies)|network)|group\s+companies|"
-    r"lenders|brokers|data\s+brokers|list\s+brokers|anyone\s+else|other\s+parties)"
+    r"lenders|brokers|data\s+brokers|list\s+brokers|anyone\s+else|other\s+parties|"
+    r"(?:partner|affiliate|advertising|marketing|referral)\s+networks?|"
+    r"(?:marketing|advertising|media|lead|referral)\s+(?:agenc(?:y|ies)|firms?|companies))"
 )
 # Those who only carry the messages for the sender: warned about, never an error.
 _PROCESSOR = (
@@ -180,7 +183,7 @@ _PROCESSOR = (
 _SHARE_VERB = (
     r"(?:shar(?:e|es|ed|ing)|sell(?:s|ing)?|sold|resell(?:s|ing)?|resold|rent(?:s|ed|ing)?|"
     r"leas(?:e|es|ed|ing)|trad(?:e|es|ed|ing)|disclos(?:e|es|ed|ing)|transfer(?:s|red|ring)?|"
-    r"provid(?:e|es|ed|ing)|giv(?:e|es|en|ing)|gave|pass(?:es|ed|ing)?\s+(?:on|along)|"
+    r"provid(?:e|es|ed|ing)|giv(?:e|es|en|ing)|gave|pass(?:es|ed|ing)?(?:\s+(?:on|along))?|"
     r"mak(?:e|es|ing)\s+available|made\s+available|distribut(?:e|es|ed|ing)|"
     r"exchang(?:e|es|ed|ing)|hand(?:s|ed)?\s+(?:over|on)|licens(?:e|es|ed|ing)|send\s+to|sent\s+to|"
     r"forward(?:s|ed)?)"
@@ -262,6 +265,19 @@ _SERVICE = (
     r"application|apply|receive\s+(?:our|the)\s+(?:service|product|loan)|the\s+app|program)"
 )
 SMS_REQUIRED_SURE = [
+    # "To complete a booking, customers must … agree to texts" (the purpose not SMS itself)
+    rf"^(?:to|in\s+order\s+to)\s+(?!{_words(3)}{_SMS})(?:{_words(2)}){_SERVICE}\b[^.]{{0,80}}?"
+    r"\b(?:must|have\s+to|has\s+to|need\s+to|needs\s+to|are\s+required\s+to|is\s+required\s+to)"
+    rf"\s+[^.]{{0,80}}?\b(?:agree|accept|opt|consent|receive|tick|check|subscribe)\b[^.]{{0,60}}?"
+    rf"\b{_SMS}",
+    # the booking / checkout button stays off until the SMS box is ticked
+    r"(?:booking|checkout|check-out|order|purchase|registration|sign[\s-]?up|account|submit|pay|"
+    r"continue)\s+(?:\w+\s+){0,2}(?:is|are|stays?|remains?)\s+(?:disabled|greyed\s+out|grayed\s+"
+    r"out|blocked|locked|unavailable)\s+until\s+(?:\w+\s+){0,4}(?:box|checkbox|consent|"
+    r"opt[\s-]?in|sms|text)",
+    rf"{_SERVICE}\s+{_words(4)}requires?\s+{_words(2)}(?:sign(?:ing)?\s+up\s+for|agree(?:ing)?\s+to|"
+    rf"opt(?:ing)?\s+in(?:to)?|accept(?:ing)?|consent(?:ing)?\s+to|receiv(?:e|ing)|subscrib(?:e|ing)"
+    rf"\s+to)\s+{_words(3)}{_SMS}",
     rf"{_SMS}\s+{_words(3)}(?:is|are|becomes?)\s+(?:a\s+|the\s+)?(?:condition|prerequisite|"
     rf"requirement)\s+(?:of|for|to)\s+{_words(2)}{_SERVICE}",
     rf"(?:condition|prerequisite|requirement)\s+(?:of|for|to)\s+{_words(3)}{_SERVICE}\s+"
@@ -294,7 +310,7 @@ _NOT_REQUIRED = (
     r"if\s+(?:you|they)\s+(?:wish|want|prefer|choose|like)|can\s+(?:still\s+)?(?:sign|book|"
     r"check|order|use|create|register|join)|without\s+(?:opting|agreeing|consenting|giving))"
 )
-_CANNOT_WITHOUT = SMS_REQUIRED_SURE[4]
+_CANNOT_WITHOUT = next(p for p in SMS_REQUIRED_SURE if p.startswith("(?:cannot"))
 
 
 def sms_required(text: str) -> Reading | None:
@@ -311,10 +327,16 @@ def sms_required(text: str) -> Reading | None:
             if found:
                 return Reading(found.group(0), sure=True)
         cue = _search(_REQUIRE_CUE, clause)
+        rest = re.sub(
+            rf"(?i)(?:sign(?:ing)?\s+up|subscrib\w*|enrol+\w*|join\w*|register\w*|opt\w*\s+in)\s+"
+            rf"(?:for|to|in)\s+{_words(2)}{_SMS}",
+            " ",
+            clause,
+        )
         if (
             cue
             and _search(rf"\b{_SMS}\b", clause)
-            and _search(rf"\b{_SERVICE}\b", clause)
+            and _search(rf"\b{_SERVICE}\b", rest)
             and not _search(r"\b(?:stop|help|unsubscribe|opt[\s-]?out)\b", clause)
             and possible is None
         ):
@@ -340,7 +362,18 @@ LEAD_SURE = [
     r"(?:buy|buys|sell|sells|share|shares|trade|trades)\s+(?:\w+\s+){0,2}consumer\s+"
     r"(?:information|data|details|profiles)",
 ]
+LEAD_SURE += [
+    r"(?:pass|passes|passed|forward|forwards|forwarded|send|sends|sent|sell|sells|sold|give|gives|"
+    r"hand|hands|share|shares|shared|provide|provides)\s+(?:\w+\s+){0,3}(?:leads?|name\s+and\s+"
+    r"(?:phone\s+)?number|names\s+and\s+numbers|contact\s+(?:details|information)|details)\s+"
+    + _words(2)
+    + r"(?:to|with)\s+"
+    + _words(3)
+    + _PARTY,
+]
 LEAD_POSSIBLE = [
+    r"(?:are|is|get|gets|be|being)\s+(?:matched|connected|paired|referred|introduced|put\s+in\s+"
+    r"touch)\s+(?:with|to)\s+" + _words(4) + _PARTY,
     r"(?:connect|connects|connecting|match|matches|matching|pair|pairs|refer|refers|referring|"
     r"introduce|introduces|put|puts|link|links)\s+(?:\w+\s+){0,3}(?:you|them|customers|"
     r"consumers|users|homeowners|shoppers|borrowers|applicants|visitors|drivers|patients|"
@@ -419,6 +452,9 @@ _FILLER = [
     r"(?:^|[\[(])\s*(?:message|text|content|sms)\s+here\b",
     r"^\s*(?:tbd|tba|n/?a|none|todo|to\s+do|test(?:ing)?|asdf\w*|qwerty|xxx+|\.\.\.|-+|same\s+as\s+"
     r"above|see\s+above|etc\.?)\s*[.!]?\s*$",
+    r"^\s*(?:tbd|tba|todo|placeholder)\b",
+    r"(?:final|real|actual)\s+(?:copy|text|wording|message)\s+(?:\w+\s+){0,2}(?:pending|to\s+follow|"
+    r"tbd|will\s+follow|coming)",
     r"(?:to\s+be\s+(?:determined|decided|confirmed|written|added)|coming\s+soon|will\s+be\s+"
     r"(?:provided|added|written|updated)\s+later)",
     r"(?:this\s+is\s+(?:a|an|just\s+a)\s+(?:test|sample|example|placeholder))",

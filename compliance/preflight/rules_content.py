@@ -28,7 +28,11 @@ RESTRICTED = {
                                      r"no\s+credit\s+check", r"bad\s+credit", r"debt\s+relief",
                                      r"debt\s+consolidation", r"debt\s+forgiveness",
                                      r"credit\s+repair", r"crypto(?:currency|currencies)?",
-                                     r"bitcoin", r"forex", r"stock\s+(?:tips?|alerts?|picks?)"],
+                                     r"bitcoin", r"forex", r"stock\s+(?:tips?|alerts?|picks?)",
+                                     r"debt\s+collect\w*", r"collections?\s+(?:agency|team|"
+                                     r"department|account)", r"placed\s+(?:with|in)\s+(?:\w+\s+)"
+                                     r"{0,2}collections?", r"crypto\s+signals?",
+                                     r"(?:trading|investment)\s+signals?"],
     "get-rich-quick schemes": [r"get\s+rich", r"make\s+money\s+fast",
                                r"work\s+from\s+home\s+(?:and\s+)?earn", r"guaranteed\s+income",
                                r"\$\d[\d,]*\s+(?:a|per)\s+(?:day|week)\s+from\s+home"],
@@ -52,14 +56,27 @@ PROMOTIONAL = [
 OTP_WORDS = re.compile(
     r"(?i)\b(?:code|passcode|otp|pin|verification|verify|one[\s-]time|login|log\s+in|sign[\s-]in)\b"
 )
-OTP_CATEGORIES = {"ONE_TIME_PASSCODES", "TWO_FACTOR_AUTHENTICATION", "One-time passcodes"}
+
+
+def category_key(value: str) -> str:
+    """A use case category however a form spells it: "Promotions and Marketing",
+    "PROMOTIONS_AND_MARKETING" and "promotions-and-marketing" are one key."""
+    return re.sub(r"[^a-z0-9]+", "_", (value or "").lower()).strip("_")
+
+
+OTP_CATEGORIES = {
+    category_key(c)
+    for c in (
+        "ONE_TIME_PASSCODES",
+        "TWO_FACTOR_AUTHENTICATION",
+        "One-time passcodes",
+        "One-time passwords",
+        "Two-factor authentication",
+    )
+}
 PROMO_CATEGORIES = {
-    "PROMOTIONS_AND_MARKETING",
-    "MARKETING",
-    "MIXED",
-    "LOW_VOLUME",
-    "Promotions and marketing",
-    "Other",
+    category_key(c)
+    for c in ("PROMOTIONS_AND_MARKETING", "MARKETING", "MIXED", "LOW_VOLUME", "Other")
 }
 
 
@@ -98,7 +115,6 @@ def _age_gated(draft: Draft):
         hit = any_match(AGE_GATED, text)
         if hit:
             yield Violation((path,), f"(“{hit}”)")
-            return
 
 
 @rule(
@@ -133,7 +149,7 @@ def _promotional(draft: Draft):
     path = USE_CASE.get(draft.family)
     category = draft.text(path) if path else ""
     transactional = draft.text("campaignCapabilities.messageType") == "Transactional"
-    if category in PROMO_CATEGORIES and not transactional:
+    if category_key(category) in PROMO_CATEGORIES and not transactional:
         return
     for sample_path, text in samples(draft):
         hit = any_match(PROMOTIONAL, text)
@@ -152,7 +168,7 @@ def _promotional(draft: Draft):
 )
 def _otp(draft: Draft):
     path = USE_CASE.get(draft.family)
-    if not path or draft.text(path) not in OTP_CATEGORIES:
+    if not path or category_key(draft.text(path)) not in OTP_CATEGORIES:
         return
     for sample_path, text in samples(draft):
         if not OTP_WORDS.search(text):
@@ -222,7 +238,22 @@ TOPICS = {
 }
 # The topics each category is about. A category missing here (MIXED, LOW_VOLUME, "Other",
 # "Info on demand") fits any topic.
-CATEGORY_TOPICS = {
+_CATEGORY_TOPICS = {
+    "Two-factor authentication": {"otp"},
+    "One-time passwords": {"otp"},
+    "Notifications": {
+        "account",
+        "delivery",
+        "appointment",
+        "event",
+        "fraud",
+        "financial",
+        "otp",
+        "public",
+        "health",
+        "education",
+        "care",
+    },
     "ONE_TIME_PASSCODES": {"otp"},
     "TWO_FACTOR_AUTHENTICATION": {"otp"},
     "One-time passcodes": {"otp"},
@@ -239,7 +270,7 @@ CATEGORY_TOPICS = {
     "Account or security alerts": {"account", "fraud", "otp"},
     "FRAUD_ALERT": {"fraud", "account"},
     "SECURITY_ALERT": {"fraud", "account", "otp"},
-    "CUSTOMER_CARE": {"care", "account"},
+    "CUSTOMER_CARE": {"care", "account", "appointment", "delivery"},  # "all customer interaction"
     "NON_POLITICAL_POLLING_AND_SURVEY": {"polling"},
     "POLLING_VOTING": {"polling"},
     "Polling and surveys": {"polling"},
@@ -254,6 +285,9 @@ CATEGORY_TOPICS = {
     "NON_PROFIT": {"charity", "public", "event"},
     "CHARITY": {"charity", "public", "event"},
 }
+CATEGORY_TOPICS = {category_key(k): v for k, v in _CATEGORY_TOPICS.items()}
+# Categories so narrow that details which never name their topic describe something else.
+NARROW = {"otp", "polling"}
 # Topics that are not a kind of message of their own: they describe who or what, not why.
 _CONTEXT_ONLY = {"health", "care", "education", "event", "account", "financial", "public"}
 
@@ -282,13 +316,20 @@ def _category_mismatch(draft: Draft):
     category_path, text_path = USE_CASE.get(draft.family), USE_CASE_TEXT.get(draft.family)
     if draft.family == "short_code" or not category_path or not text_path:
         return
-    wanted = CATEGORY_TOPICS.get(draft.text(category_path))
+    wanted = CATEGORY_TOPICS.get(category_key(draft.text(category_path)))
     text = draft.text(text_path)
     if not wanted or len(text) < 30:
         return
     names = [draft.text(p) for p in ("companyInfo.companyName", "contactInfo.dbaName")]
     hits = topic_hits(without_names(text, [n for n in [*draft.brand_names, *names] if n]))
     if any(topic in hits for topic in wanted):
+        return
+    if wanted <= NARROW:  # codes or surveys: the details must speak of them
+        yield Violation(
+            (text_path, category_path),
+            f"(“{draft.text(category_path)}”, but it does not speak of "
+            f"{'codes' if 'otp' in wanted else 'surveys'})",
+        )
         return
     strong = {t: words for t, words in hits.items() if t not in _CONTEXT_ONLY and len(words) >= 2}
     if strong:

@@ -10,11 +10,11 @@ from compliance.preflight import sources
 from compliance.preflight.domains import on_domains, registrable, same_organisation
 from compliance.preflight.engine import ALL, Draft, Violation, rule
 from compliance.preflight.fields import (
+    CONFIRMATION,
     COUNTRY,
-    HELP_MESSAGE,
-    OPT_IN_MESSAGE,
+    HELP_REPLY,
     OPT_IN_TEXT,
-    STOP_MESSAGE,
+    STOP_REPLY,
     SUPPORT_EMAIL,
     USE_CASE_TEXT,
     WEBSITE,
@@ -97,10 +97,10 @@ def _texts_sent_or_described(draft: Draft) -> list[tuple[str, str]]:
         path = mapping.get(draft.family)
         if path and draft.text(path):
             out.append((path, draft.text(path)))
-    if draft.family == "campaign":
-        for path in (HELP_MESSAGE, STOP_MESSAGE, OPT_IN_MESSAGE):
-            if draft.text(path):
-                out.append((path, draft.text(path)))
+    for mapping in (HELP_REPLY, STOP_REPLY, CONFIRMATION):
+        path = mapping.get(draft.family)
+        if path and draft.text(path):
+            out.append((path, draft.text(path)))
     return out
 
 
@@ -165,12 +165,6 @@ def _domain_mismatch(draft: Draft):
         return  # PROVIDER_REGISTERED says it
     if same_organisation(email, site):
         return
-    label = registrable(email).split(".", 1)[0]
-    if len(label) >= 4 and any(
-        label in core.replace(" ", "") or core.replace(" ", "") in label
-        for core in brand_names(draft)
-    ):
-        return  # a second domain of the same brand
     yield Violation((path, site_path), f"({registrable(email)} vs {registrable(site)})")
 
 
@@ -185,10 +179,31 @@ def has_legal_form(name: str) -> bool:
     return bool(_LEGAL_FORM.search(name.strip().rstrip(".,")))
 
 
+LEGAL_NAME_FAMILIES = frozenset({"brand", "sender_id", "short_code"})
+
+
+def _legal_names(draft: Draft) -> list[str]:
+    """The tenant's legal names: those in a legal form, and the first name it goes by (a Draft
+    lists the legal name first, as draft_for_tenant does)."""
+    names = [n for n in draft.brand_names if has_legal_form(n)]
+    if draft.brand_names and draft.brand_names[0] not in names:
+        names.append(draft.brand_names[0])
+    return names
+
+
+def _trade_names(draft: Draft) -> list[str]:
+    legal = set(_legal_names(draft))
+    names = [n for n in draft.brand_names if n not in legal]
+    for path in ("contactInfo.dbaName", "useCase.serviceName"):
+        if draft.text(path):
+            names.append(draft.text(path))
+    return names
+
+
 @rule(
     "LEGAL_NAME_IS_DBA",
     severity="error",
-    families={"brand"},
+    families=LEGAL_NAME_FAMILIES,
     field_paths=("companyInfo.companyName", "contactInfo.dbaName"),
     message="The legal company name is the trade (DBA) name, not the name on the tax records.",
     fix_hint="Enter the legal name exactly as registered with the tax ID (e.g. with its LLC or "
@@ -197,20 +212,22 @@ def has_legal_form(name: str) -> bool:
 )
 def _legal_is_dba(draft: Draft):
     name = draft.text("companyInfo.companyName")
-    dba = draft.text("contactInfo.dbaName")
     if not name or has_legal_form(name):
         return
-    legal = [n for n in draft.brand_names if has_legal_form(n)]
-    if not legal or any(brand_core(n) == brand_core(name) for n in legal):
+    legal = _legal_names(draft)
+    if not legal or any(n.strip() == name.strip() for n in legal):
         return
-    if dba and brand_core(dba) == brand_core(name):
-        yield Violation(("companyInfo.companyName",), f"(“{name}”; the legal name is “{legal[0]}”)")
+    exact = [n for n in legal if has_legal_form(n) and brand_core(n) == brand_core(name)]
+    trade = any(brand_core(n) == brand_core(name) for n in _trade_names(draft))
+    if exact or (trade and not any(brand_core(n) == brand_core(name) for n in legal)):
+        known = exact[0] if exact else legal[0]
+        yield Violation(("companyInfo.companyName",), f"(“{name}”; the legal name is “{known}”)")
 
 
 @rule(
     "LEGAL_NAME_UNKNOWN",
     severity="warning",
-    families={"brand"},
+    families=LEGAL_NAME_FAMILIES,
     field_paths=("companyInfo.companyName",),
     message="The legal company name is none of the tenant's known legal names.",
     fix_hint="The name must match the tax records exactly; check it against the tax ID.",
@@ -218,11 +235,11 @@ def _legal_is_dba(draft: Draft):
 )
 def _legal_unknown(draft: Draft):
     name = draft.text("companyInfo.companyName")
-    dba = draft.text("contactInfo.dbaName")
-    if not name or has_legal_form(name) or (dba and brand_core(dba) == brand_core(name)):
-        return  # the error above, or a name in legal form
-    legal = [n for n in draft.brand_names if has_legal_form(n)]
-    if legal and not any(brand_core(n) == brand_core(name) for n in legal):
+    if not name or has_legal_form(name):
+        return
+    legal = _legal_names(draft)
+    known = [brand_core(n) for n in [*legal, *_trade_names(draft)]]
+    if legal and brand_core(name) not in known:
         yield Violation(("companyInfo.companyName",), f"(known: “{legal[0]}”)")
 
 

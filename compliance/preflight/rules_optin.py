@@ -63,7 +63,8 @@ def _opt_in_present(draft: Draft):
     if draft.registration_type in FORMS_WITHOUT_SAMPLES:
         return
     found = _opt_in(draft)
-    if found and len(found[1]) < 40:
+    # An empty one is the catalog's REQUIRED check (and forms without the field have none).
+    if found and 0 < len(found[1]) < 40:
         yield Violation((found[0],), f"({len(found[1])} characters)")
 
 
@@ -391,3 +392,36 @@ def _policy_rule(rule_id: str, label: str, urls: dict, files: dict, kind: str) -
 
 _policy_rule("PRIVACY_URL", "privacy policy", PRIVACY_URL, PRIVACY_FILE, "privacy")
 _policy_rule("TERMS_URL", "terms and conditions", TERMS_URL, TERMS_FILE, "terms")
+
+
+# --- The tenant's own privacy policy -------------------------------------------------------------
+
+_SMS_EXCLUDED = re.compile(
+    r"(?i)(?:exclud\w*|except|not\s+(?:be\s+)?(?:shared|sold|disclosed)|never\s+(?:\w+\s+){0,2}"
+    r"(?:shared|sold|share|sell|disclose)|will\s+not\s+(?:be\s+)?(?:share|shared|sold|sell)|"
+    r"(?:do|does)\s+not\s+(?:share|sell))[^.]{0,200}?(?:sms|text(?:\s+messag\w*)?|opt[\s-]?in|mobile"
+    r"|phone\s+numbers?)|(?:sms|text\s+messag\w*|opt[\s-]?in|mobile\s+(?:numbers?|information)|"
+    r"phone\s+numbers?)[^.]{0,200}?(?:exclud\w*|not\s+(?:be\s+)?(?:shared|sold|disclosed)|never\s+"
+    r"(?:be\s+)?(?:shared|sold))"
+)
+
+
+@rule(
+    "PRIVACY_POLICY_SHARES",
+    severity="error",
+    families=US,
+    field_paths=tuple(sorted(set(PRIVACY_URL.values()))),
+    message="The privacy policy lets phone numbers reach third parties and does not exclude SMS "
+    "opt-in data.",
+    fix_hint="Add: “The above excludes text messaging originator opt-in data and consent; this "
+    "information will not be shared with any third parties.”",
+    source=sources.POLICIES,
+)
+def _privacy_page(draft: Draft):
+    page = str(draft.pages.get("privacy") or "")
+    path = PRIVACY_URL.get(draft.family)
+    if not page or not path:
+        return
+    found = sharing(page, _names(draft))
+    if found and found.sure and not _SMS_EXCLUDED.search(page):
+        yield Violation((path,), f"Found “{found.found}”.")

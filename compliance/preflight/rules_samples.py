@@ -8,6 +8,7 @@ from compliance.preflight import sources
 from compliance.preflight.engine import ALL, US, Draft, Violation, rule
 from compliance.preflight.fields import WEBSITE, samples
 from compliance.preflight.phrases import bad_variable, placeholder_sample
+from compliance.preflight.rules_sender_id import GENERIC as GENERIC_SENDER_IDS
 from compliance.preflight.text import (
     brand_names,
     host_of,
@@ -81,6 +82,28 @@ def _sample_brand_each(draft: Draft):
     cores = brand_names(draft)
     if not cores:
         return
+    for path, text in samples(draft):
+        if not mentions_brand(text, cores):
+            yield Violation((path,))
+
+
+@rule(
+    "SAMPLE_BRAND_SENDER_ID",
+    severity="warning",
+    families={"sender_id"},
+    field_paths=SAMPLES,
+    message="A sample message does not name the brand.",
+    fix_hint="Name the brand or program in each message; registered originators must disclose "
+    "the program name, a product description, or both.",
+    source=sources.CTA,
+)
+def _sample_brand_sender_id(draft: Draft):
+    cores = brand_names(draft)
+    if not cores:
+        return
+    sender_id = draft.text("senderIdInfo.senderId").lower()
+    if len(sender_id) >= 4 and sender_id.upper() not in GENERIC_SENDER_IDS:
+        cores.append(sender_id)  # the sender ID shows the brand as recipients see it
     for path, text in samples(draft):
         if not mentions_brand(text, cores):
             yield Violation((path,))

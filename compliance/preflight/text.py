@@ -84,6 +84,10 @@ def _squashed_runs(words: list[str], longest: int = 5) -> set[str]:
 def mentions_brand(text: str, cores: list[str]) -> bool:
     """True when the text names one of the brands (spacing and case do not matter; a brand
     written as one word, "NusantaraTrip" or in its domain, counts)."""
+    text = re.sub(r"(?i)https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+", " ", text)
+    text = re.sub(
+        r"(?i)\b[\w-]+\.(?:com|net|org|io|co|us|uk|in|id|sg|dev|app|edu|gov)\b\S*", " ", text
+    )
     tokens = _words(text)
     words = " ".join(tokens)
     runs = _squashed_runs(tokens)
@@ -91,9 +95,10 @@ def mentions_brand(text: str, cores: list[str]) -> bool:
         for form in _brand_forms(core):
             if re.search(rf"(^|\s){re.escape(form)}($|\s)", words):
                 return True
-        squashed = core.replace(" ", "")
-        if len(squashed) >= 4 and squashed in runs:
-            return True
+        for form in {core, *_brand_forms(core)}:
+            squashed = form.replace(" ", "")
+            if len(squashed) >= 4 and squashed in runs:
+                return True
     return False
 
 
@@ -183,23 +188,40 @@ STOP = [
 ]
 TERMS = [r"terms(?:\s+(?:and|&)\s+conditions)?", r"T&Cs?", r"terms\s+of\s+(?:service|use)"]
 PRIVACY = [r"privacy(?:\s+policy|\s+notice)?"]
+_CONTROL = (
+    r"(?:check-?box(?:es)?|box(?:es)?|tick\s*box|radio(?:\s+buttons?)?|toggles?|switch|option|"
+    r"consent|opt[\s-]?in|selection)"
+)
 PRECHECKED = [
-    r"pre-?(?:checked|ticked|selected|filled|populated)",
-    r"checked\s+by\s+default",
-    r"(?:selected|ticked|enabled|opted[\s-]in|checked|on)\s+(?:by\s+default|automatically)",
+    r"pre-?(?:checked|ticked|selected)",
+    rf"pre-?(?:filled|populated|set)\s+(?:\w+\s+){{0,2}}{_CONTROL}",
+    r"(?<![\w-])checked\s+by\s+default",
+    rf"{_CONTROL}\s+(?:\w+\s+){{0,3}}(?:comes?|starts?|appears?|loads?|is\s+shown|are\s+shown)\s+"
+    r"(?:already\s+)?(?:checked|ticked|selected|enabled|on|filled\s+in)\b",
+    rf"{_CONTROL}\s+(?:\w+\s+){{0,3}}(?:is|are)\s+already\s+(?:checked|ticked|selected|enabled|on)",
+    r"(?<![\w-])(?:selected|ticked|enabled|opted[\s-]in|checked|on)\s+(?:by\s+default|"
+    r"automatically)",
     r"automatically\s+(?:opted[\s-]in|enrolled|subscribed|checked|ticked|selected)",
     r"defaults?\s+to\s+(?:yes|on|checked|opted[\s-]in)",
 ]
+_TERMS_DOC = (
+    r"(?:terms(?:\s+of\s+(?:service|use))?|terms\s+(?:and|&)\s+conditions|t&cs?|service\s+"
+    r"agreement|(?:membership|customer|client|user|rental|lease|account)\s+agreement|contract|"
+    r"general\s+conditions)"
+)
+_SMS_CONSENT = r"(?:sms|text(?:\s+messag(?:e|es|ing))?|texts|texting|messages?|alerts?)"
 IN_TERMS = [
     r"by\s+(?:accepting|agreeing\s+to)\s+(?:our|the)\s+terms(?:\s+of\s+(?:service|use)|\s+and"
     r"\s+conditions)?\s*,?\s+(?:\w+\s+){0,2}(?:also\s+)?(?:agree|consent|opt)",
-    r"consent\s+(?:is|to\s+sms\s+is)\s+(?:included|contained|part\s+of)\s+(?:in\s+)?(?:our|the)"
-    r"\s+terms",
-    r"(?:sms|text(?:\s+message)?)\s+(?:consent|opt[\s-]?in)\s+(?:is\s+)?(?:included|contained|"
-    r"embedded|part\s+of|covered)\s+(?:in|by)\s+(?:our|the)\s+(?:terms|general\s+terms)",
-    r"(?:terms(?:\s+of\s+(?:service|use)|\s+and\s+conditions)?)\s+(?:\w+\s+){0,3}(?:include|"
-    r"includes|contain|contains|cover|covers)\s+(?:\w+\s+){0,3}(?:consent|agreement)\s+to\s+"
-    r"(?:receive\s+)?(?:sms|texts?|text\s+messages)",
+    rf"(?:consent|opt[\s-]?in|agreement)\s+(?:to\s+(?:receive\s+)?{_SMS_CONSENT}\s+)?(?:is|are)\s+"
+    rf"(?:included|contained|embedded|bundled|built|part|covered)\s+(?:of|in|into|with|by)\s+"
+    rf"(?:\w+\s+){{0,2}}{_TERMS_DOC}",
+    rf"{_SMS_CONSENT}\s+(?:consent|opt[\s-]?in)\s+(?:is\s+)?(?:included|contained|embedded|part\s+of|"
+    rf"covered)\s+(?:in|by)\s+(?:our|the)\s+{_TERMS_DOC}",
+    rf"{_TERMS_DOC}[^.]{{0,40}}?\b(?:include|includes|including|contain|contains|cover|covers)\s+"
+    rf"(?:\w+\s+){{0,3}}(?:consent|agreement|opt[\s-]?in)\s+to\s+(?:receive\s+)?{_SMS_CONSENT}",
+    r"(?:cannot|can't|can’t|may\s+not)\s+be\s+(?:declined|refused|unticked|removed|opted\s+out\s+of)"
+    r"\s+separately",
 ]
 
 

@@ -151,6 +151,43 @@ EXTRA_FAILING = {
     "SAMPLE_PLACEHOLDER_TEXT": lambda: _with(
         "tfn-parcel", values={"messageSamples.messageSample3": "Test message for Northwind Parcel"}
     ),
+    "OPTIN_CONFIRMATION_FREQUENCY": lambda: _with(
+        "shortcode-pharmacy",
+        values={
+            "keywordResponses.confirmationMessage": "Pinecrest Pharmacy: you're signed up for "
+            "refill alerts. Msg & data rates may apply. Reply HELP for help, STOP to cancel."
+        },
+    ),
+    "PRIVACY_POLICY_SHARES": lambda: _with(
+        "tfn-parcel",
+        pages={
+            "privacy": "We may share your name and mobile number with our marketing partners "
+            "and affiliates."
+        },
+    ),
+    "SAMPLE_BRAND_SENDER_ID": lambda: _with(
+        "sid-indonesia",
+        values={
+            "messageSamples.messageSample1": "Kode login Anda [Code]. Jangan bagikan kode ini."
+        },
+    ),
+    "TAX_ID_COUNTRY": lambda: _with(
+        "brand-fitness", values={"companyInfo.taxIdIssuingCountry": "DE"}
+    ),
+    "TAX_ID_FORMAT": lambda: _with(
+        "brand-fitness",
+        values={
+            "companyInfo.taxIdIssuingCountry": "CA",
+            "companyInfo.isoCountryCode": "CA",
+            "companyInfo.taxId": "123456789RT0001",
+        },
+    ),
+    "VOLUME_IMPLAUSIBLE": lambda: _with(
+        "sid-indonesia", values={"messagingUseCase.monthlyMessageVolume": "10,000,000+"}
+    ),
+    "VOLUME_OVER_TOLL_FREE_THROUGHPUT": lambda: _with(
+        "tfn-parcel", values={"messagingUseCase.monthlyMessageVolume": "10,000,000+"}
+    ),
     "USE_CASE_CATEGORY_MISMATCH": lambda: _with(
         "tfn-parcel",
         values={
@@ -174,7 +211,7 @@ def _portal(settings):
 
 
 def test_every_rule_is_fully_described():
-    assert len(RULES) == 77
+    assert len(RULES) == 84
     for rule in RULES.values():
         assert rule.severity in ("error", "warning"), rule.id
         assert rule.families, rule.id
