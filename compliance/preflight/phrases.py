@@ -91,10 +91,8 @@ def frequency(text: str) -> str | None:
 _KEYWORD = r"[\"“'‘]?(?-i:(?!(?:STOP|HELP|UNSTOP|CANCEL|END|QUIT|INFO)\b)[A-Z][A-Z0-9]{1,})[\"”'’]?"
 CONSENT = [
     # a box, button, toggle or option the person acts on
-    r"(?:check|checks|checked|checking|tick|ticks|ticked|ticking|select|selects|selected|"
-    r"selecting|click|clicks|clicked|clicking|tap|taps|tapped|tapping|press|presses|pressed|"
-    r"toggle|toggles|toggled|switch|switches|switched|turn|turns|turned|enable|enables|"
-    r"enabled|mark|marks|marked|choose|chooses|chose|chosen)\s+"
+    r"(?<![\w-])(?:check|tick|select|click|tap|press|toggl|switch|turn|enabl|mark|choos|chose|"
+    r"flip|slid|activat)\w*\s+"
     rf"{_words(6)}(?:box|boxes|checkbox|checkboxes|button|toggle|switch|option|radio|"
     r"yes|on|opt[\s-]?in|consent|[\"“])",
     r"(?:unchecked|empty|blank|unticked|un-ticked|un-checked)\s+(?:\w+\s+){0,2}(?:check)?box",
@@ -136,7 +134,8 @@ IMPLIED = [
     r"registering|signing\s+up|booking|purchasing|visiting|continuing)\s+"
     + _words(10)
     + r"(?:\w+\s+){0,3}(?:agree|agrees|consent|consents|accept|accepts|opt|opts)\b",
-    r"(?:automatically|auto-?)\s*(?:opted[\s-]in|enrolled|subscribed|added|signed\s+up)",
+    r"(?:automatically|auto-?)\s*(?:\w+\s+){0,2}(?:opt\w*[\s-]in|enrol\w*|subscrib\w*|add(?:s|ed)?|"
+    r"sign\w*\s+(?:you\s+)?up)",
     r"(?:all|every)\s+(?:\w+\s+){0,2}(?:customers|users|members|patients|guests|buyers|"
     r"subscribers|account\s+holders)\s+(?:\w+\s+){0,3}(?:receive|get|are\s+sent)",
     r"(?:implied|implicit|deemed)\s+consent",
@@ -173,6 +172,8 @@ _RECIPIENT = (
     r"our\s+(?:group\s+companies|family\s+of\s+(?:brands|companies)|network)|group\s+companies|"
     r"lenders|brokers|data\s+brokers|list\s+brokers|anyone\s+else|other\s+parties|"
     r"(?:partner|affiliate|advertising|marketing|referral)\s+networks?|"
+    r"(?:family|group|network)\s+of\s+(?:companies|brands|businesses)|"
+    r"(?:sister|group|affiliated|related|associated)\s+(?:companies|brands|businesses|entities)|"
     r"(?:marketing|advertising|media|lead|referral)\s+(?:agenc(?:y|ies)|firms?|companies))"
 )
 # Those who only carry the messages for the sender: warned about, never an error.
@@ -228,8 +229,8 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
         if exception and _search(_SHARE_VERB, clause):
             return Reading(exception.group(0), sure=True)
         positive = (
-            _search(rf"\b{_SHARE_VERB}\b\s+{_words(10)}(?:with|to)\s+{_words(3)}{_RECIPIENT}\b",
-                    clause)
+            _search(rf"\b{_SHARE_VERB}\b\s+{_words(10)}(?:with|to|within|among|across|between)\s+"
+                    rf"{_words(3)}{_RECIPIENT}\b", clause)
             or _search(rf"\b{_RECIPIENT}\s+{_words(3)}(?:may|might|will|can|could|would)\s+"
                        r"(?:also\s+)?(?:contact|text|message|call|send|reach|receive|access|use|"
                        r"market)", clause)
@@ -297,6 +298,7 @@ SMS_REQUIRED_SURE = [
     r"(?:sms|text)",
     r"(?:required|mandatory)\s+(?:sms|text)\s+(?:opt[\s-]?in|consent|checkbox|box|enrol+ment)",
     r"(?:sms|text)\s+(?:opt[\s-]?in|consent|enrol+ment)\s+(?:is\s+)?(?:required|mandatory)",
+    rf"{_SMS}\s+{_words(3)}(?:is|are)\s+(?:mandatory|compulsory|obligatory|not\s+optional)\b",
 ]
 _REQUIRE_CUE = (
     r"(?:required|require[sd]?|mandatory|compulsory|obligatory|must|have\s+to|has\s+to|"
@@ -435,8 +437,10 @@ def bad_variable(sample: str) -> str | None:
     text = re.sub(r"https?://\S+", " ", text)
     for pattern in _BAD_VARIABLE:
         flags = 0 if pattern.startswith(r"\b") else re.IGNORECASE
-        found = re.search(pattern, text, flags=flags)
-        if found:
+        for found in re.finditer(pattern, text, flags=flags):
+            before = text[: found.start()].split()[-1:] or [""]
+            if before[0].lower().strip(":") in ("code", "coupon", "promo", "keyword", "text"):
+                continue  # a promo code or keyword written in capitals, not a variable
             return found.group(0)
     return None
 

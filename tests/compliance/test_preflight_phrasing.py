@@ -107,7 +107,14 @@ PAPER = (
 )
 
 
-@pytest.mark.parametrize("text", [VERBAL, PAPER], ids=["verbal", "paper"])
+APP_SWITCH = (
+    "In the Larkspur Dental Group app, patients turn on reminders by switching “Text me” on (it "
+    "is off by default). About 2 messages per appointment. Message and data rates may apply. "
+    "Text HELP for help, STOP to opt out. SMS terms and privacy policy: larkspurdental.com/sms."
+)
+
+
+@pytest.mark.parametrize("text", [VERBAL, PAPER, APP_SWITCH], ids=["verbal", "paper", "switch"])
 def test_verbal_and_paper_consent_are_explicit(text):
     d = draft("tfn-dental", {TFN_OPT_IN: text})
     assert errors(d) == []
@@ -136,6 +143,9 @@ def test_consent_taken_for_granted_is_an_error():
         " SMS consent is a condition of booking an appointment.",
         " Patients cannot book online without agreeing to receive texts.",
         " Text messaging is the only way we confirm visits; there is no e-mail option.",
+        " Text reminders are mandatory for all patients.",
+        " To book online, patients must tick the SMS box; the booking button stays disabled until "
+        "it is ticked.",
     ],
 )
 def test_sms_as_a_condition_is_an_error(extra):
@@ -148,6 +158,7 @@ def test_sms_as_a_condition_is_an_error(extra):
     [
         " Consent is not a condition of any purchase or booking.",
         " Patients can book without opting in to texts.",
+        " To sign up for text reminders, patients must tick the box; it is unchecked by default.",
     ],
 )
 def test_sms_that_is_optional_is_fine(extra):
@@ -167,6 +178,7 @@ def test_sms_that_is_optional_is_fine(extra):
         " You may also receive offers from our sponsors.",
         " Our partners may text you about related products.",
         " We may share your mobile number with selected third parties.",
+        " Your opt-in may be shared within our family of companies.",
     ],
 )
 def test_sharing_in_other_words_is_an_error(extra):
