@@ -55,25 +55,24 @@ def _website(draft: Draft):
 
 _PLACEHOLDER_SITES = re.compile(
     r"(?i)^(?:(?:your|my|the|our)[-]?(?:website|site|domain|company|business|companyname|brand)"
-    r"|website|domain|companyname|company|business|placeholder|sample|test|tbd|na|none|"
-    r"example|changeme|todo)$"
+    r"|website|domain|companyname|placeholder|changeme|todo|tbd|n-?a|none)$"
 )
 
 
 def not_public_site(url: str) -> bool:
-    """An address no reviewer can open: an IP address, localhost, a reserved name (RFC 2606:
-    .example, .test, .invalid, .localhost; example.com/net/org) or a placeholder domain."""
+    """An address no reviewer can open: an IP address, localhost, a name that does not resolve
+    on the internet (RFC 2606 .test, .invalid, .localhost; .local, .internal, .lan) or a
+    placeholder domain (yourwebsite.com). example.com opens (it is the documents' own example)
+    and is left to the reviewer."""
     host = host_of(url)
     if not host or "." not in host:
         return True
     if re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host):
         return True  # an IP address (public ones are not a company site either)
     labels = host.split(".")
-    if labels[-1] in ("example", "test", "invalid", "localhost", "local", "internal", "lan"):
+    if labels[-1] in ("test", "invalid", "localhost", "local", "internal", "lan"):
         return True
     domain = registrable(host)
-    if domain in ("example.com", "example.net", "example.org"):
-        return True
     return bool(_PLACEHOLDER_SITES.match(domain.split(".", 1)[0] if domain else labels[0]))
 
 

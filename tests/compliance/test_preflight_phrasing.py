@@ -419,3 +419,23 @@ def test_domains_and_language_never_touch_the_network(monkeypatch):
 def test_every_new_rule_names_its_source():
     for rule_id in ("PROVIDER_REGISTERED", "NOT_ENGLISH", "LEGAL_FORM_US_ONLY", "LEAD_GENERATION"):
         assert RULES[rule_id].source
+
+
+@pytest.mark.parametrize(
+    "website",
+    [
+        "https://yourwebsite.com",
+        "http://10.0.0.12/portal",
+        "https://localhost:8000",
+        "https://acme.test",
+    ],
+)
+def test_a_website_no_reviewer_can_open(website):
+    d = draft("tfn-parcel", {"companyInfo.website": website})
+    assert at(d, "companyInfo.website").get("WEBSITE_FORMAT") == "error"
+
+
+def test_the_documents_example_domain_is_left_to_the_reviewer():
+    assert "WEBSITE_FORMAT" not in errors(
+        draft("tfn-parcel", {"companyInfo.website": "https://www.example.com"})
+    )
