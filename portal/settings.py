@@ -21,6 +21,7 @@ from portal.env import (
     is_set,
     parse_url,
 )
+from portal.outbound_http import networks_parse, networks_too_wide_for_production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy header (settings below)
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -262,13 +264,73 @@ EUM_EVENTS_TOPIC_ARN = env_str(
 )
 # How long a worker holds a registration's submission before another may resume it.
 EUM_PIPELINE_LEASE_SECONDS = env_int("EUM_PIPELINE_LEASE_SECONDS", 600, minimum=1)
+
+# --- SNS webhooks (hooks/sns/registrations/, hooks/sns/delivery/) -------------------------
+# Each hook accepts messages only from the provider's own topics, never "any topic": SNS signs
+# every account's topics with the same certificate, so a signature alone proves nothing about
+# who sent the message. Production refuses to start without them; development defaults to the
+# sandbox's topics (account 123456789012, what `make run` subscribes the hooks to).
+_SANDBOX_ACCOUNT = "123456789012"
+# Registration Status Change events (EventBridge rule -> SNS topic).
+SNS_REGISTRATION_TOPIC_ARNS = env_list(
+    "SNS_REGISTRATION_TOPIC_ARNS",
+    [] if PRODUCTION else [f"arn:aws:sns:{AWS_REGION}:{_SANDBOX_ACCOUNT}:eum-registration-events"],
+)
+# The delivery hook takes EUM_EVENTS_TOPIC_ARN (delivery events, and two-way inbound messages
+# when the numbers' TwoWayChannelArn is that topic) plus these topics for two-way inbound.
+SNS_INBOUND_TOPIC_ARNS = env_list("SNS_INBOUND_TOPIC_ARNS", [])
+if is_set("SNS_TOPIC_ARNS"):
+    raise ImproperlyConfigured(
+        "SNS_TOPIC_ARNS is no longer read: set SNS_REGISTRATION_TOPIC_ARNS (registration "
+        "events) and, for two-way inbound on its own topic, SNS_INBOUND_TOPIC_ARNS."
+    )
+_TOPIC_NAME_CHARACTERS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+def _sns_topic_arn(arn: str) -> bool:
+    """arn:<aws partition>:sns:<region>:<12-digit account>:<topic name>, nothing else."""
+    parts = arn.split(":")
+    return (
+        len(parts) == 6
+        and parts[0] == "arn"
+        and parts[1].startswith("aws")
+        and parts[2] == "sns"
+        and bool(parts[3])
+        and len(parts[4]) == 12
+        and parts[4].isdigit()
+        and 0 < len(parts[5]) <= 256
+        and set(parts[5]) <= _TOPIC_NAME_CHARACTERS
+    )
+
+
+for _name, _arns in (
+    ("SNS_REGISTRATION_TOPIC_ARNS", SNS_REGISTRATION_TOPIC_ARNS),
+    ("SNS_INBOUND_TOPIC_ARNS", SNS_INBOUND_TOPIC_ARNS),
+    ("EUM_EVENTS_TOPIC_ARN", [EUM_EVENTS_TOPIC_ARN] if EUM_EVENTS_TOPIC_ARN else []),
+):
+    for _arn in _arns:
+        if not _sns_topic_arn(_arn):
+            raise ImproperlyConfigured(
+                f"{_name}: {_arn!r} is not an SNS topic ARN "
+                "(arn:aws:sns:<region>:<12-digit account>:<topic name>)."
+            )
+if PRODUCTION and not SNS_REGISTRATION_TOPIC_ARNS:
+    raise ImproperlyConfigured(
+        "SNS_REGISTRATION_TOPIC_ARNS is required in production: the SNS topic ARN(s) that carry "
+        "your registration status events (comma-separated); the webhook accepts no other topic."
+    )
+if PRODUCTION and not (EUM_EVENTS_TOPIC_ARN or SNS_INBOUND_TOPIC_ARNS):
+    raise ImproperlyConfigured(
+        "EUM_EVENTS_TOPIC_ARN is required in production: the SNS topic of SMS delivery events "
+        "(and SNS_INBOUND_TOPIC_ARNS for a separate two-way topic); the delivery webhook "
+        "accepts no other topic."
+    )
 # SNS messages are trusted when signed with a certificate from AWS SNS (https://sns.<region>.
 # amazonaws.com) or from one of these origins (the sandbox's by default in development).
 SNS_TRUSTED_CERT_ORIGINS = env_list(
     "SNS_TRUSTED_CERT_ORIGINS", [] if PRODUCTION or not EUM_ENDPOINT_URL else [EUM_ENDPOINT_URL]
 )
-# Topics whose messages the registration webhook accepts (empty: any topic of a trusted signer).
-SNS_TOPIC_ARNS = env_list("SNS_TOPIC_ARNS", [])
+# --- end of SNS webhooks -----------------------------------------------------------------
 
 # --- REST framework ------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -299,10 +361,38 @@ API_RATE_PER_TENANT = env_int("API_RATE_PER_TENANT", 12000, minimum=1)
 # MESSAGING_REQUEUE_SECONDS.
 MESSAGING_SEND_LEASE_SECONDS = env_int("MESSAGING_SEND_LEASE_SECONDS", 120, minimum=1)
 MESSAGING_REQUEUE_SECONDS = env_int("MESSAGING_REQUEUE_SECONDS", 300, minimum=1)
+# URLs that tenants give (webhooks) go through portal/outbound_http.py: https only, addresses
+# that are not globally routable refused at connect time. http:// only when explicitly allowed
+# (never in production); OUTBOUND_ALLOWED_NETWORKS exempts networks from the address check (a
+# local receiver in development, the tests). Production refuses networks that touch loopback,
+# link-local (cloud metadata), unspecified or multicast addresses.
+OUTBOUND_ALLOW_HTTP = env_bool("OUTBOUND_ALLOW_HTTP", False)
+if PRODUCTION and OUTBOUND_ALLOW_HTTP:
+    raise ImproperlyConfigured(
+        "OUTBOUND_ALLOW_HTTP cannot be on when PORTAL_ENVIRONMENT=production: tenants' "
+        "webhooks must use https."
+    )
+OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS", [])
+try:
+    _outbound_networks = networks_parse(OUTBOUND_ALLOWED_NETWORKS)
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+if PRODUCTION and networks_too_wide_for_production(_outbound_networks):
+    raise ImproperlyConfigured(
+        "OUTBOUND_ALLOWED_NETWORKS may not include loopback, link-local, unspecified or "
+        "multicast addresses in production: "
+        + ", ".join(networks_too_wide_for_production(_outbound_networks))
+    )
 # The opt-in confirmation goes out through the tenant's active sender (messaging).
 COMPLIANCE_CONFIRMATION_SENDER = env_str(
     "COMPLIANCE_CONFIRMATION_SENDER", "messaging.confirmation.confirmation_sender"
 )
+
+# --- Opt-outs (one truth: messaging.optouts) -----------------------------------------------
+# The module through which the public pages' opt-outs and sign-ups reach the opt-out list that
+# the sending checks read (with the consent log, in one transaction). Empty: consent log only.
+COMPLIANCE_OPT_OUT_SERVICE = env_str("COMPLIANCE_OPT_OUT_SERVICE", "messaging.optouts")
+# --- End of opt-outs -----------------------------------------------------------------------
 
 # --- Security ------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -315,8 +405,38 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 30, minimum=0)
+    # A year: browsers that saw the header once refuse plain HTTP to this host for that long.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------
+# Every page: scripts, styles and everything else from the portal's own origin only, no inline
+# script or style, no plugin, no framing (the opt-in widget names who may frame it; see
+# compliance/views/public.py), forms post to the portal only. Images may also be data: URLs
+# (icons in CSS), blob: URLs (the wizard previews a chosen file before upload) and come from the
+# uploads bucket when files are on S3.
+_csp_img_src = ["'self'", "data:", "blob:"]
+if AWS_STORAGE_BUCKET_NAME:
+    _s3_endpoint = AWS_S3_ENDPOINT_URL or f"https://s3.{AWS_S3_REGION_NAME}.amazonaws.com"
+    _s3 = parse_url("AWS_S3_ENDPOINT_URL", _s3_endpoint, schemes=("http", "https"))
+    _csp_img_src.append(f"{_s3.scheme}://{_s3.host}{f':{_s3.port}' if _s3.port else ''}")
+    if not AWS_S3_ENDPOINT_URL:  # virtual-hosted links: https://<bucket>.s3.<region>...
+        _csp_img_src.append(f"https://{AWS_STORAGE_BUCKET_NAME}.{_s3.host}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _csp_img_src,
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# --- end of Content-Security-Policy ---------------------------------------------------------
 
 LOGGING = {
     "version": 1,
@@ -326,3 +446,57 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Hardening: client addresses, request bodies and uploads, sign-in throttling -----------
+# (one block; see the README's "Hardening" section.)
+# Proxies of ours in front of the portal that append to X-Forwarded-For. 0: the header is
+# ignored and the peer's address is the client's; N: the Nth entry from the right is used.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# Sign-in lockout (django-axes, portal/signin.py): failures per account and address, and per
+# account from any address, each against its own limit, within LOGIN_COOLOFF_MINUTES of the
+# last failure; then 429 until the cool-off has passed.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 50, minimum=1)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT_ENABLED", True)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+LOGIN_LOCKOUT_LIMITS = [LOGIN_FAILURE_LIMIT, LOGIN_ACCOUNT_FAILURE_LIMIT]  # same order
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = LOGIN_COOLOFF_MINUTES / 60  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time the page names holds
+AXES_HANDLER = "portal.signin.PortalAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "portal.signin.axes_client_ip"
+AXES_USERNAME_CALLABLE = "portal.signin.axes_username"
+AXES_LOCKOUT_CALLABLE = "portal.signin.lockout_response"
+AXES_VERBOSE = False
+# Password-reset e-mails per hour, per target address and per client address.
+PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", 3, minimum=1)
+PASSWORD_RESET_PER_CLIENT = env_int("PASSWORD_RESET_PER_CLIENT", 10, minimum=1)
+
+# Request bodies and uploads (portal/request_limits.py, portal/upload_policy.py): a body over
+# REQUEST_BODY_MAX_BYTES is refused with 413 before it is read (declared length) or as soon as
+# the limit is passed (streamed). Images over UPLOAD_MAX_PIXELS are refused from their header.
+# "Shrink to fit" runs in a child process bounded by UPLOAD_SHRINK_MEMORY_MB and
+# UPLOAD_SHRINK_SECONDS, so that it cannot take a web worker down.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields other than files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # larger files spool to a temporary file
+FILE_UPLOAD_HANDLERS = [
+    "portal.request_limits.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+MIDDLEWARE.insert(0, "portal.request_limits.RequestBodyLimitMiddleware")
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=1_000_000)
+UPLOAD_SHRINK_MEMORY_MB = env_int("UPLOAD_SHRINK_MEMORY_MB", 1024, minimum=256)
+UPLOAD_SHRINK_SECONDS = env_int("UPLOAD_SHRINK_SECONDS", 20, minimum=5)  # < gunicorn timeout
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # not every sign-in at INFO
+# --- End of the hardening block -------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from messaging.checks import parts_per_second
@@ -13,6 +15,7 @@ from messaging.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from portal import outbound_http
 from registrations.models import Registration, Sender
 
 WEBHOOK_EVENTS = [
@@ -90,17 +93,38 @@ class BatchOut(serializers.Serializer):
 
 class OptOutIn(serializers.Serializer):
     phone = serializers.CharField(max_length=32)
+    type = serializers.ChoiceField(
+        choices=MessageType.choices, required=False, allow_null=True,
+        help_text="Opt out of this kind of message only (accounts that collect consent per "
+        "kind); leave it out to stop every message.",
+    )  # fmt: skip
 
 
 class OptOutOut(serializers.ModelSerializer):
+    type = serializers.SerializerMethodField()
+
     class Meta:
         model = OptOut
-        fields = ["phone", "source", "created_at"]
+        fields = ["phone", "type", "source", "created_at"]
+
+    def get_type(self, obj) -> str | None:
+        return obj.message_type or None
 
 
 class OptOutCheckOut(serializers.Serializer):
     phone = serializers.CharField()
-    opted_out = serializers.BooleanField()
+    opted_out = serializers.BooleanField(help_text="Opted out of every message.")
+    opted_out_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=MessageType.choices),
+        help_text="The kinds of message the number no longer receives.",
+    )
+
+
+class OptOutDeleteQuery(serializers.Serializer):
+    type = serializers.ChoiceField(
+        choices=MessageType.choices, required=False,
+        help_text="Lift only the opt-out of this kind; leave it out to lift every opt-out.",
+    )  # fmt: skip
 
 
 class SenderOut(serializers.ModelSerializer):
@@ -126,22 +150,35 @@ class RegistrationOut(serializers.ModelSerializer):
         fields = ["id", "registration_type", "name", "status", "submitted_at", "reasons"]
 
     def get_reasons(self, registration: Registration) -> list[dict]:
-        version = registration.versions.order_by("-number").first()
+        version = registration.current_version  # prefetched by the selector
         return [
             {"reason": r.get("reason", ""), "description": r.get("short", "")}
             for r in (version.denied_reasons if version else [])
         ]
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class ReceiverUrlField(serializers.CharField):
+    """A tenant's receiver URL, checked by the outbound policy alone (its messages say what to
+    fix, where a generic URL check would only say "not valid")."""
+
+
 class WebhookIn(serializers.Serializer):
-    url = serializers.URLField(max_length=500)
+    url = ReceiverUrlField(
+        max_length=500,
+        help_text="https:// address of your receiver, reachable from the public internet.",
+    )
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=WEBHOOK_EVENTS), required=False, default=list
     )
 
     def validate_url(self, value: str) -> str:
-        if not value.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-            raise serializers.ValidationError("Use an https:// address.")
+        """The outbound policy (portal/outbound_http.py), resolving the host when it can; the
+        check at delivery time is the one that counts."""
+        try:
+            outbound_http.url_check(value)
+        except outbound_http.OutboundRefused as exc:
+            raise serializers.ValidationError(str(exc)) from exc
         return value
 
 
@@ -162,6 +199,6 @@ class DeliveryOut(serializers.ModelSerializer):
     class Meta:
         model = WebhookDelivery
         fields = [
-            "id", "event_type", "status", "attempts", "last_status_code", "last_error",
-            "created_at", "delivered_at",
+            "id", "event_type", "status", "attempts", "last_result", "created_at",
+            "delivered_at",
         ]  # fmt: skip

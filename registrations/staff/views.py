@@ -3,6 +3,7 @@ render. Registrations of every tenant; viewers look, reviewers act."""
 
 from __future__ import annotations
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -12,9 +13,10 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from compliance import selectors as compliance_selectors
+from portal.paging import page_of
 from registrations.services import lifecycle
 from registrations.services import staff as staff_services
-from registrations.staff import selectors, stats
+from registrations.staff import selectors, summary
 from registrations.staff.forms import CancelForm, QueueFilterForm, ReturnForm, prefixed
 from registrations.states import Status
 from tenants.models import Tenant
@@ -60,6 +62,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view()
+@csp_replace({"object-src": ["'self'"]})  # the PDF preview is an <object> of the attachment view
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(pk)
     version = selectors.version_under_review(registration)
@@ -106,6 +109,8 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespons
     response["X-Content-Type-Options"] = "nosniff"
     if item.content_type != "application/pdf":  # browsers' PDF viewers refuse a sandbox
         response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    else:  # the review page shows it in an <object>: same-origin framing only
+        response._csp_replace = {"frame-ancestors": ["'self'"]}
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -160,9 +165,9 @@ def preflight(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 def pipeline(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "registrations/staff_pipeline.html", {"lists": selectors.pipeline_lists()}
-    )
+    lists = selectors.pipeline_lists()
+    pages = {name: page_of(request, rows, param=f"{name}_page") for name, rows in lists.items()}
+    return render(request, "registrations/staff_pipeline.html", {"lists": pages})
 
 
 @staff_view(act=True)
@@ -214,7 +219,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("tenant", "")
     tenant = Tenant.objects.filter(slug=slug).first() if slug else None
     context = {
-        "figures": stats.dashboard(tenant),
+        "figures": summary.dashboard(tenant),
         "tenant": tenant,
         "tenants": Tenant.objects.order_by("name").values_list("slug", "name"),
     }
