@@ -1,11 +1,26 @@
-"""Measures the preflight engine on the labelled registrations in
-tests/compliance/preflight_cases.yaml and prints one JSON object on its last line.
+"""Measures the preflight engine and prints one JSON object on its last line.
 
-    .venv/bin/python bench/preflight.py [--verbose]
+    .venv/bin/python bench/preflight.py [--verbose] [--skip-heldout]
+        [--set-dir DIR]
 
-caught: share of defective registrations on which the expected rule reports a finding.
-wrongly_flagged: share of compliant registrations that get at least one error (the findings
-that block submission); wrongly_warned counts those with any finding at all.
+Two labelled sets:
+
+- `cases113`: tests/compliance/preflight_cases.yaml, written together with the rules. caught:
+  share of defective registrations on which the expected rule reports a finding;
+  wrongly_flagged: share of compliant ones with at least one error (the findings that block
+  submission); wrongly_warned: share with any finding at all.
+- `dev`, `heldout` and `whole` (the two together): tests/compliance/preflight_set/, written from
+  the reference documents by someone who had not read the rules, each registration complete and
+  labelled compliant or with one documented defect at one field. caught: share of defective
+  registrations with at least one finding (error or warning) at the labelled field, or anywhere
+  for a finding without a field, findings being the preflight's plus the catalog's validation
+  (registrations.schema against sandbox/catalog.json, the forms the portal syncs);
+  caught_as_error: the same counting errors only; blocked: share of compliant registrations
+  with at least one error; warned: share with any finding.
+
+The rules are never adjusted against the held-out part: `--verbose` prints per-registration and
+per-category details for the dev part only; of the held-out part only the aggregate figures are
+printed. `--skip-heldout` leaves it out altogether.
 """
 
 from __future__ import annotations
@@ -85,17 +100,210 @@ def measure(cases: list[dict]) -> dict:
     }
 
 
+SET_DIR = ROOT / "tests" / "compliance" / "preflight_set"
+SET_PORTAL = "https://portal.example"
+
+
+def _read_set(path: Path, portal: str) -> list[dict]:
+    """The registrations of one part, with bench/preflight_set.py's loader when it is there
+    (the set's own), else the same reading: the `registrations` list, "{portal}" replaced."""
+    try:
+        from bench.preflight_set import load_set as set_loader
+    except ImportError:
+        set_loader = None
+    if set_loader is not None:
+        return set_loader(path, portal)
+    import yaml
+
+    raw = yaml.safe_load(path.read_text(encoding="utf-8").replace("{portal}", portal.rstrip("/")))
+    return list(raw["registrations"])
+
+
+def set_draft(item: dict):
+    """The Draft of one registration of the labelled set."""
+    from compliance.preflight import AttachmentInfo, Draft
+
+    tenant = item.get("tenant") or {}
+    provider = item.get("provider") or {}
+    attachments = {
+        path: AttachmentInfo(
+            content_type=str(info.get("content_type", "")),
+            size_bytes=int(info.get("size_bytes", 0)),
+            width=int(info.get("width", 0) or 0),
+            height=int(info.get("height", 0) or 0),
+        )
+        for path, info in (item.get("attachments") or {}).items()
+    }
+    values = {
+        k: (v if isinstance(v, list) else ("" if v is None else str(v)))
+        for k, v in (item.get("values") or {}).items()
+    }
+    hosted = dict(item.get("hosted") or {})
+    if "optin" in hosted and "opt_in" not in hosted:
+        hosted["opt_in"] = hosted.pop("optin")
+    return Draft(
+        registration_type=item["registration_type"],
+        values=values,
+        attachments=attachments,
+        brand_names=tuple(tenant.get("names") or ()),
+        hosted_urls=hosted,
+        tenant_slug=str(tenant.get("slug", "")),
+        provider_names=tuple(provider.get("names") or ()),
+        provider_domains=tuple(provider.get("domains") or ()),
+        pages=dict(item.get("pages") or {}),
+    )
+
+
+def load_set(part: str, portal: str = SET_PORTAL, folder: Path | None = None) -> list[dict]:
+    """The registrations of one part ("dev" or "heldout") of the labelled set, each as
+    {"id", "label", "defect", "draft"}; [] while the set is not in this tree."""
+    path = (folder or SET_DIR) / f"{part}.yaml"
+    if not path.exists():
+        return []
+    return [
+        {
+            "id": str(item["id"]),
+            "label": item["label"],
+            "defect": item.get("defect") or {},
+            "draft": set_draft(item),
+        }
+        for item in _read_set(path, portal)
+    ]
+
+
+CATALOG = ROOT / "sandbox" / "catalog.json"
+
+
+def catalog_schemas(path: Path = CATALOG) -> dict:
+    """registrations.schema.TypeSchema per registration type of the catalog the portal syncs
+    (the sandbox serves it as DescribeRegistration*Definitions)."""
+    from types import SimpleNamespace
+
+    from registrations.schema import TypeSchema
+
+    out = {}
+    for raw in json.loads(path.read_text())["RegistrationTypes"]:
+        typedef = SimpleNamespace(
+            registration_type=raw["RegistrationType"],
+            title=raw.get("DisplayHints", {}).get("Title", raw["RegistrationType"]),
+            sections=raw.get("Sections", []),
+            fields=raw.get("Fields", []),
+            definition=raw,
+        )
+        if typedef.fields:
+            out[typedef.registration_type] = TypeSchema.from_typedef(typedef)
+    return out
+
+
+def check(draft, schemas: dict) -> list:
+    """What the portal checks before a draft goes anywhere: the preflight, plus the catalog's
+    validation when the catalog defines the form."""
+    from compliance.preflight import preflight_run
+    from compliance.preflight.catalog import catalog_findings
+
+    findings = preflight_run(draft)
+    schema = schemas.get(draft.registration_type)
+    if schema is not None:
+        findings += catalog_findings(draft, schema)
+    return findings
+
+
+def _at_field(finding, field: str) -> bool:
+    return not finding.field_paths or not field or field in finding.field_paths
+
+
+def measure_set(items: list[dict]) -> dict:
+    """caught / caught_as_error on the defective registrations, blocked / warned on the
+    compliant ones, and the rows behind them."""
+    schemas = catalog_schemas()
+    defects = [i for i in items if i["label"] != "compliant"]
+    compliant = [i for i in items if i["label"] == "compliant"]
+    caught = caught_error = blocked = warned = 0
+    rows = []
+    for item in items:
+        findings = check(item["draft"], schemas)
+        row = {"id": item["id"], "label": item["label"]}
+        if item["label"] == "compliant":
+            errors = sorted({f.rule_id for f in findings if f.severity == "error"})
+            blocked += bool(errors)
+            warned += bool(findings)
+            row.update(errors=errors, warnings=sorted({f.rule_id for f in findings} - set(errors)))
+        else:
+            field = str(item["defect"].get("field", ""))
+            here = [f for f in findings if _at_field(f, field)]
+            caught += bool(here)
+            caught_error += any(f.severity == "error" for f in here)
+            row.update(
+                category=item["defect"].get("category", ""),
+                field=field,
+                caught=bool(here),
+                as_error=any(f.severity == "error" for f in here),
+                found_here=sorted({f.rule_id for f in here}),
+                found_elsewhere=sorted({f.rule_id for f in findings} - {f.rule_id for f in here}),
+            )
+        rows.append(row)
+
+    def ratio(n: int, d: int) -> float | None:
+        return round(n / d, 4) if d else None
+
+    return {
+        "registrations": len(items),
+        "defective": len(defects),
+        "compliant": len(compliant),
+        "caught": ratio(caught, len(defects)),
+        "caught_as_error": ratio(caught_error, len(defects)),
+        "blocked": ratio(blocked, len(compliant)),
+        "warned": ratio(warned, len(compliant)),
+        "rows": rows,
+    }
+
+
+def misses_by_category(rows: list[dict]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for row in rows:
+        if row["label"] == "compliant":
+            continue
+        entry = out.setdefault(
+            row["category"] or "?", {"defects": 0, "missed": 0, "warning_only": 0}
+        )
+        entry["defects"] += 1
+        entry["missed"] += not row["caught"]
+        entry["warning_only"] += row["caught"] and not row["as_error"]
+    return dict(sorted(out.items()))
+
+
 def main() -> None:
     _setup()
     from django.conf import settings
 
     settings.PORTAL_BASE_URL = PORTAL
-    result = measure(load_cases())
-    details = result.pop("details")
-    if "--verbose" in sys.argv:
+    verbose = "--verbose" in sys.argv
+    old = measure(load_cases())
+    details = old.pop("details")
+    if verbose:
         for row in details:
             print(json.dumps(row))
-    print(json.dumps(result))
+    summary = {"cases113": old}
+    folder = None
+    if "--set-dir" in sys.argv:
+        folder = Path(sys.argv[sys.argv.index("--set-dir") + 1])
+    settings.PORTAL_BASE_URL = SET_PORTAL
+    dev = load_set("dev", folder=folder)
+    parts = {"dev": dev}
+    if "--skip-heldout" not in sys.argv:
+        parts["heldout"] = load_set("heldout", folder=folder)
+        parts["whole"] = dev + parts["heldout"]
+    for name, items in parts.items():
+        result = measure_set(items)
+        rows = result.pop("rows")
+        if name == "dev":
+            result["misses_by_category"] = misses_by_category(rows)
+            if verbose:
+                for row in rows:
+                    if not row.get("caught", True) or row.get("errors"):
+                        print(json.dumps({"part": "dev", **row}))
+        summary[name] = result
+    print(json.dumps(summary))
 
 
 if __name__ == "__main__":

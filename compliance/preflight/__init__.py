@@ -11,6 +11,7 @@ from compliance.preflight import (  # noqa: F401  (registers the rules)
     rules_campaign,
     rules_company,
     rules_content,
+    rules_identity,
     rules_optin,
     rules_samples,
     rules_sender_id,

@@ -9,7 +9,7 @@ violations it found; each violation becomes one finding.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
@@ -56,6 +56,12 @@ class Draft:
     not among the values (a 10DLC campaign carries none); `hosted_urls` maps "terms", "privacy"
     and "opt_in" to the tenant's published hosted pages; `tenant_slug` lets the engine tell the
     tenant's own hosted pages from another tenant's.
+
+    `provider_names` and `provider_domains` are the provider's (the ISV's) own identity: its
+    legal and brand names, and the domains of its website, e-mail and hosted pages. They let the
+    engine notice a tenant registration that carries the provider instead of the tenant. Leave
+    them empty for a program the provider runs as itself. `pages` holds the text of pages the
+    tenant hosts itself ("privacy", "terms"), when it is known.
     """
 
     registration_type: str
@@ -65,6 +71,9 @@ class Draft:
     brand_names: tuple[str, ...] = ()
     hosted_urls: Mapping[str, str] = field(default_factory=dict)
     tenant_slug: str = ""
+    provider_names: tuple[str, ...] = ()
+    provider_domains: tuple[str, ...] = ()
+    pages: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def family(self) -> str:
@@ -180,11 +189,76 @@ def rule(
     return decorator
 
 
+# Forms with no published field paths are known under more than one name: the portal's
+# synthetic US short code form (sandbox/README.md) and the names taken from the short code
+# application guide; the Singapore and United Kingdom sender ID forms, whose paths are built by
+# analogy with the toll-free or the Indonesian form. The rules read the first name; a draft that
+# uses another is read under the first, and its findings name the draft's own paths.
+ALIASES: dict[str, dict[str, str]] = {
+    "short_code": {
+        "optIn.userExperienceFlow": "optIn.optInDescription",
+        "optIn.termsUrl": "optIn.termsAndConditionsUrl",
+        "optIn.privacyUrl": "optIn.privacyPolicyUrl",
+        "optIn.mockup": "optIn.optInMockup",
+        "optIn.methods": "optIn.optInMethods",
+        "customerCare.email": "customerCare.careEmail",
+        "customerCare.phone": "customerCare.carePhoneNumber",
+        "customerCare.url": "customerCare.careUrl",
+        "keywords.helpResponse": "keywordResponses.helpMessage",
+        "keywords.stopResponse": "keywordResponses.stopMessage",
+        "keywords.confirmationMessage": "keywordResponses.confirmationMessage",
+        "keywords.optInKeyword": "keywordResponses.optInKeyword",
+        "useCase.mms": "useCase.mmsRequested",
+        "useCase.specialUses": "useCase.specialUse",
+        "shortCode.option": "shortCodeService.shortCodeOption",
+        "primaryContact.phone": "primaryContact.phoneNumber",
+    },
+    "sender_id": {
+        "contactInfo.supportEmail": "contactInfo.emailAddress",
+        "contactInfo.supportPhoneNumber": "contactInfo.phoneNumber",
+        "companyInfo.isoCountryCode": "companyAddress.isoCountryCode",
+        "companyInfo.address1": "companyAddress.address1",
+        "companyInfo.city": "companyAddress.city",
+        "messagingUseCase.useCaseDetails": "messagingUseCase.useCaseDescription",
+        "senderIdInfo.senderIdDescription": "messagingUseCase.useCaseDescription",
+    },
+}
+
+
+# Families whose alias names form one naming scheme: a draft that uses one of them uses them all,
+# so a finding at a field the draft left out names it the draft's way too.
+WHOLE_SCHEME = {"short_code"}
+
+
+def _canonical(draft: Draft) -> tuple[Draft, dict[str, str]]:
+    """The draft under the rules' field names, and the way back to the draft's own."""
+    aliases = ALIASES.get(draft.family, {})
+    back: dict[str, str] = {}
+    if draft.family in WHOLE_SCHEME and any(
+        a in draft.values or a in draft.attachments for a in aliases
+    ):
+        back = {name: alias for alias, name in aliases.items()}
+    values, attachments = dict(draft.values), dict(draft.attachments)
+    for alias, name in aliases.items():
+        for store in (values, attachments):
+            if alias in store and name not in store:
+                store[name] = store.pop(alias)
+                back[name] = alias
+    if not back:
+        return draft, back
+    return replace(draft, values=values, attachments=attachments), back
+
+
 def preflight_run(draft: Draft) -> list[Finding]:
     """Every finding of every rule that applies to the draft's type, errors first."""
+    canonical, back = _canonical(draft)
     findings: list[Finding] = []
     for item in RULES.values():
-        findings += item.run(draft)
+        findings += item.run(canonical)
+    if back:
+        findings = [
+            replace(f, field_paths=tuple(back.get(p, p) for p in f.field_paths)) for f in findings
+        ]
     return sorted(findings, key=lambda f: (f.severity != "error", f.rule_id, f.field_paths))
 
 

@@ -71,6 +71,12 @@ USE_CASE_TEXT = {
 HELP_MESSAGE = "campaignInfo.helpMessage"
 STOP_MESSAGE = "campaignInfo.stopMessage"
 OPT_IN_MESSAGE = "campaignInfo.optInMessage"
+# The keyword replies per family (the short code form's are registered with the carriers too).
+HELP_REPLY = {"campaign": HELP_MESSAGE, "short_code": "keywordResponses.helpMessage"}
+STOP_REPLY = {"campaign": STOP_MESSAGE, "short_code": "keywordResponses.stopMessage"}
+CONFIRMATION = {"campaign": OPT_IN_MESSAGE, "short_code": "keywordResponses.confirmationMessage"}
+# Other free texts that describe the program, where a form has them.
+DESCRIPTIONS = ("useCase.description",)
 
 
 def samples(draft: Draft) -> list[tuple[str, str]]:
@@ -81,12 +87,12 @@ def samples(draft: Draft) -> list[tuple[str, str]]:
 def content_texts(draft: Draft) -> list[tuple[str, str]]:
     """Every free text that describes what will be sent: samples, use case, opt-in text."""
     out = samples(draft)
-    for mapping in (USE_CASE_TEXT, OPT_IN_TEXT):
+    for mapping in (USE_CASE_TEXT, OPT_IN_TEXT, HELP_REPLY, STOP_REPLY, CONFIRMATION):
         path = mapping.get(draft.family)
         if path and draft.text(path):
             out.append((path, draft.text(path)))
-    for path in (HELP_MESSAGE, STOP_MESSAGE, OPT_IN_MESSAGE, "campaignUseCase.embeddedLinkSample"):
-        if draft.family == "campaign" and draft.text(path):
+    for path in ("campaignUseCase.embeddedLinkSample", *DESCRIPTIONS):
+        if draft.text(path):
             out.append((path, draft.text(path)))
     return out
 

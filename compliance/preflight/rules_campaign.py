@@ -6,7 +6,8 @@ import re
 
 from compliance.preflight import sources
 from compliance.preflight.engine import Draft, Violation, rule
-from compliance.preflight.fields import HELP_MESSAGE, OPT_IN_MESSAGE, STOP_MESSAGE, samples
+from compliance.preflight.fields import CONFIRMATION, HELP_REPLY, STOP_REPLY, samples
+from compliance.preflight.phrases import frequency
 from compliance.preflight.text import (
     RATES,
     brand_names,
@@ -26,18 +27,21 @@ _STOPPED = re.compile(
 _OPT_OUT = re.compile(r"(?i)\b(?:stop|opt[\s-]?out|unsubscribe)\b")
 
 
-def _reply_rule(rule_id: str, path: str, label: str, source: str, extra) -> None:
+def _reply_rule(rule_id: str, paths: dict[str, str], label: str, source: str, extra) -> None:
     @rule(
         rule_id,
         severity="error",
-        families=CAMPAIGN,
-        field_paths=(path,),
+        families=frozenset(paths),
+        field_paths=tuple(paths.values()),
         message=f"The {label} does not meet the carriers' requirements.",
         fix_hint=f"Keep the {label} 20–160 characters, name the brand, and " + extra[0],
         source=source,
     )
     def _check(draft: Draft):
+        path = paths[draft.family]
         text = draft.text(path)
+        if draft.family != "campaign" and not text:
+            return  # the short code form: presence is the form's own check
         problems = []
         if not 20 <= len(text) <= 160:
             problems.append(f"it is {len(text)} characters long")
@@ -52,14 +56,14 @@ def _reply_rule(rule_id: str, path: str, label: str, source: str, extra) -> None
 
 _reply_rule(
     "HELP_MESSAGE",
-    HELP_MESSAGE,
+    HELP_REPLY,
     "HELP reply",
     sources.HELP_STOP,
     ("give a phone number, e-mail or web address for support.", _CONTACT, "it has no contact"),
 )
 _reply_rule(
     "STOP_MESSAGE",
-    STOP_MESSAGE,
+    STOP_REPLY,
     "STOP reply",
     sources.HELP_STOP,
     (
@@ -73,14 +77,17 @@ _reply_rule(
 @rule(
     "OPTIN_CONFIRMATION_MESSAGE",
     severity="error",
-    families=CAMPAIGN,
-    field_paths=(OPT_IN_MESSAGE,),
+    families=frozenset(CONFIRMATION),
+    field_paths=tuple(CONFIRMATION.values()),
     message="The opt-in confirmation message misses a required part.",
     fix_hint="Include the brand, “Msg & data rates may apply” and how to opt out (STOP).",
     source=sources.CONFIRMATION,
 )
 def _confirmation(draft: Draft):
-    text = draft.text(OPT_IN_MESSAGE)
+    path = CONFIRMATION[draft.family]
+    text = draft.text(path)
+    if draft.family != "campaign" and not text:
+        return
     problems = []
     if not 20 <= len(text) <= 160:
         problems.append(f"it is {len(text)} characters long")
@@ -92,7 +99,23 @@ def _confirmation(draft: Draft):
     if text and not _OPT_OUT.search(text):
         problems.append("it lacks opt-out wording")
     if problems:
-        yield Violation((OPT_IN_MESSAGE,), "Here " + "; ".join(problems) + ".")
+        yield Violation((path,), "Here " + "; ".join(problems) + ".")
+
+
+@rule(
+    "OPTIN_CONFIRMATION_FREQUENCY",
+    severity="warning",
+    families={"short_code"},  # the 10DLC guide asks for brand, rates and opt-out only
+    field_paths=(CONFIRMATION["short_code"],),
+    message="The opt-in confirmation message does not state the message frequency.",
+    fix_hint="Add the frequency, e.g. “Up to 4 msgs/month” or “Msg frequency varies”.",
+    source=sources.SHORT_CODE,
+)
+def _confirmation_frequency(draft: Draft):
+    path = CONFIRMATION[draft.family]
+    text = draft.text(path)
+    if len(text) >= 20 and not frequency(text):
+        yield Violation((path,))
 
 
 @rule(
@@ -173,7 +196,7 @@ def _embedded_link(draft: Draft):
     source=sources.CAMPAIGN_BLOG,
 )
 def _embedded_phone(draft: Draft):
-    support = set(phone_numbers_in(draft.text(HELP_MESSAGE)))
+    support = set(phone_numbers_in(draft.text(HELP_REPLY["campaign"])))
     for path, text in _sample_texts(draft):
         others = [n for n in phone_numbers_in(text) if n not in support]
         if others and draft.text("campaignUseCase.embeddedPhone") != "Yes":

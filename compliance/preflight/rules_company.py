@@ -8,6 +8,7 @@ import phonenumbers
 import pycountry
 
 from compliance.preflight import sources
+from compliance.preflight.domains import registrable, same_organisation
 from compliance.preflight.engine import Draft, Violation, rule
 from compliance.preflight.fields import (
     COUNTRY,
@@ -23,7 +24,6 @@ from compliance.preflight.text import (
     email_domain,
     host_of,
     is_shortener,
-    same_site,
 )
 
 COMPANY = frozenset({"tfn", "brand", "sender_id", "short_code"})
@@ -49,6 +49,31 @@ def _website(draft: Draft):
         return  # presence is the catalog's REQUIRED check
     if not re.match(r"(?i)^https?://[^\s/]+\.[^\s/]+", value) or is_shortener(value):
         yield Violation((path,))
+    elif re.search(r"\s", value.strip()) or not_public_site(value):
+        yield Violation((path,), f"({host_of(value) or value} is not a public website)")
+
+
+_PLACEHOLDER_SITES = re.compile(
+    r"(?i)^(?:(?:your|my|the|our)[-]?(?:website|site|domain|company|business|companyname|brand)"
+    r"|website|domain|companyname|placeholder|changeme|todo|tbd|n-?a|none)$"
+)
+
+
+def not_public_site(url: str) -> bool:
+    """An address no reviewer can open: an IP address, localhost, a name that does not resolve
+    on the internet (RFC 2606 .test, .invalid, .localhost; .local, .internal, .lan) or a
+    placeholder domain (yourwebsite.com). example.com opens (it is the documents' own example)
+    and is left to the reviewer."""
+    host = host_of(url)
+    if not host or "." not in host:
+        return True
+    if re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host):
+        return True  # an IP address (public ones are not a company site either)
+    labels = host.split(".")
+    if labels[-1] in ("test", "invalid", "localhost", "local", "internal", "lan"):
+        return True
+    domain = registrable(host)
+    return bool(_PLACEHOLDER_SITES.match(domain.split(".", 1)[0] if domain else labels[0]))
 
 
 @rule(
@@ -64,24 +89,6 @@ def _free_mail(draft: Draft):
     for path in (_path(SUPPORT_EMAIL, draft), "companyInfo.businessContactEmail"):
         if path and email_domain(draft.text(path)) in FREE_MAIL:
             yield Violation((path,), f"({email_domain(draft.text(path))})")
-
-
-@rule(
-    "EMAIL_DOMAIN_MISMATCH",
-    severity="warning",
-    families=COMPANY,
-    field_paths=tuple(sorted(set(SUPPORT_EMAIL.values()))),
-    message="The contact e-mail's domain differs from the company website's.",
-    fix_hint="Reviewers check that the contact belongs to the company; use its domain.",
-    source=sources.TFN_BLOG,
-)
-def _domain_mismatch(draft: Draft):
-    path, site_path = _path(SUPPORT_EMAIL, draft), _path(WEBSITE, draft)
-    if not path or not site_path:
-        return
-    domain, site = email_domain(draft.text(path)), host_of(draft.text(site_path))
-    if domain and site and domain not in FREE_MAIL and not same_site(domain, site):
-        yield Violation((path, site_path), f"({domain} vs {site})")
 
 
 @rule(
@@ -158,16 +165,106 @@ def _country(draft: Draft):
 @rule(
     "TAX_ID_EIN",
     severity="error",
-    families={"brand"},
-    field_paths=("companyInfo.taxId", "companyInfo.taxIdIssuingCountry"),
+    families={"brand", "tfn"},
+    field_paths=(
+        "companyInfo.taxId",
+        "companyInfo.taxIdIssuingCountry",
+        "companyInfo.taxIdAuthority",
+    ),
     message="A US tax ID must be the 9-digit EIN.",
-    fix_hint="Enter the EIN exactly as the IRS issued it, e.g. 12-3456789.",
+    fix_hint="Enter the EIN the IRS issued, as its 9 digits, e.g. 123456789.",
     source=sources.BRAND,
 )
 def _ein(draft: Draft):
-    us = draft.text("companyInfo.taxIdIssuingCountry") == "US"
-    if us and not re.fullmatch(r"\d{2}-?\d{7}", draft.text("companyInfo.taxId")):
-        yield Violation(("companyInfo.taxId",))
+    value = draft.text("companyInfo.taxId")
+    if draft.family == "brand":
+        us = draft.text("companyInfo.taxIdIssuingCountry") == "US"
+    else:  # toll-free: the ID's authority says it is an EIN
+        us = draft.text("companyInfo.taxIdAuthority") == "EIN"
+    if us and value and not re.fullmatch(r"\d{2}-?\d{7}", value):
+        yield Violation(("companyInfo.taxId",), f"(“{value}”)")
+
+
+# The countries whose authority issues each kind of company ID the toll-free form offers.
+AUTHORITY_COUNTRIES = {
+    "EIN": {"US", "PR", "VI", "GU", "AS", "MP"},
+    "CBN": {"CA"},
+    "PROVINCIAL_NUMBER": {"CA"},
+    "NEQ": {"CA"},
+    "ACN": {"AU"},
+    "ABN": {"AU"},
+    "SIREN": {"FR"},
+    "SIRET": {"FR"},
+    "NZBN": {"NZ"},
+    "USt-IdNr": {"DE"},
+    "CIF": {"ES"},
+    "NIF": {"ES", "PT"},
+    "CNPJ": {"BR"},
+    "UID": {"AT", "CH", "LI"},
+}
+# A VAT number is issued by many countries; the United States (and its territories) issue none.
+NO_VAT = AUTHORITY_COUNTRIES["EIN"]
+
+
+@rule(
+    "TAX_ID_COUNTRY",
+    severity="error",
+    families={"brand", "tfn"},
+    field_paths=(
+        "companyInfo.taxIdAuthority",
+        "companyInfo.taxIdCountry",
+        "companyInfo.taxIdIssuingCountry",
+        "companyInfo.isoCountryCode",
+    ),
+    message="The tax ID's issuing country does not fit the company or the kind of ID.",
+    fix_hint="A US-based company registers with its IRS EIN (issuing country US); give the ID "
+    "type of the country that issued the number.",
+    source=sources.BRAND,
+)
+def _tax_country(draft: Draft):
+    if draft.family == "tfn":
+        authority = draft.text("companyInfo.taxIdAuthority")
+        country = draft.text("companyInfo.taxIdCountry").upper()
+        allowed = AUTHORITY_COUNTRIES.get(authority)
+        wrong = (allowed and country not in allowed) or (authority == "VAT" and country in NO_VAT)
+        if authority and country and wrong:
+            yield Violation(("companyInfo.taxIdAuthority",), f"({authority} issued in {country})")
+        return
+    issuing = draft.text("companyInfo.taxIdIssuingCountry").upper()
+    based = draft.text("companyInfo.isoCountryCode").upper()
+    # A US-based organisation's tax ID is its IRS EIN (seed-001 §2.3): the IRS issues it.
+    if (
+        issuing
+        and based in AUTHORITY_COUNTRIES["EIN"]
+        and issuing not in AUTHORITY_COUNTRIES["EIN"]
+    ):
+        yield Violation(("companyInfo.taxIdIssuingCountry",), f"({issuing} for a US company)")
+
+
+@rule(
+    "TAX_ID_FORMAT",
+    severity="error",
+    families={"brand", "sender_id", "tfn"},
+    field_paths=("companyInfo.taxId",),
+    message="The tax ID is not the number this form asks for.",
+    fix_hint="Canada: the federal or provincial corporation number, not the CRA Business Number "
+    "(…RT0001); Singapore: the UEN (e.g. 201912345K).",
+    source=sources.BRAND_FORM,
+)
+def _tax_format(draft: Draft):
+    value = draft.text("companyInfo.taxId").replace(" ", "").upper()
+    if not value:
+        return
+    canada = "CA" in (
+        draft.text("companyInfo.taxIdIssuingCountry").upper(),
+        draft.text("companyInfo.taxIdCountry").upper(),
+    )
+    if draft.family == "brand" and canada and re.fullmatch(r"\d{9}-?RT-?\d{4}", value):
+        yield Violation(("companyInfo.taxId",), "(a CRA Business Number)")
+    if draft.registration_type.startswith("SG_") and not re.fullmatch(
+        r"\d{8}[A-Z]|(?:19|20)\d{7}[A-Z]|[TSR]\d{2}[A-Z]{2}\d{4}[A-Z]", value
+    ):
+        yield Violation(("companyInfo.taxId",), f"(“{value}” is not a UEN)")
 
 
 @rule(
@@ -211,7 +308,7 @@ def _public_domain(draft: Draft):
     email = draft.text("companyInfo.businessContactEmail")
     site = host_of(draft.text("contactInfo.website"))
     domain = email_domain(email)
-    if email and site and domain not in FREE_MAIL and not same_site(domain, site):
+    if email and site and domain not in FREE_MAIL and not same_organisation(domain, site):
         yield Violation(("companyInfo.businessContactEmail",), f"({domain} vs {site})")
 
 
@@ -234,3 +331,66 @@ def _use_case_details(draft: Draft):
     path = USE_CASE_TEXT[draft.family]
     if len(draft.text(path)) < 40:
         yield Violation((path,))
+
+
+# --- Monthly volume ------------------------------------------------------------------------------
+
+VOLUME = {
+    "tfn": "messagingUseCase.monthlyMessageVolume",
+    "sender_id": "messagingUseCase.monthlyMessageVolume",
+    "short_code": "useCase.monthlyMessageVolume",
+}
+TOLL_FREE_MONTHLY_CEILING = 3 * 60 * 60 * 24 * 31  # 3 message parts a second, a whole month
+
+
+def monthly_volume(value: str) -> int | None:
+    """The number a volume answer states ("10,000", "10,000,000+", "about 40 per month")."""
+    found = re.search(r"\d[\d,.\s]*", value or "")
+    if not found:
+        return None
+    digits = re.sub(r"[^\d]", "", found.group(0).split(".")[0])
+    number = int(digits) if digits else None
+    if number is not None and re.search(
+        r"(?i)\bk\b|thousand", value[found.end() : found.end() + 10]
+    ):
+        number *= 1000
+    return number
+
+
+@rule(
+    "VOLUME_OVER_TOLL_FREE_THROUGHPUT",
+    severity="error",
+    families={"tfn"},
+    field_paths=("messagingUseCase.monthlyMessageVolume",),
+    message="The monthly volume is more than a toll-free number can send (3 message parts a "
+    "second).",
+    fix_hint="Above 3 MPS use 10DLC or a short code; spreading traffic over several toll-free "
+    "numbers is snowshoeing and gets filtered.",
+    source=sources.TFN_FORM,
+)
+def _volume_tfn(draft: Draft):
+    number = monthly_volume(draft.text(VOLUME["tfn"]))
+    if number is not None and number > TOLL_FREE_MONTHLY_CEILING:
+        yield Violation((VOLUME["tfn"],), f"({draft.text(VOLUME['tfn'])})")
+
+
+@rule(
+    "VOLUME_IMPLAUSIBLE",
+    severity="warning",
+    families={"sender_id", "short_code"},
+    field_paths=tuple(sorted(set(VOLUME.values()))),
+    message="The monthly volume is out of line with this kind of sender.",
+    fix_hint="Give the volume you really expect; reviewers compare it with the business and its "
+    "use case.",
+    source=sources.SHORT_CODE,
+)
+def _volume(draft: Draft):
+    path = VOLUME.get(draft.family)
+    number = monthly_volume(draft.text(path)) if path else None
+    if number is None:
+        return
+    if draft.family == "sender_id" and number >= 10_000_000:
+        yield Violation((path,), f"({draft.text(path)})")
+    if draft.family == "short_code" and number < 1_000:
+        # A short code costs $650 + $995 a month and is chosen for high throughput.
+        yield Violation((path,), f"({draft.text(path)})")

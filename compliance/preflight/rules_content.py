@@ -7,8 +7,10 @@ import re
 
 from compliance.preflight import sources
 from compliance.preflight.engine import ALL, Draft, Violation, rule
-from compliance.preflight.fields import USE_CASE, content_texts, samples
-from compliance.preflight.text import any_match
+from compliance.preflight.fields import USE_CASE, USE_CASE_TEXT, content_texts, samples
+from compliance.preflight.language import not_english
+from compliance.preflight.phrases import lead_generation, without_names
+from compliance.preflight.text import any_match, brand_names
 
 # Categories of prohibited content named by the AWS guide (cannabis, SHAFT, gambling,
 # high-risk financial services, get-rich-quick, third-party lead generation, phishing).
@@ -26,12 +28,14 @@ RESTRICTED = {
                                      r"no\s+credit\s+check", r"bad\s+credit", r"debt\s+relief",
                                      r"debt\s+consolidation", r"debt\s+forgiveness",
                                      r"credit\s+repair", r"crypto(?:currency|currencies)?",
-                                     r"bitcoin", r"forex", r"stock\s+(?:tips?|alerts?|picks?)"],
+                                     r"bitcoin", r"forex", r"stock\s+(?:tips?|alerts?|picks?)",
+                                     r"debt\s+collect\w*", r"collections?\s+(?:agency|team|"
+                                     r"department|account)", r"placed\s+(?:with|in)\s+(?:\w+\s+)"
+                                     r"{0,2}collections?", r"crypto\s+signals?",
+                                     r"(?:trading|investment)\s+signals?"],
     "get-rich-quick schemes": [r"get\s+rich", r"make\s+money\s+fast",
                                r"work\s+from\s+home\s+(?:and\s+)?earn", r"guaranteed\s+income",
                                r"\$\d[\d,]*\s+(?:a|per)\s+(?:day|week)\s+from\s+home"],
-    "lead generation": [r"lead\s+generation", r"affiliate\s+(?:marketing|offers?)",
-                        r"(?:partners|sponsors)\s+will\s+(?:text|contact|call)\s+you"],
     "phishing": [r"account\s+(?:will\s+be\s+)?(?:locked|suspended)\s+unless",
                  r"confirm\s+your\s+(?:ssn|social\s+security|bank\s+password)"],
 }  # fmt: skip
@@ -52,14 +56,27 @@ PROMOTIONAL = [
 OTP_WORDS = re.compile(
     r"(?i)\b(?:code|passcode|otp|pin|verification|verify|one[\s-]time|login|log\s+in|sign[\s-]in)\b"
 )
-OTP_CATEGORIES = {"ONE_TIME_PASSCODES", "TWO_FACTOR_AUTHENTICATION", "One-time passcodes"}
+
+
+def category_key(value: str) -> str:
+    """A use case category however a form spells it: "Promotions and Marketing",
+    "PROMOTIONS_AND_MARKETING" and "promotions-and-marketing" are one key."""
+    return re.sub(r"[^a-z0-9]+", "_", (value or "").lower()).strip("_")
+
+
+OTP_CATEGORIES = {
+    category_key(c)
+    for c in (
+        "ONE_TIME_PASSCODES",
+        "TWO_FACTOR_AUTHENTICATION",
+        "One-time passcodes",
+        "One-time passwords",
+        "Two-factor authentication",
+    )
+}
 PROMO_CATEGORIES = {
-    "PROMOTIONS_AND_MARKETING",
-    "MARKETING",
-    "MIXED",
-    "LOW_VOLUME",
-    "Promotions and marketing",
-    "Other",
+    category_key(c)
+    for c in ("PROMOTIONS_AND_MARKETING", "MARKETING", "MIXED", "LOW_VOLUME", "Other")
 }
 
 
@@ -98,7 +115,6 @@ def _age_gated(draft: Draft):
         hit = any_match(AGE_GATED, text)
         if hit:
             yield Violation((path,), f"(“{hit}”)")
-            return
 
 
 @rule(
@@ -133,7 +149,7 @@ def _promotional(draft: Draft):
     path = USE_CASE.get(draft.family)
     category = draft.text(path) if path else ""
     transactional = draft.text("campaignCapabilities.messageType") == "Transactional"
-    if category in PROMO_CATEGORIES and not transactional:
+    if category_key(category) in PROMO_CATEGORIES and not transactional:
         return
     for sample_path, text in samples(draft):
         hit = any_match(PROMOTIONAL, text)
@@ -152,8 +168,213 @@ def _promotional(draft: Draft):
 )
 def _otp(draft: Draft):
     path = USE_CASE.get(draft.family)
-    if not path or draft.text(path) not in OTP_CATEGORIES:
+    if not path or category_key(draft.text(path)) not in OTP_CATEGORIES:
         return
     for sample_path, text in samples(draft):
         if not OTP_WORDS.search(text):
             yield Violation((sample_path,))
+
+
+def _lead_rule(rule_id: str, sure: bool) -> None:
+    @rule(
+        rule_id,
+        severity="error" if sure else "warning",
+        families=ALL - {"brand"},
+        field_paths=("messageSamples.*", "use case and opt-in descriptions"),
+        message="The registration describes third-party lead generation or affiliate marketing."
+        if sure
+        else "The registration may describe lead generation (passing people on to other "
+        "businesses).",
+        fix_hint="Carriers prohibit lead generation: messages may only come from the business "
+        "the person opted in with, about its own services."
+        if sure
+        else "If the tenant serves its own customers, say so plainly; staff check this wording.",
+        source=sources.LEAD_GENERATION,
+    )
+    def _check(draft: Draft):
+        names = [draft.text(p) for p in ("companyInfo.companyName", "contactInfo.dbaName")]
+        names = [n for n in [*draft.brand_names, *names] if n]
+        for path, text in content_texts(draft):
+            found = lead_generation(text, names)
+            if found and found.sure == sure:
+                yield Violation((path,), f"(“{found.found}”)")
+
+
+_lead_rule("LEAD_GENERATION", sure=True)
+_lead_rule("LEAD_GENERATION_POSSIBLE", sure=False)
+
+
+# --- The use case details say what the chosen category says ------------------------------------
+
+TOPICS = {
+    "otp": r"(?:pass)?codes?|otp|one[\s-]time|passwords?|verif\w+|2fa|two[\s-]factor|"
+    r"multi[\s-]factor|mfa|authenticat\w+|log(?:s|ging)?[\s-]?in|sign(?:s|ing)?[\s-]?in",
+    "marketing": r"offers?|promotions?|promotional|promo|discounts?|sales?|deals?|coupons?|"
+    r"marketing|new\s+arrivals|product\s+launch\w*|specials?|flash|loyalty|rewards?|vip|"
+    r"exclusive|newsletters?|% off",
+    "delivery": r"deliver(?:y|ies|ed)|shipments?|shipping|shipped|packages?|parcels?|couriers?|"
+    r"tracking|dispatch\w*|out\s+for\s+delivery|pick[\s-]?ups?|drop[\s-]?offs?",
+    "appointment": r"appointments?|bookings?|reservations?|visits?|reschedul\w+|check[\s-]?ins?|"
+    r"schedul\w+|consultations?|sessions?|classes|tables?",
+    "account": r"accounts?|balances?|statements?|bills?|billing|invoices?|payments?|due|"
+    r"subscriptions?|renewals?|memberships?|profile|password\s+reset|orders?|receipts?",
+    "fraud": r"fraud\w*|suspicious|unauthori[sz]ed|security|breach\w*|compromised|unusual\s+"
+    r"activity|locked",
+    "care": r"support|customer\s+(?:service|care)|help\s*desk|inquir(?:y|ies)|questions?|"
+    r"tickets?|conversations?|replies|chat|agents?",
+    "polling": r"surveys?|polls?|polling|feedback|vot(?:e|es|ing)|ratings?|questionnaires?",
+    "public": r"public|residents?|citizens?|emergenc(?:y|ies)|outages?|weather|closures?|"
+    r"advisor(?:y|ies)|community|safety|boil[\s-]water|evacuat\w+",
+    "education": r"students?|school|courses?|campus|classes|enrol+(?:ment)?|tuition|"
+    r"semesters?|parents|teachers?|university|college|admissions?",
+    "health": r"patients?|prescriptions?|medications?|clinic|lab\s+results?|doctors?|"
+    r"dental|medical|health|pharmacy|refills?|care\s+team",
+    "charity": r"donations?|donors?|volunteers?|fundrais\w+|charit\w+|non[\s-]?profit|"
+    r"giving|campaigns?",
+    "financial": r"payments?|transactions?|deposits?|withdrawals?|transfers?|receipts?|"
+    r"invoices?|card|purchases?|refunds?|charges?",
+    "event": r"events?|tickets?|concerts?|shows?|festivals?|conferences?|schedule\s+changes?|"
+    r"gates?|venues?",
+}
+# The topics each category is about. A category missing here (MIXED, LOW_VOLUME, "Other",
+# "Info on demand") fits any topic.
+_CATEGORY_TOPICS = {
+    "Two-factor authentication": {"otp"},
+    "One-time passwords": {"otp"},
+    "Notifications": {
+        "account",
+        "delivery",
+        "appointment",
+        "event",
+        "fraud",
+        "financial",
+        "otp",
+        "public",
+        "health",
+        "education",
+        "care",
+    },
+    "ONE_TIME_PASSCODES": {"otp"},
+    "TWO_FACTOR_AUTHENTICATION": {"otp"},
+    "One-time passcodes": {"otp"},
+    "PROMOTIONS_AND_MARKETING": {"marketing", "event"},
+    "MARKETING": {"marketing", "event"},
+    "Promotions and marketing": {"marketing", "event"},
+    "DELIVERY_NOTIFICATIONS": {"delivery", "account"},
+    "DELIVERY_NOTIFICATION": {"delivery", "account"},
+    "Purchase or delivery notifications": {"delivery", "account", "financial"},
+    "APPOINTMENT": {"appointment", "health"},
+    "BOOKING": {"appointment", "event"},
+    "ACCOUNT_NOTIFICATIONS": {"account", "fraud", "financial", "otp", "appointment", "delivery"},
+    "ACCOUNT_NOTIFICATION": {"account", "fraud", "financial", "otp", "appointment", "delivery"},
+    "Account or security alerts": {"account", "fraud", "otp"},
+    "FRAUD_ALERT": {"fraud", "account"},
+    "SECURITY_ALERT": {"fraud", "account", "otp"},
+    "CUSTOMER_CARE": {"care", "account", "appointment", "delivery"},  # "all customer interaction"
+    "NON_POLITICAL_POLLING_AND_SURVEY": {"polling"},
+    "POLLING_VOTING": {"polling"},
+    "Polling and surveys": {"polling"},
+    "PUBLIC_ANNOUNCEMENTS": {"public", "event", "education", "health"},
+    "PUBLIC_SERVICE_ANNOUNCEMENT": {"public", "event", "education", "health"},
+    "Public service announcements": {"public", "event", "education", "health"},
+    "EDUCATION": {"education", "appointment", "event"},
+    "HIGHER_EDUCATION": {"education", "appointment", "event"},
+    "HEALTH_CARE": {"health", "appointment"},
+    "FINANCIAL_TRANSACTIONS": {"financial", "account", "fraud"},
+    "EVENT_NOTIFICATIONS": {"event", "appointment"},
+    "NON_PROFIT": {"charity", "public", "event"},
+    "CHARITY": {"charity", "public", "event"},
+}
+CATEGORY_TOPICS = {category_key(k): v for k, v in _CATEGORY_TOPICS.items()}
+# Categories so narrow that details which never name their topic describe something else.
+NARROW = {"otp", "polling"}
+# Topics that are not a kind of message of their own: they describe who or what, not why.
+_CONTEXT_ONLY = {"health", "care", "education", "event", "account", "financial", "public"}
+
+
+def topic_hits(text: str) -> dict[str, set[str]]:
+    hits = {}
+    for topic, pattern in TOPICS.items():
+        found = {m.lower() for m in re.findall(rf"(?i)(?<![\w-])(?:{pattern})(?![\w-])", text)}
+        if found:
+            hits[topic] = found
+    return hits
+
+
+@rule(
+    "USE_CASE_CATEGORY_MISMATCH",
+    severity="warning",
+    families={"tfn", "campaign", "sender_id"},
+    field_paths=tuple(sorted(set(USE_CASE_TEXT.values()) - {"useCase.companyOverview"}))
+    + tuple(sorted(set(USE_CASE.values()) - {"useCase.messageTypes"})),
+    message="The use case description is about something else than the chosen category.",
+    fix_hint="Choose the category the messages belong to, or describe the messages of that "
+    "category; reviewers reject a mismatch.",
+    source=sources.USE_CASE_MATCH,
+)
+def _category_mismatch(draft: Draft):
+    category_path, text_path = USE_CASE.get(draft.family), USE_CASE_TEXT.get(draft.family)
+    if draft.family == "short_code" or not category_path or not text_path:
+        return
+    wanted = CATEGORY_TOPICS.get(category_key(draft.text(category_path)))
+    text = draft.text(text_path)
+    if not wanted or len(text) < 30:
+        return
+    names = [draft.text(p) for p in ("companyInfo.companyName", "contactInfo.dbaName")]
+    hits = topic_hits(without_names(text, [n for n in [*draft.brand_names, *names] if n]))
+    if any(topic in hits for topic in wanted):
+        return
+    if wanted <= NARROW:  # codes or surveys: the details must speak of them
+        yield Violation(
+            (text_path, category_path),
+            f"(“{draft.text(category_path)}”, but it does not speak of "
+            f"{'codes' if 'otp' in wanted else 'surveys'})",
+        )
+        return
+    strong = {t: words for t, words in hits.items() if t not in _CONTEXT_ONLY and len(words) >= 2}
+    if strong:
+        topic = max(strong, key=lambda t: len(strong[t]))
+        words = ", ".join(sorted(strong[topic])[:3])
+        yield Violation(
+            (text_path, category_path), f"(“{draft.text(category_path)}”, but it speaks of {words})"
+        )
+
+
+# --- Written in English -------------------------------------------------------------------------
+
+ENGLISH_PATHS = {
+    "tfn": ("messagingUseCase.useCaseDetails", "messagingUseCase.optInDescription"),
+    "campaign": ("campaignInfo.campaignName", "campaignInfo.optInWorkflow"),
+    "sender_id": ("messagingUseCase.useCaseDescription", "messagingUseCase.optInDescription"),
+    "short_code": ("useCase.companyOverview", "optIn.optInDescription"),
+}
+
+
+def _english_rule(rule_id: str, sure: bool) -> None:
+    @rule(
+        rule_id,
+        severity="error" if sure else "warning",
+        families={"tfn"} if sure else {"tfn", "campaign", "sender_id", "short_code"},
+        field_paths=tuple(p for paths in ENGLISH_PATHS.values() for p in paths),
+        message="A description the reviewers read is not written in English."
+        if sure
+        else "A description the reviewers read may not be in English.",
+        fix_hint="Write the use case and opt-in descriptions in English (sample messages may be "
+        "in the language recipients read).",
+        source=sources.ENGLISH,
+    )
+    def _check(draft: Draft):
+        names = [n for n in [*draft.brand_names, *brand_names(draft)] if n]
+        for path in ENGLISH_PATHS.get(draft.family, ()):
+            text = draft.text(path)
+            verdict = not_english(text, names) if len(text) >= 30 else None
+            if verdict is None:
+                continue
+            # An error only on toll-free, where the rule is written, and when both signals agree.
+            is_error = draft.family == "tfn" and verdict.sure
+            if is_error == sure:
+                yield Violation((path,), f"(reads as {verdict.language.title()})")
+
+
+_english_rule("NOT_ENGLISH", sure=True)
+_english_rule("MAYBE_NOT_ENGLISH", sure=False)

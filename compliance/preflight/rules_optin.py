@@ -15,23 +15,28 @@ from compliance.preflight.fields import (
     PRIVACY_URL,
     TERMS_FILE,
     TERMS_URL,
+    USE_CASE_TEXT,
     WEBSITE,
+)
+from compliance.preflight.phrases import (
+    consent_action,
+    frequency,
+    implied_consent,
+    sentences,
+    sharing,
+    sms_required,
 )
 from compliance.preflight.rules_samples import FORMS_WITHOUT_SAMPLES
 from compliance.preflight.text import (
-    CONSENT_ACTION,
-    FREQUENCY,
     HELP,
     IN_TERMS,
     PRECHECKED,
     PRIVACY,
     RATES,
-    SMS_REQUIRED,
     STOP,
     TERMS,
     any_match,
     brand_names,
-    has_third_party_sharing,
     host_of,
     mentions_brand,
     same_site,
@@ -58,14 +63,15 @@ def _opt_in_present(draft: Draft):
     if draft.registration_type in FORMS_WITHOUT_SAMPLES:
         return
     found = _opt_in(draft)
-    if found and len(found[1]) < 40:
+    # An empty one is the catalog's REQUIRED check (and forms without the field have none).
+    if found and 0 < len(found[1]) < 40:
         yield Violation((found[0],), f"({len(found[1])} characters)")
 
 
-def _element_rule(rule_id: str, what: str, hint: str, test) -> None:
+def _element_rule(rule_id: str, what: str, hint: str, test, severity: str = "error") -> None:
     @rule(
         rule_id,
-        severity="error",
+        severity=severity,
         families=US,
         field_paths=OPT_IN_PATHS,
         message=f"The opt-in description does not show {what}.",
@@ -84,17 +90,23 @@ _element_rule(
     "Name the brand exactly as registered, as it appears on the opt-in page.",
     lambda d, t: not brand_names(d) or mentions_brand(t, brand_names(d)),
 )
+# Reading a consent action or a frequency out of free text can miss an unusual wording: these
+# two are warnings staff confirm, not errors that block the tenant.
 _element_rule(
     "OPTIN_CONSENT_ACTION",
     "the explicit action by which people consent",
-    "Say what the person does to consent, e.g. checks an unchecked box and enters a number.",
-    lambda d, t: any_match(CONSENT_ACTION, t),
+    "Say what the person does to consent: checks an unchecked box, texts a keyword, signs a "
+    "form, or says yes to a script that staff record.",
+    lambda d, t: consent_action(t) or implied_consent(t),
+    severity="warning",
 )
 _element_rule(
     "OPTIN_FREQUENCY",
     "the message frequency",
-    "Add the frequency shown at opt-in, e.g. “Message frequency varies” or “2 msgs/month”.",
-    lambda d, t: any_match(FREQUENCY, t),
+    "Add the frequency shown at opt-in, e.g. “Message frequency varies”, “2 msgs/month” or "
+    "“one message per login”.",
+    lambda d, t: frequency(t),
+    severity="warning",
 )
 _element_rule(
     "OPTIN_HELP",
@@ -128,10 +140,46 @@ _element_rule(
 )
 
 
-def _pattern_rule(rule_id: str, message: str, hint: str, source: str, test) -> None:
+@rule(
+    "OPTIN_IMPLIED_CONSENT",
+    severity="error",
+    families=US | {"sender_id"},
+    field_paths=OPT_IN_PATHS,
+    message="The opt-in takes consent for granted instead of asking for it.",
+    fix_hint="Consent is a deliberate action: an unchecked box the person ticks, a keyword they "
+    "text, a form they sign or a yes they say. Giving a number or buying is not consent.",
+    source=sources.TFN_REJECTIONS,
+)
+def _implied(draft: Draft):
+    found = _opt_in(draft)
+    if found and found[1]:
+        implied = implied_consent(found[1])
+        if implied and not consent_action(found[1]):
+            yield Violation((found[0],), f"Found “{implied}”.")
+
+
+def _unless_negated(patterns: list[str]):
+    """The first pattern found in a clause that does not deny it ("not pre-checked")."""
+
+    def test(text: str) -> str | None:
+        for clause in sentences(text):
+            hit = any_match(patterns, clause)
+            if hit and not re.search(
+                r"(?i)\b(?:not|never|no|none|nothing|without)\b|n't\b|n’t\b",
+                clause[: clause.lower().find(hit.lower())],
+            ):
+                return hit
+        return None
+
+    return test
+
+
+def _pattern_rule(
+    rule_id: str, message: str, hint: str, source: str, test, severity: str = "error"
+) -> None:
     @rule(
         rule_id,
-        severity="error",
+        severity=severity,
         families=US | {"sender_id"},
         field_paths=OPT_IN_PATHS,
         message=message,
@@ -151,29 +199,81 @@ _pattern_rule(
     "The opt-in uses a pre-checked box or a default that opts people in.",
     "Consent boxes must start unchecked; the person ticks them.",
     sources.CTA,
-    lambda t: any_match(PRECHECKED, t),
-)
-_pattern_rule(
-    "OPTIN_SMS_REQUIRED",
-    "The opt-in makes text messages a condition of signing up.",
-    "Make SMS optional and offer another channel (e-mail, voice, the app).",
-    sources.OPT_IN_REJECTIONS,
-    lambda t: any_match(SMS_REQUIRED, t),
+    _unless_negated(PRECHECKED),
 )
 _pattern_rule(
     "OPTIN_IN_TERMS",
     "The SMS consent is bundled into the terms of service.",
     "Collect SMS consent separately, with its own unchecked box; link the terms beside it.",
     sources.OPT_IN_REJECTIONS,
-    lambda t: any_match(IN_TERMS, t),
+    _unless_negated(IN_TERMS),
+)
+
+
+def _reading(reader, sure: bool):
+    def test(text: str) -> str | None:
+        found = reader(text)
+        return found.found if found and found.sure == sure else None
+
+    return test
+
+
+_pattern_rule(
+    "OPTIN_SMS_REQUIRED",
+    "The opt-in makes text messages a condition of signing up.",
+    "Make SMS optional and offer another channel (e-mail, voice, the app).",
+    sources.OPT_IN_REJECTIONS,
+    _reading(sms_required, sure=True),
 )
 _pattern_rule(
-    "OPTIN_THIRD_PARTY",
-    "The opt-in text allows sharing opt-in data with third parties.",
-    "Remove the sharing language, or state that opt-in data is never shared with third parties.",
-    sources.TFN_REJECTIONS,
-    lambda t: has_third_party_sharing(t),
+    "OPTIN_SMS_MAYBE_REQUIRED",
+    "The opt-in may make text messages a condition of the service.",
+    "Say that SMS is optional and name the other channel (e-mail, voice, the app); staff check "
+    "this wording.",
+    sources.OPT_IN_REJECTIONS,
+    _reading(sms_required, sure=False),
+    severity="warning",
 )
+
+
+def _sharing_rule(rule_id: str, sure: bool) -> None:
+    paths = tuple(sorted(set(OPT_IN_TEXT.values()) | set(USE_CASE_TEXT.values())))
+
+    @rule(
+        rule_id,
+        severity="error" if sure else "warning",
+        families=US | {"sender_id"},
+        field_paths=paths,
+        message="The registration lets opt-in data reach third parties."
+        if sure
+        else "The registration mentions passing opt-in data to a service provider.",
+        fix_hint="Remove the sharing language, or state that opt-in data is never shared with "
+        "third parties."
+        if sure
+        else "If the provider only delivers the messages, say so; otherwise remove it. Staff "
+        "check this wording.",
+        source=sources.TFN_REJECTIONS,
+    )
+    def _check(draft: Draft):
+        names = _names(draft)
+        for mapping in (OPT_IN_TEXT, USE_CASE_TEXT):
+            path = mapping.get(draft.family)
+            text = draft.text(path) if path else ""
+            found = sharing(text, names) if text else None
+            if found and found.sure == sure:
+                yield Violation((path,), f"Found “{found.found}”.")
+
+
+def _names(draft: Draft) -> list[str]:
+    names = list(draft.brand_names)
+    for path in ("companyInfo.companyName", "contactInfo.dbaName"):
+        if draft.text(path):
+            names.append(draft.text(path))
+    return names
+
+
+_sharing_rule("OPTIN_THIRD_PARTY", sure=True)
+_sharing_rule("OPTIN_THIRD_PARTY_POSSIBLE", sure=False)
 
 
 # --- Opt-in image ------------------------------------------------------------------------------
@@ -292,3 +392,36 @@ def _policy_rule(rule_id: str, label: str, urls: dict, files: dict, kind: str) -
 
 _policy_rule("PRIVACY_URL", "privacy policy", PRIVACY_URL, PRIVACY_FILE, "privacy")
 _policy_rule("TERMS_URL", "terms and conditions", TERMS_URL, TERMS_FILE, "terms")
+
+
+# --- The tenant's own privacy policy -------------------------------------------------------------
+
+_SMS_EXCLUDED = re.compile(
+    r"(?i)(?:exclud\w*|except|not\s+(?:be\s+)?(?:shared|sold|disclosed)|never\s+(?:\w+\s+){0,2}"
+    r"(?:shared|sold|share|sell|disclose)|will\s+not\s+(?:be\s+)?(?:share|shared|sold|sell)|"
+    r"(?:do|does)\s+not\s+(?:share|sell))[^.]{0,200}?(?:sms|text(?:\s+messag\w*)?|opt[\s-]?in|mobile"
+    r"|phone\s+numbers?)|(?:sms|text\s+messag\w*|opt[\s-]?in|mobile\s+(?:numbers?|information)|"
+    r"phone\s+numbers?)[^.]{0,200}?(?:exclud\w*|not\s+(?:be\s+)?(?:shared|sold|disclosed)|never\s+"
+    r"(?:be\s+)?(?:shared|sold))"
+)
+
+
+@rule(
+    "PRIVACY_POLICY_SHARES",
+    severity="error",
+    families=US,
+    field_paths=tuple(sorted(set(PRIVACY_URL.values()))),
+    message="The privacy policy lets phone numbers reach third parties and does not exclude SMS "
+    "opt-in data.",
+    fix_hint="Add: “The above excludes text messaging originator opt-in data and consent; this "
+    "information will not be shared with any third parties.”",
+    source=sources.POLICIES,
+)
+def _privacy_page(draft: Draft):
+    page = str(draft.pages.get("privacy") or "")
+    path = PRIVACY_URL.get(draft.family)
+    if not page or not path:
+        return
+    found = sharing(page, _names(draft))
+    if found and found.sure and not _SMS_EXCLUDED.search(page):
+        yield Violation((path,), f"Found “{found.found}”.")

@@ -7,6 +7,8 @@ import re
 from compliance.preflight import sources
 from compliance.preflight.engine import ALL, US, Draft, Violation, rule
 from compliance.preflight.fields import WEBSITE, samples
+from compliance.preflight.phrases import bad_variable, placeholder_sample
+from compliance.preflight.rules_sender_id import GENERIC as GENERIC_SENDER_IDS
 from compliance.preflight.text import (
     brand_names,
     host_of,
@@ -86,6 +88,28 @@ def _sample_brand_each(draft: Draft):
 
 
 @rule(
+    "SAMPLE_BRAND_SENDER_ID",
+    severity="warning",
+    families={"sender_id"},
+    field_paths=SAMPLES,
+    message="A sample message does not name the brand.",
+    fix_hint="Name the brand or program in each message; registered originators must disclose "
+    "the program name, a product description, or both.",
+    source=sources.CTA,
+)
+def _sample_brand_sender_id(draft: Draft):
+    cores = brand_names(draft)
+    if not cores:
+        return
+    sender_id = draft.text("senderIdInfo.senderId").lower()
+    if len(sender_id) >= 4 and sender_id.upper() not in GENERIC_SENDER_IDS:
+        cores.append(sender_id)  # the sender ID shows the brand as recipients see it
+    for path, text in samples(draft):
+        if not mentions_brand(text, cores):
+            yield Violation((path,))
+
+
+@rule(
     "SAMPLE_BRAND_ANY",
     severity="error",
     families={"campaign"},
@@ -152,9 +176,34 @@ _BAD_PLACEHOLDER = re.compile(
 )
 def _sample_placeholder(draft: Draft):
     for path, text in samples(draft):
-        bad = _BAD_PLACEHOLDER.search(text)
-        if bad:
-            yield Violation((path,), f"Found “{bad.group(0)}”.")
+        bad = _BAD_PLACEHOLDER.search(re.sub(r"\[[^\]]*\]", " ", text))
+        found = bad.group(0) if bad else bad_variable(text)
+        if found:
+            yield Violation((path,), f"Found “{found}”.")
+
+
+def _placeholder_rule(rule_id: str, sure: bool) -> None:
+    @rule(
+        rule_id,
+        severity="error" if sure else "warning",
+        families=ALL - {"brand"},
+        field_paths=SAMPLES,
+        message="A sample message is placeholder text, not a message that will be sent."
+        if sure
+        else "A sample message is mostly variables; it may not show what will be sent.",
+        fix_hint="Write each sample as recipients will read it, with only the changing parts "
+        "in [brackets], e.g. “Acme: your table for [Guests] is ready.”",
+        source=sources.PLACEHOLDER_TEXT,
+    )
+    def _check(draft: Draft):
+        for path, text in samples(draft):
+            found = placeholder_sample(text)
+            if found and found.sure == sure:
+                yield Violation((path,), f"(“{found.found}”)")
+
+
+_placeholder_rule("SAMPLE_PLACEHOLDER_TEXT", sure=True)
+_placeholder_rule("SAMPLE_MAYBE_PLACEHOLDER", sure=False)
 
 
 @rule(

@@ -55,6 +55,30 @@ def _generic(draft: Draft):
         yield Violation((PATH,))
 
 
+def _is_subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(ch in letters for ch in short)
+
+
+def tied_to_brand(sender_id: str, names: list[str]) -> bool:
+    """True when the sender ID is recognisably one of the names: a part of it, its initials, or
+    an abbreviation keeping its letters in order ("MDKART" for MediKart, "BLJRPINTAR")."""
+    value = re.sub(r"[^a-z0-9]", "", sender_id.lower())
+    for name in names:
+        words = [w for w in name.split() if w not in ("and", "of", "the", "for")]
+        core = "".join(words)
+        if not core:
+            continue
+        initials = "".join(w[0] for w in words)
+        if value[:3] in core or core[:3] in value:
+            return True
+        if len(initials) >= 2 and value.startswith(initials):
+            return True
+        if len(value) >= 4 and value[0] == core[0] and _is_subsequence(value, core):
+            return True
+    return False
+
+
 @rule(
     "SENDER_ID_BRAND",
     severity="warning",
@@ -66,11 +90,8 @@ def _generic(draft: Draft):
 )
 def _brand(draft: Draft):
     value = re.sub(r"[^a-z0-9]", "", draft.text(PATH).lower())
-    cores = [c.replace(" ", "") for c in brand_names(draft)]
+    cores = brand_names(draft)
     if len(value) < 3 or not cores or value.upper() in GENERIC:
         return
-    initials = ["".join(w[0] for w in c.split()) for c in brand_names(draft)]
-    for core, init in zip(cores, initials, strict=True):
-        if value[:3] in core or core[:3] in value or (len(init) >= 2 and value.startswith(init)):
-            return
-    yield Violation((PATH,))
+    if not tied_to_brand(value, cores):
+        yield Violation((PATH,))

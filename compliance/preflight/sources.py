@@ -18,3 +18,28 @@ SHORT_CODE = "AWS Messaging blog, short code application (blogs digest §4.3)"
 CATALOG = "Registration field catalog (registration-field-catalog.json)"
 VALIDATION = "Seeds digest, validation rules before submission (blogs digest §9.2)"
 HOSTED = "Portal hosted pages (DESIGN.md §5)"
+ISV = (
+    "AWS SMS User Guide, ISV/Reseller campaign rejection and Invalid Business Connection "
+    "(seed-001 digest §1.5.1, §1.5.2, §4.1, §5.5.5); AWS Messaging blog, whose information goes "
+    "in the registration (blogs digest §1.2, §9.1.1)"
+)
+BRAND_FORM = (
+    "AWS SMS User Guide, 10DLC brand registration form: legal form of organisation "
+    "(seed-001 digest §2.3, §5.5.2)"
+)
+ENGLISH = (
+    "AWS Messaging blog, toll-free use case details: “Answers must be written in English” "
+    "(blogs digest §2.2, §2.4)"
+)
+USE_CASE_MATCH = (
+    "AWS Messaging blog, use case details and samples consistent with the category (blogs digest "
+    "§2.2, §3.8, §9.1.14); 10DLC rejection “Use case and message samples are inconsistent” "
+    "(seed-001 digest §1.5.2)"
+)
+LEAD_GENERATION = (
+    "AWS SMS User Guide, prohibited content: third-party lead generation, companies that buy, "
+    "sell or share consumer information (seed-001 digest §1.5.2, §5.4.5)"
+)
+PLACEHOLDER_TEXT = (
+    "AWS SMS User Guide, 10DLC message samples: “Don't use placeholder text” (seed-001 digest §2.5)"
+)

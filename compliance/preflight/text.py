@@ -10,7 +10,8 @@ from compliance.preflight.engine import Draft
 
 _LEGAL_SUFFIXES = {
     "inc", "incorporated", "llc", "llp", "ltd", "limited", "corp", "corporation", "co",
-    "company", "plc", "gmbh", "ag", "sa", "sas", "bv", "pty", "pte", "the",
+    "company", "plc", "gmbh", "ag", "sa", "sas", "bv", "pty", "pte", "the", "pt", "tbk", "pvt",
+    "private", "sdn", "bhd", "lp", "srl", "nv", "kk", "cv",
 }  # fmt: skip
 
 
@@ -37,25 +38,67 @@ def brand_names(draft: Draft) -> list[str]:
     return cores
 
 
+# Words that name a trade, not a business: one of them alone is not the brand ("Dental" is not
+# "Larkspur Dental Group").
+_GENERIC_TEXT = """
+    dental dentistry health healthcare care group services service solutions partners clinic
+    clinics medical medicine family home homes auto autos order orders alerts alert national
+    american united global first city community center centre bank banking credit union
+    insurance realty properties property market markets shop shops store stores pharmacy
+    fitness studio studios salon spa school schools academy university college travel tours
+    logistics delivery express parcel parcels energy water power electric utilities foods food
+    kitchen cafe coffee pizza restaurant bakery pets vet veterinary animal law legal finance
+    financial capital holdings ventures labs tech technologies technology digital media software
+    systems network mobile wireless supply rentals rental repair plumbing cleaning construction
+    builders roofing motors cars garden events tickets sports club church foundation charity
+    hospital urgent pediatrics orthodontics vision optical beauty nails hair barber physical
+    therapy wellness yoga north south east west northern southern eastern western central
+    metro general standard premier prime best quality trusted local regional international
+    world smart easy quick fast online direct plus pro max team office offices news updates
+    reminders notifications account accounts messages message texts text program rewards"""
+GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
+
+
 def _brand_forms(core: str) -> list[str]:
     """The ways a brand is written in short messages: the full name, its leading words down to
     one distinctive word ("Larkspur Dental Group" → "larkspur dental", "larkspur"), and the
-    squashed form ("nusantaratrip")."""
+    squashed form ("nusantaratrip"). A trade word alone ("dental") is not a form."""
     words = core.split()
     forms = [" ".join(words[:k]) for k in range(len(words), 0, -1)]
-    return [f for f in forms if len(f.replace(" ", "")) >= 5 or f == core]
+    return [
+        f
+        for f in forms
+        if f == core or (len(f.replace(" ", "")) >= 5 and not set(f.split()) <= GENERIC_WORDS)
+    ]
+
+
+def _squashed_runs(words: list[str], longest: int = 5) -> set[str]:
+    """Every run of up to `longest` consecutive words written together."""
+    runs = set()
+    for i in range(len(words)):
+        for j in range(i + 1, min(i + longest, len(words)) + 1):
+            runs.add("".join(words[i:j]))
+    return runs
 
 
 def mentions_brand(text: str, cores: list[str]) -> bool:
-    """True when the text names one of the brands (spacing and case do not matter)."""
-    words = " ".join(_words(text))
-    squashed = words.replace(" ", "")
+    """True when the text names one of the brands (spacing and case do not matter; a brand
+    written as one word, "NusantaraTrip" or in its domain, counts)."""
+    text = re.sub(r"(?i)https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+", " ", text)
+    text = re.sub(
+        r"(?i)\b[\w-]+\.(?:com|net|org|io|co|us|uk|in|id|sg|dev|app|edu|gov)\b\S*", " ", text
+    )
+    tokens = _words(text)
+    words = " ".join(tokens)
+    runs = _squashed_runs(tokens)
     for core in cores:
         for form in _brand_forms(core):
             if re.search(rf"(^|\s){re.escape(form)}($|\s)", words):
                 return True
-        if len(core.replace(" ", "")) >= 4 and core.replace(" ", "") in squashed:
-            return True
+        for form in {core, *_brand_forms(core)}:
+            squashed = form.replace(" ", "")
+            if len(squashed) >= 4 and squashed in runs:
+                return True
     return False
 
 
@@ -135,66 +178,56 @@ def any_match(patterns: list[str], text: str) -> str | None:
 
 
 RATES = r"(?:message|msg)s?\s*(?:and|&)\s*data\s+rates\s+(?:may|might|will|can)\s+apply"
-FREQUENCY = [
-    r"(?:message|msg)s?\s+frequency\s+(?:varies|may\s+vary)",
-    r"frequency\s+varies",
-    r"(?:up\s+to\s+|about\s+|one\s+|\d+\s+)?(?:message|msg|text)s?\s*(?:/|per|a|each)\s*"
-    r"(?:day|week|wk|month|mo|year|login|order|request|appointment|visit|attempt|purchase)",
-    r"(?:one|\d+)\s+(?:message|msg|text)s?\s+(?:per|a|each)\s+\w+(?:\s+\w+)?",
-    r"recurring\s+(?:message|msg|text)s?",
-    r"(?:daily|weekly|monthly)\s+(?:message|msg|text|update|alert|reminder)s?",
-]
-CONSENT_ACTION = [
-    r"check(?:s|ed|ing)?\s+(?:a|an|the)?\s*(?:\w+\s+){0,3}(?:box|checkbox)",
-    r"(?:unchecked|empty|blank)\s+(?:\w+\s+)?(?:box|checkbox)(?:es)?",
-    r"checkbox(?:es)?",
-    r"(?:switch|turn|toggle)(?:es|s|ed|ing)?\s+on",  # an off-by-default switch in a settings page
-    r"tick(?:s|ed)?\s+(?:a|the)\s+box",
-    r"text(?:s|ing)?\s+(?:the\s+keyword\s+)?\"?(?!(?:STOP|HELP|UNSTOP|CANCEL|END|QUIT)\b)"
-    r"[A-Z]{2,}\"?\s+to",
-    r"(?:reply|replies|replying)\s+\"?YES\"?",
-    r"(?:verbal(?:ly)?|orally)\s+(?:consent|agree|opt)\w*",
-    r"verbal\s+(?:opt-?in|script)",
-    r"sign(?:s|ed)?\s+(?:and\s+date(?:s|d)?\s+)?(?:a|the|our)\s+(?:paper|written|consent)",
-    r"scan(?:s|ned)?\s+(?:a|the|our)\s+qr\s+code",
-    r"(?:explicit|express)\s+consent",
-    r"(?:consent|agree)s?\s+to\s+receive",
-]
 HELP = [r"HELP", r"customer\s+care", r"contact\s+us", r"call\s+\+?\d", r"support@\S+"]
-STOP = [r"STOP", r"opt[\s-]?out", r"unsubscribe"]
+STOP = [
+    r"STOP",
+    r"opt[\s-]?out",
+    r"unsubscribe",
+    r"(?:reply|text|send|txt)\s+\S+\s+to\s+(?:cancel|end|quit|stop)",
+    r"to\s+(?:cancel|end|quit)\s+(?:\w+\s+){0,2}(?:texts|messages|alerts|subscription|sms)",
+]
 TERMS = [r"terms(?:\s+(?:and|&)\s+conditions)?", r"T&Cs?", r"terms\s+of\s+(?:service|use)"]
 PRIVACY = [r"privacy(?:\s+policy|\s+notice)?"]
+_CONTROL = (
+    r"(?:check-?box(?:es)?|box(?:es)?|tick\s*box|radio(?:\s+buttons?)?|toggles?|switch|option|"
+    r"consent|opt[\s-]?in|selection)"
+)
 PRECHECKED = [
-    r"pre-?(?:checked|ticked|selected|filled)",
-    r"checked\s+by\s+default",
-    r"(?:selected|ticked|enabled|opted[\s-]in)\s+(?:by\s+default|automatically)",
-    r"automatically\s+(?:opted[\s-]in|enrolled|subscribed)",
+    r"pre-?(?:checked|ticked|selected)",
+    rf"pre-?(?:filled|populated|set)\s+(?:\w+\s+){{0,2}}{_CONTROL}",
+    r"(?<![\w-])checked\s+by\s+default",
+    rf"{_CONTROL}\s+(?:\w+\s+){{0,3}}(?:comes?|starts?|appears?|loads?|is\s+shown|are\s+shown)\s+"
+    r"(?:already\s+)?(?:checked|ticked|selected|enabled|on|filled\s+in)\b",
+    rf"{_CONTROL}\s+(?:\w+\s+){{0,3}}(?:is|are)\s+already\s+(?:checked|ticked|selected|enabled|on)",
+    r"(?<![\w-])(?:selected|ticked|enabled|opted[\s-]in|checked|on)\s+(?:by\s+default|"
+    r"automatically)",
+    r"automatically\s+(?:opted[\s-]in|enrolled|subscribed|checked|ticked|selected)",
+    r"defaults?\s+to\s+(?:yes|on|checked|opted[\s-]in)",
 ]
-SMS_REQUIRED = [
-    r"(?:must|required\s+to|have\s+to|need\s+to)\s+(?:agree\s+to\s+|accept\s+|opt\s+in\s+to\s+)?"
-    r"(?:receive\s+)?(?:sms|text(?:\s+messages)?|messages)\s+(?:to|in\s+order\s+to|before)",
-    r"(?:sms|text\s+messages?|mobile\s+number)\s+(?:is|are)\s+(?:required|mandatory)"
-    r"\s+(?:to|for)\s+(?:sign|create|register|join|complete|use)",
-    r"(?:sms|text)\s+(?:consent\s+)?is\s+a\s+condition\s+of",
-    r"only\s+(?:way|option)\s+to\s+(?:sign|register|join|get)",
-]
+_TERMS_DOC = (
+    r"(?:terms(?:\s+of\s+(?:service|use))?|terms\s+(?:and|&)\s+conditions|t&cs?|service\s+"
+    r"agreement|(?:membership|customer|client|user|rental|lease|account)\s+agreement|contract|"
+    r"general\s+conditions)"
+)
+_SMS_CONSENT = r"(?:sms|text(?:\s+messag(?:e|es|ing))?|texts|texting|messages?|alerts?)"
 IN_TERMS = [
     r"by\s+(?:accepting|agreeing\s+to)\s+(?:our|the)\s+terms(?:\s+of\s+(?:service|use)|\s+and"
     r"\s+conditions)?\s*,?\s+(?:\w+\s+){0,2}(?:also\s+)?(?:agree|consent|opt)",
-    r"consent\s+(?:is|to\s+sms\s+is)\s+(?:included|contained|part\s+of)\s+(?:in\s+)?(?:our|the)"
-    r"\s+terms",
+    rf"(?:consent|opt[\s-]?in|agreement)\s+(?:to\s+(?:receive\s+)?{_SMS_CONSENT}\s+)?(?:is|are)\s+"
+    rf"(?:included|contained|embedded|bundled|built|part|covered)\s+(?:of|in|into|with|by)\s+"
+    rf"(?:\w+\s+){{0,2}}{_TERMS_DOC}",
+    rf"{_SMS_CONSENT}\s+(?:consent|opt[\s-]?in)\s+(?:is\s+)?(?:included|contained|embedded|part\s+of|"
+    rf"covered)\s+(?:in|by)\s+(?:our|the)\s+{_TERMS_DOC}",
+    rf"{_TERMS_DOC}[^.]{{0,40}}?\b(?:include|includes|including|contain|contains|cover|covers)\s+"
+    rf"(?:\w+\s+){{0,3}}(?:consent|agreement|opt[\s-]?in)\s+to\s+(?:receive\s+)?{_SMS_CONSENT}",
+    r"(?:cannot|can't|can’t|may\s+not)\s+be\s+(?:declined|refused|unticked|removed|opted\s+out\s+of)"
+    r"\s+separately",
 ]
-THIRD_PARTY_SHARE = [
-    r"(?:share|sell|sold|shared|rent|disclose)[sd]?\s+(?:\w+\s+){0,4}with\s+(?:our\s+|trusted"
-    r"\s+|selected\s+)*(?:third[\s-]part(?:y|ies)|partners|affiliates|marketing\s+partners)",
-    r"(?:third[\s-]part(?:y|ies)|partners|affiliates)\s+(?:may|will|can)\s+(?:also\s+)?"
-    r"(?:contact|text|message|receive)",
-]
-NOT_SHARED = r"(?:not|never|no)\s+(?:be\s+)?(?:\w+\s+){0,3}(?:shared|sold|rented|disclosed)"
 
 
 def has_third_party_sharing(text: str) -> bool:
-    for sentence in re.split(r"(?<=[.!?;])\s+", text):
-        if any_match(THIRD_PARTY_SHARE, sentence) and not re.search(rf"(?i){NOT_SHARED}", sentence):
-            return True
-    return False
+    """True when a clause lets opt-in data reach third parties (negations understood)."""
+    from compliance.preflight.phrases import sharing
+
+    found = sharing(text)
+    return bool(found and found.sure)

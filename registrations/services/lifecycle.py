@@ -239,6 +239,7 @@ def version_preflight(version: RegistrationVersion) -> list:
             values=values,
             attachments=attachments,
             extra_brand_names=brand_names,
+            provider_program=registration.program_owner == Registration.ProgramOwner.PROVIDER,
         )
     )
     version.preflight_findings = [f.as_dict() for f in findings]

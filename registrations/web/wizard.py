@@ -213,7 +213,26 @@ def registration_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     fields = [f for f in schema.fields if field_name(f.path) in set(names)]
     form = SectionForm(request.POST, fields=fields, values={})
     errors = _save_valid(request, registration, form.posted_values())
-    return JsonResponse({"saved": True, "errors": errors})
+    version = selectors.registration_get(tenant=request.tenant, pk=pk).current_version
+    return JsonResponse(
+        {"saved": True, "errors": errors, "findings": findings_by_field(version)}
+    )
+
+
+def findings_by_field(version) -> dict[str, list[dict]]:
+    """The preflight findings of the version's last save, under each field they concern: what
+    the wizard shows at the field, refreshed after each autosave."""
+    out: dict[str, list[dict]] = {}
+    for finding in version.preflight_findings or []:
+        shown = {
+            "severity": finding.get("severity", "warning"),
+            "message": finding.get("message", ""),
+            "fix_hint": finding.get("fix_hint", ""),
+            "rule_id": finding.get("rule_id", ""),
+        }
+        for path in finding.get("field_paths") or [""]:
+            out.setdefault(path, []).append(shown)
+    return out
 
 
 @tenant_view(Role.ADMIN)

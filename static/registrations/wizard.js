@@ -92,6 +92,28 @@
     });
   }
 
+  // The preflight's findings at each field, as the server computed them after the autosave.
+  function showFindings(byPath) {
+    form.querySelectorAll("[data-findings-for]").forEach(function (box) {
+      var list = byPath[box.getAttribute("data-findings-for")] || [];
+      box.textContent = "";
+      list.forEach(function (f) {
+        var note = document.createElement("div");
+        note.className = "note " + (f.severity === "error" ? "bad" : "warn");
+        note.setAttribute("data-rule", f.rule_id || "");
+        var label = document.createElement("strong");
+        label.textContent = f.severity === "error" ? "Blocks approval:" : "Check:";
+        var hint = document.createElement("span");
+        hint.className = "muted";
+        hint.textContent = f.fix_hint || "";
+        note.appendChild(label);
+        note.appendChild(document.createTextNode(" " + (f.message || "") + " "));
+        note.appendChild(hint);
+        box.appendChild(note);
+      });
+    });
+  }
+
   // The same checks as registrations/schema.py validate_value, for TEXT; the server re-checks.
   function localCheck(input) {
     var v = input.value.replace(/\r\n/g, "\n").trim();
@@ -149,6 +171,7 @@
           if (b.getAttribute("data-type") === "ATTACHMENT") return;
           showErrors(b, errors[b.getAttribute("data-path")] || []);
         });
+        if (answer.findings) showFindings(answer.findings);
         var n = Object.keys(errors).length;
         if (status) status.textContent = n ? "Saved, except " + n + " field" + (n > 1 ? "s" : "") + " with a problem." : "All changes saved.";
       })

@@ -55,6 +55,146 @@ EXTRA_FAILING = {
         values={"messagingUseCase.privacyPolicyUrl": "https://sites.google.example/northwind"},
     ),
     "TERMS_URL_HOSTED": lambda: _with("tfn-dental", hosted_urls={"privacy": "x"}),
+    # The rules added for wordings the labelled set does not carry (more in
+    # test_preflight_phrasing.py).
+    "LEAD_GENERATION": lambda: _with(
+        "tfn-outfitters",
+        values={"messagingUseCase.useCaseDetails": "We sell qualified leads to outfitters."},
+    ),
+    "LEAD_GENERATION_POSSIBLE": lambda: _with(
+        "tfn-outfitters",
+        values={
+            "messagingUseCase.useCaseDetails": "Juniper and Pine Outfitters texts hikers and "
+            "matches them with local guide companies."
+        },
+    ),
+    "LEGAL_FORM_NON_US_PUBLIC": lambda: _with(
+        "brand-public", values={"companyInfo.isoCountryCode": "GB"}
+    ),
+    "LEGAL_FORM_US_ONLY": lambda: _with(
+        "brand-shelter", values={"companyInfo.isoCountryCode": "IN"}
+    ),
+    "LEGAL_NAME_IS_DBA": lambda: _with(
+        "brand-fitness",
+        values={"companyInfo.companyName": "Cobalt Fitness"},
+        brand_names=("Cobalt Fitness Studios LLC",),
+    ),
+    "LEGAL_NAME_UNKNOWN": lambda: _with(
+        "brand-fitness",
+        values={"companyInfo.companyName": "Cobalt Gyms"},
+        brand_names=("Cobalt Fitness Studios LLC",),
+    ),
+    "MAYBE_NOT_ENGLISH": lambda: _with(
+        "sid-indonesia",
+        values={
+            "messagingUseCase.useCaseDescription": "Kami mengirimkan kode login kepada para "
+            "pelancong yang masuk ke aplikasi pemesanan."
+        },
+    ),
+    "NOT_ENGLISH": lambda: _with(
+        "tfn-water",
+        values={
+            "messagingUseCase.useCaseDetails": "Nous envoyons des avis de coupure d'eau aux "
+            "clients qui se sont inscrits sur notre site."
+        },
+    ),
+    "OPTIN_IMPLIED_CONSENT": lambda: _with(
+        "tfn-parcel",
+        values={
+            "messagingUseCase.optInDescription": "By entering a phone number on the tracking "
+            "page, recipients agree to get updates from Northwind Parcel. Up to 5 msgs per "
+            "shipment. Message and data rates may apply. Reply HELP for help, STOP to cancel. "
+            "Terms and privacy policy at northwindparcel.com."
+        },
+    ),
+    "OPTIN_SMS_MAYBE_REQUIRED": lambda: _with(
+        "tfn-parcel",
+        values={
+            "messagingUseCase.optInDescription": _base("tfn-parcel")
+            .text("messagingUseCase.optInDescription")
+            .replace(
+                "E-mail updates are offered as an alternative.",
+                "Recipients must give a mobile number to use the tracking service.",
+            )
+        },
+    ),
+    "OPTIN_THIRD_PARTY_POSSIBLE": lambda: _with(
+        "tfn-parcel",
+        values={
+            "messagingUseCase.optInDescription": _base("tfn-parcel").text(
+                "messagingUseCase.optInDescription"
+            )
+            + " Numbers are shared with our messaging vendor."
+        },
+    ),
+    "PROVIDER_BRANDED": lambda: _with(
+        "tfn-parcel",
+        values={"messageSamples.messageSample3": "Textwise: your parcel [TrackingID] is late."},
+        provider_names=("Textwise Labs Inc.",),
+    ),
+    "PROVIDER_MENTIONED": lambda: _with(
+        "tfn-parcel",
+        values={
+            "messageSamples.messageSample3": "Northwind Parcel via Textwise: your parcel "
+            "[TrackingID] is late."
+        },
+        provider_names=("Textwise Labs Inc.",),
+    ),
+    "PROVIDER_REGISTERED": lambda: _with(
+        "tfn-parcel",
+        values={"contactInfo.supportEmail": "ops@textwise.io"},
+        provider_domains=("textwise.io",),
+    ),
+    "SAMPLE_MAYBE_PLACEHOLDER": lambda: _with(
+        "tfn-parcel", values={"messageSamples.messageSample3": "Northwind Parcel: [Message]"}
+    ),
+    "SAMPLE_PLACEHOLDER_TEXT": lambda: _with(
+        "tfn-parcel", values={"messageSamples.messageSample3": "Test message for Northwind Parcel"}
+    ),
+    "OPTIN_CONFIRMATION_FREQUENCY": lambda: _with(
+        "shortcode-pharmacy",
+        values={
+            "keywordResponses.confirmationMessage": "Pinecrest Pharmacy: you're signed up for "
+            "refill alerts. Msg & data rates may apply. Reply HELP for help, STOP to cancel."
+        },
+    ),
+    "PRIVACY_POLICY_SHARES": lambda: _with(
+        "tfn-parcel",
+        pages={
+            "privacy": "We may share your name and mobile number with our marketing partners "
+            "and affiliates."
+        },
+    ),
+    "SAMPLE_BRAND_SENDER_ID": lambda: _with(
+        "sid-indonesia",
+        values={
+            "messageSamples.messageSample1": "Kode login Anda [Code]. Jangan bagikan kode ini."
+        },
+    ),
+    "TAX_ID_COUNTRY": lambda: _with(
+        "brand-fitness", values={"companyInfo.taxIdIssuingCountry": "DE"}
+    ),
+    "TAX_ID_FORMAT": lambda: _with(
+        "brand-fitness",
+        values={
+            "companyInfo.taxIdIssuingCountry": "CA",
+            "companyInfo.isoCountryCode": "CA",
+            "companyInfo.taxId": "123456789RT0001",
+        },
+    ),
+    "VOLUME_IMPLAUSIBLE": lambda: _with(
+        "sid-indonesia", values={"messagingUseCase.monthlyMessageVolume": "10,000,000+"}
+    ),
+    "VOLUME_OVER_TOLL_FREE_THROUGHPUT": lambda: _with(
+        "tfn-parcel", values={"messagingUseCase.monthlyMessageVolume": "10,000,000+"}
+    ),
+    "USE_CASE_CATEGORY_MISMATCH": lambda: _with(
+        "tfn-parcel",
+        values={
+            "messagingUseCase.useCaseDetails": "Northwind Parcel sends coupons, seasonal "
+            "discounts and flash sale offers to its shoppers."
+        },
+    ),
 }
 
 
@@ -71,7 +211,7 @@ def _portal(settings):
 
 
 def test_every_rule_is_fully_described():
-    assert len(RULES) == 60
+    assert len(RULES) == 84
     for rule in RULES.values():
         assert rule.severity in ("error", "warning"), rule.id
         assert rule.families, rule.id
@@ -181,3 +321,36 @@ def test_draft_for_tenant_uses_profile_program_and_published_pages(published_a, 
     }
     hosted = [f.rule_id for f in preflight_run(draft) if f.rule_id.endswith("_HOSTED")]
     assert hosted == ["TERMS_URL_HOSTED"]
+
+
+@pytest.mark.django_db
+def test_draft_for_tenant_carries_the_provider_identity(tenant_a):
+    from tenants.models import ProviderProfile
+
+    ProviderProfile.objects.create(
+        legal_name="Textwise Labs Inc.",
+        dba_name="Textwise",
+        website="https://www.textwise.io",
+        support_email="help@textwise.io",
+        contact_email="ops@mail.textwise-corp.com",
+    )
+    values = dict(_base("tfn-parcel").values)
+    values["companyInfo.website"] = "https://textwise.io/customers/northwind"
+    draft = draft_for_tenant(
+        tenant=tenant_a, registration_type="US_TOLL_FREE_REGISTRATION", values=values
+    )
+    assert draft.provider_names == ("Textwise Labs Inc.", "Textwise")
+    assert draft.provider_domains == ("textwise.io", "mail.textwise-corp.com", "portal.example")
+    assert [f.field_paths for f in preflight_run(draft) if f.rule_id == "PROVIDER_REGISTERED"] == [
+        ("companyInfo.website",)
+    ]
+    # The provider's own program: its identity is the brand, not a mistake.
+    own = draft_for_tenant(
+        tenant=tenant_a,
+        registration_type="US_TOLL_FREE_REGISTRATION",
+        values=values,
+        provider_program=True,
+    )
+    assert (own.provider_names, own.provider_domains) == ((), ())
+    assert own.brand_names[:2] == ("Textwise Labs Inc.", "Textwise")
+    assert not [f for f in preflight_run(own) if f.rule_id.startswith("PROVIDER_")]

@@ -191,17 +191,40 @@ def test_autosave_saves_valid_values_and_answers_errors(catalog, tenant_a, alice
         f"/t/{tenant_a.slug}/registrations/{registration.pk}/autosave/",
         {"companyInfo__city": "Portland", "companyInfo__isoCountryCode": "USA"},
     )
-    assert response.json() == {
-        "saved": True,
-        "errors": {
+    answer = response.json()
+    assert (answer["saved"], answer["errors"]) == (
+        True,
+        {
             "companyInfo.isoCountryCode": [
                 "Use at most 2 characters (now 3).",
                 "Enter a value in the expected format, for example: US",
             ]
         },
-    }
+    )
+    assert isinstance(answer["findings"], dict)
     values = version_values(registration.current_version)
     assert (values["companyInfo.city"], values["companyInfo.isoCountryCode"]) == ("Portland", "US")
+
+
+def test_autosave_answers_the_preflight_findings_at_their_fields(catalog, tenant_a, alice):
+    """What the wizard shows at each field while the tenant types: the finding, with its fix,
+    appears after the save that causes it and goes after the save that fixes it."""
+    registration = _tfn_draft(tenant_a, alice)
+    url = f"/t/{tenant_a.slug}/registrations/{registration.pk}/autosave/"
+    path = "messageSamples.messageSample1"
+    sample = "Example Corp: Hi {name}, your order [OrderId] has shipped. Reply STOP to opt out."
+    answer = client_for(alice).post(url, {_name(path): sample}).json()
+    assert answer["errors"] == {}
+    here = [
+        f for f in answer["findings"].get(path, []) if f["rule_id"] == "SAMPLE_PLACEHOLDER_FORMAT"
+    ]
+    assert here and here[0]["severity"] == "error"
+    assert "[brackets]" in here[0]["message"] and "[FirstName]" in here[0]["fix_hint"]
+    fixed = sample.replace("{name}", "[FirstName]")
+    answer = client_for(alice).post(url, {_name(path): fixed}).json()
+    assert "SAMPLE_PLACEHOLDER_FORMAT" not in {
+        f["rule_id"] for f in answer["findings"].get(path, [])
+    }
 
 
 def test_rendered_opt_in_page_can_be_used_for_the_image_field(catalog, tenant_a, alice, settings):

@@ -1,0 +1,482 @@
+"""Reading what a free text says, not whether it contains a listed phrase: a message frequency
+(a quantity, a unit and a period or event), a consent action (written, clicked, keyed, spoken or
+signed), a sharing clause (who receives what, negations and exceptions included), a requirement
+that makes SMS a condition of a service, lead generation, variables outside [brackets] and
+sample messages that are placeholders.
+
+Each reader returns what it found (the matched words, for the finding's message) and, where the
+documents allow both, whether the reading is sure (an error) or only likely (a warning)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Reading:
+    found: str  # the words that carry the meaning
+    sure: bool  # the wording leaves no doubt
+
+
+def _search(pattern: str, text: str) -> re.Match | None:
+    return re.search(pattern, text, flags=re.IGNORECASE)
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences, then clauses joined by "but" or "; ", without list bullets."""
+    parts = re.split(r"(?<=[.!?;])\s+|\n+|\s+[•·-]\s+", text)
+    out = []
+    for part in parts:
+        out += [p.strip() for p in re.split(r",?\s+but\s+|;\s+", part) if p and p.strip()]
+    return out
+
+
+def _words(n: int) -> str:
+    """Up to n words in between."""
+    return rf"(?:[\w'’&/-]+[,:]?\s+){{0,{n}}}"
+
+
+# --- Frequency --------------------------------------------------------------------------------
+
+_NUM = (
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|fifty|hundred|a\s+few|a\s+couple(?:\s+of)?|a\s+handful\s+of|several|single|"
+    r"once|twice)"
+)
+_QTY = (
+    r"(?:(?:up\s+to|at\s+most|no\s+more\s+than|not\s+more\s+than|a\s+maximum\s+of|maximum(?:\s+of)?"
+    r"|max\.?|about|around|approximately|approx\.?|roughly|under|less\s+than|fewer\s+than|between|"
+    r"at\s+least|typically|usually|only)\s+)?"
+    rf"{_NUM}(?![\s-]time\b)(?:\s*(?:-|–|to|or)\s*{_NUM})?"
+)
+_UNIT = (
+    r"(?:(?:text\s+|sms\s+)?messages?|msgs?|texts?|sms(?:es)?|alerts?|reminders?|notifications?|"
+    r"notices?|(?:pass)?codes?|updates?|offers?|deals?|confirmations?|receipts?|surveys?|"
+    r"follow[\s-]?ups?|replies|reply|nudges?|tips?|announcements?|newsletters?)"
+)
+_PERIOD = (
+    r"(?:second|minute|hour|day|night|week|wk|weekend|fortnight|month|mo|quarter|year|yr|season|"
+    r"morning|evening|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
+)
+FREQUENCY = [
+    r"(?:message|msg|text|txt|sms|alert)s?\s+freq(?:uency|\.)?(?![a-z])",
+    r"freq(?:uency|\.)?\s+(?:varies|will\s+vary|may\s+vary|depends|is\s+based)",
+    r"(?:number|amount|volume)\s+of\s+(?:messages|msgs|texts|alerts)\s+(?:varies|will\s+vary|"
+    r"may\s+vary|depends)",
+    rf"{_QTY}\s+{_words(2)}{_UNIT}\b",
+    rf"(?:once|twice|\d+\s*(?:x|times))\s*(?:a|an|per|/|each|every)\s*{_PERIOD}\b",
+    rf"\d+\s*(?:{_UNIT})?\s*/\s*{_PERIOD}\b",
+    r"\b(?:daily|weekly|monthly|quarterly|yearly|annually|nightly|hourly|bi-?weekly|"
+    r"bi-?monthly|semi-?monthly)\b",
+    rf"(?:every|each|per)\s+(?:other\s+)?{_PERIOD}\b",
+    r"recurring\s+(?:\w+\s+)?(?:messages?|msgs?|texts?|alerts?|reminders?|offers?)",
+    r"(?:per|each|every|for\s+each|one\s+per)\s+(?:login|log-?in|sign-?in|request|order|"
+    r"purchase|booking|appointment|visit|delivery|shipment|transaction|attempt|reservation)",
+    r"only\s+when\s+(?:you|they|the\s+(?:user|customer|member|patient))\s+(?:request|ask|log|sign)",
+]
+
+
+def frequency(text: str) -> str | None:
+    for pattern in FREQUENCY:
+        found = _search(pattern, text)
+        if found:
+            return found.group(0)
+    return None
+
+
+# --- Consent action ---------------------------------------------------------------------------
+
+# A keyword is written in capitals (case matters here even where the rest does not).
+_KEYWORD = r"[\"“'‘]?(?-i:(?!(?:STOP|HELP|UNSTOP|CANCEL|END|QUIT|INFO)\b)[A-Z][A-Z0-9]{1,})[\"”'’]?"
+CONSENT = [
+    # a box, button, toggle or option the person acts on
+    r"(?<![\w-])(?:check|tick|select|click|tap|press|toggl|switch|turn|enabl|mark|choos|chose|"
+    r"flip|slid|activat)\w*\s+"
+    rf"{_words(6)}(?:box|boxes|checkbox|checkboxes|button|toggle|switch|option|radio|"
+    r"yes|on|opt[\s-]?in|consent|[\"“])",
+    r"(?:unchecked|empty|blank|unticked|un-ticked|un-checked)\s+(?:\w+\s+){0,2}(?:check)?box",
+    r"check-?box(?:es)?\b",
+    # a keyword texted, a QR code scanned
+    rf"(?:text|texts|texting|texted|send|sends|sending|reply|replies|replying|message|messages|"
+    rf"sms)\s+(?:the\s+)?(?:(?:word|keyword)\s+)?{_KEYWORD}(?=[\s,.;:!)]|$)",
+    r"(?:reply|replies|replying|respond|responds|answer|answers)\s+(?:with\s+)?[\"“']?(?:YES|Y)\b",
+    r"(?:opt[\s-]?in|join|subscription)\s+keyword",
+    r"keyword\s+[\"“']?(?-i:[A-Z]{2,})",
+    r"scan(?:s|ned|ning)?\s+(?:\w+\s+){0,3}qr",
+    # a spoken yes, recorded
+    r"(?:verbal(?:ly)?|oral(?:ly)?|spoken|aloud|out\s+loud|over\s+the\s+phone|by\s+phone|on\s+the\s+"
+    r"(?:phone|call))\s+(?:\w+\s+){0,3}(?:consent|agree|agreement|opt|yes|confirm|permission|"
+    r"request|script)",
+    r"(?:consent|agree|agreement|opt[\s-]?in|yes|permission|confirmation)\s+(?:\w+\s+){0,3}"
+    r"(?:verbally|orally|aloud|out\s+loud|over\s+the\s+phone|by\s+phone|on\s+the\s+call)",
+    r"(?:says?|said|saying|answers?|answered|answering|responds?|responded|gives?|gave|given|"
+    r"provides?|provided)\s+(?:a\s+|their\s+|his\s+or\s+her\s+|an?\s+explicit\s+)?(?:verbal\s+|"
+    r"spoken\s+|clear\s+|explicit\s+)?[\"“']?(?:yes|consent|agreement|permission|ok(?:ay)?)\b",
+    r"(?:records?|recorded|recording|logs?|logged|logging|notes?|noted|documents?|documented|"
+    r"captures?|captured|saves?|saved|stores?|stored|timestamps?|timestamped)\s+"
+    r"(?:\w+\s+){0,5}(?:consent|agreement|answer|response|yes|opt[\s-]?in|permission)",
+    r"verbal\s+(?:opt[\s-]?in|script|consent)",
+    # a signature on paper or screen
+    r"(?:sign|signs|signed|signing|initial|initials|initialed)\s+(?:and\s+dates?\s+)?"
+    r"(?:\w+\s+){0,4}(?:form|card|sheet|consent|agreement|waiver|slip|paper|document|line|box)",
+    r"(?:paper|written|printed|signed)\s+(?:\w+\s+){0,2}(?:consent|opt[\s-]?in|form|card)",
+    # the person asks for the messages
+    r"(?:opt|opts|opted|opting)[\s-]in\s+(?:by|through|via|on|at|using|when|to)",
+    r"(?:explicit|express|affirmative)\s+(?:written\s+)?consent",
+    r"(?:request|requests|requested|ask|asks|asked|sign|signs|signed)\s+(?:up\s+)?"
+    r"(?:\w+\s+){0,2}(?:for|to\s+(?:receive|get))\s+(?:\w+\s+){0,3}(?:texts?|sms|messages?|"
+    r"alerts?|codes?|reminders?|notifications?|updates?)",
+]
+# Consent taken for granted: an action that is not a request for messages.
+IMPLIED = [
+    r"by\s+(?:providing|entering|giving|submitting|sharing|supplying|leaving|using|creating|"
+    r"registering|signing\s+up|booking|purchasing|visiting|continuing)\s+"
+    + _words(10)
+    + r"(?:\w+\s+){0,3}(?:agree|agrees|consent|consents|accept|accepts|opt|opts)\b",
+    r"(?:automatically|auto-?)\s*(?:\w+\s+){0,2}(?:opt\w*[\s-]in|enrol\w*|subscrib\w*|add(?:s|ed)?|"
+    r"sign\w*\s+(?:you\s+)?up)",
+    r"(?:all|every)\s+(?:\w+\s+){0,2}(?:customers|users|members|patients|guests|buyers|"
+    r"subscribers|account\s+holders)\s+(?:\w+\s+){0,3}(?:receive|get|are\s+sent)",
+    r"(?:implied|implicit|deemed)\s+consent",
+]
+
+
+def consent_action(text: str) -> str | None:
+    for pattern in CONSENT:
+        found = _search(pattern, text)
+        if found:
+            return found.group(0)
+    return None
+
+
+def implied_consent(text: str) -> str | None:
+    for pattern in IMPLIED:
+        found = _search(pattern, text)
+        if found:
+            return found.group(0)
+    return None
+
+
+# --- Sharing with third parties ----------------------------------------------------------------
+
+_RECIPIENT = (
+    r"(?:third[\s-]?part(?:y|ies)|3rd[\s-]?part(?:y|ies)|(?:marketing\s+|business\s+|trusted\s+|"
+    r"selected\s+|select\s+|carefully\s+selected\s+|commercial\s+|media\s+|advertising\s+|"
+    r"affiliate\s+|strategic\s+|lending\s+|insurance\s+)?partners?|affiliates?|affiliated\s+"
+    r"(?:companies|brands|businesses|entities)|sponsors?|advertisers?|marketers?|"
+    r"(?:other|outside|external|unaffiliated|partner|participating)\s+(?:companies|businesses|"
+    r"organi[sz]ations|brands|merchants|firms|entities|parties|sellers|lenders|advertisers)|"
+    r"subsidiaries|sister\s+(?:companies|brands|concerns)|parent\s+company|"
+    r"(?:companies|brands|businesses)\s+(?:in|within|of)\s+our\s+(?:group|family|network)|"
+    r"our\s+(?:group\s+companies|family\s+of\s+(?:brands|companies)|network)|group\s+companies|"
+    r"lenders|brokers|data\s+brokers|list\s+brokers|anyone\s+else|other\s+parties|"
+    r"(?:partner|affiliate|advertising|marketing|referral)\s+networks?|"
+    r"(?:family|group|network)\s+of\s+(?:companies|brands|businesses)|"
+    r"(?:sister|group|affiliated|related|associated)\s+(?:companies|brands|businesses|entities)|"
+    r"(?:marketing|advertising|media|lead|referral)\s+(?:agenc(?:y|ies)|firms?|companies))"
+)
+# Those who only carry the messages for the sender: warned about, never an error.
+_PROCESSOR = (
+    r"(?:service\s+providers?|(?:sms|messaging|technology|platform|telecom)\s+(?:providers?|vendors?)"
+    r"|vendors?|processors?|sub-?contractors?|carriers?|aggregators?)"
+)
+_SHARE_VERB = (
+    r"(?:shar(?:e|es|ed|ing)|sell(?:s|ing)?|sold|resell(?:s|ing)?|resold|rent(?:s|ed|ing)?|"
+    r"leas(?:e|es|ed|ing)|trad(?:e|es|ed|ing)|disclos(?:e|es|ed|ing)|transfer(?:s|red|ring)?|"
+    r"provid(?:e|es|ed|ing)|giv(?:e|es|en|ing)|gave|pass(?:es|ed|ing)?(?:\s+(?:on|along))?|"
+    r"mak(?:e|es|ing)\s+available|made\s+available|distribut(?:e|es|ed|ing)|"
+    r"exchang(?:e|es|ed|ing)|hand(?:s|ed)?\s+(?:over|on)|licens(?:e|es|ed|ing)|send\s+to|sent\s+to|"
+    r"forward(?:s|ed)?)"
+)
+_NEGATION = (
+    r"(?:\bnot\b|\bnever\b|\bno\b|n't\b|n’t\b|\bnor\b|\bneither\b|\bnone\b|\bnothing\b|\bwithout\b|"
+    r"under\s+no\s+circumstances|\bexclud(?:e|es|ed|ing)\b|\bexcept\b|\bprohibit|\brefrain)"
+)
+_EXCEPTION = r"(?:except|other\s+than|apart\s+from|besides|save\s+for|but\s+only|only)\s+" + _words(
+    3
+)
+
+
+def _negated(clause: str) -> bool:
+    return bool(_search(_NEGATION, clause))
+
+
+def without_names(text: str, names: list[str] | tuple[str, ...] = ()) -> str:
+    """The text with the sender's own names taken out ("Bayview Health Partners will text you"
+    is the sender, not a partner)."""
+    variants = set()
+    for name in names:
+        short = re.sub(_TRAILING_LEGAL_FORM, "", name.strip()).strip()
+        variants |= {name.strip(), short, short.replace("&", "and"), short.replace(" and ", " & ")}
+    for name in sorted((n for n in variants if len(n) >= 3), key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", "the sender", text, flags=re.IGNORECASE)
+    return text
+
+
+_TRAILING_LEGAL_FORM = (
+    r"(?i)[,.]?\s+(?:inc|incorporated|llc|l\.l\.c|llp|ltd|limited|corp|corporation|co|company|plc|"
+    r"gmbh|pty|pte|pvt|private\s+limited|sdn\s+bhd|tbk)\.?$"
+)
+
+
+def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | None:
+    """A clause that lets opt-in data (or the person) reach someone other than the sender."""
+    possible: str | None = None
+    for clause in sentences(without_names(text, names)):
+        # "never shared, except with our marketing partners": the exception is the sharing
+        exception = _search(rf"{_EXCEPTION}(?:with|to)?\s*{_words(2)}{_RECIPIENT}\b", clause)
+        if exception and _search(_SHARE_VERB, clause):
+            return Reading(exception.group(0), sure=True)
+        positive = (
+            _search(rf"\b{_SHARE_VERB}\b\s+{_words(10)}(?:with|to|within|among|across|between)\s+"
+                    rf"{_words(3)}{_RECIPIENT}\b", clause)
+            or _search(rf"\b{_RECIPIENT}\s+{_words(3)}(?:may|might|will|can|could|would)\s+"
+                       r"(?:also\s+)?(?:contact|text|message|call|send|reach|receive|access|use|"
+                       r"market)", clause)
+            or _search(r"(?:receive|get|be\s+sent)\s+(?:\w+\s+){0,4}(?:from|by)\s+(?:our\s+|"
+                       rf"trusted\s+|select\s+)*{_RECIPIENT}\b", clause)
+            or _search(rf"(?:contacted|texted|messaged|called)\s+by\s+{_words(2)}{_RECIPIENT}\b",
+                       clause)
+            or _search(rf"on\s+behalf\s+of\s+{_words(2)}{_RECIPIENT}\b", clause)
+            or _search(rf"\b{_RECIPIENT}\s+{_words(4)}(?:access\s+to|receive|get|obtain)\s+"
+                       r"(?:your|their|the|our)\s+(?:\w+\s+){0,2}(?:number|data|information|"
+                       r"details|list|consent)", clause)
+        )  # fmt: skip
+        if positive and not _negated(clause):
+            return Reading(positive.group(0), sure=True)
+        processor = _search(
+            rf"\b{_SHARE_VERB}\b\s+{_words(10)}(?:with|to)\s+{_words(3)}{_PROCESSOR}\b", clause
+        )
+        if processor and not _negated(clause) and possible is None:
+            possible = processor.group(0)
+    return Reading(possible, sure=False) if possible else None
+
+
+# --- SMS as a condition of service -------------------------------------------------------------
+
+_SMS = (
+    r"(?:sms|texts?|text\s+messag(?:es|ing)|texting|mobile\s+(?:number|phone)|phone\s+number|"
+    r"cell(?:\s+phone)?\s+number|opt[\s-]?in|messages|alerts|consent)"
+)
+_SERVICE = (
+    r"(?:sign(?:ing)?[\s-]?up|register|registration|create|creating|open|opening|account|service|"
+    r"membership|join|joining|enrol+|enrol+ment|book|booking|checkout|check\s+out|purchase|"
+    r"order|use|using|access|continue|proceed|complete|completing|activate|participate|"
+    r"application|apply|receive\s+(?:our|the)\s+(?:service|product|loan)|the\s+app|program)"
+)
+SMS_REQUIRED_SURE = [
+    # "To complete a booking, customers must … agree to texts" (the purpose not SMS itself)
+    rf"^(?:to|in\s+order\s+to)\s+(?!{_words(3)}{_SMS})(?:{_words(2)}){_SERVICE}\b[^.]{{0,80}}?"
+    r"\b(?:must|have\s+to|has\s+to|need\s+to|needs\s+to|are\s+required\s+to|is\s+required\s+to)"
+    rf"\s+[^.]{{0,80}}?\b(?:agree|accept|opt|consent|receive|tick|check|subscribe)\b[^.]{{0,60}}?"
+    rf"\b{_SMS}",
+    # the booking / checkout button stays off until the SMS box is ticked
+    r"(?:booking|checkout|check-out|order|purchase|registration|sign[\s-]?up|account|submit|pay|"
+    r"continue)\s+(?:\w+\s+){0,2}(?:is|are|stays?|remains?)\s+(?:disabled|greyed\s+out|grayed\s+"
+    r"out|blocked|locked|unavailable)\s+until\s+(?:\w+\s+){0,4}(?:box|checkbox|consent|"
+    r"opt[\s-]?in|sms|text)",
+    rf"{_SERVICE}\s+{_words(4)}requires?\s+{_words(2)}(?:sign(?:ing)?\s+up\s+for|agree(?:ing)?\s+to|"
+    rf"opt(?:ing)?\s+in(?:to)?|accept(?:ing)?|consent(?:ing)?\s+to|receiv(?:e|ing)|subscrib(?:e|ing)"
+    rf"\s+to)\s+{_words(3)}{_SMS}",
+    rf"{_SMS}\s+{_words(3)}(?:is|are|becomes?)\s+(?:a\s+|the\s+)?(?:condition|prerequisite|"
+    rf"requirement)\s+(?:of|for|to)\s+{_words(2)}{_SERVICE}",
+    rf"(?:condition|prerequisite|requirement)\s+(?:of|for|to)\s+{_words(3)}{_SERVICE}\s+"
+    rf"{_words(4)}{_SMS}",
+    rf"{_SMS}\s+{_words(3)}(?:is|are)\s+(?:required|mandatory|compulsory|obligatory|needed|"
+    rf"necessary)\s+(?:to|for|in\s+order\s+to|before)\s+{_words(2)}{_SERVICE}",
+    rf"(?:must|have\s+to|has\s+to|need\s+to|needs\s+to|are\s+required\s+to|is\s+required\s+to)\s+"
+    rf"(?:\w+\s+){{0,3}}(?:agree|accept|opt|consent|receive|enable|subscribe|sign\s+up\s+for)\s+"
+    rf"{_words(4)}{_SMS}\s+{_words(3)}(?:to|in\s+order\s+to|before|for)\s+{_words(2)}{_SERVICE}",
+    rf"(?:cannot|can't|can’t|can\s+not|unable\s+to|not\s+able\s+to|won't\s+be\s+able\s+to)\s+"
+    rf"{_words(4)}{_SERVICE}\s+{_words(4)}without\s+{_words(4)}{_SMS}",
+    rf"(?:sms|text(?:\s+messag(?:e|es|ing))?|texting)\s+{_words(2)}(?:is|are)\s+the\s+only\s+"
+    r"(?:way|channel|option|method|means)",
+    r"(?:no|without\s+any|there\s+is\s+no|there\s+are\s+no)\s+(?:other|alternative|"
+    r"e-?mail|email|voice)\s+(?:\w+\s+){0,2}(?:channel|option|way|method|alternative)",
+    r"only\s+(?:available|offered|possible|sent|delivered)\s+(?:by|via|through|over)\s+"
+    r"(?:sms|text)",
+    r"(?:required|mandatory)\s+(?:sms|text)\s+(?:opt[\s-]?in|consent|checkbox|box|enrol+ment)",
+    r"(?:sms|text)\s+(?:opt[\s-]?in|consent|enrol+ment)\s+(?:is\s+)?(?:required|mandatory)",
+    rf"{_SMS}\s+{_words(3)}(?:is|are)\s+(?:mandatory|compulsory|obligatory|not\s+optional)\b",
+]
+_REQUIRE_CUE = (
+    r"(?:required|require[sd]?|mandatory|compulsory|obligatory|must|have\s+to|has\s+to|"
+    r"need\s+to|needs\s+to|only\s+way|only\s+option|cannot|can't|can’t|unless|condition)"
+)
+_NOT_REQUIRED = (
+    r"(?:not\s+(?:\w+\s+){0,2}(?:required|mandatory|a\s+condition|necessary|needed)|optional|"
+    r"(?:don't|do\s+not|doesn't|does\s+not|never)\s+(?:\w+\s+){0,2}(?:have|need)\s+to|"
+    r"instead|(?<!\bno )(?<!\bany )(?<!other )alternative|or\s+(?:by\s+)?e-?mail|"
+    r"choose\s+(?:e-?mail|voice)|"
+    r"if\s+(?:you|they)\s+(?:wish|want|prefer|choose|like)|can\s+(?:still\s+)?(?:sign|book|"
+    r"check|order|use|create|register|join)|without\s+(?:opting|agreeing|consenting|giving))"
+)
+_CANNOT_WITHOUT = next(p for p in SMS_REQUIRED_SURE if p.startswith("(?:cannot"))
+
+
+def sms_required(text: str) -> Reading | None:
+    """SMS made a condition of the service (no other channel, no way around it)."""
+    possible = None
+    for clause in sentences(text):
+        found = _search(_CANNOT_WITHOUT, clause)
+        if found:
+            return Reading(found.group(0), sure=True)
+        if _search(_NOT_REQUIRED, clause):
+            continue
+        for pattern in SMS_REQUIRED_SURE:
+            found = _search(pattern, clause)
+            if found:
+                return Reading(found.group(0), sure=True)
+        cue = _search(_REQUIRE_CUE, clause)
+        rest = re.sub(
+            rf"(?i)(?:sign(?:ing)?\s+up|subscrib\w*|enrol+\w*|join\w*|register\w*|opt\w*\s+in)\s+"
+            rf"(?:for|to|in)\s+{_words(2)}{_SMS}",
+            " ",
+            clause,
+        )
+        if (
+            cue
+            and _search(rf"\b{_SMS}\b", clause)
+            and _search(rf"\b{_SERVICE}\b", rest)
+            and not _search(r"\b(?:stop|help|unsubscribe|opt[\s-]?out)\b", clause)
+            and possible is None
+        ):
+            possible = clause
+    return Reading(possible, sure=False) if possible else None
+
+
+# --- Lead generation ---------------------------------------------------------------------------
+
+_PARTY = (
+    r"(?:lenders?|agents?|brokers?|insurers?|insurance\s+(?:companies|carriers|providers)|"
+    r"carriers?|providers?|contractors?|partners?|dealers?|dealerships?|attorneys?|lawyers?|"
+    r"law\s+firms?|companies|businesses|professionals|pros|specialists|advisors?|advisers?|"
+    r"installers?|sponsors?|buyers?|clinics?|schools?|colleges?|realtors?|movers?|"
+    r"solar\s+(?:companies|installers))"
+)
+LEAD_SURE = [
+    r"lead[\s-]?gen(?:eration)?\b",
+    r"(?:sell|sells|sold|selling|resell|resells|buy|buys|bought|purchase|purchases)\s+"
+    r"(?:\w+\s+){0,3}leads\b",
+    r"\b(?:qualified|consumer|customer|sales|insurance|mortgage|loan|solar|debt)\s+leads\b",
+    r"affiliate\s+(?:marketing|offers?|programs?|links?|networks?|campaigns?|commissions?)",
+    r"(?:buy|buys|sell|sells|share|shares|trade|trades)\s+(?:\w+\s+){0,2}consumer\s+"
+    r"(?:information|data|details|profiles)",
+]
+LEAD_SURE += [
+    r"(?:pass|passes|passed|forward|forwards|forwarded|send|sends|sent|sell|sells|sold|give|gives|"
+    r"hand|hands|share|shares|shared|provide|provides)\s+(?:\w+\s+){0,3}(?:leads?|name\s+and\s+"
+    r"(?:phone\s+)?number|names\s+and\s+numbers|contact\s+(?:details|information)|details)\s+"
+    + _words(2)
+    + r"(?:to|with)\s+"
+    + _words(3)
+    + _PARTY,
+]
+LEAD_POSSIBLE = [
+    r"(?:are|is|get|gets|be|being)\s+(?:matched|connected|paired|referred|introduced|put\s+in\s+"
+    r"touch)\s+(?:with|to)\s+" + _words(4) + _PARTY,
+    r"(?:connect|connects|connecting|match|matches|matching|pair|pairs|refer|refers|referring|"
+    r"introduce|introduces|put|puts|link|links)\s+(?:\w+\s+){0,3}(?:you|them|customers|"
+    r"consumers|users|homeowners|shoppers|borrowers|applicants|visitors|drivers|patients|"
+    rf"people|subscribers)\s+{_words(2)}(?:with|to|in\s+touch\s+with)\s+{_words(3)}{_PARTY}",
+    rf"quotes?\s+from\s+{_words(3)}{_PARTY}",
+    rf"(?:our|a|the)\s+network\s+of\s+{_words(2)}{_PARTY}",
+    r"partner\s+(?:lenders?|agents?|brands?|offers?|companies|insurers?|dealers?|"
+    r"advertisers?|merchants?)",
+    r"(?:offers?|deals?|promotions?|opportunities)\s+from\s+(?:our\s+|trusted\s+|select\s+)*"
+    r"(?:partners?|sponsors?|third[\s-]part(?:y|ies)|advertisers?|affiliates?)",
+]
+
+
+def lead_generation(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | None:
+    text = without_names(text, names)
+    for clause in sentences(text):
+        for pattern in LEAD_SURE:
+            found = _search(pattern, clause)
+            if found and not _search(r"\b(?:no|not|never|don't|do\s+not)\b", clause):
+                return Reading(found.group(0), sure=True)
+    for clause in sentences(text):
+        for pattern in LEAD_POSSIBLE:
+            found = _search(pattern, clause)
+            if found and not _negated(clause):
+                return Reading(found.group(0), sure=False)
+    return None
+
+
+# --- Variables and placeholder samples -------------------------------------------------------
+
+_VAR_WORDS = (
+    r"(?:first|last|full|given|family|customer|cust|user|client|patient|member|guest|contact|"
+    r"recipient|company|business|store|shop|agent|doctor|account|order|tracking|booking|"
+    r"appointment|reservation|confirmation|ticket|invoice|reference|ref|due|delivery|pickup|"
+    r"event|product|item|promo|coupon|discount|otp|verification|auth|security)?[\s_-]?"
+    r"(?:name|fname|lname|firstname|lastname|date|time|code|number|no|num|id|amount|total|"
+    r"link|url|address|location|city|balance|otp|pin|value|price|qty|status)"
+)
+_BAD_VARIABLE = [
+    r"\{\{?\s*[\w .-]+\}\}?",  # {name}, {{ name }}
+    r"<\s*[A-Za-z_][\w .-]*>",  # <name>
+    r"%%?[A-Za-z_][\w .-]*%%?",  # %NAME%, %%name%%
+    r"%[sd]\b|%\(\w+\)[sd]",  # printf
+    r"\*\|[\w ]+\|\*",  # *|FNAME|*
+    r"\$\{\w+\}|\$[A-Za-z_]\w*|#\{\w+\}",  # ${name}, $name, #{name}
+    r"(?<![\w\[])#[A-Za-z_]\w*#",  # #name#
+    r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b",  # FIRST_NAME, ORDER_ID
+    r"\b(?:FIRSTNAME|LASTNAME|FULLNAME|FNAME|LNAME|USERNAME|CUSTNAME|CUSTOMERNAME|"
+    r"CUSTOMER NAME|FIRST NAME|LAST NAME|ORDERID|ORDERNO|TRACKINGNO|TRACKINGID|OTPCODE|"
+    r"DATETIME|APPTDATE|APPTTIME)\b",
+    rf"\((?:{_VAR_WORDS})\)",  # (first name), (date)
+    r"_{3,}",  # ___
+]
+
+
+def bad_variable(sample: str) -> str | None:
+    """A variable written some other way than in [square brackets]."""
+    text = re.sub(r"\[[^\]]*\]", " ", sample)  # bracketed variables are right
+    text = re.sub(r"https?://\S+", " ", text)
+    for pattern in _BAD_VARIABLE:
+        flags = 0 if pattern.startswith(r"\b") else re.IGNORECASE
+        for found in re.finditer(pattern, text, flags=flags):
+            before = text[: found.start()].split()[-1:] or [""]
+            if before[0].lower().strip(":") in ("code", "coupon", "promo", "keyword", "text"):
+                continue  # a promo code or keyword written in capitals, not a variable
+            return found.group(0)
+    return None
+
+
+_FILLER = [
+    r"lorem\s+ipsum",
+    r"dolor\s+sit\s+amet",
+    r"\b(?:sample|example|test|dummy|placeholder|demo)\s+(?:sms\s+|text\s+)?(?:message|msg|text|"
+    r"sms|content|copy)(?:\s+(?:\d+|one|two|three|here))?\b",
+    r"(?:your|insert|enter|add|put|type)\s+(?:\w+\s+){0,3}(?:message|text|content|copy)\s+"
+    r"(?:here|goes\s+here)",
+    r"(?:message|text|content|copy)\s+goes\s+here\b",
+    r"(?:^|[\[(])\s*(?:message|text|content|sms)\s+here\b",
+    r"^\s*(?:tbd|tba|n/?a|none|todo|to\s+do|test(?:ing)?|asdf\w*|qwerty|xxx+|\.\.\.|-+|same\s+as\s+"
+    r"above|see\s+above|etc\.?)\s*[.!]?\s*$",
+    r"^\s*(?:tbd|tba|todo|placeholder)\b",
+    r"(?:final|real|actual)\s+(?:copy|text|wording|message)\s+(?:\w+\s+){0,2}(?:pending|to\s+follow|"
+    r"tbd|will\s+follow|coming)",
+    r"(?:to\s+be\s+(?:determined|decided|confirmed|written|added)|coming\s+soon|will\s+be\s+"
+    r"(?:provided|added|written|updated)\s+later)",
+    r"(?:this\s+is\s+(?:a|an|just\s+a)\s+(?:test|sample|example|placeholder))",
+]
+
+
+def placeholder_sample(sample: str) -> Reading | None:
+    """A sample that is not a real message: filler text, or nothing but variables."""
+    for pattern in _FILLER:
+        found = _search(pattern, sample)
+        if found:
+            return Reading(found.group(0), sure=True)
+    bracketed = re.findall(r"\[[^\]]*\]", sample)
+    rest = re.findall(r"[^\W\d_]{2,}", re.sub(r"\[[^\]]*\]", " ", sample))
+    if bracketed and not rest:
+        return Reading(sample.strip()[:60], sure=True)
+    if bracketed and len(rest) <= 2:
+        return Reading(sample.strip()[:60], sure=False)
+    if bracketed and _search(r"\[(?:message|content|text|body|sms|msg|details|info)\]", sample):
+        return Reading(bracketed[0], sure=False)
+    return None

@@ -1,0 +1,441 @@
+"""The preflight reads what a registration says, in wordings the rules were not written from:
+frequency, consent (verbal and paper included), sharing with negations, SMS as a condition,
+placeholders, lead generation, language, the provider's identity, domains and legal forms.
+
+Each compliant wording must get no error (a false error blocks the tenant); each defect must get
+a finding at its field. Drafts are built from the compliant bases of the labelled set."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+
+import pytest
+
+from bench.preflight import load_cases
+from compliance.preflight import RULES, Draft, preflight_run
+
+PORTAL = "https://portal.example"
+PROVIDER = {
+    "provider_names": ("Textwise Labs Inc.", "Textwise"),
+    "provider_domains": ("textwise.io", "portal.example"),
+}
+_CASES: list[dict] = []
+
+
+def base(case_id: str) -> Draft:
+    if not _CASES:
+        _CASES.extend(load_cases(portal=PORTAL))
+    return next(c["draft"] for c in _CASES if c["id"] == case_id)
+
+
+def draft(case_id: str, values: dict | None = None, **changes) -> Draft:
+    found = base(case_id)
+    return dataclasses.replace(found, values={**found.values, **(values or {})}, **changes)
+
+
+def errors(d: Draft) -> list[str]:
+    return sorted({f.rule_id for f in preflight_run(d) if f.severity == "error"})
+
+
+def at(d: Draft, path: str) -> dict[str, str]:
+    """rule id → severity of the findings at one field."""
+    return {f.rule_id: f.severity for f in preflight_run(d) if path in f.field_paths}
+
+
+@pytest.fixture(autouse=True)
+def _portal(settings):
+    settings.PORTAL_BASE_URL = PORTAL
+
+
+TFN_OPT_IN = "messagingUseCase.optInDescription"
+DENTAL_OPT_IN = (
+    "Patients opt in on our booking page {portal}/p/larkspur/opt-in/. They enter their mobile "
+    "number and check an unchecked box next to “Send me appointment reminders from Larkspur "
+    "Dental Group by text”. The form shows: {frequency}. Message and data rates may apply. Text "
+    "HELP for help, STOP to opt out. Links to our SMS terms and privacy policy sit beside the "
+    "box. Texts are optional; patients may choose e-mail reminders instead.{extra}"
+)
+
+
+def dental_opt_in(frequency: str = "message frequency varies", extra: str = "") -> dict:
+    text = DENTAL_OPT_IN.format(portal=PORTAL, frequency=frequency, extra=extra)
+    return {TFN_OPT_IN: text}
+
+
+# --- Frequency written naturally ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "frequency",
+    [
+        "1 message after checkout, plus a reminder if I don't answer",
+        "Up to 10 messages during festival week",
+        "twice a month at most",
+        "a couple of reminders before each visit",
+        "no more than three texts per booking",
+        "4 msgs/mo",
+        "one text per appointment",
+    ],
+)
+def test_natural_frequency_is_a_frequency(frequency):
+    d = draft("tfn-dental", dental_opt_in(frequency=frequency))
+    assert "OPTIN_FREQUENCY" not in at(d, TFN_OPT_IN)
+    assert errors(d) == []
+
+
+def test_missing_frequency_is_found_but_does_not_block():
+    d = draft("tfn-dental", dental_opt_in(frequency="reminders about your visits"))
+    assert at(d, TFN_OPT_IN) == {"OPTIN_FREQUENCY": "warning"}
+
+
+# --- Consent: verbal, paper, implied --------------------------------------------------------------
+
+VERBAL = (
+    "Consent is taken on the phone. Our front-desk staff read this script: “May Larkspur Dental "
+    "Group text you appointment reminders at this number? About 2 messages per appointment. "
+    "Message and data rates may apply. Text HELP for help or STOP to opt out. Our SMS terms and "
+    "privacy policy are at larkspurdental.com/sms.” Staff record the patient's spoken yes, with "
+    "the date and their initials, in the patient chart before any text is sent. Patients who "
+    "decline get e-mail reminders."
+)
+PAPER = (
+    "At the front desk patients fill in the intake form and may sign the separate SMS consent "
+    "line: “I agree to get appointment reminders from Larkspur Dental Group by text. Message "
+    "frequency varies. Message and data rates may apply. Text HELP for help, STOP to opt out. "
+    "Terms and privacy policy: larkspurdental.com/sms.” Signing it is optional."
+)
+
+
+APP_SWITCH = (
+    "In the Larkspur Dental Group app, patients turn on reminders by switching “Text me” on (it "
+    "is off by default). About 2 messages per appointment. Message and data rates may apply. "
+    "Text HELP for help, STOP to opt out. SMS terms and privacy policy: larkspurdental.com/sms."
+)
+
+
+@pytest.mark.parametrize("text", [VERBAL, PAPER, APP_SWITCH], ids=["verbal", "paper", "switch"])
+def test_verbal_and_paper_consent_are_explicit(text):
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert errors(d) == []
+    assert "OPTIN_CONSENT_ACTION" not in at(d, TFN_OPT_IN)
+
+
+def test_consent_taken_for_granted_is_an_error():
+    d = draft(
+        "tfn-dental",
+        {
+            TFN_OPT_IN: "By providing a mobile number at booking, patients agree to get reminders "
+            "from Larkspur Dental Group. Message frequency varies. Message and data rates may "
+            "apply. Text HELP for help, STOP to opt out. SMS terms and privacy policy at "
+            "larkspurdental.com/sms."
+        },
+    )
+    assert at(d, TFN_OPT_IN).get("OPTIN_IMPLIED_CONSENT") == "error"
+
+
+# --- SMS as a condition of service ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " SMS consent is a condition of booking an appointment.",
+        " Patients cannot book online without agreeing to receive texts.",
+        " Text messaging is the only way we confirm visits; there is no e-mail option.",
+        " Text reminders are mandatory for all patients.",
+        " To book online, patients must tick the SMS box; the booking button stays disabled until "
+        "it is ticked.",
+    ],
+)
+def test_sms_as_a_condition_is_an_error(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_SMS_REQUIRED") == "error"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Consent is not a condition of any purchase or booking.",
+        " Patients can book without opting in to texts.",
+        " To sign up for text reminders, patients must tick the box; it is unchecked by default.",
+    ],
+)
+def test_sms_that_is_optional_is_fine(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert errors(d) == []
+    assert not {"OPTIN_SMS_REQUIRED", "OPTIN_SMS_MAYBE_REQUIRED"} & set(at(d, TFN_OPT_IN))
+
+
+# --- Sharing, by meaning, with negations --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Numbers collected here may be passed along to affiliated companies for marketing.",
+        " Your opt-in data is never sold, except to our lending partners.",
+        " You may also receive offers from our sponsors.",
+        " Our partners may text you about related products.",
+        " We may share your mobile number with selected third parties.",
+        " Your opt-in may be shared within our family of companies.",
+    ],
+)
+def test_sharing_in_other_words_is_an_error(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Opt-in data is not shared with our sponsors or any other third party.",
+        " Mobile numbers are never shared, sold or rented to third parties or affiliates.",
+        " No mobile information will be shared with third parties/affiliates for marketing or "
+        "promotional purposes.",
+        " The above excludes text messaging originator opt-in data and consent; this "
+        "information will not be shared with any third parties.",
+    ],
+)
+def test_negated_sharing_is_fine(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert errors(d) == []
+    assert not {"OPTIN_THIRD_PARTY", "OPTIN_THIRD_PARTY_POSSIBLE"} & set(at(d, TFN_OPT_IN))
+
+
+def test_a_brand_named_partners_is_not_a_third_party():
+    d = draft(
+        "tfn-dental",
+        dental_opt_in(extra=" Bayview Health Partners may text you about your visit."),
+        brand_names=("Larkspur Dental Group LLC", "Bayview Health Partners"),
+    )
+    assert "OPTIN_THIRD_PARTY" not in at(d, TFN_OPT_IN)
+
+
+# --- Samples: variables, placeholder text, the brand ---------------------------------------------
+
+SAMPLE2 = "messageSamples.messageSample2"
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Larkspur Dental: Hi FIRSTNAME, your cleaning is on Friday at 3 pm. Reply STOP to opt out.",
+        "Larkspur Dental: Hi {name}, your cleaning is on Friday at 3 pm. Reply STOP to opt out.",
+        "Larkspur Dental: Hi <name>, your cleaning is on Friday at 3 pm. Reply STOP to opt out.",
+        "Larkspur Dental: Hi %FIRST_NAME%, see you on Friday at 3 pm. Reply STOP to opt out.",
+        "Larkspur Dental: Hi [FirstName], your visit is on APPT_DATE. Reply STOP to opt out.",
+    ],
+)
+def test_variables_outside_brackets(sample):
+    assert (
+        at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2).get("SAMPLE_PLACEHOLDER_FORMAT")
+        == "error"
+    )
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Sample message 2 for Larkspur Dental",
+        "Lorem ipsum dolor sit amet, Larkspur Dental.",
+        "[BrandName]: [MessageContent]",
+        "Larkspur Dental: your message goes here",
+    ],
+)
+def test_placeholder_text_as_a_sample(sample):
+    assert (
+        at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2).get("SAMPLE_PLACEHOLDER_TEXT")
+        == "error"
+    )
+
+
+def test_a_brand_inside_another_word_is_not_the_brand():
+    sample = "Your renovation estimate is ready; reply YES to book a visit or STOP to opt out."
+    d = draft(
+        "tfn-dental",
+        {"companyInfo.companyName": "Nova LLC", SAMPLE2: sample},
+        brand_names=("Nova LLC",),
+    )
+    assert at(d, SAMPLE2).get("SAMPLE_BRAND_EACH") == "error"
+
+
+def test_a_trade_word_alone_is_not_the_brand():
+    sample = "Your order has shipped and arrives on [Date]. Reply STOP to opt out."
+    d = draft(
+        "tfn-parcel",
+        {"messageSamples.messageSample2": sample},
+        brand_names=("Northwind Parcel Inc.", "Order Alerts"),
+    )
+    assert at(d, SAMPLE2).get("SAMPLE_BRAND_EACH") == "error"
+
+
+# --- Lead generation ----------------------------------------------------------------------------
+
+
+def test_lead_generation_in_other_words():
+    details = "messagingUseCase.useCaseDetails"
+    sure = draft(
+        "tfn-outfitters",
+        {
+            details: "Juniper and Pine Outfitters runs affiliate offers for outdoor brands and "
+            "texts shoppers who joined its club."
+        },
+    )
+    assert at(sure, details).get("LEAD_GENERATION") == "error"
+    possible = draft(
+        "tfn-outfitters",
+        {
+            details: "Juniper and Pine Outfitters texts people who fill in our form and connects "
+            "them with local guide companies who call them back."
+        },
+    )
+    assert at(possible, details).get("LEAD_GENERATION_POSSIBLE") == "warning"
+    assert "LEAD_GENERATION" not in errors(possible)
+
+
+# --- Use case details: English, and the chosen category -------------------------------------------
+
+
+def test_use_case_details_not_in_english_is_an_error_on_toll_free():
+    details = "messagingUseCase.useCaseDetails"
+    d = draft(
+        "tfn-dental",
+        {
+            details: "Larkspur Dental Group envía recordatorios de citas a sus pacientes que "
+            "reservaron una visita en la clínica."
+        },
+    )
+    assert at(d, details).get("NOT_ENGLISH") == "error"
+
+
+def test_english_details_full_of_local_names_are_english():
+    d = draft(
+        "sid-indonesia",
+        {
+            "messagingUseCase.useCaseDescription": "PT Nusantara Trip Indonesia sends login codes "
+            "to travellers in Jakarta, Bandung and Yogyakarta who use the NusantaraTrip app."
+        },
+    )
+    assert not {"NOT_ENGLISH", "MAYBE_NOT_ENGLISH"} & {f.rule_id for f in preflight_run(d)}
+
+
+def test_details_about_another_category():
+    details = "messagingUseCase.useCaseDetails"
+    d = draft(
+        "tfn-otp",
+        {
+            details: "Keystone FCU sends members our monthly promotions: discounts on car loans "
+            "and special offers on savings accounts."
+        },
+    )
+    assert at(d, details).get("USE_CASE_CATEGORY_MISMATCH") == "warning"
+
+
+# --- Whose registration: the provider, domains, legal names and forms ---------------------------
+
+
+def test_the_provider_registered_instead_of_the_tenant():
+    d = draft(
+        "tfn-parcel",
+        {
+            "companyInfo.companyName": "Textwise Labs Inc.",
+            "companyInfo.website": "https://www.textwise.io",
+            "contactInfo.supportEmail": "compliance@textwise.io",
+        },
+        **PROVIDER,
+    )
+    found = {
+        f.rule_id: f.field_paths for f in preflight_run(d) if f.rule_id == "PROVIDER_REGISTERED"
+    }
+    assert found
+    paths = {
+        p for f in preflight_run(d) if f.rule_id == "PROVIDER_REGISTERED" for p in f.field_paths
+    }
+    assert {"companyInfo.companyName", "companyInfo.website", "contactInfo.supportEmail"} <= paths
+
+
+def test_the_provider_brand_in_the_samples():
+    d = draft(
+        "tfn-parcel",
+        {SAMPLE2: "Textwise: package [TrackingID] was delivered at [Time]. Reply STOP to opt out."},
+        **PROVIDER,
+    )
+    assert at(d, SAMPLE2).get("PROVIDER_BRANDED") == "error"
+
+
+def test_the_tenant_on_the_provider_is_fine_when_nothing_points_at_the_provider():
+    assert errors(draft("tfn-parcel", **PROVIDER)) == []
+
+
+def test_contact_on_another_company_domain():
+    path = "contactInfo.supportEmail"
+    other = draft("tfn-parcel", {path: "dev.raman@brightpath-agency.com"})
+    assert at(other, path).get("EMAIL_DOMAIN_MISMATCH") == "warning"
+    provider = draft("tfn-parcel", {path: "dev.raman@textwise.io"}, **PROVIDER)
+    assert at(provider, path).get("PROVIDER_REGISTERED") == "error"
+    subdomain = draft("tfn-parcel", {path: "dev.raman@mail.northwindparcel.com"})
+    assert path not in {p for f in preflight_run(subdomain) for p in f.field_paths}
+
+
+def test_a_non_us_organisation_cannot_be_not_for_profit():
+    d = draft(
+        "brand-fitness",
+        {"companyInfo.isoCountryCode": "CA", "companyInfo.legalType": "NON_PROFIT"},
+    )
+    assert at(d, "companyInfo.legalType").get("LEGAL_FORM_US_ONLY") == "error"
+    assert "LEGAL_FORM_US_ONLY" not in errors(draft("brand-shelter"))
+
+
+def test_the_dba_given_as_the_legal_name():
+    d = draft(
+        "brand-fitness",
+        {"companyInfo.companyName": "Cobalt Fitness"},
+        brand_names=("Cobalt Fitness Studios LLC", "Cobalt Fitness"),
+    )
+    assert at(d, "companyInfo.companyName").get("LEGAL_NAME_IS_DBA") == "error"
+
+
+# --- The libraries stay offline and are built once ----------------------------------------------
+
+
+def test_domains_and_language_never_touch_the_network(monkeypatch):
+    from compliance.preflight import domains, language
+
+    domains._extractor.cache_clear()
+    language._detector.cache_clear()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the preflight tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    assert domains.registrable("https://shop.example.co.uk/x") == "example.co.uk"
+    verdict = language.not_english("Kami mengirimkan kode verifikasi kepada pelanggan kami.")
+    assert verdict is not None and verdict.language == "INDONESIAN"
+    assert language._detector() is language._detector()
+
+
+def test_every_new_rule_names_its_source():
+    for rule_id in ("PROVIDER_REGISTERED", "NOT_ENGLISH", "LEGAL_FORM_US_ONLY", "LEAD_GENERATION"):
+        assert RULES[rule_id].source
+
+
+@pytest.mark.parametrize(
+    "website",
+    [
+        "https://yourwebsite.com",
+        "http://10.0.0.12/portal",
+        "https://localhost:8000",
+        "https://acme.test",
+    ],
+)
+def test_a_website_no_reviewer_can_open(website):
+    d = draft("tfn-parcel", {"companyInfo.website": website})
+    assert at(d, "companyInfo.website").get("WEBSITE_FORMAT") == "error"
+
+
+def test_the_documents_example_domain_is_left_to_the_reviewer():
+    assert "WEBSITE_FORMAT" not in errors(
+        draft("tfn-parcel", {"companyInfo.website": "https://www.example.com"})
+    )
