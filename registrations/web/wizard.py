@@ -214,9 +214,7 @@ def registration_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     form = SectionForm(request.POST, fields=fields, values={})
     errors = _save_valid(request, registration, form.posted_values())
     version = selectors.registration_get(tenant=request.tenant, pk=pk).current_version
-    return JsonResponse(
-        {"saved": True, "errors": errors, "findings": findings_by_field(version)}
-    )
+    return JsonResponse({"saved": True, "errors": errors, "findings": findings_by_field(version)})
 
 
 def findings_by_field(version) -> dict[str, list[dict]]:
