@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
@@ -22,6 +22,22 @@ IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
     description="Replays the first answer for the same key; another request under it is 409.",
 )  # fmt: skip
+# Request examples for the docs (and the first cases of the API fuzz): +14254147755 is one of
+# AWS's simulator numbers, accepted without sending to anyone.
+ONE_MESSAGE = {"to": "+14254147755", "body": "Your code is 123456"}
+MESSAGE_EXAMPLE = OpenApiExample("A one-time code", value=ONE_MESSAGE, request_only=True)
+BATCH_EXAMPLE = OpenApiExample(
+    "Two messages",
+    value={"messages": [ONE_MESSAGE, {**ONE_MESSAGE, "body": "Your order has shipped."}]},
+    request_only=True,
+)
+OPT_OUT_EXAMPLE = OpenApiExample("A number", value={"phone": "+14254147755"}, request_only=True)
+WEBHOOK_EXAMPLE = OpenApiExample(
+    "Delivery reports",
+    value={"url": "https://hooks.example.com/sms", "event_types": ["message.delivered"]},
+    request_only=True,
+)
+
 # Every status an operation can answer with is documented (the API is fuzzed against its schema
 # in tests/messaging/test_api_fuzz.py); all errors have the ErrorOut shape.
 ERROR_MEANINGS = {
@@ -125,7 +141,7 @@ class MessagesView(ApiView, generics.GenericAPIView):
         return self.get_paginated_response(s.MessageOut(page, many=True).data)
 
     @extend_schema(
-        request=s.MessageIn, parameters=[IDEMPOTENCY],
+        request=s.MessageIn, parameters=[IDEMPOTENCY], examples=[MESSAGE_EXAMPLE],
         responses={202: s.MessageOut, **errors(*WITH_BODY, 402, 409, 422)},
     )  # fmt: skip
     @idempotent
@@ -142,7 +158,7 @@ class MessageBatchView(ApiView):
     scope = "send"
 
     @extend_schema(
-        request=s.BatchIn, parameters=[IDEMPOTENCY],
+        request=s.BatchIn, parameters=[IDEMPOTENCY], examples=[BATCH_EXAMPLE],
         responses={202: s.BatchOut, **errors(*WITH_BODY, 409)},
     )  # fmt: skip
     @idempotent
@@ -191,7 +207,7 @@ class OptOutsView(ApiView, generics.GenericAPIView):
         return self.get_paginated_response(s.OptOutOut(page, many=True).data)
 
     @extend_schema(
-        request=s.OptOutIn, parameters=[IDEMPOTENCY],
+        request=s.OptOutIn, parameters=[IDEMPOTENCY], examples=[OPT_OUT_EXAMPLE],
         responses={201: s.OptOutOut, **errors(*WITH_BODY, 409, 422)},
     )  # fmt: skip
     @idempotent
@@ -250,7 +266,7 @@ class WebhooksView(ApiView):
         return Response(s.WebhookOut(selectors.webhook_list(tenant=self.tenant), many=True).data)
 
     @extend_schema(
-        request=s.WebhookIn, parameters=[IDEMPOTENCY],
+        request=s.WebhookIn, parameters=[IDEMPOTENCY], examples=[WEBHOOK_EXAMPLE],
         responses={201: s.WebhookSecretOut, **errors(*WITH_BODY, 409)},
     )  # fmt: skip
     @idempotent
