@@ -59,6 +59,14 @@ def idempotent(handler):
                 error_body("invalid_header", "Idempotency-Key is at most 255 characters.", None),
                 status=400,
             )
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in key):
+            # A NUL cannot be stored (PostgreSQL), other control characters are no key either.
+            return Response(
+                error_body(
+                    "invalid_header", "Idempotency-Key may not contain control characters.", None
+                ),
+                status=400,
+            )
         request_hash = _hash(request)
         tenant, api_key = request.auth.tenant, request.auth
         # No look-up first: a replay runs the handler, fails on the unique index when it writes

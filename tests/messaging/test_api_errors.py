@@ -57,6 +57,22 @@ def test_an_ordinary_context_is_still_stored(api_a, sender_a):
     assert Message.objects.get().context == {"order id": "A-1"}
 
 
+@pytest.mark.parametrize("key", ["order\x00-1", "order\x01-1", "order\x7f-1"])
+def test_an_idempotency_key_with_control_characters_is_refused(api_a, sender_a, key):
+    """A NUL reached PostgreSQL (500) when the HTTP server passed it on (WSGI in process)."""
+    response = api_a.post("messages", {"to": US_OK, "body": "hi"}, HTTP_IDEMPOTENCY_KEY=key)
+    _is_error(response, 400, "invalid_header")
+    assert Message.objects.count() == 0
+
+
+def test_a_printable_idempotency_key_still_replays(api_a, sender_a):
+    first = api_a.post("messages", {"to": US_OK, "body": "hi"}, HTTP_IDEMPOTENCY_KEY="é-1 x")
+    again = api_a.post("messages", {"to": US_OK, "body": "hi"}, HTTP_IDEMPOTENCY_KEY="é-1 x")
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert again["Idempotent-Replayed"] == "true"
+    assert Message.objects.count() == 1
+
+
 # --- The other server error: a cursor whose position is not an id ---------------------------
 
 
