@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from portal import upload_policy
+
 MAX_BYTES = 400 * 1024
 MIN_WIDTH = 600  # readable: reviewers reject degraded images
 CHROMIUM_ARGS = [
@@ -97,24 +99,30 @@ class ImageCheck:
 
 
 def image_check(data: bytes, *, max_bytes: int = MAX_BYTES) -> ImageCheck:
-    """The real type from the content, the size and the pixels, and what is wrong with them."""
-    if data[:5] == b"%PDF-":
+    """The real type from the content (the upload policy's), the size and the pixels read from
+    the header, and what is wrong with them. Pixel data is never decoded here."""
+    kind = upload_policy.sniff(data)
+    if kind == upload_policy.PDF:
         problems = (f"larger than {max_bytes // 1024} KB",) if len(data) > max_bytes else ()
-        return ImageCheck("application/pdf", len(data), 0, 0, problems)
-    try:
-        image = Image.open(io.BytesIO(data))
-        image.verify()
-        kind = {"PNG": "image/png", "JPEG": "image/jpeg"}.get(image.format or "", "")
-        width, height = image.size
-    except Exception:  # Pillow raises many types for broken files
-        return ImageCheck("", len(data), 0, 0, ("not a readable PNG, JPEG or PDF",))
-    problems = []
+        return ImageCheck(kind, len(data), 0, 0, problems)
     if not kind:
-        problems.append(f"{image.format} is not accepted; use PNG or JPEG")
+        try:  # a readable image of another format gets a message that names it
+            other = Image.open(io.BytesIO(data)).format
+        except Exception:  # Pillow raises many types for broken files
+            other = None
+        problem = (
+            f"{other} is not accepted; use PNG or JPEG"
+            if other
+            else "not a readable PNG, JPEG or PDF"
+        )
+        return ImageCheck("", len(data), 0, 0, (problem,))
+    inspection = upload_policy.inspect(data)
+    if not inspection.ok:
+        return ImageCheck(kind, len(data), 0, 0, (inspection.problem,))
+    width, height = inspection.width, inspection.height
+    problems = []
     if len(data) > max_bytes:
         problems.append(f"larger than {max_bytes // 1024} KB")
     if width < MIN_WIDTH:
         problems.append(f"narrower than {MIN_WIDTH} pixels, too small to read")
-    if width * height > 40_000_000:
-        problems.append("more than 40 megapixels")
     return ImageCheck(kind, len(data), width, height, tuple(problems))

@@ -29,7 +29,9 @@ class SmsProgramForm(forms.ModelForm):
             "message_frequency",
             "sending_number",
             "alternative_channel",
+            "kind_opt_outs",
         )
+        labels = {"kind_opt_outs": "Recipients may stop promotional messages only"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,13 +83,34 @@ class OptInForm(forms.Form):
         self.fields["use_cases"].choices = [(u["key"], u["label"]) for u in use_cases]
 
 
+PROMOTIONAL = "PROMOTIONAL"  # AWS's MessageType for marketing
+
+
 class OptOutForm(forms.Form):
     phone = forms.CharField(
         label="Mobile number",
         max_length=30,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
+    # Offered only where the tenant collects consent per kind of message.
+    kind = forms.ChoiceField(
+        choices=[("", "All text messages"), (PROMOTIONAL, "Promotional messages only")],
+        required=False,
+    )
     website = forms.CharField(required=False, label="Leave this empty")
+
+    def __init__(self, *args, kinds: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds = kinds
+
+    def clean_kind(self) -> str:
+        kind = self.cleaned_data.get("kind") or ""
+        if kind and not self.kinds:
+            raise forms.ValidationError(
+                "This sender does not offer stopping one kind of message: leave the choice out "
+                "to stop all text messages."
+            )
+        return kind
 
 
 class MessageTemplateForm(forms.ModelForm):

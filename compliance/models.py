@@ -51,6 +51,11 @@ class SmsProgram(models.Model):
         default="You can also get these updates by e-mail or in your account.",
         help_text="The non-SMS way to get the same information (SMS is never the only way).",
     )
+    kind_opt_outs = models.BooleanField(
+        default=False,
+        help_text="Recipients may stop promotional messages alone and keep transactional ones "
+        "(one-time passcodes, alerts). STOP by text always stops every message.",
+    )
     embed_origins = models.JSONField(
         default=list,
         blank=True,
@@ -101,6 +106,8 @@ class ConsentRecord(models.Model):
         WIDGET = "widget", "Embedded widget"
         KEYWORD = "keyword", "SMS keyword"
         API = "api", "API"
+        AWS = "aws", "AWS opt-out list"
+        STAFF = "staff", "Staff"
 
     class Confirmation(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -114,6 +121,9 @@ class ConsentRecord(models.Model):
     action = models.CharField(max_length=8, choices=Action.choices)
     use_case = models.CharField(max_length=40, blank=True)
     use_case_label = models.CharField(max_length=120, blank=True)
+    message_type = models.CharField(  # an opt-out of one kind of message; empty: every kind
+        max_length=16, blank=True, default=""
+    )
     page_version = models.ForeignKey(
         HostedPageVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -102,8 +102,9 @@ def consent_list(*, tenant: Tenant, phone: str = "") -> QuerySet[ConsentRecord]:
 
 def consent_is_opted_in(*, tenant: Tenant, phone_e164: str, use_case: str = "") -> bool:
     """Whether the newest record for the number (and use case, or any) is an opt-in. An opt-out
-    without a use case covers every use case."""
-    records = ConsentRecord.objects.filter(tenant=tenant, phone_e164=phone_e164)
+    without a use case covers every use case; one of a kind of message (promotional) says
+    nothing about use cases, which have no kind."""
+    records = ConsentRecord.objects.filter(tenant=tenant, phone_e164=phone_e164, message_type="")
     if use_case:
         records = records.filter(use_case__in=[use_case, ""])
     last = records.order_by("-created_at", "-id").first()

@@ -180,6 +180,22 @@ def in_quiet_hours(destination: str, policy: SendingPolicy, now: datetime) -> bo
     return False
 
 
+def opt_out_check(destination: str, message_type: str, kinds: set[str]) -> None:
+    """Refuses a message to a number opted out of everything ("opted_out") or of this kind of
+    message ("opted_out_of_type"); `kinds` are the number's opt-outs ("" for every kind)."""
+    if "" in kinds:
+        raise ApiRefusal(
+            "opted_out", f"{destination} has opted out of every message from this account.", "to"
+        )
+    if message_type in kinds:
+        raise ApiRefusal(
+            "opted_out_of_type",
+            f"{destination} has opted out of {message_type.lower()} messages from this account "
+            "(other kinds still reach it).",
+            "to",
+        )
+
+
 def message_check(
     *,
     tenant: Tenant,
@@ -188,7 +204,7 @@ def message_check(
     message_type: str,
     origin: str = "",
     now: datetime | None = None,
-    opted_out: set[str] | None = None,
+    opted_out: dict[str, set[str]] | None = None,
 ) -> Checked:
     now = now or timezone.now()
     if message_type not in MessageType.values:
@@ -212,12 +228,16 @@ def message_check(
             "to",
         )
     sender = _sender_for(tenant, country, message_type, origin)
-    if (
-        destination in opted_out
+    kinds = (
+        opted_out.get(destination, set())
         if opted_out is not None
-        else OptOut.objects.filter(tenant=tenant, phone=destination).exists()
-    ):
-        raise ApiRefusal("opted_out", f"{destination} has opted out of messages.", "to")
+        else set(
+            OptOut.objects.filter(
+                tenant=tenant, phone=destination, message_type__in=["", message_type]
+            ).values_list("message_type", flat=True)
+        )
+    )
+    opt_out_check(destination, message_type, kinds)
     if tenant_state(tenant).templates_only and template_match(tenant, body) is None:
         raise ApiRefusal(
             "template_required",

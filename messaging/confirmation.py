@@ -25,4 +25,6 @@ class TenantSender:
 
 
 def confirmation_sender(tenant: Tenant) -> TenantSender | None:
+    if tenant.status != Tenant.Status.ACTIVE:  # a suspended or closed tenant sends nothing
+        return None
     return TenantSender(tenant) if _active_senders(tenant) else None

@@ -18,10 +18,10 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from messaging.checks import parts_per_second
-from messaging.models import Message, OptOut
+from messaging import optouts
+from messaging.checks import ApiRefusal, opt_out_check, parts_per_second
+from messaging.models import Message
 from messaging.outbound import webhook_event_emit
-from messaging.services import opt_out_add
 from registrations import ratelimit
 from registrations.aws import AwsError, Gateway, RetryableError, account_for
 from registrations.models import SendingSetup
@@ -79,6 +79,28 @@ def _no_burst(message: Message, rate: float) -> None:
     )
 
 
+def _opted_out_since(message: Message) -> Outcome | None:
+    """A message accepted before its recipient opted out is not sent: it fails as the check
+    would refuse it now."""
+    kinds = optouts.opted_out_kinds(tenant=message.tenant, phones=[message.destination])
+    try:
+        opt_out_check(
+            message.destination, message.message_type, kinds.get(message.destination, set())
+        )
+    except ApiRefusal as refusal:
+        failed = Message.objects.filter(pk=message.pk, status=Message.Status.ACCEPTED).update(
+            status=Message.Status.FAILED, status_reason=f"{refusal.code}: {refusal.message}"[:200]
+        )
+        if failed:
+            webhook_event_emit(
+                tenant=message.tenant,
+                event_type="message.failed",
+                data={"id": message.pk, "reason": refusal.code},
+            )
+        return Outcome("failed")
+    return None
+
+
 def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Outcome:
     message = (
         Message.objects.select_related("sender", "tenant")
@@ -87,6 +109,9 @@ def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Ou
     )
     if message is None:
         return Outcome("skipped")
+    refusal = _opted_out_since(message)
+    if refusal is not None:
+        return refusal
     setup = SendingSetup.objects.filter(tenant_id=tenant_id).first()
     gateway = Gateway(context=account_for(message.tenant))
     # The slot first, the claim right before the call: a long wait for a slow sender never
@@ -117,12 +142,18 @@ def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Ou
     except AwsError as exc:
         reason = getattr(exc, "reason", "") or exc.code
         code = FINAL_REASONS.get(reason, "refused_by_aws")
+        # AWS's opt-out list knew first (a STOP handled by AWS): ours learns it too, unless
+        # the portal's newer opt-in had not reached AWS yet (then the message goes again).
+        if code == "opted_out" and not optouts.aws_refused_send(
+            tenant=message.tenant, phone=message.destination, message_id=message.pk
+        ):
+            Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+                status=Message.Status.ACCEPTED, claimed_at=None, status_reason=reason
+            )
+            return Outcome("retry", retry_in=1.0)
         Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
             status=Message.Status.FAILED, status_reason=f"{code}: {exc.message}"[:200]
         )
-        if code == "opted_out":
-            # AWS's opt-out list knew first (a STOP handled by AWS): ours learns it too.
-            opt_out_add(tenant=message.tenant, phone=message.destination, source=OptOut.Source.AWS)
         webhook_event_emit(
             tenant=message.tenant,
             event_type="message.failed",

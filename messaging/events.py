@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from messaging import optouts
 from messaging.models import InboundMessage, Message, MessageEvent, OptOut
 from messaging.outbound import webhook_event_emit
-from messaging.services import opt_out_add, opt_out_remove
 from registrations.models import Sender
+
+log = logging.getLogger(__name__)
 
 # eventType → the message status it leads to (final failures are any other final event).
 _STATUS = {"TEXT_SUCCESSFUL": Message.Status.SENT, "TEXT_DELIVERED": Message.Status.DELIVERED}
@@ -18,7 +22,12 @@ _EARLIER = {
     Message.Status.DELIVERED: [Message.Status.ACCEPTED, Message.Status.SENDING, "SENT"],
     Message.Status.FAILED: [Message.Status.ACCEPTED, Message.Status.SENDING, "SENT"],
 }
-STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "OPT-OUT"}
+# STOP and its synonyms (AWS's default opt-out keywords and the CTIA list) stop every message
+# from the tenant to the number; START and its synonyms lift every opt-out of the number.
+STOP_WORDS = {
+    "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "OPT-OUT", "REVOKE",
+    "REMOVE", "ARRET", "TD",
+}  # fmt: skip
 START_WORDS = {"START", "UNSTOP", "YES"}
 
 
@@ -89,13 +98,21 @@ def inbound_apply(payload: dict) -> InboundMessage | None:
     text = payload.get("messageBody", "")
     word = (text.strip().split() or [""])[0].upper()
     action = ""
-    if word in STOP_WORDS:
-        opt_out_add(tenant=tenant, phone=customer, source=OptOut.Source.KEYWORD)
-        action = "opt_out"
-    elif word in START_WORDS:
-        opt_out_remove(tenant=tenant, phone=customer)
-        action = "opt_in"
-    elif word == "HELP":
+    said = f"Texted “{text.strip()[:160]}” to {ours}."
+    try:
+        if word in STOP_WORDS:
+            optouts.opt_out(
+                tenant=tenant, phone=customer, source=OptOut.Source.KEYWORD, text_shown=said
+            )
+            action = "opt_out"
+        elif word in START_WORDS:
+            optouts.opt_in(
+                tenant=tenant, phone=customer, source=OptOut.Source.KEYWORD, text_shown=said
+            )
+            action = "opt_in"
+    except ValidationError:
+        log.warning("inbound %s from %r: not a phone number, no opt-out change", word, customer)
+    if word == "HELP":
         action = "help"
     inbound = InboundMessage.objects.create(
         tenant=tenant, from_number=customer, to_number=ours, body=text, keyword=word,

@@ -80,24 +80,37 @@ class MessageEvent(models.Model):
 
 
 class OptOut(models.Model):
+    """The opt-out list the sending checks read. A row with an empty `message_type` stops every
+    kind of message to the number; one with a type stops that kind only (where the tenant
+    collects consent per kind). Written only through `messaging.optouts`, together with the
+    consent log."""
+
     class Source(models.TextChoices):
         API = "api", "API"
         KEYWORD = "keyword", "Keyword (STOP)"
         AWS = "aws", "AWS opt-out list"
+        HOSTED_PAGE = "hosted_page", "Hosted opt-out page"
+        WIDGET = "widget", "Embedded widget"
+        STAFF = "staff", "Staff"
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="opt_outs")
     phone = models.CharField(max_length=20)
+    message_type = models.CharField(  # empty: every kind of message
+        max_length=16, choices=MessageType.choices, blank=True, default=""
+    )
     source = models.CharField(max_length=16, choices=Source.choices)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "phone"], name="optout_tenant_phone_unique")
+            models.UniqueConstraint(
+                fields=["tenant", "phone", "message_type"], name="optout_tenant_phone_kind_unique"
+            )
         ]
 
     def __str__(self) -> str:
-        return self.phone
+        return f"{self.phone} ({self.message_type or 'all'})"
 
 
 class IdempotencyRecord(models.Model):

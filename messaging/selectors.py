@@ -44,10 +44,6 @@ def opt_out_list(*, tenant: Tenant) -> QuerySet[OptOut]:
     return OptOut.objects.filter(tenant=tenant)
 
 
-def opt_out_exists(*, tenant: Tenant, phone: str) -> bool:
-    return OptOut.objects.filter(tenant=tenant, phone=phone).exists()
-
-
 def sender_list(*, tenant: Tenant) -> QuerySet[Sender]:
     return Sender.objects.filter(tenant=tenant).order_by("id")
 

@@ -7,10 +7,9 @@ import secrets
 import uuid
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from compliance.services import ConsentLimitExceeded, consent_opt_out
 from messaging.checks import (
     ApiRefusal,
     Checked,
@@ -19,12 +18,12 @@ from messaging.checks import (
     parts_per_second,
     tenant_state_forget,
 )
-from messaging.models import Message, OptOut, SendingPolicy, WebhookEndpoint
+from messaging.models import Message, SendingPolicy, WebhookEndpoint
+from messaging.optouts import opted_out_kinds
 from tenants.models import ApiKey, Tenant, User
 from tenants.services import audit_record
 
 BATCH_MAX = 100
-_CONSENT_SOURCE = {"keyword": "keyword", "api": "api", "aws": "keyword"}
 
 
 def _enqueue(message_ids: list[int], tenant_id: int) -> None:
@@ -69,7 +68,7 @@ def _spread(checked: Checked, tenant: Tenant, item: dict) -> None:
         checked.sender = random.choices(same, weights=[parts_per_second(s) for s in same])[0]
 
 
-def _checked(tenant: Tenant, item: dict, opted_out: set[str] | None = None) -> Checked:
+def _checked(tenant: Tenant, item: dict, opted_out: dict[str, set[str]] | None = None) -> Checked:
     checked = message_check(
         tenant=tenant,
         to=item["to"],
@@ -114,11 +113,7 @@ def message_send_batch(
     if not 1 <= len(items) <= BATCH_MAX:
         raise ApiRefusal("batch_size", f"Send 1 to {BATCH_MAX} messages.", "messages")
     batch = uuid.uuid4().hex
-    opted_out = set(
-        OptOut.objects.filter(tenant=tenant, phone__in=_parseable(items)).values_list(
-            "phone", flat=True
-        )
-    )
+    opted_out = opted_out_kinds(tenant=tenant, phones=_parseable(items))
     results: list[Message | ApiRefusal] = []
     accepted: list[Message] = []
     for item in items:
@@ -133,30 +128,6 @@ def message_send_batch(
     ids = [m.pk for m in accepted]
     transaction.on_commit(lambda: _enqueue(ids, tenant.pk))
     return batch, results
-
-
-@transaction.atomic
-def opt_out_add(*, tenant: Tenant, phone: str, source: str = OptOut.Source.API) -> OptOut:
-    """Adds a number to the tenant's opt-out list and to the consent log (idempotent)."""
-    try:
-        with transaction.atomic():
-            opt_out = OptOut.objects.create(tenant=tenant, phone=phone, source=source)
-    except IntegrityError:
-        return OptOut.objects.get(tenant=tenant, phone=phone)
-    try:
-        with transaction.atomic():
-            consent_opt_out(tenant=tenant, phone=phone, source=_CONSENT_SOURCE.get(source, "api"))
-    except ConsentLimitExceeded:
-        # The consent kit limits anonymous web opt-outs per address; an authenticated API
-        # or keyword opt-out is still honoured (the OptOut row), only its log entry is skipped.
-        pass
-    return opt_out
-
-
-@transaction.atomic
-def opt_out_remove(*, tenant: Tenant, phone: str) -> bool:
-    deleted, _ = OptOut.objects.filter(tenant=tenant, phone=phone).delete()
-    return bool(deleted)
 
 
 def _secret() -> str:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import random
 
 from celery import shared_task
 
 from messaging.dispatch import message_dispatch, messages_requeue_accepted, messages_resume
+from messaging.optouts import aws_sync, reconcile, tenants_with_opt_out_lists
 from messaging.outbound import retry_delay, webhook_attempt
+from registrations.aws import AwsError, RetryableError
+from tenants.models import Tenant
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=12)
@@ -40,3 +46,32 @@ def webhook_deliver_webhook_task(self, tenant_id: int, delivery_id: int) -> str:
     if result == "retry":
         raise self.retry(countdown=retry_delay(self.request.retries + 1))
     return result
+
+
+@shared_task(bind=True, acks_late=True, max_retries=10)
+def opt_out_sync_task(self, tenant_id: int, phone: str) -> str:
+    """Puts the number on the tenant's AWS opt-out list or takes it off, as the portal says at
+    the time the task runs; transient AWS failures are retried with backoff."""
+    try:
+        return aws_sync(tenant_id=tenant_id, phone=phone)
+    except RetryableError as exc:
+        if self.request.retries >= self.max_retries:
+            return f"retries exhausted ({exc.code}); the periodic reconciliation catches up"
+        raise self.retry(countdown=min(600, 2 ** (self.request.retries + 1))) from exc
+
+
+@shared_task(acks_late=True)
+def opt_outs_reconcile_task() -> dict[str, int]:
+    """Each tenant's AWS opt-out list against the portal's; one tenant's failure is logged and
+    the others go on."""
+    totals: dict[str, int] = {}
+    for tenant in Tenant.objects.filter(pk__in=tenants_with_opt_out_lists()):
+        try:
+            done = reconcile(tenant=tenant)
+        except AwsError as exc:
+            log.warning("opt-out reconciliation of tenant %s failed: %s", tenant.pk, exc)
+            totals["failed"] = totals.get("failed", 0) + 1
+            continue
+        for key, count in done.items():
+            totals[key] = totals.get(key, 0) + count
+    return totals

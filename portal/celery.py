@@ -17,10 +17,16 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 QUEUES = ("default", "aws", "mail", "webhooks")
 app.conf.task_queues = [Queue(name) for name in QUEUES]
 app.conf.task_routes = {
+    # Exact names win over the patterns: SNS messages and the dashboard summary need no AWS
+    # call and go to the default queue.
+    "registrations.tasks.sns_message_handle_task": {"queue": "default"},
+    "registrations.tasks.sns_messages_maintain_task": {"queue": "default"},
+    "registrations.tasks.dashboard_summary_task": {"queue": "default"},
     "registrations.tasks.*": {"queue": "aws"},
     "tenants.tasks.*_mail_task": {"queue": "mail"},
     "messaging.tasks.*_webhook_task": {"queue": "webhooks"},
     "messaging.tasks.message_dispatch_task": {"queue": "aws"},
+    "messaging.tasks.opt_out*": {"queue": "aws"},
 }
 
 # Periodic schedules, one place, one comment each. Apps add entries here as they grow.
@@ -47,6 +53,24 @@ app.conf.beat_schedule = {
     # Gives back to the queue messages whose worker died mid-send (lease over, no AWS event)
     # and accepted messages whose task was lost.
     "messages-resume": {"task": "messaging.tasks.messages_resume_task", "schedule": 60},
+    # Queues again SNS messages whose handling task was lost, and prunes message ids too old to
+    # be replayed (the age check refuses such messages anyway).
+    "sns-messages-maintain": {
+        "task": "registrations.tasks.sns_messages_maintain_task",
+        "schedule": 10 * 60,
+    },
+    # Summarises the staff dashboard's closed days (and days that changed since) so that a
+    # dashboard load reads one row per day and tenant plus today's events.
+    "dashboard-summary": {
+        "task": "registrations.tasks.dashboard_summary_task",
+        "schedule": 60 * 60,
+    },
+    # Makes each tenant's AWS opt-out list and the portal's agree: records opt-outs AWS took
+    # itself (STOP to an AWS-managed number) and sends AWS what it missed.
+    "opt-outs-reconcile": {
+        "task": "messaging.tasks.opt_outs_reconcile_task",
+        "schedule": 15 * 60,
+    },
 }
 
 app.conf.include = ["portal.tasks"]

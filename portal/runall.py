@@ -19,10 +19,23 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+# The sandbox's account; the portal's development defaults for the SNS hooks' topics
+# (portal/settings.py, "SNS webhooks") are topics of this account, the ones subscribed here.
+SANDBOX_ACCOUNT = "123456789012"
+
+
 def _events_topic() -> str:
-    return os.environ.get(
-        "EUM_EVENTS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:portal-sms-events"
+    region = os.environ.get("AWS_REGION") or "us-east-1"
+    return os.environ.get("EUM_EVENTS_TOPIC_ARN") or (
+        f"arn:aws:sns:{region}:{SANDBOX_ACCOUNT}:portal-sms-events"
     )
+
+
+def _registration_topic_name() -> str:
+    """The sandbox publishes registration events on <its account and region>:<this name>."""
+    arns = [a.strip() for a in os.environ.get("SNS_REGISTRATION_TOPIC_ARNS", "").split(",")]
+    arns = [a for a in arns if a]
+    return arns[0].rsplit(":", 1)[-1] if arns else "eum-registration-events"
 
 
 def _commands(host: str, port: int, sandbox_port: int, var_dir: Path) -> dict[str, list[str]]:
@@ -35,6 +48,7 @@ def _commands(host: str, port: int, sandbox_port: int, var_dir: Path) -> dict[st
                     "--review-delay", "20",
                     "--registration-events-url",
                     f"http://{host}:{port}/hooks/sns/registrations/",
+                    "--registration-events-topic", _registration_topic_name(),
                     # SMS delivery events of the tenants' configuration sets (messaging).
                     "--subscribe", f"{_events_topic()}=http://{host}:{port}/hooks/sns/delivery/"],
         "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],

@@ -262,13 +262,73 @@ EUM_EVENTS_TOPIC_ARN = env_str(
 )
 # How long a worker holds a registration's submission before another may resume it.
 EUM_PIPELINE_LEASE_SECONDS = env_int("EUM_PIPELINE_LEASE_SECONDS", 600, minimum=1)
+
+# --- SNS webhooks (hooks/sns/registrations/, hooks/sns/delivery/) -------------------------
+# Each hook accepts messages only from the provider's own topics, never "any topic": SNS signs
+# every account's topics with the same certificate, so a signature alone proves nothing about
+# who sent the message. Production refuses to start without them; development defaults to the
+# sandbox's topics (account 123456789012, what `make run` subscribes the hooks to).
+_SANDBOX_ACCOUNT = "123456789012"
+# Registration Status Change events (EventBridge rule -> SNS topic).
+SNS_REGISTRATION_TOPIC_ARNS = env_list(
+    "SNS_REGISTRATION_TOPIC_ARNS",
+    [] if PRODUCTION else [f"arn:aws:sns:{AWS_REGION}:{_SANDBOX_ACCOUNT}:eum-registration-events"],
+)
+# The delivery hook takes EUM_EVENTS_TOPIC_ARN (delivery events, and two-way inbound messages
+# when the numbers' TwoWayChannelArn is that topic) plus these topics for two-way inbound.
+SNS_INBOUND_TOPIC_ARNS = env_list("SNS_INBOUND_TOPIC_ARNS", [])
+if is_set("SNS_TOPIC_ARNS"):
+    raise ImproperlyConfigured(
+        "SNS_TOPIC_ARNS is no longer read: set SNS_REGISTRATION_TOPIC_ARNS (registration "
+        "events) and, for two-way inbound on its own topic, SNS_INBOUND_TOPIC_ARNS."
+    )
+_TOPIC_NAME_CHARACTERS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+def _sns_topic_arn(arn: str) -> bool:
+    """arn:<aws partition>:sns:<region>:<12-digit account>:<topic name>, nothing else."""
+    parts = arn.split(":")
+    return (
+        len(parts) == 6
+        and parts[0] == "arn"
+        and parts[1].startswith("aws")
+        and parts[2] == "sns"
+        and bool(parts[3])
+        and len(parts[4]) == 12
+        and parts[4].isdigit()
+        and 0 < len(parts[5]) <= 256
+        and set(parts[5]) <= _TOPIC_NAME_CHARACTERS
+    )
+
+
+for _name, _arns in (
+    ("SNS_REGISTRATION_TOPIC_ARNS", SNS_REGISTRATION_TOPIC_ARNS),
+    ("SNS_INBOUND_TOPIC_ARNS", SNS_INBOUND_TOPIC_ARNS),
+    ("EUM_EVENTS_TOPIC_ARN", [EUM_EVENTS_TOPIC_ARN] if EUM_EVENTS_TOPIC_ARN else []),
+):
+    for _arn in _arns:
+        if not _sns_topic_arn(_arn):
+            raise ImproperlyConfigured(
+                f"{_name}: {_arn!r} is not an SNS topic ARN "
+                "(arn:aws:sns:<region>:<12-digit account>:<topic name>)."
+            )
+if PRODUCTION and not SNS_REGISTRATION_TOPIC_ARNS:
+    raise ImproperlyConfigured(
+        "SNS_REGISTRATION_TOPIC_ARNS is required in production: the SNS topic ARN(s) that carry "
+        "your registration status events (comma-separated); the webhook accepts no other topic."
+    )
+if PRODUCTION and not (EUM_EVENTS_TOPIC_ARN or SNS_INBOUND_TOPIC_ARNS):
+    raise ImproperlyConfigured(
+        "EUM_EVENTS_TOPIC_ARN is required in production: the SNS topic of SMS delivery events "
+        "(and SNS_INBOUND_TOPIC_ARNS for a separate two-way topic); the delivery webhook "
+        "accepts no other topic."
+    )
 # SNS messages are trusted when signed with a certificate from AWS SNS (https://sns.<region>.
 # amazonaws.com) or from one of these origins (the sandbox's by default in development).
 SNS_TRUSTED_CERT_ORIGINS = env_list(
     "SNS_TRUSTED_CERT_ORIGINS", [] if PRODUCTION or not EUM_ENDPOINT_URL else [EUM_ENDPOINT_URL]
 )
-# Topics whose messages the registration webhook accepts (empty: any topic of a trusted signer).
-SNS_TOPIC_ARNS = env_list("SNS_TOPIC_ARNS", [])
+# --- end of SNS webhooks -----------------------------------------------------------------
 
 # --- REST framework ------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -306,6 +366,12 @@ COMPLIANCE_CONFIRMATION_SENDER = env_str(
     "COMPLIANCE_CONFIRMATION_SENDER", "messaging.confirmation.confirmation_sender"
 )
 
+# --- Opt-outs (one truth: messaging.optouts) -----------------------------------------------
+# The module through which the public pages' opt-outs and sign-ups reach the opt-out list that
+# the sending checks read (with the consent log, in one transaction). Empty: consent log only.
+COMPLIANCE_OPT_OUT_SERVICE = env_str("COMPLIANCE_OPT_OUT_SERVICE", "messaging.optouts")
+# --- End of opt-outs -----------------------------------------------------------------------
+
 # --- Security ------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -328,3 +394,57 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Hardening: client addresses, request bodies and uploads, sign-in throttling -----------
+# (one block; see the README's "Hardening" section.)
+# Proxies of ours in front of the portal that append to X-Forwarded-For. 0: the header is
+# ignored and the peer's address is the client's; N: the Nth entry from the right is used.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# Sign-in lockout (django-axes, portal/signin.py): failures per account and address, and per
+# account from any address, each against its own limit, within LOGIN_COOLOFF_MINUTES of the
+# last failure; then 429 until the cool-off has passed.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 50, minimum=1)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT_ENABLED", True)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+LOGIN_LOCKOUT_LIMITS = [LOGIN_FAILURE_LIMIT, LOGIN_ACCOUNT_FAILURE_LIMIT]  # same order
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = LOGIN_COOLOFF_MINUTES / 60  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time the page names holds
+AXES_HANDLER = "portal.signin.PortalAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "portal.signin.axes_client_ip"
+AXES_USERNAME_CALLABLE = "portal.signin.axes_username"
+AXES_LOCKOUT_CALLABLE = "portal.signin.lockout_response"
+AXES_VERBOSE = False
+# Password-reset e-mails per hour, per target address and per client address.
+PASSWORD_RESET_PER_EMAIL = env_int("PASSWORD_RESET_PER_EMAIL", 3, minimum=1)
+PASSWORD_RESET_PER_CLIENT = env_int("PASSWORD_RESET_PER_CLIENT", 10, minimum=1)
+
+# Request bodies and uploads (portal/request_limits.py, portal/upload_policy.py): a body over
+# REQUEST_BODY_MAX_BYTES is refused with 413 before it is read (declared length) or as soon as
+# the limit is passed (streamed). Images over UPLOAD_MAX_PIXELS are refused from their header.
+# "Shrink to fit" runs in a child process bounded by UPLOAD_SHRINK_MEMORY_MB and
+# UPLOAD_SHRINK_SECONDS, so that it cannot take a web worker down.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields other than files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # larger files spool to a temporary file
+FILE_UPLOAD_HANDLERS = [
+    "portal.request_limits.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+MIDDLEWARE.insert(0, "portal.request_limits.RequestBodyLimitMiddleware")
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=1_000_000)
+UPLOAD_SHRINK_MEMORY_MB = env_int("UPLOAD_SHRINK_MEMORY_MB", 1024, minimum=256)
+UPLOAD_SHRINK_SECONDS = env_int("UPLOAD_SHRINK_SECONDS", 20, minimum=5)  # < gunicorn timeout
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # not every sign-in at INFO
+# --- End of the hardening block -------------------------------------------------------------

@@ -6,8 +6,10 @@ from compliance.urls import public_patterns as compliance_public_patterns
 from compliance.urls import staff_patterns as compliance_staff_patterns
 from compliance.urls import tenant_patterns as compliance_tenant_patterns
 from messaging.api.urls import api_patterns
+from messaging.staff import staff_patterns as messaging_staff_patterns
 from messaging.views import tenant_patterns as messaging_tenant_patterns
 from messaging.webhooks_in import sns_delivery_events
+from portal.signin import ThrottledPasswordResetView
 from portal.views import healthz
 from registrations.views import sns_registration_events
 from tenants import views as tenant_views
@@ -38,7 +40,7 @@ account_patterns = [
     ),
     path(
         "password/reset/",
-        public_view(auth_views.PasswordResetView.as_view()),
+        public_view(ThrottledPasswordResetView.as_view()),
         name="password_reset",
     ),
     path(
@@ -75,6 +77,7 @@ urlpatterns = [
     path("p/<slug:tenant_slug>/", include(compliance_public_patterns)),
     path("staff/compliance/", include(compliance_staff_patterns)),
     path("staff/registrations/", include("registrations.staff.urls")),
+    path("staff/messaging/", include(messaging_staff_patterns)),
     path("staff/", include(staff_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -543,9 +543,15 @@ class Gateway:
             raise error from exc
         return response["MessageId"]
 
-    def opted_out_numbers(self, opt_out_list: str) -> list[str]:
+    def opted_out_numbers(self, opt_out_list: str) -> list[dict]:
+        """Every entry of the list: `number`, `at` (when it was opted out) and `end_user`
+        (True when the recipient opted out with a keyword, False when added by a call)."""
         return [
-            n["OptedOutNumber"]
+            {
+                "number": n["OptedOutNumber"],
+                "at": n.get("OptedOutTimestamp"),
+                "end_user": bool(n.get("EndUserOptedOut")),
+            }
             for n in self._pages(
                 "DescribeOptedOutNumbers", "OptedOutNumbers", OptOutListName=opt_out_list
             )

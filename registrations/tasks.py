@@ -41,6 +41,13 @@ def registration_resume_task() -> list[int]:
     return pipeline.pipeline_resume_stalled()
 
 
+@shared_task(name="registrations.tasks.dashboard_summary_task")
+def dashboard_summary_task() -> dict:
+    from registrations.staff import summary  # the staff console builds on the engine
+
+    return summary.summary_refresh()
+
+
 @shared_task(name="registrations.tasks.catalog_sync_task")
 def catalog_sync_task() -> int:
     version, _ = catalog.catalog_sync()
@@ -71,3 +78,32 @@ def sending_setup_task(self, tenant_id: int) -> bool:
         return sending_setup.sending_setup_run(tenant_id=tenant_id).complete
     except RetryableError as exc:
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+
+
+@shared_task(
+    bind=True,
+    name="registrations.tasks.sns_message_handle_task",
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+)
+def sns_message_handle_task(self, sns_message_id: int) -> str:
+    """Applies one message accepted by an SNS hook (queue `default`: delivery events must not
+    wait behind the AWS calls of the `aws` queue)."""
+    from registrations import sns_endpoint
+
+    try:
+        return sns_endpoint.sns_message_handle(sns_message_id)
+    except sns_endpoint.TRANSIENT as exc:
+        if self.request.retries >= self.max_retries:
+            return "retries exhausted (left queued; the periodic sweep queues it again)"
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+
+
+@shared_task(name="registrations.tasks.sns_messages_maintain_task")
+def sns_messages_maintain_task() -> dict:
+    from registrations import sns_endpoint
+
+    return {
+        "queued_again": sns_endpoint.sns_messages_sweep(),
+        "pruned": sns_endpoint.sns_messages_prune(),
+    }

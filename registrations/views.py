@@ -2,62 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import logging
-import urllib.request
-
-from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from registrations.models import SnsMessage
-from registrations.services.tracking import registration_event_apply
-from registrations.sns import SnsRejected, url_trusted, verify_message
+from registrations.sns_endpoint import REGISTRATION_HOOK, sns_receive
 from tenants.permissions import public_view
-
-log = logging.getLogger(__name__)
 
 
 @public_view
 @csrf_exempt
 @require_POST
 def sns_registration_events(request: HttpRequest) -> HttpResponse:
-    """SNS HTTP(S) subscription for AWS "Registration Status Change" events.
-
-    Anything unsigned, signed by an untrusted certificate, for another topic, too old or
-    replayed is refused and changes nothing.
-    """
-    try:
-        message = json.loads(request.body)
-        verify_message(
-            message,
-            trusted_origins=settings.SNS_TRUSTED_CERT_ORIGINS,
-            topics=settings.SNS_TOPIC_ARNS,
-            header_type=request.headers.get("x-amz-sns-message-type"),
-        )
-    except (ValueError, TypeError, KeyError) as exc:
-        log.warning("SNS message unreadable: %s", exc)
-        return HttpResponse("unreadable", status=400)
-    except SnsRejected as exc:
-        log.warning("SNS message rejected: %s", exc)
-        return HttpResponse("rejected", status=403)
-    try:
-        with transaction.atomic():
-            SnsMessage.objects.create(
-                message_id=message["MessageId"], kind=message["Type"], topic_arn=message["TopicArn"]
-            )
-            if message["Type"] == "SubscriptionConfirmation":
-                if not url_trusted(message["SubscribeURL"], settings.SNS_TRUSTED_CERT_ORIGINS):
-                    raise SnsRejected("untrusted SubscribeURL")
-                with urllib.request.urlopen(message["SubscribeURL"], timeout=10):  # noqa: S310
-                    pass
-            elif message["Type"] == "Notification":
-                registration_event_apply(json.loads(message["Message"]))
-    except IntegrityError:
-        return HttpResponse("already handled")
-    except SnsRejected as exc:
-        log.warning("SNS message rejected: %s", exc)
-        return HttpResponse("rejected", status=403)
-    return HttpResponse("ok")
+    """SNS HTTP(S) subscription for AWS "Registration Status Change" events, from the topics in
+    SNS_REGISTRATION_TOPIC_ARNS only (see `registrations.sns_endpoint`)."""
+    return sns_receive(request, REGISTRATION_HOOK)

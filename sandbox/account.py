@@ -131,14 +131,29 @@ def put_opted_out_number(ctx: Ctx, params: dict) -> dict:
     return _opted(obj, number)
 
 
+# AWS: "Each destination phone number can only be deleted once every 30 days." (the
+# DeleteOptedOutNumber reference). The refusal's reason is the model's
+# PHONE_NUMBER_CANNOT_BE_OPTED_IN [reason inferred from the model's enum].
+OPT_IN_INTERVAL = 30 * 24 * 60 * 60
+
+
 @op("DeleteOptedOutNumber")
 def delete_opted_out_number(ctx: Ctx, params: dict) -> dict:
     obj = get_opt_out_list(ctx, params["OptOutListName"])
     number = params["OptedOutNumber"]
     if number not in obj["_numbers"]:
         raise NotFoundError("opted-out-number", number)
+    deleted = obj.setdefault("_deleted", {})
+    if now() - deleted.get(number, -OPT_IN_INTERVAL) < OPT_IN_INTERVAL:
+        raise ValidationError(
+            f"{number} was removed from this opt-out list less than 30 days ago; each number "
+            "can be removed once every 30 days.",
+            "PHONE_NUMBER_CANNOT_BE_OPTED_IN",
+            [{"Name": "OptedOutNumber", "Message": number}],
+        )
     result = _opted(obj, number)
     del obj["_numbers"][number]
+    deleted[number] = now()
     ctx.store.touch(OPT_OUT, ctx.account, obj["OptOutListName"])
     return result
 

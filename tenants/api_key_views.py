@@ -75,7 +75,9 @@ def api_key_list_view(request: HttpRequest) -> HttpResponse:
                 expires_at=_expiry(form.cleaned_data["expires_on"]),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
+            if not hasattr(exc, "error_dict"):
+                form.add_error(None, exc.messages)
+            for field, errors in getattr(exc, "message_dict", {}).items():
                 form.add_error(field.replace("expires_at", "expires_on"), errors)
         else:
             return _page(request, ApiKeyForm(), issued=issued, status=201)

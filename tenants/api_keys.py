@@ -69,6 +69,12 @@ class IssuedKey:
 
 
 def _issue(*, tenant: Tenant, actor: User | None, name: str, scopes: list[str], expires_at):
+    # Read fresh and locked: a suspension committed meanwhile stops the issue.
+    current = Tenant.objects.select_for_update().filter(pk=tenant.pk).values("status").first()
+    if current is None or current["status"] != Tenant.Status.ACTIVE:
+        raise ValidationError(
+            "This account is suspended or closed: no API key can be issued. Contact your provider."
+        )
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     key = ApiKey.objects.create(

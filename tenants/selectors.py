@@ -26,6 +26,15 @@ def membership_get(*, user: User, tenant_slug: str) -> Membership | None:
     )
 
 
+def membership_get_any(*, user: User, tenant_slug: str) -> Membership | None:
+    """The user's membership whatever the tenant's status (the caller checks it)."""
+    return (
+        Membership.objects.select_related("tenant")
+        .filter(user=user, tenant__slug=tenant_slug)
+        .first()
+    )
+
+
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     return (
         Membership.objects.select_related("tenant")
@@ -45,11 +54,14 @@ def invitation_list_pending(*, tenant: Tenant) -> QuerySet[Invitation]:
     )
 
 
-def audit_entry_list(*, tenant: Tenant | None = None, limit: int = 200) -> QuerySet[AuditEntry]:
+def audit_entry_list(
+    *, tenant: Tenant | None = None, limit: int | None = None
+) -> QuerySet[AuditEntry]:
+    """Newest first; pages show it a page at a time (`portal.paging`), `limit` cuts it."""
     entries = AuditEntry.objects.select_related("tenant", "actor")
     if tenant is not None:
         entries = entries.filter(tenant=tenant)
-    return entries[:limit]
+    return entries[:limit] if limit else entries
 
 
 def tenant_list_for_staff(*, search: str = "", status: str = "") -> QuerySet[Tenant]:
@@ -84,8 +96,8 @@ def provider_profile_get() -> ProviderProfile:
     return ProviderProfile.objects.order_by("pk").first() or ProviderProfile()
 
 
-def notice_list(*, tenant: Tenant, limit: int = 50) -> QuerySet[Notice]:
-    return Notice.objects.filter(tenant=tenant)[:limit]
+def notice_list(*, tenant: Tenant) -> QuerySet[Notice]:
+    return Notice.objects.filter(tenant=tenant)
 
 
 def notice_unread_count(*, tenant: Tenant) -> int:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.paging import page_of
 from tenants import selectors, services
 from tenants.forms import (
     AcceptInvitationForm,
@@ -67,7 +68,7 @@ def tenant_dashboard(request: HttpRequest) -> HttpResponse:
         "profile": profile,
         "member_count": members.count(),
         "pending_invitations": selectors.invitation_list_pending(tenant=tenant).count(),
-        "notices": selectors.notice_list(tenant=tenant, limit=5),
+        "notices": selectors.notice_list(tenant=tenant)[:5],
         "recent_activity": selectors.audit_entry_list(tenant=tenant, limit=6)
         if request.membership.role == Role.OWNER
         else [],
@@ -217,8 +218,8 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @tenant_view()
 def notice_list(request: HttpRequest) -> HttpResponse:
-    notices = selectors.notice_list(tenant=request.tenant)
-    return render(request, "tenants/notice_list.html", {"notices": notices})
+    page = page_of(request, selectors.notice_list(tenant=request.tenant))
+    return render(request, "tenants/notice_list.html", {"notices": page, "page": page})
 
 
 @tenant_view()
@@ -230,8 +231,8 @@ def notice_mark_read(request: HttpRequest) -> HttpResponse:
 
 @tenant_view(Role.OWNER)
 def audit_log(request: HttpRequest) -> HttpResponse:
-    entries = selectors.audit_entry_list(tenant=request.tenant)
-    return render(request, "tenants/auditentry_list.html", {"entries": entries})
+    page = page_of(request, selectors.audit_entry_list(tenant=request.tenant))
+    return render(request, "tenants/auditentry_list.html", {"entries": page, "page": page})
 
 
 # --- Invitations (public link) ---------------------------------------------------------------
@@ -355,13 +356,20 @@ def staff_tenant_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such tenant.")
     from registrations.staff.selectors import tenant_registrations_for_staff
 
+    sending = tenant_registrations_for_staff(tenant=tenant)
     context = {
-        **tenant_registrations_for_staff(tenant=tenant),
+        **sending,
+        "registrations": page_of(
+            request, sending["registrations"], per_page=25, param="registrations_page"
+        ),
+        "senders": page_of(request, sending["senders"], per_page=25, param="senders_page"),
         "tenant": tenant,
         "profile": getattr(tenant, "profile", None),
         "members": selectors.membership_list(tenant=tenant),
         "invitations": selectors.invitation_list_pending(tenant=tenant),
-        "entries": selectors.audit_entry_list(tenant=tenant, limit=100),
+        "entries": page_of(
+            request, selectors.audit_entry_list(tenant=tenant), per_page=25, param="audit_page"
+        ),
         "invite_form": InvitationForm(allowed_roles=[Role.OWNER, Role.ADMIN, Role.MEMBER]),
         "status_form": TenantStatusForm(initial={"status": tenant.status}),
     }
@@ -411,5 +419,5 @@ def staff_tenant_status(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_view()
 def staff_audit_log(request: HttpRequest) -> HttpResponse:
-    entries = selectors.audit_entry_list(limit=300)
-    return render(request, "tenants/staff_auditentry_list.html", {"entries": entries})
+    page = page_of(request, selectors.audit_entry_list())
+    return render(request, "tenants/staff_auditentry_list.html", {"entries": page, "page": page})

@@ -61,7 +61,7 @@ def _is_login_redirect(response) -> bool:
 def test_the_walk_sees_the_portal():
     names = {r.name for r in ROUTES}
     assert {"tenant_dashboard", "member_list", "staff_tenant_list", "login", "home"} <= names
-    assert len(ROUTES) == 95
+    assert len(ROUTES) == 97
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
@@ -117,6 +117,17 @@ def test_tenant_pages_refuse_a_missing_role(route, tenant_a, bob, alice, owen):
         assert response.status_code in (200, 404, 405), (user.email, response.status_code)
         if "<int:" not in route.route:
             assert response.status_code in (200, 405)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", TENANT_ROUTES, ids=str)
+def test_a_suspended_tenant_stops_every_page_even_for_its_owner(route, tenant_a, owen):
+    tenant_a.status = "suspended"
+    tenant_a.save(update_fields=["status"])
+    for method in ("get", "post"):
+        response = getattr(client_for(owen), method)(route.url(tenant_a.slug))
+        assert response.status_code == 403, method
+        assert b"Acme Anvils is suspended" in response.content, method
 
 
 @pytest.mark.django_db

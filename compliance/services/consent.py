@@ -18,6 +18,7 @@ from django.utils import timezone
 from compliance import content
 from compliance.confirmation import active_sender_get, confirmation_text
 from compliance.models import ConsentRecord, ConsentThrottle, HostedPageVersion, PageKind
+from compliance.opt_out_hook import opt_out_service
 from tenants.models import Tenant
 
 TOKEN_SALT = "compliance.optin-form"
@@ -33,6 +34,16 @@ class ConsentLimitExceeded(ValidationError):
 
 class ConsentRejected(ValidationError):
     """The submission looks automated (honeypot filled, token missing, too fast or too old)."""
+
+
+class TenantUnavailable(ValidationError):
+    """The tenant is suspended or closed: it takes no new sign-ups and sends nothing."""
+
+
+def _require_active(tenant: Tenant) -> None:
+    """Reads the tenant's status fresh: a suspension applies from the next request on."""
+    if not Tenant.objects.filter(pk=tenant.pk, status=Tenant.Status.ACTIVE).exists():
+        raise TenantUnavailable("Sign-up is not available for this program right now.")
 
 
 def form_token_issue(*, tenant: Tenant, version: HostedPageVersion) -> str:
@@ -103,6 +114,7 @@ def consent_capture(
     and the limits, and queues the confirmation message."""
     if version.tenant_id != tenant.pk or version.kind != PageKind.OPT_IN:
         raise ValidationError("This opt-in page belongs to another account.")
+    _require_active(tenant)
     if submission.honeypot:
         raise ConsentRejected("The form could not be accepted.")
     _token_check(submission.token, tenant=tenant, version=version)
@@ -145,6 +157,9 @@ def consent_capture(
         )
         for key in chosen
     ]
+    service = opt_out_service()
+    if service is not None:  # signing up again lifts a number-wide opt-out (STOP)
+        service.recipient_opted_in(tenant=tenant, phone=phone, source=submission.source)
     from compliance.tasks import consent_confirm_task
 
     first = records[0].pk
@@ -153,13 +168,82 @@ def consent_capture(
 
 
 OPT_OUT_TEXT = "Stop all text messages from {brand} to this number."
+OPT_OUT_KIND_TEXT = (
+    "Stop {kind} text messages from {brand} to this number; other messages keep coming."
+)
+OPT_IN_TEXT = "Send text messages from {brand} to this number again."
+OPT_IN_KIND_TEXT = "Send {kind} text messages from {brand} to this number again."
+
+
+def _brand(tenant: Tenant) -> str:
+    return getattr(getattr(tenant, "profile", None), "dba_name", "") or tenant.name
+
+
+def consent_text(*, tenant: Tenant, action: str, message_type: str = "") -> str:
+    """The words of an opt-out or opt-in that has no page text of its own."""
+    kind = message_type.lower()
+    if action == ConsentRecord.Action.OPT_OUT:
+        template = OPT_OUT_KIND_TEXT if kind else OPT_OUT_TEXT
+    else:
+        template = OPT_IN_KIND_TEXT if kind else OPT_IN_TEXT
+    return template.format(brand=_brand(tenant), kind=kind)
+
+
+def consent_log_append(
+    *,
+    tenant: Tenant,
+    phone: str,
+    action: str,
+    source: str,
+    message_type: str = "",
+    text_shown: str = "",
+    ip_address: str | None = None,
+    user_agent: str = "",
+    note: str = "",
+) -> ConsentRecord:
+    """Appends one record to the consent log. Only the opt-out service (the setting
+    `COMPLIANCE_OPT_OUT_SERVICE`) calls it for opt-outs and opt-ins outside the opt-in page, in
+    the same transaction as its change of the opt-out list."""
+    if action not in ConsentRecord.Action.values:
+        raise ValueError(f"unknown consent action {action!r}")
+    if source not in ConsentRecord.Source.values:
+        raise ValueError(f"unknown consent source {source!r}")
+    return ConsentRecord.objects.create(
+        tenant=tenant,
+        phone_e164=phone,
+        action=action,
+        message_type=message_type,
+        text_shown=text_shown
+        or consent_text(tenant=tenant, action=action, message_type=message_type),
+        source=source,
+        ip_address=ip_address,
+        user_agent=user_agent[:400],
+        confirmation=ConsentRecord.Confirmation.NOT_NEEDED,
+        confirmation_note=(
+            note
+            or (
+                "Opt-out confirmations are sent by the number that receives STOP."
+                if action == ConsentRecord.Action.OPT_OUT
+                else "No confirmation for an opt-in outside the opt-in page."
+            )
+        )[:300],
+    )
 
 
 @transaction.atomic
 def consent_opt_out(
-    *, tenant: Tenant, phone: str, source: str, ip_address: str | None = None, user_agent: str = ""
-) -> ConsentRecord:
-    """Records an opt-out of every use case for the number (web form, keyword or API)."""
+    *,
+    tenant: Tenant,
+    phone: str,
+    source: str,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    message_type: str = "",
+) -> ConsentRecord | None:
+    """A recipient's opt-out from a public page: the per-address limit, then the opt-out
+    service, which changes the opt-out list and the consent log together. Without a service
+    configured (the compliance kit on its own) only the consent log is written. Returns the
+    new consent record, or None when the number was already opted out."""
     phone = phone_e164(phone)
     _throttle(
         tenant=tenant,
@@ -168,18 +252,16 @@ def consent_opt_out(
         limit=_limit("COMPLIANCE_OPTOUT_PER_IP", 10),
         seconds=600,
     )
-    brand = getattr(getattr(tenant, "profile", None), "dba_name", "") or tenant.name
-    return ConsentRecord.objects.create(
-        tenant=tenant,
-        phone_e164=phone,
-        action=ConsentRecord.Action.OPT_OUT,
-        text_shown=OPT_OUT_TEXT.format(brand=brand),
-        source=source,
-        ip_address=ip_address,
-        user_agent=user_agent[:400],
-        confirmation=ConsentRecord.Confirmation.NOT_NEEDED,
-        confirmation_note="Opt-out confirmations are sent by the number that receives STOP.",
-    )
+    service = opt_out_service()
+    if service is None:
+        return consent_log_append(
+            tenant=tenant, phone=phone, action=ConsentRecord.Action.OPT_OUT, source=source,
+            message_type=message_type, ip_address=ip_address, user_agent=user_agent,
+        )  # fmt: skip
+    return service.recipient_opt_out(
+        tenant=tenant, phone=phone, source=source, message_type=message_type,
+        ip_address=ip_address, user_agent=user_agent,
+    )  # fmt: skip
 
 
 def consent_confirm(*, tenant_id: int, consent_id: int) -> ConsentRecord | None:
@@ -198,6 +280,13 @@ def consent_confirm(*, tenant_id: int, consent_id: int) -> ConsentRecord | None:
         created_at=record.created_at,
         confirmation=ConsentRecord.Confirmation.PENDING,
     )
+    if record.tenant.status != Tenant.Status.ACTIVE:
+        siblings.update(
+            confirmation=ConsentRecord.Confirmation.NO_SENDER,
+            confirmation_note=f"No confirmation sent: the account is {record.tenant.status}.",
+        )
+        record.refresh_from_db()
+        return record
     sender = active_sender_get(tenant=record.tenant)
     if sender is None:
         siblings.update(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from compliance import content, evidence
 from compliance.models import OptInEvidence, PageKind
 from compliance.selectors import hosted_page_latest
+from portal import upload_policy
 from tenants.models import Tenant, User
 from tenants.services import audit_record
 
@@ -84,10 +85,12 @@ def optin_evidence_capture(*, tenant_id: int, evidence_id: int) -> OptInEvidence
         )
         item.refresh_from_db()
         return item
+    stored = ContentFile(png)
+    stored.content_type = check.content_type  # S3's Content-Type: the sniffed type
     name = default_storage.save(
         f"tenants/{item.tenant.slug}/compliance/optin-evidence-{item.pk}-"
-        f"v{item.page_version.number}.png",
-        ContentFile(png),
+        f"v{item.page_version.number}.{upload_policy.extension_for(check.content_type)}",
+        stored,
     )
     OptInEvidence.objects.filter(pk=item.pk, status=OptInEvidence.Status.PENDING).update(
         status=OptInEvidence.Status.DONE,

@@ -22,6 +22,7 @@ PROGRAM_FIELDS = (
     "use_cases",
     "alternative_channel",
     "embed_origins",
+    "kind_opt_outs",
 )
 
 

@@ -17,6 +17,7 @@ from compliance import content, selectors, services
 from compliance.forms import OptInForm, OptOutForm
 from compliance.models import ConsentRecord, HostedPageVersion, PageKind
 from compliance.preflight.text import host_of
+from portal.client_ip import client_ip
 from tenants.models import Tenant
 from tenants.permissions import public_view
 
@@ -33,6 +34,13 @@ def _tenant(slug: str) -> Tenant:
     if tenant is None:
         raise Http404("No such page.")
     return tenant
+
+
+def _signup_unavailable(request: HttpRequest, tenant: Tenant) -> HttpResponse:
+    """A suspended tenant's opt-in page and widget: no form, nothing sent (404, noindex)."""
+    response = render(request, "compliance/public_unavailable.html", {"tenant": tenant}, status=404)
+    response["X-Robots-Tag"] = "noindex"
+    return _headers(response)
 
 
 def _version(tenant: Tenant, kind: str, number: int | None) -> HostedPageVersion | None:
@@ -76,13 +84,6 @@ def policy_page(request: HttpRequest, tenant_slug: str, kind: str, number: int |
     return _headers(render(request, "compliance/public_page.html", context))
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    # In production one proxy sits in front and appends the address it saw: the last entry.
-    # Earlier entries come from the client and could be forged to dodge the per-address limit.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.PRODUCTION else ""
-    return (forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR")) or None
-
-
 def _optin(request: HttpRequest, tenant: Tenant, version: HostedPageVersion, *, embed: bool):
     facts = version.program
     use_cases = [{**u, "statement": content.optin_statement(facts, u)} for u in facts["use_cases"]]
@@ -94,7 +95,7 @@ def _optin(request: HttpRequest, tenant: Tenant, version: HostedPageVersion, *, 
             use_cases=form.cleaned_data["use_cases"],
             token=form.cleaned_data["token"],
             honeypot=form.cleaned_data["website"],
-            ip_address=_client_ip(request),
+            ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             source=ConsentRecord.Source.WIDGET if embed else ConsentRecord.Source.HOSTED_PAGE,
         )
@@ -103,6 +104,9 @@ def _optin(request: HttpRequest, tenant: Tenant, version: HostedPageVersion, *, 
         except services.ConsentLimitExceeded as exc:
             form.add_error(None, exc)
             status = 429
+        except services.TenantUnavailable as exc:  # suspended between GET and POST
+            form.add_error(None, exc)
+            status = 404
         except services.ConsentRejected as exc:
             form.add_error(None, exc)
             status = 400
@@ -130,6 +134,8 @@ def _optin(request: HttpRequest, tenant: Tenant, version: HostedPageVersion, *, 
 @require_http_methods(["GET", "POST"])
 def optin_page(request: HttpRequest, tenant_slug: str, number: int | None = None):
     tenant = _tenant(tenant_slug)
+    if tenant.status != Tenant.Status.ACTIVE:
+        return _signup_unavailable(request, tenant)
     version = _version(tenant, PageKind.OPT_IN, number)
     if version is None:
         if number is not None:
@@ -155,6 +161,8 @@ def _frame_ancestors(tenant: Tenant, version: HostedPageVersion) -> str:
 @require_http_methods(["GET", "POST"])
 def optin_widget(request: HttpRequest, tenant_slug: str):
     tenant = _tenant(tenant_slug)
+    if tenant.status != Tenant.Status.ACTIVE:
+        return _signup_unavailable(request, tenant)
     version = selectors.hosted_page_latest(tenant=tenant, kind=PageKind.OPT_IN)
     if version is None:
         return _not_published(request, tenant, PageKind.OPT_IN)
@@ -188,26 +196,30 @@ def optin_widget_script(request: HttpRequest, tenant_slug: str):
 @require_http_methods(["GET", "POST"])
 def optout_page(request: HttpRequest, tenant_slug: str):
     tenant = _tenant(tenant_slug)
-    form = OptOutForm(request.POST or None)
-    done, status = False, 200
+    program = selectors.sms_program_get(tenant=tenant)
+    kinds = bool(program and program.kind_opt_outs)
+    form = OptOutForm(request.POST or None, kinds=kinds)
+    done, status = None, 200
     if request.method == "POST" and form.is_valid() and not form.cleaned_data["website"]:
         try:
             services.consent_opt_out(
                 tenant=tenant,
                 phone=form.cleaned_data["phone"],
                 source=ConsentRecord.Source.HOSTED_PAGE,
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                message_type=form.cleaned_data["kind"],
             )
         except services.ConsentLimitExceeded as exc:
             form.add_error(None, exc)
             status = 429
         except ValidationError as exc:
             form.add_error("phone", exc.messages[0])
+            status = 400
         else:
-            done = True
+            done = form.cleaned_data["kind"] or "all"
     elif request.method == "POST":
         status = 400
     brand = getattr(tenant.profile, "dba_name", "") or tenant.name
-    context = {"tenant": tenant, "brand": brand, "form": form, "done": done}
+    context = {"tenant": tenant, "brand": brand, "form": form, "done": done, "kinds": kinds}
     return _headers(render(request, "compliance/optout_page.html", context, status=status))

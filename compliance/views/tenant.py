@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from compliance import content, selectors, services
 from compliance.forms import PageForm, SmsProgramForm
 from compliance.models import ConsentRecord, OptInEvidence, PageKind
+from portal.paging import page_of
 from tenants.models import Role
 from tenants.permissions import tenant_view
 
@@ -131,7 +132,8 @@ def consent_list(request: HttpRequest) -> HttpResponse:
             records = records.filter(phone_e164=services.consent.phone_e164(phone))
         except ValidationError:
             records = records.none()
-    context = {"records": records[:200], "phone": phone}
+    page = page_of(request, records)
+    context = {"records": page, "page": page, "phone": phone}
     return render(request, "compliance/consent_list.html", context)
 
 
@@ -149,7 +151,7 @@ def consent_export(request: HttpRequest) -> HttpResponse:
     columns = [
         "created_at", "action", "phone_e164", "use_case", "use_case_label", "source",
         "page_kind", "page_version", "text_shown", "ip_address", "user_agent", "confirmation",
-        "confirmation_note",
+        "confirmation_note", "message_type",
     ]  # fmt: skip
     writer = csv.writer(_Echo())
 
@@ -171,6 +173,7 @@ def consent_export(request: HttpRequest) -> HttpResponse:
                     r.user_agent,
                     r.confirmation,
                     r.confirmation_note,
+                    r.message_type,
                 ]
             )
 

@@ -99,7 +99,7 @@ _CODES = {
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",
-    413: "request_too_large",
+    413: "payload_too_large",
     415: "unsupported_media_type",
     429: "rate_limited",
 }
@@ -110,10 +110,11 @@ def error_body(code: str, message: str, field: str | None = None) -> dict:
 
 
 def too_large_body() -> dict:
-    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django's limit, 2.5 MB unless set)."""
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (read by Django) but under REQUEST_BODY_MAX_BYTES
+    (refused before it is read, portal/request_limits.py): the same code as the latter."""
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return error_body(
-        "request_too_large", f"The request body is larger than the {limit} bytes accepted."
+        "payload_too_large", f"The request body is larger than the {limit} bytes accepted."
     )
 
 

@@ -100,17 +100,38 @@ class BatchOut(serializers.Serializer):
 
 class OptOutIn(serializers.Serializer):
     phone = serializers.CharField(max_length=32)
+    type = serializers.ChoiceField(
+        choices=MessageType.choices, required=False, allow_null=True,
+        help_text="Opt out of this kind of message only (accounts that collect consent per "
+        "kind); leave it out to stop every message.",
+    )  # fmt: skip
 
 
 class OptOutOut(serializers.ModelSerializer):
+    type = serializers.SerializerMethodField()
+
     class Meta:
         model = OptOut
-        fields = ["phone", "source", "created_at"]
+        fields = ["phone", "type", "source", "created_at"]
+
+    def get_type(self, obj) -> str | None:
+        return obj.message_type or None
 
 
 class OptOutCheckOut(serializers.Serializer):
     phone = serializers.CharField()
-    opted_out = serializers.BooleanField()
+    opted_out = serializers.BooleanField(help_text="Opted out of every message.")
+    opted_out_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=MessageType.choices),
+        help_text="The kinds of message the number no longer receives.",
+    )
+
+
+class OptOutDeleteQuery(serializers.Serializer):
+    type = serializers.ChoiceField(
+        choices=MessageType.choices, required=False,
+        help_text="Lift only the opt-out of this kind; leave it out to lift every opt-out.",
+    )  # fmt: skip
 
 
 class SenderOut(serializers.ModelSerializer):
@@ -136,7 +157,7 @@ class RegistrationOut(serializers.ModelSerializer):
         fields = ["id", "registration_type", "name", "status", "submitted_at", "reasons"]
 
     def get_reasons(self, registration: Registration) -> list[dict]:
-        version = registration.versions.order_by("-number").first()
+        version = registration.current_version  # prefetched by the selector
         return [
             {"reason": r.get("reason", ""), "description": r.get("short", "")}
             for r in (version.denied_reasons if version else [])

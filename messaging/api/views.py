@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -11,12 +12,12 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from messaging import selectors, services
+from messaging import optouts, selectors, services
 from messaging.api import serializers as s
 from messaging.api.auth import ApiKeyAuthentication, api_exception_handler, rate_check, scoped
 from messaging.api.idempotency import idempotent
 from messaging.checks import ApiRefusal, destination_parse
-from messaging.models import Message
+from messaging.models import Message, MessageType, OptOut
 
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
@@ -215,8 +216,20 @@ class OptOutsView(ApiView, generics.GenericAPIView):
         data = s.OptOutIn(data=request.data)
         data.is_valid(raise_exception=True)
         phone, _ = destination_parse(data.validated_data["phone"])
-        opt_out = services.opt_out_add(tenant=self.tenant, phone=phone)
-        return Response(s.OptOutOut(opt_out).data, status=201)
+        row, _ = _service(
+            optouts.opt_out, tenant=self.tenant, phone=phone, source=OptOut.Source.API,
+            message_type=data.validated_data.get("type") or "",
+        )  # fmt: skip
+        return Response(s.OptOutOut(row).data, status=201)
+
+
+def _service(function, **kwargs):
+    """Calls the opt-out service; its ValidationError becomes a 422 naming the field."""
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as exc:
+        field, messages = next(iter(getattr(exc, "message_dict", {"phone": exc.messages}).items()))
+        raise ApiRefusal("invalid_field", messages[0], field) from exc
 
 
 class OptOutDetailView(ApiView):
@@ -225,13 +238,23 @@ class OptOutDetailView(ApiView):
     @extend_schema(responses={200: s.OptOutCheckOut, **errors(422)})
     def get(self, request, phone: str):
         phone, _ = destination_parse(phone)
-        opted = selectors.opt_out_exists(tenant=self.tenant, phone=phone)
-        return Response({"phone": phone, "opted_out": opted})
+        kinds = optouts.opted_out_kinds(tenant=self.tenant, phones=[phone]).get(phone, set())
+        types = sorted(MessageType.values) if "" in kinds else sorted(kinds)
+        return Response({"phone": phone, "opted_out": "" in kinds, "opted_out_types": types})
 
-    @extend_schema(responses={204: None, **errors(404, 422)})
+    @extend_schema(
+        parameters=[s.OptOutDeleteQuery],
+        responses={204: None, **errors(400, 404, 422)},
+    )
     def delete(self, request, phone: str):
         phone, _ = destination_parse(phone)
-        if not services.opt_out_remove(tenant=self.tenant, phone=phone):
+        query = s.OptOutDeleteQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        lifted = _service(
+            optouts.opt_in, tenant=self.tenant, phone=phone, source=OptOut.Source.API,
+            message_type=query.validated_data.get("type", optouts.ALL),
+        )  # fmt: skip
+        if not lifted:
             raise Http404
         return Response(status=204)
 
@@ -242,11 +265,14 @@ class SendersView(ApiView):
         return Response(s.SenderOut(selectors.sender_list(tenant=self.tenant), many=True).data)
 
 
-class RegistrationsView(ApiView):
-    @extend_schema(responses={200: s.RegistrationOut(many=True), **errors()})
+class RegistrationsView(ApiView, generics.GenericAPIView):
+    pagination_class = Cursor
+    serializer_class = s.RegistrationOut
+
+    @extend_schema(responses={200: s.RegistrationOut(many=True), **errors(404)})
     def get(self, request):
-        rows = selectors.registration_list(tenant=self.tenant)
-        return Response(s.RegistrationOut(rows, many=True).data)
+        page = self.paginate_queryset(selectors.registration_list(tenant=self.tenant))
+        return self.get_paginated_response(s.RegistrationOut(page, many=True).data)
 
 
 class RegistrationDetailView(ApiView):

@@ -1,5 +1,6 @@
 from registrations.models.account import AwsAccount, RateSlot
 from registrations.models.catalog import CatalogVersion, RegistrationTypeDef
+from registrations.models.dashboard import DashboardDay, DashboardSummaryState
 from registrations.models.registration import (
     Attachment,
     AwsCall,
@@ -17,6 +18,8 @@ __all__ = [
     "AwsAccount",
     "AwsCall",
     "CatalogVersion",
+    "DashboardDay",
+    "DashboardSummaryState",
     "FieldComment",
     "FieldValue",
     "RateSlot",

@@ -12,8 +12,11 @@ from tenants.models import Tenant
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    # Storage keys carry the tenant; the name is replaced by the content hash.
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    # Storage keys carry the tenant; the name is replaced by the content hash and the
+    # extension comes from the type sniffed from the content, never from the client's name.
+    from portal.upload_policy import extension_for
+
+    extension = extension_for(instance.content_type)
     return f"tenants/{instance.tenant_id}/attachments/{instance.sha256}.{extension}"
 
 
@@ -76,6 +79,11 @@ class Registration(models.Model):
 
     @property
     def current_version(self) -> RegistrationVersion | None:
+        """The newest version. Reads the prefetched versions when a list prefetched them
+        (`prefetch_related("versions")`), so a page of registrations costs no query per row."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("versions")
+        if prefetched is not None:
+            return max(prefetched, key=lambda version: version.number, default=None)
         return self.versions.order_by("-number").first()
 
 
@@ -110,6 +118,7 @@ class RegistrationVersion(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["registration", "number"]
@@ -242,12 +251,34 @@ class AwsCall(models.Model):
 
 
 class SnsMessage(models.Model):
-    """SNS messages already handled, by MessageId: a replayed message changes nothing."""
+    """SNS messages accepted by a hook, by MessageId: a replayed message changes nothing.
+
+    The row is also the hand-over to the worker: it is committed with the request, keeps the
+    message's payload, and says whether the handling task has done its work (QUEUED until
+    then; a periodic sweep queues again rows whose task was lost). Rows are pruned once their
+    message is too old to be accepted again (`registrations.sns_endpoint.sns_messages_prune`).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued for handling"
+        DONE = "done", "Handled"
+        FAILED = "failed", "Handling failed"
 
     message_id = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=32)
     topic_arn = models.CharField(max_length=256)
+    hook = models.CharField(max_length=32, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DONE)
+    payload = models.JSONField(null=True, blank=True)
+    # The message's own Timestamp (SNS's clock): the replay window is counted from it.
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     received_at = models.DateTimeField(default=timezone.now)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "received_at"], name="snsmessage_status")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.message_id}"

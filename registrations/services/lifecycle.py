@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from portal import upload_policy
 from registrations import overlay
 from registrations.models import (
     Attachment,
@@ -28,11 +29,6 @@ from tenants.models import Membership, Role, Tenant, User
 from tenants.selectors import business_profile_get, provider_profile_get
 from tenants.services import audit_record
 
-ATTACHMENT_TYPES = {
-    b"%PDF": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024  # the API's limit for registration attachments
 
 
@@ -291,10 +287,6 @@ def registration_values_save(
     return version
 
 
-def _sniff(head: bytes) -> str | None:
-    return next((kind for magic, kind in ATTACHMENT_TYPES.items() if head.startswith(magic)), None)
-
-
 @transaction.atomic
 def registration_attachment_add(
     *,
@@ -312,30 +304,42 @@ def registration_attachment_add(
     fdef = schema_for(registration).field(field_path)
     if fdef is None or fdef.type != "ATTACHMENT":
         raise ValidationError({field_path: ["This field does not take a file."]})
-    data = upload.read()
-    kind = _sniff(data[:8])
-    if kind is None:
+    if upload.size is not None and upload.size > max_bytes:  # refused before it is read
         raise ValidationError(
-            {field_path: ["Upload a PDF, PNG or JPEG file (checked by content)."]}
+            {
+                field_path: [
+                    f"The file is {upload.size // 1024} KB; the limit is {max_bytes // 1024} KB."
+                ]
+            }
         )
+    data = upload.read(max_bytes + 1)
+    inspection = upload_policy.inspect(data)
+    if not inspection.content_type:
+        raise ValidationError({field_path: [inspection.problem]})
     if len(data) > max_bytes:
         raise ValidationError(
             {
                 field_path: [
-                    f"The file is {len(data) // 1024} KB; the limit is {max_bytes // 1024} KB."
+                    f"The file is over {max_bytes // 1024} KB; the limit is {max_bytes // 1024} KB."
                 ]
             }
         )
+    if not inspection.ok:
+        raise ValidationError({field_path: [inspection.problem]})
     attachment = Attachment(
         tenant=tenant,
         original_name=upload.name[:255],
-        content_type=kind,
+        content_type=inspection.content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
     from django.core.files.base import ContentFile
 
-    attachment.file.save(upload.name, ContentFile(data), save=False)
+    # The stored name's extension and S3's Content-Type come from the sniffed type, never
+    # from the client's file name.
+    stored = ContentFile(data)
+    stored.content_type = inspection.content_type
+    attachment.file.save(f"upload.{inspection.extension}", stored, save=False)
     attachment.save()
     _write_values(version, schema_for(registration), {field_path: f"attachment:{attachment.pk}"})
     version_preflight(version)

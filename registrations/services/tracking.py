@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from registrations.aws import Gateway, account_for
@@ -49,7 +49,7 @@ def _pull_denial(gw: Gateway, registration: Registration, denied_version: int) -
     )
     version.aws_status = info["status"] if info else "DENIED"
     version.denied_reasons = info["denied_reasons"] if info else []
-    version.save(update_fields=["aws_status", "denied_reasons"])
+    version.save(update_fields=["aws_status", "denied_reasons", "updated_at"])
     denied = set()
     for path, remote in gw.field_values(registration.aws_registration_id, denied_version).items():
         if remote["denied_reason"] or remote["feedback"]:
@@ -180,10 +180,19 @@ def reconcile_pass(*, force: bool = False) -> dict:
     return {"polled": len(registrations), "changed": changed, "accounts": len(by_account)}
 
 
-def registrations_stuck(now=None) -> list[Registration]:
-    """Registrations waiting at AWS longer than is typical for their type."""
-    from registrations.overlay import typical_review
+def registrations_stuck(now=None) -> QuerySet[Registration]:
+    """Registrations waiting at AWS longer than is typical for their type, oldest first. The
+    comparison runs in the database, so only the stuck rows are read."""
+    from registrations.overlay import DEFAULT_REVIEW, TYPICAL_REVIEW
 
     now = now or timezone.now()
-    waiting = Registration.objects.filter(status__in=TRACKED).filter(~Q(submitted_at=None))
-    return [r for r in waiting if now - r.submitted_at > typical_review(r.registration_type)]
+    overdue = Q(submitted_at__lt=now - DEFAULT_REVIEW) & ~Q(registration_type__in=TYPICAL_REVIEW)
+    for registration_type, typical in TYPICAL_REVIEW.items():
+        overdue |= Q(registration_type=registration_type, submitted_at__lt=now - typical)
+    return (
+        Registration.objects.filter(status__in=TRACKED)
+        .filter(overdue)
+        .select_related("tenant")
+        .prefetch_related("versions")
+        .order_by("submitted_at", "pk")
+    )

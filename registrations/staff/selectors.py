@@ -208,22 +208,19 @@ def attachment_for_staff(*, registration: Registration, attachment_id: int):
     ).first()
 
 
-def pipeline_lists(now: datetime | None = None) -> dict[str, list[Registration]]:
+def pipeline_lists(now: datetime | None = None) -> dict[str, QuerySet[Registration]]:
+    """Failed submissions, those queued or being submitted, and those waiting at AWS past the
+    typical time; each row reads its newest version from the prefetch (`current_version`)."""
     registrations = (
         Registration.objects.select_related("tenant")
-        .filter(status__in=PIPELINE_STATUSES)
+        .prefetch_related("versions")
         .order_by("updated_at", "pk")
     )
-    by_status: dict[str, list[Registration]] = {s: [] for s in PIPELINE_STATUSES}
-    for registration in registrations:
-        registration.version = registration.versions.order_by("-number").first()
-        by_status[registration.status].append(registration)
-    stuck = sorted(registrations_stuck(now), key=lambda r: (r.submitted_at, r.pk))
-    now = now or timezone.now()
-    for registration in stuck:
-        registration.waited = now - registration.submitted_at
-        registration.version = registration.versions.order_by("-number").first()
-    return {**by_status, "stuck": stuck}
+    return {
+        "failed": registrations.filter(status=Status.SUBMISSION_FAILED),
+        "queued": registrations.filter(status__in=(Status.QUEUED, Status.SUBMITTING)),
+        "stuck": registrations_stuck(now),
+    }
 
 
 def aws_call_list(*, registration: Registration, limit: int = 200) -> QuerySet[AwsCall]:

@@ -30,17 +30,25 @@ def _month(when) -> str:
     return when.strftime("%Y-%m")
 
 
+def stays_by_month(timelines: Timeline) -> dict[tuple[str, str], list[float]]:
+    """(month left, status) -> the seconds of each stay, from whole timelines."""
+    by_key: dict[tuple[int, int, str], list[float]] = defaultdict(list)
+    for events in timelines.values():
+        for (_, status, entered), (_, _, left) in zip(events, events[1:], strict=False):
+            by_key[(left.year, left.month, status)].append((left - entered).total_seconds())
+    return {(f"{y:04d}-{m:02d}", status): v for (y, m, status), v in by_key.items()}
+
+
 def stage_times_by_month(timelines: Timeline) -> dict:
+    return stage_cells(stays_by_month(timelines))
+
+
+def stage_cells(stays: dict[tuple[str, str], list[float]]) -> dict:
     """{"stages": [(status, label)], "months": [(month, [cell or None per stage])]}.
 
     A cell is {"count", "median", "p90", "median_text", "p90_text", "wm", "wp"}; the widths are
     in percent of that stage's largest 90th percentile over the months shown.
     """
-    by_key: dict[tuple[int, int, str], list[float]] = defaultdict(list)
-    for events in timelines.values():
-        for (_, status, entered), (_, _, left) in zip(events, events[1:], strict=False):
-            by_key[(left.year, left.month, status)].append((left - entered).total_seconds())
-    stays = {(f"{y:04d}-{m:02d}", status): v for (y, m, status), v in by_key.items()}
     order = {status.value: i for i, status in enumerate(Status)}
     statuses = sorted({s for _, s in stays}, key=lambda s: order.get(s, 99))
     months = sorted({m for m, _ in stays})
@@ -92,14 +100,13 @@ def _legend(top_labels: list[str], more: bool) -> list[tuple[str, str]]:
     return legend + ([("Other", PALETTE[-1])] if more else [])
 
 
-def denial_reasons_by_month(timelines: Timeline, tenant=None) -> dict:
+def denials_per_month(timelines: Timeline, tenant=None) -> dict[str, Counter]:
     versions = (
         _scoped(RegistrationVersion.objects.exclude(denied_reasons=[]), tenant)
         .order_by("registration_id", "number")
         .values_list("registration_id", "created_at", "denied_reasons")
     )
     per_month: dict[str, Counter] = defaultdict(Counter)
-    overall: Counter[str] = Counter()
     seen: Counter[int] = Counter()
     for registration_id, created_at, reasons in versions:
         if not reasons:
@@ -112,7 +119,19 @@ def denial_reasons_by_month(timelines: Timeline, tenant=None) -> dict:
         for reason in reasons:
             label = reason.get("short") or reason.get("reason") or "Unspecified"
             per_month[month][label] += 1
-            overall[label] += 1
+    return per_month
+
+
+def denial_reasons_by_month(timelines: Timeline, tenant=None) -> dict:
+    return ranked_months(denials_per_month(timelines, tenant))
+
+
+def ranked_months(per_month: dict[str, Counter]) -> dict:
+    """Stacked monthly bars of labelled counts: the most frequent labels get their own colour,
+    the rest are "Other"."""
+    overall: Counter[str] = Counter()
+    for counter in per_month.values():
+        overall.update(counter)
     ranked = [label for label, _ in sorted(overall.items(), key=lambda i: (-i[1], i[0]))]
     top = ranked[:TOP] if len(ranked) > TOP + 1 else ranked[: TOP + 1]
     return {
@@ -123,7 +142,6 @@ def denial_reasons_by_month(timelines: Timeline, tenant=None) -> dict:
 
 def created_by_month(tenant=None) -> dict:
     per_month: dict[str, Counter] = defaultdict(Counter)
-    overall: Counter[str] = Counter()
     rows = (
         _scoped(Registration.objects.all(), tenant)
         .order_by()
@@ -135,13 +153,7 @@ def created_by_month(tenant=None) -> dict:
     )
     for year, month, kind, n in rows:
         per_month[f"{year:04d}-{month:02d}"][kind] += n
-        overall[kind] += n
-    ranked = [label for label, _ in sorted(overall.items(), key=lambda i: (-i[1], i[0]))]
-    top = ranked[:TOP] if len(ranked) > TOP + 1 else ranked[: TOP + 1]
-    return {
-        "months": _stacked(per_month, top),
-        "legend": _legend(top, len(ranked) > len(top)),
-    }
+    return ranked_months(per_month)
 
 
 def over_time(tenant, timelines: Timeline) -> dict:

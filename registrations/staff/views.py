@@ -12,9 +12,10 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from compliance import selectors as compliance_selectors
+from portal.paging import page_of
 from registrations.services import lifecycle
 from registrations.services import staff as staff_services
-from registrations.staff import selectors, stats
+from registrations.staff import selectors, summary
 from registrations.staff.forms import CancelForm, QueueFilterForm, ReturnForm, prefixed
 from registrations.states import Status
 from tenants.models import Tenant
@@ -160,9 +161,9 @@ def preflight(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 def pipeline(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "registrations/staff_pipeline.html", {"lists": selectors.pipeline_lists()}
-    )
+    lists = selectors.pipeline_lists()
+    pages = {name: page_of(request, rows, param=f"{name}_page") for name, rows in lists.items()}
+    return render(request, "registrations/staff_pipeline.html", {"lists": pages})
 
 
 @staff_view(act=True)
@@ -214,7 +215,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("tenant", "")
     tenant = Tenant.objects.filter(slug=slug).first() if slug else None
     context = {
-        "figures": stats.dashboard(tenant),
+        "figures": summary.dashboard(tenant),
         "tenant": tenant,
         "tenants": Tenant.objects.order_by("name").values_list("slug", "name"),
     }

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from registrations import overlay
@@ -70,30 +71,29 @@ def expected_by(registration: Registration) -> datetime | None:
     return registration.submitted_at + overlay.typical_review(registration.registration_type)
 
 
-def registration_list(*, tenant) -> list[Registration]:
-    registrations = list(
-        Registration.objects.filter(tenant=tenant).select_related("depends_on").order_by("id")
+def registration_list(*, tenant) -> QuerySet[Registration]:
+    """The tenant's registrations, each dependent one (brand → campaign) right after the one it
+    belongs to, ordered in the database so that a page of it reads only its own rows."""
+    return (
+        Registration.objects.filter(tenant=tenant)
+        .select_related("depends_on")
+        .annotate(family=Coalesce("depends_on_id", "id"))
+        .order_by("family", F("depends_on_id").asc(nulls_first=True), "id")
     )
-    # Dependent registrations right after the one they belong to (brand → campaign).
-    by_parent: dict[int | None, list[Registration]] = {}
-    for r in registrations:
-        by_parent.setdefault(r.depends_on_id, []).append(r)
-    ordered: list[Registration] = []
-    for r in by_parent.get(None, []):
-        ordered.append(r)
-        for child in by_parent.get(r.pk, []):
-            child.is_child = True
-            ordered.append(child)
-    seen = {r.pk for r in ordered}
-    ordered += [r for r in registrations if r.pk not in seen]
-    for r in ordered:
+
+
+def registration_rows(registrations) -> list[Registration]:
+    """The registrations of one page, with what the list shows about each."""
+    rows = list(registrations)
+    for r in rows:
+        r.is_child = r.depends_on_id is not None
         r.plain = PLAIN_STATUS.get(r.status, "")
         r.next_who, r.next_what = next_action(r.status)
         if r.depends_on_id and r.status == Status.DRAFT and r.depends_on.status != Status.COMPLETE:
             r.next_what = "Fill in the form; it goes to review once the brand is complete"
         r.expected = expected_by(r)
         r.typical_days = overlay.typical_review(r.registration_type).days
-    return ordered
+    return rows
 
 
 def registration_get(*, tenant, pk: int) -> Registration:

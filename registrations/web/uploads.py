@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import io
+import logging
+import subprocess
+import sys
+from pathlib import Path
 
-from PIL import Image
+from django.conf import settings
 
+from portal import upload_policy
 from registrations import overlay
+
+log = logging.getLogger(__name__)
+WORKER = Path(__file__).with_name("shrink_worker.py")
 
 KB = 1024
 ATTACHMENT_LIMIT = 500 * KB  # CreateRegistrationAttachment: PDF, PNG or JPEG up to 500 KB
@@ -20,34 +27,33 @@ def field_limit(registration_type: str, path: str) -> int:
     return ATTACHMENT_LIMIT
 
 
-def sniff(data: bytes) -> str:
-    if data.startswith(b"%PDF"):
-        return "application/pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    return ""
+class ShrinkFailed(Exception):
+    """The image could not be shrunk; the message says why, for the person uploading."""
 
 
-def shrink(data: bytes, limit: int) -> bytes | None:
+def shrink(data: bytes, limit: int) -> bytes:
     """A JPEG of the image within `limit`, as wide as possible but at least 600 px when the
-    original is; None when it cannot be read or made small enough."""
+    original is. The work runs in a child process with bounded memory and time (a hostile
+    image costs that process, never the web worker); the pixel limit is checked from the
+    header first, here, before any decoding."""
     try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except Exception:  # Pillow raises many types for broken files
-        return None
-    image = image.convert("RGB")
-    scale = 1.0
-    while True:
-        size = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
-        candidate = image.resize(size, Image.LANCZOS) if scale < 1 else image
-        for quality in (85, 75, 65):
-            out = io.BytesIO()
-            candidate.save(out, format="JPEG", quality=quality, optimize=True)
-            if out.tell() <= limit:
-                return out.getvalue()
-        if size[0] * 0.85 < min(MIN_READABLE_WIDTH, image.width):
-            return None
-        scale *= 0.85
+        upload_policy.open_image(data)
+    except ValueError as exc:
+        raise ShrinkFailed(str(exc)) from exc
+    memory = settings.UPLOAD_SHRINK_MEMORY_MB * 1024 * 1024
+    seconds = settings.UPLOAD_SHRINK_SECONDS
+    # The child bounds its own memory and CPU time before it reads the image (no preexec_fn:
+    # it is unsafe in a threaded web worker); the wall-clock timeout is enforced here.
+    args = [sys.executable, "-I", str(WORKER), str(limit), str(MIN_READABLE_WIDTH)]
+    args += [str(upload_policy.max_pixels()), str(memory), str(seconds)]
+    try:
+        done = subprocess.run(args, input=data, capture_output=True, timeout=seconds)
+    except subprocess.TimeoutExpired as exc:
+        log.warning("Shrinking an upload took over %s s; stopped.", seconds)
+        raise ShrinkFailed("This image takes too long to shrink; make it smaller first.") from exc
+    if done.returncode == 0 and done.stdout:
+        return done.stdout
+    if done.returncode == 3:
+        raise ShrinkFailed("This image cannot be made small enough and stay readable.")
+    log.warning("Shrinking an upload failed (exit %s).", done.returncode)
+    raise ShrinkFailed("This image cannot be read or shrunk; export it again as PNG or JPEG.")

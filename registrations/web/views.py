@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.paging import page_of
 from registrations import overlay
 from registrations.models import FieldValue
 from registrations.services.guided import SHORT_CODE, registrations_start
@@ -60,14 +61,15 @@ def _review_time(types: list[str]) -> str:
 @tenant_view()
 @require_GET
 def registration_list(request: HttpRequest) -> HttpResponse:
-    registrations = selectors.registration_list(tenant=request.tenant)
+    page = page_of(request, selectors.registration_list(tenant=request.tenant))
+    registrations = selectors.registration_rows(page.object_list)
     types = selectors.catalog_types()
     for r in registrations:
         r.type_title = types[r.registration_type].title if r.registration_type in types else ""
     return render(
         request,
         "registrations/registration_list.html",
-        {"registrations": registrations, "Status": Status},
+        {"registrations": registrations, "page": page, "Status": Status},
     )
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal import upload_policy
 from registrations.schema import effective_rule
 from registrations.services import lifecycle
 from registrations.services.lifecycle import schema_for, version_values
@@ -62,16 +63,21 @@ def _save_uploads(request, registration, form: SectionForm) -> dict[str, list[st
     errors: dict[str, list[str]] = {}
     for path, upload in form.uploads().items():
         limit = uploads.field_limit(registration.registration_type, path)
-        data = upload.read()
-        kind = uploads.sniff(data)
-        name = upload.name
         wants_shrink = request.POST.get(f"shrink__{field_name(path)}") == "1"
-        if kind in ("image/png", "image/jpeg") and len(data) > limit and wants_shrink:
-            smaller = uploads.shrink(data, limit)
-            if smaller is None:
-                errors[path] = ["This image cannot be made small enough and stay readable."]
+        # Bounded: a body over REQUEST_BODY_MAX_BYTES was refused before it was read.
+        data = upload.read()
+        inspection = upload_policy.inspect(data)
+        if not inspection.ok:
+            errors[path] = [inspection.problem]
+            continue
+        name = upload.name
+        if inspection.is_image and len(data) > limit and wants_shrink:
+            try:
+                data = uploads.shrink(data, limit)
+            except uploads.ShrinkFailed as exc:
+                errors[path] = [str(exc)]
                 continue
-            data, name = smaller, name.rsplit(".", 1)[0] + "-small.jpg"
+            name = name.rsplit(".", 1)[0] + "-small.jpg"
         try:
             lifecycle.registration_attachment_add(
                 tenant=request.tenant,
@@ -83,7 +89,7 @@ def _save_uploads(request, registration, form: SectionForm) -> dict[str, list[st
             )
         except ValidationError as exc:
             problems = exc.message_dict.get(path, exc.messages)
-            if kind in ("image/png", "image/jpeg") and len(data) > limit:
+            if inspection.is_image and len(data) > limit:
                 problems = [
                     *problems,
                     "Tick “Shrink it to fit” and choose the file again: the portal makes a "

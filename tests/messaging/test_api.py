@@ -71,8 +71,12 @@ def test_batch_over_100_is_refused(api_a, sender_a):
 
 def test_opt_outs_add_check_list_remove_per_tenant(api_a, api_b):
     assert api_a.post("opt-outs", {"phone": US_OK}).status_code == 201
-    assert api_a.get(f"opt-outs/{US_OK}").json() == {"phone": US_OK, "opted_out": True}
-    assert api_b.get(f"opt-outs/{US_OK}").json() == {"phone": US_OK, "opted_out": False}
+    assert api_a.get(f"opt-outs/{US_OK}").json() == {
+        "phone": US_OK, "opted_out": True, "opted_out_types": ["PROMOTIONAL", "TRANSACTIONAL"]
+    }  # fmt: skip
+    assert api_b.get(f"opt-outs/{US_OK}").json() == {
+        "phone": US_OK, "opted_out": False, "opted_out_types": []
+    }  # fmt: skip
     assert [o["phone"] for o in api_a.get("opt-outs").json()["results"]] == [US_OK]
     assert api_b.get("opt-outs").json()["results"] == []
     assert api_b.delete(f"opt-outs/{US_OK}").status_code == 404
@@ -85,7 +89,7 @@ def test_senders_and_registrations_are_the_tenants_own(api_a, api_b, sender_a, s
     assert [(s["value"], s["parts_per_second"], s["status"]) for s in senders] == [
         ("+18335550100", 3.0, "ACTIVE")
     ]
-    assert api_a.get("registrations").json() == []
+    assert api_a.get("registrations").json()["results"] == []
     assert Registration.objects.count() == 0
     assert api_b.get("registrations/1").status_code == 404
 

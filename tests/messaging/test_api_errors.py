@@ -143,7 +143,7 @@ def test_a_body_over_the_limit_is_a_json_413(api_a, sender_a, settings, idempote
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
     extra = {"HTTP_IDEMPOTENCY_KEY": idempotency_key} if idempotency_key else {}
     body = {"to": US_OK, "body": "x" * 20_000}
-    _is_error(api_a.post("messages", body, **extra), 413, "request_too_large")
+    _is_error(api_a.post("messages", body, **extra), 413, "payload_too_large")
     assert Message.objects.count() == 0
 
 

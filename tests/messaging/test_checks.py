@@ -48,8 +48,9 @@ def test_inactive_sender_does_not_count(api_a, sender_a):
 
 def test_opted_out(api_a, sender_a, tenant_a):
     OptOut.objects.create(tenant=tenant_a, phone=US_OK, source="api")
+    message = f"{US_OK} has opted out of every message from this account."
     assert _refusal(api_a, {"to": US_OK, "body": "hi"}) == (
-        422, {"code": "opted_out", "message": f"{US_OK} has opted out of messages.", "field": "to"}
+        422, {"code": "opted_out", "message": message, "field": "to"}
     )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ import yaml
 from django.test import Client
 
 from compliance.models import ConsentRecord
-from messaging.models import OptOut, WebhookDelivery, WebhookEndpoint
+from messaging.models import InboundMessage, OptOut, WebhookDelivery, WebhookEndpoint
 from messaging.outbound import (
     MAX_ATTEMPTS,
     signature_header,
@@ -196,3 +196,56 @@ def test_docs_page_uses_local_assets():
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_start_from_a_foreign_topic_keeps_the_stop_opt_out(
+    sandbox, sandbox_process, tenant_a, settings, capture
+):
+    """An inbound START sent to a topic of another AWS account is signed by SNS like any other,
+    but it is not the provider's topic: the STOP opt-out stays."""
+    foreign = "arn:aws:sns:us-east-1:999999999999:portal-sms-events"
+    settings.SNS_TRUSTED_CERT_ORIGINS = [sandbox_process]
+    server, received = capture
+    for topic in (TOPIC, foreign):
+        sandbox.request(
+            "POST", "/_sandbox/subscriptions",
+            {"TopicArn": topic, "AutoConfirm": True, "Endpoint": f"http://127.0.0.1:{server.server_port}/"},
+        )  # fmt: skip
+    gw = Gateway()
+    number = gw.request_phone_number(country="US", number_type="SIMULATOR", client_token="in")
+    Sender.objects.create(
+        tenant=tenant_a, kind="PHONE_NUMBER", value=number["number"], iso_country="US",
+        number_type="SIMULATOR", aws_id=number["id"], status="ACTIVE",
+    )  # fmt: skip
+
+    def inbound_through(topic: str, word: str) -> dict:
+        gw.call(
+            "UpdatePhoneNumber", PhoneNumberId=number["id"], TwoWayEnabled=True,
+            TwoWayChannelArn=topic, SelfManagedOptOutsEnabled=True,
+        )  # fmt: skip
+        inbound = {"OriginationNumber": US_OK, "DestinationNumber": number["number"]}
+        sandbox.request("POST", "/_sandbox/inbound", {**inbound, "MessageBody": word})
+
+        def arrived():
+            return [
+                m for m in received
+                if m["Type"] == "Notification" and m["TopicArn"] == topic
+                and json.loads(m["Message"])["messageBody"] == word
+            ]  # fmt: skip
+
+        _wait(arrived, what=f"{word} on {topic}")
+        return arrived()[0]
+
+    def post(message: dict):
+        return Client().post(
+            "/hooks/sns/delivery/", data=json.dumps(message), content_type="text/plain",
+            HTTP_X_AMZ_SNS_MESSAGE_TYPE="Notification",
+        )  # fmt: skip
+
+    assert post(inbound_through(TOPIC, "STOP")).status_code == 200
+    assert OptOut.objects.filter(tenant=tenant_a, phone=US_OK).exists()
+    inbound_before = InboundMessage.objects.count()
+    assert post(inbound_through(foreign, "START")).status_code == 403
+    assert OptOut.objects.filter(tenant=tenant_a, phone=US_OK).exists()
+    assert InboundMessage.objects.count() == inbound_before

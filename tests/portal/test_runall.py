@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -49,6 +50,12 @@ def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
         "PORTAL_VAR_DIR": str(tmp_path),
         "EUM_ENDPOINT_URL": f"http://127.0.0.1:{sandbox_port}",
     }
+    # `make run` migrates first; so does this test (the SNS hooks record what they accept).
+    migrated = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert migrated.returncode == 0, migrated.stderr
     supervisor = subprocess.Popen(
         [
             sys.executable,
@@ -88,6 +95,20 @@ def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.status == 200
+        # The sandbox subscribed both SNS hooks to its topics; the portal accepts exactly those
+        # topics by default and its worker visits the SubscribeURLs.
+        subscriptions_url = f"http://127.0.0.1:{sandbox_port}/_sandbox/subscriptions"
+        deadline = time.monotonic() + 60
+        while True:
+            with urllib.request.urlopen(subscriptions_url, timeout=5) as response:
+                subscriptions = json.loads(response.read())["subscriptions"]
+            confirmed = {
+                s["Endpoint"].split("/hooks/sns/")[1]: s["Confirmed"] for s in subscriptions
+            }
+            if confirmed == {"registrations/": True, "delivery/": True}:
+                break
+            assert time.monotonic() < deadline, confirmed
+            time.sleep(0.3)
         supervisor.send_signal(signal.SIGINT)
         assert supervisor.wait(timeout=30) == 0
         deadline = time.monotonic() + 10

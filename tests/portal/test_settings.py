@@ -107,13 +107,75 @@ def test_bad_configuration_stops_the_start(variables, message):
     assert message in result.stderr
 
 
-def test_production_with_everything_set_starts():
-    result = _settings_in_subprocess(
-        PORTAL_ENVIRONMENT="production",
-        SECRET_KEY=GOOD_SECRET,
-        ALLOWED_HOSTS="sms.example.com",
-        PORTAL_BASE_URL="https://sms.example.com",
+PRODUCTION = {
+    "PORTAL_ENVIRONMENT": "production",
+    "SECRET_KEY": GOOD_SECRET,
+    "ALLOWED_HOSTS": "sms.example.com",
+    "PORTAL_BASE_URL": "https://sms.example.com",
+    "SNS_REGISTRATION_TOPIC_ARNS": "arn:aws:sns:us-east-1:111122223333:registration-events",
+    "EUM_EVENTS_TOPIC_ARN": "arn:aws:sns:us-east-1:111122223333:sms-events",
+}
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        (
+            {"SNS_REGISTRATION_TOPIC_ARNS": ""},
+            "SNS_REGISTRATION_TOPIC_ARNS is required in production",
+        ),
+        ({"EUM_EVENTS_TOPIC_ARN": ""}, "EUM_EVENTS_TOPIC_ARN is required in production"),
+        (
+            {"SNS_TOPIC_ARNS": "arn:aws:sns:us-east-1:111122223333:x"},
+            "SNS_TOPIC_ARNS is no longer read",
+        ),
+        (
+            {"SNS_REGISTRATION_TOPIC_ARNS": "*"},
+            "SNS_REGISTRATION_TOPIC_ARNS: '*' is not an SNS topic ARN",
+        ),
+        (
+            {"SNS_INBOUND_TOPIC_ARNS": "arn:aws:sns:us-east-1:1:inbound"},
+            "SNS_INBOUND_TOPIC_ARNS: 'arn:aws:sns:us-east-1:1:inbound' is not an SNS topic ARN",
+        ),
+    ],
+)
+def test_production_refuses_to_start_without_its_sns_topics(variables, message):
+    result = _settings_in_subprocess(**{**PRODUCTION, **variables})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_sns_topics_default_to_the_sandbox_in_development_and_come_from_the_environment():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SNS_REGISTRATION_TOPIC_ARNS, s.EUM_EVENTS_TOPIC_ARN, s.SNS_INBOUND_TOPIC_ARNS)"
     )
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+
+    def topics(**variables: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+            env={**keep, "DJANGO_SETTINGS_MODULE": "portal.settings", **variables},
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert topics() == (
+        "['arn:aws:sns:us-east-1:123456789012:eum-registration-events'] "
+        "arn:aws:sns:us-east-1:123456789012:portal-sms-events []"
+    )
+    assert topics(
+        **PRODUCTION, SNS_INBOUND_TOPIC_ARNS=" arn:aws:sns:eu-west-1:111122223333:in ,"
+    ) == (
+        "['arn:aws:sns:us-east-1:111122223333:registration-events'] "
+        "arn:aws:sns:us-east-1:111122223333:sms-events "
+        "['arn:aws:sns:eu-west-1:111122223333:in']"
+    )
+
+
+def test_production_with_everything_set_starts():
+    result = _settings_in_subprocess(**PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert '"debug": false' in result.stdout
     assert '"eum": ""' in result.stdout  # real AWS unless an endpoint is set

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+import io
+
+from PIL import Image
+
+
+def _png() -> bytes:
+    # A real (tiny) PNG: the portal reads an image's header before it accepts the file.
+    out = io.BytesIO()
+    Image.new("RGB", (640, 8), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 PDF = b"%PDF-1.4\n%sandbox\n"
 
 OPT_IN = (

@@ -53,6 +53,23 @@ def test_opt_out_lists_and_numbers(client):
     assert client.delete_opt_out_list(OptOutListName="tenant-a")["OptOutListName"] == "tenant-a"
 
 
+def test_a_number_leaves_an_opt_out_list_once_every_30_days(client):
+    """AWS: each destination number can be deleted from a list once every 30 days."""
+    client.create_opt_out_list(OptOutListName="tenant-b")
+    kwargs = {"OptOutListName": "tenant-b", "OptedOutNumber": "+12065550144"}
+    client.put_opted_out_number(**kwargs)
+    client.delete_opted_out_number(**kwargs)
+    client.put_opted_out_number(**kwargs)  # opted out again: allowed
+    with pytest.raises(client.exceptions.ValidationException) as err:
+        client.delete_opted_out_number(**kwargs)
+    assert _reason(err) == "PHONE_NUMBER_CANNOT_BE_OPTED_IN"
+    listed = client.describe_opted_out_numbers(OptOutListName="tenant-b")["OptedOutNumbers"]
+    assert [n["OptedOutNumber"] for n in listed] == ["+12065550144"]
+    other = {"OptOutListName": "tenant-b", "OptedOutNumber": "+12065550145"}
+    client.put_opted_out_number(**other)
+    client.delete_opted_out_number(**other)  # the limit is per number
+
+
 def test_keywords(client):
     number = client.request_phone_number(**SIMULATOR)
     pid = number["PhoneNumberId"]

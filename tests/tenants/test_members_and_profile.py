@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
 
 from tenants import services
 from tenants.models import AuditEntry, BusinessProfile, Membership, Role
@@ -205,11 +206,15 @@ def test_switcher_and_home_redirects(tenant_a, tenant_b, alice, sam):
     assert client_for(sam).get("/")["Location"] == "/staff/"
 
 
-def test_closed_tenant_is_gone_for_members(tenant_a, alice, sam):
+def test_closed_or_suspended_tenant_is_stopped_for_members(tenant_a, alice, sam):
     services.tenant_status_set(actor=sam, tenant=tenant_a, status="closed")
-    assert client_for(alice).get(f"/t/{tenant_a.slug}/").status_code == 404
+    page = client_for(alice).get(f"/t/{tenant_a.slug}/")
+    assert page.status_code == 403
+    assert b"This account was closed by the provider." in page.content
+    assert client_for(alice).get("/")["Location"] == "/tenants/"  # no longer offered
     services.tenant_status_set(actor=sam, tenant=tenant_a, status="suspended")
     page = client_for(alice).get(f"/t/{tenant_a.slug}/")
+    assert page.status_code == 403
     assert b"This account is suspended by the provider." in page.content
     assert [e.after for e in AuditEntry.objects.filter(action="tenant.status").order_by("id")] == [
         {"status": "closed"},
@@ -241,7 +246,9 @@ def test_password_reset_sends_a_working_link(alice):
         {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"},
     )
     assert done["Location"] == "/accounts/password/reset/complete/"
-    assert client.login(email="alice@acme.example", password="a-brand-new-passphrase")
+    assert client.login(
+        request=HttpRequest(), email="alice@acme.example", password="a-brand-new-passphrase"
+    )
 
 
 def test_login_and_logout(alice):

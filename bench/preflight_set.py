@@ -1,0 +1,80 @@
+"""Loader of the labelled preflight evaluation set (tests/compliance/preflight_set/).
+
+The set is written apart from the preflight rules (issue #15); this module only reads it and holds
+no rule code. `load_set(path, portal)` returns one plain dict per registration:
+
+    {id, registration_type, values, attachments, hosted, tenant, provider, label, defect, pages}
+
+`{portal}` in any string is replaced by the portal's base URL (no trailing slash). `defect` is
+None for compliant registrations, else {category, field, source}. `pages` holds the text of pages
+the tenant hosts itself (for example its own privacy policy) and is {} when the set gives none.
+`attachments` maps a field path to {content_type, size_bytes, width, height} (width/height 0 when
+unknown), the arguments of `compliance.preflight.AttachmentInfo`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+SET_DIR = Path(__file__).resolve().parent.parent / "tests" / "compliance" / "preflight_set"
+DEV = SET_DIR / "dev.yaml"
+HELDOUT = SET_DIR / "heldout.yaml"
+
+FIELDS = (
+    "id",
+    "registration_type",
+    "values",
+    "attachments",
+    "hosted",
+    "tenant",
+    "provider",
+    "label",
+    "defect",
+    "pages",
+)
+
+
+def _subst(obj: Any, portal: str) -> Any:
+    if isinstance(obj, str):
+        return obj.replace("{portal}", portal)
+    if isinstance(obj, list):
+        return [_subst(x, portal) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _subst(v, portal) for k, v in obj.items()}
+    return obj
+
+
+def load_set(path: str | Path, portal: str = "https://portal.example") -> list[dict]:
+    """Read one part of the set (dev.yaml or heldout.yaml) into plain dicts."""
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    portal = portal.rstrip("/")
+    out = []
+    for reg in data["registrations"]:
+        atts = {
+            name: {
+                "content_type": a["content_type"],
+                "size_bytes": int(a["size_bytes"]),
+                "width": int(a.get("width", 0)),
+                "height": int(a.get("height", 0)),
+            }
+            for name, a in (reg.get("attachments") or {}).items()
+        }
+        item: dict[str, Any] = {
+            "id": reg["id"],
+            "registration_type": reg["registration_type"],
+            "values": _subst(reg["values"], portal),
+            "attachments": atts,
+            "hosted": _subst(reg.get("hosted") or {}, portal),
+            "tenant": reg["tenant"],
+            "provider": reg["provider"],
+            "label": reg["label"],
+            "defect": reg.get("defect"),
+            "pages": _subst(reg.get("pages") or {}, portal),
+        }
+        assert set(item) == set(FIELDS)
+        out.append(item)
+    return out
