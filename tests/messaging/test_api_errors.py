@@ -73,6 +73,23 @@ def test_a_printable_idempotency_key_still_replays(api_a, sender_a):
     assert Message.objects.count() == 1
 
 
+def test_a_form_encoded_send_with_an_idempotency_key_replays(api_a, sender_a):
+    """A multipart body is parsed before the view (portal/request_limits.py); hashing the
+    request for its Idempotency-Key then could not read the raw body: 500."""
+
+    def send(body: str):
+        return api_a.client.post(
+            "/api/v1/messages", {"to": US_OK, "body": body},
+            HTTP_AUTHORIZATION=f"Bearer {api_a.token}", HTTP_IDEMPOTENCY_KEY="form-1",
+        )  # fmt: skip
+
+    first, again, other = send("hi"), send("hi"), send("bye")
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert again["Idempotent-Replayed"] == "true"
+    _is_error(other, 409, "idempotency_key_reused")
+    assert Message.objects.count() == 1
+
+
 # --- The other server error: a cursor whose position is not an id ---------------------------
 
 
