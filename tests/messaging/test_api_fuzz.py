@@ -3,7 +3,7 @@ through the WSGI application and the test database: no server error, and every a
 content type and body as the schema documents them.
 
 The run is deterministic (Hypothesis derandomized: the same cases on every run) and bounded
-(FUZZ_MAX_EXAMPLES per operation and generation phase, 60 unless set). It runs in `make test`;
+(FUZZ_MAX_EXAMPLES per operation and generation phase, 100 unless set). It runs in `make test`;
 skip it locally only on purpose, with `-m "not fuzz"`.
 
 The caller is tenant A's API key with every scope and an active sender, so that sends get past
@@ -41,7 +41,7 @@ from tests.messaging.conftest import Api
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
-MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "60"))
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "100"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
