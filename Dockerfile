@@ -18,8 +18,20 @@ COPY sandbox ./sandbox
 COPY templates ./templates
 COPY static ./static
 COPY manage.py ./
+# collectstatic runs under the production settings so that the image holds the hashed, compressed
+# files and the manifest that production's storage (CompressedManifestStaticFilesStorage) reads.
+# Production settings refuse to load without SECRET_KEY, ALLOWED_HOSTS, PORTAL_BASE_URL and the
+# SNS topics: this one command gets throwaway values, set for it alone (they are not kept in
+# the image's environment and nothing signed with them outlives the build). The real ones come
+# at run time.
 RUN pip install . \
-    && PORTAL_ENVIRONMENT=development python manage.py collectstatic --noinput \
+    && PORTAL_ENVIRONMENT=production \
+       SECRET_KEY=build-time-only-collectstatic-key-not-used-at-run-time-0123456789 \
+       ALLOWED_HOSTS=build.invalid PORTAL_BASE_URL=https://build.invalid \
+       SNS_REGISTRATION_TOPIC_ARNS=arn:aws:sns:us-east-1:000000000000:build-only \
+       EUM_EVENTS_TOPIC_ARN=arn:aws:sns:us-east-1:000000000000:build-only \
+       python manage.py collectstatic --noinput \
+    && test -f /app/staticfiles/staticfiles.json \
     && mkdir -p /app/var && chown -R portal:portal /app/var
 USER portal
 EXPOSE 8000

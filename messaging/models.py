@@ -213,6 +213,15 @@ class WebhookDelivery(models.Model):
         SUCCEEDED = "SUCCEEDED", "Succeeded"
         FAILED = "FAILED", "Failed after all retries"
 
+    class Result(models.TextChoices):
+        HTTP_2XX = "2xx", "The receiver answered 2xx"
+        HTTP_3XX = "3xx", "The receiver answered 3xx (redirects are not followed)"
+        HTTP_4XX = "4xx", "The receiver answered 4xx"
+        HTTP_5XX = "5xx", "The receiver answered 5xx"
+        TIMEOUT = "timeout", "No answer in time"
+        REFUSED = "refused by policy", "The address is not allowed (not public, or not https)"
+        FAILED = "connection failed", "No connection or no valid HTTP answer"
+
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
@@ -221,8 +230,10 @@ class WebhookDelivery(models.Model):
     payload = models.JSONField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # What the tenant sees of the last attempt: a class, never error text (details go to the
+    # server log). The exact status code stays for operators.
+    last_result = models.CharField(max_length=24, choices=Result.choices, blank=True)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
 

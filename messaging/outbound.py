@@ -1,24 +1,32 @@
 """Webhooks to tenants: one delivery per endpoint and event, signed with HMAC-SHA256 over
 `<timestamp>.<body>` (header `X-Portal-Signature: t=<unix>,v1=<hex>[,v1=<hex of the previous
-secret during a rotation>]`), retried with exponential backoff, every attempt logged."""
+secret during a rotation>]`), retried with exponential backoff, every attempt logged. Requests
+go through the guarded client of portal/outbound_http.py; the tenant sees a result class."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import logging
 import time
-import urllib.error
-import urllib.request
 
 from django.db import transaction
 from django.utils import timezone
 
 from messaging.models import WebhookDelivery, WebhookEndpoint
+from portal import outbound_http
 from tenants.models import Tenant
 
+log = logging.getLogger(__name__)
+
 MAX_ATTEMPTS = 6
-TIMEOUT = 10
+# Every request goes through the guarded client (portal/outbound_http.py): no private
+# addresses, no redirects, these limits.
+CONNECT_TIMEOUT = 3.0
+READ_TIMEOUT = 5.0
+TOTAL_TIMEOUT = 10.0
+MAX_RESPONSE_BYTES = 64 * 1024
 
 
 def signature_header(body: bytes, secrets: list[str], timestamp: int) -> str:
@@ -80,37 +88,34 @@ def webhook_attempt(*, tenant_id: int, delivery_id: int) -> str:
         timezone.now()
     ):
         secrets.append(endpoint.previous_secret)
-    request = urllib.request.Request(
-        endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "sms-portal-webhooks/1",
-            "X-Portal-Event": delivery.event_type,
-            "X-Portal-Delivery": str(delivery.pk),
-            "X-Portal-Signature": signature_header(body, secrets, int(time.time())),
-        },
-    )
-    code, error = None, ""
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
-            code = response.status
-    except urllib.error.HTTPError as exc:
-        code, error = exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError) as exc:
-        error = str(getattr(exc, "reason", exc))[:300]
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "sms-portal-webhooks/1",
+        "X-Portal-Event": delivery.event_type,
+        "X-Portal-Delivery": str(delivery.pk),
+        "X-Portal-Signature": signature_header(body, secrets, int(time.time())),
+    }
+    outcome = outbound_http.post(
+        endpoint.url, body, headers, connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
+        total_timeout=TOTAL_TIMEOUT, max_body=MAX_RESPONSE_BYTES,
+    )  # fmt: skip
     attempts = delivery.attempts + 1
-    if code is not None and 200 <= code < 300:
+    if outcome.result == outbound_http.RESULT_2XX:
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=WebhookDelivery.Status.SUCCEEDED, attempts=attempts, last_status_code=code,
-            last_error="", delivered_at=timezone.now(),
+            status=WebhookDelivery.Status.SUCCEEDED, attempts=attempts,
+            last_status_code=outcome.status_code, last_result=outcome.result,
+            delivered_at=timezone.now(),
         )  # fmt: skip
         return "done"
+    # The details (addresses, socket errors) stay in the server log; the tenant sees the class.
+    log.info(
+        "webhook delivery %s to endpoint %s: %s (%s)",
+        delivery.pk, endpoint.pk, outcome.result, outcome.detail,
+    )  # fmt: skip
     final = attempts >= MAX_ATTEMPTS
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         status=WebhookDelivery.Status.FAILED if final else WebhookDelivery.Status.PENDING,
-        attempts=attempts, last_status_code=code, last_error=error,
+        attempts=attempts, last_status_code=outcome.status_code, last_result=outcome.result,
     )  # fmt: skip
     return "failed" if final else "retry"
 

@@ -7,6 +7,7 @@ import secrets
 import uuid
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from messaging.checks import (
 )
 from messaging.models import Message, SendingPolicy, WebhookEndpoint
 from messaging.optouts import opted_out_kinds
+from portal import outbound_http
 from tenants.models import ApiKey, Tenant, User
 from tenants.services import audit_record
 
@@ -138,6 +140,10 @@ def _secret() -> str:
 def webhook_endpoint_create(
     *, tenant: Tenant, actor: User | None, url: str, event_types: list[str]
 ) -> WebhookEndpoint:
+    try:  # the syntax and literal addresses (the API's serializer resolves names too)
+        outbound_http.url_check(url, resolve_host=False)
+    except outbound_http.OutboundRefused as exc:
+        raise ValidationError({"url": str(exc)}) from exc
     endpoint = WebhookEndpoint.objects.create(
         tenant=tenant, url=url, secret=_secret(), event_types=event_types
     )
@@ -149,20 +155,35 @@ def webhook_endpoint_create(
 
 
 @transaction.atomic
-def webhook_endpoint_delete(*, tenant: Tenant, actor: User | None, endpoint: WebhookEndpoint):
+def webhook_endpoint_delete(
+    *, tenant: Tenant, actor: User | None, endpoint: WebhookEndpoint
+) -> bool:
+    """Deletes the endpoint; False when it is gone already (another request deleted it). The
+    row lock waits for a rotation under way, so the two never cross."""
+    endpoint = (
+        WebhookEndpoint.objects.select_for_update().filter(tenant=tenant, pk=endpoint.pk).first()
+    )
+    if endpoint is None:
+        return False
     audit_record(
         tenant=tenant, actor=actor, action="webhook.delete", obj=endpoint,
         before={"url": endpoint.url},
     )  # fmt: skip
-    WebhookEndpoint.objects.filter(tenant=tenant, pk=endpoint.pk).delete()
+    endpoint.delete()
+    return True
 
 
 @transaction.atomic
 def webhook_endpoint_rotate(
     *, tenant: Tenant, actor: User | None, endpoint: WebhookEndpoint, overlap_hours: int = 24
-) -> WebhookEndpoint:
-    """A new signing secret; deliveries carry both signatures during the overlap."""
-    endpoint = WebhookEndpoint.objects.select_for_update().get(tenant=tenant, pk=endpoint.pk)
+) -> WebhookEndpoint | None:
+    """A new signing secret; deliveries carry both signatures during the overlap. None when
+    the endpoint is gone (deleted by another request meanwhile)."""
+    endpoint = (
+        WebhookEndpoint.objects.select_for_update().filter(tenant=tenant, pk=endpoint.pk).first()
+    )
+    if endpoint is None:
+        return None
     endpoint.previous_secret = endpoint.secret
     endpoint.previous_valid_until = timezone.now() + timedelta(hours=overlap_hours)
     endpoint.secret = _secret()

@@ -21,6 +21,7 @@ from portal.env import (
     is_set,
     parse_url,
 )
+from portal.outbound_http import networks_parse, networks_too_wide_for_production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy header (settings below)
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -361,6 +363,28 @@ API_RATE_PER_TENANT = env_int("API_RATE_PER_TENANT", 12000, minimum=1)
 # MESSAGING_REQUEUE_SECONDS.
 MESSAGING_SEND_LEASE_SECONDS = env_int("MESSAGING_SEND_LEASE_SECONDS", 120, minimum=1)
 MESSAGING_REQUEUE_SECONDS = env_int("MESSAGING_REQUEUE_SECONDS", 300, minimum=1)
+# URLs that tenants give (webhooks) go through portal/outbound_http.py: https only, addresses
+# that are not globally routable refused at connect time. http:// only when explicitly allowed
+# (never in production); OUTBOUND_ALLOWED_NETWORKS exempts networks from the address check (a
+# local receiver in development, the tests). Production refuses networks that touch loopback,
+# link-local (cloud metadata), unspecified or multicast addresses.
+OUTBOUND_ALLOW_HTTP = env_bool("OUTBOUND_ALLOW_HTTP", False)
+if PRODUCTION and OUTBOUND_ALLOW_HTTP:
+    raise ImproperlyConfigured(
+        "OUTBOUND_ALLOW_HTTP cannot be on when PORTAL_ENVIRONMENT=production: tenants' "
+        "webhooks must use https."
+    )
+OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS", [])
+try:
+    _outbound_networks = networks_parse(OUTBOUND_ALLOWED_NETWORKS)
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+if PRODUCTION and networks_too_wide_for_production(_outbound_networks):
+    raise ImproperlyConfigured(
+        "OUTBOUND_ALLOWED_NETWORKS may not include loopback, link-local, unspecified or "
+        "multicast addresses in production: "
+        + ", ".join(networks_too_wide_for_production(_outbound_networks))
+    )
 # The opt-in confirmation goes out through the tenant's active sender (messaging).
 COMPLIANCE_CONFIRMATION_SENDER = env_str(
     "COMPLIANCE_CONFIRMATION_SENDER", "messaging.confirmation.confirmation_sender"
@@ -383,8 +407,38 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 30, minimum=0)
+    # A year: browsers that saw the header once refuse plain HTTP to this host for that long.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------
+# Every page: scripts, styles and everything else from the portal's own origin only, no inline
+# script or style, no plugin, no framing (the opt-in widget names who may frame it; see
+# compliance/views/public.py), forms post to the portal only. Images may also be data: URLs
+# (icons in CSS), blob: URLs (the wizard previews a chosen file before upload) and come from the
+# uploads bucket when files are on S3.
+_csp_img_src = ["'self'", "data:", "blob:"]
+if AWS_STORAGE_BUCKET_NAME:
+    _s3_endpoint = AWS_S3_ENDPOINT_URL or f"https://s3.{AWS_S3_REGION_NAME}.amazonaws.com"
+    _s3 = parse_url("AWS_S3_ENDPOINT_URL", _s3_endpoint, schemes=("http", "https"))
+    _csp_img_src.append(f"{_s3.scheme}://{_s3.host}{f':{_s3.port}' if _s3.port else ''}")
+    if not AWS_S3_ENDPOINT_URL:  # virtual-hosted links: https://<bucket>.s3.<region>...
+        _csp_img_src.append(f"https://{AWS_STORAGE_BUCKET_NAME}.{_s3.host}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _csp_img_src,
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# --- end of Content-Security-Policy ---------------------------------------------------------
 
 LOGGING = {
     "version": 1,

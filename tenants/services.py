@@ -86,7 +86,13 @@ def tenant_create(*, actor: User, name: str, slug: str = "") -> Tenant:
     slug = slugify(slug) if slug else _unique_slug(name)
     if Tenant.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": f"The address /t/{slug}/ is taken; choose another."})
-    tenant = Tenant.objects.create(name=name, slug=slug)
+    try:  # the check above can race another creation of the same address
+        with transaction.atomic():
+            tenant = Tenant.objects.create(name=name, slug=slug)
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"slug": f"The address /t/{slug}/ is taken; choose another."}
+        ) from exc
     BusinessProfile.objects.create(tenant=tenant, legal_name=name)
     audit_record(
         tenant=tenant, actor=actor, action="tenant.create", obj=tenant, after=_snapshot(tenant)
@@ -154,14 +160,20 @@ def invitation_create(*, tenant: Tenant, actor: User, email: str, role: str) -> 
         tenant=tenant, email__iexact=email, status=Invitation.Status.PENDING
     ).update(status=Invitation.Status.REVOKED)
     token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        tenant=tenant,
-        email=email,
-        role=role,
-        token_hash=_token_hash(token),
-        invited_by=actor,
-        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
-    )
+    try:  # one pending invitation per address: another one may be made at the same moment
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                tenant=tenant,
+                email=email,
+                role=role,
+                token_hash=_token_hash(token),
+                invited_by=actor,
+                expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"email": f"An invitation to {email} was sent at this same moment; that one stands."}
+        ) from exc
     audit_record(
         tenant=tenant,
         actor=actor,
@@ -176,6 +188,10 @@ def invitation_create(*, tenant: Tenant, actor: User, email: str, role: str) -> 
     return issued
 
 
+class InvitationUsed(ValidationError):
+    """Another accept of the same link won (the answer to the loser of a race)."""
+
+
 def invitation_get_by_token(token: str) -> Invitation:
     """The invitation behind a link, or a ValidationError that says why it cannot be used."""
     invitation = (
@@ -184,7 +200,7 @@ def invitation_get_by_token(token: str) -> Invitation:
     if invitation is None:
         raise ValidationError("This invitation link is not valid. Ask for a new invitation.")
     if invitation.status == Invitation.Status.ACCEPTED:
-        raise ValidationError("This invitation has already been used. Sign in to continue.")
+        raise InvitationUsed("This invitation has already been used. Sign in to continue.")
     if invitation.status == Invitation.Status.REVOKED:
         raise ValidationError("This invitation was withdrawn or replaced by a newer one.")
     if invitation.is_expired:
@@ -200,20 +216,16 @@ def invitation_accept(
 ) -> Membership:
     """Accepts an invitation as the signed-in `user`, or creates the account when `user` is None.
 
-    The claim is a conditional UPDATE, so one link makes exactly one membership.
+    The claim, a conditional UPDATE, comes before anything is created: it holds the row, so of
+    several accepts at once exactly one goes on and the others find the invitation used (they
+    wait for the first to commit or roll back, then read its outcome).
     """
     invitation = invitation_get_by_token(token)
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise ValidationError(
-                f"An account for {invitation.email} exists already: "
-                "sign in, then open the link again."
-            )
+            raise ValidationError(_account_exists(invitation.email))
         if not password:
             raise ValidationError({"password": "Choose a password."})
-        user = User.objects.create_user(
-            email=invitation.email, password=password, full_name=full_name
-        )
     elif user.email.lower() != invitation.email.lower():
         raise ValidationError(
             f"This invitation was sent to {invitation.email}, but you are signed in as "
@@ -223,7 +235,16 @@ def invitation_accept(
         status=Invitation.Status.ACCEPTED, accepted_at=timezone.now(), accepted_by=user
     )
     if claimed != 1:
-        raise ValidationError("This invitation has already been used. Sign in to continue.")
+        raise InvitationUsed("This invitation has already been used. Sign in to continue.")
+    if user is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=invitation.email, password=password, full_name=full_name
+                )
+        except IntegrityError as exc:  # the account was made meanwhile (another link, sign-up)
+            raise ValidationError(_account_exists(invitation.email)) from exc
+        Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -239,6 +260,10 @@ def invitation_accept(
         after={"email": user.email, "role": membership.role},
     )
     return membership
+
+
+def _account_exists(email: str) -> str:
+    return f"An account for {email} exists already: sign in, then open the link again."
 
 
 @transaction.atomic
@@ -274,6 +299,22 @@ def invitation_expire_due() -> int:
 # --- Memberships ---------------------------------------------------------------------------
 
 
+def _membership_locked(tenant: Tenant, membership: Membership) -> Membership:
+    """The membership as it is now, for a change. Changes to a tenant's members take the
+    tenant's row first, one at a time, so two owners cannot each remove the other (the "at
+    least one owner" check would pass for both) and no two lock orders can deadlock."""
+    Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+    current = (
+        Membership.objects.select_for_update()
+        .select_related("user")
+        .filter(pk=membership.pk, tenant=tenant)
+        .first()
+    )
+    if current is None:
+        raise ValidationError(f"{membership.user.email} is no longer a member of {tenant.name}.")
+    return current
+
+
 def _owners_after(tenant: Tenant, membership: Membership, new_role: str | None) -> int:
     owners = Membership.objects.filter(tenant=tenant, role=Role.OWNER).exclude(pk=membership.pk)
     return owners.count() + (1 if new_role == Role.OWNER else 0)
@@ -303,7 +344,7 @@ def membership_role_change(
 ) -> Membership:
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = _membership_locked(tenant, membership)
     _check_manage(tenant=tenant, actor=actor, membership=membership, new_role=role)
     before = {"role": membership.role}
     membership.role = role
@@ -321,7 +362,7 @@ def membership_role_change(
 
 @transaction.atomic
 def membership_remove(*, tenant: Tenant, actor: User, membership: Membership) -> None:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = _membership_locked(tenant, membership)
     _check_manage(tenant=tenant, actor=actor, membership=membership, new_role=None)
     audit_record(
         tenant=tenant,

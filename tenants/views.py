@@ -264,6 +264,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     full_name=form.cleaned_data["full_name"] if form else "",
                     password=form.cleaned_data["password1"] if form else "",
                 )
+            except services.InvitationUsed as exc:
+                # Another accept of this link won just now (a double click, two tabs).
+                return render(
+                    request, "tenants/invitation_invalid.html", {"reason": _error_text(exc)},
+                    status=409,
+                )  # fmt: skip
             except ValidationError as exc:
                 messages.error(request, _error_text(exc))
             else:

@@ -21,8 +21,6 @@ from portal.client_ip import client_ip
 from tenants.models import Tenant
 from tenants.permissions import public_view
 
-PUBLIC_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'"
-
 
 def _tenant(slug: str) -> Tenant:
     tenant = (
@@ -49,8 +47,11 @@ def _version(tenant: Tenant, kind: str, number: int | None) -> HostedPageVersion
     return selectors.hosted_page_get(tenant=tenant, kind=kind, number=number)
 
 
-def _headers(response: HttpResponse, *, csp: str = PUBLIC_CSP) -> HttpResponse:
-    response["Content-Security-Policy"] = csp
+def _headers(response: HttpResponse, *, frame_ancestors: list[str] | None = None) -> HttpResponse:
+    # The site-wide Content-Security-Policy (settings, django-csp) applies; the widget alone
+    # widens frame-ancestors to the tenant's own sites.
+    if frame_ancestors:
+        response._csp_replace = {"frame-ancestors": frame_ancestors}
     response["Referrer-Policy"] = "strict-origin-when-cross-origin"
     return response
 
@@ -144,7 +145,7 @@ def optin_page(request: HttpRequest, tenant_slug: str, number: int | None = None
     return _headers(_optin(request, tenant, version, embed=False))
 
 
-def _frame_ancestors(tenant: Tenant, version: HostedPageVersion) -> str:
+def _frame_ancestors(tenant: Tenant, version: HostedPageVersion) -> list[str]:
     origins = ["'self'"]
     website = version.program.get("website", "")
     if website and host_of(website):
@@ -152,7 +153,7 @@ def _frame_ancestors(tenant: Tenant, version: HostedPageVersion) -> str:
         origins.append("https://www." + host_of(website))
     program = selectors.sms_program_get(tenant=tenant)
     origins += program.embed_origins if program else []
-    return " ".join(dict.fromkeys(origins))
+    return list(dict.fromkeys(origins))
 
 
 @public_view
@@ -167,10 +168,7 @@ def optin_widget(request: HttpRequest, tenant_slug: str):
     if version is None:
         return _not_published(request, tenant, PageKind.OPT_IN)
     response = _optin(request, tenant, version, embed=True)
-    csp = PUBLIC_CSP.replace(
-        "frame-ancestors 'none'", "frame-ancestors " + _frame_ancestors(tenant, version)
-    )
-    return _headers(response, csp=csp)
+    return _headers(response, frame_ancestors=_frame_ancestors(tenant, version))
 
 
 @public_view

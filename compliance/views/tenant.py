@@ -3,8 +3,6 @@ their export, opt-in evidence."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from compliance import content, selectors, services
 from compliance.forms import PageForm, SmsProgramForm
 from compliance.models import ConsentRecord, OptInEvidence, PageKind
+from portal import csv_safe
 from portal.paging import page_of
 from tenants.models import Role
 from tenants.permissions import tenant_view
@@ -153,7 +152,7 @@ def consent_export(request: HttpRequest) -> HttpResponse:
         "page_kind", "page_version", "text_shown", "ip_address", "user_agent", "confirmation",
         "confirmation_note", "message_type",
     ]  # fmt: skip
-    writer = csv.writer(_Echo())
+    writer = csv_safe.writer(_Echo())  # formula cells neutralised (portal/csv_safe.py)
 
     def rows():
         yield writer.writerow(columns)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from messaging.checks import parts_per_second
@@ -13,6 +15,7 @@ from messaging.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from portal import outbound_http
 from registrations.models import Registration, Sender
 
 WEBHOOK_EVENTS = [
@@ -164,15 +167,28 @@ class RegistrationOut(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class ReceiverUrlField(serializers.CharField):
+    """A tenant's receiver URL, checked by the outbound policy alone (its messages say what to
+    fix, where a generic URL check would only say "not valid")."""
+
+
 class WebhookIn(serializers.Serializer):
-    url = serializers.URLField(max_length=500)
+    url = ReceiverUrlField(
+        max_length=500,
+        help_text="https:// address of your receiver, reachable from the public internet.",
+    )
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=WEBHOOK_EVENTS), required=False, default=list
     )
 
     def validate_url(self, value: str) -> str:
-        if not value.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-            raise serializers.ValidationError("Use an https:// address.")
+        """The outbound policy (portal/outbound_http.py), resolving the host when it can; the
+        check at delivery time is the one that counts."""
+        try:
+            outbound_http.url_check(value)
+        except outbound_http.OutboundRefused as exc:
+            raise serializers.ValidationError(str(exc)) from exc
         return value
 
 
@@ -193,6 +209,6 @@ class DeliveryOut(serializers.ModelSerializer):
     class Meta:
         model = WebhookDelivery
         fields = [
-            "id", "event_type", "status", "attempts", "last_status_code", "last_error",
-            "created_at", "delivered_at",
+            "id", "event_type", "status", "attempts", "last_result", "created_at",
+            "delivered_at",
         ]  # fmt: skip

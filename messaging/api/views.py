@@ -320,9 +320,10 @@ class WebhookDetailView(ApiView):
 
     @extend_schema(responses={204: None, **errors(404)})
     def delete(self, request, pk: str):
-        services.webhook_endpoint_delete(
+        if not services.webhook_endpoint_delete(
             tenant=self.tenant, actor=None, endpoint=self._endpoint(pk)
-        )
+        ):
+            raise Http404  # deleted by another request meanwhile
         return Response(status=204)
 
 
@@ -334,6 +335,8 @@ class WebhookRotateView(WebhookDetailView):
         endpoint = services.webhook_endpoint_rotate(
             tenant=self.tenant, actor=None, endpoint=self._endpoint(pk)
         )
+        if endpoint is None:
+            raise Http404  # deleted by another request meanwhile
         return Response(s.WebhookSecretOut(endpoint).data)
 
 

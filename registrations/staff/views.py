@@ -3,6 +3,7 @@ render. Registrations of every tenant; viewers look, reviewers act."""
 
 from __future__ import annotations
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -61,6 +62,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view()
+@csp_replace({"object-src": ["'self'"]})  # the PDF preview is an <object> of the attachment view
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(pk)
     version = selectors.version_under_review(registration)
@@ -107,6 +109,8 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespons
     response["X-Content-Type-Options"] = "nosniff"
     if item.content_type != "application/pdf":  # browsers' PDF viewers refuse a sandbox
         response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    else:  # the review page shows it in an <object>: same-origin framing only
+        response._csp_replace = {"frame-ancestors": ["'self'"]}
     response["Cache-Control"] = "private, no-store"
     return response
 

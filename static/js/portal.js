@@ -11,6 +11,17 @@ document.addEventListener("DOMContentLoaded", () => {
       if (option && option.dataset.url) window.location.href = option.dataset.url;
     });
   }
+  // Bars and chart keys: widths (percent) and colours computed by the server come as data
+  // attributes because the Content-Security-Policy allows no style attribute in the markup;
+  // setting them through the DOM is allowed. The figures are also printed beside each bar.
+  document.querySelectorAll("[data-width]").forEach((element) => {
+    const width = Number.parseFloat(element.dataset.width);
+    if (Number.isFinite(width)) element.style.width = `${Math.min(100, Math.max(0, width))}%`;
+  });
+  document.querySelectorAll("[data-colour]").forEach((element) => {
+    const colour = element.dataset.colour;
+    if (/^#[0-9a-f]{3,8}$/i.test(colour)) element.style.background = colour;
+  });
   // Confirm destructive actions.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {

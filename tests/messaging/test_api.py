@@ -115,7 +115,11 @@ def test_webhook_url_must_be_https(api_a):
     response = api_a.post("webhooks", {"url": "http://hooks.acme.example/sms"})
     assert response.status_code == 400
     assert response.json() == {
-        "error": {"code": "invalid_field", "message": "Use an https:// address.", "field": "url"}
+        "error": {
+            "code": "invalid_field",
+            "message": "Use an https:// address (http:// is not accepted).",
+            "field": "url",
+        }
     }
 
 

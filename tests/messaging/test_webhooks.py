@@ -45,7 +45,10 @@ class _Receiver(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    # A local receiver, allowed the way a development machine allows one: explicitly.
+    settings.OUTBOUND_ALLOW_HTTP = True
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     _Receiver.answers, _Receiver.got = [], []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -96,8 +99,8 @@ def test_rotation_signs_with_both_secrets_and_failures_end(
     with django_capture_on_commit_callbacks(execute=True):
         webhook_event_emit(tenant=tenant_a, event_type="message.failed", data={"id": 1})
     delivery = WebhookDelivery.objects.get()
-    assert (delivery.status, delivery.attempts, delivery.last_error) == (
-        "FAILED", MAX_ATTEMPTS, "HTTP 500",
+    assert (delivery.status, delivery.attempts, delivery.last_result) == (
+        "FAILED", MAX_ATTEMPTS, "5xx",
     )  # fmt: skip
     headers, body = handler.got[0]
     assert signature_verify(body, headers["X-Portal-Signature"], endpoint.secret)

@@ -149,7 +149,7 @@ def test_dashboard_page_draws_the_figures(history, vic):
         "In provider review: 1",
         "Needs updates: 1",
     ]
-    assert 'style="width:100.0%"' in status_chart and 'style="width:50.0%"' in status_chart
+    assert 'data-width="100.0"' in status_chart and 'data-width="50.0"' in status_chart
     stage = html.split('data-stage="SUBMITTED"')[1].split("</tr>")[0]
     assert '<td class="median">24.0 h</td><td class="p90">24.0 h</td>' in stage
     draft = html.split('data-stage="DRAFT"')[1].split("</tr>")[0]
