@@ -8,9 +8,11 @@ skip it locally only on purpose, with `-m "not fuzz"`.
 
 The caller is tenant A's API key with every scope and an active sender, so that sends get past
 the checks; the rate limits are lifted so that 429 does not hide the rest. Webhooks: the outbound
-client may only reach 127.0.0.1, where a receiver of this test listens; a webhook the fuzzer
-creates with a random URL is stored (or refused with 400) but nothing is sent in this run
-(deliveries follow AWS's delivery events, which the API does not produce).
+policy (portal/outbound_http.py) lets http:// through only to 127.0.0.1, where a receiver of this
+test listens and where the seeded webhook points. Of the fuzzer's random URLs, those the policy
+refuses (http://, private or local addresses) get 400; https:// ones whose host does not resolve
+here are stored, to be checked again at delivery. Nothing is delivered during the run:
+deliveries follow AWS's delivery events, which no /api/v1 call produces.
 """
 
 from __future__ import annotations
