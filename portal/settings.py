@@ -348,6 +348,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Ids in API paths match any segment (a malformed one is a JSON 404); they are integers.
+    "PATH_CONVERTER_OVERRIDES": {"object_id": int},
     "ENUM_NAME_OVERRIDES": {
         "MessageStatusEnum": "messaging.models.Message.Status",
         "DeliveryStatusEnum": "messaging.models.WebhookDelivery.Status",

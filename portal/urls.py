@@ -81,3 +81,8 @@ urlpatterns = [
     path("staff/", include(staff_patterns)),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ an error page is the API's JSON error shape; elsewhere the portal's HTML pages.
+handler400 = "messaging.api.errors.bad_request"
+handler404 = "messaging.api.errors.not_found"
+handler500 = "messaging.api.errors.server_error"

@@ -6,6 +6,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
@@ -98,6 +99,7 @@ _CODES = {
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",
+    413: "payload_too_large",
     415: "unsupported_media_type",
     429: "rate_limited",
 }
@@ -107,9 +109,20 @@ def error_body(code: str, message: str, field: str | None = None) -> dict:
     return {"error": {"code": code, "message": message, "field": field}}
 
 
+def too_large_body() -> dict:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (read by Django) but under REQUEST_BODY_MAX_BYTES
+    (refused before it is read, portal/request_limits.py): the same code as the latter."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return error_body(
+        "payload_too_large", f"The request body is larger than the {limit} bytes accepted."
+    )
+
+
 def _first(detail, path: str = "") -> tuple[str | None, str]:
     if isinstance(detail, dict):
         for name, value in detail.items():
+            if isinstance(name, int):  # a list serializer's errors, by item index
+                return _first(value, f"{path}[{name}]")
             sub = name if name != "non_field_errors" else ""
             return _first(value, f"{path}.{sub}".strip(".") if sub else path)
     if isinstance(detail, list) and detail:
@@ -124,6 +137,8 @@ def _first(detail, path: str = "") -> tuple[str | None, str]:
 def api_exception_handler(exc, context):
     if isinstance(exc, ApiRefusal):
         return Response({"error": exc.as_dict()}, status=exc.status)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(too_large_body(), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -11,6 +11,7 @@ import hashlib
 from functools import wraps
 
 from django.db import transaction
+from django.http.request import RawPostDataException
 from rest_framework.response import Response
 
 from messaging.api.auth import error_body
@@ -22,8 +23,25 @@ HEADER = "HTTP_IDEMPOTENCY_KEY"
 def _hash(request) -> str:
     digest = hashlib.sha256()
     digest.update(request.method.encode() + b" " + request.path.encode() + b"\n")
-    digest.update(request.body)
+    try:
+        digest.update(request.body)
+    except RawPostDataException:
+        _form_hash(digest, request._request)
     return digest.hexdigest()
+
+
+def _form_hash(digest, request) -> None:
+    """A multipart body is parsed before the view (portal/request_limits.py), after which the
+    raw body cannot be read: the parsed fields and files are hashed instead, in name order."""
+    for name in sorted(request.POST):
+        for value in request.POST.getlist(name):
+            digest.update(f"field {name!r} {value!r}\n".encode("utf-8", "surrogatepass"))
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            digest.update(f"file {name!r} {upload.name!r} {upload.size}\n".encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
 
 
 def _replay(record: IdempotencyRecord, request_hash: str) -> Response:
@@ -57,6 +75,14 @@ def idempotent(handler):
         if len(key) > 255:
             return Response(
                 error_body("invalid_header", "Idempotency-Key is at most 255 characters.", None),
+                status=400,
+            )
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in key):
+            # A NUL cannot be stored (PostgreSQL), other control characters are no key either.
+            return Response(
+                error_body(
+                    "invalid_header", "Idempotency-Key may not contain control characters.", None
+                ),
                 status=400,
             )
         request_hash = _hash(request)

@@ -11,8 +11,7 @@ from rest_framework.response import Response
 
 from messaging import selectors, services
 from messaging.api.auth import scoped
-from messaging.api.serializers import ErrorOut
-from messaging.api.views import ERRORS, ApiView
+from messaging.api.views import WITH_BODY, ApiView, errors
 from messaging.checks import month_spend
 from messaging.models import country_codes_normalize
 
@@ -72,11 +71,11 @@ class PolicyView(ApiView):
         safe = self.request.method in ("GET", "HEAD", "OPTIONS")
         return [scoped("read" if safe else "policy")()]
 
-    @extend_schema(responses={200: PolicyOut, **ERRORS})
+    @extend_schema(responses={200: PolicyOut, **errors()})
     def get(self, request):
         return Response(_out(selectors.sending_policy_get(tenant=self.tenant), self.tenant))
 
-    @extend_schema(request=PolicyIn, responses={200: PolicyOut, 400: ErrorOut, **ERRORS})
+    @extend_schema(request=PolicyIn, responses={200: PolicyOut, **errors(*WITH_BODY)})
     def put(self, request):
         data = PolicyIn(data=request.data)
         data.is_valid(raise_exception=True)

@@ -36,6 +36,16 @@ class MessageIn(serializers.Serializer):
     )  # fmt: skip
     context = serializers.DictField(child=serializers.CharField(max_length=200), required=False)
 
+    def validate_context(self, value: dict) -> dict:
+        # DRF checks the values (CharField) but not the keys: a NUL cannot be stored in
+        # PostgreSQL's jsonb, a lone surrogate cannot be encoded at all.
+        for key in value:
+            if any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in key):
+                raise serializers.ValidationError(
+                    "Context keys may not contain NUL or unpaired surrogate characters."
+                )
+        return value
+
 
 class BatchIn(serializers.Serializer):
     messages = MessageIn(many=True, max_length=100, min_length=1)

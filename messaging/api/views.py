@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,7 +23,58 @@ IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
     description="Replays the first answer for the same key; another request under it is 409.",
 )  # fmt: skip
-ERRORS = {400: s.ErrorOut, 401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 429: s.ErrorOut}
+# Request examples for the docs (and the first cases of the API fuzz): +14254147755 is one of
+# AWS's simulator numbers, accepted without sending to anyone.
+ONE_MESSAGE = {"to": "+14254147755", "body": "Your code is 123456"}
+MESSAGE_EXAMPLE = OpenApiExample("A one-time code", value=ONE_MESSAGE, request_only=True)
+BATCH_EXAMPLE = OpenApiExample(
+    "Two messages",
+    value={"messages": [ONE_MESSAGE, {**ONE_MESSAGE, "body": "Your order has shipped."}]},
+    request_only=True,
+)
+OPT_OUT_EXAMPLE = OpenApiExample("A number", value={"phone": "+14254147755"}, request_only=True)
+WEBHOOK_EXAMPLE = OpenApiExample(
+    "Delivery reports",
+    value={"url": "https://hooks.example.com/sms", "event_types": ["message.delivered"]},
+    request_only=True,
+)
+
+# Every status an operation can answer with is documented (the API is fuzzed against its schema
+# in tests/messaging/test_api_fuzz.py); all errors have the ErrorOut shape.
+ERROR_MEANINGS = {
+    400: "The request or one of its fields is invalid; error.field names the field.",
+    401: "No API key, or the key is unknown, revoked or expired.",
+    402: "This month's spend cap would be exceeded.",
+    403: "The API key lacks the scope this operation needs.",
+    404: "No such object for this account (a malformed id included).",
+    406: "The Accept header allows no type this API answers with (it answers JSON).",
+    409: "The Idempotency-Key was used for a different request, or its first request still runs.",
+    413: "The request body is larger than the server accepts.",
+    415: "The body is neither JSON nor form data.",
+    422: "A well-formed request that a sending rule refuses (destination, sender, opt-out, "
+    "policy); error.code says which.",
+    429: "Too many requests for this key or account; Retry-After gives the seconds to wait.",
+}
+# Any call can be unauthenticated, lack its scope, ask for a type other than JSON or be over
+# the rate limit.
+EVERY_CALL = (401, 403, 406, 429)
+# A call with a body can also be malformed (400), too large (413) or of another type (415).
+WITH_BODY = (400, 413, 415)
+
+
+def errors(*statuses: int) -> dict:
+    """The documented error responses of an operation: `statuses` and those of every call."""
+    return {
+        code: OpenApiResponse(s.ErrorOut, description=ERROR_MEANINGS[code])
+        for code in sorted({*statuses, *EVERY_CALL})
+    }
+
+
+def object_id(value: str) -> int:
+    """The id of a path (`<object_id:pk>`): a malformed one names no object (404)."""
+    if not (value.isascii() and value.isdigit()) or int(value) > 2**63 - 1:
+        raise NotFound("No such object for this account.")
+    return int(value)
 
 
 class ApiView(APIView):
@@ -50,6 +102,17 @@ class Cursor(CursorPagination):
     max_page_size = 200
     page_size_query_param = "limit"
 
+    def decode_cursor(self, request):
+        # DRF checks the cursor's encoding but not its position, which is compared with the
+        # integer id: a tampered position is an invalid cursor (404), not a server error.
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
+                int(cursor.position)
+            except ValueError:
+                raise NotFound(self.invalid_cursor_message) from None
+        return cursor
+
 
 class MessageFilters(serializers.Serializer):
     status = serializers.ChoiceField(choices=Message.Status.choices, required=False)
@@ -66,7 +129,10 @@ class MessagesView(ApiView, generics.GenericAPIView):
     def get_permissions(self):
         return [scoped("send" if self.request.method == "POST" else "read")()]
 
-    @extend_schema(parameters=[MessageFilters], responses={200: s.MessageOut(many=True), **ERRORS})
+    @extend_schema(
+        parameters=[MessageFilters],
+        responses={200: s.MessageOut(many=True), **errors(400, 404)},
+    )
     def get(self, request):
         filters = MessageFilters(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -76,8 +142,8 @@ class MessagesView(ApiView, generics.GenericAPIView):
         return self.get_paginated_response(s.MessageOut(page, many=True).data)
 
     @extend_schema(
-        request=s.MessageIn, parameters=[IDEMPOTENCY],
-        responses={202: s.MessageOut, 402: s.ErrorOut, 409: s.ErrorOut, 422: s.ErrorOut, **ERRORS},
+        request=s.MessageIn, parameters=[IDEMPOTENCY], examples=[MESSAGE_EXAMPLE],
+        responses={202: s.MessageOut, **errors(*WITH_BODY, 402, 409, 422)},
     )  # fmt: skip
     @idempotent
     def post(self, request):
@@ -93,8 +159,8 @@ class MessageBatchView(ApiView):
     scope = "send"
 
     @extend_schema(
-        request=s.BatchIn, parameters=[IDEMPOTENCY],
-        responses={202: s.BatchOut, 409: s.ErrorOut, 422: s.ErrorOut, **ERRORS},
+        request=s.BatchIn, parameters=[IDEMPOTENCY], examples=[BATCH_EXAMPLE],
+        responses={202: s.BatchOut, **errors(*WITH_BODY, 409)},
     )  # fmt: skip
     @idempotent
     def post(self, request):
@@ -123,9 +189,9 @@ class MessageBatchView(ApiView):
 
 
 class MessageDetailView(ApiView):
-    @extend_schema(responses={200: s.MessageDetailOut, **ERRORS})
-    def get(self, request, pk: int):
-        message = selectors.message_get(tenant=self.tenant, pk=pk)
+    @extend_schema(responses={200: s.MessageDetailOut, **errors(404)})
+    def get(self, request, pk: str):
+        message = selectors.message_get(tenant=self.tenant, pk=object_id(pk))
         if message is None:
             raise Http404
         return Response(s.MessageDetailOut(message).data)
@@ -136,14 +202,14 @@ class OptOutsView(ApiView, generics.GenericAPIView):
     pagination_class = Cursor
     serializer_class = s.OptOutOut
 
-    @extend_schema(responses={200: s.OptOutOut(many=True), **ERRORS})
+    @extend_schema(responses={200: s.OptOutOut(many=True), **errors(404)})
     def get(self, request):
         page = self.paginate_queryset(selectors.opt_out_list(tenant=self.tenant))
         return self.get_paginated_response(s.OptOutOut(page, many=True).data)
 
     @extend_schema(
-        request=s.OptOutIn, parameters=[IDEMPOTENCY],
-        responses={201: s.OptOutOut, 409: s.ErrorOut, 422: s.ErrorOut, **ERRORS},
+        request=s.OptOutIn, parameters=[IDEMPOTENCY], examples=[OPT_OUT_EXAMPLE],
+        responses={201: s.OptOutOut, **errors(*WITH_BODY, 409, 422)},
     )  # fmt: skip
     @idempotent
     def post(self, request):
@@ -169,7 +235,7 @@ def _service(function, **kwargs):
 class OptOutDetailView(ApiView):
     scope = "opt_outs"
 
-    @extend_schema(responses={200: s.OptOutCheckOut, 422: s.ErrorOut, **ERRORS})
+    @extend_schema(responses={200: s.OptOutCheckOut, **errors(422)})
     def get(self, request, phone: str):
         phone, _ = destination_parse(phone)
         kinds = optouts.opted_out_kinds(tenant=self.tenant, phones=[phone]).get(phone, set())
@@ -178,7 +244,7 @@ class OptOutDetailView(ApiView):
 
     @extend_schema(
         parameters=[s.OptOutDeleteQuery],
-        responses={204: None, 404: s.ErrorOut, 422: s.ErrorOut, **ERRORS},
+        responses={204: None, **errors(400, 404, 422)},
     )
     def delete(self, request, phone: str):
         phone, _ = destination_parse(phone)
@@ -194,7 +260,7 @@ class OptOutDetailView(ApiView):
 
 
 class SendersView(ApiView):
-    @extend_schema(responses={200: s.SenderOut(many=True), **ERRORS})
+    @extend_schema(responses={200: s.SenderOut(many=True), **errors()})
     def get(self, request):
         return Response(s.SenderOut(selectors.sender_list(tenant=self.tenant), many=True).data)
 
@@ -203,16 +269,16 @@ class RegistrationsView(ApiView, generics.GenericAPIView):
     pagination_class = Cursor
     serializer_class = s.RegistrationOut
 
-    @extend_schema(responses={200: s.RegistrationOut(many=True), **ERRORS})
+    @extend_schema(responses={200: s.RegistrationOut(many=True), **errors(404)})
     def get(self, request):
         page = self.paginate_queryset(selectors.registration_list(tenant=self.tenant))
         return self.get_paginated_response(s.RegistrationOut(page, many=True).data)
 
 
 class RegistrationDetailView(ApiView):
-    @extend_schema(responses={200: s.RegistrationOut, **ERRORS})
-    def get(self, request, pk: int):
-        row = selectors.registration_list(tenant=self.tenant).filter(pk=pk).first()
+    @extend_schema(responses={200: s.RegistrationOut, **errors(404)})
+    def get(self, request, pk: str):
+        row = selectors.registration_list(tenant=self.tenant).filter(pk=object_id(pk)).first()
         if row is None:
             raise Http404
         return Response(s.RegistrationOut(row).data)
@@ -221,13 +287,13 @@ class RegistrationDetailView(ApiView):
 class WebhooksView(ApiView):
     scope = "webhooks"
 
-    @extend_schema(responses={200: s.WebhookOut(many=True), **ERRORS})
+    @extend_schema(responses={200: s.WebhookOut(many=True), **errors()})
     def get(self, request):
         return Response(s.WebhookOut(selectors.webhook_list(tenant=self.tenant), many=True).data)
 
     @extend_schema(
-        request=s.WebhookIn, parameters=[IDEMPOTENCY],
-        responses={201: s.WebhookSecretOut, 409: s.ErrorOut, **ERRORS},
+        request=s.WebhookIn, parameters=[IDEMPOTENCY], examples=[WEBHOOK_EXAMPLE],
+        responses={201: s.WebhookSecretOut, **errors(*WITH_BODY, 409)},
     )  # fmt: skip
     @idempotent
     def post(self, request):
@@ -242,18 +308,18 @@ class WebhooksView(ApiView):
 class WebhookDetailView(ApiView):
     scope = "webhooks"
 
-    def _endpoint(self, pk: int):
-        endpoint = selectors.webhook_get(tenant=self.tenant, pk=pk)
+    def _endpoint(self, pk: str):
+        endpoint = selectors.webhook_get(tenant=self.tenant, pk=object_id(pk))
         if endpoint is None:
             raise Http404
         return endpoint
 
-    @extend_schema(responses={200: s.WebhookOut, **ERRORS})
-    def get(self, request, pk: int):
+    @extend_schema(responses={200: s.WebhookOut, **errors(404)})
+    def get(self, request, pk: str):
         return Response(s.WebhookOut(self._endpoint(pk)).data)
 
-    @extend_schema(responses={204: None, **ERRORS})
-    def delete(self, request, pk: int):
+    @extend_schema(responses={204: None, **errors(404)})
+    def delete(self, request, pk: str):
         if not services.webhook_endpoint_delete(
             tenant=self.tenant, actor=None, endpoint=self._endpoint(pk)
         ):
@@ -264,8 +330,8 @@ class WebhookDetailView(ApiView):
 class WebhookRotateView(WebhookDetailView):
     http_method_names = ["post", "options"]
 
-    @extend_schema(request=None, responses={200: s.WebhookSecretOut, **ERRORS})
-    def post(self, request, pk: int):
+    @extend_schema(request=None, responses={200: s.WebhookSecretOut, **errors(404)})
+    def post(self, request, pk: str):
         endpoint = services.webhook_endpoint_rotate(
             tenant=self.tenant, actor=None, endpoint=self._endpoint(pk)
         )
@@ -277,8 +343,8 @@ class WebhookRotateView(WebhookDetailView):
 class WebhookDeliveriesView(WebhookDetailView):
     http_method_names = ["get", "options"]
 
-    @extend_schema(responses={200: s.DeliveryOut(many=True), **ERRORS})
-    def get(self, request, pk: int):
+    @extend_schema(responses={200: s.DeliveryOut(many=True), **errors(404)})
+    def get(self, request, pk: str):
         endpoint = self._endpoint(pk)
         rows = selectors.webhook_deliveries(tenant=self.tenant, endpoint=endpoint)
         return Response(s.DeliveryOut(rows, many=True).data)

@@ -85,5 +85,15 @@ def api_b(key_b):
     return Api(key_b)
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The API fuzz's numbers (cases, time, statuses) when it ran in this session."""
+    import sys
+
+    fuzz = sys.modules.get("tests.messaging.test_api_fuzz")
+    line = fuzz.summary() if fuzz is not None else None
+    if line:
+        terminalreporter.write_line(line)
+
+
 # The sandbox process and its control, shared with the registration engine's tests.
 from tests.registrations.conftest import sandbox, sandbox_process  # noqa: E402, F401
