@@ -67,7 +67,10 @@ class Figures:
     def as_json(self, day: date, tenant_id: int | None) -> dict:
         """One day's figures of one tenant, or of every tenant (None). First decisions keep
         their tenant, for the approval rates per tenant."""
-        keys = [k for k in self.day_keys() if k[0] == day and tenant_id in (None, k[1])]
+        if tenant_id is not None:
+            keys = [(day, tenant_id)]
+        else:
+            keys = [k for k in self.day_keys() if k[0] == day]
         stays: dict[str, list[float]] = defaultdict(list)
         denials: Counter[str] = Counter()
         created: Counter[str] = Counter()
@@ -211,8 +214,14 @@ def summary_refresh(today: date | None = None) -> dict:
             for day, tenant_id in sorted(figures.day_keys())
         ]
         # The same days for every tenant at once: the overall dashboard reads one row a day.
-        for day in sorted({day for day, _ in figures.day_keys()}):
-            rows.append(DashboardDay(day=day, tenant=None, figures=figures.as_json(day, None)))
+        tenants_by_day: dict[date, list[int]] = defaultdict(list)
+        for day, tenant_id in figures.day_keys():
+            tenants_by_day[day].append(tenant_id)
+        for day in sorted(tenants_by_day):
+            merged = Figures()
+            for tenant_id in tenants_by_day[day]:
+                merged.add_json(day, None, figures.as_json(day, tenant_id))
+            rows.append(DashboardDay(day=day, tenant=None, figures=merged.as_json(day, None)))
         with transaction.atomic():
             DashboardDay.objects.filter(day__gte=start, day__lte=yesterday).delete()
             DashboardDay.objects.bulk_create(rows, batch_size=1000)
