@@ -10,7 +10,7 @@ from celery import shared_task
 from messaging.dispatch import message_dispatch, messages_requeue_accepted, messages_resume
 from messaging.optouts import aws_sync, reconcile, tenants_with_opt_out_lists
 from messaging.outbound import retry_delay, webhook_attempt
-from registrations.aws import AwsError, RetryableError
+from registrations.aws.errors import AwsError, RetryableError
 from tenants.models import Tenant
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ import random
 
 from celery import shared_task
 
-from registrations.aws import RetryableError
+from registrations.aws.errors import RetryableError
 from registrations.services import catalog, pipeline, provisioning, sending_setup, tracking
 
 MAX_RETRIES = 8
