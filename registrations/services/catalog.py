@@ -13,6 +13,7 @@ from registrations.aws import operations as aws
 from registrations.aws.gateway import Gateway
 from registrations.models import CatalogVersion, Registration, RegistrationTypeDef
 from registrations.schema import FieldDef
+from registrations.services.notifications import notify_schema_change
 from registrations.states import EDITABLE
 
 
@@ -145,8 +146,6 @@ def catalog_store(definitions: dict[str, dict]) -> tuple[CatalogVersion, bool]:
 
 
 def _flag_drafts(registration_type: str, version: CatalogVersion, changes: list[dict]) -> None:
-    from registrations.services.notifications import notify_schema_change
-
     breaking = [c for c in changes if c["breaking"]]
     drafts = Registration.objects.filter(registration_type=registration_type, status__in=EDITABLE)
     for registration in drafts.select_related("tenant"):

@@ -17,6 +17,7 @@ from registrations.aws.clients import account_for
 from registrations.aws.gateway import Gateway
 from registrations.aws.types import RegistrationState, RemoteValue
 from registrations.models import FieldValue, Registration, RegistrationVersion
+from registrations.overlay import DEFAULT_REVIEW, TYPICAL_REVIEW
 from registrations.services.lifecycle import registration_transition, version_after_denial
 from registrations.services.notifications import notify_status
 from registrations.states import AWS_STATUSES, TRACKED, Status, can_transition
@@ -237,7 +238,6 @@ def reconcile_pass(*, force: bool = False) -> dict:
 def registrations_stuck(now=None) -> QuerySet[Registration]:
     """Registrations waiting at AWS longer than is typical for their type, oldest first. The
     comparison runs in the database, so only the stuck rows are read."""
-    from registrations.overlay import DEFAULT_REVIEW, TYPICAL_REVIEW
 
     now = now or timezone.now()
     overdue = Q(submitted_at__lt=now - DEFAULT_REVIEW) & ~Q(registration_type__in=TYPICAL_REVIEW)
