@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from registrations.models import Registration
+from registrations.selectors import version_under_review
 from registrations.services.lifecycle import (
     _require_reviewer,
     registration_transition,
@@ -101,7 +102,6 @@ def version_preflight_rerun(*, actor: User, registration: Registration) -> list:
     """Staff run the preflight again over the version in review (rules may have changed)."""
     _require_reviewer(actor)
     from registrations.services.lifecycle import version_preflight
-    from registrations.staff.selectors import version_under_review
 
     version = version_under_review(registration)
     before = sorted({f["rule_id"] for f in version.preflight_findings})

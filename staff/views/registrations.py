@@ -1,5 +1,6 @@
-"""Provider staff console views: parse, authorise (decorators), call one service or selector,
-render. Registrations of every tenant; viewers look, reviewers act."""
+"""Staff pages of registrations (/staff/registrations/): the review queue, one review, the
+pipeline, the AWS calls of one registration. Parse, authorise (decorators), call one service or
+selector, render; registrations of every tenant; viewers look, reviewers act."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from compliance import selectors as compliance_selectors
 from portal.paging import page_of
+from registrations.selectors import version_under_review
 from registrations.services import lifecycle
 from registrations.services import staff as staff_services
-from registrations.staff import selectors, summary
-from registrations.staff.forms import CancelForm, QueueFilterForm, ReturnForm, prefixed
 from registrations.states import Status
+from staff import selectors
+from staff.forms import CancelForm, QueueFilterForm, ReturnForm, prefixed
 from tenants.models import Tenant
 from tenants.permissions import staff_view
 
@@ -58,14 +60,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         "tenants": Tenant.objects.order_by("name").values_list("slug", "name"),
         "filters": filters,
     }
-    return render(request, "registrations/staff_queue.html", context)
+    return render(request, "staff/registration_queue.html", context)
 
 
 @staff_view()
 @csp_replace({"object-src": ["'self'"]})  # the PDF preview is an <object> of the attachment view
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(pk)
-    version = selectors.version_under_review(registration)
+    version = version_under_review(registration)
     errors = [f for f in version.preflight_findings if f.get("severity") == "error"]
     compare = request.GET.get("compare", "")
     against = int(compare) if compare.isdigit() and int(compare) < version.number else None
@@ -93,7 +95,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         in (Status.IN_REVIEW, Status.QUEUED, Status.SUBMISSION_FAILED),
         **selectors.registration_history(registration),
     }
-    return render(request, "registrations/staff_review.html", context)
+    return render(request, "staff/registration_review.html", context)
 
 
 @staff_view()
@@ -167,7 +169,7 @@ def preflight(request: HttpRequest, pk: int) -> HttpResponse:
 def pipeline(request: HttpRequest) -> HttpResponse:
     lists = selectors.pipeline_lists()
     pages = {name: page_of(request, rows, param=f"{name}_page") for name, rows in lists.items()}
-    return render(request, "registrations/staff_pipeline.html", {"lists": pages})
+    return render(request, "staff/registration_pipeline.html", {"lists": pages})
 
 
 @staff_view(act=True)
@@ -211,16 +213,4 @@ def aws_calls(request: HttpRequest, pk: int) -> HttpResponse:
         "calls": selectors.aws_call_list(registration=registration),
         "version": registration.versions.order_by("-number").first(),
     }
-    return render(request, "registrations/staff_aws_calls.html", context)
-
-
-@staff_view()
-def dashboard(request: HttpRequest) -> HttpResponse:
-    slug = request.GET.get("tenant", "")
-    tenant = Tenant.objects.filter(slug=slug).first() if slug else None
-    context = {
-        "figures": summary.dashboard(tenant),
-        "tenant": tenant,
-        "tenants": Tenant.objects.order_by("name").values_list("slug", "name"),
-    }
-    return render(request, "registrations/staff_dashboard.html", context)
+    return render(request, "staff/awscall_list.html", context)

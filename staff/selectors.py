@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from registrations.models import (
+    Attachment,
     AwsCall,
     FieldComment,
     Registration,
     RegistrationVersion,
+    Sender,
+    SendingSetup,
     StatusEvent,
 )
 from registrations.services.lifecycle import schema_for
@@ -85,14 +88,6 @@ def queue_filter_choices() -> dict:
 
 def registration_get_for_staff(*, pk: int) -> Registration | None:
     return Registration.objects.select_related("tenant", "depends_on").filter(pk=pk).first()
-
-
-def version_under_review(registration: Registration) -> RegistrationVersion | None:
-    """The newest version that left the tenant's hands (the one staff judge)."""
-    return (
-        registration.versions.exclude(locked_at=None).order_by("-number").first()
-        or registration.versions.order_by("-number").first()
-    )
 
 
 @dataclass
@@ -199,8 +194,6 @@ def registration_history(registration: Registration) -> dict:
 
 def attachment_for_staff(*, registration: Registration, attachment_id: int):
     """An attachment only when one of this registration's versions uses it."""
-    from registrations.models import Attachment
-
     return Attachment.objects.filter(
         pk=attachment_id,
         tenant_id=registration.tenant_id,
@@ -241,10 +234,6 @@ class TenantSummary:
 
 def tenant_summaries(tenant_ids: list[int]) -> dict[int, TenantSummary]:
     """Registrations, senders and sending setup progress per tenant, for the tenant list."""
-    from django.db.models import Count
-
-    from registrations.models import Sender, SendingSetup
-
     summaries = {pk: TenantSummary() for pk in tenant_ids}
     rows = (
         Registration.objects.filter(tenant_id__in=tenant_ids)
@@ -277,8 +266,6 @@ def tenant_summaries(tenant_ids: list[int]) -> dict[int, TenantSummary]:
 
 def tenant_registrations_for_staff(*, tenant) -> dict:
     """What the staff tenant page shows about sending: registrations, senders, the checklist."""
-    from registrations.models import Sender, SendingSetup
-
     setup = SendingSetup.objects.filter(tenant=tenant).first()
     return {
         "registrations": Registration.objects.filter(tenant=tenant).order_by("-created_at", "-pk"),

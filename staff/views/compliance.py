@@ -1,4 +1,5 @@
-"""Provider staff pages for the message template library and per-tenant restrictions."""
+"""Staff pages of the message template library and of the tenants limited to it
+(/staff/compliance/): reviewers edit, viewers look."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from compliance import selectors, services
-from compliance.forms import MessageTemplateForm, TemplatePolicyForm
 from compliance.models import MessageTemplate, TenantTemplatePolicy
+from staff.forms import MessageTemplateForm, TemplatePolicyForm
 from tenants.models import Tenant
 from tenants.permissions import staff_view
 from tenants.selectors import tenant_get_for_staff
@@ -34,7 +35,7 @@ def _list(request: HttpRequest, form=None, editing=None, status=200) -> HttpResp
         "form": form,
         "editing": editing,
     }
-    return render(request, "compliance/staff_template_list.html", context, status=status)
+    return render(request, "staff/messagetemplate_list.html", context, status=status)
 
 
 @staff_view()
