@@ -10,8 +10,8 @@ from registrations.models import FieldComment, Registration
 from registrations.states import Status
 from tests.e2e.test_foundation_browser import sign_in
 from tests.registrations import conftest as registration_fixtures
-from tests.registrations.test_staff_review import SHORTENED, in_review
 from tests.sandbox.forms import TFN_GOOD
+from tests.staff.test_review import SHORTENED, in_review
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
