@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from compliance import selectors, services
-from compliance.models import MessageTemplate, TenantTemplatePolicy
+from compliance.models import MessageTemplate
+from staff import selectors as staff_selectors
 from staff.forms import MessageTemplateForm, TemplatePolicyForm
-from tenants.models import Tenant
 from tenants.permissions import staff_view
 from tenants.selectors import tenant_get_for_staff
 
@@ -23,14 +23,8 @@ def _list(request: HttpRequest, form=None, editing=None, status=200) -> HttpResp
         editing = MessageTemplate.objects.filter(pk=int(edit_id)).first()
     if form is None and request.user.can_act_as_staff:
         form = MessageTemplateForm(instance=editing)
-    restricted = set(
-        TenantTemplatePolicy.objects.filter(templates_only=True).values_list("tenant_id", flat=True)
-    )
     context = {
-        "tenants": [
-            {"tenant": t, "restricted": t.pk in restricted}
-            for t in Tenant.objects.exclude(status=Tenant.Status.CLOSED).order_by("name")[:200]
-        ],
+        "tenants": staff_selectors.template_policy_list(),
         "templates": selectors.template_list(),
         "form": form,
         "editing": editing,

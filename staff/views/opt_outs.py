@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from compliance.models import ConsentRecord
 from messaging import optouts
 from messaging.models import OptOut
+from staff import selectors
 from staff.forms import StaffOptOutForm
 from tenants.permissions import staff_view
 from tenants.selectors import tenant_get_for_staff
@@ -32,14 +31,8 @@ def _page(request: HttpRequest, tenant, form: StaffOptOutForm, status: int = 200
     context = {
         "tenant": tenant,
         "form": form,
-        "opt_outs": OptOut.objects.filter(tenant=tenant)[:200],
-        # Opt-outs, and opt-ins other than the sign-up pages' (those are the consent list's).
-        "records": ConsentRecord.objects.filter(tenant=tenant)
-        .filter(
-            Q(action=ConsentRecord.Action.OPT_OUT)
-            | ~Q(source__in=[ConsentRecord.Source.HOSTED_PAGE, ConsentRecord.Source.WIDGET])
-        )
-        .order_by("-created_at", "-id")[:100],
+        "opt_outs": selectors.opt_out_list(tenant=tenant),
+        "records": selectors.opt_out_record_list(tenant=tenant),
         "kinds_collected": optouts.kinds_collected(tenant),
     }
     return render(request, "staff/optout_list.html", context, status=status)

@@ -21,7 +21,6 @@ from registrations.services import staff as staff_services
 from registrations.states import Status
 from staff import selectors
 from staff.forms import CancelForm, QueueFilterForm, ReturnForm, prefixed
-from tenants.models import Tenant
 from tenants.permissions import staff_view
 
 
@@ -57,7 +56,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "registrations": page.object_list,
         "query": query.urlencode(),
         "status_label": Status(filters["status"]).label,
-        "tenants": Tenant.objects.order_by("name").values_list("slug", "name"),
+        "tenants": selectors.tenant_choices(),
         "filters": filters,
     }
     return render(request, "staff/registration_queue.html", context)
