@@ -1,5 +1,5 @@
-"""The pipeline under faults, a worker killed mid-way, AWS changing a form, and the transition
-table. The rate limiter has its own file, test_ratelimit.py."""
+"""The pipeline under faults, a worker killed mid-way and AWS changing a form. The transition
+table has test_transition_table.py and the rate limiter test_ratelimit.py."""
 
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ from django.db import connection
 from registrations.models import Registration
 from registrations.services import lifecycle
 from registrations.services.catalog import catalog_sync
-from registrations.services.lifecycle import TransitionRefused, registration_transition
-from registrations.states import TRANSITIONS, Status, can_transition
+from registrations.states import Status
 from tests.registrations.test_engine import TFN, _draft, _tfn_ready
 from tests.sandbox.forms import TFN_GOOD
 
@@ -218,31 +217,6 @@ def test_aws_adding_a_required_field_flags_drafts(
     assert draft.catalog == version
     assert [m.subject for m in mail.outbox] == ["AWS changed the form of “Alerts”"]
     assert sorted(mail.outbox[0].to) == ["alice@acme.example", "owen@acme.example"]
-
-
-def test_transition_table_is_closed_and_exhaustive():
-    assert set(TRANSITIONS) == set(Status.values)
-    for source, targets in TRANSITIONS.items():
-        assert targets <= set(Status.values)
-        for target in Status.values:
-            assert can_transition(source, target) is (target in targets)
-    assert TRANSITIONS[Status.CANCELLED] == frozenset()
-    assert TRANSITIONS[Status.DELETED] == frozenset()
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("source", Status.values)
-def test_every_refused_transition_changes_nothing(source, catalog, tenant_a, alice):
-    registration = _draft(tenant_a, alice)
-    Registration.objects.filter(pk=registration.pk).update(status=source)
-    registration.refresh_from_db()
-    for target in Status.values:
-        if can_transition(source, target):
-            continue
-        with pytest.raises(TransitionRefused):
-            registration_transition(registration=registration, to=target)
-    assert Registration.objects.get(pk=registration.pk).status == source
-    assert registration.timeline.count() == 1
 
 
 @pytest.mark.django_db
