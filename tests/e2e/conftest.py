@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 # tests: browser tests of registrations use the same fixtures.
 from compliance.evidence import CHROMIUM_ARGS, chromium_path
 from tests.registrations.conftest import catalog, sandbox, sandbox_process  # noqa: F401
+from tests.waiting import wait_until
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
 # between browser steps are still synchronous and safe.
@@ -153,8 +153,9 @@ def celery_worker(request, live_server, settings, tmp_path):
 
 def wait_for(predicate, *, timeout: float, log_path, what: str):
     """Polls `predicate` until it is true; fails after `timeout` seconds with the worker's log."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"Timed out waiting for {what}. Worker log:\n{log_path.read_text()}")
-        time.sleep(0.2)
+    wait_until(
+        predicate,
+        timeout=timeout,
+        interval=0.2,
+        message=lambda: f"{what}. Worker log:\n{log_path.read_text()}",
+    )

@@ -8,13 +8,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from registrations.services.catalog import catalog_sync
+from tests.waiting import WaitTimeout, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,16 +79,21 @@ def sandbox_process():
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
+
+    def answered() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(process.stderr.read().decode())
         try:
             urllib.request.urlopen(base + "/_sandbox/health", timeout=1).close()
-            break
         except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError(process.stderr.read().decode()) from None
-            time.sleep(0.1)
+            return False
+        return True
+
+    try:
+        wait_until(answered, timeout=20, interval=0.1, message="the sandbox to answer")
+    except WaitTimeout:
+        process.kill()
+        raise RuntimeError(process.stderr.read().decode()) from None
     yield base
     process.terminate()
     process.wait(timeout=10)

@@ -8,12 +8,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.db import connection
+from django.utils import timezone
 
 from registrations.models import Registration
 from registrations.services import lifecycle
@@ -21,6 +22,7 @@ from registrations.services.catalog import catalog_sync
 from registrations.states import Status
 from tests.registrations.test_engine import TFN, _draft, _tfn_ready
 from tests.sandbox.forms import TFN_GOOD
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -126,10 +128,12 @@ def test_a_worker_killed_mid_pipeline_is_resumed_by_another(
             check=True,
             timeout=60,
         )
-        deadline = time.monotonic() + 60
-        while len(sandbox.calls("PutRegistrationFieldValue")) < 5:
-            assert time.monotonic() < deadline, (tmp_path / "first-worker.log").read_text()
-            time.sleep(0.1)
+        wait_until(
+            lambda: len(sandbox.calls("PutRegistrationFieldValue")) >= 5,
+            timeout=60,
+            interval=0.1,
+            message=lambda: "five values written: " + (tmp_path / "first-worker.log").read_text(),
+        )
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         registration.refresh_from_db()
@@ -142,7 +146,13 @@ def test_a_worker_killed_mid_pipeline_is_resumed_by_another(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(2.5)  # the dead worker's lease runs out
+        # The dead worker's claim runs out: its lease and the grace after the last update.
+        lease = timedelta(seconds=int(environment["EUM_PIPELINE_LEASE_SECONDS"]))
+        version = registration.versions.get()
+        runs_out = max(
+            version.pipeline_lease_until or registration.updated_at, registration.updated_at + lease
+        )
+        wait_until(lambda: timezone.now() > runs_out, timeout=30, message="the lease to run out")
         resume = (
             "import django, json; django.setup(); "
             "from registrations.services.pipeline import pipeline_resume_stalled; "
@@ -158,10 +168,12 @@ def test_a_worker_killed_mid_pipeline_is_resumed_by_another(
             timeout=60,
         )
         assert json.loads(resumed.stdout.strip().splitlines()[-1]) == [registration.pk]
-        deadline = time.monotonic() + 90
-        while Registration.objects.get(pk=registration.pk).status != Status.SUBMITTED:
-            assert time.monotonic() < deadline, "the second worker did not finish"
-            time.sleep(0.2)
+        wait_until(
+            lambda: Registration.objects.get(pk=registration.pk).status == Status.SUBMITTED,
+            timeout=90,
+            interval=0.2,
+            message="the second worker to finish",
+        )
     finally:
         for worker in (first, second):
             if worker is not None and worker.poll() is None:
