@@ -4,7 +4,6 @@ table has test_transition_table.py and the rate limiter test_ratelimit.py."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -12,8 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import redis
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from registrations.models import Registration
@@ -23,6 +22,7 @@ from registrations.states import Status
 from tests.registrations.test_engine import TFN, _draft, _tfn_ready
 from tests.sandbox.forms import TFN_GOOD
 from tests.waiting import wait_until
+from tests.workers import start_celery_worker, worker_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,42 +72,15 @@ def test_a_worker_killed_mid_pipeline_is_resumed_by_another(
         tenant=tenant_a, actor=alice, registration=registration
     )
     sandbox.request("POST", "/_sandbox/faults", {"operation": "*", "latency_ms": 150})
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        database_url = f"sqlite:///{db['NAME']}"
-    else:
-        database_url = (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}"
-            f"/{db['NAME']}"
-        )
-    environment = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "EUM_ENDPOINT_URL": sandbox_process,
-        "EUM_CONTROL_PLANE_RPS": "1000",
-        "EUM_PIPELINE_LEASE_SECONDS": "2",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    redis_url = os.environ.get("REDIS_URL")
-    if redis_url:
-        # A database of its own: the killed worker's unacknowledged message stays there.
-        environment["REDIS_URL"] = redis_url.rsplit("/", 1)[0] + "/15"
-    else:
-        environment["PORTAL_VAR_DIR"] = str(tmp_path)
-    worker_command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "portal",
-        "worker",
-        "--pool=solo",
-        "--queues=aws",
-        "--loglevel=WARNING",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-    ]
+    # Its own workers, not the session's shared one (tests/conftest.py): this test kills one
+    # with SIGKILL and starts another, with a lease short enough to wait out, on a broker whose
+    # unacknowledged message survives the kill (a Redis database of its own in CI).
+    environment = worker_environment(
+        sandbox_url=sandbox_process,
+        var_dir=tmp_path,
+        redis_db=15,
+        extra={"EUM_PIPELINE_LEASE_SECONDS": "2", "MEDIA_ROOT": str(settings.MEDIA_ROOT)},
+    )
     enqueue = (
         "import django, sys; django.setup(); "
         "from registrations.services import lifecycle; "
@@ -116,9 +89,7 @@ def test_a_worker_killed_mid_pipeline_is_resumed_by_another(
         "registration=Registration.objects.get(pk=int(sys.argv[2])))"
     )
     first_log = (tmp_path / "first-worker.log").open("w")
-    first = subprocess.Popen(
-        worker_command, cwd=ROOT, env=environment, stdout=first_log, stderr=subprocess.STDOUT
-    )
+    first = start_celery_worker(environment=environment, queues="aws", log=first_log)
     second = None
     try:
         subprocess.run(
@@ -139,13 +110,7 @@ def test_a_worker_killed_mid_pipeline_is_resumed_by_another(
         registration.refresh_from_db()
         assert registration.status == Status.SUBMITTING
         sandbox.request("DELETE", "/_sandbox/faults")
-        second = subprocess.Popen(
-            worker_command,
-            cwd=ROOT,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        second = start_celery_worker(environment=environment, queues="aws", log=subprocess.DEVNULL)
         # The dead worker's claim runs out: its lease and the grace after the last update.
         lease = timedelta(seconds=int(environment["EUM_PIPELINE_LEASE_SECONDS"]))
         version = registration.versions.get()
@@ -179,9 +144,8 @@ def test_a_worker_killed_mid_pipeline_is_resumed_by_another(
             if worker is not None and worker.poll() is None:
                 worker.kill()
                 worker.wait(timeout=10)
-        if redis_url:
-            import redis
-
+        first_log.close()
+        if "REDIS_URL" in environment:
             redis.Redis.from_url(environment["REDIS_URL"]).flushdb()
     registration.refresh_from_db()
     _assert_submitted_once_with_every_value(sandbox, registration)
