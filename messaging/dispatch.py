@@ -4,7 +4,8 @@ parts per second (a limiter shared by every worker, counted in parts).
 A message is claimed with a conditional UPDATE (ACCEPTED → SENDING), so two workers never both
 send it. A worker killed after claiming leaves it SENDING; `messages_resume` gives it back to
 the queue once its lease ran out, unless a delivery event (matched through the `Context` sent
-with the message) shows that AWS took it.
+with the message) shows that AWS took it. Every status change is a move of the table in
+`messaging/states.py`; the tasks are queued by name (`portal.enqueue`).
 """
 
 from __future__ import annotations
