@@ -18,8 +18,9 @@ from messaging.states import Event, message_transition
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# The lifecycle as the README (sending API: dispatch, delivery events) and docs/security.md
-# describe it, one edge per line; deliberately not derived from messaging/states.py.
+# The lifecycle as the sending API's documentation describes it (dispatch, delivery events:
+# docs/sending-api.md, formerly the README; opt-outs: docs/security.md), one edge per line;
+# deliberately not derived from messaging/states.py.
 DOCUMENTED_EDGES = {
     ("ACCEPTED", "SENDING"),  # a worker claims it with a conditional update
     ("ACCEPTED", "FAILED"),  # the recipient opted out after acceptance; or a final event
