@@ -30,8 +30,9 @@ from registrations.models import (
     RegistrationVersion,
     Sender,
 )
-from registrations.services.lifecycle import registration_transition, schema_for
+from registrations.selectors import schema_for
 from registrations.services.provisioning import sender_record_number
+from registrations.services.transitions import registration_transition
 from registrations.states import PIPELINE_ORDER, Status, VersionPipelineStep
 
 Step = VersionPipelineStep

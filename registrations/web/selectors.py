@@ -19,8 +19,8 @@ from registrations.models import (
     RegistrationVersion,
 )
 from registrations.schema import FieldDef, TypeSchema, effective_rule
+from registrations.selectors import schema_for, version_values
 from registrations.services.catalog import catalog_latest
-from registrations.services.lifecycle import schema_for, version_values
 from registrations.states import EDITABLE, Status
 
 # What each status means for the tenant, in plain words, and what they do next.

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal.paging import page_of
 from registrations import overlay
 from registrations.models import FieldValue
+from registrations.selectors import schema_for
 from registrations.services.guided import SHORT_CODE, registrations_start
-from registrations.services.lifecycle import schema_for
 from registrations.states import Status
 from registrations.web import selectors
 from registrations.web.forms import StartForm

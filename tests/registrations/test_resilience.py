@@ -16,9 +16,9 @@ from django.core import mail
 from django.db import connection
 
 from registrations.models import Registration
-from registrations.services import lifecycle
+from registrations.services import review
 from registrations.services.catalog import catalog_sync
-from registrations.services.lifecycle import TransitionRefused, registration_transition
+from registrations.services.transitions import TransitionRefused, registration_transition
 from registrations.states import TRANSITIONS, Status, can_transition
 from tests.registrations.test_engine import TFN, _draft, _tfn_ready
 from tests.sandbox.forms import TFN_GOOD
@@ -49,11 +49,9 @@ def test_faults_do_not_duplicate_or_lose_anything(
         {"operation": "*", "throttle_rate": 0.3, "error_rate": 0.1, "latency_ms": 5},
     )
     registration = _tfn_ready(tenant_a, alice)
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.version_approve(actor=sam, registration=registration)
+        review.version_approve(actor=sam, registration=registration)
     registration.refresh_from_db()
     assert registration.status == Status.SUBMITTED
     failed = [c for c in sandbox.calls() if c["Status"] != 200]
@@ -67,9 +65,7 @@ def test_a_worker_killed_mid_pipeline_is_resumed_by_another(
 ):
     catalog_sync()
     registration = _tfn_ready(tenant_a, alice)
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
     sandbox.request("POST", "/_sandbox/faults", {"operation": "*", "latency_ms": 150})
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
@@ -109,9 +105,9 @@ def test_a_worker_killed_mid_pipeline_is_resumed_by_another(
     ]
     enqueue = (
         "import django, sys; django.setup(); "
-        "from registrations.services import lifecycle; "
+        "from registrations.services import review; "
         "from registrations.models import Registration; from tenants.models import User; "
-        "lifecycle.version_approve(actor=User.objects.get(email=sys.argv[1]), "
+        "review.version_approve(actor=User.objects.get(email=sys.argv[1]), "
         "registration=Registration.objects.get(pk=int(sys.argv[2])))"
     )
     first_log = (tmp_path / "first-worker.log").open("w")
@@ -258,11 +254,9 @@ def test_permanent_error_ends_in_submission_failed_and_staff_retry(
     sample["TextValidation"]["MaxLength"] = 20  # AWS tightened the form; the portal has not synced
     sandbox.request("PUT", "/_sandbox/catalog", changed)
     registration = _tfn_ready(tenant_a, alice)
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.version_approve(actor=sam, registration=registration)
+        review.version_approve(actor=sam, registration=registration)
     registration.refresh_from_db()
     assert registration.status == Status.SUBMISSION_FAILED
     version = registration.current_version
@@ -272,7 +266,7 @@ def test_permanent_error_ends_in_submission_failed_and_staff_retry(
 
     sandbox.request("PUT", "/_sandbox/catalog", original)
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.registration_retry(actor=sam, registration=registration)
+        review.registration_retry(actor=sam, registration=registration)
     registration.refresh_from_db()
     assert registration.status == Status.SUBMITTED
     assert len([c for c in sandbox.calls("CreateRegistration") if c["Status"] == 200]) == 1

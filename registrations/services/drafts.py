@@ -1,112 +1,36 @@
-"""Registration lifecycle on the portal's side: create, edit, submit for review, staff
-approve / return, cancel, new versions. Every status change goes through
-`registration_transition`, a conditional UPDATE guarded by the transition table."""
+"""Drafts on the tenant's side: starting a registration, saving field values and attachments
+(each save refreshes the preflight findings), and the new editable version after a return or
+a denial. Status changes go through `transitions.registration_transition`."""
 
 from __future__ import annotations
 
 import hashlib
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 
+from compliance.preflight import AttachmentInfo, draft_for_tenant, preflight_run
 from portal import upload_policy
 from registrations import overlay
 from registrations.models import (
     Attachment,
-    FieldComment,
     FieldValue,
     Registration,
-    RegistrationTypeDef,
     RegistrationVersion,
     StatusEvent,
 )
 from registrations.schema import TypeSchema, Value
+from registrations.selectors import schema_for, version_values
 from registrations.services.catalog import catalog_latest
-from registrations.states import EDITABLE, Status, can_transition
-from tenants.models import Membership, Role, Tenant, User
+from registrations.services.transitions import require_role
+from registrations.states import EDITABLE, Status
+from tenants.models import Role, Tenant, User
 from tenants.selectors import business_profile_get, provider_profile_get
 from tenants.services import audit_record
 
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024  # the API's limit for registration attachments
-
-
-class TransitionRefused(ValidationError):
-    pass
-
-
-def registration_transition(
-    *,
-    registration: Registration,
-    to: str,
-    actor: User | None = None,
-    reason: str = "",
-    expected: str | None = None,
-) -> Registration:
-    """Moves the registration to `to` if the table allows it and nobody moved it meanwhile."""
-    current = expected or registration.status
-    if not can_transition(current, to):
-        raise TransitionRefused(
-            f"A registration that is {Status(current).label.lower()} cannot become "
-            f"{Status(to).label.lower()}."
-        )
-    changes = {"status": to, "updated_at": timezone.now()}
-    if to == Status.SUBMITTED:
-        changes["submitted_at"] = timezone.now()
-    moved = Registration.objects.filter(pk=registration.pk, status=current).update(**changes)
-    if moved != 1:
-        raise TransitionRefused("Someone else changed this registration just now; reload it.")
-    StatusEvent.objects.create(
-        tenant_id=registration.tenant_id,
-        registration=registration,
-        from_status=current,
-        to_status=to,
-        actor=actor,
-        actor_label=actor.email if actor else "system",
-        reason=reason,
-    )
-    audit_record(
-        tenant=registration.tenant,
-        actor=actor,
-        action="registration.status",
-        obj=registration,
-        before={"status": current},
-        after={"status": to},
-    )
-    for key, value in changes.items():
-        setattr(registration, key, value)
-    return registration
-
-
-def _require_role(tenant: Tenant, actor: User, role: str) -> None:
-    membership = Membership.objects.filter(tenant=tenant, user=actor).first()
-    if membership is None or not Role.at_least(membership.role, role):
-        raise PermissionDenied(f"This needs the {role} role in {tenant.name}.")
-
-
-def _require_reviewer(actor: User) -> None:
-    if not actor.can_act_as_staff:
-        raise PermissionDenied("Only provider staff with the reviewer role can review.")
-
-
-def schema_for(registration: Registration) -> TypeSchema:
-    typedef = RegistrationTypeDef.objects.get(
-        catalog=registration.catalog, registration_type=registration.registration_type
-    )
-    return TypeSchema.from_typedef(typedef)
-
-
-def version_values(version: RegistrationVersion) -> dict[str, Value]:
-    values: dict[str, Value] = {}
-    for value in version.values.all():
-        if value.attachment_id:
-            values[value.field_path] = f"attachment:{value.attachment_id}"
-        elif value.select_choices:
-            values[value.field_path] = list(value.select_choices)
-        else:
-            values[value.field_path] = value.text_value
-    return values
 
 
 def _write_values(version: RegistrationVersion, schema: TypeSchema, values: dict[str, Value]):
@@ -145,7 +69,7 @@ def registration_create(
 ) -> Registration:
     """Starts a draft. A provider-branded program (`program_owner=PROVIDER`) carries the
     provider's own business details; every other registration carries the tenant's."""
-    _require_role(tenant, actor, Role.ADMIN)
+    require_role(tenant, actor, Role.ADMIN)
     if program_owner not in Registration.ProgramOwner.values:
         raise ValidationError({"program_owner": "Choose whose program it is."})
     catalog = catalog_latest()
@@ -212,8 +136,6 @@ def registration_create(
 
 def version_preflight(version: RegistrationVersion) -> list:
     """Runs the compliance preflight over the version and stores its findings on it."""
-    from compliance.preflight import AttachmentInfo, draft_for_tenant, preflight_run
-
     registration = version.registration
     attachments = {
         v.field_path: AttachmentInfo(
@@ -247,7 +169,9 @@ def version_preflight(version: RegistrationVersion) -> list:
     return findings
 
 
-def _editable_version(registration: Registration) -> RegistrationVersion:
+def version_editable_get(registration: Registration) -> RegistrationVersion:
+    """The version the tenant may change, locked for this transaction; refused when the
+    registration is not editable now."""
     version = registration.versions.select_for_update().order_by("-number").first()
     if registration.status not in EDITABLE or version is None or not version.is_editable:
         raise ValidationError(
@@ -262,9 +186,9 @@ def registration_values_save(
     *, tenant: Tenant, actor: User, registration: Registration, values: dict[str, Value]
 ) -> RegistrationVersion:
     """Saves some values of the draft. All or nothing: one invalid value saves none."""
-    _require_role(tenant, actor, Role.MEMBER)
+    require_role(tenant, actor, Role.MEMBER)
     registration = Registration.objects.select_for_update().get(pk=registration.pk, tenant=tenant)
-    version = _editable_version(registration)
+    version = version_editable_get(registration)
     schema = schema_for(registration)
     merged = {**version_values(version), **values}
     errors = {
@@ -299,9 +223,9 @@ def registration_attachment_add(
     max_bytes: int = ATTACHMENT_MAX_BYTES,
 ) -> Attachment:
     """Stores an upload for an ATTACHMENT field after checking its real type and size."""
-    _require_role(tenant, actor, Role.MEMBER)
+    require_role(tenant, actor, Role.MEMBER)
     registration = Registration.objects.select_for_update().get(pk=registration.pk, tenant=tenant)
-    version = _editable_version(registration)
+    version = version_editable_get(registration)
     fdef = schema_for(registration).field(field_path)
     if fdef is None or fdef.type != "ATTACHMENT":
         raise ValidationError({field_path: ["This field does not take a file."]})
@@ -334,8 +258,6 @@ def registration_attachment_add(
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
-    from django.core.files.base import ContentFile
-
     # The stored name's extension and S3's Content-Type come from the sniffed type, never
     # from the client's file name.
     stored = ContentFile(data)
@@ -354,72 +276,7 @@ def registration_attachment_add(
     return attachment
 
 
-@transaction.atomic
-def registration_submit_for_review(
-    *, tenant: Tenant, actor: User, registration: Registration
-) -> Registration:
-    """The tenant hands the draft to provider staff: checks it is complete, then locks it."""
-    _require_role(tenant, actor, Role.ADMIN)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk, tenant=tenant)
-    version = _editable_version(registration)
-    errors = schema_for(registration).validate(version_values(version), complete=True)
-    if errors:
-        raise ValidationError(errors)
-    needed = overlay.DEPENDENCIES.get(registration.registration_type)
-    if needed and registration.depends_on.status != Status.COMPLETE:
-        raise ValidationError(
-            f"“{registration.depends_on.name}” must be complete before this can be reviewed "
-            f"(it is {Status(registration.depends_on.status).label.lower()})."
-        )
-    version_preflight(version)  # staff see fresh findings; errors block approval, not review
-    version.locked_at = timezone.now()
-    version.save(update_fields=["locked_at"])
-    registration.schema_outdated = False
-    registration.save(update_fields=["schema_outdated"])
-    return registration_transition(
-        registration=registration,
-        to=Status.IN_REVIEW,
-        actor=actor,
-        reason=f"Version {version.number} submitted for review",
-    )
-
-
-@transaction.atomic
-def version_approve(
-    *, actor: User, registration: Registration, overrides: dict[str, str] | None = None
-) -> Registration:
-    """Staff approve the version in review: it goes to the submission pipeline.
-
-    The conditional UPDATE in the transition makes a second, concurrent approval fail.
-    """
-    _require_reviewer(actor)
-    version = registration.versions.order_by("-number").first()
-    from compliance.preflight import blocking
-
-    overrides = {k: v for k, v in (overrides or {}).items() if v and v.strip()}
-    still = blocking(version_preflight(version), overrides)
-    if still:
-        raise ValidationError(
-            "Preflight errors block this submission; fix them or override each with a reason: "
-            + "; ".join(f"{f.rule_id} ({f.message})" for f in still)
-        )
-    registration_transition(
-        registration=registration,
-        to=Status.QUEUED,
-        actor=actor,
-        expected=Status.IN_REVIEW,
-        reason=f"Version {version.number} approved",
-    )
-    version.reviewed_by, version.reviewed_at = actor, timezone.now()
-    version.preflight_overrides = overrides or {}
-    version.save(update_fields=["reviewed_by", "reviewed_at", "preflight_overrides"])
-    from registrations.tasks import registration_submit_task
-
-    transaction.on_commit(lambda: registration_submit_task.delay(registration.pk))
-    return registration
-
-
-def _next_version(registration: Registration, flagged: set[str]) -> RegistrationVersion:
+def version_next(registration: Registration, flagged: set[str]) -> RegistrationVersion:
     """A new editable version carrying the values forward; `flagged` fields need a change."""
     previous = registration.versions.order_by("-number").first()
     version = RegistrationVersion.objects.create(
@@ -440,67 +297,8 @@ def _next_version(registration: Registration, flagged: set[str]) -> Registration
     return version
 
 
-@transaction.atomic
-def version_return(
-    *, actor: User, registration: Registration, comments: dict[str, str], message: str = ""
-) -> Registration:
-    """Staff send the version back with comments at the fields that must change."""
-    _require_reviewer(actor)
-    comments = {path: text.strip() for path, text in comments.items() if text.strip()}
-    if not comments and not message.strip():
-        raise ValidationError("Say what must change: a comment at a field or a message.")
-    registration_transition(
-        registration=registration,
-        to=Status.CHANGES_REQUESTED,
-        actor=actor,
-        expected=Status.IN_REVIEW,
-        reason=message.strip() or "Changes requested",
-    )
-    version = registration.versions.order_by("-number").first()
-    for path, text in comments.items():
-        FieldComment.objects.create(
-            tenant_id=registration.tenant_id,
-            version=version,
-            field_path=path,
-            author=actor,
-            body=text,
-        )
-    _next_version(registration, set(comments))
-    from registrations.services.notifications import notify_status
-
-    notify_status(
-        registration=registration, headline="The provider asked for changes", detail=message
-    )
-    return registration
-
-
-@transaction.atomic
-def registration_cancel(*, tenant: Tenant, actor: User, registration: Registration) -> Registration:
-    _require_role(tenant, actor, Role.ADMIN)
-    return registration_transition(
-        registration=registration, to=Status.CANCELLED, actor=actor, reason="Cancelled"
-    )
-
-
-@transaction.atomic
-def registration_retry(*, actor: User, registration: Registration) -> Registration:
-    """Staff send a failed submission through the pipeline again."""
-    _require_reviewer(actor)
-    registration_transition(
-        registration=registration,
-        to=Status.QUEUED,
-        actor=actor,
-        expected=Status.SUBMISSION_FAILED,
-        reason="Retry",
-    )
-    from registrations.tasks import registration_submit_task
-
-    transaction.on_commit(lambda: registration_submit_task.delay(registration.pk))
-    return registration
-
-
 def version_after_denial(
     registration: Registration, denied_fields: set[str]
 ) -> RegistrationVersion:
     """After REQUIRES_UPDATES: an editable version with the denied fields flagged."""
-    return _next_version(registration, denied_fields)
+    return version_next(registration, denied_fields)
