@@ -29,7 +29,4 @@ def version_values(version: RegistrationVersion) -> dict[str, Value]:
 
 def version_under_review(registration: Registration) -> RegistrationVersion | None:
     """The newest version that left the tenant's hands (the one staff judge)."""
-    return (
-        registration.versions.exclude(locked_at=None).order_by("-number").first()
-        or registration.versions.order_by("-number").first()
-    )
+    return registration.versions.exclude(locked_at=None).newest() or registration.versions.newest()

@@ -84,7 +84,16 @@ class Registration(models.Model):
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("versions")
         if prefetched is not None:
             return max(prefetched, key=lambda version: version.number, default=None)
-        return self.versions.order_by("-number").first()
+        return self.versions.newest()
+
+
+class VersionQuerySet(models.QuerySet):
+    def newest(self) -> RegistrationVersion | None:
+        """The version with the highest number among these (None when there is none): the
+        one place that says what "the latest version" is. Chains with the other filters
+        (`registration.versions.select_for_update().newest()`,
+        `versions.filter(number__lt=n).newest()` for the one before `n`)."""
+        return self.order_by("-number").first()
 
 
 class RegistrationVersion(models.Model):
@@ -119,6 +128,8 @@ class RegistrationVersion(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = VersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["registration", "number"]

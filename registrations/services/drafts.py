@@ -148,7 +148,7 @@ def version_preflight(version: RegistrationVersion) -> list:
     brand = registration.depends_on
     brand_names = ()
     if brand is not None:
-        brand_values = version_values(brand.versions.order_by("-number").first())
+        brand_values = version_values(brand.versions.newest())
         brand_names = tuple(
             str(brand_values[p])
             for p in ("companyInfo.companyName", "contactInfo.dbaName")
@@ -172,7 +172,7 @@ def version_preflight(version: RegistrationVersion) -> list:
 def version_editable_get(registration: Registration) -> RegistrationVersion:
     """The version the tenant may change, locked for this transaction; refused when the
     registration is not editable now."""
-    version = registration.versions.select_for_update().order_by("-number").first()
+    version = registration.versions.select_for_update().newest()
     if registration.status not in EDITABLE or version is None or not version.is_editable:
         raise ValidationError(
             f"This registration is {Status(registration.status).label.lower()} "
@@ -278,7 +278,7 @@ def registration_attachment_add(
 
 def version_next(registration: Registration, flagged: set[str]) -> RegistrationVersion:
     """A new editable version carrying the values forward; `flagged` fields need a change."""
-    previous = registration.versions.order_by("-number").first()
+    previous = registration.versions.newest()
     version = RegistrationVersion.objects.create(
         tenant_id=registration.tenant_id, registration=registration, number=previous.number + 1
     )

@@ -65,7 +65,7 @@ def version_approve(
     The conditional UPDATE in the transition makes a second, concurrent approval fail.
     """
     require_reviewer(actor)
-    version = registration.versions.order_by("-number").first()
+    version = registration.versions.newest()
     overrides = {k: v for k, v in (overrides or {}).items() if v and v.strip()}
     still = blocking(version_preflight(version), overrides)
     if still:
@@ -103,7 +103,7 @@ def version_return(
         expected=Status.IN_REVIEW,
         reason=message.strip() or "Changes requested",
     )
-    version = registration.versions.order_by("-number").first()
+    version = registration.versions.newest()
     for path, text in comments.items():
         FieldComment.objects.create(
             tenant_id=registration.tenant_id,
@@ -143,7 +143,7 @@ def registration_retry(*, actor: User, registration: Registration) -> Registrati
 
 
 def _version_number(registration: Registration) -> int:
-    return registration.versions.order_by("-number").values_list("number", flat=True).first()
+    return registration.versions.newest().number
 
 
 @transaction.atomic
@@ -152,7 +152,7 @@ def version_review_approve(
 ) -> Registration:
     """Approves the version in review (preflight errors need an override with a reason) and
     records the decision with the overrides."""
-    version = registration.versions.order_by("-number").first()
+    version = registration.versions.newest()
     # Only rules the version was found to break can be overridden; anything else is noise.
     found = {f["rule_id"] for f in version.preflight_findings}
     overrides = {

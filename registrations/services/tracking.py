@@ -82,7 +82,7 @@ def registration_observe(
     registration_transition(
         registration=registration, to=aws_status, reason=f"Seen at AWS ({source})"
     )
-    latest = registration.versions.order_by("-number").first()
+    latest = registration.versions.newest()
     if latest is not None and aws_status in (Status.PROVISIONING, Status.COMPLETE):
         RegistrationVersion.objects.filter(pk=latest.pk).update(aws_status="APPROVED")
     detail = ""

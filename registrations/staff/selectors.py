@@ -124,7 +124,7 @@ def review_rows(
     earlier = registration.versions.filter(number__lt=version.number)
     if against is not None:
         earlier = earlier.filter(number=against)
-    previous_version = earlier.order_by("-number").first()
+    previous_version = earlier.newest()
     previous = (
         {v.field_path: v for v in previous_version.values.select_related("attachment")}
         if previous_version

@@ -211,7 +211,7 @@ def aws_calls(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "registration": registration,
         "calls": selectors.aws_call_list(registration=registration),
-        "version": registration.versions.order_by("-number").first(),
+        "version": registration.versions.newest(),
     }
     return render(request, "registrations/staff_aws_calls.html", context)
 

@@ -141,7 +141,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for i, s in enumerate(sections, start=1)
     ]
-    previous = registration.versions.filter(number__lt=version.number).order_by("-number").first()
+    previous = registration.versions.filter(number__lt=version.number).newest()
     flagged = [s for s in states.values() if s.needs_change or s.comments]
     changed = [
         s
