@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.upload_policy import extension_for
 from registrations.states import Status, VersionPipelineStep
 from tenants.models import Tenant
 
@@ -14,8 +15,6 @@ from tenants.models import Tenant
 def attachment_path(instance: Attachment, filename: str) -> str:
     # Storage keys carry the tenant; the name is replaced by the content hash and the
     # extension comes from the type sniffed from the content, never from the client's name.
-    from portal.upload_policy import extension_for
-
     extension = extension_for(instance.content_type)
     return f"tenants/{instance.tenant_id}/attachments/{instance.sha256}.{extension}"
 

@@ -30,8 +30,6 @@ from tenants.models import Role, Tenant, User
 from tenants.selectors import business_profile_get, provider_profile_get
 from tenants.services import audit_record
 
-ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024  # the API's limit for registration attachments
-
 
 def _write_values(version: RegistrationVersion, schema: TypeSchema, values: dict[str, Value]):
     for path, value in values.items():
@@ -220,7 +218,7 @@ def registration_attachment_add(
     registration: Registration,
     field_path: str,
     upload: UploadedFile,
-    max_bytes: int = ATTACHMENT_MAX_BYTES,
+    max_bytes: int = upload_policy.STORED_MAX_BYTES,
 ) -> Attachment:
     """Stores an upload for an ATTACHMENT field after checking its real type and size."""
     require_role(tenant, actor, Role.MEMBER)
@@ -229,28 +227,10 @@ def registration_attachment_add(
     fdef = schema_for(registration).field(field_path)
     if fdef is None or fdef.type != "ATTACHMENT":
         raise ValidationError({field_path: ["This field does not take a file."]})
-    if upload.size is not None and upload.size > max_bytes:  # refused before it is read
-        raise ValidationError(
-            {
-                field_path: [
-                    f"The file is {upload.size // 1024} KB; the limit is {max_bytes // 1024} KB."
-                ]
-            }
-        )
-    data = upload.read(max_bytes + 1)
-    inspection = upload_policy.inspect(data)
-    if not inspection.content_type:
-        raise ValidationError({field_path: [inspection.problem]})
-    if len(data) > max_bytes:
-        raise ValidationError(
-            {
-                field_path: [
-                    f"The file is over {max_bytes // 1024} KB; the limit is {max_bytes // 1024} KB."
-                ]
-            }
-        )
-    if not inspection.ok:
-        raise ValidationError({field_path: [inspection.problem]})
+    try:
+        data, inspection = upload_policy.read_checked(upload, size=upload.size, max_bytes=max_bytes)
+    except upload_policy.UploadRefused as exc:
+        raise ValidationError({field_path: [str(exc)]}) from exc
     attachment = Attachment(
         tenant=tenant,
         original_name=upload.name[:255],
