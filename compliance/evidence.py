@@ -51,6 +51,7 @@ def render_png(html: str, *, width: int = 900) -> bytes:
 
 
 def _render(path: str, html: str, width: int) -> bytes:
+    # Loaded here: Playwright is heavy and only the process that renders needs it.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
