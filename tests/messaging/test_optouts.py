@@ -19,7 +19,8 @@ from registrations.aws import Gateway
 from registrations.models import Sender, SendingSetup
 from tests.messaging.conftest import US_OK
 from tests.messaging.test_webhooks import TOPIC
-from tests.registrations.test_sns import _Capture, _wait
+from tests.registrations.test_sns import _Capture
+from tests.waiting import wait_until
 
 LIST = "portal-acme"
 OTHER = "+14254147766"  # another valid US mobile number (Washington)
@@ -171,7 +172,9 @@ def test_inbound_stop_through_the_sns_hook_stops_sending(
         "POST", "/_sandbox/inbound",
         {"OriginationNumber": US_OK, "DestinationNumber": number["number"], "MessageBody": "Quit"},
     )  # fmt: skip
-    _wait(lambda: any(m["Type"] == "Notification" for m in received), what="inbound")
+    wait_until(
+        lambda: any(m["Type"] == "Notification" for m in received), timeout=15, message="inbound"
+    )
     message = next(m for m in received if m["Type"] == "Notification")
     response = Client().post(
         "/hooks/sns/delivery/", data=json.dumps(message), content_type="text/plain",

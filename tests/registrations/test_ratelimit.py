@@ -124,7 +124,8 @@ def test_fence_leaves_an_interval_after_each_answer(settings, backend):
         for _ in range(4):
             ratelimit.fence_enter(key, rate)
             left = time.time()
-            time.sleep(pick.uniform(0, 0.02))  # the call: network and AWS, 0-20 ms
+            # Not a wait: the sleep stands for the AWS call (0-20 ms) the fence must cover.
+            time.sleep(pick.uniform(0, 0.02))
             answered = time.time()
             ratelimit.fence_leave()
             with lock:
@@ -150,6 +151,7 @@ def test_shared_fence_between_processes(settings, backend):
     def process(n: int) -> None:
         for round_ in range(3):
             token = f"p{n}-{round_}"
+            # The wait the limiter prescribes is what is tested, then a 5 ms stand-in call.
             time.sleep(ratelimit._enter_shared(key, token, interval))
             left = time.time()
             time.sleep(0.005)
@@ -204,7 +206,8 @@ def test_a_callers_transaction_does_not_hold_the_database_limiter(settings):
             ratelimit.fence_enter(key, 20.0)
             ratelimit.fence_leave()
             entered.set()
-            time.sleep(rest_of_transaction)  # the service's other work, then its commit
+            # Not a wait: the service's other work inside its transaction, then its commit.
+            time.sleep(rest_of_transaction)
 
     def other_worker(_: int) -> None:
         assert entered.wait(10)
