@@ -16,7 +16,7 @@ from registrations.models import (
     RegistrationVersion,
     StatusEvent,
 )
-from registrations.services.lifecycle import schema_for
+from registrations.selectors import schema_for
 from registrations.services.tracking import registrations_stuck
 from registrations.states import Status
 from tenants.models import AuditEntry
@@ -87,14 +87,6 @@ def registration_get_for_staff(*, pk: int) -> Registration | None:
     return Registration.objects.select_related("tenant", "depends_on").filter(pk=pk).first()
 
 
-def version_under_review(registration: Registration) -> RegistrationVersion | None:
-    """The newest version that left the tenant's hands (the one staff judge)."""
-    return (
-        registration.versions.exclude(locked_at=None).order_by("-number").first()
-        or registration.versions.order_by("-number").first()
-    )
-
-
 @dataclass
 class FieldRow:
     path: str
@@ -132,7 +124,7 @@ def review_rows(
     earlier = registration.versions.filter(number__lt=version.number)
     if against is not None:
         earlier = earlier.filter(number=against)
-    previous_version = earlier.order_by("-number").first()
+    previous_version = earlier.newest()
     previous = (
         {v.field_path: v for v in previous_version.values.select_related("attachment")}
         if previous_version
