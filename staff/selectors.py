@@ -22,7 +22,7 @@ from registrations.models import (
     SendingSetup,
     StatusEvent,
 )
-from registrations.services.lifecycle import schema_for
+from registrations.selectors import schema_for
 from registrations.services.tracking import registrations_stuck
 from registrations.states import Status
 from tenants.models import AuditEntry, Tenant
@@ -135,7 +135,7 @@ def review_rows(
     earlier = registration.versions.filter(number__lt=version.number)
     if against is not None:
         earlier = earlier.filter(number=against)
-    previous_version = earlier.order_by("-number").first()
+    previous_version = earlier.newest()
     previous = (
         {v.field_path: v for v in previous_version.values.select_related("attachment")}
         if previous_version

@@ -76,7 +76,7 @@ def optin_evidence_capture(*, tenant_id: int, evidence_id: int) -> OptInEvidence
     html = optin_page_html(item.page_version)
     try:
         png = evidence.shrink_png(evidence.render_png(html))
-        check = evidence.image_check(png)
+        check = upload_policy.check(png, upload_policy.OPTIN_EVIDENCE)
         if not check.ok:
             raise evidence.EvidenceError("; ".join(check.problems))
     except evidence.EvidenceError as exc:

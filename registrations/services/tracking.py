@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from registrations.aws import Gateway, account_for
 from registrations.models import FieldValue, Registration, RegistrationVersion
-from registrations.services.lifecycle import registration_transition, version_after_denial
+from registrations.services.drafts import version_after_denial
 from registrations.services.notifications import notify_status
+from registrations.services.transitions import registration_transition
 from registrations.states import AWS_STATUSES, TRACKED, Status, can_transition
 
 # Young submissions are polled often, old ones rarely (events do most of the work).
@@ -81,7 +82,7 @@ def registration_observe(
     registration_transition(
         registration=registration, to=aws_status, reason=f"Seen at AWS ({source})"
     )
-    latest = registration.versions.order_by("-number").first()
+    latest = registration.versions.newest()
     if latest is not None and aws_status in (Status.PROVISIONING, Status.COMPLETE):
         RegistrationVersion.objects.filter(pk=latest.pk).update(aws_status="APPROVED")
     detail = ""

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import upload_policy
 from registrations.schema import effective_rule
-from registrations.services import lifecycle
-from registrations.services.lifecycle import schema_for, version_values
+from registrations.selectors import schema_for, version_values
+from registrations.services import drafts, review
 from registrations.web import selectors, uploads
 from registrations.web.forms import SectionForm, field_name, widget_kind
 from tenants.models import Role
@@ -51,7 +51,7 @@ def _save_valid(request, registration, posted: dict) -> dict[str, list[str]]:
     }
     if valid:
         try:
-            lifecycle.registration_values_save(
+            drafts.registration_values_save(
                 tenant=request.tenant, actor=request.user, registration=registration, values=valid
             )
         except ValidationError as exc:
@@ -79,7 +79,7 @@ def _save_uploads(request, registration, form: SectionForm) -> dict[str, list[st
                 continue
             name = name.rsplit(".", 1)[0] + "-small.jpg"
         try:
-            lifecycle.registration_attachment_add(
+            drafts.registration_attachment_add(
                 tenant=request.tenant,
                 actor=request.user,
                 registration=registration,
@@ -261,7 +261,7 @@ def registration_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
             with default_storage.open(latest.file_name, "rb") as fh:
                 data = fh.read()
-            lifecycle.registration_attachment_add(
+            drafts.registration_attachment_add(
                 tenant=request.tenant,
                 actor=request.user,
                 registration=registration,
@@ -322,7 +322,7 @@ def registration_review(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_submit(request: HttpRequest, pk: int) -> HttpResponse:
     registration = selectors.registration_get(tenant=request.tenant, pk=pk)
     try:
-        lifecycle.registration_submit_for_review(
+        review.registration_submit_for_review(
             tenant=request.tenant, actor=request.user, registration=registration
         )
     except ValidationError as exc:
@@ -342,7 +342,7 @@ def registration_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     registration = selectors.registration_get(tenant=request.tenant, pk=pk)
     try:
-        lifecycle.registration_cancel(
+        review.registration_cancel(
             tenant=request.tenant, actor=request.user, registration=registration
         )
         messages.success(request, "Registration cancelled.")

@@ -16,8 +16,7 @@ from django.views.decorators.http import require_POST
 from compliance import selectors as compliance_selectors
 from portal.paging import page_of
 from registrations.selectors import version_under_review
-from registrations.services import lifecycle
-from registrations.services import staff as staff_services
+from registrations.services import review as review_services
 from registrations.states import Status
 from staff import selectors
 from staff.forms import CancelForm, QueueFilterForm, ReturnForm, prefixed
@@ -122,7 +121,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(pk)
     overrides = prefixed(request.POST, "override:")
     try:
-        staff_services.version_review_approve(
+        review_services.version_review_approve(
             actor=request.user, registration=registration, overrides=overrides
         )
     except (ValidationError, PermissionDenied) as exc:
@@ -139,7 +138,7 @@ def return_(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST)
     message = form.cleaned_data["message"] if form.is_valid() else ""
     try:
-        staff_services.version_review_return(
+        review_services.version_review_return(
             actor=request.user,
             registration=registration,
             comments=prefixed(request.POST, "comment:"),
@@ -156,7 +155,9 @@ def return_(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def preflight(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(pk)
-    findings = staff_services.version_preflight_rerun(actor=request.user, registration=registration)
+    findings = review_services.version_preflight_rerun(
+        actor=request.user, registration=registration
+    )
     errors = sum(1 for f in findings if f.severity == "error")
     messages.success(
         request, f"Preflight ran again: {errors} errors, {len(findings) - errors} warnings."
@@ -176,7 +177,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(pk)
     try:
-        lifecycle.registration_retry(actor=request.user, registration=registration)
+        review_services.registration_retry(actor=request.user, registration=registration)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -192,7 +193,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(pk)
     form = CancelForm(request.POST)
     try:
-        staff_services.registration_staff_cancel(
+        review_services.registration_staff_cancel(
             actor=request.user,
             registration=registration,
             reason=form.cleaned_data["reason"] if form.is_valid() else "",
@@ -210,6 +211,6 @@ def aws_calls(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "registration": registration,
         "calls": selectors.aws_call_list(registration=registration),
-        "version": registration.versions.order_by("-number").first(),
+        "version": registration.versions.newest(),
     }
     return render(request, "staff/awscall_list.html", context)

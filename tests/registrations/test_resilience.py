@@ -16,7 +16,7 @@ from django.core import mail
 from django.utils import timezone
 
 from registrations.models import Registration
-from registrations.services import lifecycle
+from registrations.services import review
 from registrations.services.catalog import catalog_sync
 from registrations.states import Status
 from tests.registrations.test_engine import TFN, _draft, _tfn_ready
@@ -50,11 +50,9 @@ def test_faults_do_not_duplicate_or_lose_anything(
         {"operation": "*", "throttle_rate": 0.3, "error_rate": 0.1, "latency_ms": 5},
     )
     registration = _tfn_ready(tenant_a, alice)
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.version_approve(actor=sam, registration=registration)
+        review.version_approve(actor=sam, registration=registration)
     registration.refresh_from_db()
     assert registration.status == Status.SUBMITTED
     failed = [c for c in sandbox.calls() if c["Status"] != 200]
@@ -68,9 +66,7 @@ def test_a_worker_killed_mid_pipeline_is_resumed_by_another(
 ):
     catalog_sync()
     registration = _tfn_ready(tenant_a, alice)
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
     sandbox.request("POST", "/_sandbox/faults", {"operation": "*", "latency_ms": 150})
     # Its own workers, not the session's shared one (tests/conftest.py): this test kills one
     # with SIGKILL and starts another, with a lease short enough to wait out, on a broker whose
@@ -83,9 +79,9 @@ def test_a_worker_killed_mid_pipeline_is_resumed_by_another(
     )
     enqueue = (
         "import django, sys; django.setup(); "
-        "from registrations.services import lifecycle; "
+        "from registrations.services import review; "
         "from registrations.models import Registration; from tenants.models import User; "
-        "lifecycle.version_approve(actor=User.objects.get(email=sys.argv[1]), "
+        "review.version_approve(actor=User.objects.get(email=sys.argv[1]), "
         "registration=Registration.objects.get(pk=int(sys.argv[2])))"
     )
     first_log = (tmp_path / "first-worker.log").open("w")
@@ -208,11 +204,9 @@ def test_permanent_error_ends_in_submission_failed_and_staff_retry(
     sample["TextValidation"]["MaxLength"] = 20  # AWS tightened the form; the portal has not synced
     sandbox.request("PUT", "/_sandbox/catalog", changed)
     registration = _tfn_ready(tenant_a, alice)
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.version_approve(actor=sam, registration=registration)
+        review.version_approve(actor=sam, registration=registration)
     registration.refresh_from_db()
     assert registration.status == Status.SUBMISSION_FAILED
     version = registration.current_version
@@ -222,7 +216,7 @@ def test_permanent_error_ends_in_submission_failed_and_staff_retry(
 
     sandbox.request("PUT", "/_sandbox/catalog", original)
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.registration_retry(actor=sam, registration=registration)
+        review.registration_retry(actor=sam, registration=registration)
     registration.refresh_from_db()
     assert registration.status == Status.SUBMITTED
     assert len([c for c in sandbox.calls("CreateRegistration") if c["Status"] == 200]) == 1

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from registrations.models import Registration, SnsMessage, StatusEvent
-from registrations.services import lifecycle
+from registrations.services import review
 from registrations.services.catalog import catalog_sync
 from registrations.sns import string_to_sign, url_trusted
 from registrations.states import Status
@@ -82,10 +82,8 @@ def test_events_move_registrations_and_forgeries_are_refused(
     )
 
     registration = _tfn_ready(tenant_a, alice)
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
-    lifecycle.version_approve(actor=sam, registration=registration)
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
+    review.version_approve(actor=sam, registration=registration)
     from registrations.services.pipeline import pipeline_run
 
     pipeline_run(registration.pk)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from registrations.models import Registration, StatusEvent
-from registrations.services.lifecycle import TransitionRefused, registration_transition
+from registrations.services.transitions import TransitionRefused, registration_transition
 from registrations.states import TRANSITIONS, Status, can_transition
 from tests.registrations.test_engine import _draft
 

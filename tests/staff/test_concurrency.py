@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from registrations.models import Registration, StatusEvent
-from registrations.services.staff import version_review_approve
+from registrations.services.review import version_review_approve
 from registrations.states import Status
 from tenants.models import AuditEntry, User
 from tests.conftest import make_user
@@ -24,7 +24,11 @@ def test_two_reviewers_approving_at_once_only_one_wins(catalog, tenant_a, alice,
     from registrations import tasks
 
     enqueued = []
-    monkeypatch.setattr(tasks.registration_submit_task, "delay", enqueued.append)
+    monkeypatch.setattr(
+        tasks.registration_submit_task,
+        "apply_async",
+        lambda args=(), kwargs=None, **options: enqueued.append(args[0]),
+    )
     rita = make_user("rita@provider.example", is_staff=True, staff_role=User.StaffRole.REVIEWER)
     registration = in_review(tenant_a, alice)
     start = threading.Barrier(2)

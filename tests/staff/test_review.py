@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from registrations.models import FieldComment, Registration, StatusEvent
-from registrations.services import lifecycle
+from registrations.selectors import schema_for
+from registrations.services import drafts, review
 from registrations.states import Status
 from tenants.models import AuditEntry
 from tests.conftest import client_for
@@ -22,14 +23,14 @@ SHORTENED = "Example Corp: your statement is ready at bit.ly/x2. Reply STOP to o
 def in_review(tenant, actor, values=None):
     """A toll-free registration submitted for review (complete form, opt-in image)."""
     registration = _draft(tenant, actor, values=values or TFN_GOOD)
-    lifecycle.registration_attachment_add(
+    drafts.registration_attachment_add(
         tenant=tenant,
         actor=actor,
         registration=registration,
         field_path="messagingUseCase.optInImage",
         upload=SimpleUploadedFile("optin.png", PNG, content_type="image/png"),
     )
-    lifecycle.registration_submit_for_review(tenant=tenant, actor=actor, registration=registration)
+    review.registration_submit_for_review(tenant=tenant, actor=actor, registration=registration)
     registration.refresh_from_db()
     return registration
 
@@ -47,7 +48,7 @@ def test_review_page_shows_every_value_the_attachment_and_history(catalog, tenan
     for value in version.values.exclude(attachment=None):
         href = f"/staff/registrations/{registration.pk}/attachments/{value.attachment_id}/"
         assert f'<img class="preview-img" src="{href}"' in html
-    assert html.count('class="review-field') == len(lifecycle.schema_for(registration).fields)
+    assert html.count('class="review-field') == len(schema_for(registration).fields)
     assert "Example Corp sends account alerts to its customers." in html
     assert "Version 1 submitted for review" in html  # the timeline
     assert f'action="/staff/registrations/{registration.pk}/approve/"' in html
@@ -130,7 +131,7 @@ def test_return_puts_comments_at_the_fields_the_tenant_edits(catalog, tenant_a, 
     details = page.split('id="f-messagingUseCase-useCaseDetails"', 1)[1].split("</dd>", 1)[0]
     assert "<strong>Your provider:</strong> Say who receives which messages." in details
     # The tenant can edit again: the flagged field takes a new value.
-    lifecycle.registration_values_save(
+    drafts.registration_values_save(
         tenant=tenant_a,
         actor=alice,
         registration=registration,
@@ -206,20 +207,18 @@ def test_rerun_preflight_refreshes_the_findings(catalog, tenant_a, alice, sam):
 
 def test_the_diff_shows_what_changed_since_the_returned_version(catalog, tenant_a, alice, sam):
     registration = in_review(tenant_a, alice)
-    lifecycle.version_return(
+    review.version_return(
         actor=sam,
         registration=registration,
         comments={"messagingUseCase.useCaseDetails": "Be specific."},
     )
-    lifecycle.registration_values_save(
+    drafts.registration_values_save(
         tenant=tenant_a,
         actor=alice,
         registration=registration,
         values={"messagingUseCase.useCaseDetails": "Example Corp texts order updates."},
     )
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
     html = client_for(sam).get(url(registration)).content.decode()
     assert html.count("Changed from version 1: ") == 1
     assert (
