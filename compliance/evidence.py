@@ -55,6 +55,7 @@ def render_png(html: str, *, width: int = 900) -> bytes:
 
 
 def _render(path: str, html: str, width: int) -> bytes:
+    # Optional dependency (the dev extra): only a process that renders evidence needs it.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
