@@ -7,12 +7,16 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from compliance.models import OptInEvidence
+from compliance.selectors import EVIDENCE_FIELDS
+from compliance.services import optin_evidence_render
 from portal import upload_policy
 from registrations.schema import effective_rule
 from registrations.selectors import schema_for, version_values
@@ -185,11 +189,9 @@ def registration_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
 
 
 def _evidence_field(registration, path: str):
-    from compliance.selectors import EVIDENCE_FIELDS
 
     if EVIDENCE_FIELDS.get(registration.registration_type) != path:
         return None
-    from compliance.models import OptInEvidence
 
     return {
         "latest": OptInEvidence.objects.filter(tenant=registration.tenant)
@@ -237,9 +239,6 @@ def findings_by_field(version) -> dict[str, list[dict]]:
 @require_POST
 def registration_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Uses the rendered image of the hosted opt-in page, or asks for one to be rendered."""
-    from compliance.models import OptInEvidence
-    from compliance.selectors import EVIDENCE_FIELDS
-    from compliance.services import optin_evidence_render
 
     registration, editable = _editable(request, pk)
     path = EVIDENCE_FIELDS.get(registration.registration_type)
@@ -257,8 +256,6 @@ def registration_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     )
     try:
         if request.POST.get("action") == "use" and latest is not None:
-            from django.core.files.storage import default_storage
-
             with default_storage.open(latest.file_name, "rb") as fh:
                 data = fh.read()
             drafts.registration_attachment_add(
