@@ -41,13 +41,6 @@ def registration_resume_task() -> list[int]:
     return pipeline.pipeline_resume_stalled()
 
 
-@shared_task(name="registrations.tasks.dashboard_summary_task")
-def dashboard_summary_task() -> dict:
-    from registrations.staff import summary  # the staff console builds on the engine
-
-    return summary.summary_refresh()
-
-
 @shared_task(name="registrations.tasks.catalog_sync_task")
 def catalog_sync_task() -> int:
     version, _ = catalog.catalog_sync()

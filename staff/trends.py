@@ -1,4 +1,4 @@
-"""Dashboard figures over time, per calendar month (UTC), from the same timeline as stats.py.
+"""Dashboard figures over time, per calendar month (UTC), from the same timelines as stats.py.
 
 - time in a stage per month: a stay counts in the month the stage was left (median and
   nearest-rank 90th percentile, as in stats.stage_times).
@@ -18,8 +18,8 @@ from django.db.models import Count
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from registrations.models import Registration, RegistrationVersion
-from registrations.staff.stats import Timeline, _scoped, human, percentile
 from registrations.states import Status
+from staff.timeline import Timeline, human, percentile, scoped
 
 # Colours of the stacked bars (denial reasons, types); the rest share the last one.
 PALETTE = ["#4f5bd5", "#e07a5f", "#3d9970", "#c9a227", "#8e6bbf", "#9aa0b4"]
@@ -102,7 +102,7 @@ def _legend(top_labels: list[str], more: bool) -> list[tuple[str, str]]:
 
 def denials_per_month(timelines: Timeline, tenant=None) -> dict[str, Counter]:
     versions = (
-        _scoped(RegistrationVersion.objects.exclude(denied_reasons=[]), tenant)
+        scoped(RegistrationVersion.objects.exclude(denied_reasons=[]), tenant)
         .order_by("registration_id", "number")
         .values_list("registration_id", "created_at", "denied_reasons")
     )
@@ -143,7 +143,7 @@ def ranked_months(per_month: dict[str, Counter]) -> dict:
 def created_by_month(tenant=None) -> dict:
     per_month: dict[str, Counter] = defaultdict(Counter)
     rows = (
-        _scoped(Registration.objects.all(), tenant)
+        scoped(Registration.objects.all(), tenant)
         .order_by()
         .annotate(
             year=ExtractYear("created_at", tzinfo=UTC), month=ExtractMonth("created_at", tzinfo=UTC)

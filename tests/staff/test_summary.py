@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from portal.celery import app
 from registrations.models import (
     DashboardDay,
     DashboardSummaryState,
@@ -16,10 +17,11 @@ from registrations.models import (
     RegistrationVersion,
     StatusEvent,
 )
-from registrations.staff import stats, summary
 from registrations.states import Status as S
-from tests.registrations.test_staff_dashboard import FEB, JAN
-from tests.registrations.test_staff_dashboard import history as history  # noqa: F401 (fixture)
+from staff import stats, summary
+from staff.tasks import dashboard_summary_task
+from tests.staff.test_dashboard import FEB, JAN
+from tests.staff.test_dashboard import history as history  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("history")]
 
@@ -100,11 +102,9 @@ def test_once_summarised_a_load_reads_no_timeline_of_past_days():
 
 
 def test_the_refresh_is_scheduled_and_cheap_when_nothing_changed():
-    from portal.celery import app
-    from registrations.tasks import dashboard_summary_task
-
     entry = next(e for e in app.conf.beat_schedule.values() if "dashboard" in e["task"])
     assert entry["task"] == dashboard_summary_task.name
+    assert app.amqp.router.route({}, entry["task"])["queue"].name == "default"
     assert dashboard_summary_task.apply().get()["days"] > 0
     assert dashboard_summary_task.apply().get()["days"] == 0  # nothing new: no day rewritten
 

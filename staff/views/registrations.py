@@ -1,5 +1,6 @@
-"""Provider staff console views: parse, authorise (decorators), call one service or selector,
-render. Registrations of every tenant; viewers look, reviewers act."""
+"""Staff pages of registrations (/staff/registrations/): the review queue, one review, the
+pipeline, the AWS calls of one registration. Parse, authorise (decorators), call one service or
+selector, render; registrations of every tenant; viewers look, reviewers act."""
 
 from __future__ import annotations
 
@@ -16,10 +17,9 @@ from compliance import selectors as compliance_selectors
 from portal.paging import page_of
 from registrations.selectors import version_under_review
 from registrations.services import review as review_services
-from registrations.staff import selectors, summary
-from registrations.staff.forms import CancelForm, QueueFilterForm, ReturnForm, prefixed
 from registrations.states import Status
-from tenants.models import Tenant
+from staff import selectors
+from staff.forms import CancelForm, QueueFilterForm, ReturnForm, prefixed
 from tenants.permissions import staff_view
 
 
@@ -55,10 +55,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         "registrations": page.object_list,
         "query": query.urlencode(),
         "status_label": Status(filters["status"]).label,
-        "tenants": Tenant.objects.order_by("name").values_list("slug", "name"),
+        "tenants": selectors.tenant_choices(),
         "filters": filters,
     }
-    return render(request, "registrations/staff_queue.html", context)
+    return render(request, "staff/registration_queue.html", context)
 
 
 @staff_view()
@@ -93,7 +93,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         in (Status.IN_REVIEW, Status.QUEUED, Status.SUBMISSION_FAILED),
         **selectors.registration_history(registration),
     }
-    return render(request, "registrations/staff_review.html", context)
+    return render(request, "staff/registration_review.html", context)
 
 
 @staff_view()
@@ -169,7 +169,7 @@ def preflight(request: HttpRequest, pk: int) -> HttpResponse:
 def pipeline(request: HttpRequest) -> HttpResponse:
     lists = selectors.pipeline_lists()
     pages = {name: page_of(request, rows, param=f"{name}_page") for name, rows in lists.items()}
-    return render(request, "registrations/staff_pipeline.html", {"lists": pages})
+    return render(request, "staff/registration_pipeline.html", {"lists": pages})
 
 
 @staff_view(act=True)
@@ -213,16 +213,4 @@ def aws_calls(request: HttpRequest, pk: int) -> HttpResponse:
         "calls": selectors.aws_call_list(registration=registration),
         "version": registration.versions.newest(),
     }
-    return render(request, "registrations/staff_aws_calls.html", context)
-
-
-@staff_view()
-def dashboard(request: HttpRequest) -> HttpResponse:
-    slug = request.GET.get("tenant", "")
-    tenant = Tenant.objects.filter(slug=slug).first() if slug else None
-    context = {
-        "figures": summary.dashboard(tenant),
-        "tenant": tenant,
-        "tenants": Tenant.objects.order_by("name").values_list("slug", "name"),
-    }
-    return render(request, "registrations/staff_dashboard.html", context)
+    return render(request, "staff/awscall_list.html", context)

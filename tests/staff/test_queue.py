@@ -18,8 +18,8 @@ from registrations.models import (
     SendingSetup,
     StatusEvent,
 )
-from registrations.staff.selectors import queue_list
 from registrations.states import Status
+from staff.selectors import queue_list
 from tenants.models import AuditEntry
 from tests.conftest import client_for
 

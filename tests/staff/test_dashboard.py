@@ -1,5 +1,5 @@
 """Dashboard figures from a known timeline, to the exact number (definitions in
-registrations/staff/stats.py)."""
+staff/stats.py and staff/timeline.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from registrations.models import Registration, RegistrationVersion, StatusEvent
-from registrations.staff import stats, trends
 from registrations.states import Status as S
+from staff import stats, timeline, trends
 from tests.conftest import client_for
-from tests.registrations.test_staff_queue import BRAND, IN_SID, TFN, make
+from tests.staff.test_queue import BRAND, IN_SID, TFN, make
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_first_time_approval_overall_per_tenant_and_month(history, tenant_a):
 
 
 def test_durations_read_like_a_person_writes_them():
-    assert [stats.human(timedelta(seconds=s)) for s in (90, 5400, 172800, 302400)] == [
+    assert [timeline.human(timedelta(seconds=s)) for s in (90, 5400, 172800, 302400)] == [
         "2 min",
         "1.5 h",
         "2.0 d",
@@ -135,9 +135,9 @@ def test_durations_read_like_a_person_writes_them():
 
 
 def test_percentile_is_nearest_rank():
-    assert stats.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9
-    assert stats.percentile([5], 0.9) == 5
-    assert stats.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 0.9) == 10
+    assert timeline.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9
+    assert timeline.percentile([5], 0.9) == 5
+    assert timeline.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 0.9) == 10
 
 
 def test_dashboard_page_draws_the_figures(history, vic):
@@ -180,7 +180,7 @@ def _stage_cells(figures):
 
 
 def test_time_in_each_stage_per_month_left(history, tenant_b):
-    figures = trends.stage_times_by_month(stats._timelines())
+    figures = trends.stage_times_by_month(timeline.timelines_for())
     assert figures["stages"] == [
         ("DRAFT", "Draft"),
         ("IN_REVIEW", "In provider review"),
@@ -208,17 +208,17 @@ def test_time_in_each_stage_per_month_left(history, tenant_b):
     # A stay entered on 31 January and left on 1 February counts in February.
     late = datetime(2026, 1, 31, 22, tzinfo=UTC)
     make(tenant_b, TFN, "R5", S.IN_REVIEW, at(late, (S.DRAFT, 0), (S.IN_REVIEW, 10)))
-    cells = _stage_cells(trends.stage_times_by_month(stats._timelines()))
+    cells = _stage_cells(trends.stage_times_by_month(timeline.timelines_for()))
     assert cells["2026-01"]["DRAFT"] == (2, hours(1.5), hours(2))
     assert cells["2026-02"]["DRAFT"] == (3, hours(4), hours(10))
     # One tenant only.
-    bravo = _stage_cells(trends.stage_times_by_month(stats._timelines(tenant_b)))
+    bravo = _stage_cells(trends.stage_times_by_month(timeline.timelines_for(tenant_b)))
     assert sorted(bravo) == ["2026-02"]
     assert bravo["2026-02"]["DRAFT"] == (3, hours(4), hours(10))
 
 
 def test_stage_bars_compare_the_months_of_one_stage(history):
-    figures = trends.stage_times_by_month(stats._timelines())
+    figures = trends.stage_times_by_month(timeline.timelines_for())
     months = dict(figures["months"])
     # SUBMITTED: 24 h in January is the longest 90th percentile; February's 10 h is 41.7 %.
     assert (months["2026-01"][3]["wp"], months["2026-02"][3]["wp"]) == (100.0, 41.7)
@@ -230,7 +230,7 @@ def test_stage_bars_compare_the_months_of_one_stage(history):
 
 
 def test_denial_reasons_per_month_of_the_denial(history, tenant_a):
-    figures = trends.denial_reasons_by_month(stats._timelines())
+    figures = trends.denial_reasons_by_month(timeline.timelines_for())
     assert figures["legend"] == [("Sample message", C0), ("Opt-in", C1)]
     assert figures["months"] == [
         {
@@ -259,7 +259,7 @@ def test_denial_reasons_per_month_of_the_denial(history, tenant_a):
         number=2,
         denied_reasons=[{"reason": "Opt-in workflow", "short": "Opt-in"}],
     )
-    scoped = trends.denial_reasons_by_month(stats._timelines(tenant_a), tenant_a)
+    scoped = trends.denial_reasons_by_month(timeline.timelines_for(tenant_a), tenant_a)
     assert [(m["month"], m["parts"]) for m in scoped["months"]] == [
         ("2026-01", [("Opt-in", 1, 50.0, C0), ("Sample message", 1, 50.0, C1)]),
         ("2026-03", [("Opt-in", 1, 100.0, C0)]),
@@ -270,7 +270,7 @@ def test_many_reasons_fold_into_other(tenant_a):
     reasons = [{"short": f"Reason {i}"} for i in range(7)]
     r = make(tenant_a, TFN, "Many", S.REQUIRES_UPDATES, at(FEB, (S.REQUIRES_UPDATES, 0)))
     RegistrationVersion.objects.filter(registration=r).update(denied_reasons=reasons)
-    figures = trends.denial_reasons_by_month(stats._timelines())
+    figures = trends.denial_reasons_by_month(timeline.timelines_for())
     assert [label for label, _ in figures["legend"]] == [
         "Reason 0",
         "Reason 1",

@@ -11,7 +11,7 @@ from registrations.models import RegistrationVersion
 from registrations.states import Status
 from tenants.models import AuditEntry
 from tests.conftest import client_for
-from tests.registrations.test_staff_queue import TFN, make
+from tests.staff.test_queue import TFN, make
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from registrations.services.review import version_review_approve
 from registrations.states import Status
 from tenants.models import AuditEntry, User
 from tests.conftest import make_user
-from tests.registrations.test_staff_review import in_review
+from tests.staff.test_review import in_review
 
 
 @pytest.mark.django_db(transaction=True)

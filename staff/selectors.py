@@ -1,29 +1,40 @@
-"""Reads for the staff console: the review queue, one review, the pipeline."""
+"""Reads for the staff console: the review queue, one review, the pipeline, the tenants'
+figures, the template policies and a tenant's opt-outs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from compliance.models import ConsentRecord, TenantTemplatePolicy
+from messaging.models import OptOut
 from registrations.models import (
+    Attachment,
     AwsCall,
     FieldComment,
     Registration,
     RegistrationVersion,
+    Sender,
+    SendingSetup,
     StatusEvent,
 )
 from registrations.selectors import schema_for
 from registrations.services.tracking import registrations_stuck
 from registrations.states import Status
-from tenants.models import AuditEntry
+from tenants.models import AuditEntry, Tenant
 
 # What "waiting for review" means, and the other states a reviewer may look through.
 QUEUE_STATUSES = (Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.REQUIRES_UPDATES)
 PIPELINE_STATUSES = (Status.QUEUED, Status.SUBMITTING, Status.SUBMISSION_FAILED)
+
+
+def tenant_choices() -> QuerySet:
+    """(slug, name) of every tenant, by name: the tenant filter of the queue and dashboard."""
+    return Tenant.objects.order_by("name").values_list("slug", "name")
 
 
 def registration_country(registration_type: str) -> str:
@@ -191,8 +202,6 @@ def registration_history(registration: Registration) -> dict:
 
 def attachment_for_staff(*, registration: Registration, attachment_id: int):
     """An attachment only when one of this registration's versions uses it."""
-    from registrations.models import Attachment
-
     return Attachment.objects.filter(
         pk=attachment_id,
         tenant_id=registration.tenant_id,
@@ -233,10 +242,6 @@ class TenantSummary:
 
 def tenant_summaries(tenant_ids: list[int]) -> dict[int, TenantSummary]:
     """Registrations, senders and sending setup progress per tenant, for the tenant list."""
-    from django.db.models import Count
-
-    from registrations.models import Sender, SendingSetup
-
     summaries = {pk: TenantSummary() for pk in tenant_ids}
     rows = (
         Registration.objects.filter(tenant_id__in=tenant_ids)
@@ -269,8 +274,6 @@ def tenant_summaries(tenant_ids: list[int]) -> dict[int, TenantSummary]:
 
 def tenant_registrations_for_staff(*, tenant) -> dict:
     """What the staff tenant page shows about sending: registrations, senders, the checklist."""
-    from registrations.models import Sender, SendingSetup
-
     setup = SendingSetup.objects.filter(tenant=tenant).first()
     return {
         "registrations": Registration.objects.filter(tenant=tenant).order_by("-created_at", "-pk"),
@@ -284,3 +287,28 @@ def tenant_registrations_for_staff(*, tenant) -> dict:
             )
         ],
     }
+
+
+def template_policy_list(limit: int = 200) -> list[dict]:
+    """Tenants that are not closed, each with whether it may send only template messages."""
+    restricted = set(
+        TenantTemplatePolicy.objects.filter(templates_only=True).values_list("tenant_id", flat=True)
+    )
+    tenants = Tenant.objects.exclude(status=Tenant.Status.CLOSED).order_by("name")[:limit]
+    return [{"tenant": t, "restricted": t.pk in restricted} for t in tenants]
+
+
+def opt_out_list(*, tenant: Tenant, limit: int = 200) -> QuerySet[OptOut]:
+    return OptOut.objects.filter(tenant=tenant)[:limit]
+
+
+def opt_out_record_list(*, tenant: Tenant, limit: int = 100) -> QuerySet[ConsentRecord]:
+    """Opt-outs, and opt-ins other than the sign-up pages' (those are the consent list's)."""
+    return (
+        ConsentRecord.objects.filter(tenant=tenant)
+        .filter(
+            Q(action=ConsentRecord.Action.OPT_OUT)
+            | ~Q(source__in=[ConsentRecord.Source.HOSTED_PAGE, ConsentRecord.Source.WIDGET])
+        )
+        .order_by("-created_at", "-id")[:limit]
+    )

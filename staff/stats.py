@@ -11,7 +11,6 @@ Definitions (the README repeats them):
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -19,26 +18,19 @@ from datetime import timedelta
 
 from django.db.models import Count
 
-from registrations.models import Registration, RegistrationVersion, StatusEvent
+from registrations.models import Registration, RegistrationVersion
 from registrations.states import Status
-
-DECISIONS = {Status.REQUIRES_UPDATES, Status.PROVISIONING, Status.COMPLETE}
-APPROVALS = {Status.PROVISIONING, Status.COMPLETE}
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(math.ceil(fraction * len(ordered)), 1) - 1]
-
-
-def human(duration: timedelta) -> str:
-    """A duration the way a person reads it: minutes, hours under two days, then days."""
-    seconds = duration.total_seconds()
-    if seconds < 3600:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 48 * 3600:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} d"
+from staff import trends
+from staff.timeline import (
+    APPROVALS,
+    DECISIONS,
+    Timeline,
+    human,
+    percentile,
+    scoped,
+    timelines_for,
+)
+from tenants.models import Tenant
 
 
 @dataclass
@@ -68,13 +60,9 @@ class Rate:
         return round(100 * self.first_time / self.decided, 1) if self.decided else None
 
 
-def _scoped(queryset, tenant):
-    return queryset.filter(tenant=tenant) if tenant is not None else queryset
-
-
 def counts_by(field: str, tenant=None) -> list[tuple[str, int]]:
     rows = (
-        _scoped(Registration.objects.all(), tenant)
+        scoped(Registration.objects.all(), tenant)
         .values(field)
         .annotate(n=Count("pk"))
         .order_by("-n", field)
@@ -82,25 +70,9 @@ def counts_by(field: str, tenant=None) -> list[tuple[str, int]]:
     return [(row[field], row["n"]) for row in rows]
 
 
-Timeline = dict[int, list[tuple[int, str, object]]]
-
-
-def _timelines(tenant=None) -> Timeline:
-    """registration id -> [(tenant id, status entered, when)], in order."""
-    events = _scoped(StatusEvent.objects.all(), tenant).order_by(
-        "registration_id", "created_at", "id"
-    )
-    by_registration: Timeline = defaultdict(list)
-    for registration_id, tenant_id, status, when in events.values_list(
-        "registration_id", "tenant_id", "to_status", "created_at"
-    ):
-        by_registration[registration_id].append((tenant_id, status, when))
-    return by_registration
-
-
 def stage_times(tenant=None, timelines: Timeline | None = None) -> list[StageTime]:
     durations: dict[str, list[float]] = defaultdict(list)
-    for events in (timelines if timelines is not None else _timelines(tenant)).values():
+    for events in (timelines if timelines is not None else timelines_for(tenant)).values():
         for (_, status, entered), (_, _, left) in zip(events, events[1:], strict=False):
             durations[status].append((left - entered).total_seconds())
     order = {status.value: i for i, status in enumerate(Status)}
@@ -118,7 +90,7 @@ def stage_times(tenant=None, timelines: Timeline | None = None) -> list[StageTim
 
 def denial_reasons(tenant=None) -> list[tuple[str, int]]:
     counter: Counter[str] = Counter()
-    versions = _scoped(RegistrationVersion.objects.exclude(denied_reasons=[]), tenant)
+    versions = scoped(RegistrationVersion.objects.exclude(denied_reasons=[]), tenant)
     for reasons in versions.values_list("denied_reasons", flat=True):
         for reason in reasons or []:
             counter[reason.get("short") or reason.get("reason") or "Unspecified"] += 1
@@ -129,7 +101,7 @@ def first_time_approval(tenant=None, timelines: Timeline | None = None) -> dict:
     overall = Rate(0, 0)
     per_tenant: dict[int, Rate] = defaultdict(lambda: Rate(0, 0))
     per_month: dict[str, Rate] = defaultdict(lambda: Rate(0, 0))
-    for events in (timelines if timelines is not None else _timelines(tenant)).values():
+    for events in (timelines if timelines is not None else timelines_for(tenant)).values():
         first = next((e for e in events if e[1] in DECISIONS), None)
         if first is None:
             continue
@@ -138,8 +110,6 @@ def first_time_approval(tenant=None, timelines: Timeline | None = None) -> dict:
         for rate in (overall, per_tenant[tenant_id], per_month[when.strftime("%Y-%m")]):
             rate.decided += 1
             rate.first_time += approved
-    from tenants.models import Tenant
-
     names = dict(Tenant.objects.filter(pk__in=per_tenant).values_list("pk", "name"))
     return {
         "overall": overall,
@@ -184,13 +154,11 @@ def dashboard_from(
 def dashboard_exact(tenant=None) -> dict:
     """The figures computed from every timeline and version: the definition that the daily
     summary (`summary.dashboard`, what the page shows) is tested against."""
-    from registrations.staff import trends  # it builds on this module
-
-    timelines = _timelines(tenant)
+    every = timelines_for(tenant)
     return dashboard_from(
         tenant=tenant,
-        stages=stage_times(tenant, timelines),
+        stages=stage_times(tenant, every),
         denials=denial_reasons(tenant),
-        approval=first_time_approval(tenant, timelines),
-        over_time=trends.over_time(tenant, timelines),
+        approval=first_time_approval(tenant, every),
+        over_time=trends.over_time(tenant, every),
     )

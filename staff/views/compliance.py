@@ -1,4 +1,5 @@
-"""Provider staff pages for the message template library and per-tenant restrictions."""
+"""Staff pages of the message template library and of the tenants limited to it
+(/staff/compliance/): reviewers edit, viewers look."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from compliance import selectors, services
-from compliance.forms import MessageTemplateForm, TemplatePolicyForm
-from compliance.models import MessageTemplate, TenantTemplatePolicy
-from tenants.models import Tenant
+from compliance.models import MessageTemplate
+from staff import selectors as staff_selectors
+from staff.forms import MessageTemplateForm, TemplatePolicyForm
 from tenants.permissions import staff_view
 from tenants.selectors import tenant_get_for_staff
 
@@ -22,19 +23,13 @@ def _list(request: HttpRequest, form=None, editing=None, status=200) -> HttpResp
         editing = MessageTemplate.objects.filter(pk=int(edit_id)).first()
     if form is None and request.user.can_act_as_staff:
         form = MessageTemplateForm(instance=editing)
-    restricted = set(
-        TenantTemplatePolicy.objects.filter(templates_only=True).values_list("tenant_id", flat=True)
-    )
     context = {
-        "tenants": [
-            {"tenant": t, "restricted": t.pk in restricted}
-            for t in Tenant.objects.exclude(status=Tenant.Status.CLOSED).order_by("name")[:200]
-        ],
+        "tenants": staff_selectors.template_policy_list(),
         "templates": selectors.template_list(),
         "form": form,
         "editing": editing,
     }
-    return render(request, "compliance/staff_template_list.html", context, status=status)
+    return render(request, "staff/messagetemplate_list.html", context, status=status)
 
 
 @staff_view()

@@ -35,9 +35,11 @@ from registrations.models import (
     RegistrationVersion,
     StatusEvent,
 )
-from registrations.staff import stats, trends
-from registrations.staff.stats import APPROVALS, DECISIONS, Rate, StageTime, percentile
 from registrations.states import Status
+from staff import stats, trends
+from staff.stats import Rate, StageTime
+from staff.timeline import APPROVALS, DECISIONS, percentile
+from tenants.models import Tenant
 
 
 def _day(when: datetime) -> date:
@@ -292,8 +294,6 @@ def stage_times(figures: Figures) -> list[StageTime]:
 
 
 def first_time_approval(figures: Figures) -> dict:
-    from tenants.models import Tenant
-
     overall = Rate(0, 0)
     per_tenant: dict[int, Rate] = defaultdict(lambda: Rate(0, 0))
     per_month: dict[str, Rate] = defaultdict(lambda: Rate(0, 0))

@@ -5,38 +5,19 @@ way, with the reason in the consent log and the audit log."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
-from compliance.models import ConsentRecord
 from messaging import optouts
-from messaging.models import MessageType, OptOut
+from messaging.models import OptOut
+from staff import selectors
+from staff.forms import StaffOptOutForm
 from tenants.permissions import staff_view
 from tenants.selectors import tenant_get_for_staff
 from tenants.services import audit_record
-
-
-class StaffOptOutForm(forms.Form):
-    phone = forms.CharField(label="Mobile number (E.164)", max_length=32)
-    action = forms.ChoiceField(
-        choices=[("opt_out", "Opt out"), ("opt_in", "Opt back in")], initial="opt_out"
-    )
-    kind = forms.ChoiceField(
-        label="Messages",
-        choices=[("", "Every kind"), *MessageType.choices],
-        required=False,
-    )
-    reason = forms.CharField(
-        label="What the recipient asked, and how",
-        max_length=200,
-        help_text="Kept in the consent log, e.g. “Called support on 3 Dec, asked to stop”.",
-    )
 
 
 def _tenant(slug: str):
@@ -50,17 +31,11 @@ def _page(request: HttpRequest, tenant, form: StaffOptOutForm, status: int = 200
     context = {
         "tenant": tenant,
         "form": form,
-        "opt_outs": OptOut.objects.filter(tenant=tenant)[:200],
-        # Opt-outs, and opt-ins other than the sign-up pages' (those are the consent list's).
-        "records": ConsentRecord.objects.filter(tenant=tenant)
-        .filter(
-            Q(action=ConsentRecord.Action.OPT_OUT)
-            | ~Q(source__in=[ConsentRecord.Source.HOSTED_PAGE, ConsentRecord.Source.WIDGET])
-        )
-        .order_by("-created_at", "-id")[:100],
+        "opt_outs": selectors.opt_out_list(tenant=tenant),
+        "records": selectors.opt_out_record_list(tenant=tenant),
         "kinds_collected": optouts.kinds_collected(tenant),
     }
-    return render(request, "messaging/staff_opt_outs.html", context, status=status)
+    return render(request, "staff/optout_list.html", context, status=status)
 
 
 @staff_view()
@@ -108,9 +83,3 @@ def staff_opt_out_change(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.info(request, "Nothing to change: the list already says so.")
     return redirect("staff_opt_outs", slug=tenant.slug)
-
-
-staff_patterns = [
-    path("tenants/<slug:slug>/opt-outs/", staff_opt_outs, name="staff_opt_outs"),
-    path("tenants/<slug:slug>/opt-outs/change/", staff_opt_out_change, name="staff_opt_out_change"),
-]
