@@ -14,6 +14,7 @@ COPY tenants ./tenants
 COPY registrations ./registrations
 COPY compliance ./compliance
 COPY messaging ./messaging
+COPY staff ./staff
 COPY sandbox ./sandbox
 COPY templates ./templates
 COPY static ./static

@@ -210,8 +210,8 @@ def main() -> None:
         events = _history(args.n, random.Random(7))
         from django.test import Client
 
-        from registrations.staff import stats, summary
-        from registrations.staff.selectors import queue_list
+        from staff import stats, summary
+        from staff.selectors import queue_list
         from tenants.models import User
 
         staff = User.objects.create_user(

@@ -130,31 +130,29 @@ def _people():
 def _approved_registrations(n: int, tenant, admin, staff) -> list[int]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from registrations.services import lifecycle
+    from registrations.services import drafts, review
     from tests.sandbox.forms import PNG, TFN_GOOD
 
     ids = []
     for i in range(n):
-        registration = lifecycle.registration_create(
+        registration = drafts.registration_create(
             tenant=tenant,
             actor=admin,
             registration_type="US_TOLL_FREE_REGISTRATION",
             name=f"Bench {i}",
         )
-        lifecycle.registration_values_save(
+        drafts.registration_values_save(
             tenant=tenant, actor=admin, registration=registration, values=TFN_GOOD
         )
-        lifecycle.registration_attachment_add(
+        drafts.registration_attachment_add(
             tenant=tenant,
             actor=admin,
             registration=registration,
             field_path="messagingUseCase.optInImage",
             upload=SimpleUploadedFile("o.png", PNG),
         )
-        lifecycle.registration_submit_for_review(
-            tenant=tenant, actor=admin, registration=registration
-        )
-        lifecycle.version_approve(actor=staff, registration=registration)
+        review.registration_submit_for_review(tenant=tenant, actor=admin, registration=registration)
+        review.version_approve(actor=staff, registration=registration)
         ids.append(registration.pk)
     return ids
 

@@ -1,9 +1,6 @@
-"""Rendering the hosted opt-in page to an image with headless Chromium, and checking images
-(rendered or uploaded) against the opt-in screenshot field's limits.
-
-Limits: the toll-free console form takes PNG up to 400 KB; the attachment API and the blog
-accept PDF, JPEG or PNG up to 500 KB. Rendered evidence is a PNG of at most 400 KB, which
-fits both.
+"""Rendering the hosted opt-in page to an image with headless Chromium, and shrinking it to
+the limits of `portal.upload_policy.OPTIN_EVIDENCE` (a PNG of at most 400 KB and at least 600 px
+wide, which fits both the toll-free form and the attachment API); the policy checks it.
 """
 
 from __future__ import annotations
@@ -12,14 +9,13 @@ import io
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 from PIL import Image
 
 from portal import upload_policy
 
-MAX_BYTES = 400 * 1024
-MIN_WIDTH = 600  # readable: reviewers reject degraded images
+MAX_BYTES = upload_policy.OPTIN_EVIDENCE.max_bytes
+MIN_WIDTH = upload_policy.OPTIN_EVIDENCE.min_width
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -55,6 +51,7 @@ def render_png(html: str, *, width: int = 900) -> bytes:
 
 
 def _render(path: str, html: str, width: int) -> bytes:
+    # Loaded here: Playwright is heavy and only the process that renders needs it.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -90,46 +87,3 @@ def shrink_png(data: bytes, *, max_bytes: int = MAX_BYTES) -> bytes:
         if out.tell() <= max_bytes or size[0] * 0.85 < MIN_WIDTH:
             return out.getvalue()
         scale *= 0.85
-
-
-@dataclass(frozen=True)
-class ImageCheck:
-    content_type: str
-    size_bytes: int
-    width: int
-    height: int
-    problems: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def image_check(data: bytes, *, max_bytes: int = MAX_BYTES) -> ImageCheck:
-    """The real type from the content (the upload policy's), the size and the pixels read from
-    the header, and what is wrong with them. Pixel data is never decoded here."""
-    kind = upload_policy.sniff(data)
-    if kind == upload_policy.PDF:
-        problems = (f"larger than {max_bytes // 1024} KB",) if len(data) > max_bytes else ()
-        return ImageCheck(kind, len(data), 0, 0, problems)
-    if not kind:
-        try:  # a readable image of another format gets a message that names it
-            other = Image.open(io.BytesIO(data)).format
-        except Exception:  # Pillow raises many types for broken files
-            other = None
-        problem = (
-            f"{other} is not accepted; use PNG or JPEG"
-            if other
-            else "not a readable PNG, JPEG or PDF"
-        )
-        return ImageCheck("", len(data), 0, 0, (problem,))
-    inspection = upload_policy.inspect(data)
-    if not inspection.ok:
-        return ImageCheck(kind, len(data), 0, 0, (inspection.problem,))
-    width, height = inspection.width, inspection.height
-    problems = []
-    if len(data) > max_bytes:
-        problems.append(f"larger than {max_bytes // 1024} KB")
-    if width < MIN_WIDTH:
-        problems.append(f"narrower than {MIN_WIDTH} pixels, too small to read")
-    return ImageCheck(kind, len(data), width, height, tuple(problems))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from compliance.models import MessageTemplate, SmsProgram
+from compliance.models import SmsProgram
 
 
 class SmsProgramForm(forms.ModelForm):
@@ -111,14 +111,3 @@ class OptOutForm(forms.Form):
                 "to stop all text messages."
             )
         return kind
-
-
-class MessageTemplateForm(forms.ModelForm):
-    class Meta:
-        model = MessageTemplate
-        fields = ("name", "use_case", "body", "is_active")
-        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
-
-
-class TemplatePolicyForm(forms.Form):
-    templates_only = forms.BooleanField(required=False)

@@ -155,19 +155,3 @@ def template_match(tenant: Tenant, body: str) -> MessageTemplate | None:
 
 def sending_restricted_to_templates(*, tenant: Tenant) -> bool:
     return TenantTemplatePolicy.objects.filter(tenant=tenant, templates_only=True).exists()
-
-
-def hosted_pages_out_of_date(*, tenant: Tenant) -> set[str]:
-    """The published pages whose facts (program, profile) changed since their last publish."""
-    from compliance.content import program_facts
-
-    program = sms_program_get(tenant=tenant)
-    if program is None:
-        return set()
-    current = program_facts(tenant=tenant, program=program, urls=hosted_page_urls(tenant=tenant))
-    stale = set()
-    for kind in PAGE_SLUGS:
-        latest = hosted_page_latest(tenant=tenant, kind=kind)
-        if latest is not None and latest.program != current:
-            stale.add(kind)
-    return stale

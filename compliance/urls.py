@@ -1,10 +1,10 @@
-"""URL patterns of the compliance kit: public pages (/p/<tenant_slug>/), tenant pages
-(/t/<tenant_slug>/compliance/) and staff pages (/staff/compliance/)."""
+"""URL patterns of the compliance kit: public pages (/p/<tenant_slug>/) and tenant pages
+(/t/<tenant_slug>/compliance/); its staff pages are the staff app's (/staff/compliance/)."""
 
 from django.urls import path
 
 from compliance.models import PageKind
-from compliance.views import public, staff, tenant
+from compliance.views import public, tenant
 
 public_patterns = [
     path("terms/", public.policy_page, {"kind": PageKind.TERMS}, name="compliance_public_terms"),
@@ -55,15 +55,4 @@ tenant_patterns = [
     path("consents/export.csv", tenant.consent_export, name="compliance_consent_export"),
     path("evidence/render/", tenant.evidence_render, name="compliance_evidence_render"),
     path("evidence/<int:pk>/", tenant.evidence_download, name="compliance_evidence_download"),
-]
-
-staff_patterns = [
-    path("templates/", staff.template_list, name="compliance_staff_templates"),
-    path("templates/new/", staff.template_create, name="compliance_staff_template_create"),
-    path("templates/<int:pk>/", staff.template_update, name="compliance_staff_template_update"),
-    path(
-        "tenants/<slug:slug>/template-policy/",
-        staff.template_policy,
-        name="compliance_staff_template_policy",
-    ),
 ]

@@ -4,7 +4,8 @@ parts per second (a limiter shared by every worker, counted in parts).
 A message is claimed with a conditional UPDATE (ACCEPTED → SENDING), so two workers never both
 send it. A worker killed after claiming leaves it SENDING; `messages_resume` gives it back to
 the queue once its lease ran out, unless a delivery event (matched through the `Context` sent
-with the message) shows that AWS took it.
+with the message) shows that AWS took it. Every status change is a move of the table in
+`messaging/states.py`; the tasks are queued by name (`portal.enqueue`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from messaging import optouts
 from messaging.checks import ApiRefusal, opt_out_check, parts_per_second
 from messaging.models import Message
 from messaging.outbound import webhook_event_emit
+from messaging.states import Event, message_transition
+from portal import backoff
+from portal.enqueue import enqueue_now
 from registrations.aws import limits
 from registrations.aws import operations as aws
 from registrations.aws.clients import account_for
@@ -30,6 +34,8 @@ from registrations.aws.gateway import Gateway
 from registrations.models import SendingSetup
 
 log = logging.getLogger(__name__)
+
+DISPATCH_TASK = "messaging.tasks.message_dispatch_task"
 
 # Spacing of sends: the sandbox and AWS keep a bucket of one second's parts, so a little
 # jitter is absorbed; 0.98 keeps the long-run rate just under the limit.
@@ -91,10 +97,11 @@ def _opted_out_since(message: Message) -> Outcome | None:
             message.destination, message.message_type, kinds.get(message.destination, set())
         )
     except ApiRefusal as refusal:
-        failed = Message.objects.filter(pk=message.pk, status=Message.Status.ACCEPTED).update(
-            status=Message.Status.FAILED, status_reason=f"{refusal.code}: {refusal.message}"[:200]
-        )
-        if failed:
+        if message_transition(
+            message.pk,
+            Event.OPTED_OUT,
+            status_reason=f"{refusal.code}: {refusal.message}"[:200],
+        ):
             webhook_event_emit(
                 tenant=message.tenant,
                 event_type="message.failed",
@@ -121,9 +128,10 @@ def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Ou
     # eats into the lease of a claimed message.
     rate = parts_per_second(message.sender)
     _wait_for_slot(message, rate)
-    claimed = Message.objects.filter(
-        pk=message_id, tenant_id=tenant_id, status=Message.Status.ACCEPTED
-    ).update(status=Message.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1)
+    claimed = message_transition(
+        message_id, Event.CLAIM, where={"tenant_id": tenant_id},
+        claimed_at=timezone.now(), attempts=F("attempts") + 1,
+    )  # fmt: skip
     if not claimed:
         return Outcome("skipped")
     _no_burst(message, rate)
@@ -139,10 +147,8 @@ def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Ou
             context={"portal_message_id": str(message.pk), "tenant_id": str(tenant_id)},
         )
     except RetryableError as exc:
-        Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
-            status=Message.Status.ACCEPTED, claimed_at=None, status_reason=exc.code
-        )
-        return Outcome("retry", retry_in=min(30.0, 0.5 * 2**attempt))
+        message_transition(message.pk, Event.SEND_RETRY, claimed_at=None, status_reason=exc.code)
+        return Outcome("retry", retry_in=backoff.delay(attempt, base=0.5, cap=30.0))
     except AwsError as exc:
         reason = exc.reason or exc.code
         code = FINAL_REASONS.get(reason, "refused_by_aws")
@@ -151,12 +157,10 @@ def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Ou
         if code == "opted_out" and not optouts.aws_refused_send(
             tenant=message.tenant, phone=message.destination, message_id=message.pk
         ):
-            Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
-                status=Message.Status.ACCEPTED, claimed_at=None, status_reason=reason
-            )
+            message_transition(message.pk, Event.SEND_RETRY, claimed_at=None, status_reason=reason)
             return Outcome("retry", retry_in=1.0)
-        Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
-            status=Message.Status.FAILED, status_reason=f"{code}: {exc.message}"[:200]
+        message_transition(
+            message.pk, Event.SEND_REFUSED, status_reason=f"{code}: {exc.message}"[:200]
         )
         webhook_event_emit(
             tenant=message.tenant,
@@ -164,8 +168,10 @@ def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Ou
             data={"id": message.pk, "reason": code, "aws_reason": reason},
         )
         return Outcome("failed")
-    Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
-        status=Message.Status.SENT, aws_message_id=aws_id, sent_at=timezone.now(),
+    # The webhook goes out even when a delivery event moved the message first (it records no
+    # `message.sent` of its own).
+    message_transition(
+        message.pk, Event.SEND_ACCEPTED, aws_message_id=aws_id, sent_at=timezone.now(),
         status_reason="",
     )  # fmt: skip
     webhook_event_emit(
@@ -187,12 +193,10 @@ def messages_resume() -> list[int]:
     )
     resumed = []
     for pk, tenant_id in ids:
-        if Message.objects.filter(pk=pk, status=Message.Status.SENDING, aws_message_id="").update(
-            status=Message.Status.ACCEPTED, claimed_at=None
+        if message_transition(
+            pk, Event.LEASE_EXPIRED, where={"aws_message_id": ""}, claimed_at=None
         ):
-            from messaging.tasks import message_dispatch_task
-
-            message_dispatch_task.delay(tenant_id, pk)
+            enqueue_now(DISPATCH_TASK, tenant_id, pk)
             resumed.append(pk)
     return resumed
 
@@ -201,8 +205,6 @@ def messages_requeue_accepted(older_than_seconds: int | None = None) -> int:
     """Accepted messages whose task was lost (a broker outage, a killed worker's prefetched
     task) are queued again, at most once per period each (`updated_at` marks the requeue). A
     duplicate task is harmless: only one claim of a message can win."""
-    from messaging.tasks import message_dispatch_task
-
     seconds = older_than_seconds or settings.MESSAGING_REQUEUE_SECONDS
     stale = timezone.now() - timedelta(seconds=seconds)
     rows = list(
@@ -214,5 +216,5 @@ def messages_requeue_accepted(older_than_seconds: int | None = None) -> int:
         updated_at=timezone.now()
     )
     for pk, tenant_id in rows:
-        message_dispatch_task.delay(tenant_id, pk)
+        enqueue_now(DISPATCH_TASK, tenant_id, pk)
     return len(rows)

@@ -11,17 +11,11 @@ from django.db import transaction
 from messaging import optouts
 from messaging.models import InboundMessage, Message, MessageEvent, OptOut
 from messaging.outbound import webhook_event_emit
+from messaging.states import TRANSITIONS, Event, delivery_event, message_transition
 from registrations.models import Sender
 
 log = logging.getLogger(__name__)
 
-# eventType → the message status it leads to (final failures are any other final event).
-_STATUS = {"TEXT_SUCCESSFUL": Message.Status.SENT, "TEXT_DELIVERED": Message.Status.DELIVERED}
-_EARLIER = {
-    Message.Status.SENT: [Message.Status.ACCEPTED, Message.Status.SENDING],
-    Message.Status.DELIVERED: [Message.Status.ACCEPTED, Message.Status.SENDING, "SENT"],
-    Message.Status.FAILED: [Message.Status.ACCEPTED, Message.Status.SENDING, "SENT"],
-}
 # STOP and its synonyms (AWS's default opt-out keywords and the CTIA list) stop every message
 # from the tenant to the number; START and its synonyms lift every opt-out of the number.
 STOP_WORDS = {
@@ -64,24 +58,24 @@ def delivery_event_apply(event: dict) -> MessageEvent | None:
         payload=event,
         occurred_at=occurred,
     )
-    status = _STATUS.get(event_type)
-    if status is None and event.get("isFinal"):
-        status = Message.Status.FAILED
-    if status is not None:
-        fields = {"status": status}
-        if not message.aws_message_id and event.get("messageId"):
-            fields["aws_message_id"] = event["messageId"]
-        if status == Message.Status.FAILED:
-            fields["status_reason"] = f"{event_type}: {recorded.description}"[:200]
-        changed = Message.objects.filter(pk=message.pk, status__in=_EARLIER[status]).update(
-            **fields
+    # Which move the event makes, if any (see messaging/states.py); a late or repeated event
+    # finds the message past the statuses it may leave and changes nothing.
+    move = delivery_event(event_type, is_final=bool(event.get("isFinal")))
+    if move is None:
+        return recorded
+    fields = {}
+    if not message.aws_message_id and event.get("messageId"):
+        fields["aws_message_id"] = event["messageId"]
+    if move == Event.FINAL_FAILURE:
+        fields["status_reason"] = f"{event_type}: {recorded.description}"[:200]
+    status = TRANSITIONS[move].target
+    # `message.sent` is the worker's (it has AWS's answer); the events add the outcomes.
+    if message_transition(message.pk, move, **fields) and status != Message.Status.SENT:
+        webhook_event_emit(
+            tenant=message.tenant,
+            event_type=f"message.{status.lower()}",
+            data={"id": message.pk, "event": event_type},
         )
-        if changed and status != Message.Status.SENT:
-            webhook_event_emit(
-                tenant=message.tenant,
-                event_type=f"message.{status.lower()}",
-                data={"id": message.pk, "event": event_type},
-            )
     return recorded
 
 

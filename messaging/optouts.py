@@ -42,6 +42,7 @@ from django.db.models import Max
 from compliance.models import ConsentRecord, SmsProgram
 from compliance.services import consent_log_append
 from messaging.models import MessageType, OptOut
+from portal.enqueue import enqueue
 from registrations.aws import operations as aws
 from registrations.aws.errors import AwsError, NotFoundError, ValidationFailed
 from registrations.aws.gateway import Gateway
@@ -110,9 +111,7 @@ def _source_check(source: str) -> None:
 
 
 def _sync_on_commit(tenant_id: int, phone: str) -> None:
-    from messaging.tasks import opt_out_sync_task
-
-    transaction.on_commit(lambda: opt_out_sync_task.delay(tenant_id, phone))
+    enqueue("messaging.tasks.opt_out_sync_task", tenant_id, phone)
 
 
 @transaction.atomic

@@ -11,11 +11,11 @@ import json
 import logging
 import time
 
-from django.db import transaction
 from django.utils import timezone
 
 from messaging.models import WebhookDelivery, WebhookEndpoint
 from portal import outbound_http
+from portal.enqueue import enqueue
 from tenants.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -61,14 +61,8 @@ def webhook_event_emit(*, tenant: Tenant, event_type: str, data: dict) -> list[i
         for e in endpoints
     )
     ids = [d.pk for d in deliveries]
-
-    def enqueue() -> None:
-        from messaging.tasks import webhook_deliver_webhook_task
-
-        for pk in ids:
-            webhook_deliver_webhook_task.delay(tenant.pk, pk)
-
-    transaction.on_commit(enqueue)
+    for pk in ids:  # each once the transaction commits
+        enqueue("messaging.tasks.webhook_deliver_webhook_task", tenant.pk, pk)
     return ids
 
 
@@ -118,8 +112,3 @@ def webhook_attempt(*, tenant_id: int, delivery_id: int) -> str:
         attempts=attempts, last_status_code=outcome.status_code, last_result=outcome.result,
     )  # fmt: skip
     return "failed" if final else "retry"
-
-
-def retry_delay(attempts: int) -> int:
-    """10 s, 20 s, 40 s … capped at an hour."""
-    return min(3600, 10 * 2 ** max(0, attempts - 1))

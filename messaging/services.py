@@ -14,6 +14,7 @@ from django.utils import timezone
 from messaging.checks import (
     ApiRefusal,
     Checked,
+    _active_senders,
     destination_parse,
     message_check,
     parts_per_second,
@@ -22,6 +23,7 @@ from messaging.checks import (
 from messaging.models import Message, SendingPolicy, WebhookEndpoint
 from messaging.optouts import opted_out_kinds
 from portal import outbound_http
+from portal.enqueue import enqueue
 from tenants.models import ApiKey, Tenant, User
 from tenants.services import audit_record
 
@@ -29,14 +31,12 @@ BATCH_MAX = 100
 
 
 def _enqueue(message_ids: list[int], tenant_id: int) -> None:
-    """One task per message; a batch is one fan-out task, so that the request does not wait
-    for a hundred broker round trips."""
-    from messaging.tasks import message_dispatch_task, messages_fanout_task
-
+    """Queues the messages once the transaction commits: one task per message; a batch is one
+    fan-out task, so that the request does not wait for a hundred broker round trips."""
     if len(message_ids) == 1:
-        message_dispatch_task.delay(tenant_id, message_ids[0])
+        enqueue("messaging.tasks.message_dispatch_task", tenant_id, message_ids[0])
     elif message_ids:
-        messages_fanout_task.delay(tenant_id, message_ids)
+        enqueue("messaging.tasks.messages_fanout_task", tenant_id, message_ids)
 
 
 def _new(tenant: Tenant, api_key: ApiKey | None, checked: Checked, item: dict, batch: str):
@@ -60,8 +60,6 @@ def _spread(checked: Checked, tenant: Tenant, item: dict) -> None:
     """Several senders for one country: pick one in proportion to its throughput."""
     if item.get("from"):
         return
-    from messaging.checks import _active_senders
-
     same = [
         s for s in _active_senders(tenant)
         if s.iso_country == checked.iso_country and s.kind == checked.sender.kind
@@ -93,7 +91,7 @@ def message_send(*, tenant: Tenant, api_key: ApiKey | None, item: dict) -> Messa
     with transaction.atomic(savepoint=False):
         message = _new(tenant, api_key, checked, item, "")
         message.save()
-        transaction.on_commit(lambda: _enqueue([message.pk], tenant.pk))
+        _enqueue([message.pk], tenant.pk)
     return message
 
 
@@ -127,8 +125,7 @@ def message_send_batch(
         accepted.append(message)
         results.append(message)
     Message.objects.bulk_create(accepted)
-    ids = [m.pk for m in accepted]
-    transaction.on_commit(lambda: _enqueue(ids, tenant.pk))
+    _enqueue([m.pk for m in accepted], tenant.pk)
     return batch, results
 
 

@@ -1,22 +1,28 @@
-"""Tasks of the sending path: ids in, one service call, retries for transient failures."""
+"""Tasks of the sending path: ids in, one service call, retries for transient failures.
+
+Services queue these by name through `portal.enqueue` (they never import this module); the
+names are given explicitly so that a moved function keeps the name the services use.
+"""
 
 from __future__ import annotations
 
 import logging
-import random
 
 from celery import shared_task
 
 from messaging.dispatch import message_dispatch, messages_requeue_accepted, messages_resume
 from messaging.optouts import aws_sync, reconcile, tenants_with_opt_out_lists
-from messaging.outbound import retry_delay, webhook_attempt
+from messaging.outbound import webhook_attempt
+from portal import backoff
 from registrations.aws.errors import AwsError, RetryableError
 from tenants.models import Tenant
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=12)
+@shared_task(
+    name="messaging.tasks.message_dispatch_task", bind=True, acks_late=True, max_retries=12
+)
 def message_dispatch_task(self, tenant_id: int, message_id: int) -> str:
     outcome = message_dispatch(
         tenant_id=tenant_id, message_id=message_id, attempt=self.request.retries
@@ -24,31 +30,34 @@ def message_dispatch_task(self, tenant_id: int, message_id: int) -> str:
     if outcome.status == "retry":
         if self.request.retries >= self.max_retries:
             return "retries exhausted (left ACCEPTED; requeued by the periodic sweep)"
-        raise self.retry(countdown=outcome.retry_in * random.uniform(0.8, 1.2))
+        raise self.retry(countdown=outcome.retry_in)  # jittered by the service
     return outcome.status
 
 
-@shared_task(acks_late=True)
+@shared_task(name="messaging.tasks.messages_fanout_task", acks_late=True)
 def messages_fanout_task(tenant_id: int, message_ids: list[int]) -> int:
     for message_id in message_ids:
         message_dispatch_task.delay(tenant_id, message_id)
     return len(message_ids)
 
 
-@shared_task
+@shared_task(name="messaging.tasks.messages_resume_task")
 def messages_resume_task() -> int:
     return len(messages_resume()) + messages_requeue_accepted()
 
 
-@shared_task(bind=True, acks_late=True, max_retries=10)
+@shared_task(
+    name="messaging.tasks.webhook_deliver_webhook_task", bind=True, acks_late=True, max_retries=10
+)
 def webhook_deliver_webhook_task(self, tenant_id: int, delivery_id: int) -> str:
     result = webhook_attempt(tenant_id=tenant_id, delivery_id=delivery_id)
     if result == "retry":
-        raise self.retry(countdown=retry_delay(self.request.retries + 1))
+        # 10 s, 20 s, 40 s … an hour at most, each jittered down by up to half.
+        raise self.retry(countdown=backoff.delay(self.request.retries, base=10.0, cap=3600.0))
     return result
 
 
-@shared_task(bind=True, acks_late=True, max_retries=10)
+@shared_task(name="messaging.tasks.opt_out_sync_task", bind=True, acks_late=True, max_retries=10)
 def opt_out_sync_task(self, tenant_id: int, phone: str) -> str:
     """Puts the number on the tenant's AWS opt-out list or takes it off, as the portal says at
     the time the task runs; transient AWS failures are retried with backoff."""
@@ -57,10 +66,12 @@ def opt_out_sync_task(self, tenant_id: int, phone: str) -> str:
     except RetryableError as exc:
         if self.request.retries >= self.max_retries:
             return f"retries exhausted ({exc.code}); the periodic reconciliation catches up"
-        raise self.retry(countdown=min(600, 2 ** (self.request.retries + 1))) from exc
+        # 2 s, 4 s, 8 s … ten minutes at most, each jittered down by up to half.
+        wait = backoff.delay(self.request.retries, base=2.0, cap=600.0)
+        raise self.retry(countdown=wait) from exc
 
 
-@shared_task(acks_late=True)
+@shared_task(name="messaging.tasks.opt_outs_reconcile_task", acks_late=True)
 def opt_outs_reconcile_task() -> dict[str, int]:
     """Each tenant's AWS opt-out list against the portal's; one tenant's failure is logged and
     the others go on."""

@@ -17,12 +17,13 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 QUEUES = ("default", "aws", "mail", "webhooks")
 app.conf.task_queues = [Queue(name) for name in QUEUES]
 app.conf.task_routes = {
-    # Exact names win over the patterns: SNS messages and the dashboard summary need no AWS
-    # call and go to the default queue.
+    # Exact names win over the patterns: SNS messages need no AWS call and go to the default
+    # queue.
     "registrations.tasks.sns_message_handle_task": {"queue": "default"},
     "registrations.tasks.sns_messages_maintain_task": {"queue": "default"},
-    "registrations.tasks.dashboard_summary_task": {"queue": "default"},
     "registrations.tasks.*": {"queue": "aws"},
+    # The staff dashboard's summary reads the database only.
+    "staff.tasks.dashboard_summary_task": {"queue": "default"},
     "tenants.tasks.*_mail_task": {"queue": "mail"},
     "messaging.tasks.*_webhook_task": {"queue": "webhooks"},
     "messaging.tasks.message_dispatch_task": {"queue": "aws"},
@@ -62,7 +63,7 @@ app.conf.beat_schedule = {
     # Summarises the staff dashboard's closed days (and days that changed since) so that a
     # dashboard load reads one row per day and tenant plus today's events.
     "dashboard-summary": {
-        "task": "registrations.tasks.dashboard_summary_task",
+        "task": "staff.tasks.dashboard_summary_task",
         "schedule": 60 * 60,
     },
     # Makes each tenant's AWS opt-out list and the portal's agree: records opt-outs AWS took

@@ -7,7 +7,8 @@ queue a task goes to stays decided by the routes in ``portal/celery.py``.
 ``enqueue`` waits for the surrounding transaction to commit (a worker must see the rows the
 task reads, and a rolled-back request must not start work); ``enqueue_now`` is for callers
 outside any transaction, or that must hand work over even if their own transaction fails.
-Both go through the task object, so the eager mode of the test suite applies to them too.
+Both call the task's own ``delay``, so the eager mode of the test suite applies to them, and
+so does a test that replaces ``delay`` (or ``apply_async``, which ``delay`` calls) on a task.
 """
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ def _task(name: str):
 
 def enqueue_now(name: str, *args: Any, **kwargs: Any) -> None:
     """Queues the task ``name`` at once with positional ``args`` and keyword ``kwargs``."""
-    _task(name).apply_async(args=args, kwargs=kwargs)
+    _task(name).delay(*args, **kwargs)
 
 
 def enqueue(name: str, *args: Any, **kwargs: Any) -> None:
     """Queues the task ``name`` once the current transaction commits (at once outside one)."""
     task = _task(name)  # fail in the caller's request, not later in a commit hook
-    transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))
+    transaction.on_commit(lambda: task.delay(*args, **kwargs))

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "registrations",
     "compliance",
     "messaging",
+    "staff",
 ]
 
 MIDDLEWARE = [

@@ -3,10 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from compliance.urls import public_patterns as compliance_public_patterns
-from compliance.urls import staff_patterns as compliance_staff_patterns
 from compliance.urls import tenant_patterns as compliance_tenant_patterns
 from messaging.api.urls import api_patterns
-from messaging.staff import staff_patterns as messaging_staff_patterns
 from messaging.views import tenant_patterns as messaging_tenant_patterns
 from messaging.webhooks_in import sns_delivery_events
 from portal.signin import ThrottledPasswordResetView
@@ -15,7 +13,7 @@ from registrations.views import sns_registration_events
 from tenants import views as tenant_views
 from tenants.api_key_views import api_key_patterns
 from tenants.permissions import public_view, user_view
-from tenants.urls import staff_patterns, tenant_patterns
+from tenants.urls import tenant_patterns
 
 # Django's admin is for superusers only (data repair); provider staff use /staff/.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
@@ -75,10 +73,7 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/sending-policy/", include(messaging_tenant_patterns)),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
     path("p/<slug:tenant_slug>/", include(compliance_public_patterns)),
-    path("staff/compliance/", include(compliance_staff_patterns)),
-    path("staff/registrations/", include("registrations.staff.urls")),
-    path("staff/messaging/", include(messaging_staff_patterns)),
-    path("staff/", include(staff_patterns)),
+    path("staff/", include("staff.urls")),
     path("admin/", admin.site.urls),
 ]
 

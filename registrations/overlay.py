@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from compliance.selectors import hosted_page_field_values
 from tenants.models import BusinessDetails
 
 BRAND = "US_TEN_DLC_BRAND_REGISTRATION"
@@ -82,6 +83,5 @@ def profile_values(profile: BusinessDetails | None, field_paths: list[str]) -> d
 def hosted_page_values(tenant, registration_type: str) -> dict:
     """URLs of the tenant's published terms, privacy and opt-in pages for the fields asking for
     them (the compliance kit knows which fields those are)."""
-    from compliance.selectors import hosted_page_field_values
 
     return hosted_page_field_values(tenant=tenant, registration_type=registration_type)

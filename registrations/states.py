@@ -1,7 +1,7 @@
 """Registration states: the portal's own first, then AWS's mirrored exactly (DESIGN.md §4).
 
-One transition table; `registration_transition` in the services is the only writer of a
-registration's status and refuses any move this table does not list.
+One transition table; `registration_transition` (registrations/services/transitions.py) is
+the only writer of a registration's status and refuses any move this table does not list.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import random
 
 from celery import shared_task
 
+from registrations import sns_endpoint
 from registrations.aws.errors import RetryableError
 from registrations.services import catalog, pipeline, provisioning, sending_setup, tracking
 
@@ -39,13 +40,6 @@ def registration_submit_task(self, registration_id: int) -> str:
 @shared_task(name="registrations.tasks.registration_resume_task")
 def registration_resume_task() -> list[int]:
     return pipeline.pipeline_resume_stalled()
-
-
-@shared_task(name="registrations.tasks.dashboard_summary_task")
-def dashboard_summary_task() -> dict:
-    from registrations.staff import summary  # the staff console builds on the engine
-
-    return summary.summary_refresh()
 
 
 @shared_task(name="registrations.tasks.catalog_sync_task")
@@ -89,8 +83,6 @@ def sending_setup_task(self, tenant_id: int) -> bool:
 def sns_message_handle_task(self, sns_message_id: int) -> str:
     """Applies one message accepted by an SNS hook (queue `default`: delivery events must not
     wait behind the AWS calls of the `aws` queue)."""
-    from registrations import sns_endpoint
-
     try:
         return sns_endpoint.sns_message_handle(sns_message_id)
     except sns_endpoint.TRANSIENT as exc:
@@ -101,8 +93,6 @@ def sns_message_handle_task(self, sns_message_id: int) -> str:
 
 @shared_task(name="registrations.tasks.sns_messages_maintain_task")
 def sns_messages_maintain_task() -> dict:
-    from registrations import sns_endpoint
-
     return {
         "queued_again": sns_endpoint.sns_messages_sweep(),
         "pruned": sns_endpoint.sns_messages_prune(),

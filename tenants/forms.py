@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from tenants.models import BusinessProfile, ProviderProfile, Role, Tenant, User
+from tenants.models import BusinessProfile, Role, User
 
 COUNTRY_CHOICES = [("", "Choose a country")] + sorted(
     ((c.alpha_2, c.name) for c in pycountry.countries), key=lambda item: item[1]
@@ -147,13 +147,6 @@ class BusinessProfileForm(forms.ModelForm):
         return data
 
 
-class ProviderProfileForm(BusinessProfileForm):
-    """The same fields, for the provider's own business (staff)."""
-
-    class Meta(BusinessProfileForm.Meta):
-        model = ProviderProfile
-
-
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="E-mail address")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
@@ -189,20 +182,3 @@ class AcceptInvitationForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("password1", exc)
         return data
-
-
-class TenantCreateForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Tenant name")
-    slug = forms.SlugField(
-        max_length=50,
-        required=False,
-        label="Address",
-        help_text="Used in URLs (/t/<address>/). Leave empty to derive it from the name.",
-    )
-    owner_email = forms.EmailField(
-        label="First owner's e-mail", help_text="They get an invitation."
-    )
-
-
-class TenantStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Tenant.Status.choices)

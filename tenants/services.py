@@ -15,6 +15,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.text import slugify
 
+from portal.enqueue import enqueue
 from tenants.models import (
     AuditEntry,
     BusinessProfile,
@@ -182,9 +183,7 @@ def invitation_create(*, tenant: Tenant, actor: User, email: str, role: str) -> 
         after={"email": email, "role": role},
     )
     issued = IssuedInvitation(invitation=invitation, token=token)
-    from tenants.tasks import invitation_send_mail_task
-
-    transaction.on_commit(lambda: invitation_send_mail_task.delay(invitation.pk, token))
+    enqueue("tenants.tasks.invitation_send_mail_task", invitation.pk, token)
     return issued
 
 

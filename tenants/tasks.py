@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
-from tenants.models import Invitation
+from tenants.models import Invitation, Membership, Role
 from tenants.services import invitation_expire_due
 
 
@@ -54,7 +54,6 @@ def invitation_expire_task() -> int:
 )
 def tenant_notify_mail_task(tenant_id: int, subject: str, body: str) -> int:
     """E-mails the owners and admins of a tenant; returns how many were addressed."""
-    from tenants.models import Membership, Role
 
     recipients = list(
         Membership.objects.filter(

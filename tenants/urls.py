@@ -15,13 +15,3 @@ tenant_patterns = [
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/read/", views.notice_mark_read, name="notice_mark_read"),
 ]
-
-staff_patterns = [
-    path("", views.staff_tenant_list, name="staff_tenant_list"),
-    path("tenants/new/", views.staff_tenant_create, name="staff_tenant_create"),
-    path("tenants/<slug:slug>/", views.staff_tenant_detail, name="staff_tenant_detail"),
-    path("tenants/<slug:slug>/invite/", views.staff_tenant_invite, name="staff_tenant_invite"),
-    path("tenants/<slug:slug>/status/", views.staff_tenant_status, name="staff_tenant_status"),
-    path("audit/", views.staff_audit_log, name="staff_audit_log"),
-    path("provider-profile/", views.staff_provider_profile, name="staff_provider_profile"),
-]

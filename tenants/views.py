@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,13 +16,10 @@ from tenants.forms import (
     AcceptInvitationForm,
     BusinessProfileForm,
     InvitationForm,
-    ProviderProfileForm,
     RoleForm,
-    TenantCreateForm,
-    TenantStatusForm,
 )
 from tenants.models import Invitation, Membership, Role, User
-from tenants.permissions import public_view, staff_view, tenant_view, user_view
+from tenants.permissions import public_view, tenant_view, user_view
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -283,147 +280,3 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("tenant_dashboard", tenant_slug=membership.tenant.slug)
     context = {"invitation": invitation, "form": form, "has_account": has_account}
     return render(request, "tenants/invitation_accept.html", context)
-
-
-# --- Provider staff ------------------------------------------------------------------------
-
-
-@staff_view(act=True)
-@require_http_methods(["GET", "POST"])
-def staff_provider_profile(request: HttpRequest) -> HttpResponse:
-    """The provider's own business details, which prefill provider-branded programs."""
-    form = ProviderProfileForm(request.POST or None, instance=selectors.provider_profile_get())
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.fields}
-        try:
-            services.provider_profile_update(actor=request.user, data=data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Provider's business profile saved.")
-            return redirect("staff_provider_profile")
-    return render(request, "tenants/staff_provider_profile.html", {"form": form})
-
-
-@staff_view()
-def staff_tenant_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    # The registrations part reads its own figures (registrations depends on tenants).
-    from registrations.staff.selectors import tenant_summaries
-
-    tenants = list(selectors.tenant_list_for_staff(search=search, status=status))
-    summaries = tenant_summaries([t.pk for t in tenants])
-    for tenant in tenants:
-        tenant.summary = summaries[tenant.pk]
-    context = {
-        "tenants": tenants,
-        "search": search,
-        "status": status,
-        "status_choices": TenantStatusForm.base_fields["status"].choices,
-    }
-    return render(request, "tenants/staff_tenant_list.html", context)
-
-
-@staff_view(act=True)
-@require_http_methods(["GET", "POST"])
-def staff_tenant_create(request: HttpRequest) -> HttpResponse:
-    form = TenantCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            tenant = services.tenant_create(
-                actor=request.user, name=form.cleaned_data["name"], slug=form.cleaned_data["slug"]
-            )
-            services.invitation_create(
-                tenant=tenant,
-                actor=request.user,
-                email=form.cleaned_data["owner_email"],
-                role=Role.OWNER,
-            )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
-        else:
-            messages.success(
-                request,
-                f"{tenant.name} created; an invitation went to {form.cleaned_data['owner_email']}.",
-            )
-            return redirect("staff_tenant_detail", slug=tenant.slug)
-    return render(request, "tenants/staff_tenant_create.html", {"form": form})
-
-
-@staff_view()
-def staff_tenant_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tenant = selectors.tenant_get_for_staff(slug=slug)
-    if tenant is None:
-        raise Http404("No such tenant.")
-    from registrations.staff.selectors import tenant_registrations_for_staff
-
-    sending = tenant_registrations_for_staff(tenant=tenant)
-    context = {
-        **sending,
-        "registrations": page_of(
-            request, sending["registrations"], per_page=25, param="registrations_page"
-        ),
-        "senders": page_of(request, sending["senders"], per_page=25, param="senders_page"),
-        "tenant": tenant,
-        "profile": getattr(tenant, "profile", None),
-        "members": selectors.membership_list(tenant=tenant),
-        "invitations": selectors.invitation_list_pending(tenant=tenant),
-        "entries": page_of(
-            request, selectors.audit_entry_list(tenant=tenant), per_page=25, param="audit_page"
-        ),
-        "invite_form": InvitationForm(allowed_roles=[Role.OWNER, Role.ADMIN, Role.MEMBER]),
-        "status_form": TenantStatusForm(initial={"status": tenant.status}),
-    }
-    return render(request, "tenants/staff_tenant_detail.html", context)
-
-
-@staff_view(act=True)
-@require_POST
-def staff_tenant_invite(request: HttpRequest, slug: str) -> HttpResponse:
-    tenant = selectors.tenant_get_for_staff(slug=slug)
-    if tenant is None:
-        raise Http404("No such tenant.")
-    form = InvitationForm(request.POST, allowed_roles=[Role.OWNER, Role.ADMIN, Role.MEMBER])
-    if form.is_valid():
-        try:
-            services.invitation_create(
-                tenant=tenant,
-                actor=request.user,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
-    else:
-        messages.error(request, "Enter a valid e-mail address and role.")
-    return redirect("staff_tenant_detail", slug=tenant.slug)
-
-
-@staff_view(act=True)
-@require_POST
-def staff_tenant_status(request: HttpRequest, slug: str) -> HttpResponse:
-    tenant = selectors.tenant_get_for_staff(slug=slug)
-    if tenant is None:
-        raise Http404("No such tenant.")
-    form = TenantStatusForm(request.POST)
-    if form.is_valid():
-        services.tenant_status_set(
-            actor=request.user, tenant=tenant, status=form.cleaned_data["status"]
-        )
-        messages.success(request, f"{tenant.name} is now {tenant.get_status_display().lower()}.")
-    else:
-        messages.error(request, "Choose one of the listed statuses.")
-    return redirect("staff_tenant_detail", slug=tenant.slug)
-
-
-@staff_view()
-def staff_audit_log(request: HttpRequest) -> HttpResponse:
-    page = page_of(request, selectors.audit_entry_list())
-    return render(request, "tenants/staff_auditentry_list.html", {"entries": page, "page": page})

@@ -8,10 +8,11 @@ must hold for any order."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 
 from django.db import connection, transaction
+
+from tests.waiting import wait_until
 
 
 def lock_waiters() -> int:
@@ -27,11 +28,12 @@ def lock_waiters() -> int:
 def wait_for_waiters(count: int, *, within: float = 30.0) -> None:
     if connection.vendor != "postgresql":
         return
-    deadline = time.monotonic() + within
-    while lock_waiters() < count:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"fewer than {count} requests came to wait on the row lock")
-        time.sleep(0.02)
+    wait_until(
+        lambda: lock_waiters() >= count,
+        timeout=within,
+        interval=0.02,
+        message=f"{count} requests to wait on the row lock",
+    )
 
 
 class RowHolder:

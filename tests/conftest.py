@@ -1,13 +1,37 @@
-"""Personas shared by the whole suite (CONVENTIONS.md): tenants A and B; alice (admin of A),
+"""Shared by the whole suite. Personas (CONVENTIONS.md): tenants A and B; alice (admin of A),
 bob (member of A), carol (admin of B), owen (owner of A); provider staff sam (reviewer) and
-vic (viewer, can look but not act)."""
+vic (viewer, can look but not act). Processes, one each for the session: the AWS sandbox
+(`sandbox_process`) and a real Celery worker (`celery_worker`, see tests/workers.py)."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+import redis
+from django.conf import settings as django_settings
 from django.test import Client
 
+from portal.celery import app
 from tenants.models import BusinessProfile, Membership, Role, Tenant, User
+from tests.waiting import WaitTimeout, wait_until
+from tests.workers import (
+    LogSince,
+    SharedWorker,
+    broker_of,
+    sending_to,
+    start_celery_worker,
+    stop_celery_worker,
+    worker_environment,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -15,8 +39,6 @@ PASSWORD = "correct-horse-battery-staple"
 @pytest.fixture(autouse=True)
 def _fast_and_eager(settings):
     """Tasks run in-process during tests unless a test starts a real worker; hashing is cheap."""
-    from portal.celery import app
-
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     previous = app.conf.task_always_eager
@@ -98,3 +120,99 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+# --- Processes shared by the session ---------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def sandbox_process():
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sandbox",
+            "serve",
+            "--port",
+            str(port),
+            "--review-delay",
+            "0",
+            "--review-mode",
+            "manual",
+            "--attachment-delay",
+            "0",
+            "--quotas",
+            "false",
+        ],
+        cwd=ROOT,
+        env={**os.environ},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def answered() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(process.stderr.read().decode())
+        try:
+            urllib.request.urlopen(base + "/_sandbox/health", timeout=1).close()
+        except OSError:
+            return False
+        return True
+
+    try:
+        wait_until(answered, timeout=20, interval=0.1, message="the sandbox to answer")
+    except WaitTimeout:
+        process.kill()
+        raise RuntimeError(process.stderr.read().decode()) from None
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(
+    sandbox_process, django_db_setup, tmp_path_factory
+) -> Iterator[SharedWorker]:
+    """One real `celery -A portal worker` for the session, on the test database and the
+    sandbox, consuming every queue through a broker of its own (a file-system folder, or Redis
+    database 14 when REDIS_URL is set). Use `celery_worker` in tests."""
+    var_dir = tmp_path_factory.mktemp("celery-worker")
+    environment = worker_environment(
+        sandbox_url=sandbox_process,
+        var_dir=var_dir,
+        redis_db=14,
+        extra={"MEDIA_ROOT": str(django_settings.MEDIA_ROOT)},
+    )
+    broker_url, transport_options = broker_of(environment, var_dir)
+    log_path = var_dir / "worker.log"
+    with log_path.open("w") as log:
+        worker = start_celery_worker(
+            environment=environment,
+            queues=",".join(q.name for q in app.conf.task_queues),
+            log=log,
+            loglevel="INFO",
+        )
+        try:
+            yield SharedWorker(environment, broker_url, transport_options, log_path)
+        finally:
+            stop_celery_worker(worker)
+            if "REDIS_URL" in environment:
+                redis.Redis.from_url(broker_url).flushdb()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process) -> Iterator[LogSince]:
+    """Tasks this test (or the live server) enqueues run in the session's worker process, not
+    eagerly here. Yields this test's part of the worker's log (`.read_text()`). Messages a
+    previous test left in the queues are dropped first."""
+    with sending_to(celery_worker_process):
+        app.control.purge()
+        yield LogSince(celery_worker_process.log_path)

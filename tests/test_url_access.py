@@ -1,6 +1,11 @@
 """Walks every URL pattern of the portal and checks its guard, so that a new view without a
 tenant or staff check fails here. Views declare their access with the decorators of
-`tenants.permissions`; a view without a declaration fails the walk."""
+`tenants.permissions`; a view without a declaration fails the walk.
+
+Besides a made-up id, every pattern that takes an object's id is walked with the id of a real
+object of tenant B (its registration, attachment, hosted page, API key, message, opt-out,
+webhook, member, invitation, evidence): a person or key of tenant A gets 404 and B's rows stay
+as they were. A new pattern whose parameter has no real object here fails the walk."""
 
 from __future__ import annotations
 
@@ -8,9 +13,23 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tenants.models import Role
+from compliance.models import HostedPageVersion, MessageTemplate, OptInEvidence, PageKind
+from messaging.models import Message, OptOut, WebhookEndpoint
+from registrations.models import (
+    Attachment,
+    CatalogVersion,
+    FieldValue,
+    Registration,
+    RegistrationVersion,
+    Sender,
+    StatusEvent,
+)
+from tenants.api_keys import api_key_create
+from tenants.models import AuditEntry, Invitation, Membership, Role, Tenant
+from tenants.services import invitation_create
 from tests.conftest import client_for
 
 # Django's admin has its own guard (superusers only here); it is checked in its own test.
@@ -186,3 +205,244 @@ def test_api_routes_need_a_key(route, tenant_a):
     """The sending API authenticates by API key: without one, 401 (never a login page)."""
     response = client_for(None).get(route.url(tenant_a.slug))
     assert response.status_code == 401
+
+
+# --- Real objects of another tenant ----------------------------------------------------------
+
+
+@dataclass
+class TenantObjects:
+    """One of each object a URL pattern names by id, all belonging to one tenant."""
+
+    tenant: Tenant
+    registration: Registration
+    attachment: Attachment
+    evidence: OptInEvidence
+    page: HostedPageVersion
+    api_key_id: int
+    membership: Membership
+    invitation: Invitation
+    invitation_token: str
+    message: Message
+    opt_out: OptOut
+    webhook: WebhookEndpoint
+
+    def rows(self) -> list[dict]:
+        """Every row the walk must leave untouched, as plain values."""
+        models = (Registration, Attachment, FieldValue, OptInEvidence, HostedPageVersion)
+        models += (Membership, Invitation, Message, OptOut, WebhookEndpoint)
+        rows = [model_to_dict(row) for model in models for row in model.objects.all()]
+        rows += [model_to_dict(row) for row in self.tenant.api_keys.all()]
+        return sorted(rows, key=repr)
+
+
+def _objects_of(tenant: Tenant, admin, catalog: CatalogVersion, n: int) -> TenantObjects:
+    registration = Registration.objects.create(
+        tenant=tenant, registration_type="US_TOLL_FREE_REGISTRATION", name="Alerts",
+        catalog=catalog, created_by=admin,
+    )  # fmt: skip
+    version = RegistrationVersion.objects.create(tenant=tenant, registration=registration, number=1)
+    attachment = Attachment.objects.create(
+        tenant=tenant, file=f"tenants/{tenant.pk}/attachments/{n:064x}.png",
+        original_name="opt-in.png", content_type="image/png", size=68, sha256=f"{n:064x}",
+    )  # fmt: skip
+    FieldValue.objects.create(
+        tenant=tenant, version=version, field_path="messagingUseCase.optInImage",
+        attachment=attachment,
+    )  # fmt: skip
+    page = HostedPageVersion.objects.create(
+        tenant=tenant,
+        kind=PageKind.TERMS,
+        number=1,
+        title="SMS terms",
+        body_html=f"<p>Terms of {tenant.name}</p>",
+    )
+    for kind in (PageKind.PRIVACY, PageKind.OPT_IN):
+        HostedPageVersion.objects.create(
+            tenant=tenant,
+            kind=kind,
+            number=1,
+            title=kind.label,
+            body_html=f"<p>{kind.label} of {tenant.name}</p>",
+        )
+    opt_in_page = HostedPageVersion.objects.get(tenant=tenant, kind=PageKind.OPT_IN)
+    evidence = OptInEvidence.objects.create(
+        tenant=tenant, page_version=opt_in_page, status=OptInEvidence.Status.DONE,
+        file_name=f"tenants/{tenant.slug}/compliance/opt-in.png", content_type="image/png",
+    )  # fmt: skip
+    key = api_key_create(tenant=tenant, actor=admin, name="app", scopes=["read", "webhooks"])
+    sender = Sender.objects.create(
+        tenant=tenant, kind="PHONE_NUMBER", value=f"+1833555{n:04d}", iso_country="US",
+        number_type="TOLL_FREE", aws_id=f"phone-{tenant.slug}", status="ACTIVE",
+    )  # fmt: skip
+    message = Message.objects.create(
+        tenant=tenant, api_key=key.key, sender=sender, destination="+14254147755",
+        iso_country="US", body="Your code is 123456", message_type="TRANSACTIONAL",
+        encoding="GSM", parts=1,
+    )  # fmt: skip
+    opt_out = OptOut.objects.create(
+        tenant=tenant, phone=f"+1425555{n:04d}", source=OptOut.Source.API
+    )
+    webhook = WebhookEndpoint.objects.create(
+        tenant=tenant, url="https://hooks.example/sms", secret="whsec_" + "b" * 32
+    )
+    issued = invitation_create(
+        tenant=tenant, actor=admin, email=f"new{n}@{tenant.slug}.example", role=Role.MEMBER
+    )
+    return TenantObjects(
+        tenant=tenant, registration=registration, attachment=attachment, evidence=evidence,
+        page=page, api_key_id=key.key.pk, membership=Membership.objects.get(user=admin),
+        invitation=issued.invitation, invitation_token=issued.token, message=message,
+        opt_out=opt_out, webhook=webhook,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def objects_b(tenant_b, carol) -> TenantObjects:
+    catalog, _ = CatalogVersion.objects.get_or_create(number=1, defaults={"digest": "0" * 64})
+    return _objects_of(tenant_b, carol, catalog, 2)
+
+
+# (the path segment before a parameter, the parameter's name) → the object's id it takes.
+REAL_IDS = {
+    ("registrations", "pk"): lambda o: o.registration.pk,
+    ("files", "attachment_id"): lambda o: o.attachment.pk,
+    ("attachments", "attachment_id"): lambda o: o.attachment.pk,
+    ("step", "step"): lambda o: 1,
+    ("evidence", "pk"): lambda o: o.evidence.pk,
+    ("api-keys", "pk"): lambda o: o.api_key_id,
+    ("members", "pk"): lambda o: o.membership.pk,
+    ("invitations", "pk"): lambda o: o.invitation.pk,
+    ("invitations", "token"): lambda o: o.invitation_token,
+    ("messages", "pk"): lambda o: o.message.pk,
+    ("opt-outs", "phone"): lambda o: o.opt_out.phone,
+    ("webhooks", "pk"): lambda o: o.webhook.pk,
+    ("terms", "number"): lambda o: o.page.number,
+    ("privacy", "number"): lambda o: o.page.number,
+    ("opt-in", "number"): lambda o: o.page.number,
+    ("templates", "pk"): lambda o: MessageTemplate.objects.get().pk,
+}
+# Parameters that name no object of a tenant.
+NOT_OBJECTS = {("t", "tenant_slug"), ("p", "tenant_slug"), ("tenants", "slug")}
+NOT_OBJECTS |= {("reset", "uidb64"), ("", "token")}
+
+_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def _params(route: str) -> list[tuple[str, str]]:
+    """(the path segment before it, its name) for each parameter; `terms/v<int:number>` gives
+    ("terms", "number"), a parameter right after another gives ("", name)."""
+    keys = []
+    for match in _PARAM.finditer(route):
+        before = route[: match.start()].rstrip("/")
+        before = before.removesuffix("/v")
+        segment = before.rsplit("/", 1)[-1]
+        keys.append(("" if segment.endswith(">") else segment, match.group(2)))
+    return keys
+
+
+def _object_routes(routes: list[Route]) -> list[Route]:
+    return [r for r in routes if any(key not in NOT_OBJECTS for key in _params(r.route))]
+
+
+def real_url(route: Route, tenant_slug: str, objects: TenantObjects, **override) -> str:
+    keys = iter(_params(route.route))
+
+    def fill(match: re.Match) -> str:
+        key = next(keys)
+        if key[1] in override:
+            return str(override[key[1]])
+        if key in NOT_OBJECTS:
+            return tenant_slug
+        return str(REAL_IDS[key](objects))
+
+    return "/" + _PARAM.sub(fill, route.route)
+
+
+def test_every_object_parameter_has_a_real_object():
+    """A new pattern that takes an id fails here until the walk knows a real object for it."""
+    keys = {key for route in ROUTES for key in _params(route.route)}
+    assert keys - NOT_OBJECTS - set(REAL_IDS) == set()
+    assert len(_object_routes(ROUTES)) >= 30
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", _object_routes(TENANT_ROUTES), ids=str)
+def test_tenant_pages_refuse_another_tenants_real_objects(route, tenant_a, owen, objects_b):
+    before = objects_b.rows()
+    audit = AuditEntry.objects.count()
+    statuses = {}
+    for method in ("get", "post"):
+        response = getattr(client_for(owen), method)(real_url(route, tenant_a.slug, objects_b))
+        # The owner of A has every role, so the only refusal left is "not yours": 404. A view
+        # that takes only one method may say 405 to the other before it looks anything up.
+        statuses[method] = response.status_code
+    assert set(statuses.values()) <= {404, 405}, statuses
+    assert 404 in statuses.values(), statuses
+    assert objects_b.rows() == before
+    assert AuditEntry.objects.count() == audit
+    assert StatusEvent.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_own_registration_with_another_tenants_attachment_is_404(tenant_a, owen, objects_b):
+    catalog = objects_b.registration.catalog
+    own = _objects_of(tenant_a, owen, catalog, 1)
+    (route,) = [r for r in TENANT_ROUTES if r.name == "registration_file"]
+    url = real_url(route, tenant_a.slug, objects_b, pk=own.registration.pk)
+    assert client_for(owen).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", _object_routes(STAFF_ROUTES), ids=str)
+def test_staff_pages_hide_real_objects_from_tenant_people(route, tenant_a, alice, carol, objects_b):
+    MessageTemplate.objects.create(name="Code", use_case="2FA", body="Your code is [code].")
+    before = objects_b.rows()
+    for user in (alice, carol):  # carol is B's own admin: still not staff
+        for method in ("get", "post"):
+            response = getattr(client_for(user), method)(
+                real_url(route, objects_b.tenant.slug, objects_b)
+            )
+            assert response.status_code == 404, (user.email, method)
+    assert objects_b.rows() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "route", [r for r in PUBLIC_ROUTES if "<int:number>" in r.route], ids=str
+)  # (the other public patterns with a parameter take a secret token, not a tenant's object)
+def test_public_versions_are_looked_up_in_the_addressed_tenant(route, tenant_a, objects_b):
+    url = real_url(route, tenant_a.slug, objects_b)
+    response = client_for(None).get(url)
+    # A has no version 1: the visitor is sent to A's stable address, which shows A's page;
+    # nothing of B's version 1 shows through.
+    assert response.status_code == 302
+    assert response["Location"] == url.removesuffix("v1/")
+    response = client_for(None).get(response["Location"])
+    assert response.status_code == 200
+    assert tenant_a.name.encode() in response.content
+    assert objects_b.tenant.name.encode() not in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", _object_routes(API_ROUTES), ids=str)
+def test_api_refuses_another_tenants_real_objects(route, tenant_a, alice, objects_b):
+    key_a = api_key_create(
+        tenant=tenant_a, actor=alice, name="a", scopes=["send", "read", "opt_outs", "webhooks"]
+    )
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key_a.plaintext}"}
+    url = real_url(route, tenant_a.slug, objects_b)
+    before = objects_b.rows()
+    statuses = {}
+    for method in ("get", "post", "patch", "delete"):
+        response = getattr(client_for(None), method)(url, **headers)
+        statuses[method] = response.status_code
+        if route.name == "api_opt_out_detail" and method == "get":
+            # A phone is not an object: A asks whether the number opted out *of A*; B's
+            # opt-out must not show through.
+            assert response.status_code == 200
+            assert response.json()["opted_out"] is False
+            continue
+        assert response.status_code in (404, 405), (method, response.status_code)
+    assert 404 in statuses.values(), statuses
+    assert objects_b.rows() == before

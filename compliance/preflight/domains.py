@@ -11,7 +11,7 @@ from compliance.preflight.text import host_of
 
 @functools.cache
 def _extractor():
-    import tldextract
+    import tldextract  # loads the public suffix list: paid once, on first use, not at start
 
     return tldextract.TLDExtract(
         suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True

@@ -40,6 +40,7 @@ _STRIP = re.compile(
 
 @functools.cache
 def _detector():
+    # Loading lingua's models takes seconds and memory: only processes that run preflight pay.
     from lingua import Language, LanguageDetectorBuilder
 
     languages = [getattr(Language, name) for name in _LANGUAGES]

@@ -41,6 +41,7 @@ from compliance.preflight.text import (
     mentions_brand,
     same_site,
 )
+from portal import upload_policy
 
 OPT_IN_PATHS = tuple(sorted(set(OPT_IN_TEXT.values())))
 
@@ -278,9 +279,9 @@ _sharing_rule("OPTIN_THIRD_PARTY_POSSIBLE", sure=False)
 
 # --- Opt-in image ------------------------------------------------------------------------------
 
-IMAGE_TYPES = {"image/png", "image/jpeg", "application/pdf"}
-IMAGE_HARD_LIMIT = 500 * 1024  # blog and CreateRegistrationAttachment: 500 KB
-IMAGE_CONSOLE_LIMIT = 400 * 1024  # toll-free console form: PNG, 400 KB
+IMAGE_TYPES = set(upload_policy.REGISTRATION_ATTACHMENT.kinds)
+IMAGE_HARD_LIMIT = upload_policy.REGISTRATION_ATTACHMENT.max_bytes  # blog and the API: 500 KB
+IMAGE_CONSOLE_LIMIT = upload_policy.TOLL_FREE_OPTIN_IMAGE.max_bytes  # toll-free console: 400 KB
 
 
 @rule(

@@ -4,16 +4,17 @@ from the provider profile, plus the portal's host that serves the hosted pages).
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from compliance.preflight.engine import AttachmentInfo, Draft
+from compliance.preflight.text import email_domain, host_of
+from compliance.selectors import hosted_page_urls, published_kinds
+from tenants.selectors import business_profile_get, provider_profile_get
 
 
 def provider_identity(profile=None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(names, domains) of the provider: its legal and trade names, the hosts of its website and
     e-mail addresses, and the host of the portal (the hosted pages' base)."""
-    from django.conf import settings
-
-    from compliance.preflight.text import email_domain, host_of
-    from tenants.selectors import provider_profile_get
 
     profile = profile if profile is not None else provider_profile_get()
     names = tuple(dict.fromkeys(n.strip() for n in (profile.legal_name, profile.dba_name) if n))
@@ -34,8 +35,6 @@ def draft_for_tenant(
 ) -> Draft:
     """`provider_program`: the provider runs this program as itself (it collects the opt-in,
     writes every message and sends as itself), so its identity is the brand, not a mistake."""
-    from compliance.selectors import hosted_page_urls, published_kinds
-    from tenants.selectors import business_profile_get, provider_profile_get
 
     provider_names, provider_domains = provider_identity(provider_profile_get())
     if provider_program:

@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 from compliance.preflight.engine import Draft
+from compliance.preflight.phrases import sharing
 
 _LEGAL_SUFFIXES = {
     "inc", "incorporated", "llc", "llp", "ltd", "limited", "corp", "corporation", "co",
@@ -227,7 +228,6 @@ IN_TERMS = [
 
 def has_third_party_sharing(text: str) -> bool:
     """True when a clause lets opt-in data reach third parties (negations understood)."""
-    from compliance.preflight.phrases import sharing
 
     found = sharing(text)
     return bool(found and found.sure)

@@ -19,6 +19,7 @@ from compliance import content
 from compliance.confirmation import active_sender_get, confirmation_text
 from compliance.models import ConsentRecord, ConsentThrottle, HostedPageVersion, PageKind
 from compliance.opt_out_hook import opt_out_service
+from portal.enqueue import enqueue
 from tenants.models import Tenant
 
 TOKEN_SALT = "compliance.optin-form"
@@ -160,10 +161,7 @@ def consent_capture(
     service = opt_out_service()
     if service is not None:  # signing up again lifts a number-wide opt-out (STOP)
         service.recipient_opted_in(tenant=tenant, phone=phone, source=submission.source)
-    from compliance.tasks import consent_confirm_task
-
-    first = records[0].pk
-    transaction.on_commit(lambda: consent_confirm_task.delay(tenant.pk, first))
+    enqueue("compliance.tasks.consent_confirm_task", tenant.pk, records[0].pk)
     return records
 
 

@@ -16,6 +16,7 @@ from compliance import content, evidence
 from compliance.models import OptInEvidence, PageKind
 from compliance.selectors import hosted_page_latest
 from portal import upload_policy
+from portal.enqueue import enqueue
 from tenants.models import Tenant, User
 from tenants.services import audit_record
 
@@ -35,9 +36,7 @@ def optin_evidence_render(*, tenant: Tenant, actor: User) -> OptInEvidence:
         obj=item,
         after={"page_version": version.number},
     )
-    from compliance.tasks import optin_evidence_capture_task
-
-    transaction.on_commit(lambda: optin_evidence_capture_task.delay(tenant.pk, item.pk))
+    enqueue("compliance.tasks.optin_evidence_capture_task", tenant.pk, item.pk)
     return item
 
 
@@ -76,7 +75,7 @@ def optin_evidence_capture(*, tenant_id: int, evidence_id: int) -> OptInEvidence
     html = optin_page_html(item.page_version)
     try:
         png = evidence.shrink_png(evidence.render_png(html))
-        check = evidence.image_check(png)
+        check = upload_policy.check(png, upload_policy.OPTIN_EVIDENCE)
         if not check.ok:
             raise evidence.EvidenceError("; ".join(check.problems))
     except evidence.EvidenceError as exc:

@@ -1,4 +1,4 @@
-"""Writes for the SMS program and the hosted pages."""
+"""Writes for the SMS program and the hosted pages, and which published pages are out of date."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db.models import Max
 
 from compliance import content
 from compliance.models import HostedPageVersion, PageKind, SmsProgram
-from compliance.selectors import hosted_page_latest, hosted_page_urls
+from compliance.selectors import PAGE_SLUGS, hosted_page_latest, hosted_page_urls, sms_program_get
 from tenants.models import Tenant, User
 from tenants.services import audit_record
 
@@ -143,3 +143,19 @@ def hosted_page_publish(
         after={"kind": kind, "number": number},
     )
     return version
+
+
+def hosted_pages_out_of_date(*, tenant: Tenant) -> set[str]:
+    """The published pages whose facts (program, profile) changed since their last publish."""
+    program = sms_program_get(tenant=tenant)
+    if program is None:
+        return set()
+    current = content.program_facts(
+        tenant=tenant, program=program, urls=hosted_page_urls(tenant=tenant)
+    )
+    stale = set()
+    for kind in PAGE_SLUGS:
+        latest = hosted_page_latest(tenant=tenant, kind=kind)
+        if latest is not None and latest.program != current:
+            stale.add(kind)
+    return stale

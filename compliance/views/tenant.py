@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -49,7 +49,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         for kind in (PageKind.TERMS, PageKind.PRIVACY, PageKind.OPT_IN)
     ]
     consents = selectors.consent_list(tenant=tenant)
-    stale = selectors.hosted_pages_out_of_date(tenant=tenant)
+    stale = services.pages.hosted_pages_out_of_date(tenant=tenant)
     for page in pages:
         page["stale"] = page["kind"] in stale
     context = {
@@ -145,7 +145,6 @@ class _Echo:
 @require_GET
 def consent_export(request: HttpRequest) -> HttpResponse:
     """Every consent record of the tenant as CSV, for audits (owners and admins)."""
-    from django.http import StreamingHttpResponse
 
     columns = [
         "created_at", "action", "phone_e164", "use_case", "use_case_label", "source",

@@ -7,6 +7,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
@@ -153,14 +154,11 @@ def api_exception_handler(exc, context):
     return response
 
 
-try:
-    from drf_spectacular.extensions import OpenApiAuthenticationExtension
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI document (drf-spectacular) describes the API key."""
 
-    class ApiKeyScheme(OpenApiAuthenticationExtension):
-        target_class = "messaging.api.auth.ApiKeyAuthentication"
-        name = "ApiKey"
+    target_class = "messaging.api.auth.ApiKeyAuthentication"
+    name = "ApiKey"
 
-        def get_security_definition(self, auto_schema):
-            return {"type": "http", "scheme": "bearer", "bearerFormat": "smsk_<prefix>_<secret>"}
-except ImportError:  # pragma: no cover - drf-spectacular is a dependency
-    pass
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "smsk_<prefix>_<secret>"}

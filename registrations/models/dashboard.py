@@ -10,7 +10,7 @@ from tenants.models import Tenant
 
 class DashboardDay(models.Model):
     """One UTC day's contributions of one tenant's registrations, or of every tenant's when
-    `tenant` is empty (registrations/staff/summary.py says what each key holds)."""
+    `tenant` is empty (staff/summary.py says what each key holds)."""
 
     day = models.DateField()
     tenant = models.ForeignKey(

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.upload_policy import extension_for
 from registrations.states import Status, VersionPipelineStep
 from tenants.models import Tenant
 
@@ -14,8 +15,6 @@ from tenants.models import Tenant
 def attachment_path(instance: Attachment, filename: str) -> str:
     # Storage keys carry the tenant; the name is replaced by the content hash and the
     # extension comes from the type sniffed from the content, never from the client's name.
-    from portal.upload_policy import extension_for
-
     extension = extension_for(instance.content_type)
     return f"tenants/{instance.tenant_id}/attachments/{instance.sha256}.{extension}"
 
@@ -84,7 +83,16 @@ class Registration(models.Model):
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("versions")
         if prefetched is not None:
             return max(prefetched, key=lambda version: version.number, default=None)
-        return self.versions.order_by("-number").first()
+        return self.versions.newest()
+
+
+class VersionQuerySet(models.QuerySet):
+    def newest(self) -> RegistrationVersion | None:
+        """The version with the highest number among these (None when there is none): the
+        one place that says what "the latest version" is. Chains with the other filters
+        (`registration.versions.select_for_update().newest()`,
+        `versions.filter(number__lt=n).newest()` for the one before `n`)."""
+        return self.order_by("-number").first()
 
 
 class RegistrationVersion(models.Model):
@@ -119,6 +127,8 @@ class RegistrationVersion(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = VersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["registration", "number"]

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from registrations import overlay
 from registrations.models import Registration
-from registrations.services.lifecycle import registration_create
+from registrations.services.drafts import registration_create
 from registrations.states import Status
 from tenants.models import Tenant, User
 

@@ -29,8 +29,9 @@ from registrations.models import (
     RegistrationVersion,
     Sender,
 )
-from registrations.services.lifecycle import registration_transition, schema_for
+from registrations.selectors import schema_for
 from registrations.services.provisioning import sender_record_number
+from registrations.services.transitions import registration_transition
 from registrations.states import PIPELINE_ORDER, Status, VersionPipelineStep
 
 Step = VersionPipelineStep
@@ -61,7 +62,7 @@ def _claim(registration: Registration) -> RegistrationVersion:
                 to=Status.SUBMITTING,
                 reason="Submission pipeline started",
             )
-        version = registration.versions.order_by("-number").first()
+        version = registration.versions.newest()
         now = timezone.now()
         lease = timedelta(seconds=settings.EUM_PIPELINE_LEASE_SECONDS)
         claimed = (
@@ -340,7 +341,7 @@ def pipeline_fail(*, registration_id: int, operation: str, message: str) -> None
     registration = Registration.objects.select_for_update().get(pk=registration_id)
     if registration.status != Status.SUBMITTING:
         return
-    version = registration.versions.order_by("-number").first()
+    version = registration.versions.newest()
     RegistrationVersion.objects.filter(pk=version.pk).update(
         pipeline_error=message, pipeline_error_operation=operation
     )
@@ -362,7 +363,7 @@ def pipeline_resume_stalled() -> list[int]:
     for registration in Registration.objects.filter(
         status__in=(Status.QUEUED, Status.SUBMITTING), updated_at__lt=grace
     ):
-        version = registration.versions.order_by("-number").first()
+        version = registration.versions.newest()
         if version.pipeline_lease_until is None or version.pipeline_lease_until < now:
             stalled.append(registration.pk)
             enqueue("registrations.tasks.registration_submit_task", registration.pk)

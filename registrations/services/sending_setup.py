@@ -37,7 +37,7 @@ def _replies(tenant: Tenant, sender: Sender) -> dict[str, str]:
         "STOP": f"{brand}: you are unsubscribed and will receive no more messages.",
     }
     if sender.registration_id:
-        version = sender.registration.versions.order_by("-number").first()
+        version = sender.registration.versions.newest()
         found = dict(
             FieldValue.objects.filter(
                 version=version,

@@ -18,8 +18,9 @@ from registrations.aws.gateway import Gateway
 from registrations.aws.types import RegistrationState, RemoteValue
 from registrations.models import FieldValue, Registration, RegistrationVersion
 from registrations.overlay import DEFAULT_REVIEW, TYPICAL_REVIEW
-from registrations.services.lifecycle import registration_transition, version_after_denial
+from registrations.services.drafts import version_after_denial
 from registrations.services.notifications import notify_status
+from registrations.services.transitions import registration_transition
 from registrations.states import AWS_STATUSES, TRACKED, Status, can_transition
 
 # Young submissions are polled often, old ones rarely (events do most of the work).
@@ -138,7 +139,7 @@ def _observed_apply(
     registration_transition(
         registration=registration, to=aws_status, reason=f"Seen at AWS ({source})"
     )
-    latest = registration.versions.order_by("-number").first()
+    latest = registration.versions.newest()
     if latest is not None and aws_status in (Status.PROVISIONING, Status.COMPLETE):
         RegistrationVersion.objects.filter(pk=latest.pk).update(aws_status="APPROVED")
     detail = ""

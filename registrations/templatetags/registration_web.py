@@ -1,5 +1,7 @@
 """Small display helpers for the registration pages."""
 
+import json
+
 from django import template
 
 from registrations.states import Status
@@ -44,6 +46,5 @@ def get_item(mapping: dict, key: str):
 
 @register.filter
 def as_json(value) -> str:
-    import json
 
     return json.dumps(value)

@@ -12,6 +12,7 @@ import json
 
 from django import forms
 
+from portal import upload_policy
 from registrations.models import Registration
 from registrations.schema import TEXT_API_MAX, FieldDef
 
@@ -77,7 +78,7 @@ def form_field(fdef: FieldDef) -> forms.Field:
     if kind == "file":
         return forms.FileField(
             widget=forms.ClearableFileInput(
-                attrs={**attrs, "accept": "application/pdf,image/png,image/jpeg"}
+                attrs={**attrs, "accept": upload_policy.REGISTRATION_ATTACHMENT.accept}
             ),
             **common,
         )

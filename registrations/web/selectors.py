@@ -19,8 +19,8 @@ from registrations.models import (
     RegistrationVersion,
 )
 from registrations.schema import FieldDef, TypeSchema, effective_rule
+from registrations.selectors import schema_for, version_values
 from registrations.services.catalog import catalog_latest
-from registrations.services.lifecycle import schema_for, version_values
 from registrations.states import EDITABLE, Status
 
 # What each status means for the tenant, in plain words, and what they do next.
@@ -161,13 +161,9 @@ def section_list(schema: TypeSchema) -> list[dict]:
 
 
 def latest_version(registration: Registration) -> RegistrationVersion:
-    return (
-        registration.versions.prefetch_related(
-            Prefetch("values", queryset=FieldValue.objects.select_related("attachment")),
-        )
-        .order_by("-number")
-        .first()
-    )
+    return registration.versions.prefetch_related(
+        Prefetch("values", queryset=FieldValue.objects.select_related("attachment")),
+    ).newest()
 
 
 def _display(value: FieldValue | None, fdef: FieldDef) -> str:
@@ -185,7 +181,7 @@ def field_states(registration: Registration, version: RegistrationVersion) -> di
     schema = schema_for(registration)
     values = version_values(version)
     rows = {v.field_path: v for v in version.values.all()}
-    previous = registration.versions.filter(number__lt=version.number).order_by("-number").first()
+    previous = registration.versions.filter(number__lt=version.number).newest()
     previous_rows = (
         {v.field_path: v for v in previous.values.select_related("attachment")} if previous else {}
     )

@@ -1,4 +1,5 @@
-"""Upload limits per field and shrinking an image that is too large into one that fits."""
+"""Which upload policy use each form field is, and shrinking an image that is too large into
+one that fits (the limits themselves are in `portal/upload_policy.py`)."""
 
 from __future__ import annotations
 
@@ -15,16 +16,16 @@ from registrations import overlay
 log = logging.getLogger(__name__)
 WORKER = Path(__file__).with_name("shrink_worker.py")
 
-KB = 1024
-ATTACHMENT_LIMIT = 500 * KB  # CreateRegistrationAttachment: PDF, PNG or JPEG up to 500 KB
-TOLL_FREE_IMAGE_LIMIT = 400 * KB  # the toll-free form's opt-in image: 400 KB
-MIN_READABLE_WIDTH = 600
+
+def field_use(registration_type: str, path: str) -> upload_policy.Use:
+    """Which use of the upload policy a form's file field is."""
+    if registration_type == overlay.TOLL_FREE and path.endswith("optInImage"):
+        return upload_policy.TOLL_FREE_OPTIN_IMAGE
+    return upload_policy.REGISTRATION_ATTACHMENT
 
 
 def field_limit(registration_type: str, path: str) -> int:
-    if registration_type == overlay.TOLL_FREE and path.endswith("optInImage"):
-        return TOLL_FREE_IMAGE_LIMIT
-    return ATTACHMENT_LIMIT
+    return field_use(registration_type, path).max_bytes
 
 
 class ShrinkFailed(Exception):
@@ -44,7 +45,7 @@ def shrink(data: bytes, limit: int) -> bytes:
     seconds = settings.UPLOAD_SHRINK_SECONDS
     # The child bounds its own memory and CPU time before it reads the image (no preexec_fn:
     # it is unsafe in a threaded web worker); the wall-clock timeout is enforced here.
-    args = [sys.executable, "-I", str(WORKER), str(limit), str(MIN_READABLE_WIDTH)]
+    args = [sys.executable, "-I", str(WORKER), str(limit), str(upload_policy.MIN_READABLE_WIDTH)]
     args += [str(upload_policy.max_pixels()), str(memory), str(seconds)]
     try:
         done = subprocess.run(args, input=data, capture_output=True, timeout=seconds)

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal.paging import page_of
 from registrations import overlay
 from registrations.models import FieldValue
+from registrations.selectors import schema_for
 from registrations.services.guided import SHORT_CODE, registrations_start
-from registrations.services.lifecycle import schema_for
 from registrations.states import Status
 from registrations.web import selectors
 from registrations.web.forms import StartForm
@@ -141,7 +141,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for i, s in enumerate(sections, start=1)
     ]
-    previous = registration.versions.filter(number__lt=version.number).order_by("-number").first()
+    previous = registration.versions.filter(number__lt=version.number).newest()
     flagged = [s for s in states.values() if s.needs_change or s.comments]
     changed = [
         s

@@ -7,16 +7,20 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from compliance.models import OptInEvidence
+from compliance.selectors import EVIDENCE_FIELDS
+from compliance.services import optin_evidence_render
 from portal import upload_policy
 from registrations.schema import effective_rule
-from registrations.services import lifecycle
-from registrations.services.lifecycle import schema_for, version_values
+from registrations.selectors import schema_for, version_values
+from registrations.services import drafts, review
 from registrations.web import selectors, uploads
 from registrations.web.forms import SectionForm, field_name, widget_kind
 from tenants.models import Role
@@ -51,7 +55,7 @@ def _save_valid(request, registration, posted: dict) -> dict[str, list[str]]:
     }
     if valid:
         try:
-            lifecycle.registration_values_save(
+            drafts.registration_values_save(
                 tenant=request.tenant, actor=request.user, registration=registration, values=valid
             )
         except ValidationError as exc:
@@ -79,7 +83,7 @@ def _save_uploads(request, registration, form: SectionForm) -> dict[str, list[st
                 continue
             name = name.rsplit(".", 1)[0] + "-small.jpg"
         try:
-            lifecycle.registration_attachment_add(
+            drafts.registration_attachment_add(
                 tenant=request.tenant,
                 actor=request.user,
                 registration=registration,
@@ -185,11 +189,9 @@ def registration_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
 
 
 def _evidence_field(registration, path: str):
-    from compliance.selectors import EVIDENCE_FIELDS
 
     if EVIDENCE_FIELDS.get(registration.registration_type) != path:
         return None
-    from compliance.models import OptInEvidence
 
     return {
         "latest": OptInEvidence.objects.filter(tenant=registration.tenant)
@@ -237,9 +239,6 @@ def findings_by_field(version) -> dict[str, list[dict]]:
 @require_POST
 def registration_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Uses the rendered image of the hosted opt-in page, or asks for one to be rendered."""
-    from compliance.models import OptInEvidence
-    from compliance.selectors import EVIDENCE_FIELDS
-    from compliance.services import optin_evidence_render
 
     registration, editable = _editable(request, pk)
     path = EVIDENCE_FIELDS.get(registration.registration_type)
@@ -257,11 +256,9 @@ def registration_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     )
     try:
         if request.POST.get("action") == "use" and latest is not None:
-            from django.core.files.storage import default_storage
-
             with default_storage.open(latest.file_name, "rb") as fh:
                 data = fh.read()
-            lifecycle.registration_attachment_add(
+            drafts.registration_attachment_add(
                 tenant=request.tenant,
                 actor=request.user,
                 registration=registration,
@@ -322,7 +319,7 @@ def registration_review(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_submit(request: HttpRequest, pk: int) -> HttpResponse:
     registration = selectors.registration_get(tenant=request.tenant, pk=pk)
     try:
-        lifecycle.registration_submit_for_review(
+        review.registration_submit_for_review(
             tenant=request.tenant, actor=request.user, registration=registration
         )
     except ValidationError as exc:
@@ -342,7 +339,7 @@ def registration_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     registration = selectors.registration_get(tenant=request.tenant, pk=pk)
     try:
-        lifecycle.registration_cancel(
+        review.registration_cancel(
             tenant=request.tenant, actor=request.user, registration=registration
         )
         messages.success(request, "Registration cancelled.")

@@ -13,6 +13,7 @@ from PIL import Image
 from compliance import evidence, services
 from compliance.models import OptInEvidence
 from compliance.preflight import AttachmentInfo, Draft, preflight_run
+from portal import upload_policy
 from tests.e2e.conftest import chromium_or_skip
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -40,7 +41,7 @@ def test_rendered_opt_in_page_fits_the_opt_in_image_field(
     image = Image.open(io.BytesIO(data))
     assert (image.format, image.size) == ("PNG", (item.width, item.height))
     assert item.width >= 600 and item.height >= 600
-    check = evidence.image_check(data)
+    check = upload_policy.check(data, upload_policy.OPTIN_EVIDENCE)
     assert (check.ok, check.content_type) == (True, "image/png")
     # The preflight image rules accept it as the toll-free opt-in image.
     draft = Draft(
@@ -79,7 +80,7 @@ def test_large_images_are_shrunk_below_the_limit():
     image.save(out, format="PNG")
     assert out.tell() > 400 * 1024
     small = evidence.shrink_png(out.getvalue())
-    check = evidence.image_check(small)
+    check = upload_policy.check(small, upload_policy.OPTIN_EVIDENCE)
     assert check.size_bytes <= 400 * 1024
     assert check.content_type == "image/png"
     assert check.width >= 600
@@ -89,12 +90,14 @@ def test_large_images_are_shrunk_below_the_limit():
 def test_uploads_are_checked_by_content_not_name():
     gif = io.BytesIO()
     Image.new("RGB", (800, 600), "white").save(gif, format="GIF")
-    assert evidence.image_check(gif.getvalue()).problems == (
+    assert upload_policy.check(gif.getvalue(), upload_policy.OPTIN_EVIDENCE).problems == (
         "GIF is not accepted; use PNG or JPEG",
     )
-    assert evidence.image_check(b"not an image").problems == ("not a readable PNG, JPEG or PDF",)
+    assert upload_policy.check(b"not an image", upload_policy.OPTIN_EVIDENCE).problems == (
+        "not a readable PNG, JPEG or PDF",
+    )
     tiny = io.BytesIO()
     Image.new("RGB", (300, 200), "white").save(tiny, format="PNG")
-    assert evidence.image_check(tiny.getvalue()).problems == (
+    assert upload_policy.check(tiny.getvalue(), upload_policy.OPTIN_EVIDENCE).problems == (
         "narrower than 600 pixels, too small to read",
     )

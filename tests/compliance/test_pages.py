@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from compliance import selectors, services
 from compliance.content import NO_SHARING_TEXT
 from compliance.models import HostedPageVersion, PageKind
+from compliance.services import pages
 from tenants.models import AuditEntry
 from tests.compliance.conftest import publish_default
 from tests.compliance.htmlparse import read
@@ -182,11 +183,11 @@ def test_publishing_is_audited(program_a, tenant_a, owen):
 
 @pytest.mark.django_db
 def test_pages_are_marked_out_of_date_when_the_program_changes(published_a, tenant_a, owen, bob):
-    assert selectors.hosted_pages_out_of_date(tenant=tenant_a) == set()
+    assert pages.hosted_pages_out_of_date(tenant=tenant_a) == set()
     services.sms_program_save(
         tenant=tenant_a, actor=owen, data={"message_frequency": "Up to 2 messages per order"}
     )
-    assert selectors.hosted_pages_out_of_date(tenant=tenant_a) == {"terms", "privacy", "opt_in"}
+    assert pages.hosted_pages_out_of_date(tenant=tenant_a) == {"terms", "privacy", "opt_in"}
     assert read(client_for(bob).get("/t/acme/compliance/").content).text.count("Out of date") == 3
     # The published pages keep what was published until the next publish.
     assert "Up to 4 messages per order" in read(client_for(None).get("/p/acme/terms/").content).text

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bench.preflight_set import DEV, FIELDS, HELDOUT, load_set
+from bench.preflight_set import DEV, DEV2, FIELDS, HELDOUT, HELDOUT2, load_set
 
 SET_DIR = Path(__file__).resolve().parent / "preflight_set"
 
@@ -81,17 +81,22 @@ def _raw(path: Path) -> list[dict]:
         return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["registrations"]
 
 
+PATHS = {"dev": DEV, "heldout": HELDOUT, "dev2": DEV2, "heldout2": HELDOUT2}
+# the second set (dev2 + heldout2) was written apart from the first one, with its own tenants
+SECOND_SET_MINIMUM = 170
+
+
 @pytest.fixture(scope="module")
 def parts() -> dict[str, list[dict]]:
-    return {"dev": _raw(DEV), "heldout": _raw(HELDOUT)}
+    return {name: _raw(path) for name, path in PATHS.items()}
 
 
 def test_files_live_in_the_set_folder():
-    assert DEV.parent == SET_DIR and HELDOUT.parent == SET_DIR
+    assert all(path.parent == SET_DIR and path.is_file() for path in PATHS.values())
     assert (SET_DIR / "README.md").is_file()
 
 
-@pytest.mark.parametrize("part", ["dev", "heldout"])
+@pytest.mark.parametrize("part", list(PATHS))
 def test_each_registration_has_the_schema(parts, part):
     for reg in parts[part]:
         rid = reg.get("id")
@@ -131,11 +136,10 @@ def test_each_registration_has_the_schema(parts, part):
 
 
 def test_ids_unique_within_and_across_parts(parts):
-    dev_ids = [r["id"] for r in parts["dev"]]
-    held_ids = [r["id"] for r in parts["heldout"]]
-    assert len(dev_ids) == len(set(dev_ids))
-    assert len(held_ids) == len(set(held_ids))
-    assert not set(dev_ids) & set(held_ids)
+    everything = [r["id"] for regs in parts.values() for r in regs]
+    assert len(everything) == len(set(everything)), [
+        rid for rid, n in collections.Counter(everything).items() if n > 1
+    ]
 
 
 def test_counts_per_type_meet_the_minimums(parts):
@@ -156,8 +160,38 @@ def test_mix_of_labels_and_split_sizes(parts):
     assert 0.3 <= held_share <= 0.5, held_share
 
 
-def test_every_category_is_used_several_times_in_both_parts(parts):
-    for part in ("dev", "heldout"):
+@pytest.mark.parametrize("part", ["dev2", "heldout2"])
+def test_second_set_parts_are_large_and_mixed(parts, part):
+    regs = parts[part]
+    assert len(regs) >= SECOND_SET_MINIMUM, (part, len(regs))
+    compliant = sum(r["label"] == "compliant" for r in regs) / len(regs)
+    assert 0.3 <= compliant <= 0.5, (part, compliant)
+    for rtype in set(MINIMUMS) | SENDER_ID_TYPES:
+        labels = {r["label"] for r in regs if r["registration_type"] == rtype}
+        assert labels == {"compliant", "defect"}, (part, rtype, labels)
+
+
+def test_second_set_tenants_are_its_own(parts):
+    """dev2 and heldout2 share no tenant with each other nor with the first set."""
+
+    def tenants(regs):
+        return (
+            {r["tenant"]["slug"] for r in regs},
+            {d for r in regs for d in r["tenant"]["domains"]},
+            {n for r in regs for n in r["tenant"]["names"]},
+        )
+
+    first = tenants(parts["dev"] + parts["heldout"])
+    dev2, held2 = tenants(parts["dev2"]), tenants(parts["heldout2"])
+    for a, b, c in zip(first, dev2, held2, strict=True):
+        assert not (b & c), b & c
+        assert not (a & b), a & b
+        assert not (a & c), a & c
+
+
+@pytest.mark.parametrize("pair", [("dev", "heldout"), ("dev2", "heldout2")])
+def test_every_category_is_used_several_times_in_both_parts(parts, pair):
+    for part in pair:
         used = collections.Counter(
             r["defect"]["category"] for r in parts[part] if r["label"] == "defect"
         )
@@ -167,9 +201,10 @@ def test_every_category_is_used_several_times_in_both_parts(parts):
         assert types == set(MINIMUMS) | SENDER_ID_TYPES, part
 
 
-def test_loader_returns_plain_dicts_with_the_portal_filled_in():
-    regs = load_set(DEV, portal="https://portal.test/")
-    assert regs and len(regs) == len(_raw(DEV))
+@pytest.mark.parametrize("part", list(PATHS))
+def test_loader_returns_plain_dicts_with_the_portal_filled_in(part):
+    regs = load_set(PATHS[part], portal="https://portal.test/")
+    assert regs and len(regs) == len(_raw(PATHS[part]))
     for reg in regs:
         assert set(reg) == set(FIELDS)
         assert reg["hosted"]["terms"].startswith("https://portal.test/p/")

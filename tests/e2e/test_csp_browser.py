@@ -13,7 +13,7 @@ from tests.compliance.conftest import (  # noqa: F401 - fixtures
     published_a,
 )
 from tests.conftest import PASSWORD
-from tests.registrations.test_staff_dashboard import history  # noqa: F401 - fixture
+from tests.staff.test_dashboard import history  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

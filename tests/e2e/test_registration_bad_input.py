@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from registrations.models import Registration
-from registrations.services.lifecycle import version_values
+from registrations.selectors import version_values
 from tests.e2e.registration_helpers import Shots, optin_png, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

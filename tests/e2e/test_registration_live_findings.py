@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from registrations.models import Registration
-from registrations.services.lifecycle import schema_for
+from registrations.selectors import schema_for
 from registrations.web.selectors import section_list
 from tests.e2e.registration_helpers import Shots, sign_in
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from registrations.models import Registration
-from registrations.services import lifecycle, tracking
+from registrations.services import review, tracking
 from registrations.states import Status
 from tests.e2e.conftest import wait_for
 from tests.e2e.registration_helpers import Shots, optin_png, sign_in, walk_wizard
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _approve_at_aws(registration, sam, sandbox, worker_log):
-    lifecycle.version_approve(actor=sam, registration=registration)  # the worker runs it
+    review.version_approve(actor=sam, registration=registration)  # the worker runs it
     wait_for(
         lambda: Registration.objects.get(pk=registration.pk).status == Status.SUBMITTED,
         timeout=30,

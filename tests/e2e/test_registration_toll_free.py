@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from registrations.models import Registration
-from registrations.services import lifecycle, tracking
+from registrations.services import review, tracking
 from registrations.states import Status
 from tests.e2e.conftest import wait_for
 from tests.e2e.registration_helpers import Shots, optin_png, sign_in, walk_wizard
@@ -60,7 +60,7 @@ def test_toll_free_from_empty_tenant_to_complete(
     shot("sent for review")
 
     registration = Registration.objects.get(tenant=tenant_a)
-    lifecycle.version_approve(actor=sam, registration=registration)  # the worker runs it
+    review.version_approve(actor=sam, registration=registration)  # the worker runs it
     wait_for(
         lambda: Registration.objects.get(pk=registration.pk).status == Status.SUBMITTED,
         timeout=30,
@@ -111,7 +111,7 @@ def test_toll_free_from_empty_tenant_to_complete(
     page.locator("#resubmit").click()
     expect(page.locator("#status")).to_have_text("In provider review")
 
-    lifecycle.version_approve(actor=sam, registration=Registration.objects.get(pk=registration.pk))
+    review.version_approve(actor=sam, registration=Registration.objects.get(pk=registration.pk))
     wait_for(
         lambda: (
             len(sandbox.calls("SubmitRegistrationVersion")) == 2

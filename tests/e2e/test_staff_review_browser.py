@@ -10,8 +10,8 @@ from registrations.models import FieldComment, Registration
 from registrations.states import Status
 from tests.e2e.test_foundation_browser import sign_in
 from tests.registrations import conftest as registration_fixtures
-from tests.registrations.test_staff_review import SHORTENED, in_review
 from tests.sandbox.forms import TFN_GOOD
+from tests.staff.test_review import SHORTENED, in_review
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +52,9 @@ def test_reviewer_approves_returns_and_overrides(
     # Approve: the pipeline takes it to AWS (the sandbox) before the page comes back.
     page.get_by_role("link", name="Order alerts").click()
     assert page.get_by_role("heading", name="Order alerts").is_visible()
-    assert page.locator("img.preview-img").evaluate("img => img.complete")
+    # The preview loads after the page: wait for it (Playwright's deadline) instead of reading
+    # `complete` at once, which fails when the machine is busy.
+    page.wait_for_function("() => document.querySelector('img.preview-img').complete")
     page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
     page.get_by_role("button", name="Approve and send to AWS").click()
     page.wait_for_url(f"{base}/staff/registrations/")

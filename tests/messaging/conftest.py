@@ -95,5 +95,6 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(line)
 
 
-# The sandbox process and its control, shared with the registration engine's tests.
-from tests.registrations.conftest import sandbox, sandbox_process  # noqa: E402, F401
+# The sandbox's control, shared with the registration engine's tests (the process itself is the
+# session's, in tests/conftest.py).
+from tests.registrations.conftest import sandbox  # noqa: E402, F401

@@ -7,9 +7,10 @@ from __future__ import annotations
 import ipaddress
 import socket
 import threading
-import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.waiting import wait_until
 
 
 class Receiver:
@@ -126,8 +127,4 @@ class FakeDns:
 def wait_for(
     condition: Callable[[], bool], *, within: float = 10.0, what: str = "condition"
 ) -> None:
-    deadline = time.monotonic() + within
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
+    wait_until(condition, timeout=within, interval=0.02, message=what)

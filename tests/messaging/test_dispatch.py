@@ -20,7 +20,8 @@ from registrations.aws.gateway import Gateway
 from registrations.models import Sender, SendingSetup
 from tests.messaging.conftest import US_OK
 from tests.registrations.conftest import SandboxControl
-from tests.registrations.test_sns import _Capture, _wait
+from tests.registrations.test_sns import _Capture
+from tests.waiting import wait_until
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:portal-sms-events"
 
@@ -101,7 +102,8 @@ def test_workers_that_stall_together_do_not_leave_together(sandbox, tenant_a, mo
         real(message, rate)
         if message.pk not in stalled:
             stalled.add(message.pk)
-            time.sleep(max(0.0, wake_at - time.monotonic()))  # everyone wakes at once
+            # The stall under test (not a wait for something): everyone wakes at once.
+            time.sleep(max(0.0, wake_at - time.monotonic()))
 
     monkeypatch.setattr(dispatch, "_wait_for_slot", slot_then_stall)
 
@@ -192,7 +194,11 @@ def test_delivery_events_arrive_signed_and_update_the_message(
     _simulator_sender(tenant_a, "t-events")
     (pk,) = _accept(tenant_a, 1)
     assert message_dispatch(tenant_id=tenant_a.pk, message_id=pk).status == "sent"
-    _wait(lambda: len([m for m in received if m["Type"] == "Notification"]) >= 2, what="events")
+    wait_until(
+        lambda: len([m for m in received if m["Type"] == "Notification"]) >= 2,
+        timeout=15,
+        message="events",
+    )
     client = Client()
     answers = [
         client.post(

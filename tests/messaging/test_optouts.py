@@ -21,7 +21,8 @@ from registrations.aws.gateway import Gateway
 from registrations.models import Sender, SendingSetup
 from tests.messaging.conftest import US_OK
 from tests.messaging.test_webhooks import TOPIC
-from tests.registrations.test_sns import _Capture, _wait
+from tests.registrations.test_sns import _Capture
+from tests.waiting import wait_until
 
 LIST = "portal-acme"
 OTHER = "+14254147766"  # another valid US mobile number (Washington)
@@ -175,7 +176,9 @@ def test_inbound_stop_through_the_sns_hook_stops_sending(
         "POST", "/_sandbox/inbound",
         {"OriginationNumber": US_OK, "DestinationNumber": number.number, "MessageBody": "Quit"},
     )  # fmt: skip
-    _wait(lambda: any(m["Type"] == "Notification" for m in received), what="inbound")
+    wait_until(
+        lambda: any(m["Type"] == "Notification" for m in received), timeout=15, message="inbound"
+    )
     message = next(m for m in received if m["Type"] == "Notification")
     response = Client().post(
         "/hooks/sns/delivery/", data=json.dumps(message), content_type="text/plain",
@@ -462,35 +465,3 @@ def test_the_migration_puts_page_only_opt_outs_on_the_list(tenant_a, tenant_b):
     assert list(OptOut.objects.values_list("tenant__slug", "phone", "message_type", "source")) == [
         ("acme", US_OK, "", "hosted_page")
     ]
-
-
-# --- Staff ----------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db(transaction=True)
-def test_staff_record_a_recipients_request_through_the_same_service(aws_list, tenant_a, sam, vic):
-    from tests.conftest import client_for
-
-    url = "/staff/messaging/tenants/acme/opt-outs/change/"
-    form = {"phone": US_OK, "action": "opt_out", "kind": "", "reason": "Called support"}
-    assert client_for(vic).post(url, form).status_code == 403  # viewers look, never act
-    bad = client_for(sam).post(url, {**form, "phone": "+1 555"})
-    assert bad.status_code == 400
-    assert "not a valid phone number" in bad.content.decode()
-    assert (OptOut.objects.count(), ConsentRecord.objects.count(), _at_aws()) == (0, 0, {})
-
-    staff = client_for(sam)
-    assert staff.post(url, form).status_code == 302
-    row = OptOut.objects.get()
-    assert (row.phone, row.source, row.message_type) == (US_OK, "staff", "")
-    record = ConsentRecord.objects.get()
-    assert (record.action, record.source) == ("opt_out", "staff")
-    assert "Called support" in record.text_shown and "sam@provider.example" in record.text_shown
-    assert US_OK in _at_aws()
-    page = client_for(vic).get("/staff/messaging/tenants/acme/opt-outs/")
-    assert page.status_code == 200 and US_OK in page.content.decode()
-
-    assert staff.post(url, {**form, "action": "opt_in", "reason": "Asked again"}).status_code == 302
-    assert OptOut.objects.count() == 0
-    assert ConsentRecord.objects.filter(action="opt_in", source="staff").count() == 1
-    assert US_OK not in _at_aws()

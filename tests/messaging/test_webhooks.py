@@ -26,7 +26,8 @@ from registrations.aws.clients import AccountContext, client_for
 from registrations.aws.gateway import Gateway
 from registrations.models import Sender
 from tests.messaging.conftest import US_OK
-from tests.registrations.test_sns import _Capture, _wait
+from tests.registrations.test_sns import _Capture
+from tests.waiting import wait_until
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:portal-sms-events"
 
@@ -152,7 +153,9 @@ def test_inbound_stop_updates_opt_outs_and_the_consent_log(
         "POST", "/_sandbox/inbound",
         {"OriginationNumber": US_OK, "DestinationNumber": number.number, "MessageBody": "STOP"},
     )  # fmt: skip
-    _wait(lambda: any(m["Type"] == "Notification" for m in received), what="inbound")
+    wait_until(
+        lambda: any(m["Type"] == "Notification" for m in received), timeout=15, message="inbound"
+    )
     message = next(m for m in received if m["Type"] == "Notification")
     response = Client().post(
         "/hooks/sns/delivery/", data=json.dumps(message), content_type="text/plain",
@@ -239,7 +242,7 @@ def test_a_start_from_a_foreign_topic_keeps_the_stop_opt_out(
                 and json.loads(m["Message"])["messageBody"] == word
             ]  # fmt: skip
 
-        _wait(arrived, what=f"{word} on {topic}")
+        wait_until(arrived, timeout=15, message=f"{word} on {topic}")
         return arrived()[0]
 
     def post(message: dict):

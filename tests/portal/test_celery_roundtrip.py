@@ -1,7 +1,8 @@
 """A task through the real broker to a real worker process and back.
 
 With REDIS_URL set (CI) the broker and result backend are Redis; without it, the embedded
-file-system broker. Either way the worker is a separate `celery worker` process started here.
+file-system broker. Either way the worker is a separate `celery worker` process: the session's
+shared one (`celery_worker_process` in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -9,10 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,55 +23,21 @@ print(json.dumps(result.get(timeout=60)))
 """
 
 
-@pytest.fixture
-def isolated_env(tmp_path):
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"}
-    if not os.environ.get("REDIS_URL"):
-        environment["PORTAL_VAR_DIR"] = str(tmp_path)  # private broker folders for this test
-    environment.pop("CELERY_TASK_ALWAYS_EAGER", None)
-    return environment
-
-
-def test_task_round_trip_through_the_broker(isolated_env):
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            f"--queues={queue}",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
+def test_task_round_trip_through_the_broker(celery_worker_process):
+    """A separate client process sends to the session's worker (tests/conftest.py) through the
+    broker and waits for the answer on the result backend."""
+    client = subprocess.run(
+        [sys.executable, "-c", CLIENT, "hello-broker", "default"],
         cwd=ROOT,
-        env=isolated_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        env=celery_worker_process.environment,
+        capture_output=True,
         text=True,
+        timeout=90,
     )
-    try:
-        client = subprocess.run(
-            [sys.executable, "-c", CLIENT, "hello-broker", queue],
-            cwd=ROOT,
-            env=isolated_env,
-            capture_output=True,
-            text=True,
-            timeout=90,
-        )
-        assert client.returncode == 0, client.stderr
-        assert '"echo": "hello-broker"' in client.stdout
-        assert '"worker": ' in client.stdout
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+    assert client.returncode == 0, client.stderr
+    assert '"echo": "hello-broker"' in client.stdout
+    assert '"worker": ' in client.stdout
+    assert "portal.tasks.health_ping_task" in celery_worker_process.log_path.read_text()
 
 
 def test_broker_is_redis_when_configured():

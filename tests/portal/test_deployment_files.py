@@ -152,6 +152,7 @@ def test_dockerfile_copies_every_package():
         "registrations",
         "compliance",
         "messaging",
+        "staff",
         "sandbox",
         "templates",
         "static",

@@ -9,9 +9,10 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
+
+from tests.waiting import answers, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,14 +34,11 @@ def _alive(pid: int) -> bool:
 
 
 def _wait_for(url: str, seconds: float) -> int:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.status
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer within {seconds}s")
+    def status() -> int:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status
+
+    return wait_until(answers(status), timeout=seconds, interval=0.3, message=f"{url} to answer")
 
 
 def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
@@ -98,22 +96,25 @@ def test_run_starts_everything_and_ctrl_c_stops_everything(tmp_path):
         # The sandbox subscribed both SNS hooks to its topics; the portal accepts exactly those
         # topics by default and its worker visits the SubscribeURLs.
         subscriptions_url = f"http://127.0.0.1:{sandbox_port}/_sandbox/subscriptions"
-        deadline = time.monotonic() + 60
-        while True:
+
+        def confirmed() -> dict:
             with urllib.request.urlopen(subscriptions_url, timeout=5) as response:
                 subscriptions = json.loads(response.read())["subscriptions"]
-            confirmed = {
-                s["Endpoint"].split("/hooks/sns/")[1]: s["Confirmed"] for s in subscriptions
-            }
-            if confirmed == {"registrations/": True, "delivery/": True}:
-                break
-            assert time.monotonic() < deadline, confirmed
-            time.sleep(0.3)
+            return {s["Endpoint"].split("/hooks/sns/")[1]: s["Confirmed"] for s in subscriptions}
+
+        wait_until(
+            lambda: confirmed() == {"registrations/": True, "delivery/": True},
+            timeout=60,
+            interval=0.3,
+            message=lambda: f"both SNS hooks confirmed: {confirmed()}",
+        )
         supervisor.send_signal(signal.SIGINT)
         assert supervisor.wait(timeout=30) == 0
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(_alive(pid) for pid in pids.values()):
-            time.sleep(0.2)
+        wait_until(
+            lambda: not any(_alive(pid) for pid in pids.values()),
+            timeout=10,
+            message=lambda: f"every process to stop: { ({n: _alive(p) for n, p in pids.items()}) }",
+        )
         assert {name: _alive(pid) for name, pid in pids.items()} == {
             "sandbox": False,
             "web": False,

@@ -102,21 +102,19 @@ def test_staff_review_may_embed_its_pdf_attachment_and_nothing_else_may(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from registrations.services import lifecycle
+    from registrations.services import drafts, review
     from tests.registrations.test_engine import _draft
     from tests.sandbox.forms import PDF, TFN_GOOD
 
     registration = _draft(tenant_a, alice, values=TFN_GOOD)
-    lifecycle.registration_attachment_add(
+    drafts.registration_attachment_add(
         tenant=tenant_a,
         actor=alice,
         registration=registration,
         field_path="messagingUseCase.optInImage",
         upload=SimpleUploadedFile("optin.pdf", PDF, content_type="application/pdf"),
     )
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
     staff = client_for(sam)
     review = staff.get(f"/staff/registrations/{registration.pk}/")
     assert review.status_code == 200 and b'<object class="preview-doc"' in review.content

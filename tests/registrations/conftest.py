@@ -1,20 +1,17 @@
 """The registration engine is tested against the sandbox over HTTP: one `python -m sandbox
-serve` process for the session, reset before each test, reached by unmodified boto3."""
+serve` process for the session (`sandbox_process`, in tests/conftest.py), reset before each
+test, reached by unmodified boto3."""
 
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from registrations.services.catalog import catalog_sync
+from tests import conftest as root_fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,51 +44,13 @@ class SandboxControl:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def sandbox_process():
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sandbox",
-            "serve",
-            "--port",
-            str(port),
-            "--review-delay",
-            "0",
-            "--review-mode",
-            "manual",
-            "--attachment-delay",
-            "0",
-            "--quotas",
-            "false",
-        ],
-        cwd=ROOT,
-        env={**os.environ},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(base + "/_sandbox/health", timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError(process.stderr.read().decode()) from None
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+def __getattr__(name: str):
+    # `sandbox_process` lives in tests/conftest.py: one sandbox for the whole session, which the
+    # shared Celery worker also talks to. Modules that copy it from here by name still get it;
+    # as it is not an attribute of this module, pytest registers no second sandbox here.
+    if name == "sandbox_process":
+        return root_fixtures.sandbox_process
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from registrations.models import FieldComment, Registration, Sender, StatusEvent
-from registrations.services import lifecycle, tracking
-from registrations.services.lifecycle import version_values
+from registrations.selectors import version_values
+from registrations.services import drafts, review, tracking
 from registrations.services.provisioning import registration_provision
 from registrations.states import Status
 from tenants.models import BusinessProfile
@@ -43,7 +43,7 @@ def _profile(tenant):
 
 
 def _draft(tenant, actor, registration_type=TFN, values=None, depends_on=None):
-    registration = lifecycle.registration_create(
+    registration = drafts.registration_create(
         tenant=tenant,
         actor=actor,
         registration_type=registration_type,
@@ -53,7 +53,7 @@ def _draft(tenant, actor, registration_type=TFN, values=None, depends_on=None):
     current = version_values(registration.current_version)
     todo = {k: v for k, v in (values or {}).items() if current.get(k) != v}
     if todo:
-        lifecycle.registration_values_save(
+        drafts.registration_values_save(
             tenant=tenant, actor=actor, registration=registration, values=todo
         )
     return registration
@@ -61,7 +61,7 @@ def _draft(tenant, actor, registration_type=TFN, values=None, depends_on=None):
 
 def _tfn_ready(tenant, actor):
     registration = _draft(tenant, actor, values=TFN_GOOD)
-    lifecycle.registration_attachment_add(
+    drafts.registration_attachment_add(
         tenant=tenant,
         actor=actor,
         registration=registration,
@@ -72,9 +72,9 @@ def _tfn_ready(tenant, actor):
 
 
 def _submit_and_approve(registration, tenant, actor, staff, capture):
-    lifecycle.registration_submit_for_review(tenant=tenant, actor=actor, registration=registration)
+    review.registration_submit_for_review(tenant=tenant, actor=actor, registration=registration)
     with capture(execute=True):
-        lifecycle.version_approve(actor=staff, registration=registration)
+        review.version_approve(actor=staff, registration=registration)
     registration.refresh_from_db()
     return registration
 
@@ -107,7 +107,7 @@ def test_draft_is_prefilled_from_the_business_profile(catalog, tenant_a, alice):
 def test_invalid_values_save_nothing_and_say_why(catalog, tenant_a, alice):
     registration = _draft(tenant_a, alice)
     with pytest.raises(ValidationError) as error:
-        lifecycle.registration_values_save(
+        drafts.registration_values_save(
             tenant=tenant_a,
             actor=alice,
             registration=registration,
@@ -130,7 +130,7 @@ def test_invalid_values_save_nothing_and_say_why(catalog, tenant_a, alice):
 def test_conditional_rule_decides_what_is_required(catalog, tenant_a, alice):
     values = {k: v for k, v in TFN_GOOD.items() if not k.startswith("companyInfo.taxId")}
     registration = _draft(tenant_a, alice, values=values)
-    lifecycle.registration_attachment_add(
+    drafts.registration_attachment_add(
         tenant=tenant_a,
         actor=alice,
         registration=registration,
@@ -138,7 +138,7 @@ def test_conditional_rule_decides_what_is_required(catalog, tenant_a, alice):
         upload=SimpleUploadedFile("o.png", PNG),
     )
     with pytest.raises(ValidationError) as error:
-        lifecycle.registration_submit_for_review(
+        review.registration_submit_for_review(
             tenant=tenant_a, actor=alice, registration=registration
         )
     assert set(error.value.message_dict) == {
@@ -146,22 +146,20 @@ def test_conditional_rule_decides_what_is_required(catalog, tenant_a, alice):
         "companyInfo.taxIdAuthority",
         "companyInfo.taxIdCountry",
     }
-    lifecycle.registration_values_save(
+    drafts.registration_values_save(
         tenant=tenant_a,
         actor=alice,
         registration=registration,
         values={"companyInfo.businessType": ["SOLE_PROPRIETOR"]},
     )
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
     assert Registration.objects.get(pk=registration.pk).status == Status.IN_REVIEW
 
 
 def test_upload_type_is_checked_by_content(catalog, tenant_a, alice):
     registration = _draft(tenant_a, alice)
     with pytest.raises(ValidationError) as error:
-        lifecycle.registration_attachment_add(
+        drafts.registration_attachment_add(
             tenant=tenant_a,
             actor=alice,
             registration=registration,
@@ -254,7 +252,7 @@ def test_denial_brings_reasons_to_the_fields_and_resubmission_works(
     assert current.values.filter(needs_change=True).count() == 1
     assert current.values.count() == denied.values.count()
 
-    lifecycle.registration_values_save(
+    drafts.registration_values_save(
         tenant=tenant_a,
         actor=alice,
         registration=registration,
@@ -284,9 +282,7 @@ def test_ten_dlc_brand_then_campaign_with_numbers(
         tenant_a, alice, "US_TEN_DLC_CAMPAIGN_REGISTRATION", CAMPAIGN_GOOD, depends_on=brand
     )
     with pytest.raises(ValidationError, match="must be complete before this can be reviewed"):
-        lifecycle.registration_submit_for_review(
-            tenant=tenant_a, actor=alice, registration=campaign
-        )
+        review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=campaign)
     brand = _submit_and_approve(brand, tenant_a, alice, sam, django_capture_on_commit_callbacks)
     sandbox.decide(brand.aws_registration_id, 1, "approve")
     tracking.reconcile_pass(force=True)
@@ -316,10 +312,8 @@ def test_ten_dlc_brand_then_campaign_with_numbers(
 
 def test_staff_return_with_field_comments(catalog, tenant_a, alice, sam):
     registration = _tfn_ready(tenant_a, alice)
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
-    lifecycle.version_return(
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
+    review.version_return(
         actor=sam,
         registration=registration,
         comments={"messagingUseCase.useCaseDetails": "Say who receives what."},
@@ -343,31 +337,25 @@ def test_staff_return_with_field_comments(catalog, tenant_a, alice, sam):
 
 def test_two_approvals_of_one_version_only_one_wins(catalog, tenant_a, alice, sam):
     registration = _tfn_ready(tenant_a, alice)
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
     stale = Registration.objects.get(pk=registration.pk)
-    lifecycle.version_approve(actor=sam, registration=registration)
+    review.version_approve(actor=sam, registration=registration)
     with pytest.raises(ValidationError, match="Someone else changed this registration"):
-        lifecycle.version_approve(actor=sam, registration=stale)
+        review.version_approve(actor=sam, registration=stale)
     assert StatusEvent.objects.filter(registration=registration, to_status="QUEUED").count() == 1
 
 
 def test_roles_for_the_lifecycle(catalog, tenant_a, alice, bob, vic):
     with pytest.raises(PermissionDenied):
-        lifecycle.registration_create(tenant=tenant_a, actor=bob, registration_type=TFN)
+        drafts.registration_create(tenant=tenant_a, actor=bob, registration_type=TFN)
     registration = _tfn_ready(tenant_a, alice)
     with pytest.raises(PermissionDenied):
-        lifecycle.registration_submit_for_review(
-            tenant=tenant_a, actor=bob, registration=registration
-        )
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
+        review.registration_submit_for_review(tenant=tenant_a, actor=bob, registration=registration)
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
     with pytest.raises(PermissionDenied):
-        lifecycle.version_approve(actor=vic, registration=registration)
+        review.version_approve(actor=vic, registration=registration)
     with pytest.raises(ValidationError, match="cannot be edited"):
-        lifecycle.registration_values_save(
+        drafts.registration_values_save(
             tenant=tenant_a,
             actor=alice,
             registration=registration,
@@ -456,7 +444,7 @@ def test_identities_provisioned_on_approval(
 
     registration = _draft(tenant_a, alice, registration_type, getattr(forms, values))
     if attachment_field:
-        lifecycle.registration_attachment_add(
+        drafts.registration_attachment_add(
             tenant=tenant_a,
             actor=alice,
             registration=registration,

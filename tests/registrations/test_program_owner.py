@@ -8,8 +8,8 @@ import pytest
 
 from registrations import overlay
 from registrations.models import Registration
+from registrations.selectors import version_values
 from registrations.services.guided import registrations_start
-from registrations.services.lifecycle import version_values
 from tenants.models import AuditEntry, ProviderProfile
 from tests.conftest import client_for
 from tests.registrations.test_engine import _profile

@@ -126,7 +126,8 @@ def test_fence_leaves_an_interval_after_each_answer(monkeypatch, backend):
         for _ in range(4):
             limits.fence_enter(key, rate)
             left = time.time()
-            time.sleep(pick.uniform(0, 0.02))  # the call: network and AWS, 0-20 ms
+            # Not a wait: the sleep stands for the AWS call (0-20 ms) the fence must cover.
+            time.sleep(pick.uniform(0, 0.02))
             answered = time.time()
             limits.fence_leave()
             with lock:
@@ -152,6 +153,7 @@ def test_shared_fence_between_processes(monkeypatch, backend):
     def process(n: int) -> None:
         for round_ in range(3):
             token = f"p{n}-{round_}"
+            # The wait the limiter prescribes is what is tested, then a 5 ms stand-in call.
             time.sleep(limits.backend().fence_enter(key, token, interval))
             left = time.time()
             time.sleep(0.005)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -13,11 +12,12 @@ import pytest
 from django.test import Client
 
 from registrations.models import Registration, SnsMessage, StatusEvent
-from registrations.services import lifecycle
+from registrations.services import review
 from registrations.services.catalog import catalog_sync
 from registrations.sns import string_to_sign, url_trusted
 from registrations.states import Status
 from tests.registrations.test_engine import _tfn_ready
+from tests.waiting import wait_until
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:eum-registration-events"
 HOOK = "/hooks/sns/registrations/"
@@ -45,13 +45,6 @@ def capture():
     server.shutdown()
 
 
-def _wait(predicate, seconds: float = 15.0, what: str = ""):
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_events_move_registrations_and_forgeries_are_refused(
     sandbox,
@@ -68,12 +61,13 @@ def test_events_move_registrations_and_forgeries_are_refused(
     sandbox.request(
         "POST", "/_sandbox/subscriptions", {"TopicArn": TOPIC, "Endpoint": live_server.url + HOOK}
     )
-    _wait(
+    wait_until(
         lambda: all(
             s["Confirmed"]
             for s in sandbox.request("GET", "/_sandbox/subscriptions")["subscriptions"]
         ),
-        what="the portal to confirm the subscription",
+        timeout=15,
+        message="the portal to confirm the subscription",
     )
     assert SnsMessage.objects.get().kind == "SubscriptionConfirmation"
     server, received = capture
@@ -88,26 +82,26 @@ def test_events_move_registrations_and_forgeries_are_refused(
     )
 
     registration = _tfn_ready(tenant_a, alice)
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
-    lifecycle.version_approve(actor=sam, registration=registration)
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
+    review.version_approve(actor=sam, registration=registration)
     from registrations.services.pipeline import pipeline_run
 
     pipeline_run(registration.pk)
     registration.refresh_from_db()
     sandbox.decide(registration.aws_registration_id, 1, "approve")
-    _wait(
+    wait_until(
         lambda: Registration.objects.get(pk=registration.pk).status == Status.COMPLETE,
-        what="the event to complete the registration",
+        timeout=15,
+        message="the event to complete the registration",
     )
     assert StatusEvent.objects.filter(
         registration=registration, reason="Seen at AWS (event)"
     ).exists()
 
-    _wait(
+    wait_until(
         lambda: any(m["Type"] == "Notification" and "COMPLETE" in m["Message"] for m in received),
-        what="the captured copy",
+        timeout=15,
+        message="the captured copy",
     )
     genuine = next(
         m for m in received if m["Type"] == "Notification" and "COMPLETE" in m["Message"]

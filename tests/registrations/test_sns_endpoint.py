@@ -25,7 +25,7 @@ from registrations.states import Status
 from sandbox.events import sns_timestamp
 from sandbox.server import start_in_thread, stop
 from sandbox.settings import Settings as SandboxSettings
-from tests.registrations.test_sns import _wait
+from tests.waiting import wait_until
 
 REG_TOPIC = "arn:aws:sns:us-east-1:123456789012:eum-registration-events"
 EVENTS_TOPIC = "arn:aws:sns:us-east-1:123456789012:portal-sms-events"
@@ -158,7 +158,7 @@ def test_a_foreign_topic_subscription_is_not_confirmed(
         deliveries = sandbox.request("GET", "/_sandbox/deliveries")["deliveries"]
         return [d for d in deliveries if d["Endpoint"] == endpoint]
 
-    _wait(answered, what="the sandbox to deliver the SubscriptionConfirmation")
+    wait_until(answered, timeout=15, message="the sandbox to deliver the SubscriptionConfirmation")
     (delivery,) = answered()
     assert (delivery["Type"], delivery["Status"]) == ("SubscriptionConfirmation", 403)
     (subscription,) = sandbox.request("GET", "/_sandbox/subscriptions")["subscriptions"]

@@ -22,7 +22,7 @@ from storages.backends.s3 import S3Storage
 
 from portal import request_limits, upload_policy
 from registrations.models import Attachment, FieldValue, Registration
-from registrations.services import lifecycle
+from registrations.services import drafts
 from registrations.web import uploads
 from tests.conftest import client_for
 
@@ -262,10 +262,10 @@ def test_a_jpeg_named_png_is_stored_as_jpg_with_its_real_type(catalog, tenant_a,
         },
     }
     _RecordingS3.sent.clear()
-    registration = lifecycle.registration_create(
+    registration = drafts.registration_create(
         tenant=tenant_a, actor=alice, registration_type="US_TOLL_FREE_REGISTRATION", name="A"
     )
-    attachment = lifecycle.registration_attachment_add(
+    attachment = drafts.registration_attachment_add(
         tenant=tenant_a,
         actor=alice,
         registration=registration,

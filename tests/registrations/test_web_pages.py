@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from registrations.models import FieldValue, Registration
-from registrations.services.lifecycle import version_values
+from registrations.selectors import version_values
 from registrations.states import Status
 from tests.conftest import client_for
 from tests.sandbox.forms import PNG, TFN_GOOD
@@ -110,19 +110,19 @@ def test_upload_checks_type_by_content_and_size(catalog, tenant_a, alice):
 
 
 def _tfn_draft(tenant, actor):
-    from registrations.services import lifecycle
+    from registrations.services import drafts
 
-    registration = lifecycle.registration_create(
+    registration = drafts.registration_create(
         tenant=tenant, actor=actor, registration_type="US_TOLL_FREE_REGISTRATION", name="Alerts"
     )
     values = version_values(registration.current_version)
-    lifecycle.registration_values_save(
+    drafts.registration_values_save(
         tenant=tenant,
         actor=actor,
         registration=registration,
         values={k: v for k, v in TFN_GOOD.items() if values.get(k) != v},
     )
-    lifecycle.registration_attachment_add(
+    drafts.registration_attachment_add(
         tenant=tenant,
         actor=actor,
         registration=registration,
@@ -133,13 +133,11 @@ def _tfn_draft(tenant, actor):
 
 
 def test_staff_comments_after_a_return_appear_at_their_fields(catalog, tenant_a, alice, sam):
-    from registrations.services import lifecycle
+    from registrations.services import review
 
     registration = _tfn_draft(tenant_a, alice)
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
-    lifecycle.version_return(
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
+    review.version_return(
         actor=sam,
         registration=registration,
         comments={"messageSamples.messageSample1": "Name your brand at the start."},

@@ -7,13 +7,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from sandbox.settings import parse_limits, settings_from
 from tests.sandbox.conftest import Control, make_client
+from tests.waiting import WaitTimeout, answers, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,15 +35,16 @@ def _start(port: int, state: Path) -> subprocess.Popen:
         text=True,
     )
     control = Control(f"http://127.0.0.1:{port}")
-    deadline = time.time() + 15
-    while time.time() < deadline:
-        try:
-            if control.get("/_sandbox/health")["status"] == "ok":
-                return process
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise AssertionError(process.stdout.read())
+    try:
+        wait_until(
+            answers(lambda: control.get("/_sandbox/health")["status"] == "ok"),
+            timeout=15,
+            message="the sandbox to answer",
+        )
+    except WaitTimeout:
+        process.kill()
+        raise AssertionError(process.stdout.read()) from None
+    return process
 
 
 def _stop(process: subprocess.Popen) -> str:
@@ -153,15 +154,15 @@ def test_reviews_in_flight_resume_after_a_restart(tmp_path):
     server, app, _ = start_in_thread(Settings(port=0, quotas=False, state=state, review_delay=0))
     try:
         client = make_client(app.settings.base_url)
-        deadline = time.time() + 5
-        status = None
-        while time.time() < deadline:
-            status = client.describe_registrations(RegistrationIds=[rid])["Registrations"][0][
-                "RegistrationStatus"
-            ]
-            if status == "COMPLETE":
-                break
-            time.sleep(0.05)
-        assert status == "COMPLETE"
+        wait_until(
+            lambda: (
+                client.describe_registrations(RegistrationIds=[rid])["Registrations"][0][
+                    "RegistrationStatus"
+                ]
+                == "COMPLETE"
+            ),
+            timeout=5,
+            message="the restored registration to complete",
+        )
     finally:
         stop(server, app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import urllib.request
 
 import pytest
@@ -13,6 +12,7 @@ from sandbox.server import start_in_thread, stop
 from sandbox.settings import Settings, settings_from
 from tests.sandbox import forms, sns_verify
 from tests.sandbox.conftest import Control, Receiver, make_client
+from tests.waiting import wait_until
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:eum-registration-events"
 
@@ -42,7 +42,15 @@ def test_subscription_confirmation_then_signed_notifications(
     sns_verify.verify(envelope, trusted_prefix=base_url + "/")
     # events published before confirmation wait for it
     rid = client.create_registration(RegistrationType="US_TOLL_FREE_REGISTRATION")["RegistrationId"]
-    time.sleep(0.2)
+    # The sandbox publishes while it answers the call: the event now waits on the subscription
+    # and nothing is on its way (the only delivery is the confirmation).
+    (listed,) = control.get("/_sandbox/subscriptions")["subscriptions"]
+    assert listed["Pending"] == 1
+    wait_until(
+        lambda: len(control.get("/_sandbox/deliveries")["deliveries"]) == 1,
+        message="the confirmation's delivery to be recorded",
+    )
+    assert control.get("/_sandbox/deliveries")["queued"] == 0
     assert len(receiver.requests) == 1
     xml = _confirm(envelope)
     assert f"<SubscriptionArn>{sub['SubscriptionArn']}</SubscriptionArn>" in xml
@@ -101,12 +109,13 @@ def test_retries_on_5xx_but_not_on_4xx(client, control, receiver):
     client.delete_registration(RegistrationId=rid)
     receiver.wait_for(4)
     # The sandbox records a delivery once it has read the answer, a moment after the receiver
-    # saw the request: wait for the record, then long enough that a retry would have shown.
-    deadline = time.monotonic() + 10
-    while len(control.get("/_sandbox/deliveries")["deliveries"]) < 4:
-        assert time.monotonic() < deadline, control.get("/_sandbox/deliveries")
-        time.sleep(0.05)
-    time.sleep(0.5)
+    # saw the request, and queues a retry right then: with the fourth recorded and nothing
+    # queued, no retry of the 400 is coming.
+    wait_until(
+        lambda: len(control.get("/_sandbox/deliveries")["deliveries"]) == 4,
+        message=lambda: f"the fourth delivery record: {control.get('/_sandbox/deliveries')}",
+    )
+    assert control.get("/_sandbox/deliveries")["queued"] == 0
     assert len(receiver.requests) == 4
     attempts = [
         (d["Attempt"], d["Status"]) for d in control.get("/_sandbox/deliveries")["deliveries"]
@@ -126,7 +135,11 @@ def test_unsubscribe_and_listing(control, receiver, client):
     assert status == 200
     assert control.get("/_sandbox/subscriptions")["subscriptions"] == []
     client.create_registration(RegistrationType="US_TOLL_FREE_REGISTRATION")
-    time.sleep(0.2)
+    # Published while the sandbox answered the call, to nobody: nothing queued or delivered.
+    assert [e["Message"]["detail-type"] for e in control.get("/_sandbox/events")["events"]] == [
+        "Registration Status Change"
+    ]
+    assert control.get("/_sandbox/deliveries") == {"deliveries": [], "queued": 0}
     assert receiver.requests == []
 
 

@@ -16,6 +16,7 @@ def test_quota_throttles_above_one_request_per_second(client, control):
     with pytest.raises(client.exceptions.ThrottlingException):
         client.describe_registrations()
     client.describe_phone_numbers()  # another operation has its own bucket
+    # Not a wait for something: letting the one-second window pass is what is tested.
     time.sleep(1.05)
     client.describe_registrations()
     # Opted-out numbers have 10 per second (a bucket of 10): the first ten pass at once, then

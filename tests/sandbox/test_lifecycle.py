@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.sandbox import forms
+from tests.waiting import wait_until
 
 
 def _statuses(control, rid: str) -> list[str]:
@@ -366,12 +365,11 @@ def test_review_delay_runs_in_the_background(client, control):
     rid = forms.tfn_registration(client)["id"]
     client.submit_registration_version(RegistrationId=rid)
     assert _version(client, rid)["RegistrationVersionStatus"] == "SUBMITTED"
-    deadline = time.time() + 5
-    while (
-        time.time() < deadline and _version(client, rid)["RegistrationVersionStatus"] != "APPROVED"
-    ):
-        time.sleep(0.05)
-    assert _version(client, rid)["RegistrationVersionStatus"] == "APPROVED"
+    wait_until(
+        lambda: _version(client, rid)["RegistrationVersionStatus"] == "APPROVED",
+        timeout=5,
+        message="the background review to approve the version",
+    )
 
 
 def test_reapproval_archives_the_older_approved_version(client, control):

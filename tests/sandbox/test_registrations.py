@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 
 from sandbox import build_catalog
 from tests.sandbox import forms
+from tests.waiting import wait_until
 
 
 def _walk_keys(value):
@@ -413,7 +413,15 @@ def test_attachment_upload_takes_time(client, control):
             RegistrationAttachmentId=aid,
         )
     assert err.value.response["Reason"] == "FIELD_VALIDATION_FAILED"
-    time.sleep(1.05)
+    wait_until(
+        lambda: (
+            client.describe_registration_attachments(RegistrationAttachmentIds=[aid])[
+                "RegistrationAttachments"
+            ][0]["AttachmentStatus"]
+            == "UPLOAD_COMPLETE"
+        ),
+        message="the attachment's upload to complete",
+    )
     answer = client.put_registration_field_value(
         RegistrationId=rid, FieldPath="messagingUseCase.optInImage", RegistrationAttachmentId=aid
     )

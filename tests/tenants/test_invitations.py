@@ -168,33 +168,6 @@ def test_withdrawn_invitation(tenant_a, alice):
     assert client_for(None).get(issued.path).status_code == 410
 
 
-def test_staff_create_a_tenant_and_invite_its_first_owner(sam, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(sam).post(
-            "/staff/tenants/new/",
-            {"name": "Cedar Clinic", "slug": "", "owner_email": "o@cedar.example"},
-        )
-    assert response.status_code == 302
-    assert response["Location"] == "/staff/tenants/cedar-clinic/"
-    invitation = Invitation.objects.get(tenant__slug="cedar-clinic")
-    assert (invitation.email, invitation.role) == ("o@cedar.example", "owner")
-    token = _link_token(mail.outbox[0])
-    client_for(None).post(
-        f"/invitations/{token}/", {"full_name": "O", "password1": PASSWORD, "password2": PASSWORD}
-    )
-    assert Membership.objects.get(tenant__slug="cedar-clinic").role == "owner"
-    actions = list(
-        AuditEntry.objects.filter(tenant__slug="cedar-clinic")
-        .order_by("id")
-        .values_list("action", "actor_label")
-    )
-    assert actions == [
-        ("tenant.create", "sam@provider.example"),
-        ("invitation.create", "sam@provider.example"),
-        ("invitation.accept", "o@cedar.example"),
-    ]
-
-
 def test_denied_invitation_leaves_nothing_behind(tenant_a, bob, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client_for(bob).post(

@@ -1,1 +1,0 @@
-"""Provider staff console: the review queue, the review page, the pipeline, dashboards."""

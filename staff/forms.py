@@ -1,0 +1,124 @@
+"""Forms of the staff console. Field comments and override reasons are named after the field
+path or rule id they belong to (`comment:<path>`, `override:<rule_id>`)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from compliance.models import MessageTemplate
+from messaging.models import MessageType
+from registrations.states import Status
+from staff.selectors import QUEUE_STATUSES
+from tenants.forms import BusinessProfileForm
+from tenants.models import ProviderProfile, Tenant
+
+# --- Registrations --------------------------------------------------------------------------
+
+AGE_CHOICES = [("", "Any age"), ("1", "Waiting 1+ days"), ("3", "3+ days"), ("7", "7+ days")]
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    status = forms.ChoiceField(
+        required=False,
+        choices=[(s.value, s.label) for s in QUEUE_STATUSES],
+        initial=Status.IN_REVIEW,
+    )
+    type = forms.ChoiceField(required=False, label="Type")
+    tenant = forms.SlugField(required=False)
+    country = forms.ChoiceField(required=False)
+    age = forms.ChoiceField(required=False, choices=AGE_CHOICES)
+
+    def __init__(self, data, *, types: list[str], countries: list[str]):
+        super().__init__(data)
+        self.fields["type"].choices = [("", "All types"), *[(t, t) for t in types]]
+        self.fields["country"].choices = [("", "All countries"), *[(c, c) for c in countries]]
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "status": data.get("status") or Status.IN_REVIEW,
+            "registration_type": data.get("type") or "",
+            "tenant_slug": data.get("tenant") or "",
+            "country": data.get("country") or "",
+            "min_age_days": int(data["age"]) if data.get("age") else None,
+            "search": data.get("q") or "",
+        }
+
+
+def prefixed(data, prefix: str) -> dict[str, str]:
+    """`{suffix: value}` of the posted keys that start with `prefix`, blank values dropped."""
+    return {
+        key[len(prefix) :]: value.strip()
+        for key, value in data.items()
+        if key.startswith(prefix) and value.strip()
+    }
+
+
+class ReturnForm(forms.Form):
+    message = forms.CharField(required=False, widget=forms.Textarea, max_length=4000)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=500)
+
+
+# --- Tenants and the provider ---------------------------------------------------------------
+
+
+class ProviderProfileForm(BusinessProfileForm):
+    """The same fields as a tenant's business profile, for the provider's own business."""
+
+    class Meta(BusinessProfileForm.Meta):
+        model = ProviderProfile
+
+
+class TenantCreateForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Tenant name")
+    slug = forms.SlugField(
+        max_length=50,
+        required=False,
+        label="Address",
+        help_text="Used in URLs (/t/<address>/). Leave empty to derive it from the name.",
+    )
+    owner_email = forms.EmailField(
+        label="First owner's e-mail", help_text="They get an invitation."
+    )
+
+
+class TenantStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Tenant.Status.choices)
+
+
+# --- Message templates ----------------------------------------------------------------------
+
+
+class MessageTemplateForm(forms.ModelForm):
+    class Meta:
+        model = MessageTemplate
+        fields = ("name", "use_case", "body", "is_active")
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+
+
+class TemplatePolicyForm(forms.Form):
+    templates_only = forms.BooleanField(required=False)
+
+
+# --- Opt-outs -------------------------------------------------------------------------------
+
+
+class StaffOptOutForm(forms.Form):
+    phone = forms.CharField(label="Mobile number (E.164)", max_length=32)
+    action = forms.ChoiceField(
+        choices=[("opt_out", "Opt out"), ("opt_in", "Opt back in")], initial="opt_out"
+    )
+    kind = forms.ChoiceField(
+        label="Messages",
+        choices=[("", "Every kind"), *MessageType.choices],
+        required=False,
+    )
+    reason = forms.CharField(
+        label="What the recipient asked, and how",
+        max_length=200,
+        help_text="Kept in the consent log, e.g. “Called support on 3 Dec, asked to stop”.",
+    )

@@ -1,0 +1,63 @@
+"""Every page under /staff/ (mounted by portal/urls.py). Paths and names are the console's
+addresses: templates and tests reverse them by name."""
+
+from django.urls import include, path
+
+from staff.views import compliance, dashboard, opt_outs, registrations, tenants
+
+tenant_patterns = [
+    path("", tenants.staff_tenant_list, name="staff_tenant_list"),
+    path("tenants/new/", tenants.staff_tenant_create, name="staff_tenant_create"),
+    path("tenants/<slug:slug>/", tenants.staff_tenant_detail, name="staff_tenant_detail"),
+    path("tenants/<slug:slug>/invite/", tenants.staff_tenant_invite, name="staff_tenant_invite"),
+    path("tenants/<slug:slug>/status/", tenants.staff_tenant_status, name="staff_tenant_status"),
+    path("audit/", tenants.staff_audit_log, name="staff_audit_log"),
+    path("provider-profile/", tenants.staff_provider_profile, name="staff_provider_profile"),
+]
+
+registration_patterns = [
+    path("", registrations.queue, name="staff_registration_queue"),
+    path("pipeline/", registrations.pipeline, name="staff_registration_pipeline"),
+    path("dashboard/", dashboard.dashboard, name="staff_registration_dashboard"),
+    path("<int:pk>/", registrations.review, name="staff_registration_review"),
+    path(
+        "<int:pk>/attachments/<int:attachment_id>/",
+        registrations.attachment,
+        name="staff_registration_attachment",
+    ),
+    path("<int:pk>/approve/", registrations.approve, name="staff_registration_approve"),
+    path("<int:pk>/return/", registrations.return_, name="staff_registration_return"),
+    path("<int:pk>/preflight/", registrations.preflight, name="staff_registration_preflight"),
+    path("<int:pk>/retry/", registrations.retry, name="staff_registration_retry"),
+    path("<int:pk>/cancel/", registrations.cancel, name="staff_registration_cancel"),
+    path("<int:pk>/aws-calls/", registrations.aws_calls, name="staff_registration_aws_calls"),
+]
+
+compliance_patterns = [
+    path("templates/", compliance.template_list, name="compliance_staff_templates"),
+    path("templates/new/", compliance.template_create, name="compliance_staff_template_create"),
+    path(
+        "templates/<int:pk>/", compliance.template_update, name="compliance_staff_template_update"
+    ),
+    path(
+        "tenants/<slug:slug>/template-policy/",
+        compliance.template_policy,
+        name="compliance_staff_template_policy",
+    ),
+]
+
+messaging_patterns = [
+    path("tenants/<slug:slug>/opt-outs/", opt_outs.staff_opt_outs, name="staff_opt_outs"),
+    path(
+        "tenants/<slug:slug>/opt-outs/change/",
+        opt_outs.staff_opt_out_change,
+        name="staff_opt_out_change",
+    ),
+]
+
+urlpatterns = [
+    path("compliance/", include(compliance_patterns)),
+    path("registrations/", include(registration_patterns)),
+    path("messaging/", include(messaging_patterns)),
+    path("", include(tenant_patterns)),
+]
