@@ -8,8 +8,6 @@ real transactions (`transaction=True`) all the same, as production runs."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.db import transaction
 
@@ -17,27 +15,29 @@ from registrations.aws import AwsCallInTransaction
 from registrations.aws import operations as aws
 from registrations.aws.gateway import Gateway, transaction_open
 from registrations.models import Registration, Sender, SendingSetup, SnsMessage, StatusEvent
-from registrations.services import lifecycle, tracking
+from registrations.services import drafts, review, tracking
 from registrations.services.catalog import catalog_sync
 from registrations.states import Status
 from tests.registrations.test_engine import _tfn_ready
+from tests.waiting import wait_until
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:eum-registration-events"
 HOOK = "/hooks/sns/registrations/"
 
 
-def _wait(predicate, seconds: float = 20.0, what: str = ""):
+def _wait(predicate, what: str) -> None:
     """Until `predicate` holds; an SNS message whose handling failed fails the test at once."""
-    deadline = time.monotonic() + seconds
-    while not predicate():
+
+    def done() -> bool:
         failed = list(
             SnsMessage.objects.filter(status=SnsMessage.Status.FAILED).values_list(
                 "last_error", flat=True
             )
         )
         assert not failed, f"waiting for {what}: {failed}"
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
+        return predicate()
+
+    wait_until(done, timeout=20.0, message=what)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -66,17 +66,13 @@ def test_the_test_cases_own_transaction_does_not_count_but_the_codes_does(sandbo
 
 
 @pytest.mark.django_db(transaction=True)
-def test_applying_an_event_inside_a_transaction_would_be_refused(
-    sandbox, tenant_a, alice, sam, django_capture_on_commit_callbacks
-):
+def test_applying_an_event_inside_a_transaction_would_be_refused(sandbox, tenant_a, alice, sam):
     """The guard catches the shape the SNS handler had before: a denial's reasons asked of
     AWS while the event's transaction is open."""
     catalog_sync()
     registration = _tfn_ready(tenant_a, alice)
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
-    lifecycle.version_approve(actor=sam, registration=registration)  # the pipeline runs
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
+    review.version_approve(actor=sam, registration=registration)  # the pipeline runs
     registration.refresh_from_db()
     assert registration.status == Status.SUBMITTED
     sandbox.decide(registration.aws_registration_id, 1, "deny", {"Feedback": "Name the brand."})
@@ -115,10 +111,8 @@ def test_real_paths_ask_aws_outside_transactions(
     )
 
     registration = _tfn_ready(tenant_a, alice)
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
-    lifecycle.version_approve(actor=sam, registration=registration)  # commits: pipeline runs
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
+    review.version_approve(actor=sam, registration=registration)  # commits: pipeline runs
     registration.refresh_from_db()
     assert registration.status == Status.SUBMITTED
     assert len(sandbox.calls("SubmitRegistrationVersion")) == 1
@@ -152,17 +146,15 @@ def test_real_paths_ask_aws_outside_transactions(
         registration=registration, reason="Seen at AWS (event)"
     ).exists()
 
-    lifecycle.registration_values_save(
+    drafts.registration_values_save(
         tenant=tenant_a,
         actor=alice,
         registration=registration,
         values={"messageSamples.messageSample1": "Acme Anvils: your order 1234 has shipped."},
     )
     registration.refresh_from_db()
-    lifecycle.registration_submit_for_review(
-        tenant=tenant_a, actor=alice, registration=registration
-    )
-    lifecycle.version_approve(actor=sam, registration=registration)
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
+    review.version_approve(actor=sam, registration=registration)
     registration.refresh_from_db()
     assert registration.status == Status.SUBMITTED
     sandbox.decide(registration.aws_registration_id, 2, "approve")
