@@ -66,8 +66,8 @@ def main() -> None:
     from django.test import Client
 
     from messaging.checks import destination_parse
+    from registrations.aws.limits import redis_client
     from registrations.models import Sender, SendingSetup
-    from registrations.ratelimit import redis_client
     from tenants.api_keys import api_key_authenticate, api_key_create
     from tenants.models import BusinessProfile, Membership, Role, Tenant, User
 

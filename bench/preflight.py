@@ -177,22 +177,14 @@ CATALOG = ROOT / "sandbox" / "catalog.json"
 
 def catalog_schemas(path: Path = CATALOG) -> dict:
     """registrations.schema.TypeSchema per registration type of the catalog the portal syncs
-    (the sandbox serves it as DescribeRegistration*Definitions)."""
-    from types import SimpleNamespace
-
-    from registrations.schema import TypeSchema
+    (the sandbox serves it as DescribeRegistration*Definitions), normalised as a sync does."""
+    from registrations.aws import catalog  # after django.setup(), like the other imports here
 
     out = {}
     for raw in json.loads(path.read_text())["RegistrationTypes"]:
-        typedef = SimpleNamespace(
-            registration_type=raw["RegistrationType"],
-            title=raw.get("DisplayHints", {}).get("Title", raw["RegistrationType"]),
-            sections=raw.get("Sections", []),
-            fields=raw.get("Fields", []),
-            definition=raw,
-        )
-        if typedef.fields:
-            out[typedef.registration_type] = TypeSchema.from_typedef(typedef)
+        if raw.get("Fields"):
+            schema = catalog.schema_from_aws(raw, raw.get("Sections", []), raw["Fields"])
+            out[schema.registration_type] = schema
     return out
 
 

@@ -229,7 +229,8 @@ def main() -> None:
 
         from messaging.dispatch import messages_requeue_accepted, messages_resume
         from messaging.models import Message
-        from registrations.aws import Gateway
+        from registrations.aws import operations as aws
+        from registrations.aws.gateway import Gateway
         from registrations.models import Sender, SendingSetup
         from tenants.api_keys import api_key_create
         from tenants.models import BusinessProfile, Membership, Role, Tenant, User
@@ -241,20 +242,18 @@ def main() -> None:
         key = api_key_create(tenant=tenant, actor=owner, name="bench", scopes=["send", "read"])
         gw = Gateway()
         for i in range(args.senders):
-            number = gw.request_phone_number(
-                country="US", number_type="SIMULATOR", client_token=f"bench-{i}"
+            number = aws.phone_number_request(
+                gw, country="US", number_type="SIMULATOR", client_token=f"bench-{i}"
             )
             Sender.objects.create(
-                tenant=tenant, kind="PHONE_NUMBER", value=number["number"], iso_country="US",
-                number_type="SIMULATOR", aws_id=number["id"], aws_arn=number["arn"],
+                tenant=tenant, kind="PHONE_NUMBER", value=number.number, iso_country="US",
+                number_type="SIMULATOR", aws_id=number.id, aws_arn=number.arn,
                 status="ACTIVE",
             )  # fmt: skip
-        gw.call("CreateConfigurationSet", ConfigurationSetName="cs-bench")
-        gw.call(
-            "CreateEventDestination", ConfigurationSetName="cs-bench",
-            EventDestinationName="portal", MatchingEventTypes=["ALL"],
-            SnsDestination={"TopicArn": TOPIC},
-        )  # fmt: skip
+        aws.configuration_set_create(gw, name="cs-bench")
+        aws.event_destination_create(
+            gw, configuration_set="cs-bench", name="portal", topic_arn=TOPIC
+        )
         SendingSetup.objects.create(tenant=tenant, configuration_set_name="cs-bench")
         _control(sandbox_url, "POST", "/_sandbox/subscriptions", {
             "TopicArn": TOPIC, "AutoConfirm": True,

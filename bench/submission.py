@@ -159,7 +159,7 @@ def _approved_registrations(n: int, tenant, admin, staff) -> list[int]:
 
 def _drive(registration_id: int) -> str:
     """What a Celery worker does for one registration: run, and retry on transient errors."""
-    from registrations.aws import RetryableError
+    from registrations.aws.errors import RetryableError
     from registrations.services.pipeline import PipelineBusy, pipeline_run
     from registrations.tasks import MAX_RETRIES
 

@@ -26,8 +26,11 @@ from messaging.outbound import webhook_event_emit
 from messaging.states import Event, message_transition
 from portal import backoff
 from portal.enqueue import enqueue_now
-from registrations import ratelimit
-from registrations.aws import AwsError, Gateway, RetryableError, account_for
+from registrations.aws import limits
+from registrations.aws import operations as aws
+from registrations.aws.clients import account_for
+from registrations.aws.errors import AwsError, RetryableError
+from registrations.aws.gateway import Gateway
 from registrations.models import SendingSetup
 
 log = logging.getLogger(__name__)
@@ -63,12 +66,12 @@ def _lease() -> timedelta:
 # threads of a worker that stalled (CPU, GC, a slow query) wake past their slots together, and
 # without it would leave in one burst larger than AWS's bucket holds.
 BURST_SECONDS = 0.5
-# A worker's threads take the sender's slots at most this far ahead (see ratelimit.reserve).
+# A worker's threads take the sender's slots at most this far ahead (see limits.reserve).
 HORIZON_SECONDS = 0.25
 
 
 def _wait_for_slot(message: Message, rate: float) -> None:
-    wait = ratelimit.reserve(
+    wait = limits.reserve(
         f"send:{message.sender_id}", rate, weight=message.parts, headroom=SEND_HEADROOM,
         horizon=HORIZON_SECONDS,
     )  # fmt: skip
@@ -77,7 +80,7 @@ def _wait_for_slot(message: Message, rate: float) -> None:
 
 
 def _no_burst(message: Message, rate: float) -> None:
-    ratelimit.bucket_take(
+    limits.bucket_take(
         f"send:{message.sender_id}",
         rate * SEND_HEADROOM,
         capacity=max(1.0, rate * BURST_SECONDS),
@@ -134,7 +137,8 @@ def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Ou
     _no_burst(message, rate)
     sender = message.sender
     try:
-        aws_id = gateway.send_text_message(
+        aws_id = aws.text_message_send(
+            gateway,
             destination=message.destination,
             body=message.body,
             origination_identity=sender.aws_arn or sender.aws_id or sender.value,
@@ -146,7 +150,7 @@ def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Ou
         message_transition(message.pk, Event.SEND_RETRY, claimed_at=None, status_reason=exc.code)
         return Outcome("retry", retry_in=backoff.delay(attempt, base=0.5, cap=30.0))
     except AwsError as exc:
-        reason = getattr(exc, "reason", "") or exc.code
+        reason = exc.reason or exc.code
         code = FINAL_REASONS.get(reason, "refused_by_aws")
         # AWS's opt-out list knew first (a STOP handled by AWS): ours learns it too, unless
         # the portal's newer opt-in had not reached AWS yet (then the message goes again).

@@ -43,7 +43,9 @@ from compliance.models import ConsentRecord, SmsProgram
 from compliance.services import consent_log_append
 from messaging.models import MessageType, OptOut
 from portal.enqueue import enqueue
-from registrations.aws import AwsError, Gateway, NotFoundError, ValidationFailed, account_for
+from registrations.aws import operations as aws
+from registrations.aws.errors import AwsError, NotFoundError, ValidationFailed
+from registrations.aws.gateway import Gateway
 from registrations.models import SendingSetup
 from tenants.models import Tenant
 
@@ -242,16 +244,16 @@ def aws_sync(*, tenant_id: int, phone: str) -> str:
     if not name:
         return "no list"  # not set up yet: the reconciliation sends it once the list exists
     tenant = Tenant.objects.get(pk=tenant_id)
-    gateway = Gateway(tenant=tenant, context=account_for(tenant))
+    gateway = Gateway.for_tenant(tenant)
     if _number_wide(tenant_id, phone):
         try:
-            gateway.put_opted_out_number(name, phone)
+            aws.opted_out_number_put(gateway, opt_out_list=name, number=phone)
         except ValidationFailed as exc:  # a number AWS will not take; sends to it fail anyway
             log.warning("AWS refused to put %s on %s: %s", phone, name, exc)
             return "refused"
         return "put"
     try:
-        gateway.delete_opted_out_number(name, phone)
+        aws.opted_out_number_delete(gateway, opt_out_list=name, number=phone)
     except NotFoundError:
         return "absent"
     except ValidationFailed as exc:
@@ -286,13 +288,13 @@ def aws_refused_send(*, tenant: Tenant, phone: str, message_id: int) -> bool:
     name = _list_name(tenant.pk)
     try:
         found = (
-            Gateway(tenant=tenant, context=account_for(tenant))
-            .call("DescribeOptedOutNumbers", OptOutListName=name, OptedOutNumbers=[phone])
-            .get("OptedOutNumbers", [])
+            aws.opted_out_numbers_list(
+                Gateway.for_tenant(tenant), opt_out_list=name, numbers=[phone]
+            )
             if name
             else []
         )
-        aws_at = found[0].get("OptedOutTimestamp") if found else None
+        aws_at = found[0].at if found else None
         if _portal_opt_in_is_newer(tenant, phone, aws_at) and aws_sync(
             tenant_id=tenant.pk, phone=phone
         ) in ("deleted", "absent"):
@@ -313,19 +315,19 @@ def reconcile(*, tenant: Tenant) -> dict[str, int]:
     name = _list_name(tenant.pk)
     if not name:
         return done
-    gateway = Gateway(tenant=tenant, context=account_for(tenant))
-    at_aws = {item["number"]: item for item in gateway.opted_out_numbers(name)}
+    gateway = Gateway.for_tenant(tenant)
+    at_aws = {item.number: item for item in aws.opted_out_numbers_list(gateway, opt_out_list=name)}
     portal = set(
         OptOut.objects.filter(tenant=tenant, message_type="").values_list("phone", flat=True)
     )
     for phone, item in at_aws.items():
         if phone in portal:
             continue
-        if _portal_opt_in_is_newer(tenant, phone, item["at"]):
+        if _portal_opt_in_is_newer(tenant, phone, item.at):
             aws_sync(tenant_id=tenant.pk, phone=phone)
             done["deleted_again"] += 1
             continue
-        how = "replied with an opt-out keyword" if item["end_user"] else "was added at AWS"
+        how = "replied with an opt-out keyword" if item.end_user else "was added at AWS"
         try:
             _, record = opt_out(
                 tenant=tenant, phone=phone, source=Source.AWS,
@@ -337,7 +339,7 @@ def reconcile(*, tenant: Tenant) -> dict[str, int]:
             continue
         done["recorded"] += record is not None
     for phone in sorted(portal - set(at_aws)):
-        gateway.put_opted_out_number(name, phone)
+        aws.opted_out_number_put(gateway, opt_out_list=name, number=phone)
         done["put"] += 1
     return done
 

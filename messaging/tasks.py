@@ -14,7 +14,7 @@ from messaging.dispatch import message_dispatch, messages_requeue_accepted, mess
 from messaging.optouts import aws_sync, reconcile, tenants_with_opt_out_lists
 from messaging.outbound import webhook_attempt
 from portal import backoff
-from registrations.aws import AwsError, RetryableError
+from registrations.aws.errors import AwsError, RetryableError
 from tenants.models import Tenant
 
 log = logging.getLogger(__name__)

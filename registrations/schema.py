@@ -1,5 +1,7 @@
-"""Field definitions as AWS gives them, and validation that follows them exactly, including
-`ConditionalBehavior`, so that what the portal accepts AWS accepts.
+"""Registration definitions in the portal's own types (normalised from AWS's answers once, at
+catalog sync, by `registrations.aws.catalog`), and validation that follows them exactly,
+including `ConditionalBehavior` (kept as AWS's rule document), so that what the portal accepts
+AWS accepts.
 
 Values are plain Python: a TEXT field holds a `str`, a SELECT field a `list[str]`, an
 ATTACHMENT field an attachment reference (any non-empty `str`, e.g. a local id).
@@ -8,7 +10,7 @@ ATTACHMENT field an attachment reference (any non-empty `str`, e.g. a local id).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 Value = str | list[str] | None
 
@@ -34,31 +36,60 @@ class FieldDef:
     option_titles: dict = field(default_factory=dict)
     conditional: dict | None = None
 
+    def to_json(self) -> dict:
+        return asdict(self)
+
     @classmethod
-    def from_aws(cls, raw: dict) -> FieldDef:
-        text = raw.get("TextValidation") or {}
-        select = raw.get("SelectValidation") or {}
-        hints = raw.get("DisplayHints") or {}
+    def from_json(cls, data: dict) -> FieldDef:
+        return cls(**{**data, "options": tuple(data.get("options", ()))})
+
+
+@dataclass(frozen=True)
+class SectionDef:
+    path: str
+    title: str = ""
+    description: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> SectionDef:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class AssociationRule:
+    """A resource a registration type can be associated with, and when."""
+
+    resource_type: str
+    behavior: str  # e.g. ASSOCIATE_BEFORE_SUBMIT
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TypeHeader:
+    """A registration type's own definition (its sections and fields come separately)."""
+
+    registration_type: str
+    title: str
+    associations: tuple[AssociationRule, ...] = ()
+
+    def to_json(self) -> dict:
+        return {
+            "registration_type": self.registration_type,
+            "title": self.title,
+            "associations": [a.to_json() for a in self.associations],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> TypeHeader:
         return cls(
-            path=raw["FieldPath"],
-            section=raw.get("SectionPath", raw["FieldPath"].split(".")[0]),
-            type=raw["FieldType"],
-            requirement=raw["FieldRequirement"],
-            min_length=text.get("MinLength", 0),
-            max_length=text.get("MaxLength", TEXT_API_MAX),
-            pattern=text.get("Pattern", ""),
-            min_choices=select.get("MinChoices", 0),
-            max_choices=select.get("MaxChoices", 100),
-            options=tuple(select.get("Options", ())),
-            title=hints.get("Title", raw["FieldPath"]),
-            short_description=hints.get("ShortDescription", ""),
-            long_description=hints.get("LongDescription", ""),
-            example=hints.get("ExampleTextValue", ""),
-            option_titles={
-                d["Option"]: d.get("Title", d["Option"])
-                for d in hints.get("SelectOptionDescriptions", [])
-            },
-            conditional=raw.get("ConditionalBehavior"),
+            registration_type=data["registration_type"],
+            title=data["title"],
+            associations=tuple(AssociationRule(**a) for a in data.get("associations", ())),
         )
 
 
@@ -140,29 +171,27 @@ def validate_value(fdef: FieldDef, value: Value, overrides: dict | None = None) 
 class TypeSchema:
     registration_type: str
     title: str
-    sections: list[dict]
+    sections: list[SectionDef]
     fields: list[FieldDef]
-    supported_associations: list[dict]
+    associations: tuple[AssociationRule, ...]
 
     @classmethod
     def from_typedef(cls, typedef) -> TypeSchema:
+        """From a stored `RegistrationTypeDef` (or anything with its three JSON attributes)."""
+        header = TypeHeader.from_json(typedef.definition)
         return cls(
-            registration_type=typedef.registration_type,
-            title=typedef.title,
-            sections=typedef.sections,
-            fields=[FieldDef.from_aws(raw) for raw in typedef.fields],
-            supported_associations=typedef.definition.get("SupportedAssociations", []),
+            registration_type=header.registration_type,
+            title=header.title,
+            sections=[SectionDef.from_json(s) for s in typedef.sections],
+            fields=[FieldDef.from_json(f) for f in typedef.fields],
+            associations=header.associations,
         )
 
     def field(self, path: str) -> FieldDef | None:
         return next((f for f in self.fields if f.path == path), None)
 
-    def associations_before_submit(self) -> list[dict]:
-        return [
-            a
-            for a in self.supported_associations
-            if a.get("AssociationBehavior") == "ASSOCIATE_BEFORE_SUBMIT"
-        ]
+    def associations_before_submit(self) -> list[AssociationRule]:
+        return [a for a in self.associations if a.behavior == "ASSOCIATE_BEFORE_SUBMIT"]
 
     def validate(self, values: dict[str, Value], *, complete: bool) -> dict[str, list[str]]:
         """Errors per field path. `complete=True` also reports missing required fields."""

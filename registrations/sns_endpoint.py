@@ -11,7 +11,11 @@
 4. Queue: the handling (the hook's handler, or the visit of the SubscribeURL) runs in
    `sns_message_handle_task`, queued when the row commits. The row stays QUEUED until the task
    has done its work, so a task lost on the way is queued again by `sns_messages_sweep`; a
-   transient failure retries with backoff.
+   transient failure retries with backoff. A handler that only writes the database runs in
+   the transaction that marks the row DONE (its effect happens once); one that calls AWS
+   (`SnsHook.atomic` False: the registration hook asks AWS for a denial's reasons) and the
+   visit of a SubscribeURL run outside any transaction, before the row is marked DONE with a
+   conditional UPDATE, and are idempotent: a repeated run changes nothing.
 
 Message ids are kept while a replay could still pass the age check and pruned after: a message
 is refused once its signed Timestamp is older than MAX_AGE, and the Timestamp is part of what
@@ -33,7 +37,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from registrations.aws import RetryableError
+from portal.enqueue import enqueue_now
+from registrations.aws.errors import RetryableError
 from registrations.models import SnsMessage
 from registrations.sns import (
     MAX_AGE,
@@ -64,6 +69,9 @@ class SnsHook:
     name: str  # stored on SnsMessage.hook
     topics_setting: tuple[str, ...]  # settings whose topic ARNs this hook accepts
     handler: str  # dotted path of a function(payload: dict), run by the task
+    # True: the handler runs inside the transaction that marks the row DONE. False: it calls
+    # AWS, so it runs outside any transaction and must be idempotent.
+    atomic: bool = True
 
     def topics(self) -> list[str]:
         found: list[str] = []
@@ -77,6 +85,7 @@ REGISTRATION_HOOK = SnsHook(
     name="registrations",
     topics_setting=("SNS_REGISTRATION_TOPIC_ARNS",),
     handler="registrations.services.tracking.registration_event_apply",
+    atomic=False,
 )
 DELIVERY_HOOK = SnsHook(
     name="delivery",
@@ -141,9 +150,7 @@ def sns_receive(request: HttpRequest, hook: SnsHook) -> HttpResponse:
 
 
 def _enqueue(sns_message_id: int) -> None:
-    from registrations.tasks import sns_message_handle_task
-
-    sns_message_handle_task.delay(sns_message_id)
+    enqueue_now("registrations.tasks.sns_message_handle_task", sns_message_id)
 
 
 def _confirm(subscribe_url: str) -> None:
@@ -160,16 +167,22 @@ def sns_message_handle(sns_message_id: int) -> str:
         attempts=F("attempts") + 1
     )
     try:
-        with transaction.atomic():
-            row = SnsMessage.objects.select_for_update().filter(pk=sns_message_id).first()
-            if row is None or row.status != SnsMessage.Status.QUEUED:
-                return "nothing to do"
-            if row.kind == "SubscriptionConfirmation":
-                _confirm(row.payload["SubscribeURL"])
-            else:
+        row = SnsMessage.objects.filter(pk=sns_message_id).first()
+        if row is None or row.status != SnsMessage.Status.QUEUED:
+            return "nothing to do"
+        if row.kind == "SubscriptionConfirmation":
+            _confirm(row.payload["SubscribeURL"])  # a network call: outside any transaction
+            _mark_done(sns_message_id)
+        elif not HOOKS[row.hook].atomic:
+            import_string(HOOKS[row.hook].handler)(row.payload)
+            _mark_done(sns_message_id)
+        else:
+            with transaction.atomic():
+                row = SnsMessage.objects.select_for_update().filter(pk=sns_message_id).first()
+                if row is None or row.status != SnsMessage.Status.QUEUED:
+                    return "nothing to do"
                 import_string(HOOKS[row.hook].handler)(row.payload)
-            row.status, row.handled_at, row.last_error = SnsMessage.Status.DONE, timezone.now(), ""
-            row.save(update_fields=["status", "handled_at", "last_error"])
+                _mark_done(sns_message_id)
     except TRANSIENT as exc:
         SnsMessage.objects.filter(pk=sns_message_id).update(last_error=_describe(exc))
         raise
@@ -180,6 +193,12 @@ def sns_message_handle(sns_message_id: int) -> str:
         )
         return "failed"
     return "done"
+
+
+def _mark_done(sns_message_id: int) -> None:
+    SnsMessage.objects.filter(pk=sns_message_id, status=SnsMessage.Status.QUEUED).update(
+        status=SnsMessage.Status.DONE, handled_at=timezone.now(), last_error=""
+    )
 
 
 def _describe(exc: BaseException) -> str:

@@ -6,7 +6,8 @@ import random
 
 from celery import shared_task
 
-from registrations.aws import RetryableError
+from registrations import sns_endpoint
+from registrations.aws.errors import RetryableError
 from registrations.services import catalog, pipeline, provisioning, sending_setup, tracking
 
 MAX_RETRIES = 8
@@ -82,8 +83,6 @@ def sending_setup_task(self, tenant_id: int) -> bool:
 def sns_message_handle_task(self, sns_message_id: int) -> str:
     """Applies one message accepted by an SNS hook (queue `default`: delivery events must not
     wait behind the AWS calls of the `aws` queue)."""
-    from registrations import sns_endpoint
-
     try:
         return sns_endpoint.sns_message_handle(sns_message_id)
     except sns_endpoint.TRANSIENT as exc:
@@ -94,8 +93,6 @@ def sns_message_handle_task(self, sns_message_id: int) -> str:
 
 @shared_task(name="registrations.tasks.sns_messages_maintain_task")
 def sns_messages_maintain_task() -> dict:
-    from registrations import sns_endpoint
-
     return {
         "queued_again": sns_endpoint.sns_messages_sweep(),
         "pruned": sns_endpoint.sns_messages_prune(),

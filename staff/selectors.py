@@ -150,10 +150,7 @@ def review_rows(
     for finding in version.preflight_findings:
         for path in finding.get("field_paths") or []:
             findings.setdefault(path, []).append(finding)
-    titles = {
-        s.get("SectionPath"): (s.get("DisplayHints") or {}).get("Title") or s.get("SectionPath")
-        for s in schema.sections
-    }
+    titles = {s.path: s.title for s in schema.sections}
     grouped: dict[str, list[FieldRow]] = {}
     for fdef in schema.fields:
         value = values.get(fdef.path)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from messaging.checks import ApiRefusal
-from registrations.ratelimit import redis_client
+from registrations.aws.limits import redis_client
 from tenants.api_keys import api_key_authenticate
 
 

@@ -1,7 +1,8 @@
 """The catalog of registration definitions read from AWS, versioned.
 
 Each sync that finds a difference stores a new `CatalogVersion` holding every type's definition
-as AWS returned it (type, sections, fields in AWS shapes). Drafts point at the version their
+(type, sections, fields), normalised by `registrations.aws.catalog` into the JSON form of the
+portal's own types (`registrations.schema`). Drafts point at the version their
 form was built from, so a change can be detected and explained per draft.
 """
 
@@ -27,9 +28,9 @@ class CatalogVersion(models.Model):
 class RegistrationTypeDef(models.Model):
     catalog = models.ForeignKey(CatalogVersion, on_delete=models.CASCADE, related_name="types")
     registration_type = models.CharField(max_length=64)
-    definition = models.JSONField(help_text="RegistrationTypeDefinition as AWS returns it")
-    sections = models.JSONField(default=list, help_text="RegistrationSectionDefinition list")
-    fields = models.JSONField(default=list, help_text="RegistrationFieldDefinition list, in order")
+    definition = models.JSONField(help_text="schema.TypeHeader as JSON")
+    sections = models.JSONField(default=list, help_text="schema.SectionDef list, in order")
+    fields = models.JSONField(default=list, help_text="schema.FieldDef list, in order")
 
     class Meta:
         constraints = [
@@ -44,5 +45,4 @@ class RegistrationTypeDef(models.Model):
 
     @property
     def title(self) -> str:
-        hints = self.definition.get("DisplayHints") or {}
-        return hints.get("Title") or self.registration_type
+        return self.definition.get("title") or self.registration_type

@@ -9,21 +9,28 @@ import json
 from django.db import transaction
 from django.db.models import Max
 
-from registrations.aws import Gateway
+from registrations.aws import operations as aws
+from registrations.aws.gateway import Gateway
 from registrations.models import CatalogVersion, Registration, RegistrationTypeDef
 from registrations.schema import FieldDef
+from registrations.services.notifications import notify_schema_change
 from registrations.states import EDITABLE
 
 
 def catalog_fetch(gateway: Gateway) -> dict[str, dict]:
-    """Every type's definition, sections and fields, as AWS returns them."""
+    """Every type's definition, sections and fields, read from AWS (outside any transaction)
+    and normalised into the portal's types, in the JSON form they are stored in."""
     result = {}
-    for definition in gateway.type_definitions():
-        name = definition["RegistrationType"]
+    for header in aws.type_definitions_list(gateway):
+        name = header.registration_type
         result[name] = {
-            "definition": definition,
-            "sections": gateway.section_definitions(name),
-            "fields": gateway.field_definitions(name),
+            "definition": header.to_json(),
+            "sections": [
+                s.to_json() for s in aws.section_definitions_list(gateway, registration_type=name)
+            ],
+            "fields": [
+                f.to_json() for f in aws.field_definitions_list(gateway, registration_type=name)
+            ],
         }
     return result
 
@@ -34,8 +41,8 @@ def _digest(definitions: dict) -> str:
 
 def catalog_diff(old_fields: list[dict], new_fields: list[dict]) -> list[dict]:
     """Changes between two field lists that can make a draft invalid ("breaking") or not."""
-    old = {f.path: f for f in map(FieldDef.from_aws, old_fields)}
-    new = {f.path: f for f in map(FieldDef.from_aws, new_fields)}
+    old = {f.path: f for f in map(FieldDef.from_json, old_fields)}
+    new = {f.path: f for f in map(FieldDef.from_json, new_fields)}
     changes: list[dict] = []
 
     def change(kind: str, path: str, breaking: bool, detail: str) -> None:
@@ -139,8 +146,6 @@ def catalog_store(definitions: dict[str, dict]) -> tuple[CatalogVersion, bool]:
 
 
 def _flag_drafts(registration_type: str, version: CatalogVersion, changes: list[dict]) -> None:
-    from registrations.services.notifications import notify_schema_change
-
     breaking = [c for c in changes if c["breaking"]]
     drafts = Registration.objects.filter(registration_type=registration_type, status__in=EDITABLE)
     for registration in drafts.select_related("tenant"):
@@ -156,7 +161,8 @@ def _flag_drafts(registration_type: str, version: CatalogVersion, changes: list[
 
 
 def catalog_sync() -> tuple[CatalogVersion, bool]:
-    """Reads the definitions from AWS (provider account) and stores them if they changed."""
+    """Reads the definitions from AWS (provider account), then stores them in one transaction
+    if they changed."""
     return catalog_store(catalog_fetch(Gateway()))
 
 

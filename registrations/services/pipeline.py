@@ -18,12 +18,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from registrations.aws import (
-    AwsError,
-    ConflictError,
-    Gateway,
-    RetryableError,
-)
+from portal.enqueue import enqueue
+from registrations.aws import operations as aws
+from registrations.aws.errors import AwsError, ConflictError, RetryableError
+from registrations.aws.gateway import Gateway
+from registrations.aws.types import RemoteValue
 from registrations.models import (
     FieldValue,
     Registration,
@@ -92,36 +91,41 @@ def _step_create(
     gw: Gateway, registration: Registration, version: RegistrationVersion, fresh: bool
 ) -> None:
     if not registration.aws_registration_id:
-        created = gw.create_registration(
-            registration.registration_type,
+        created = aws.registration_create(
+            gw,
+            registration_type=registration.registration_type,
             client_token=f"portal-registration-{registration.pk}",
             name=registration.name,
         )
-        registration.aws_registration_id = created["id"]
-        registration.aws_registration_arn = created["arn"]
+        registration.aws_registration_id = created.id
+        registration.aws_registration_arn = created.arn
         registration.save(update_fields=["aws_registration_id", "aws_registration_arn"])
         earlier = registration.versions.exclude(pk=version.pk).exclude(aws_version_number=None)
         if not earlier.exists():
-            _advance(
-                version, Step.CREATED, aws_version_number=created["version"], aws_status="DRAFT"
-            )
+            _advance(version, Step.CREATED, aws_version_number=created.version, aws_status="DRAFT")
             return
     if fresh:  # a first attempt: nothing of this version exists at AWS yet
-        number = gw.create_version(registration.aws_registration_id)
+        number = aws.registration_version_create(
+            gw, registration_id=registration.aws_registration_id
+        )
         _advance(version, Step.CREATED, aws_version_number=number, aws_status="DRAFT")
         return
     # A resumed resubmission: reuse an open DRAFT version at AWS (a crash after creating it).
-    versions = gw.describe_versions(registration.aws_registration_id)
-    newest = max(versions, key=lambda v: v["number"]) if versions else None
+    versions = aws.registration_versions_describe(
+        gw, registration_id=registration.aws_registration_id
+    )
+    newest = max(versions, key=lambda v: v.number) if versions else None
     taken = set(
         registration.versions.exclude(pk=version.pk)
         .exclude(aws_version_number=None)
         .values_list("aws_version_number", flat=True)
     )
-    if newest and newest["status"] == "DRAFT" and newest["number"] not in taken:
-        number = newest["number"]
+    if newest and newest.status == "DRAFT" and newest.number not in taken:
+        number = newest.number
     else:
-        number = gw.create_version(registration.aws_registration_id)
+        number = aws.registration_version_create(
+            gw, registration_id=registration.aws_registration_id
+        )
     _advance(version, Step.CREATED, aws_version_number=number, aws_status="DRAFT")
 
 
@@ -129,8 +133,8 @@ def _toll_free_number(gw: Gateway, registration: Registration) -> Sender:
     sender = Sender.objects.filter(registration=registration, number_type="TOLL_FREE").first()
     if sender is not None:
         return sender
-    number = gw.request_phone_number(
-        country="US", number_type="TOLL_FREE", client_token=f"portal-tfn-{registration.pk}"
+    number = aws.phone_number_request(
+        gw, country="US", number_type="TOLL_FREE", client_token=f"portal-tfn-{registration.pk}"
     )
     return sender_record_number(registration=registration, number=number, number_type="TOLL_FREE")
 
@@ -148,10 +152,15 @@ def _step_associate(
     existing = (
         set()
         if fresh
-        else {a["resource_id"] for a in gw.associations(registration.aws_registration_id)}
+        else {
+            a.resource_id
+            for a in aws.registration_associations_list(
+                gw, registration_id=registration.aws_registration_id
+            )
+        }
     )
     for association in schema.associations_before_submit():
-        resource_type = association["ResourceType"]
+        resource_type = association.resource_type
         if resource_type == "TOLL_FREE":
             sender = _toll_free_number(gw, registration)
             resource_ids = {sender.aws_id, sender.aws_arn, sender.value}
@@ -169,7 +178,9 @@ def _step_associate(
                 f"The portal cannot provide a {resource_type} before submitting.",
             )
         if not (existing & resource_ids):
-            gw.create_association(registration.aws_registration_id, target)
+            aws.registration_association_create(
+                gw, registration_id=registration.aws_registration_id, resource_id=target
+            )
     _advance(version, Step.ASSOCIATED)
 
 
@@ -178,10 +189,10 @@ def _step_attach(gw: Gateway, version: RegistrationVersion) -> None:
         attachment = value.attachment
         if not attachment.aws_attachment_id:
             with attachment.file.open("rb") as handle:
-                created = gw.create_attachment(
-                    handle.read(), client_token=f"portal-attachment-{attachment.pk}"
+                created = aws.attachment_create(
+                    gw, body=handle.read(), client_token=f"portal-attachment-{attachment.pk}"
                 )
-            attachment.aws_attachment_id, attachment.aws_status = created["id"], created["status"]
+            attachment.aws_attachment_id, attachment.aws_status = created.id, created.status
             attachment.save(update_fields=["aws_attachment_id", "aws_status"])
         for _ in range(ATTACHMENT_POLLS):
             if attachment.aws_status == "UPLOAD_COMPLETE":
@@ -192,7 +203,9 @@ def _step_attach(gw: Gateway, version: RegistrationVersion) -> None:
                     "UPLOAD_FAILED",
                     f"AWS could not process {attachment.original_name}.",
                 )
-            attachment.aws_status = gw.attachment_status(attachment.aws_attachment_id)
+            attachment.aws_status = aws.attachment_status(
+                gw, attachment_id=attachment.aws_attachment_id
+            )
             attachment.save(update_fields=["aws_status"])
         if attachment.aws_status != "UPLOAD_COMPLETE":
             raise RetryableError(
@@ -211,14 +224,14 @@ def _wire(value: FieldValue) -> dict:
     return {"text": value.text_value}
 
 
-def _matches(local: dict, remote: dict | None) -> bool:
+def _matches(local: dict, remote: RemoteValue | None) -> bool:
     if remote is None:
         return False
     if "attachment_id" in local:
-        return remote["attachment"] == local["attachment_id"]
+        return remote.attachment == local["attachment_id"]
     if "choices" in local:
-        return sorted(remote["choices"] or []) == sorted(local["choices"])
-    return remote["text"] == local["text"]
+        return sorted(remote.choices or []) == sorted(local["choices"])
+    return remote.text == local["text"]
 
 
 def _step_write(
@@ -226,11 +239,12 @@ def _step_write(
 ) -> None:
     rid, number = registration.aws_registration_id, version.aws_version_number
     local = {v.field_path: _wire(v) for v in version.values.select_related("attachment")}
-    remote = {} if fresh else gw.field_values(rid, number)  # a new AWS version starts empty
+    # A new AWS version starts empty.
+    remote = {} if fresh else aws.field_values_describe(gw, registration_id=rid, version=number)
     for path, wire in local.items():
         if not _matches(wire, remote.get(path)):
-            gw.put_value(rid, path, **wire)
-    remote = gw.field_values(rid, number)
+            aws.field_value_put(gw, registration_id=rid, field_path=path, **wire)
+    remote = aws.field_values_describe(gw, registration_id=rid, version=number)
     wrong = sorted(p for p, wire in local.items() if not _matches(wire, remote.get(p)))
     if wrong:
         raise RetryableError(
@@ -242,8 +256,10 @@ def _step_write(
 
 
 def _aws_version_status(gw: Gateway, registration: Registration, version: RegistrationVersion):
-    found = gw.describe_versions(registration.aws_registration_id, [version.aws_version_number])
-    return found[0]["status"] if found else ""
+    found = aws.registration_versions_describe(
+        gw, registration_id=registration.aws_registration_id, numbers=[version.aws_version_number]
+    )
+    return found[0].status if found else ""
 
 
 def _step_submit(
@@ -252,7 +268,9 @@ def _step_submit(
     status = "DRAFT" if fresh else _aws_version_status(gw, registration, version)
     if status == "DRAFT":
         try:
-            status = gw.submit_version(registration.aws_registration_id)["status"]
+            status = aws.registration_version_submit(
+                gw, registration_id=registration.aws_registration_id
+            ).status
         except ConflictError:
             # A submit that reached AWS before a crash: confirm from AWS instead of failing.
             status = _aws_version_status(gw, registration, version)
@@ -339,8 +357,6 @@ def pipeline_resume_stalled() -> list[int]:
 
     Returns the registration ids sent to the pipeline again.
     """
-    from registrations.tasks import registration_submit_task
-
     now = timezone.now()
     grace = now - timedelta(seconds=settings.EUM_PIPELINE_LEASE_SECONDS)
     stalled = []
@@ -350,5 +366,5 @@ def pipeline_resume_stalled() -> list[int]:
         version = registration.versions.newest()
         if version.pipeline_lease_until is None or version.pipeline_lease_until < now:
             stalled.append(registration.pk)
-            registration_submit_task.delay(registration.pk)
+            enqueue("registrations.tasks.registration_submit_task", registration.pk)
     return stalled

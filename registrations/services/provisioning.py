@@ -9,26 +9,30 @@ comes with the sending API.
 from __future__ import annotations
 
 from registrations import overlay
-from registrations.aws import Gateway
+from registrations.aws import operations as aws
+from registrations.aws.gateway import Gateway
+from registrations.aws.types import PhoneNumber
 from registrations.models import Registration, Sender
 from registrations.states import Status
 
 PHONE_NUMBER_TYPES = {"TOLL_FREE", "TEN_DLC", "SHORT_CODE", "LONG_CODE", "SIMULATOR"}
 
 
-def sender_record_number(*, registration: Registration, number: dict, number_type: str) -> Sender:
+def sender_record_number(
+    *, registration: Registration, number: PhoneNumber, number_type: str
+) -> Sender:
     """The portal's record of a number AWS gave for a registration (idempotent)."""
     sender, _ = Sender.objects.get_or_create(
         tenant_id=registration.tenant_id,
-        aws_id=number["id"],
+        aws_id=number.id,
         defaults={
             "registration": registration,
             "kind": Sender.Kind.PHONE_NUMBER,
-            "value": number["number"],
-            "iso_country": number.get("country") or "US",
+            "value": number.number,
+            "iso_country": number.country or "US",
             "number_type": number_type,
-            "aws_arn": number.get("arn", ""),
-            "status": number["status"],
+            "aws_arn": number.arn,
+            "status": number.status,
         },
     )
     return sender
@@ -42,7 +46,8 @@ def registration_provision(*, registration_id: int) -> list[Sender]:
     gw = Gateway.for_registration(registration)
     rid = registration.aws_registration_id
     if registration.registration_type == overlay.CAMPAIGN and not registration.senders.exists():
-        number = gw.request_phone_number(
+        number = aws.phone_number_request(
+            gw,
             country="US",
             number_type="TEN_DLC",
             registration_id=rid,
@@ -52,9 +57,9 @@ def registration_provision(*, registration_id: int) -> list[Sender]:
     known = {s.aws_id for s in registration.senders.all()} | {
         s.value for s in registration.senders.all()
     }
-    for association in gw.associations(rid):
-        resource_id, kind = association["resource_id"], association["resource_type"]
-        if resource_id in known or association["phone_number"] in known:
+    for association in aws.registration_associations_list(gw, registration_id=rid):
+        resource_id, kind = association.resource_id, association.resource_type
+        if resource_id in known or association.phone_number in known:
             continue
         if kind == "SENDER_ID":
             Sender.objects.get_or_create(
@@ -64,7 +69,7 @@ def registration_provision(*, registration_id: int) -> list[Sender]:
                     "registration": registration,
                     "kind": Sender.Kind.SENDER_ID,
                     "value": resource_id,
-                    "iso_country": association["country"],
+                    "iso_country": association.country,
                     "status": "ACTIVE",
                 },
             )
@@ -75,15 +80,17 @@ def registration_provision(*, registration_id: int) -> list[Sender]:
                 defaults={
                     "registration": registration,
                     "kind": Sender.Kind.PHONE_NUMBER,
-                    "value": association["phone_number"] or resource_id,
-                    "iso_country": association["country"],
+                    "value": association.phone_number or resource_id,
+                    "iso_country": association.country,
                     "number_type": kind,
                     "status": "PENDING",
                 },
             )
     for sender in registration.senders.filter(kind=Sender.Kind.PHONE_NUMBER):
-        described = gw.call("DescribePhoneNumbers", PhoneNumberIds=[sender.aws_id])["PhoneNumbers"]
-        if described and described[0]["Status"] != sender.status:
-            sender.status = described[0]["Status"]
-            sender.save(update_fields=["status"])
+        described = aws.phone_number_describe(gw, phone_number_id=sender.aws_id)
+        if described is not None and described.status != sender.status:
+            # A conditional UPDATE: what AWS said replaces only the status it was compared with.
+            Sender.objects.filter(pk=sender.pk, status=sender.status).update(
+                status=described.status
+            )
     return list(registration.senders.all())

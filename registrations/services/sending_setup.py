@@ -11,7 +11,9 @@ import contextlib
 from django.conf import settings
 from django.utils import timezone
 
-from registrations.aws import AwsError, ConflictError, Gateway, NotFoundError, account_for
+from registrations.aws import operations as aws
+from registrations.aws.errors import AwsError, ConflictError
+from registrations.aws.gateway import Gateway
 from registrations.models import FieldValue, Registration, Sender, SendingSetup
 from registrations.states import Status
 from tenants.models import Tenant
@@ -63,7 +65,7 @@ def sending_setup_run(*, tenant_id: int) -> SendingSetup:
     )
     if not senders:
         return setup
-    gw = Gateway(tenant=tenant, context=account_for(tenant))
+    gw = Gateway.for_tenant(tenant)
     name = _name(tenant)
     try:
         _opt_out_list(gw, setup, name)
@@ -71,12 +73,12 @@ def sending_setup_run(*, tenant_id: int) -> SendingSetup:
         _configuration_set(gw, setup, name)
         for sender in senders:
             for keyword, message in _replies(tenant, sender).items():
-                gw.call(
-                    "PutKeyword",
-                    OriginationIdentity=sender.aws_id,
-                    Keyword=keyword,
-                    KeywordMessage=message,
-                    KeywordAction="OPT_OUT" if keyword == "STOP" else "AUTOMATIC_RESPONSE",
+                aws.keyword_put(
+                    gw,
+                    origination_identity=sender.aws_id,
+                    keyword=keyword,
+                    message=message,
+                    opt_out=keyword == "STOP",
                 )
         _done(setup, "keywords")
         _protect(gw, setup, sorted({s.iso_country for s in senders}))
@@ -90,10 +92,8 @@ def sending_setup_run(*, tenant_id: int) -> SendingSetup:
 
 
 def _opt_out_list(gw: Gateway, setup: SendingSetup, name: str) -> None:
-    try:
-        gw.call("DescribeOptOutLists", OptOutListNames=[name])
-    except NotFoundError:
-        gw.call("CreateOptOutList", OptOutListName=name, ClientToken=f"{name}-optout")
+    if not aws.opt_out_list_exists(gw, name=name):
+        aws.opt_out_list_create(gw, name=name, client_token=f"{name}-optout")
     setup.opt_out_list_name = name
     setup.save(update_fields=["opt_out_list_name"])
     _done(setup, "opt_out_list")
@@ -102,57 +102,44 @@ def _opt_out_list(gw: Gateway, setup: SendingSetup, name: str) -> None:
 def _pool(gw: Gateway, setup: SendingSetup, senders: list[Sender], name: str) -> None:
     if not setup.pool_id:
         first = senders[0]
-        created = gw.call(
-            "CreatePool",
-            OriginationIdentity=first.aws_id,
-            MessageType="TRANSACTIONAL",
-            IsoCountryCode=first.iso_country,
-            ClientToken=f"{name}-pool",
+        setup.pool_id = aws.pool_create(
+            gw,
+            origination_identity=first.aws_id,
+            country=first.iso_country,
+            client_token=f"{name}-pool",
         )
-        setup.pool_id = created["PoolId"]
         setup.save(update_fields=["pool_id"])
-    gw.call(
-        "UpdatePool",
-        PoolId=setup.pool_id,
-        OptOutListName=setup.opt_out_list_name,
-        SharedRoutesEnabled=False,
-        SelfManagedOptOutsEnabled=False,
+    aws.pool_update(
+        gw,
+        pool_id=setup.pool_id,
+        opt_out_list=setup.opt_out_list_name,
+        shared_routes=False,
+        self_managed_opt_outs=False,
     )
     _done(setup, "pool")
-    members = {
-        item["OriginationIdentity"]
-        for item in gw._pages(
-            "ListPoolOriginationIdentities", "OriginationIdentities", PoolId=setup.pool_id
-        )
-    }
+    members = aws.pool_origination_identities_list(gw, pool_id=setup.pool_id)
     for sender in senders:
         if not ({sender.aws_id, sender.aws_arn, sender.value} & members):
-            gw.call(
-                "AssociateOriginationIdentity",
-                PoolId=setup.pool_id,
-                OriginationIdentity=sender.aws_id,
-                IsoCountryCode=sender.iso_country,
+            aws.pool_origination_identity_associate(
+                gw,
+                pool_id=setup.pool_id,
+                origination_identity=sender.aws_id,
+                country=sender.iso_country,
             )
     _done(setup, "pool_members")
 
 
 def _configuration_set(gw: Gateway, setup: SendingSetup, name: str) -> None:
-    try:
-        found = gw.call("DescribeConfigurationSets", ConfigurationSetNames=[name])
-        destinations = found["ConfigurationSets"][0].get("EventDestinations", [])
-    except NotFoundError:
-        gw.call("CreateConfigurationSet", ConfigurationSetName=name, ClientToken=f"{name}-cs")
-        destinations = []
+    found = aws.configuration_set_describe(gw, name=name)
+    if found is None:
+        aws.configuration_set_create(gw, name=name, client_token=f"{name}-cs")
+    destinations = found.event_destinations if found else ()
     setup.configuration_set_name = name
     setup.save(update_fields=["configuration_set_name"])
     topic = settings.EUM_EVENTS_TOPIC_ARN
-    if topic and not any(d["EventDestinationName"] == EVENT_DESTINATION for d in destinations):
-        gw.call(
-            "CreateEventDestination",
-            ConfigurationSetName=name,
-            EventDestinationName=EVENT_DESTINATION,
-            MatchingEventTypes=["ALL"],
-            SnsDestination={"TopicArn": topic},
+    if topic and EVENT_DESTINATION not in destinations:
+        aws.event_destination_create(
+            gw, configuration_set=name, name=EVENT_DESTINATION, topic_arn=topic
         )
     if topic:
         _done(setup, "configuration_set")
@@ -160,22 +147,18 @@ def _configuration_set(gw: Gateway, setup: SendingSetup, name: str) -> None:
 
 def _protect(gw: Gateway, setup: SendingSetup, countries: list[str]) -> None:
     if not setup.protect_configuration_id:
-        created = gw.call(
-            "CreateProtectConfiguration", ClientToken=f"{_name(setup.tenant)}-protect"
+        setup.protect_configuration_id = aws.protect_configuration_create(
+            gw, client_token=f"{_name(setup.tenant)}-protect"
         )
-        setup.protect_configuration_id = created["ProtectConfigurationId"]
         setup.save(update_fields=["protect_configuration_id"])
-    gw.call(
-        "UpdateProtectConfigurationCountryRuleSet",
-        ProtectConfigurationId=setup.protect_configuration_id,
-        NumberCapability="SMS",
-        CountryRuleSetUpdates={c: {"ProtectStatus": "ALLOW"} for c in countries},
+    aws.protect_configuration_countries_allow(
+        gw, protect_configuration_id=setup.protect_configuration_id, countries=countries
     )
     with contextlib.suppress(ConflictError):  # already associated with this configuration set
-        gw.call(
-            "AssociateProtectConfiguration",
-            ConfigurationSetName=setup.configuration_set_name,
-            ProtectConfigurationId=setup.protect_configuration_id,
+        aws.protect_configuration_associate(
+            gw,
+            protect_configuration_id=setup.protect_configuration_id,
+            configuration_set=setup.configuration_set_name,
         )
     setup.countries = countries
     setup.save(update_fields=["countries"])

@@ -4,14 +4,20 @@ denial reasons back to the fields, and the reconciliation poll."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from registrations.aws import Gateway, account_for
+from portal.enqueue import enqueue
+from registrations.aws import operations as aws
+from registrations.aws.clients import account_for
+from registrations.aws.gateway import Gateway
+from registrations.aws.types import RegistrationState, RemoteValue
 from registrations.models import FieldValue, Registration, RegistrationVersion
+from registrations.overlay import DEFAULT_REVIEW, TYPICAL_REVIEW
 from registrations.services.drafts import version_after_denial
 from registrations.services.notifications import notify_status
 from registrations.services.transitions import registration_transition
@@ -40,30 +46,57 @@ def poll_interval(age: timedelta) -> timedelta:
     return next((interval for limit, interval in POLL_INTERVALS if age < limit), OLD_POLL_INTERVAL)
 
 
-def _pull_denial(gw: Gateway, registration: Registration, denied_version: int) -> set[str]:
+@dataclass(frozen=True)
+class Denial:
+    """What AWS says about a denied version: its status, its reasons, and the fields it noted."""
+
+    status: str
+    reasons: list[dict]
+    fields: dict[str, RemoteValue]
+
+
+def _denial_fetch(gw: Gateway, registration: Registration, denied_version: int) -> Denial | None:
+    """Asks AWS why `denied_version` was denied (outside any transaction)."""
+    if not registration.versions.filter(aws_version_number=denied_version).exists():
+        return None
+    rid = registration.aws_registration_id
+    info = next(
+        iter(aws.registration_versions_describe(gw, registration_id=rid, numbers=[denied_version])),
+        None,
+    )
+    values = aws.field_values_describe(gw, registration_id=rid, version=denied_version)
+    return Denial(
+        status=info.status if info else "DENIED",
+        reasons=[asdict(reason) for reason in info.denied_reasons] if info else [],
+        fields={path: v for path, v in values.items() if v.denied_reason or v.feedback},
+    )
+
+
+def _denial_store(
+    registration: Registration, denied_version: int, denial: Denial | None
+) -> set[str]:
     """Stores AWS's reasons on our version and its fields; returns the denied field paths."""
     version = registration.versions.filter(aws_version_number=denied_version).first()
-    if version is None:
+    if version is None or denial is None:
         return set()
-    info = next(
-        iter(gw.describe_versions(registration.aws_registration_id, [denied_version])), None
-    )
-    version.aws_status = info["status"] if info else "DENIED"
-    version.denied_reasons = info["denied_reasons"] if info else []
+    version.aws_status = denial.status
+    version.denied_reasons = denial.reasons
     version.save(update_fields=["aws_status", "denied_reasons", "updated_at"])
-    denied = set()
-    for path, remote in gw.field_values(registration.aws_registration_id, denied_version).items():
-        if remote["denied_reason"] or remote["feedback"]:
-            denied.add(path)
-            FieldValue.objects.filter(version=version, field_path=path).update(
-                aws_denied_reason=remote["denied_reason"],
-                aws_feedback=remote["feedback"],
-                needs_change=True,
-            )
-    return denied
+    for path, remote in denial.fields.items():
+        FieldValue.objects.filter(version=version, field_path=path).update(
+            aws_denied_reason=remote.denied_reason,
+            aws_feedback=remote.feedback,
+            needs_change=True,
+        )
+    return set(denial.fields)
 
 
-@transaction.atomic
+def _observable(registration: Registration, aws_status: str) -> bool:
+    if aws_status not in AWS_STATUSES or aws_status == registration.status:
+        return False
+    return can_transition(registration.status, aws_status)  # out of order or stale: no
+
+
 def registration_observe(
     *,
     registration: Registration,
@@ -72,13 +105,37 @@ def registration_observe(
     gw: Gateway | None = None,
     source: str = "poll",
 ) -> bool:
-    """Applies a status seen at AWS. Returns True when it changed something."""
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if aws_status not in AWS_STATUSES or aws_status == registration.status:
+    """Applies a status seen at AWS. Returns True when it changed something.
+
+    AWS is asked first, outside any transaction (a denial's reasons and field notes); what it
+    said is then applied in one short transaction that re-reads the row and checks again."""
+    current = Registration.objects.select_related("tenant").get(pk=registration.pk)
+    if not _observable(current, aws_status):
         return False
-    if not can_transition(registration.status, aws_status):
-        return False  # out of order or stale: the table decides, nothing changes
-    gw = gw or Gateway.for_registration(registration)
+    denial = None
+    if aws_status == Status.REQUIRES_UPDATES and denied_version:
+        denial = _denial_fetch(gw or Gateway.for_registration(current), current, denied_version)
+    return _observed_apply(
+        registration_id=current.pk,
+        aws_status=aws_status,
+        denied_version=denied_version,
+        denial=denial,
+        source=source,
+    )
+
+
+@transaction.atomic
+def _observed_apply(
+    *,
+    registration_id: int,
+    aws_status: str,
+    denied_version: int | None,
+    denial: Denial | None,
+    source: str,
+) -> bool:
+    registration = Registration.objects.select_for_update().get(pk=registration_id)
+    if not _observable(registration, aws_status):
+        return False  # another worker applied it (or something newer) meanwhile
     registration_transition(
         registration=registration, to=aws_status, reason=f"Seen at AWS ({source})"
     )
@@ -87,14 +144,12 @@ def registration_observe(
         RegistrationVersion.objects.filter(pk=latest.pk).update(aws_status="APPROVED")
     detail = ""
     if aws_status == Status.REQUIRES_UPDATES and denied_version:
-        denied = _pull_denial(gw, registration, denied_version)
+        denied = _denial_store(registration, denied_version, denial)
         version_after_denial(registration, denied)
         reasons = registration.versions.get(aws_version_number=denied_version).denied_reasons
         detail = "\n".join(f"- {r['short'] or r['reason']}" for r in reasons)
     if aws_status == Status.COMPLETE:
-        from registrations.tasks import registration_provision_task
-
-        transaction.on_commit(lambda: registration_provision_task.delay(registration.pk))
+        enqueue("registrations.tasks.registration_provision_task", registration.pk)
     notify_status(
         registration=registration, headline=HEADLINES.get(aws_status, aws_status), detail=detail
     )
@@ -126,14 +181,14 @@ def registration_event_apply(event: dict) -> bool:
 LIST_THRESHOLD = 25
 
 
-def _observed(gw: Gateway, index: dict[str, Registration]) -> list[dict]:
+def _observed(gw: Gateway, index: dict[str, Registration]) -> list[RegistrationState]:
     """AWS's view of the registrations in `index`, with as few calls as possible."""
     if len(index) <= LIST_THRESHOLD:
-        return gw.describe_registrations(list(index))
-    listed = {item["id"]: item for item in gw.list_registrations(sorted(TRACKED))}
+        return aws.registrations_describe(gw, registration_ids=list(index))
+    listed = {item.id: item for item in aws.registrations_list(gw, statuses=sorted(TRACKED))}
     unchanged_or_moved = [listed[rid] for rid in index if rid in listed]
     gone = [rid for rid in index if rid not in listed]  # left the tracked states: look closer
-    return unchanged_or_moved + gw.describe_registrations(gone)
+    return unchanged_or_moved + aws.registrations_describe(gw, registration_ids=gone)
 
 
 def _due(now) -> list[Registration]:
@@ -167,13 +222,13 @@ def reconcile_pass(*, force: bool = False) -> dict:
         gw = Gateway(context=context)
         index = {r.aws_registration_id: r for r in group}
         for item in _observed(gw, index):
-            registration = index[item["id"]]
-            if item["status"] != registration.status:
+            registration = index[item.id]
+            if item.status != registration.status:
                 reg_gw = Gateway.for_registration(registration)
                 if registration_observe(
                     registration=registration,
-                    aws_status=item["status"],
-                    denied_version=item["denied_version"],
+                    aws_status=item.status,
+                    denied_version=item.denied_version,
                     gw=reg_gw,
                 ):
                     changed += 1
@@ -184,7 +239,6 @@ def reconcile_pass(*, force: bool = False) -> dict:
 def registrations_stuck(now=None) -> QuerySet[Registration]:
     """Registrations waiting at AWS longer than is typical for their type, oldest first. The
     comparison runs in the database, so only the stuck rows are read."""
-    from registrations.overlay import DEFAULT_REVIEW, TYPICAL_REVIEW
 
     now = now or timezone.now()
     overdue = Q(submitted_at__lt=now - DEFAULT_REVIEW) & ~Q(registration_type__in=TYPICAL_REVIEW)

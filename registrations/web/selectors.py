@@ -139,23 +139,15 @@ class FieldState:
 
 def section_list(schema: TypeSchema) -> list[dict]:
     """Sections that have fields, in the catalog's order, each with its fields."""
-    order = [s.get("SectionPath") or s.get("path") for s in schema.sections]
+    order = [s.path for s in schema.sections]
     by_section: dict[str, list[FieldDef]] = {}
     for f in schema.fields:
         by_section.setdefault(f.section, []).append(f)
     for extra in by_section:
         if extra not in order:
             order.append(extra)
-    titles = {
-        (s.get("SectionPath") or s.get("path")): s.get("DisplayHints", {}).get("Title")
-        or s.get("displayName")
-        for s in schema.sections
-    }
-    descriptions = {
-        (s.get("SectionPath") or s.get("path")): s.get("DisplayHints", {}).get("ShortDescription")
-        or s.get("description", "")
-        for s in schema.sections
-    }
+    titles = {s.path: s.title for s in schema.sections}
+    descriptions = {s.path: s.description for s in schema.sections}
     return [
         {
             "path": path,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from messaging.text import encoding_and_parts
-from registrations.schema import FieldDef, effective_rule
+from registrations.aws.catalog import field_from_aws
+from registrations.schema import effective_rule
 from tests.golden import CONDITIONAL, CONDITIONAL_FIELDS, SEGMENTS, body, ids, plain
 
 
@@ -17,7 +18,7 @@ def test_segments(case):
 
 @pytest.mark.parametrize("case", CONDITIONAL, ids=ids)
 def test_conditional_behavior(case):
-    field = FieldDef.from_aws(CONDITIONAL_FIELDS[case["field"]])
+    field = field_from_aws(CONDITIONAL_FIELDS[case["field"]])
     values = {path: plain(value) for path, value in case["values"].items()}
     assert effective_rule(field, values) == (case["behavior"], case["validation"])
 

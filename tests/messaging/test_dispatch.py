@@ -15,7 +15,8 @@ from messaging import dispatch
 from messaging.dispatch import message_dispatch, messages_resume
 from messaging.models import Message, MessageEvent, OptOut
 from messaging.services import message_send
-from registrations.aws import Gateway
+from registrations.aws import operations as aws
+from registrations.aws.gateway import Gateway
 from registrations.models import Sender, SendingSetup
 from tests.messaging.conftest import US_OK
 from tests.registrations.conftest import SandboxControl
@@ -32,12 +33,12 @@ def _workers_by_hand(monkeypatch):
 
 
 def _simulator_sender(tenant, token: str) -> Sender:
-    number = Gateway().request_phone_number(
-        country="US", number_type="SIMULATOR", client_token=token
+    number = aws.phone_number_request(
+        Gateway(), country="US", number_type="SIMULATOR", client_token=token
     )
     return Sender.objects.create(
-        tenant=tenant, kind="PHONE_NUMBER", value=number["number"], iso_country="US",
-        number_type="SIMULATOR", aws_id=number["id"], aws_arn=number["arn"], status="ACTIVE",
+        tenant=tenant, kind="PHONE_NUMBER", value=number.number, iso_country="US",
+        number_type="SIMULATOR", aws_id=number.id, aws_arn=number.arn, status="ACTIVE",
     )  # fmt: skip
 
 
@@ -139,7 +140,7 @@ def test_throttling_is_retried_and_refusals_are_final(sandbox, tenant_a, setting
     errors = [c.get("Error") for c in sandbox.calls("SendTextMessage")]
     assert errors == ["ThrottlingException", None]
 
-    Gateway().put_opted_out_number("Default", US_OK)
+    aws.opted_out_number_put(Gateway(), opt_out_list="Default", number=US_OK)
     (refused,) = _accept(tenant_a, 1)
     assert message_dispatch(tenant_id=tenant_a.pk, message_id=refused).status == "failed"
     message = Message.objects.get(pk=refused)
@@ -187,11 +188,8 @@ def test_delivery_events_arrive_signed_and_update_the_message(
         {"TopicArn": TOPIC, "AutoConfirm": True, "Endpoint": f"http://127.0.0.1:{server.server_port}/"},
     )  # fmt: skip
     gw = Gateway()
-    gw.call("CreateConfigurationSet", ConfigurationSetName="cs-acme")
-    gw.call(
-        "CreateEventDestination", ConfigurationSetName="cs-acme", EventDestinationName="portal",
-        MatchingEventTypes=["ALL"], SnsDestination={"TopicArn": TOPIC},
-    )  # fmt: skip
+    aws.configuration_set_create(gw, name="cs-acme")
+    aws.event_destination_create(gw, configuration_set="cs-acme", name="portal", topic_arn=TOPIC)
     SendingSetup.objects.create(tenant=tenant_a, configuration_set_name="cs-acme")
     _simulator_sender(tenant_a, "t-events")
     (pk,) = _accept(tenant_a, 1)

@@ -15,7 +15,9 @@ from django.test import Client
 
 from compliance.models import ConsentRecord, SmsProgram
 from messaging.models import Message, OptOut
-from registrations.aws import Gateway
+from registrations.aws import operations as aws
+from registrations.aws.clients import AccountContext, client_for
+from registrations.aws.gateway import Gateway
 from registrations.models import Sender, SendingSetup
 from tests.messaging.conftest import US_OK
 from tests.messaging.test_webhooks import TOPIC
@@ -29,7 +31,7 @@ OTHER = "+14254147766"  # another valid US mobile number (Washington)
 @pytest.fixture
 def aws_list(sandbox, tenant_a):
     """Tenant A's opt-out list at AWS, made as the sending setup makes it."""
-    Gateway().call("CreateOptOutList", OptOutListName=LIST)
+    aws.opt_out_list_create(Gateway(), name=LIST)
     SendingSetup.objects.create(tenant=tenant_a, opt_out_list_name=LIST)
     return LIST
 
@@ -44,7 +46,7 @@ def sns_capture():
 
 
 def _at_aws(name: str = LIST) -> dict[str, dict]:
-    return {item["number"]: item for item in Gateway().opted_out_numbers(name)}
+    return {item.number: item for item in aws.opted_out_numbers_list(Gateway(), opt_out_list=name)}
 
 
 def _send(api, to: str = US_OK, kind: str = "TRANSACTIONAL"):
@@ -90,7 +92,7 @@ def test_public_opt_out_page_stops_the_next_api_send(aws_list, tenant_a, sender_
     assert (row.phone, row.message_type, row.source) == (US_OK, "", "hosted_page")
     record = ConsentRecord.objects.get(tenant=tenant_a)
     assert (record.phone_e164, record.action, record.source) == (US_OK, "opt_out", "hosted_page")
-    assert _at_aws()[US_OK]["end_user"] is False  # put there by the portal
+    assert _at_aws()[US_OK].end_user is False  # put there by the portal
 
 
 # --- Each way writes both ------------------------------------------------------------------
@@ -159,18 +161,20 @@ def test_inbound_stop_through_the_sns_hook_stops_sending(
         {"TopicArn": TOPIC, "AutoConfirm": True, "Endpoint": f"http://127.0.0.1:{server.server_port}/"},
     )  # fmt: skip
     gw = Gateway()
-    number = gw.request_phone_number(country="US", number_type="SIMULATOR", client_token="stop")
-    gw.call(
-        "UpdatePhoneNumber", PhoneNumberId=number["id"], TwoWayEnabled=True,
+    number = aws.phone_number_request(
+        gw, country="US", number_type="SIMULATOR", client_token="stop"
+    )
+    client_for(AccountContext()).update_phone_number(
+        PhoneNumberId=number.id, TwoWayEnabled=True,
         TwoWayChannelArn=TOPIC, SelfManagedOptOutsEnabled=True,
     )  # fmt: skip
     Sender.objects.create(
-        tenant=tenant_a, kind="PHONE_NUMBER", value=number["number"], iso_country="US",
-        number_type="SIMULATOR", aws_id=number["id"], status="ACTIVE",
+        tenant=tenant_a, kind="PHONE_NUMBER", value=number.number, iso_country="US",
+        number_type="SIMULATOR", aws_id=number.id, status="ACTIVE",
     )  # fmt: skip
     sandbox.request(
         "POST", "/_sandbox/inbound",
-        {"OriginationNumber": US_OK, "DestinationNumber": number["number"], "MessageBody": "Quit"},
+        {"OriginationNumber": US_OK, "DestinationNumber": number.number, "MessageBody": "Quit"},
     )  # fmt: skip
     wait_until(
         lambda: any(m["Type"] == "Notification" for m in received), timeout=15, message="inbound"
@@ -191,12 +195,14 @@ def test_aws_refusing_a_send_as_opted_out_writes_both(sandbox, tenant_a, monkeyp
     from messaging.services import message_send
 
     monkeypatch.setattr("messaging.services._enqueue", lambda ids, tenant_id: None)
-    number = Gateway().request_phone_number(country="US", number_type="SIMULATOR", client_token="r")
+    number = aws.phone_number_request(
+        Gateway(), country="US", number_type="SIMULATOR", client_token="r"
+    )
     Sender.objects.create(
-        tenant=tenant_a, kind="PHONE_NUMBER", value=number["number"], iso_country="US",
-        number_type="SIMULATOR", aws_id=number["id"], aws_arn=number["arn"], status="ACTIVE",
+        tenant=tenant_a, kind="PHONE_NUMBER", value=number.number, iso_country="US",
+        number_type="SIMULATOR", aws_id=number.id, aws_arn=number.arn, status="ACTIVE",
     )  # fmt: skip
-    Gateway().put_opted_out_number("Default", US_OK)  # AWS knew first
+    aws.opted_out_number_put(Gateway(), opt_out_list="Default", number=US_OK)  # AWS knew first
     item = {"to": US_OK, "body": "Your code is 1234", "type": "TRANSACTIONAL"}
     pk = message_send(tenant=tenant_a, api_key=None, item=item).pk
     assert message_dispatch(tenant_id=tenant_a.pk, message_id=pk).status == "failed"
@@ -212,10 +218,12 @@ def test_a_message_accepted_before_the_opt_out_is_not_sent(sandbox, tenant_a, mo
     from messaging.services import message_send
 
     monkeypatch.setattr("messaging.services._enqueue", lambda ids, tenant_id: None)
-    number = Gateway().request_phone_number(country="US", number_type="SIMULATOR", client_token="q")
+    number = aws.phone_number_request(
+        Gateway(), country="US", number_type="SIMULATOR", client_token="q"
+    )
     Sender.objects.create(
-        tenant=tenant_a, kind="PHONE_NUMBER", value=number["number"], iso_country="US",
-        number_type="SIMULATOR", aws_id=number["id"], aws_arn=number["arn"], status="ACTIVE",
+        tenant=tenant_a, kind="PHONE_NUMBER", value=number.number, iso_country="US",
+        number_type="SIMULATOR", aws_id=number.id, aws_arn=number.arn, status="ACTIVE",
     )  # fmt: skip
     item = {"to": US_OK, "body": "Your code is 1234", "type": "TRANSACTIONAL"}
     pk = message_send(tenant=tenant_a, api_key=None, item=item).pk
@@ -340,14 +348,14 @@ def test_reconciliation_records_what_aws_took_itself_and_sends_what_it_missed(
     from messaging.tasks import opt_outs_reconcile_task
 
     gw = Gateway()
-    number = gw.request_phone_number(country="US", number_type="SIMULATOR", client_token="aws")
-    gw.call("UpdatePhoneNumber", PhoneNumberId=number["id"], OptOutListName=LIST)
+    number = aws.phone_number_request(gw, country="US", number_type="SIMULATOR", client_token="aws")
+    client_for(AccountContext()).update_phone_number(PhoneNumberId=number.id, OptOutListName=LIST)
     answer = sandbox.request(
         "POST", "/_sandbox/inbound",
-        {"OriginationNumber": US_OK, "DestinationNumber": number["number"], "MessageBody": "STOP"},
+        {"OriginationNumber": US_OK, "DestinationNumber": number.number, "MessageBody": "STOP"},
     )  # fmt: skip
     assert answer["OptedOut"] is True  # AWS handled STOP itself: the portal saw nothing
-    assert _at_aws()[US_OK]["end_user"] is True
+    assert _at_aws()[US_OK].end_user is True
     assert _send(api_a).status_code == 202  # not known yet
     # A portal opt-out that never reached AWS (the list was made after it).
     OptOut.objects.create(tenant=tenant_a, phone=OTHER, source="api")
@@ -400,11 +408,13 @@ def test_a_send_refused_before_the_opt_in_reached_aws_goes_again(
 
     monkeypatch.setattr("messaging.services._enqueue", lambda ids, tenant_id: None)
     gw = Gateway()
-    number = gw.request_phone_number(country="US", number_type="SIMULATOR", client_token="race")
-    gw.call("UpdatePhoneNumber", PhoneNumberId=number["id"], OptOutListName=LIST)
+    number = aws.phone_number_request(
+        gw, country="US", number_type="SIMULATOR", client_token="race"
+    )
+    client_for(AccountContext()).update_phone_number(PhoneNumberId=number.id, OptOutListName=LIST)
     Sender.objects.create(
-        tenant=tenant_a, kind="PHONE_NUMBER", value=number["number"], iso_country="US",
-        number_type="SIMULATOR", aws_id=number["id"], aws_arn=number["arn"], status="ACTIVE",
+        tenant=tenant_a, kind="PHONE_NUMBER", value=number.number, iso_country="US",
+        number_type="SIMULATOR", aws_id=number.id, aws_arn=number.arn, status="ACTIVE",
     )  # fmt: skip
     api_a.post("opt-outs", {"phone": US_OK})
     with monkeypatch.context() as patch:

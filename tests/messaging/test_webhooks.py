@@ -21,7 +21,9 @@ from messaging.outbound import (
     webhook_event_emit,
 )
 from messaging.services import webhook_endpoint_create, webhook_endpoint_rotate
-from registrations.aws import Gateway
+from registrations.aws import operations as aws
+from registrations.aws.clients import AccountContext, client_for
+from registrations.aws.gateway import Gateway
 from registrations.models import Sender
 from tests.messaging.conftest import US_OK
 from tests.registrations.test_sns import _Capture
@@ -138,18 +140,18 @@ def test_inbound_stop_updates_opt_outs_and_the_consent_log(
         {"TopicArn": TOPIC, "AutoConfirm": True, "Endpoint": f"http://127.0.0.1:{server.server_port}/"},
     )  # fmt: skip
     gw = Gateway()
-    number = gw.request_phone_number(country="US", number_type="SIMULATOR", client_token="in")
-    gw.call(
-        "UpdatePhoneNumber", PhoneNumberId=number["id"], TwoWayEnabled=True,
+    number = aws.phone_number_request(gw, country="US", number_type="SIMULATOR", client_token="in")
+    client_for(AccountContext()).update_phone_number(
+        PhoneNumberId=number.id, TwoWayEnabled=True,
         TwoWayChannelArn=TOPIC, SelfManagedOptOutsEnabled=True,
     )  # fmt: skip
     Sender.objects.create(
-        tenant=tenant_a, kind="PHONE_NUMBER", value=number["number"], iso_country="US",
-        number_type="SIMULATOR", aws_id=number["id"], status="ACTIVE",
+        tenant=tenant_a, kind="PHONE_NUMBER", value=number.number, iso_country="US",
+        number_type="SIMULATOR", aws_id=number.id, status="ACTIVE",
     )  # fmt: skip
     sandbox.request(
         "POST", "/_sandbox/inbound",
-        {"OriginationNumber": US_OK, "DestinationNumber": number["number"], "MessageBody": "STOP"},
+        {"OriginationNumber": US_OK, "DestinationNumber": number.number, "MessageBody": "STOP"},
     )  # fmt: skip
     wait_until(
         lambda: any(m["Type"] == "Notification" for m in received), timeout=15, message="inbound"
@@ -219,18 +221,18 @@ def test_a_start_from_a_foreign_topic_keeps_the_stop_opt_out(
             {"TopicArn": topic, "AutoConfirm": True, "Endpoint": f"http://127.0.0.1:{server.server_port}/"},
         )  # fmt: skip
     gw = Gateway()
-    number = gw.request_phone_number(country="US", number_type="SIMULATOR", client_token="in")
+    number = aws.phone_number_request(gw, country="US", number_type="SIMULATOR", client_token="in")
     Sender.objects.create(
-        tenant=tenant_a, kind="PHONE_NUMBER", value=number["number"], iso_country="US",
-        number_type="SIMULATOR", aws_id=number["id"], status="ACTIVE",
+        tenant=tenant_a, kind="PHONE_NUMBER", value=number.number, iso_country="US",
+        number_type="SIMULATOR", aws_id=number.id, status="ACTIVE",
     )  # fmt: skip
 
     def inbound_through(topic: str, word: str) -> dict:
-        gw.call(
-            "UpdatePhoneNumber", PhoneNumberId=number["id"], TwoWayEnabled=True,
+        client_for(AccountContext()).update_phone_number(
+            PhoneNumberId=number.id, TwoWayEnabled=True,
             TwoWayChannelArn=topic, SelfManagedOptOutsEnabled=True,
         )  # fmt: skip
-        inbound = {"OriginationNumber": US_OK, "DestinationNumber": number["number"]}
+        inbound = {"OriginationNumber": US_OK, "DestinationNumber": number.number}
         sandbox.request("POST", "/_sandbox/inbound", {**inbound, "MessageBody": word})
 
         def arrived():

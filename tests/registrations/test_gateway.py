@@ -11,8 +11,10 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from registrations import aws
-from registrations.models import AwsAccount
+from registrations.aws import clients, errors
+from registrations.aws import operations as aws
+from registrations.aws.gateway import CALL_ATTEMPTS, Gateway
+from registrations.models import AwsAccount, AwsCall
 
 
 @pytest.mark.django_db
@@ -46,44 +48,53 @@ def test_tenant_account_is_reached_through_assume_role(sandbox, tenant_a, monkey
     def client(service, **kwargs):
         return sts if service == "sts" else real_client(service, **kwargs)
 
-    monkeypatch.setattr(aws.boto3, "client", client)
-    aws._client.cache_clear()
+    monkeypatch.setattr(clients.boto3, "client", client)
+    clients._client.cache_clear()
     with stubber:
-        context = aws.account_for(tenant_a)
-        assert context == aws.AccountContext(account.role_arn, account.external_id, "")
-        gateway = aws.Gateway(tenant=tenant_a, context=context)
-        assert gateway.call("DescribeAccountAttributes")["AccountAttributes"]
+        context = clients.account_for(tenant_a)
+        assert context == clients.AccountContext(account.role_arn, account.external_id, "")
+        gateway = Gateway.for_tenant(tenant_a)
+        assert gateway.context == context
+        assert aws.opt_out_list_exists(gateway, name="Default") is True
     stubber.assert_no_pending_responses()
-    credentials = aws.client_for(context)._request_signer._credentials
+    assert AwsCall.objects.get(tenant=tenant_a).operation == "DescribeOptOutLists"
+    credentials = clients.client_for(context)._request_signer._credentials
     assert (credentials.access_key, credentials.token) == ("ASIATENANTACCOUNT01", "token")
-    aws._client.cache_clear()
+    clients._client.cache_clear()
 
 
 @pytest.mark.django_db
 def test_errors_are_typed_with_aws_reasons(sandbox, catalog):
-    gateway = aws.Gateway()
-    with pytest.raises(aws.NotFoundError) as missing:
-        gateway.call("DescribeRegistrations", RegistrationIds=["registration-" + "0" * 32])
+    gateway = Gateway()
+    with pytest.raises(errors.NotFoundError) as missing:
+        aws.registration_versions_describe(gateway, registration_id="registration-" + "0" * 32)
     assert missing.value.code == "ResourceNotFoundException"
-    toll_free = gateway.create_registration("US_TOLL_FREE_REGISTRATION", "token-1", "x")
-    with pytest.raises(aws.ConflictError) as unassociated:
-        gateway.submit_version(toll_free["id"])
+    toll_free = aws.registration_create(
+        gateway, registration_type="US_TOLL_FREE_REGISTRATION", client_token="token-1", name="x"
+    )
+    with pytest.raises(errors.ConflictError) as unassociated:
+        aws.registration_version_submit(gateway, registration_id=toll_free.id)
     assert unassociated.value.message == (
         "Associate a TOLL_FREE resource with the registration before submitting."
     )
-    brand = gateway.create_registration("US_TEN_DLC_BRAND_REGISTRATION", "token-2", "x")
-    gateway.put_value(brand["id"], "companyInfo.companyName", text="Example Corp")
-    gateway.submit_version(brand["id"])
-    with pytest.raises(aws.ConflictError) as conflict:
-        gateway.put_value(brand["id"], "companyInfo.companyName", text="Other")
+    brand = aws.registration_create(
+        gateway, registration_type="US_TEN_DLC_BRAND_REGISTRATION", client_token="token-2", name="x"
+    )
+    name = {"registration_id": brand.id, "field_path": "companyInfo.companyName"}
+    aws.field_value_put(gateway, **name, text="Example Corp")
+    aws.registration_version_submit(gateway, registration_id=brand.id)
+    with pytest.raises(errors.ConflictError) as conflict:
+        aws.field_value_put(gateway, **name, text="Other")
     assert conflict.value.reason == "EDIT_REGISTRATION_FIELD_VALUES_NOT_ALLOWED"
-    with pytest.raises(aws.ValidationFailed) as invalid:
-        gateway.call("CreateRegistration", RegistrationType="NOT_A_TYPE")
+    with pytest.raises(errors.ValidationFailed) as invalid:
+        aws.registration_create(
+            gateway, registration_type="NOT_A_TYPE", client_token="token-3", name="x"
+        )
     assert invalid.value.code == "ValidationException"
     sandbox.request(
-        "POST", "/_sandbox/faults", {"operation": "DescribeAccountAttributes", "error_rate": 1.0}
+        "POST", "/_sandbox/faults", {"operation": "DescribeOptOutLists", "error_rate": 1.0}
     )
-    with pytest.raises(aws.RetryableError):
-        gateway.call("DescribeAccountAttributes")
-    calls = sandbox.calls("DescribeAccountAttributes")
-    assert len(calls) == aws.CALL_ATTEMPTS  # retried through the limiter, then given up
+    with pytest.raises(errors.RetryableError):
+        aws.opt_out_list_exists(gateway, name="Default")
+    calls = sandbox.calls("DescribeOptOutLists")
+    assert len(calls) == CALL_ATTEMPTS  # retried through the limiter, then given up

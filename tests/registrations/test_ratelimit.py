@@ -9,17 +9,19 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
-from registrations import ratelimit
-from registrations.aws import Gateway
+from registrations.aws import limits
+from registrations.aws import operations as aws
+from registrations.aws.gateway import Gateway
 
 BACKENDS = ["configured", "database"]
 
 
-def _backend(settings, backend: str) -> None:
-    if backend == "database":
-        settings.REDIS_URL = ""
+def _backend(monkeypatch, backend: str) -> None:
+    """The configured backend (Redis when REDIS_URL is set, as in CI), or the database's."""
+    chosen = limits.DatabaseBackend() if backend == "database" else None  # None: from settings
+    monkeypatch.setattr(limits, "_chosen", chosen)
 
 
 def _key(name: str) -> str:
@@ -47,38 +49,38 @@ def _threads(count: int, target) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.django_db(transaction=True)
-def test_reserve_spaces_slots_by_weight(settings, backend):
-    _backend(settings, backend)
+def test_reserve_spaces_slots_by_weight(monkeypatch, backend):
+    _backend(monkeypatch, backend)
     key = _key("reserve")
     # A slow rate, so that the time each call takes (a contended database on a busy machine)
     # stays well inside the tolerance: the waits are measured from each call's own clock.
     started = time.monotonic()
-    waits = [ratelimit.reserve(key, 4.0) for _ in range(4)]
+    waits = [limits.reserve(key, 4.0) for _ in range(4)]
     elapsed = time.monotonic() - started
     for n, wait in enumerate(waits):  # slots 0.25 s apart, less the time the calls took
         assert n / 4 - elapsed - 0.01 <= wait <= n / 4 + 0.01, (waits, elapsed)
     before = time.monotonic()
-    heavy = ratelimit.reserve(key, 4.0, weight=3)  # a 3-part message: 0.75 s of the sender
-    after = ratelimit.reserve(key, 4.0)
+    heavy = limits.reserve(key, 4.0, weight=3)  # a 3-part message: 0.75 s of the sender
+    after = limits.reserve(key, 4.0)
     took = time.monotonic() - before
     assert 0.75 - took - 0.01 <= after - heavy <= 0.75 + 0.01, (heavy, after, took)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.django_db(transaction=True)
-def test_reserve_takes_no_slot_beyond_the_horizon(settings, backend):
+def test_reserve_takes_no_slot_beyond_the_horizon(monkeypatch, backend):
     """Ten callers at 5 per second with a 0.5 s horizon: nobody holds a slot more than 0.5 s
     ahead (a killed worker loses at most that much of the sender), and the slots still follow
     each other at the rate. A slot's time is read as "returned + wait", which is late by however
     long the thread took to get back (commit, lock queue, GIL): the slow rate keeps that noise
     well inside half an interval."""
-    _backend(settings, backend)
+    _backend(monkeypatch, backend)
     key, rate, horizon = _key("horizon"), 5.0, 0.5
     seen: list[tuple[float, float]] = []
     lock = threading.Lock()
 
     def caller(_: int) -> None:
-        wait = ratelimit.reserve(key, rate, horizon=horizon)
+        wait = limits.reserve(key, rate, horizon=horizon)
         with lock:
             seen.append((time.monotonic(), wait))
 
@@ -94,27 +96,27 @@ def test_reserve_takes_no_slot_beyond_the_horizon(settings, backend):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.django_db(transaction=True)
-def test_bucket_lets_a_burst_of_its_size_through_then_spaces(settings, backend):
-    _backend(settings, backend)
-    ratelimit.bucket_take(_key("warm-up"), 10.0, capacity=1)  # connections, scripts
+def test_bucket_lets_a_burst_of_its_size_through_then_spaces(monkeypatch, backend):
+    _backend(monkeypatch, backend)
+    limits.bucket_take(_key("warm-up"), 10.0, capacity=1)  # connections, scripts
     key = _key("bucket")
     for _ in range(3):  # a full bucket of 3: three at once, none waits
-        assert ratelimit.bucket_take(key, 10.0, capacity=3) == 0
-    waited = ratelimit.bucket_take(key, 10.0, capacity=3)  # then one per 0.1 s
+        assert limits.bucket_take(key, 10.0, capacity=3) == 0
+    waited = limits.bucket_take(key, 10.0, capacity=3)  # then one per 0.1 s
     assert 0 < waited <= 0.2, waited
     # An amount over the capacity waits for a full bucket and leaves it in debt.
     big = _key("big")
-    assert ratelimit.bucket_take(big, 10.0, capacity=2, amount=4) == 0
-    waited = ratelimit.bucket_take(big, 10.0, capacity=2, amount=1)
+    assert limits.bucket_take(big, 10.0, capacity=2, amount=4) == 0
+    waited = limits.bucket_take(big, 10.0, capacity=2, amount=1)
     assert 0.2 <= waited <= 0.5, waited  # 2 in debt, +1 needed: 0.3 s
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.django_db(transaction=True)
-def test_fence_leaves_an_interval_after_each_answer(settings, backend):
+def test_fence_leaves_an_interval_after_each_answer(monkeypatch, backend):
     """Threads of one process: a call never overlaps the previous one of its key, and leaves at
     least 1/rate after that one's answer, however long each call takes."""
-    _backend(settings, backend)
+    _backend(monkeypatch, backend)
     key, rate = _key("fence"), 20.0
     spans: list[tuple[float, float]] = []
     lock = threading.Lock()
@@ -122,12 +124,12 @@ def test_fence_leaves_an_interval_after_each_answer(settings, backend):
     def caller(n: int) -> None:
         pick = random.Random(n)
         for _ in range(4):
-            ratelimit.fence_enter(key, rate)
+            limits.fence_enter(key, rate)
             left = time.time()
             # Not a wait: the sleep stands for the AWS call (0-20 ms) the fence must cover.
             time.sleep(pick.uniform(0, 0.02))
             answered = time.time()
-            ratelimit.fence_leave()
+            limits.fence_leave()
             with lock:
                 spans.append((left, answered))
 
@@ -140,10 +142,10 @@ def test_fence_leaves_an_interval_after_each_answer(settings, backend):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.django_db(transaction=True)
-def test_shared_fence_between_processes(settings, backend):
+def test_shared_fence_between_processes(monkeypatch, backend):
     """The shared part alone, as separate processes meet it (one holder token each): one
     holder at a time, and the next waits out the interval after the holder leaves."""
-    _backend(settings, backend)
+    _backend(monkeypatch, backend)
     key, interval = _key("shared"), 0.05
     spans: list[tuple[float, float]] = []
     lock = threading.Lock()
@@ -152,11 +154,11 @@ def test_shared_fence_between_processes(settings, backend):
         for round_ in range(3):
             token = f"p{n}-{round_}"
             # The wait the limiter prescribes is what is tested, then a 5 ms stand-in call.
-            time.sleep(ratelimit._enter_shared(key, token, interval))
+            time.sleep(limits.backend().fence_enter(key, token, interval))
             left = time.time()
             time.sleep(0.005)
             answered = time.time()
-            ratelimit._leave_shared(key, token, interval)
+            limits.backend().fence_leave(key, token, interval)
             with lock:
                 spans.append((left, answered))
 
@@ -169,67 +171,41 @@ def test_shared_fence_between_processes(settings, backend):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.django_db(transaction=True)
-def test_fence_of_a_dead_holder_is_taken_over_after_its_lease(settings, monkeypatch, backend):
-    _backend(settings, backend)
-    monkeypatch.setattr(ratelimit, "FENCE_LEASE_SECONDS", 0.3)
+def test_fence_of_a_dead_holder_is_taken_over_after_its_lease(monkeypatch, backend):
+    _backend(monkeypatch, backend)
+    monkeypatch.setattr(limits, "FENCE_LEASE_SECONDS", 0.3)
     key = _key("lease")
     started = time.monotonic()  # before the lease starts, however long the first call takes
-    ratelimit._enter_shared(key, "dead-worker", 0.01)  # never leaves
-    ratelimit._enter_shared(key, "next-worker", 0.01)
+    limits.backend().fence_enter(key, "dead-worker", 0.01)  # never leaves
+    limits.backend().fence_enter(key, "next-worker", 0.01)
     assert 0.29 <= time.monotonic() - started < 2.0
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_callers_transaction_does_not_hold_the_database_limiter(settings):
-    """A service that calls AWS inside its own transaction (holding a registration's row) must
-    not keep the limiter's row locked until it commits: on PostgreSQL another worker's call of
-    the same operation leaves at its interval, not when that transaction ends. SQLite has a
-    single writer, so there the limiter stays on the caller's connection: a connection of its
-    own would wait for the caller's transaction, that is for itself."""
-    settings.REDIS_URL = ""
+def test_the_database_limiter_refuses_a_callers_transaction(monkeypatch):
+    """Its row lock must end with its own short transaction: inside a caller's transaction it
+    would stay locked until that one commits, and every other worker would queue behind it.
+    AWS is never called inside a transaction (the gateway refuses), so nothing needs that."""
+    monkeypatch.setattr(limits, "_chosen", limits.DatabaseBackend())
     key = _key("in-transaction")
-    if connection.vendor == "sqlite":
-        started = time.monotonic()
-        with transaction.atomic():
-            ratelimit.reserve(_key("a-write-first"), 100.0)  # the caller's transaction writes
-            ratelimit.fence_enter(key, 50.0)
-            ratelimit.fence_leave()
-            ratelimit.fence_enter(key, 50.0)
-            ratelimit.fence_leave()
-        assert time.monotonic() - started < 1.0
-        return
-    entered, rest_of_transaction = threading.Event(), 1.5
-    waited: list[float] = []
-
-    def service(_: int) -> None:
-        with transaction.atomic():
-            ratelimit.fence_enter(key, 20.0)
-            ratelimit.fence_leave()
-            entered.set()
-            # Not a wait: the service's other work inside its transaction, then its commit.
-            time.sleep(rest_of_transaction)
-
-    def other_worker(_: int) -> None:
-        assert entered.wait(10)
-        started = time.monotonic()
-        ratelimit._enter_shared(key, "other-worker", 0.05)
-        waited.append(time.monotonic() - started)
-        ratelimit._leave_shared(key, "other-worker", 0.05)
-
-    _threads(2, lambda n: (service, other_worker)[n](n))
-    assert waited and waited[0] < rest_of_transaction / 2, waited
+    with transaction.atomic(), pytest.raises(RuntimeError, match="durable"):
+        limits.fence_enter(key, 50.0)
+    started = time.monotonic()
+    limits.fence_enter(key, 50.0)  # outside: works, and nothing was left held
+    limits.fence_leave()
+    assert time.monotonic() - started < 1.0
 
 
 @pytest.mark.django_db(transaction=True)
 def test_fence_leave_without_enter_and_double_leave_are_harmless(settings):
-    ratelimit.fence_leave()
+    limits.fence_leave()
     key = _key("twice")
-    ratelimit.fence_enter(key, 50.0)
-    ratelimit.fence_leave()
-    ratelimit.fence_leave()
+    limits.fence_enter(key, 50.0)
+    limits.fence_leave()
+    limits.fence_leave()
     started = time.monotonic()
-    ratelimit.fence_enter(key, 50.0)  # not blocked by a stale holder: only the 20 ms interval
-    ratelimit.fence_leave()
+    limits.fence_enter(key, 50.0)  # not blocked by a stale holder: only the 20 ms interval
+    limits.fence_leave()
     assert time.monotonic() - started < 0.5
 
 
@@ -246,7 +222,7 @@ def test_no_throttling_at_the_quota_with_jittery_latency(sandbox, settings):
 
     def caller(_: int) -> None:
         for _ in range(5):
-            gateway.call("DescribeRegistrations")
+            aws.registrations_list(gateway, statuses=["CREATED"])
 
     try:
         _threads(8, caller)

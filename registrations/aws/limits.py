@@ -21,12 +21,11 @@ Three kinds:
   the scheduler did. The price is one round trip per call: at 20 requests/second and a 3 ms
   round trip, 94 % of the quota.
 
-All three run on Redis (atomic scripts on Redis's clock) when it is configured, and on a row
-per key in the database otherwise. A caller inside a database transaction (a service that calls
-AWS while it holds a registration's row) must not keep the limiter's row locked until it
-commits: every other worker would queue behind it, and two such callers waiting for each
-other's rows would deadlock. So on a database with more than one writer the limiter then works
-on a short connection of its own; on SQLite, which has one writer, it stays on the caller's.
+All three run on one backend, chosen once per process from the settings (`backend()`): Redis
+(atomic scripts on Redis's clock) when REDIS_URL is configured, a row per key in the database
+otherwise. The database backend locks its row in a short transaction of its own that commits
+at once; it refuses to run inside a caller's transaction (AWS is never called inside one, see
+`registrations.aws.gateway`), where its row would stay locked until the caller commits.
 """
 
 from __future__ import annotations
@@ -38,10 +37,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
+import redis
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import transaction
 
 from registrations.models import RateSlot
 
@@ -97,14 +97,6 @@ return 1
 """
 
 
-@lru_cache(maxsize=4)
-def redis_client(url: str):
-    """One connection pool per Redis URL and process, for every Redis user in the portal."""
-    import redis
-
-    return redis.Redis.from_url(url)
-
-
 # KEYS[1]: the bucket's hash; ARGV: rate, capacity, amount. Returns 0 when the amount was
 # taken, or the seconds until it can be. An amount larger than the bucket is let through when
 # the bucket is full, and leaves it in debt.
@@ -128,6 +120,12 @@ return string.format('%.6f', wait)
 """
 
 
+@lru_cache(maxsize=4)
+def redis_client(url: str) -> redis.Redis:
+    """One connection pool per Redis URL and process, for every Redis user in the portal."""
+    return redis.Redis.from_url(url)
+
+
 class _Scripts(NamedTuple):
     reserve: object
     fence_enter: object
@@ -135,12 +133,128 @@ class _Scripts(NamedTuple):
     bucket_take: object
 
 
-@lru_cache(maxsize=4)
-def _redis(url: str) -> _Scripts:
-    client = redis_client(url)
-    return _Scripts(
-        *(client.register_script(s) for s in (_RESERVE, _FENCE_ENTER, _FENCE_LEAVE, _BUCKET_TAKE))
-    )
+# How long a call may hold its fence: botocore's connect and read timeouts and a margin. A
+# worker that dies holding it delays that operation by at most this much.
+FENCE_LEASE_SECONDS = 30.0
+
+
+def _poll_seconds(interval: float) -> float:
+    return min(0.05, max(0.002, interval / 5))
+
+
+class Backend(Protocol):
+    """Where the shared state of the limiters lives; each method is one atomic step."""
+
+    def reserve_try(self, key: str, interval: float, horizon: float) -> tuple[bool, float]:
+        """(True, wait) with a slot `wait` seconds from now, or (False, wait) when the next
+        free slot is further than `horizon` (0: none) away: ask again in `wait` seconds."""
+
+    def bucket_try(self, key: str, rate: float, capacity: float, amount: float) -> float:
+        """0 when `amount` was taken from the bucket, or the seconds until it can be."""
+
+    def fence_enter(self, key: str, token: str, interval: float) -> float:
+        """Takes the shared fence of `key` (waiting for another holder's lease); returns the
+        seconds the call must still wait."""
+
+    def fence_leave(self, key: str, token: str, interval: float) -> None:
+        """The next call may leave `interval` from now; the holder lets go."""
+
+
+class RedisBackend:
+    def __init__(self, url: str) -> None:
+        client = redis_client(url)
+        self.scripts = _Scripts(
+            *(
+                client.register_script(s)
+                for s in (_RESERVE, _FENCE_ENTER, _FENCE_LEAVE, _BUCKET_TAKE)
+            )
+        )
+
+    def reserve_try(self, key: str, interval: float, horizon: float) -> tuple[bool, float]:
+        reserved, wait = self.scripts.reserve(keys=[f"portal:rate:{key}"], args=[interval, horizon])
+        return bool(int(reserved)), max(0.0, float(wait))
+
+    def bucket_try(self, key: str, rate: float, capacity: float, amount: float) -> float:
+        take = self.scripts.bucket_take
+        return float(take(keys=[f"portal:bucket:{key}"], args=[rate, capacity, amount]))
+
+    def fence_enter(self, key: str, token: str, interval: float) -> float:
+        while True:
+            held, wait = self.scripts.fence_enter(
+                keys=[f"portal:fence:{key}"], args=[token, FENCE_LEASE_SECONDS]
+            )
+            if int(held):
+                return max(0.0, float(wait))
+            time.sleep(_poll_seconds(interval))
+
+    def fence_leave(self, key: str, token: str, interval: float) -> None:
+        self.scripts.fence_leave(keys=[f"portal:fence:{key}"], args=[token, interval])
+
+
+class DatabaseBackend:
+    @staticmethod
+    @contextmanager
+    def _locked_row(key: str) -> Iterator[RateSlot]:
+        """The row of `key`, locked, in a transaction that ends with the block. Durable: the
+        lock must not outlive the block in a caller's transaction (RuntimeError if there is
+        one; Django's test-case transactions do not count)."""
+        with transaction.atomic(durable=True):
+            yield RateSlot.objects.select_for_update().get_or_create(key=key)[0]
+
+    def reserve_try(self, key: str, interval: float, horizon: float) -> tuple[bool, float]:
+        with self._locked_row(key) as slot:
+            now = time.time()
+            start = max(now, slot.next_at)
+            if horizon > 0 and start - now > horizon:
+                return False, start - now - horizon
+            slot.next_at = start + interval
+            slot.save(update_fields=["next_at"])
+        return True, max(0.0, start - now)
+
+    def bucket_try(self, key: str, rate: float, capacity: float, amount: float) -> float:
+        with self._locked_row(f"bucket:{key}") as row:
+            now = time.time()
+            tokens = capacity if row.tokens is None else row.tokens
+            tokens = min(capacity, tokens + max(0.0, now - row.next_at) * rate)
+            wait = 0.0
+            if tokens >= amount or (amount > capacity and tokens >= capacity):
+                tokens -= amount
+            else:
+                wait = (min(amount, capacity) - tokens) / rate
+            row.tokens, row.next_at = tokens, now
+            row.save(update_fields=["tokens", "next_at"])
+        return wait
+
+    def fence_enter(self, key: str, token: str, interval: float) -> float:
+        while True:
+            with self._locked_row(key) as slot:
+                now = time.time()
+                if not slot.holder or slot.holder == token or slot.held_until <= now:
+                    wait = max(0.0, slot.next_at - now)
+                    slot.holder = token
+                    slot.held_until = now + wait + FENCE_LEASE_SECONDS
+                    slot.save(update_fields=["holder", "held_until"])
+                    return wait
+            time.sleep(_poll_seconds(interval))
+
+    def fence_leave(self, key: str, token: str, interval: float) -> None:
+        with self._locked_row(key) as slot:
+            slot.next_at = max(slot.next_at, time.time() + interval)
+            if slot.holder == token:
+                slot.holder = ""
+                slot.held_until = 0.0
+            slot.save(update_fields=["next_at", "holder", "held_until"])
+
+
+_chosen: Backend | None = None
+
+
+def backend() -> Backend:
+    """The backend of this process, chosen from the settings on first use and kept."""
+    global _chosen
+    if _chosen is None:
+        _chosen = RedisBackend(settings.REDIS_URL) if settings.REDIS_URL else DatabaseBackend()
+    return _chosen
 
 
 _registry_lock = threading.Lock()
@@ -154,57 +268,6 @@ def _per_key(registry: dict, key: str, factory):
         return found
     with _registry_lock:
         return registry.setdefault(key, factory())
-
-
-# The alias under which a thread's own short connection is known while the limiter uses it.
-_OWN_ALIAS = "ratelimit-own"
-_own = threading.local()
-
-
-@contextmanager
-def _own_connection() -> Iterator[str]:
-    """The database alias for the limiter's rows during the block: a connection of the
-    limiter's own when the caller is inside a transaction on a database with more than one
-    writer (opened here, closed at the end, shared by blocks nested in it); otherwise the
-    caller's connection, as its transactions end at once."""
-    caller = connections[DEFAULT_DB_ALIAS]
-    if getattr(_own, "open", False):
-        yield _OWN_ALIAS
-        return
-    if not caller.in_atomic_block or caller.vendor == "sqlite":
-        yield DEFAULT_DB_ALIAS
-        return
-    own = connections.create_connection(DEFAULT_DB_ALIAS)
-    connections[_OWN_ALIAS] = own
-    _own.open = True
-    try:
-        yield _OWN_ALIAS
-    finally:
-        _own.open = False
-        del connections[_OWN_ALIAS]
-        own.close()
-
-
-@contextmanager
-def _locked_row(key: str) -> Iterator[RateSlot]:
-    """The row of `key`, locked, in a transaction that ends with the block."""
-    with _own_connection() as using, transaction.atomic(using=using):
-        yield RateSlot.objects.using(using).select_for_update().get_or_create(key=key)[0]
-
-
-def _reserve(key: str, interval: float, horizon: float) -> tuple[bool, float]:
-    if settings.REDIS_URL:
-        script = _redis(settings.REDIS_URL).reserve
-        reserved, wait = script(keys=[f"portal:rate:{key}"], args=[interval, horizon])
-        return bool(int(reserved)), max(0.0, float(wait))
-    with _locked_row(key) as slot:
-        now = time.time()
-        start = max(now, slot.next_at)
-        if horizon > 0 and start - now > horizon:
-            return False, start - now - horizon
-        slot.next_at = start + interval
-        slot.save(update_fields=["next_at"])
-    return True, max(0.0, start - now)
 
 
 def reserve(
@@ -221,48 +284,26 @@ def reserve(
     """
     interval = weight / (rate * headroom)
     if not horizon:
-        return _reserve(key, interval, 0.0)[1]
+        return backend().reserve_try(key, interval, 0.0)[1]
     with _per_key(_gates, key, threading.Lock):  # one thread per process asks at a time
         while True:
-            reserved, wait = _reserve(key, interval, horizon)
+            reserved, wait = backend().reserve_try(key, interval, horizon)
             if reserved:
                 return wait
             time.sleep(wait)
-
-
-def _bucket_try(key: str, rate: float, capacity: float, amount: float) -> float:
-    if settings.REDIS_URL:
-        take = _redis(settings.REDIS_URL).bucket_take
-        return float(take(keys=[f"portal:bucket:{key}"], args=[rate, capacity, amount]))
-    with _locked_row(f"bucket:{key}") as row:
-        now = time.time()
-        tokens = capacity if row.tokens is None else row.tokens
-        tokens = min(capacity, tokens + max(0.0, now - row.next_at) * rate)
-        wait = 0.0
-        if tokens >= amount or (amount > capacity and tokens >= capacity):
-            tokens -= amount
-        else:
-            wait = (min(amount, capacity) - tokens) / rate
-        row.tokens, row.next_at = tokens, now
-        row.save(update_fields=["tokens", "next_at"])
-    return wait
 
 
 def bucket_take(key: str, rate: float, capacity: float, amount: float = 1.0) -> float:
     """Blocks until `amount` can be taken from the bucket `key` (refilled at `rate` per second,
     holding at most `capacity`); returns the seconds waited."""
     waited = 0.0
-    while (wait := _bucket_try(key, rate, capacity, amount)) > 0:
+    while (wait := backend().bucket_try(key, rate, capacity, amount)) > 0:
         time.sleep(wait)
         waited += wait
     return waited
 
 
 # --- The fence (control plane) ----------------------------------------------------------------
-
-# How long a call may hold its fence: botocore's connect and read timeouts and a margin. A
-# worker that dies holding it delays that operation by at most this much.
-FENCE_LEASE_SECONDS = 30.0
 
 
 @dataclass
@@ -277,45 +318,6 @@ class _Local:
 
 _locals: dict[str, _Local] = {}
 _held = threading.local()
-
-
-def _poll_seconds(interval: float) -> float:
-    return min(0.05, max(0.002, interval / 5))
-
-
-def _enter_shared(key: str, token: str, interval: float) -> float:
-    """Takes the shared fence of `key`; returns the seconds the call must still wait."""
-    if settings.REDIS_URL:
-        enter = _redis(settings.REDIS_URL).fence_enter
-        while True:
-            held, wait = enter(keys=[f"portal:fence:{key}"], args=[token, FENCE_LEASE_SECONDS])
-            if int(held):
-                return max(0.0, float(wait))
-            time.sleep(_poll_seconds(interval))
-    with _own_connection():  # one connection for all the polls, not one each
-        while True:
-            with _locked_row(key) as slot:
-                now = time.time()
-                if not slot.holder or slot.holder == token or slot.held_until <= now:
-                    wait = max(0.0, slot.next_at - now)
-                    slot.holder = token
-                    slot.held_until = now + wait + FENCE_LEASE_SECONDS
-                    slot.save(update_fields=["holder", "held_until"])
-                    return wait
-            time.sleep(_poll_seconds(interval))
-
-
-def _leave_shared(key: str, token: str, interval: float) -> None:
-    if settings.REDIS_URL:
-        leave = _redis(settings.REDIS_URL).fence_leave
-        leave(keys=[f"portal:fence:{key}"], args=[token, interval])
-        return
-    with _locked_row(key) as slot:
-        slot.next_at = max(slot.next_at, time.time() + interval)
-        if slot.holder == token:
-            slot.holder = ""
-            slot.held_until = 0.0
-        slot.save(update_fields=["next_at", "holder", "held_until"])
 
 
 def fence_enter(key: str, rate: float | None = None) -> float:
@@ -335,7 +337,7 @@ def fence_enter(key: str, rate: float | None = None) -> float:
         local.until = time.monotonic() + FENCE_LEASE_SECONDS * 2
     token = uuid.uuid4().hex
     try:
-        wait = _enter_shared(key, token, interval)
+        wait = backend().fence_enter(key, token, interval)
     except BaseException:
         _release_local(local, me)
         raise
@@ -354,7 +356,7 @@ def fence_leave() -> None:
     _held.fence = None
     key, token, interval, local, me = held
     try:
-        _leave_shared(key, token, interval)
+        backend().fence_leave(key, token, interval)
     finally:
         _release_local(local, me)
 

@@ -1,0 +1,96 @@
+"""The portal's own types for what the AWS operations take and return (snake_case, typed), so
+that no caller reads AWS's PascalCase answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class RegistrationCreated:
+    id: str
+    arn: str
+    version: int
+    status: str
+
+
+@dataclass(frozen=True)
+class RegistrationState:
+    """A registration as DescribeRegistrations reports it."""
+
+    id: str
+    status: str
+    current_version: int
+    approved_version: int | None = None
+    denied_version: int | None = None
+
+
+@dataclass(frozen=True)
+class DeniedReason:
+    reason: str = ""
+    short: str = ""
+    long: str = ""
+    doc_title: str = ""
+    doc_link: str = ""
+
+
+@dataclass(frozen=True)
+class VersionState:
+    number: int
+    status: str
+    denied_reasons: tuple[DeniedReason, ...] = ()
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class VersionSubmitted:
+    version: int
+    status: str
+
+
+@dataclass(frozen=True)
+class RemoteValue:
+    """A field's value as AWS holds it, with AWS's review notes on it."""
+
+    text: str | None = None
+    choices: list[str] | None = None
+    attachment: str | None = None
+    denied_reason: str = ""
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class Association:
+    resource_id: str
+    resource_type: str
+    phone_number: str = ""
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    id: str
+    status: str
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    id: str
+    number: str
+    status: str
+    arn: str = ""
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class OptedOutNumber:
+    number: str
+    at: datetime | None  # when it was opted out
+    end_user: bool  # True: the recipient replied with a keyword; False: added by a call
+
+
+@dataclass(frozen=True)
+class ConfigurationSet:
+    name: str
+    event_destinations: tuple[str, ...] = ()
