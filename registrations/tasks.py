@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import random
-
 from celery import shared_task
 
+from portal import backoff
+from portal.backoff import Jitter
 from registrations import sns_endpoint
 from registrations.aws.errors import RetryableError
 from registrations.services import catalog, pipeline, provisioning, sending_setup, tracking
@@ -13,9 +13,9 @@ from registrations.services import catalog, pipeline, provisioning, sending_setu
 MAX_RETRIES = 8
 
 
-def backoff(retries: int, *, base: float = 2.0, cap: float = 300.0) -> float:
-    """Exponential backoff with full jitter, capped."""
-    return random.uniform(0, min(cap, base * 2**retries))
+def retry_in(retries: int) -> float:
+    """An AWS step's retry: 2 s, 4 s, 8 s … at most five minutes, with full jitter."""
+    return backoff.delay(retries, base=2.0, cap=300.0, jitter=Jitter.FULL)
 
 
 @shared_task(
@@ -34,7 +34,7 @@ def registration_submit_task(self, registration_id: int) -> str:
                 message=f"gave up after {self.max_retries} retries: {exc.message}",
             )
             return "failed"
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+        raise self.retry(exc=exc, countdown=retry_in(self.request.retries)) from exc
 
 
 @shared_task(name="registrations.tasks.registration_resume_task")
@@ -60,7 +60,7 @@ def registration_provision_task(self, registration_id: int) -> int:
     try:
         senders = provisioning.registration_provision(registration_id=registration_id)
     except RetryableError as exc:
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+        raise self.retry(exc=exc, countdown=retry_in(self.request.retries)) from exc
     if any(sender.status == "ACTIVE" for sender in senders):
         sending_setup_task.delay(senders[0].tenant_id)
     return len(senders)
@@ -71,7 +71,7 @@ def sending_setup_task(self, tenant_id: int) -> bool:
     try:
         return sending_setup.sending_setup_run(tenant_id=tenant_id).complete
     except RetryableError as exc:
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+        raise self.retry(exc=exc, countdown=retry_in(self.request.retries)) from exc
 
 
 @shared_task(
@@ -88,7 +88,7 @@ def sns_message_handle_task(self, sns_message_id: int) -> str:
     except sns_endpoint.TRANSIENT as exc:
         if self.request.retries >= self.max_retries:
             return "retries exhausted (left queued; the periodic sweep queues it again)"
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+        raise self.retry(exc=exc, countdown=retry_in(self.request.retries)) from exc
 
 
 @shared_task(name="registrations.tasks.sns_messages_maintain_task")

@@ -7,18 +7,23 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from portal import backoff
+from portal.backoff import Jitter
 from tenants.models import Invitation, Membership, Role
 from tenants.services import invitation_expire_due
 
+# A mail server that refuses or times out (OSError) is tried again, up to five times, after
+# 1 s, 2 s, 4 s … (at most ten minutes) with full jitter.
+MAIL_RETRIES = 5
 
-@shared_task(
-    name="tenants.tasks.invitation_send_mail_task",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-)
-def invitation_send_mail_task(invitation_id: int, token: str) -> None:
+
+def _mail_retry(task, exc: OSError):
+    countdown = backoff.delay(task.request.retries, base=1.0, cap=600.0, jitter=Jitter.FULL)
+    return task.retry(exc=exc, countdown=countdown, max_retries=MAIL_RETRIES)
+
+
+@shared_task(name="tenants.tasks.invitation_send_mail_task", bind=True)
+def invitation_send_mail_task(self, invitation_id: int, token: str) -> None:
     """E-mails the invitation link. The token travels only in the task message and the e-mail."""
     invitation = (
         Invitation.objects.select_related("tenant", "invited_by")
@@ -32,12 +37,15 @@ def invitation_send_mail_task(invitation_id: int, token: str) -> None:
         "link": f"{settings.PORTAL_BASE_URL}/invitations/{token}/",
         "inviter": invitation.invited_by.display_name if invitation.invited_by else "The provider",
     }
-    send_mail(
-        subject=f"You are invited to {invitation.tenant.name} on the SMS portal",
-        message=render_to_string("tenants/email/invitation.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[invitation.email],
-    )
+    try:
+        send_mail(
+            subject=f"You are invited to {invitation.tenant.name} on the SMS portal",
+            message=render_to_string("tenants/email/invitation.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[invitation.email],
+        )
+    except OSError as exc:
+        raise _mail_retry(self, exc) from exc
 
 
 @shared_task(name="tenants.tasks.invitation_expire_task")
@@ -45,26 +53,22 @@ def invitation_expire_task() -> int:
     return invitation_expire_due()
 
 
-@shared_task(
-    name="tenants.tasks.tenant_notify_mail_task",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-)
-def tenant_notify_mail_task(tenant_id: int, subject: str, body: str) -> int:
+@shared_task(name="tenants.tasks.tenant_notify_mail_task", bind=True)
+def tenant_notify_mail_task(self, tenant_id: int, subject: str, body: str) -> int:
     """E-mails the owners and admins of a tenant; returns how many were addressed."""
-
     recipients = list(
         Membership.objects.filter(
             tenant_id=tenant_id, role__in=[Role.OWNER, Role.ADMIN]
         ).values_list("user__email", flat=True)
     )
     if recipients:
-        send_mail(
-            subject=subject,
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
-        )
+        try:
+            send_mail(
+                subject=subject,
+                message=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+            )
+        except OSError as exc:
+            raise _mail_retry(self, exc) from exc
     return len(recipients)

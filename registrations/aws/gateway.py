@@ -13,13 +13,14 @@
 
 from __future__ import annotations
 
-import random
 import time
 from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.db import connections
 
+from portal import backoff
+from portal.backoff import Jitter
 from registrations.aws import limits
 from registrations.aws.clients import AccountContext, account_for, client_for
 from registrations.aws.errors import AwsCallInTransaction, AwsError, RetryableError, translate
@@ -111,7 +112,7 @@ class Gateway:
                 response.pop("ResponseMetadata", None)
                 return response
             if isinstance(error, RetryableError) and attempt + 1 < attempts:
-                time.sleep(random.uniform(0, min(2.0, 0.2 * 2**attempt)))
+                time.sleep(backoff.delay(attempt, base=0.2, cap=2.0, jitter=Jitter.FULL))
                 continue
             raise error from cause
         raise AssertionError("unreachable")
