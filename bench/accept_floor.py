@@ -1,5 +1,5 @@
 """What accepting one message costs in server CPU, against what the least a durable acceptance
-must do costs: the data behind the single-send goal of the sending API (README, Sending API).
+must do costs: the data behind the single-send goal of the sending API (docs/sending-api.md).
 
 In this process, with the portal's settings on PostgreSQL and Redis (no HTTP server, no load
 generator), CPU milliseconds per call of:

@@ -38,7 +38,7 @@ def signature_header(body: bytes, secrets: list[str], timestamp: int) -> str:
 
 
 def signature_verify(body: bytes, header: str, secret: str, tolerance: int = 300) -> bool:
-    """What a tenant's receiver does (documented in the README; used by the tests)."""
+    """What a tenant's receiver does (documented in docs/sending-api.md; used by the tests)."""
     items = [p.split("=", 1) for p in header.split(",") if "=" in p]
     stamps = [v for k, v in items if k == "t"]
     if not stamps or abs(time.time() - int(stamps[0])) > tolerance:

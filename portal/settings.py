@@ -342,7 +342,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SMS Portal sending API",
-    "DESCRIPTION": "Send SMS through the tenant's registered senders (README: Sending API).",
+    "DESCRIPTION": "Send SMS through the tenant's registered senders (docs/sending-api.md).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -451,7 +451,7 @@ LOGGING = {
 }
 
 # --- Hardening: client addresses, request bodies and uploads, sign-in throttling -----------
-# (one block; see the README's "Hardening" section.)
+# (one block; see docs/security.md.)
 # Proxies of ours in front of the portal that append to X-Forwarded-For. 0: the header is
 # ignored and the peer's address is the client's; N: the Nth entry from the right is used.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)

@@ -1,6 +1,6 @@
 """Dashboard figures, computed from the timeline (`StatusEvent`) and the versions.
 
-Definitions (the README repeats them):
+Definitions (docs/guide.md repeats them):
 - time in a stage: from the event that entered a status to the next event of the same
   registration; a stage not yet left is not counted. Median is the usual median; the 90th
   percentile is the nearest-rank one (the ceil(0.9·n)-th smallest).

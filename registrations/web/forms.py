@@ -178,7 +178,7 @@ class StartForm(forms.Form):
         choices=PROGRAMS, widget=forms.RadioSelect, label="Whose program is it?", initial="own"
     )
     # A provider-branded program is allowed only when all three hold (carriers want the business
-    # whose customers receive the messages; see README "Registration forms").
+    # whose customers receive the messages; see docs/guide.md, "Whose program").
     confirm_optin = forms.BooleanField(
         required=False, label="The provider collects every recipient's opt-in, not us."
     )
