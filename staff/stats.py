@@ -75,6 +75,11 @@ def stage_times(tenant=None, timelines: Timeline | None = None) -> list[StageTim
     for events in (timelines if timelines is not None else timelines_for(tenant)).values():
         for (_, status, entered), (_, _, left) in zip(events, events[1:], strict=False):
             durations[status].append((left - entered).total_seconds())
+    return stage_times_of(durations)
+
+
+def stage_times_of(durations: dict[str, list[float]]) -> list[StageTime]:
+    """One row per status with the seconds registrations stayed in it, in the states' order."""
     order = {status.value: i for i, status in enumerate(Status)}
     return [
         StageTime(

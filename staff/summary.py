@@ -19,7 +19,6 @@ reasons of an older version from its creation day to the event's day).
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -38,7 +37,7 @@ from registrations.models import (
 from registrations.states import Status
 from staff import stats, trends
 from staff.stats import Rate, StageTime
-from staff.timeline import APPROVALS, DECISIONS, percentile
+from staff.timeline import APPROVALS, DECISIONS
 from tenants.models import Tenant
 
 
@@ -280,17 +279,7 @@ def stage_times(figures: Figures) -> list[StageTime]:
     for by_status in figures.stays.values():
         for status, seconds in by_status.items():
             durations[status].extend(seconds)
-    order = {status.value: i for i, status in enumerate(Status)}
-    return [
-        StageTime(
-            status=status,
-            label=Status(status).label,
-            count=len(seconds),
-            median=timedelta(seconds=statistics.median(seconds)),
-            p90=timedelta(seconds=percentile(seconds, 0.9)),
-        )
-        for status, seconds in sorted(durations.items(), key=lambda item: order.get(item[0], 99))
-    ]
+    return stats.stage_times_of(durations)
 
 
 def first_time_approval(figures: Figures) -> dict:
