@@ -459,10 +459,17 @@ _FILLER = [
     r"^\s*(?:tbd|tba|todo|placeholder)\b",
     r"(?:final|real|actual)\s+(?:copy|text|wording|message)\s+(?:\w+\s+){0,2}(?:pending|to\s+follow|"
     r"tbd|will\s+follow|coming)",
-    r"(?:to\s+be\s+(?:determined|decided|confirmed|written|added)|coming\s+soon|will\s+be\s+"
-    r"(?:provided|added|written|updated)\s+later)",
+    r"(?:message|text|copy|content|wording|sample|sms)\s+(?:\w+\s+){0,2}(?:to\s+be\s+(?:determined|"
+    r"decided|confirmed|written|added)|coming\s+soon|will\s+be\s+(?:provided|added|written|"
+    r"updated)\s+later)",
     r"(?:this\s+is\s+(?:a|an|just\s+a)\s+(?:test|sample|example|placeholder))",
 ]
+# Words that mark an unfinished text but also occur in real messages ("new menu coming soon",
+# "venue to be confirmed"): a warning, unless the sample says little else.
+_UNFINISHED = (
+    r"(?:to\s+be\s+(?:determined|decided|confirmed|written|added)|coming\s+soon|will\s+be\s+"
+    r"(?:provided|added|written|updated)\s+later)"
+)
 
 
 def placeholder_sample(sample: str) -> Reading | None:
@@ -473,6 +480,9 @@ def placeholder_sample(sample: str) -> Reading | None:
             return Reading(found.group(0), sure=True)
     bracketed = re.findall(r"\[[^\]]*\]", sample)
     rest = re.findall(r"[^\W\d_]{2,}", re.sub(r"\[[^\]]*\]", " ", sample))
+    unfinished = _search(_UNFINISHED, sample)
+    if unfinished:
+        return Reading(unfinished.group(0), sure=len(rest) <= 6)
     if bracketed and not rest:
         return Reading(sample.strip()[:60], sure=True)
     if bracketed and len(rest) <= 2:

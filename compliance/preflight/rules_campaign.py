@@ -20,9 +20,16 @@ CAMPAIGN = {"campaign"}
 _CONTACT = re.compile(
     r"(?i)\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|\b[\w-]+\.(?:com|net|org|io|co|us)\b"
 )
+# A STOP reply confirms that the messages end, in whatever words: "unsubscribed", "no more
+# texts", "you will no longer receive messages", "we won't text you again", "texts are now off".
 _STOPPED = re.compile(
-    r"(?i)\b(?:unsubscribed|opted[\s-]out|no\s+(?:more|further)\s+(?:messages|msgs|texts)|"
-    r"will\s+not\s+(?:receive|get)|won'?t\s+(?:receive|get)|removed\s+from|stopped)\b"
+    r"(?i)\b(?:unsubscribed|opted[\s-]out|no\s+(?:more|further|other)\s+(?:\w+\s+)?(?:messages|"
+    r"msgs|texts|alerts|sms)|(?:will|shall)\s+(?:not|no\s+longer|never)\s+(?:\w+\s+)?"
+    r"(?:receive|get|be\s+(?:sent|texted|messaged|contacted))|won['’]?t\s+(?:\w+\s+)?"
+    r"(?:receive|get|text|message|send|contact|be\s+(?:sent|texted|contacted))|no\s+longer\s+"
+    r"(?:\w+\s+)?(?:receive|get|be\s+(?:sent|texted|contacted))|removed\s+from|stopped|"
+    r"cancel(?:l)?ed|(?:texts|messages|alerts|sms|notifications)\s+(?:\w+\s+){0,3}(?:are|is|have\s+"
+    r"been)\s+(?:now\s+)?(?:off|turned\s+off|disabled|ended|stopped|cancel(?:l)?ed))\b"
 )
 _OPT_OUT = re.compile(r"(?i)\b(?:stop|opt[\s-]?out|unsubscribe)\b")
 

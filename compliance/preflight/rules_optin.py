@@ -158,17 +158,30 @@ def _implied(draft: Draft):
             yield Violation((found[0],), f"Found “{implied}”.")
 
 
+# A denial that follows the words it denies: "pre-checked boxes are never used", "a
+# pre-ticked box is not used", but not "a pre-ticked box; do not untick it".
+_DENIED_AFTER = (
+    r"(?i)^\W*(?:[\w-]+\W+){0,2}?(?:(?:is|are|was|were|will\s+be|would\s+be)\s+"
+    r"(?:never|not|no\s+longer)|never)\b"
+)
+
+
 def _unless_negated(patterns: list[str]):
     """The first pattern found in a clause that does not deny it ("not pre-checked")."""
 
     def test(text: str) -> str | None:
         for clause in sentences(text):
             hit = any_match(patterns, clause)
-            if hit and not re.search(
-                r"(?i)\b(?:not|never|no|none|nothing|without)\b|n't\b|n’t\b",
-                clause[: clause.lower().find(hit.lower())],
-            ):
-                return hit
+            if not hit:
+                continue
+            at = clause.lower().find(hit.lower())
+            before, after = clause[:at], clause[at + len(hit) :]
+            if re.search(r"(?i)\b(?:not|never|no|none|nothing|without)\b|n't\b|n’t\b", before):
+                continue
+            # denied right after it: "pre-checked boxes are never used"
+            if re.match(_DENIED_AFTER, after):
+                continue
+            return hit
         return None
 
     return test
@@ -339,7 +352,7 @@ def _policy_rule(rule_id: str, label: str, urls: dict, files: dict, kind: str) -
         severity="error",
         families=US,
         field_paths=paths,
-        message=f"The {label} link is missing or is not an https address.",
+        message=f"The {label} link is missing or is not a web address.",
         fix_hint=f"Use the portal's hosted {label} page; its address fills this field.",
         source=sources.POLICIES,
     )
@@ -348,7 +361,24 @@ def _policy_rule(rule_id: str, label: str, urls: dict, files: dict, kind: str) -
         value = draft.text(path) if path else ""
         if not value and files.get(draft.family) in draft.attachments:
             return
-        if not value.lower().startswith("https://") or not host_of(value):
+        if not re.match(r"(?i)^https?://", value) or "." not in host_of(value):
+            yield Violation((path,))
+
+    # The forms ask for a reachable page; http:// is accepted (the 10DLC form asks for
+    # "http:// or https://"), though reviewers prefer https.
+    @rule(
+        f"{rule_id}_HTTPS",
+        severity="warning",
+        families=US,
+        field_paths=paths,
+        message=f"The {label} link is not an https address.",
+        fix_hint=f"Serve the {label} page over https, or use the portal's hosted page.",
+        source=sources.POLICIES,
+    )
+    def _https(draft: Draft):
+        path = urls.get(draft.family)
+        value = draft.text(path) if path else ""
+        if re.match(r"(?i)^http://", value) and "." in host_of(value):
             yield Violation((path,))
 
     @rule(

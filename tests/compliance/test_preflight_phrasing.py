@@ -439,3 +439,109 @@ def test_the_documents_example_domain_is_left_to_the_reviewer():
     assert "WEBSITE_FORMAT" not in errors(
         draft("tfn-parcel", {"companyInfo.website": "https://www.example.com"})
     )
+
+
+# --- Keyword replies: the STOP reply confirms the end in any words ----------------------------
+
+STOP_REPLY = "campaignInfo.stopMessage"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Cobalt Fitness: you will no longer receive messages from us. Reply START to rejoin.",
+        "Cobalt Fitness: we won't text you again. Reply START to resubscribe.",
+        "Cobalt Fitness: texts are now off for this number. Reply START to turn them back on.",
+        "Cobalt Fitness: your subscription is cancelled. Reply START to come back.",
+    ],
+)
+def test_a_stop_reply_that_confirms_the_end_in_other_words(reply):
+    d = draft("campaign-fitness", {STOP_REPLY: reply})
+    assert "STOP_MESSAGE" not in at(d, STOP_REPLY)
+
+
+def test_a_stop_reply_that_does_not_confirm_is_an_error():
+    d = draft(
+        "campaign-fitness",
+        {
+            STOP_REPLY: "Cobalt Fitness: thanks for your message. Reply "
+            "START to rejoin or HELP for help."
+        },
+    )
+    assert at(d, STOP_REPLY).get("STOP_MESSAGE") == "error"
+
+
+# --- Pre-checked boxes, denied after the words ------------------------------------------------
+
+
+def test_pre_checked_boxes_denied_after_the_words_are_fine():
+    d = draft("tfn-dental", dental_opt_in(extra=" Pre-checked boxes are never used."))
+    assert "OPTIN_PRECHECKED" not in at(d, TFN_OPT_IN)
+    d = draft(
+        "tfn-dental", dental_opt_in(extra=" The SMS box is pre-checked; patients may untick it.")
+    )
+    assert at(d, TFN_OPT_IN).get("OPTIN_PRECHECKED") == "error"
+
+
+# --- Samples: unfinished wording, masked digits -----------------------------------------------
+
+
+def test_coming_soon_inside_a_real_message_is_only_a_warning():
+    sample = (
+        "Larkspur Dental: our new Eastside office is coming soon! Your next cleaning is on "
+        "[Date] at [Time] at the usual address. Reply STOP to opt out."
+    )
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    assert "SAMPLE_PLACEHOLDER_TEXT" not in found
+    assert found.get("SAMPLE_MAYBE_PLACEHOLDER") == "warning"
+
+
+def test_a_sample_whose_text_is_still_to_be_written_is_an_error():
+    sample = "Larkspur Dental: message text to be confirmed."
+    assert at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2).get("SAMPLE_PLACEHOLDER_TEXT") == (
+        "error"
+    )
+
+
+def test_masked_digits_are_a_warning_not_a_variable_error():
+    sample = "Larkspur Dental: the card ending XXXX was charged [Amount]. Reply STOP to opt out."
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    assert found == {"SAMPLE_PLACEHOLDER_MASKED": "warning"}
+
+
+# --- Prohibited content: unambiguous words block, words with other meanings warn --------------
+
+
+def test_a_word_with_a_harmless_meaning_only_warns():
+    sample = "Larkspur Dental: see you on [Date] at our CBD clinic. Reply STOP to opt out."
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    assert found == {"RESTRICTED_CONTENT_POSSIBLE": "warning"}
+
+
+def test_a_prohibited_product_blocks():
+    sample = "Larkspur Dental: our CBD gummies are 20% off. Reply STOP to opt out."
+    assert at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2).get("RESTRICTED_CONTENT") == "error"
+
+
+# --- Consistency read from keywords warns; an http policy page warns --------------------------
+
+
+def test_marketing_words_in_a_transactional_sample_warn():
+    sample = "Cobalt Fitness: your receipt for the [Item] sale is at [Link]. Reply STOP to opt out."
+    d = draft("campaign-fitness", {"messageSamples.messageSample2": sample})
+    assert at(d, "messageSamples.messageSample2").get("PROMOTIONAL_IN_TRANSACTIONAL") == "warning"
+
+
+def test_an_http_policy_link_warns():
+    path = "messagingUseCase.privacyPolicyUrl"
+    d = draft("tfn-parcel", {path: "http://www.northwindparcel.com/privacy"})
+    assert at(d, path) == {"PRIVACY_URL_HTTPS": "warning"}
+    assert at(draft("tfn-parcel", {path: "privacy page"}), path).get("PRIVACY_URL") == "error"
+
+
+def test_an_e164_number_the_plan_does_not_know_warns():
+    path = "contactInfo.supportPhoneNumber"
+    assert at(draft("tfn-parcel", {path: "+10005550100"}), path) == {
+        "PHONE_NUMBER_UNKNOWN": "warning"
+    }
+    assert at(draft("tfn-parcel", {path: "555-0100"}), path).get("PHONE_E164") == "error"

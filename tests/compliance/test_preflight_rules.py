@@ -188,6 +188,27 @@ EXTRA_FAILING = {
     "VOLUME_OVER_TOLL_FREE_THROUGHPUT": lambda: _with(
         "tfn-parcel", values={"messagingUseCase.monthlyMessageVolume": "10,000,000+"}
     ),
+    "SAMPLE_PLACEHOLDER_MASKED": lambda: _with(
+        "tfn-parcel",
+        values={"messageSamples.messageSample3": "Northwind Parcel: your code is XXXX."},
+    ),
+    "RESTRICTED_CONTENT_POSSIBLE": lambda: _with(
+        "tfn-outfitters",
+        values={
+            "messageSamples.messageSample2": "Juniper & Pine Outfitters: rifles and pistols are "
+            "back in stock. Reply STOP to end."
+        },
+    ),
+    "PRIVACY_URL_HTTPS": lambda: _with(
+        "tfn-parcel",
+        values={"messagingUseCase.privacyPolicyUrl": "http://www.northwindparcel.com/privacy"},
+    ),
+    "TERMS_URL": lambda: _with(
+        "tfn-water", values={"messagingUseCase.termsAndConditionsUrl": "harborcitywater terms"}
+    ),
+    "PHONE_NUMBER_UNKNOWN": lambda: _with(
+        "tfn-parcel", values={"contactInfo.supportPhoneNumber": "+10005550100"}
+    ),
     "USE_CASE_CATEGORY_MISMATCH": lambda: _with(
         "tfn-parcel",
         values={
@@ -211,7 +232,7 @@ def _portal(settings):
 
 
 def test_every_rule_is_fully_described():
-    assert len(RULES) == 84
+    assert len(RULES) == 89
     for rule in RULES.values():
         assert rule.severity in ("error", "warning"), rule.id
         assert rule.families, rule.id
