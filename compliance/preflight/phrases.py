@@ -239,6 +239,8 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
             or _search(rf"(?:contacted|texted|messaged|called)\s+by\s+{_words(2)}{_RECIPIENT}\b",
                        clause)
             or _search(rf"on\s+behalf\s+of\s+{_words(2)}{_RECIPIENT}\b", clause)
+            or _search(rf"(?:used|accessed|received|viewed|seen|reused)\s+(?:\w+\s+){{0,2}}by\s+"
+                       rf"{_words(2)}{_RECIPIENT}\b", clause)
             or _search(rf"\b{_RECIPIENT}\s+{_words(4)}(?:access\s+to|receive|get|obtain)\s+"
                        r"(?:your|their|the|our)\s+(?:\w+\s+){0,2}(?:number|data|information|"
                        r"details|list|consent)", clause)
@@ -297,6 +299,10 @@ SMS_REQUIRED_SURE = [
     r"only\s+(?:available|offered|possible|sent|delivered)\s+(?:by|via|through|over)\s+"
     r"(?:sms|text)",
     r"(?:required|mandatory)\s+(?:sms|text)\s+(?:opt[\s-]?in|consent|checkbox|box|enrol+ment)",
+    # SMS the only way in: "sign-in is only possible with a code sent by text"
+    r"(?:sign(?:ing)?[\s-]?in|log(?:ging)?[\s-]?in|login|access)\s+(?:\w+\s+){0,6}only\s+"
+    r"(?:\w+\s+){0,4}(?:by|via|through|over|with)\s+(?:\w+\s+){0,4}(?:sms|text(?:\s+message)?)\b",
+    r"only\s+(?:way|option|method|means)\s+to\s+(?:sign|log)[\s-]?in\b[^.]{0,60}?\b(?:sms|text)",
     r"(?:sms|text)\s+(?:opt[\s-]?in|consent|enrol+ment)\s+(?:is\s+)?(?:required|mandatory)",
     rf"{_SMS}\s+{_words(3)}(?:is|are)\s+(?:mandatory|compulsory|obligatory|not\s+optional)\b",
 ]
@@ -428,7 +434,19 @@ _BAD_VARIABLE = [
     r"DATETIME|APPTDATE|APPTTIME)\b",
     rf"\((?:{_VAR_WORDS})\)",  # (first name), (date)
     r"_{3,}",  # ___
+    rf"(?<![\w.@])@(?:{_VAR_WORDS})\b",  # @name, @date
+    r"\b(?:MM/DD(?:/YY(?:YY)?)?|DD/MM(?:/YY(?:YY)?)?|YYYY-MM-DD|HH:MM(?:\s*[AP]M)?)\b",
+    # a variable named in CamelCase ("FirstName", "ApptDate", "OrderNumber")
+    r"\b(?:First|Last|Full|Given|Customer|Cust|User|Client|Patient|Member|Guest|Contact|Order|"
+    r"Tracking|Booking|Appt|Appointment|Reservation|Confirmation|Ticket|Invoice|Due|Delivery|"
+    r"Pickup|Event|Product|Item|Account|Store|Promo|Coupon|Verification|Auth)(?:Name|Date|Time|"
+    r"Code|Number|No|Num|Id|ID|Amount|Total|Link|Url|URL|Address|Location|Balance|Status)\b",
 ]
+# A generic variable word in capitals where a value belongs ("Hi NAME, … on DATE at TIME"),
+# read only in a sample not written in capitals throughout.
+_CAPS_VARIABLE = re.compile(
+    r"\b(?:NAME|FIRST|DATE|TIME|AMOUNT|LINK|URL|ADDRESS|LOCATION|BALANCE|TOTAL|PRICE)\b"
+)
 
 
 def bad_variable(sample: str) -> str | None:
@@ -442,14 +460,21 @@ def bad_variable(sample: str) -> str | None:
             if before[0].lower().strip(":") in ("code", "coupon", "promo", "keyword", "text"):
                 continue  # a promo code or keyword written in capitals, not a variable
             return found.group(0)
+    letters = re.findall(r"[^\W\d_]", text)
+    if sum(ch.isupper() for ch in letters) <= 0.5 * len(letters):
+        found = _CAPS_VARIABLE.search(text)
+        if found:
+            return found.group(0)
     return None
 
 
 _FILLER = [
     r"lorem\s+ipsum",
     r"dolor\s+sit\s+amet",
-    r"\b(?:sample|example|test|dummy|placeholder|demo)\s+(?:sms\s+|text\s+)?(?:message|msg|text|"
-    r"sms|content|copy)(?:\s+(?:\d+|one|two|three|here))?\b",
+    r"\b(?:sample|example|test|dummy|placeholder|demo)\s+(?:(?!results?\b)[\w-]+\s+){0,2}"
+    r"(?:message|msg|text|sms|content|copy|wording)(?:\s+(?:#?\d+|one|two|three|here))?\b",
+    r"\b(?:sample|example|test)\s+(?:sms|message|msg|text)\s*#?\d*\s*$",
+    r"\b(?:hello|hi)\s+world\b|\bfoo\s*bar\b|^\W*(?:abc|xyz|asdf|qwerty)\b",
     r"(?:your|insert|enter|add|put|type)\s+(?:\w+\s+){0,3}(?:message|text|content|copy)\s+"
     r"(?:here|goes\s+here)",
     r"(?:message|text|content|copy)\s+goes\s+here\b",
@@ -460,16 +485,43 @@ _FILLER = [
     r"(?:final|real|actual)\s+(?:copy|text|wording|message)\s+(?:\w+\s+){0,2}(?:pending|to\s+follow|"
     r"tbd|will\s+follow|coming)",
     r"(?:message|text|copy|content|wording|sample|sms)\s+(?:\w+\s+){0,2}(?:to\s+be\s+(?:determined|"
-    r"decided|confirmed|written|added)|coming\s+soon|will\s+be\s+(?:provided|added|written|"
-    r"updated)\s+later)",
+    r"decided|confirmed|written|added|finali[sz]ed|drafted|approved)|coming\s+soon|will\s+be\s+"
+    r"(?:provided|added|written|updated|finali[sz]ed)\s+later|pending|tbd|tba|to\s+follow)",
     r"(?:this\s+is\s+(?:a|an|just\s+a)\s+(?:test|sample|example|placeholder))",
 ]
 # Words that mark an unfinished text but also occur in real messages ("new menu coming soon",
 # "venue to be confirmed"): a warning, unless the sample says little else.
 _UNFINISHED = (
-    r"(?:to\s+be\s+(?:determined|decided|confirmed|written|added)|coming\s+soon|will\s+be\s+"
-    r"(?:provided|added|written|updated)\s+later)"
+    r"(?:to\s+be\s+(?:determined|decided|confirmed|written|added|finali[sz]ed)|coming\s+soon|"
+    r"will\s+be\s+(?:provided|added|written|updated|finali[sz]ed)\s+later)"
 )
+
+
+# A sample that describes the messages instead of being one ("we will send appointment
+# reminders", "Acme - reminder message"): likely, not sure (a real message may say "we will
+# send your receipt").
+_DESCRIBED = [
+    r"\b(?:we|they|the\s+(?:business|company|brand|sender))\s+(?:will|would|may|can)\s+"
+    r"(?:send|text)\s+(?:\w+\s+){0,3}(?:reminders|alerts|notifications|messages|updates|texts|"
+    r"offers|codes)\s*\.?\s*$",
+    r"\b(?:customers|users|members|patients|clients|subscribers|recipients)\s+(?:will|would)\s+"
+    r"(?:receive|get)\b",
+    r"\b(?:this|the)\s+(?:message|text|sms)\s+(?:will|would)\s+(?:say|contain|include|tell|"
+    r"inform|remind)",
+]
+
+
+def _label_only(sample: str) -> bool:
+    """A few words naming a kind of message, nothing a recipient could act on
+    ("Acme - reminder message", "Acme: appointment reminder")."""
+    words = re.findall(r"[^\W\d_]+", sample)
+    return (
+        len(words) <= 5
+        and not re.search(r"[\[\]?!]|\d|https?://|\b(?:your|you|reply|text|call|visit)\b", sample,
+                          flags=re.IGNORECASE)
+        and bool(re.search(r"(?i)\b(?:message|reminder|alert|notification|update|offer|"
+                           r"confirmation|notice|promo|promotion)s?\b", sample))
+    )  # fmt: skip
 
 
 def placeholder_sample(sample: str) -> Reading | None:
@@ -478,6 +530,12 @@ def placeholder_sample(sample: str) -> Reading | None:
         found = _search(pattern, sample)
         if found:
             return Reading(found.group(0), sure=True)
+    for pattern in _DESCRIBED:
+        found = _search(pattern, sample)
+        if found:
+            return Reading(found.group(0), sure=False)
+    if _label_only(sample):
+        return Reading(sample.strip()[:60], sure=False)
     bracketed = re.findall(r"\[[^\]]*\]", sample)
     rest = re.findall(r"[^\W\d_]{2,}", re.sub(r"\[[^\]]*\]", " ", sample))
     unfinished = _search(_UNFINISHED, sample)

@@ -246,7 +246,10 @@ def _tax_country(draft: Draft):
         allowed = AUTHORITY_COUNTRIES.get(authority)
         wrong = (allowed and country not in allowed) or (authority == "VAT" and country in NO_VAT)
         if authority and country and wrong:
-            yield Violation(("companyInfo.taxIdAuthority",), f"({authority} issued in {country})")
+            yield Violation(
+                ("companyInfo.taxIdAuthority", "companyInfo.taxIdCountry"),
+                f"({authority} issued in {country})",
+            )
         return
     issuing = draft.text("companyInfo.taxIdIssuingCountry").upper()
     based = draft.text("companyInfo.isoCountryCode").upper()
@@ -256,7 +259,41 @@ def _tax_country(draft: Draft):
         and based in AUTHORITY_COUNTRIES["EIN"]
         and issuing not in AUTHORITY_COUNTRIES["EIN"]
     ):
-        yield Violation(("companyInfo.taxIdIssuingCountry",), f"({issuing} for a US company)")
+        yield Violation(
+            ("companyInfo.taxIdIssuingCountry", "companyInfo.isoCountryCode"),
+            f"({issuing} for a US company)",
+        )
+
+
+@rule(
+    "TAX_ID_COUNTRY_OTHER",
+    severity="warning",
+    families={"brand", "tfn"},
+    field_paths=(
+        "companyInfo.taxIdCountry",
+        "companyInfo.taxIdIssuingCountry",
+        "companyInfo.isoCountryCode",
+    ),
+    message="The tax ID was issued in another country than the one the company is based in.",
+    fix_hint="Give the tax ID of the country where the company is registered; staff confirm a "
+    "foreign registration.",
+    source=sources.BRAND,
+)
+def _tax_country_other(draft: Draft):
+    path = (
+        "companyInfo.taxIdIssuingCountry" if draft.family == "brand" else "companyInfo.taxIdCountry"
+    )
+    issuing = draft.text(path).upper()
+    based = draft.text("companyInfo.isoCountryCode").upper()
+    if not issuing or not based or issuing == based:
+        return
+    us = AUTHORITY_COUNTRIES["EIN"]
+    if based in us and issuing not in us and draft.family == "brand":
+        return  # TAX_ID_COUNTRY says it
+    if not (based in us and issuing in us):
+        yield Violation(
+            (path, "companyInfo.isoCountryCode"), f"({issuing} for a company in {based})"
+        )
 
 
 @rule(
@@ -407,7 +444,9 @@ def _volume(draft: Draft):
     number = monthly_volume(draft.text(path)) if path else None
     if number is None:
         return
-    if draft.family == "sender_id" and number >= 10_000_000:
+    # Sender IDs here are one-way programs of one business; a million a month is a national
+    # operator's volume, far out of line with a described small program.
+    if draft.family == "sender_id" and number >= 1_000_000:
         yield Violation((path,), f"({draft.text(path)})")
     if draft.family == "short_code" and number < 1_000:
         # A short code costs $650 + $995 a month and is chosen for high throughput.

@@ -179,7 +179,7 @@ def has_legal_form(name: str) -> bool:
     return bool(_LEGAL_FORM.search(name.strip().rstrip(".,")))
 
 
-LEGAL_NAME_FAMILIES = frozenset({"brand", "sender_id", "short_code"})
+LEGAL_NAME_FAMILIES = frozenset({"tfn", "brand", "sender_id", "short_code"})
 
 
 def _legal_names(draft: Draft) -> list[str]:

@@ -6,7 +6,7 @@ import re
 
 from compliance.preflight import sources
 from compliance.preflight.engine import Draft, Violation, rule
-from compliance.preflight.text import brand_names
+from compliance.preflight.text import GENERIC_WORDS, brand_names
 
 PATH = "senderIdInfo.senderId"
 GENERIC = {
@@ -66,11 +66,16 @@ def tied_to_brand(sender_id: str, names: list[str]) -> bool:
     value = re.sub(r"[^a-z0-9]", "", sender_id.lower())
     for name in names:
         words = [w for w in name.split() if w not in ("and", "of", "the", "for")]
+        # A trade word ("travel", "dental") ties an ID to a trade, not to this company: the
+        # distinctive words carry the link when the name has any.
+        words = [w for w in words if w not in GENERIC_WORDS] or words
         core = "".join(words)
         if not core:
             continue
         initials = "".join(w[0] for w in words)
-        if value[:3] in core or core[:3] in value:
+        # four letters in common (three for a short ID or name): "trav" is not "Trails"
+        size = 4 if len(value) >= 4 and len(core) >= 4 else 3
+        if value[:size] in core or core[:size] in value:
             return True
         if len(initials) >= 2 and value.startswith(initials):
             return True

@@ -545,3 +545,92 @@ def test_an_e164_number_the_plan_does_not_know_warns():
         "PHONE_NUMBER_UNKNOWN": "warning"
     }
     assert at(draft("tfn-parcel", {path: "555-0100"}), path).get("PHONE_E164") == "error"
+
+
+# --- Samples: variables written other ways, messages that are not messages --------------------
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Larkspur Dental: Hi NAME, your cleaning is on DATE at TIME. Reply STOP to opt out.",
+        "Larkspur Dental: Hi FirstName, your cleaning is on [Date]. Reply STOP to opt out.",
+        "Larkspur Dental: Hi @name, your cleaning is on [Date]. Reply STOP to opt out.",
+        "Larkspur Dental: Hi [FirstName], your cleaning is on MM/DD at HH:MM. Reply STOP to opt "
+        "out.",
+    ],
+)
+def test_more_variables_outside_brackets(sample):
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    assert found.get("SAMPLE_PLACEHOLDER_FORMAT") == "error"
+
+
+def test_a_sample_in_capitals_throughout_is_not_full_of_variables():
+    sample = "LARKSPUR DENTAL: DATE NIGHT WHITENING, [Date] ONLY. REPLY STOP TO OPT OUT."
+    assert "SAMPLE_PLACEHOLDER_FORMAT" not in at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+
+
+@pytest.mark.parametrize(
+    "sample, severity",
+    [
+        ("Larkspur Dental: sample appointment reminder text.", "error"),
+        ("Larkspur Dental: Hello world", "error"),
+        ("Larkspur Dental reminder (exact wording to be finalized)", "error"),
+        ("Larkspur Dental: we will send appointment reminders.", "warning"),
+        ("Larkspur Dental - reminder message", "warning"),
+    ],
+)
+def test_samples_that_are_not_messages(sample, severity):
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    rule_id = "SAMPLE_PLACEHOLDER_TEXT" if severity == "error" else "SAMPLE_MAYBE_PLACEHOLDER"
+    assert found.get(rule_id) == severity
+
+
+# --- SMS the only way in; sharing in the passive ----------------------------------------------
+
+
+def test_sms_as_the_only_sign_in_channel_is_an_error():
+    extra = " Sign-in to the patient portal is only possible with a code sent by text."
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_SMS_REQUIRED") == "error"
+
+
+def test_numbers_used_by_sponsors_is_sharing():
+    extra = " Mobile numbers collected here are also used by our sponsors to contact you."
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
+
+
+# --- Identity: the DBA on toll-free, sender IDs tied by a trade word, tax ID countries ----------
+
+
+def test_the_dba_given_as_the_legal_name_on_toll_free():
+    d = draft(
+        "tfn-dental",
+        {"companyInfo.companyName": "Larkspur Dental"},
+        brand_names=("Larkspur Dental Group LLC", "Larkspur Dental"),
+    )
+    assert at(d, "companyInfo.companyName").get("LEGAL_NAME_IS_DBA") == "error"
+
+
+def test_a_sender_id_sharing_only_a_trade_word_is_not_tied_to_the_brand():
+    path = "senderIdInfo.senderId"
+    names = ("Orchid Trails Travel Pte. Ltd.", "Orchid Trails")
+    unrelated = draft("sid-indonesia", {path: "TRAVELSG"}, brand_names=names)
+    assert at(unrelated, path).get("SENDER_ID_BRAND") == "warning"
+    tied = draft("sid-indonesia", {path: "ORCHID"}, brand_names=names)
+    assert "SENDER_ID_BRAND" not in at(tied, path)
+
+
+def test_a_tax_id_from_another_country_warns():
+    d = draft(
+        "brand-fitness",
+        {"companyInfo.isoCountryCode": "CA", "companyInfo.taxIdIssuingCountry": "US"},
+    )
+    assert at(d, "companyInfo.taxIdIssuingCountry") == {"TAX_ID_COUNTRY_OTHER": "warning"}
+
+
+def test_a_sender_id_volume_of_a_national_operator_warns():
+    path = "messagingUseCase.monthlyMessageVolume"
+    d = draft("sid-indonesia", {path: "5,000,000"})
+    assert at(d, path).get("VOLUME_IMPLAUSIBLE") == "warning"
