@@ -20,6 +20,9 @@ from typing import Any
 SET_DIR = Path(__file__).resolve().parent.parent / "tests" / "compliance" / "preflight_set"
 DEV = SET_DIR / "dev.yaml"
 HELDOUT = SET_DIR / "heldout.yaml"
+# second labelled set (issue #15): other tenants and wording, written apart from the first one
+DEV2 = SET_DIR / "dev2.yaml"
+HELDOUT2 = SET_DIR / "heldout2.yaml"
 
 FIELDS = (
     "id",
@@ -46,7 +49,7 @@ def _subst(obj: Any, portal: str) -> Any:
 
 
 def load_set(path: str | Path, portal: str = "https://portal.example") -> list[dict]:
-    """Read one part of the set (dev.yaml or heldout.yaml) into plain dicts."""
+    """Read one part of the set (dev, heldout, dev2 or heldout2 .yaml) into plain dicts."""
     import yaml
 
     with open(path, encoding="utf-8") as fh:
