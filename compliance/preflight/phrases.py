@@ -187,7 +187,8 @@ _SHARE_VERB = (
     r"provid(?:e|es|ed|ing)|giv(?:e|es|en|ing)|gave|pass(?:es|ed|ing)?(?:\s+(?:on|along))?|"
     r"mak(?:e|es|ing)\s+available|made\s+available|distribut(?:e|es|ed|ing)|"
     r"exchang(?:e|es|ed|ing)|hand(?:s|ed)?\s+(?:over|on)|licens(?:e|es|ed|ing)|send\s+to|sent\s+to|"
-    r"forward(?:s|ed)?)"
+    r"forward(?:s|ed)?|pool(?:s|ed|ing)?|combin(?:e|es|ed|ing)|merg(?:e|es|ed|ing)|"
+    r"upload(?:s|ed|ing)?|syncs?|synced|export(?:s|ed|ing)?)"
 )
 _NEGATION = (
     r"(?:\bnot\b|\bnever\b|\bno\b|n't\b|n’t\b|\bnor\b|\bneither\b|\bnone\b|\bnothing\b|\bwithout\b|"
@@ -358,6 +359,7 @@ _PARTY = (
     r"(?:lenders?|agents?|brokers?|insurers?|insurance\s+(?:companies|carriers|providers)|"
     r"carriers?|providers?|contractors?|partners?|dealers?|dealerships?|attorneys?|lawyers?|"
     r"law\s+firms?|companies|businesses|professionals|pros|specialists|advisors?|advisers?|"
+    r"(?:insurance\s+|partner\s+|mortgage\s+|real\s+estate\s+)?agenc(?:y|ies)|bidders?|"
     r"installers?|sponsors?|buyers?|clinics?|schools?|colleges?|realtors?|movers?|"
     r"solar\s+(?:companies|installers))"
 )
@@ -372,14 +374,19 @@ LEAD_SURE = [
 ]
 LEAD_SURE += [
     r"(?:pass|passes|passed|forward|forwards|forwarded|send|sends|sent|sell|sells|sold|give|gives|"
-    r"hand|hands|share|shares|shared|provide|provides)\s+(?:\w+\s+){0,3}(?:leads?|name\s+and\s+"
-    r"(?:phone\s+)?number|names\s+and\s+numbers|contact\s+(?:details|information)|details)\s+"
+    r"hand|hands|share|shares|shared|provide|provides|route|routes|routed|deliver|delivers|"
+    r"delivered|transfer|transfers|transferred)\s+(?:\w+\s+){0,3}(?:leads?|name\s+and\s+"
+    r"(?:phone\s+)?number|names\s+and\s+numbers|contact\s+(?:details|information)|details|"
+    r"(?:quote|insurance|loan|service)\s+requests?|requests?|inquir(?:y|ies)|enquir(?:y|ies)|"
+    r"applications?|submissions?|consumer\s+(?:information|data|details))\s+"
     + _words(2)
     + r"(?:to|with)\s+"
     + _words(3)
     + _PARTY,
 ]
 LEAD_POSSIBLE = [
+    r"(?:bid|bids|bidding)\s+(?:for|on)\s+(?:\w+\s+){0,2}(?:leads?|requests?|customers|consumers|"
+    r"referrals)|(?:comparison|quote)\s+(?:site|website|platform|marketplace)",
     r"(?:are|is|get|gets|be|being)\s+(?:matched|connected|paired|referred|introduced|put\s+in\s+"
     r"touch)\s+(?:with|to)\s+" + _words(4) + _PARTY,
     r"(?:connect|connects|connecting|match|matches|matching|pair|pairs|refer|refers|referring|"

@@ -8,7 +8,7 @@ import phonenumbers
 import pycountry
 
 from compliance.preflight import sources
-from compliance.preflight.domains import registrable, same_organisation
+from compliance.preflight.domains import named_after, registrable, same_organisation
 from compliance.preflight.engine import Draft, Violation, rule
 from compliance.preflight.fields import (
     COUNTRY,
@@ -363,6 +363,9 @@ def _public_domain(draft: Draft):
     email = draft.text("companyInfo.businessContactEmail")
     site = host_of(draft.text("contactInfo.website"))
     domain = email_domain(email)
+    names = [*draft.brand_names, draft.text("companyInfo.companyName")]
+    if named_after(domain, [n for n in names if n]):
+        return  # the company's own domain, named after it, though not its website's
     if email and site and domain not in FREE_MAIL and not same_organisation(domain, site):
         yield Violation(("companyInfo.businessContactEmail",), f"({domain} vs {site})")
 

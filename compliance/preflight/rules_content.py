@@ -137,7 +137,7 @@ def _restricted_possible(draft: Draft):
 @rule(
     "AGE_GATED_CONTENT",
     severity="error",
-    families=ALL - {"brand"},
+    families=ALL - {"brand", "campaign"},
     field_paths=("messageSamples.*", "campaignUseCase.ageGated"),
     message="Alcohol or tobacco content needs an age gate.",
     fix_hint="For 10DLC answer Yes to age-gated content and gate the opt-in by age; toll-free "
@@ -151,6 +151,24 @@ def _age_gated(draft: Draft):
         hit = any_match(AGE_GATED, text)
         if hit:
             yield Violation((path,), f"(“{hit}”)")
+
+
+# On 10DLC the guide only warns ("a potential to be rejected or … suspended later if your
+# content includes age gated material and you do not mark yes"), and a restaurant's wine dinner
+# is read from a keyword: a warning staff confirm.
+@rule(
+    "AGE_GATED_ATTRIBUTE",
+    severity="warning",
+    families={"campaign"},
+    field_paths=("messageSamples.*", "campaignUseCase.ageGated"),
+    message="The campaign may carry alcohol or tobacco content but age-gated content says No.",
+    fix_hint="If the messages promote alcohol or tobacco, answer Yes to age-gated content and "
+    "gate the opt-in by age.",
+    source=sources.CAMPAIGN_REJECTIONS,
+)
+def _age_gated_attribute(draft: Draft):
+    for violation in _age_gated(draft):
+        yield Violation((*violation.field_paths, "campaignUseCase.ageGated"), violation.detail)
 
 
 # Lending, marketing and passcode content are read from keywords ("loan" is also a library's,
@@ -260,7 +278,8 @@ TOPICS = {
     r"activity|locked",
     "care": r"support|customer\s+(?:service|care)|help\s*desk|inquir(?:y|ies)|questions?|"
     r"tickets?|conversations?|replies|chat|agents?",
-    "polling": r"surveys?|polls?|polling|feedback|vot(?:e|es|ing)|ratings?|questionnaires?",
+    "polling": r"surveys?|polls?|polling|feedback|vot(?:e|es|ing)|ratings?|questionnaires?|"
+    r"rate|rates\s+(?:the|their|your|us)|recommend(?:s|ed|ation)?|satisfaction|nps|reviews?",
     "public": r"public|residents?|citizens?|emergenc(?:y|ies)|outages?|weather|closures?|"
     r"advisor(?:y|ies)|community|safety|boil[\s-]water|evacuat\w+",
     "education": r"students?|school|courses?|campus|classes|enrol+(?:ment)?|tuition|"
@@ -306,7 +325,7 @@ _CATEGORY_TOPICS = {
     "ACCOUNT_NOTIFICATIONS": {"account", "fraud", "financial", "otp", "appointment", "delivery"},
     "ACCOUNT_NOTIFICATION": {"account", "fraud", "financial", "otp", "appointment", "delivery"},
     "Account or security alerts": {"account", "fraud", "otp"},
-    "FRAUD_ALERT": {"fraud", "account"},
+    "FRAUD_ALERT": {"fraud"},
     "SECURITY_ALERT": {"fraud", "account", "otp"},
     "CUSTOMER_CARE": {"care", "account", "appointment", "delivery"},  # "all customer interaction"
     "NON_POLITICAL_POLLING_AND_SURVEY": {"polling"},
@@ -325,7 +344,8 @@ _CATEGORY_TOPICS = {
 }
 CATEGORY_TOPICS = {category_key(k): v for k, v in _CATEGORY_TOPICS.items()}
 # Categories so narrow that details which never name their topic describe something else.
-NARROW = {"otp", "polling"}
+NARROW = {"otp", "polling", "fraud"}
+_NARROW_WORDS = {"otp": "codes", "polling": "surveys", "fraud": "fraud or security"}
 # Topics that are not a kind of message of their own: they describe who or what, not why.
 _CONTEXT_ONLY = {"health", "care", "education", "event", "account", "financial", "public"}
 
@@ -366,7 +386,7 @@ def _category_mismatch(draft: Draft):
         yield Violation(
             (text_path, category_path),
             f"(“{draft.text(category_path)}”, but it does not speak of "
-            f"{'codes' if 'otp' in wanted else 'surveys'})",
+            f"{', '.join(_NARROW_WORDS[t] for t in sorted(wanted))})",
         )
         return
     strong = {t: words for t, words in hits.items() if t not in _CONTEXT_ONLY and len(words) >= 2}

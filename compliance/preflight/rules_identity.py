@@ -212,9 +212,19 @@ def _trade_names(draft: Draft) -> list[str]:
 )
 def _legal_is_dba(draft: Draft):
     name = draft.text("companyInfo.companyName")
-    if not name or has_legal_form(name):
+    if not name:
         return
     legal = _legal_names(draft)
+    if has_legal_form(name):
+        # A trade name may itself end like a legal form ("Crumb & Co."): it is still not the
+        # legal name when it is the DBA and the tenant's legal name (listed first) is another.
+        first = draft.brand_names[0] if draft.brand_names else ""
+        dba = brand_core(draft.text("contactInfo.dbaName"))
+        if first and brand_core(name) != brand_core(first) and dba == brand_core(name):
+            yield Violation(
+                ("companyInfo.companyName",), f"(“{name}”; the legal name is “{first}”)"
+            )
+        return
     if not legal or any(n.strip() == name.strip() for n in legal):
         return
     exact = [n for n in legal if has_legal_form(n) and brand_core(n) == brand_core(name)]

@@ -176,7 +176,9 @@ def _unless_negated(patterns: list[str]):
                 continue
             at = clause.lower().find(hit.lower())
             before, after = clause[:at], clause[at + len(hit) :]
-            if re.search(r"(?i)\b(?:not|never|no|none|nothing|without)\b|n't\b|n’t\b", before):
+            if re.search(
+                r"(?i)\b(?:not|never|no|none|nothing|without|neither|nor)\b|n't\b|n’t\b", before
+            ):
                 continue
             # denied right after it: "pre-checked boxes are never used"
             if re.match(_DENIED_AFTER, after):

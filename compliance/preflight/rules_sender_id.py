@@ -100,3 +100,24 @@ def _brand(draft: Draft):
         return
     if not tied_to_brand(value, cores):
         yield Violation((PATH,))
+
+
+LOA = "senderIdInfo.letterOfAuthorization"
+ON_BEHALF = "senderIdInfo.registeringOnBehalf"
+
+
+@rule(
+    "SENDER_ID_LOA",
+    severity="error",
+    families={"sender_id"},
+    field_paths=(ON_BEHALF, LOA),
+    message="Registering on behalf of another brand needs that brand's letter of authorization.",
+    fix_hint="Upload the letter of authorization signed by the brand you represent (AWS offers a "
+    "template), or answer that you register for yourself.",
+    source=sources.SINGAPORE,
+)
+def _letter_of_authorization(draft: Draft):
+    if draft.text(ON_BEHALF).lower() not in ("true", "yes"):
+        return
+    if LOA not in draft.attachments and not draft.text(LOA):
+        yield Violation((ON_BEHALF, LOA))

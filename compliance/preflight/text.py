@@ -222,6 +222,12 @@ IN_TERMS = [
     rf"(?:\w+\s+){{0,3}}(?:consent|agreement|opt[\s-]?in)\s+to\s+(?:receive\s+)?{_SMS_CONSENT}",
     r"(?:cannot|can't|can’t|may\s+not)\s+be\s+(?:declined|refused|unticked|removed|opted\s+out\s+of)"
     r"\s+separately",
+    # "Section 14 of the terms states that by signing, the customer agrees to receive texts"
+    rf"{_TERMS_DOC}[^.]{{0,80}}?\b(?:states?|says|provides?|specif(?:y|ies)|stipulates?|reads?)\s+"
+    rf"that\b[^.]{{0,80}}?\b(?:agree|agrees|consent|consents|accept|accepts)\s+to\s+(?:receive\s+)?"
+    rf"[^.]{{0,40}}?{_SMS_CONSENT}",
+    r"no\s+separate\s+(?:sms\s+|text\s+|marketing\s+)?(?:check-?box|tick\s*box|box|consent|"
+    r"opt[\s-]?in|agreement)",
 ]
 
 

@@ -13,7 +13,7 @@ import socket
 import pytest
 
 from bench.preflight import load_cases
-from compliance.preflight import RULES, Draft, preflight_run
+from compliance.preflight import RULES, AttachmentInfo, Draft, preflight_run
 
 PORTAL = "https://portal.example"
 PROVIDER = {
@@ -634,3 +634,128 @@ def test_a_sender_id_volume_of_a_national_operator_warns():
     path = "messagingUseCase.monthlyMessageVolume"
     d = draft("sid-indonesia", {path: "5,000,000"})
     assert at(d, path).get("VOLUME_IMPLAUSIBLE") == "warning"
+
+
+# --- Sharing pooled with sister brands; lead generation by routing requests -------------------
+
+
+def test_opt_in_lists_pooled_with_sister_brands_is_sharing():
+    extra = " Opt-in lists are pooled with our sister brands so they can send their own offers."
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
+
+
+def test_requests_routed_to_partner_agencies_is_lead_generation():
+    details = "messagingUseCase.useCaseDetails"
+    d = draft(
+        "tfn-outfitters",
+        {
+            details: "We collect trip quote requests on our comparison site and send each request "
+            "to the partner travel agencies that follow up with the traveller."
+        },
+    )
+    assert at(d, details).get("LEAD_GENERATION") == "error"
+
+
+# --- Consent inside the terms, described as a clause of the contract ---------------------------
+
+
+def test_consent_stated_in_a_clause_of_the_terms_is_an_error():
+    text = (
+        "Patients accept the Larkspur Dental Group terms of service when they register. Section 9 "
+        "of the terms states that by registering, the patient agrees to receive reminder texts. "
+        "Message frequency varies. Message and data rates may apply. Text HELP for help, STOP to "
+        "opt out. Privacy policy at larkspurdental.com/privacy."
+    )
+    assert at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN).get("OPTIN_IN_TERMS") == "error"
+
+
+def test_no_separate_checkbox_is_consent_in_the_terms():
+    extra = " There is no separate SMS checkbox; accepting the terms covers it."
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_IN_TERMS") == "error"
+
+
+def test_options_neither_preselected_are_not_pre_checked():
+    extra = " Patients choose e-mail or text reminders; neither option is preselected."
+    assert "OPTIN_PRECHECKED" not in at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
+
+
+# --- Narrow categories: the details must speak of their topic ----------------------------------
+
+
+def test_a_fraud_alert_campaign_about_something_else():
+    d = draft(
+        "campaign-fitness",
+        {
+            "campaignUseCase.useCase": "FRAUD_ALERT",
+            "campaignInfo.campaignName": "Cobalt Fitness texts members about pool closures and "
+            "studio schedule changes.",
+        },
+    )
+    assert at(d, "campaignUseCase.useCase").get("USE_CASE_CATEGORY_MISMATCH") == "warning"
+
+
+def test_a_survey_described_under_a_delivery_category():
+    details = "messagingUseCase.useCaseDetails"
+    d = draft(
+        "tfn-parcel",
+        {
+            details: "After each delivery visit we ask customers who opted in to rate us from 1 to "
+            "10 and whether they would recommend us.",
+            "messagingUseCase.useCaseCategory": "DELIVERY_NOTIFICATIONS",
+        },
+    )
+    # delivery words are there, so only a warning can say it, never an error
+    assert "USE_CASE_CATEGORY_MISMATCH" not in errors(d)
+
+
+# --- Identity: a trade name ending like a legal form; a domain named after the company ---------
+
+
+def test_a_dba_that_ends_like_a_legal_form_given_as_the_legal_name():
+    d = draft(
+        "brand-fitness",
+        {"companyInfo.companyName": "Cobalt & Co.", "contactInfo.dbaName": "Cobalt & Co."},
+        brand_names=("Harbor Street Ventures Inc.", "Cobalt & Co."),
+    )
+    assert at(d, "companyInfo.companyName").get("LEGAL_NAME_IS_DBA") == "error"
+
+
+def test_a_public_company_contact_on_the_domain_named_after_it():
+    path = "companyInfo.businessContactEmail"
+    # the legal name is Meridian Logistics Inc.; the website is the brand's own domain
+    site = {"contactInfo.website": "https://www.meridianfreightline.com"}
+    own = draft("brand-public", {**site, path: "investor.relations@meridianlogistics.com"})
+    assert "PUBLIC_CONTACT_DOMAIN" not in at(own, path)
+    other = draft("brand-public", {**site, path: "investor.relations@unrelated-agency.com"})
+    assert at(other, path).get("PUBLIC_CONTACT_DOMAIN") == "error"
+
+
+# --- Singapore: on behalf of another brand needs its letter of authorization --------------------
+
+
+def test_registering_on_behalf_without_the_letter_is_an_error():
+    path = "senderIdInfo.registeringOnBehalf"
+    d = draft("sid-indonesia", {path: "True"})
+    assert at(d, path) == {"SENDER_ID_LOA": "error"}
+    with_letter = draft(
+        "sid-indonesia",
+        {path: "True"},
+        attachments={
+            "senderIdInfo.letterOfAuthorization": AttachmentInfo("image/png", 120_000, 800, 1000)
+        },
+    )
+    assert "SENDER_ID_LOA" not in at(with_letter, path)
+
+
+# --- Alcohol on 10DLC: the guide warns, the keyword reading warns --------------------------------
+
+
+def test_alcohol_on_a_campaign_without_the_age_gate_warns():
+    sample = "Cobalt Fitness: join our wine tasting after class on [Date]. Reply STOP to opt out."
+    d = draft(
+        "campaign-fitness",
+        {"messageSamples.messageSample2": sample, "campaignUseCase.ageGated": "No"},
+    )
+    assert at(d, "campaignUseCase.ageGated") == {"AGE_GATED_ATTRIBUTE": "warning"}

@@ -203,6 +203,9 @@ EXTRA_FAILING = {
         "tfn-parcel",
         values={"messagingUseCase.privacyPolicyUrl": "http://www.northwindparcel.com/privacy"},
     ),
+    "SENDER_ID_LOA": lambda: _with(
+        "sid-indonesia", values={"senderIdInfo.registeringOnBehalf": "True"}
+    ),
     "TAX_ID_COUNTRY_OTHER": lambda: _with(
         "brand-fitness",
         values={"companyInfo.isoCountryCode": "CA", "companyInfo.taxIdIssuingCountry": "US"},
@@ -236,7 +239,7 @@ def _portal(settings):
 
 
 def test_every_rule_is_fully_described():
-    assert len(RULES) == 90
+    assert len(RULES) == 92
     for rule in RULES.values():
         assert rule.severity in ("error", "warning"), rule.id
         assert rule.families, rule.id
