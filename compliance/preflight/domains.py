@@ -70,11 +70,12 @@ def on_domains(host_or_url: str, domains: tuple[str, ...] | list[str]) -> str:
 
 def named_after(domain: str, names: list[str] | tuple[str, ...]) -> bool:
     """True when a domain's label spells one of the names, or its first two words or more
-    ("meridianwellness.com" for Meridian Wellness Holdings, Inc.)."""
-    own = label(domain)
+    ("meridianwellness.com" for Meridian Wellness Holdings, Inc.), or the whole domain does
+    ("ledger.ly" for Ledgerly)."""
+    own = {label(domain), registrable(domain).replace(".", "")} - {""}
     for name in names:
         words = brand_core(name).split()
         forms = ["".join(words[:k]) for k in range(len(words), 1, -1)] + ["".join(words)]
-        if own and own in forms:
+        if own & set(forms):
             return True
     return False

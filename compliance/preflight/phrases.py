@@ -74,6 +74,15 @@ FREQUENCY = [
     r"(?:per|each|every|for\s+each|one\s+per)\s+(?:login|log-?in|sign-?in|request|order|"
     r"purchase|booking|appointment|visit|delivery|shipment|transaction|attempt|reservation)",
     r"only\s+when\s+(?:you|they|the\s+(?:user|customer|member|patient))\s+(?:request|ask|log|sign)",
+    # "2-3 per session", "about one a month", "one per stay"
+    rf"{_NUM}(?:\s*(?:-|–|to)\s*{_NUM})?\s+(?:per|a|an|each|every)\s+(?:{_PERIOD}|session|visit|"
+    r"booking|order|stay|appointment|reservation|class|event|trip|shipment|delivery|login|"
+    r"sign-?in|transaction|request|purchase|ride|service|job|application)\b",
+    r"(?:each|every)\s+time\s+(?:you|they|a|an|the)\b",
+    # "a confirmation and a reminder the morning of"
+    r"\b(?:a|an|one)\s+(?:\w+\s+)?(?:confirmation|reminder|alert|text|message|notification|code|"
+    r"receipt|update)\s+(?:and|plus|then|followed\s+by)\s+(?:a|an|one)\s+(?:\w+\s+)?"
+    r"(?:confirmation|reminder|alert|text|message|notification|follow[\s-]?up|receipt|update)\b",
 ]
 
 
@@ -94,9 +103,12 @@ CONSENT = [
     r"(?<![\w-])(?:check|tick|select|click|tap|press|toggl|switch|turn|enabl|mark|choos|chose|"
     r"flip|slid|activat)\w*\s+"
     rf"{_words(6)}(?:box|boxes|checkbox|checkboxes|button|toggle|switch|option|radio|"
-    r"yes|on|opt[\s-]?in|consent|[\"“])",
+    r"yes|on|opt[\s-]?in|consent|[\"“'‘])",
     r"(?:unchecked|empty|blank|unticked|un-ticked|un-checked)\s+(?:\w+\s+){0,2}(?:check)?box",
     r"check-?box(?:es)?\b",
+    r"\[\s?\]\s*(?:yes|i\s+agree|send|text)",  # a box drawn on a paper form: "[ ] Yes, text me"
+    r"\bsigns?\s+and\s+dates?\b",
+    r"\btaps?\s+(?:\w+\s+){0,2}(?:send|subscribe|join|yes|agree)\b",
     # a keyword texted, a QR code scanned
     rf"(?:text|texts|texting|texted|send|sends|sending|reply|replies|replying|message|messages|"
     rf"sms)\s+(?:the\s+)?(?:(?:word|keyword)\s+)?{_KEYWORD}(?=[\s,.;:!)]|$)",

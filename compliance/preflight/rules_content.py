@@ -67,8 +67,11 @@ PROMOTIONAL = [
     r"deals?", r"limited[\s-]time", r"shop\s+now", r"buy\s+now", r"free\s+shipping",
     r"special\s+offers?", r"exclusive\s+offers?", r"flash\s+sale", r"bogo",
 ]  # fmt: skip
+# Passcode words, also in the languages the sender ID countries write their samples in
+# (Indonesian "kode verifikasi", Hindi "कोड", Spanish "código").
 OTP_WORDS = re.compile(
-    r"(?i)\b(?:code|passcode|otp|pin|verification|verify|one[\s-]time|login|log\s+in|sign[\s-]in)\b"
+    r"(?i)\b(?:code|passcode|otp|pin|verification|verify|one[\s-]time|login|log\s+in|sign[\s-]in|"
+    r"kode|verifikasi|sandi|código|codigo|verificaci\w+|contraseña)\b|कोड|ओटीपी|सत्यापन"
 )
 
 
@@ -90,7 +93,15 @@ OTP_CATEGORIES = {
 }
 PROMO_CATEGORIES = {
     category_key(c)
-    for c in ("PROMOTIONS_AND_MARKETING", "MARKETING", "MIXED", "LOW_VOLUME", "Other")
+    for c in (
+        "PROMOTIONS_AND_MARKETING",
+        "MARKETING",
+        "MIXED",
+        "LOW_VOLUME",
+        "Other",
+        "Promotional",  # the short code form's message type
+        "Promotions and marketing",
+    )
 }
 
 
@@ -203,9 +214,9 @@ def _lending(draft: Draft):
 )
 def _promotional(draft: Draft):
     path = USE_CASE.get(draft.family)
-    category = draft.text(path) if path else ""
+    chosen = {category_key(c) for c in draft.choices(path)} if path else set()
     transactional = draft.text("campaignCapabilities.messageType") == "Transactional"
-    if category_key(category) in PROMO_CATEGORIES and not transactional:
+    if chosen & PROMO_CATEGORIES and not transactional:
         return
     for sample_path, text in samples(draft):
         hit = any_match(PROMOTIONAL, text)

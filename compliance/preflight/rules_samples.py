@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from compliance.preflight import sources
+from compliance.preflight.domains import named_after
 from compliance.preflight.engine import ALL, US, Draft, Violation, rule
 from compliance.preflight.fields import WEBSITE, samples
 from compliance.preflight.phrases import bad_variable, placeholder_sample
@@ -262,6 +263,8 @@ def _link_off_domain(draft: Draft):
     for path, text in samples(draft):
         for url in urls_in(text):
             host = host_of(url)
+            if named_after(host, [*draft.brand_names, *brand_names(draft)]):
+                continue  # a domain named after the brand ("ledger.ly" for Ledgerly)
             if not is_shortener(url) and not same_site(host, site):
                 yield Violation((path,), f"({host})")
 

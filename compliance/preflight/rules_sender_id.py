@@ -98,6 +98,11 @@ def _brand(draft: Draft):
     cores = brand_names(draft)
     if len(value) < 3 or not cores or value.upper() in GENERIC:
         return
+    # The form's own place for the link ("How is the sender ID connected to your business?"):
+    # an answer that names the sender ID explains it.
+    connection = re.sub(r"[^a-z0-9]", "", draft.text("senderIdInfo.senderIdConnection").lower())
+    if value in connection:
+        return
     if not tied_to_brand(value, cores):
         yield Violation((PATH,))
 

@@ -759,3 +759,90 @@ def test_alcohol_on_a_campaign_without_the_age_gate_warns():
         {"messageSamples.messageSample2": sample, "campaignUseCase.ageGated": "No"},
     )
     assert at(d, "campaignUseCase.ageGated") == {"AGE_GATED_ATTRIBUTE": "warning"}
+
+
+# --- More ways to state frequency and consent ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "frequency",
+    [
+        "2-3 per session",
+        "about one a month",
+        "a confirmation and a reminder the morning of",
+        "a code each time you sign in",
+    ],
+)
+def test_more_natural_frequencies(frequency):
+    d = draft("tfn-dental", dental_opt_in(frequency=frequency))
+    assert "OPTIN_FREQUENCY" not in at(d, TFN_OPT_IN)
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "The intake form has a section the patient signs and dates: “[ ] Yes, text me reminders”.",
+        "Patients scan the poster's QR code; nothing is sent until they tap send.",
+        "In the app, patients tick 'Text me reminders', which is off by default.",
+    ],
+)
+def test_more_consent_actions(action):
+    text = (
+        f"{action} Larkspur Dental Group reminders: about 2 per visit. Message and data rates may "
+        "apply. Text HELP for help, STOP to opt out. Terms and privacy policy at "
+        "larkspurdental.com/sms."
+    )
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert "OPTIN_CONSENT_ACTION" not in at(d, TFN_OPT_IN)
+    assert errors(d) == []
+
+
+def test_a_vague_opt_in_still_lacks_a_consent_action():
+    text = (
+        "Patients give us their number when they book and we text reminders from Larkspur Dental "
+        "Group. About 2 per visit. Message and data rates may apply. Text HELP for help, STOP to "
+        "opt out. Terms and privacy policy at larkspurdental.com/sms."
+    )
+    assert "OPTIN_CONSENT_ACTION" in at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN)
+
+
+# --- Passcodes in the recipients' language; a promotional short code --------------------------
+
+
+def test_a_passcode_sample_in_indonesian_is_a_passcode():
+    d = draft(
+        "sid-indonesia",
+        {
+            "messagingUseCase.useCaseCategory": "One-time passcodes",
+            "messageSamples.messageSample1": "NusantaraTrip: Kode verifikasi Anda [kode]. Jangan "
+            "berikan kode ini kepada siapa pun.",
+        },
+    )
+    assert "OTP_SAMPLES_CONSISTENT" not in at(d, "messageSamples.messageSample1")
+
+
+# --- Explained sender IDs, links on a domain named after the brand ------------------------------
+
+
+def test_a_sender_id_explained_in_the_connection_field():
+    path = "senderIdInfo.senderId"
+    names = ("Pearl Harbourfront Marine Services Pte. Ltd.", "Pearl Marine")
+    unexplained = draft("sid-indonesia", {path: "SENTOSAYC"}, brand_names=names)
+    assert at(unexplained, path).get("SENDER_ID_BRAND") == "warning"
+    explained = draft(
+        "sid-indonesia",
+        {
+            path: "SENTOSAYC",
+            "senderIdInfo.senderIdConnection": "SENTOSAYC is the yacht club we run at Sentosa.",
+        },
+        brand_names=names,
+    )
+    assert "SENDER_ID_BRAND" not in at(explained, path)
+
+
+def test_a_link_on_a_domain_named_after_the_brand_is_on_domain():
+    sample = "Northwind Parcel: track [TrackingID] at https://northwind.parcel/t/[ID]"
+    d = draft("tfn-parcel", {SAMPLE2: sample})
+    assert "LINK_OFF_DOMAIN" not in at(d, SAMPLE2)
+    other = draft("tfn-parcel", {SAMPLE2: sample.replace("northwind.parcel", "trackit.io")})
+    assert at(other, SAMPLE2).get("LINK_OFF_DOMAIN") == "warning"
