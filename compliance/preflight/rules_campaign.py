@@ -193,6 +193,31 @@ def _embedded_link(draft: Draft):
         yield Violation(("campaignUseCase.embeddedLinkSample",), "The example link is missing.")
 
 
+def _embedded_phone_unused(draft: Draft):
+    return draft.text("campaignUseCase.embeddedPhone") == "Yes" and not any(
+        phone_numbers_in(text) for _, text in _sample_texts(draft)
+    )
+
+
+@rule(
+    "EMBEDDED_ATTRIBUTE_UNUSED",
+    severity="warning",
+    families=CAMPAIGN,
+    field_paths=("campaignUseCase.embeddedLink", "campaignUseCase.embeddedPhone"),
+    message="An embedded-link or embedded-phone attribute says Yes but no sample shows one.",
+    fix_hint="Attributes must match the samples: add a sample with the link or number, or "
+    "answer No.",
+    source=sources.CAMPAIGN_BLOG,
+)
+def _embedded_unused(draft: Draft):
+    if draft.text("campaignUseCase.embeddedLink") == "Yes" and not any(
+        urls_in(text) for _, text in _sample_texts(draft)
+    ):
+        yield Violation(("campaignUseCase.embeddedLink",), "No sample contains a link.")
+    if _embedded_phone_unused(draft):
+        yield Violation(("campaignUseCase.embeddedPhone",), "No sample contains a phone number.")
+
+
 @rule(
     "EMBEDDED_PHONE_ATTRIBUTE",
     severity="error",

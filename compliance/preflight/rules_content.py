@@ -18,7 +18,9 @@ RESTRICTED = {
     "cannabis": [r"cannabis", r"marijuana", r"thc", r"dispensar(?:y|ies)", r"kratom",
                  r"psilocybin", r"magic\s+mushrooms?", r"cbd\s+(?:[\w-]+\s+)?(?:oils?|"
                  r"gumm(?:y|ies)|products?|tinctures?|edibles?|vapes?|balms?|creams?|lotions?|"
-                 r"salves?|drinks?|capsules?|shop|store)", r"hemp\s+(?:oils?|extracts?|gummies)"],
+                 r"salves?|drinks?|capsules?|shop|store)", r"hemp\s+(?:oils?|extracts?|gummies)",
+                 r"weed[\s-](?:infused|delivery|shop|store|gummies|edibles)", r"delta[\s-]?[89]",
+                 r"pre-?rolls?", r"420\s+(?:special|deals?|sale|menu)"],
     "firearms": [r"firearms?", r"handguns?", r"ammo", r"ammunition", r"gun\s+(?:shop|store|show|"
                  r"range|sale)s?", r"assault\s+(?:rifles?|weapons?)"],
     "sexual content": [r"xxx", r"porn\w*", r"sexting",
@@ -33,7 +35,12 @@ RESTRICTED = {
                                      r"debt\s+settlement", r"credit\s+repair",
                                      r"crypto\s+signals?", r"(?:trading|investment)\s+signals?",
                                      r"debt\s+collect\w*", r"collections?\s+agency",
-                                     r"placed\s+(?:with|in)\s+(?:\w+\s+){0,2}collections?"],
+                                     r"placed\s+(?:with|in)\s+(?:\w+\s+){0,2}collections?",
+                                     r"(?:collect\w*|recover\w*)\s+(?:\w+\s+){0,4}(?:for|on\s+"
+                                     r"behalf\s+of)\s+(?:a|the|your)\s+(?:original\s+)?creditors?",
+                                     r"reduce\s+(?:what\s+you\s+owe|your\s+(?:credit\s+card\s+)?"
+                                     r"debts?)",
+                                     r"(?:settle|erase|eliminate)\s+(?:your\s+)?debts?"],
     "get-rich-quick schemes": [r"get\s+rich", r"make\s+money\s+fast",
                                r"work\s+from\s+home\s+(?:and\s+)?earn", r"guaranteed\s+income",
                                r"\$\d[\d,]*\s+(?:a|per)\s+(?:day|week)\s+from\s+home"],
@@ -44,14 +51,15 @@ RESTRICTED = {
 # (CBD is also Singapore's central business district, a glue gun is a tool, a bank warns about
 # crypto scams, a first-party lender has a collections team): a warning staff read.
 RESTRICTED_POSSIBLE = {
-    "cannabis": [r"cbd"],
+    "cannabis": [r"cbd", r"weed", r"edibles", r"420"],
     "firearms": [r"guns?", r"rifles?", r"pistols?", r"gun\s+shop"],
     "sexual content": [r"escorts?", r"nudes?", r"hook-?ups?"],
     "gambling": [r"betting", r"wagers?", r"poker", r"jackpots?", r"bets?"],
     "high-risk financial services": [r"cash\s+advances?", r"bad\s+credit",
                                      r"crypto(?:currency|currencies)?", r"bitcoin", r"forex",
                                      r"stock\s+(?:tips?|alerts?|picks?)",
-                                     r"collections?\s+(?:team|department|account)"],
+                                     r"collections?\s+(?:team|department|account)",
+                                     r"struggling\s+with\s+(?:\w+\s+)?debts?"],
 }  # fmt: skip
 AGE_GATED = [
     r"alcohol\w*", r"beers?", r"wines?", r"liquors?", r"vodka", r"whiske?y", r"tequila",
@@ -240,6 +248,54 @@ def _otp(draft: Draft):
     for sample_path, text in samples(draft):
         if not OTP_WORDS.search(text):
             yield Violation((sample_path,))
+
+
+PASSCODE = re.compile(
+    r"(?i)\b(?:(?:verification|security|login|log-in|sign-in|one[\s-]time|access|auth\w*)\s+"
+    r"(?:code|pin|passcode|password)|passcodes?|otp|2fa)\b"
+)
+# Categories under which a passcode has no place (the passcode is a use case of its own).
+NO_PASSCODE = {
+    category_key(c)
+    for c in (
+        "MARKETING",
+        "PROMOTIONS_AND_MARKETING",
+        "Promotions and marketing",
+        "POLLING_VOTING",
+        "NON_POLITICAL_POLLING_AND_SURVEY",
+        "Polling and surveys",
+        "PUBLIC_SERVICE_ANNOUNCEMENT",
+        "PUBLIC_ANNOUNCEMENTS",
+        "Public service announcements",
+        "CHARITY",
+        "NON_PROFIT",
+        "DELIVERY_NOTIFICATION",
+        "DELIVERY_NOTIFICATIONS",
+        "APPOINTMENT",
+        "BOOKING",
+        "EVENT_NOTIFICATIONS",
+    )
+}
+
+
+@rule(
+    "PASSCODE_OUTSIDE_OTP",
+    severity="warning",
+    families=ALL - {"brand"},
+    field_paths=("messageSamples.*",),
+    message="A sample sends a passcode but the use case is not one-time passcodes.",
+    fix_hint="Register passcodes under their own use case (2FA / one-time passcodes), or remove "
+    "the sample.",
+    source=sources.USE_CASE_MATCH,
+)
+def _passcode_outside(draft: Draft):
+    path = USE_CASE.get(draft.family)
+    if not path or not {category_key(c) for c in draft.choices(path)} & NO_PASSCODE:
+        return
+    for sample_path, text in samples(draft):
+        found = PASSCODE.search(text)
+        if found:
+            yield Violation((sample_path, path), f"(“{found.group(0)}”)")
 
 
 def _lead_rule(rule_id: str, sure: bool) -> None:

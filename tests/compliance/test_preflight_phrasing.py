@@ -846,3 +846,32 @@ def test_a_link_on_a_domain_named_after_the_brand_is_on_domain():
     assert "LINK_OFF_DOMAIN" not in at(d, SAMPLE2)
     other = draft("tfn-parcel", {SAMPLE2: sample.replace("northwind.parcel", "trackit.io")})
     assert at(other, SAMPLE2).get("LINK_OFF_DOMAIN") == "warning"
+
+
+# --- Prohibited content in other words; attestations; passcodes in another use case -----------
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Larkspur Dental: try our new delta-8 gummies. Reply STOP to opt out.",
+        "Larkspur Dental: we are collecting an overdue balance on behalf of your original "
+        "creditor. Reply STOP to opt out.",
+        "Larkspur Dental partners can reduce what you owe by half. Reply STOP to opt out.",
+    ],
+)
+def test_prohibited_content_in_other_words(sample):
+    assert at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2).get("RESTRICTED_CONTENT") == "error"
+
+
+def test_an_attribute_that_says_yes_without_a_sample_to_show_it_warns():
+    d = draft("campaign-fitness", {"campaignUseCase.embeddedPhone": "Yes"})
+    assert at(d, "campaignUseCase.embeddedPhone") == {"EMBEDDED_ATTRIBUTE_UNUSED": "warning"}
+
+
+def test_a_passcode_under_a_marketing_use_case_warns():
+    path = "messageSamples.messageSample2"
+    sample = "Your verification code is [Code]. Reply STOP to opt out."
+    d = draft("campaign-cafe", {path: sample})
+    assert at(d, path).get("PASSCODE_OUTSIDE_OTP") == "warning"
+    assert "PASSCODE_OUTSIDE_OTP" not in at(draft("campaign-2fa"), path)

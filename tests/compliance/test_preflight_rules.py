@@ -203,6 +203,16 @@ EXTRA_FAILING = {
         "tfn-parcel",
         values={"messagingUseCase.privacyPolicyUrl": "http://www.northwindparcel.com/privacy"},
     ),
+    "EMBEDDED_ATTRIBUTE_UNUSED": lambda: _with(
+        "campaign-fitness", values={"campaignUseCase.embeddedPhone": "Yes"}
+    ),
+    "PASSCODE_OUTSIDE_OTP": lambda: _with(
+        "campaign-cafe",
+        values={
+            "messageSamples.messageSample2": "Your verification code is [Code]. Reply STOP to "
+            "opt out."
+        },
+    ),
     "SENDER_ID_LOA": lambda: _with(
         "sid-indonesia", values={"senderIdInfo.registeringOnBehalf": "True"}
     ),
@@ -239,7 +249,7 @@ def _portal(settings):
 
 
 def test_every_rule_is_fully_described():
-    assert len(RULES) == 92
+    assert len(RULES) == 94
     for rule in RULES.values():
         assert rule.severity in ("error", "warning"), rule.id
         assert rule.families, rule.id
