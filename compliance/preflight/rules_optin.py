@@ -343,6 +343,33 @@ def _image_console(draft: Draft):
         yield Violation(("messagingUseCase.optInImage",))
 
 
+# "Make sure that the screenshot is clear and readable; degraded image quality will likely be
+# rejected regardless of compliance." Pixels and bytes say when it cannot be: a thumbnail, or an
+# image compressed to a few hundredths of a bit per pixel. Whether it reads well, staff judge.
+IMAGE_MIN_SIDE = 480
+IMAGE_MIN_BITS_PER_PIXEL = 0.1
+
+
+@rule(
+    "OPTIN_IMAGE_DEGRADED",
+    severity="warning",
+    families=US,
+    field_paths=tuple(sorted(set(OPT_IN_IMAGE.values()))),
+    message="The opt-in image looks too small or too compressed to be read.",
+    fix_hint="Upload a full-size screenshot (at least 480 px on each side) in which every word "
+    "of the opt-in and its disclosures can be read.",
+    source=sources.TFN_BLOG,
+)
+def _image_degraded(draft: Draft):
+    path = OPT_IN_IMAGE.get(draft.family)
+    info = draft.attachments.get(path) if path else None
+    if not info or not info.width or not info.height:
+        return
+    bits = info.size_bytes * 8 / (info.width * info.height)
+    if min(info.width, info.height) < IMAGE_MIN_SIDE or bits < IMAGE_MIN_BITS_PER_PIXEL:
+        yield Violation((path,), f"({info.width}×{info.height} px, {info.size_bytes // 1024} KB)")
+
+
 # --- Terms and privacy links ---------------------------------------------------------------------
 
 

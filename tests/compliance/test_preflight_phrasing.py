@@ -875,3 +875,38 @@ def test_a_passcode_under_a_marketing_use_case_warns():
     d = draft("campaign-cafe", {path: sample})
     assert at(d, path).get("PASSCODE_OUTSIDE_OTP") == "warning"
     assert "PASSCODE_OUTSIDE_OTP" not in at(draft("campaign-2fa"), path)
+
+
+# --- A degraded screenshot; sharing with "selected companies"; Hindi in Latin letters ----------
+
+
+@pytest.mark.parametrize(
+    "image, degraded",
+    [
+        (AttachmentInfo("image/png", 240_000, 1080, 1920), False),
+        (AttachmentInfo("image/jpeg", 9_000, 160, 120), True),  # a thumbnail
+        (AttachmentInfo("image/jpeg", 20_000, 1080, 1920), True),  # 0.08 bit per pixel
+    ],
+)
+def test_a_degraded_opt_in_screenshot_warns(image, degraded):
+    path = "messagingUseCase.optInImage"
+    found = at(draft("tfn-parcel", attachments={path: image}), path)
+    assert found == ({"OPTIN_IMAGE_DEGRADED": "warning"} if degraded else {})
+
+
+def test_a_privacy_policy_selling_lists_to_selected_companies_shares():
+    page = "We sell customer contact lists to carefully selected companies."
+    d = draft("tfn-parcel", pages={"privacy": page})
+    assert at(d, "messagingUseCase.privacyPolicyUrl").get("PRIVACY_POLICY_SHARES") == "error"
+
+
+def test_use_case_details_in_hinglish_are_not_english():
+    details = "messagingUseCase.useCaseDetails"
+    d = draft(
+        "tfn-dental",
+        {
+            details: "Larkspur Dental apne patients ko appointment ki yaad dilane ke liye SMS "
+            "bhejta hai, jab bhi woh visit book karte hain."
+        },
+    )
+    assert at(d, details).get("NOT_ENGLISH") == "error"

@@ -206,6 +206,12 @@ EXTRA_FAILING = {
     "EMBEDDED_ATTRIBUTE_UNUSED": lambda: _with(
         "campaign-fitness", values={"campaignUseCase.embeddedPhone": "Yes"}
     ),
+    "OPTIN_IMAGE_DEGRADED": lambda: _with(
+        "tfn-parcel",
+        attachments={
+            "messagingUseCase.optInImage": AttachmentInfo("image/jpeg", 9_000, 160, 120),
+        },
+    ),
     "PASSCODE_OUTSIDE_OTP": lambda: _with(
         "campaign-cafe",
         values={
@@ -249,7 +255,7 @@ def _portal(settings):
 
 
 def test_every_rule_is_fully_described():
-    assert len(RULES) == 94
+    assert len(RULES) == 95
     for rule in RULES.values():
         assert rule.severity in ("error", "warning"), rule.id
         assert rule.families, rule.id
