@@ -9,8 +9,9 @@ Two labelled sets:
   share of defective registrations on which the expected rule reports a finding;
   wrongly_flagged: share of compliant ones with at least one error (the findings that block
   submission); wrongly_warned: share with any finding at all.
-- `dev`, `heldout` and `whole` (the two together): tests/compliance/preflight_set/, written from
-  the reference documents by someone who had not read the rules, each registration complete and
+- `dev`, `heldout`, `dev2`, `heldout2` and `whole` (the four together):
+  tests/compliance/preflight_set/ (dev2/heldout2: a second set, own tenants and wording), written
+  from the reference documents by someone who had not read the rules, each registration complete and
   labelled compliant or with one documented defect at one field. caught: share of defective
   registrations with at least one finding (error or warning) at the labelled field, or anywhere
   for a finding without a field, findings being the preflight's plus the catalog's validation
@@ -18,9 +19,9 @@ Two labelled sets:
   caught_as_error: the same counting errors only; blocked: share of compliant registrations
   with at least one error; warned: share with any finding.
 
-The rules are never adjusted against the held-out part: `--verbose` prints per-registration and
-per-category details for the dev part only; of the held-out part only the aggregate figures are
-printed. `--skip-heldout` leaves it out altogether.
+The rules are never adjusted against the held-out parts: `--verbose` prints per-registration and
+per-category details for the dev parts only; of the held-out parts only the aggregate figures are
+printed. `--skip-heldout` leaves them (and `whole`) out altogether.
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ def set_draft(item: dict):
 
 
 def load_set(part: str, portal: str = SET_PORTAL, folder: Path | None = None) -> list[dict]:
-    """The registrations of one part ("dev" or "heldout") of the labelled set, each as
+    """The registrations of one part ("dev", "heldout", "dev2", "heldout2") of the labelled set, as
     {"id", "label", "defect", "draft"}; [] while the set is not in this tree."""
     path = (folder or SET_DIR) / f"{part}.yaml"
     if not path.exists():
@@ -289,19 +290,20 @@ def main() -> None:
         folder = Path(sys.argv[sys.argv.index("--set-dir") + 1])
     settings.PORTAL_BASE_URL = SET_PORTAL
     dev = load_set("dev", folder=folder)
-    parts = {"dev": dev}
+    parts = {"dev": dev, "dev2": load_set("dev2", folder=folder)}
     if "--skip-heldout" not in sys.argv:
         parts["heldout"] = load_set("heldout", folder=folder)
-        parts["whole"] = dev + parts["heldout"]
+        parts["heldout2"] = load_set("heldout2", folder=folder)
+        parts["whole"] = dev + parts["heldout"] + parts["dev2"] + parts["heldout2"]
     for name, items in parts.items():
         result = measure_set(items)
         rows = result.pop("rows")
-        if name == "dev":
+        if name in ("dev", "dev2"):
             result["misses_by_category"] = misses_by_category(rows)
             if verbose:
                 for row in rows:
                     if not row.get("caught", True) or row.get("errors"):
-                        print(json.dumps({"part": "dev", **row}))
+                        print(json.dumps({"part": name, **row}))
         summary[name] = result
     print(json.dumps(summary))
 

@@ -84,6 +84,12 @@ def _squashed_runs(words: list[str], longest: int = 5) -> set[str]:
 def mentions_brand(text: str, cores: list[str]) -> bool:
     """True when the text names one of the brands (spacing and case do not matter; a brand
     written as one word, "NusantaraTrip" or in its domain, counts)."""
+    for core in cores:
+        # a brand whose name is written like a domain ("Tallie.io"), standing on its own, not
+        # inside a link or an address
+        dotted = r"\.".join(re.escape(w) for w in core.split())
+        if "." in text and re.search(rf"(?i)(?<![\w./@-]){dotted}(?![\w/@-]|\.\w)", text):
+            return True
     text = re.sub(r"(?i)https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+", " ", text)
     text = re.sub(
         r"(?i)\b[\w-]+\.(?:com|net|org|io|co|us|uk|in|id|sg|dev|app|edu|gov)\b\S*", " ", text

@@ -910,3 +910,13 @@ def test_use_case_details_in_hinglish_are_not_english():
         },
     )
     assert at(d, details).get("NOT_ENGLISH") == "error"
+
+
+def test_a_brand_written_like_a_domain_is_the_brand():
+    sample = "Northwind.io: your parcel [TrackingID] arrives [Date]. Reply STOP to opt out."
+    names = ("Northwind Parcel Inc.", "Northwind.io")
+    d = draft("tfn-parcel", {SAMPLE2: sample}, brand_names=names)
+    assert "SAMPLE_BRAND_EACH" not in at(d, SAMPLE2)
+    link_only = "Your parcel arrives [Date]: https://www.northwind.io/t. Reply STOP to opt out."
+    d = draft("tfn-parcel", {SAMPLE2: link_only}, brand_names=names)
+    assert at(d, SAMPLE2).get("SAMPLE_BRAND_EACH") == "error"
