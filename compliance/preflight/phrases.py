@@ -329,6 +329,8 @@ _NOT_REQUIRED = (
     r"(?:don't|do\s+not|doesn't|does\s+not|never)\s+(?:\w+\s+){0,2}(?:have|need)\s+to|"
     r"instead|(?<!\bno )(?<!\bany )(?<!other )alternative|or\s+(?:by\s+)?e-?mail|"
     r"choose\s+(?:e-?mail|voice)|"
+    r"(?:may|can|could)\s+(?:also\s+)?(?:choose\s+to\s+)?(?:tick|check|select|opt|choose|toggle)|"
+    r"optionally|"
     r"if\s+(?:you|they)\s+(?:wish|want|prefer|choose|like)|can\s+(?:still\s+)?(?:sign|book|"
     r"check|order|use|create|register|join)|without\s+(?:opting|agreeing|consenting|giving))"
 )

@@ -32,6 +32,14 @@ _STOPPED = re.compile(
     r"been)\s+(?:now\s+)?(?:off|turned\s+off|disabled|ended|stopped|cancel(?:l)?ed))\b"
 )
 _OPT_OUT = re.compile(r"(?i)\b(?:stop|opt[\s-]?out|unsubscribe)\b")
+# HELP and STOP replies name "the program (brand) name OR a product description" ("account
+# alerts", "offers and news", "appointment reminders").
+_PROGRAM = re.compile(
+    r"(?i)\b(?:alerts?|reminders?|offers?|updates?|notifications?|notices?|news|newsletters?|"
+    r"deals?|promotions?|program(?:me)?|club|(?:pass)?codes?|appointments?|orders?|"
+    r"deliver(?:y|ies)|shipments?|bookings?|reservations?|account|billing|receipts?|tips?|"
+    r"announcements?)\b"
+)
 
 
 def _reply_rule(rule_id: str, paths: dict[str, str], label: str, source: str, extra) -> None:
@@ -53,8 +61,8 @@ def _reply_rule(rule_id: str, paths: dict[str, str], label: str, source: str, ex
         if not 20 <= len(text) <= 160:
             problems.append(f"it is {len(text)} characters long")
         cores = brand_names(draft)
-        if text and cores and not mentions_brand(text, cores):
-            problems.append("it does not name the brand")
+        if text and cores and not mentions_brand(text, cores) and not _PROGRAM.search(text):
+            problems.append("it names neither the brand nor the program")
         if text and not extra[1].search(text):
             problems.append(extra[2])
         if problems:

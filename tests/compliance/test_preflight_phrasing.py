@@ -159,6 +159,8 @@ def test_sms_as_a_condition_is_an_error(extra):
         " Consent is not a condition of any purchase or booking.",
         " Patients can book without opting in to texts.",
         " To sign up for text reminders, patients must tick the box; it is unchecked by default.",
+        " To book online, patients must create an account, and may also tick a box to receive "
+        "texts.",
     ],
 )
 def test_sms_that_is_optional_is_fine(extra):
@@ -920,3 +922,13 @@ def test_a_brand_written_like_a_domain_is_the_brand():
     link_only = "Your parcel arrives [Date]: https://www.northwind.io/t. Reply STOP to opt out."
     d = draft("tfn-parcel", {SAMPLE2: link_only}, brand_names=names)
     assert at(d, SAMPLE2).get("SAMPLE_BRAND_EACH") == "error"
+
+
+def test_a_stop_reply_names_the_brand_or_the_program():
+    described = "You are unsubscribed from class reminders. No more messages will be sent."
+    d = draft("campaign-fitness", {STOP_REPLY: described})
+    assert "STOP_MESSAGE" not in at(d, STOP_REPLY)
+    anonymous = "You have been unsubscribed and will receive no further messages."
+    assert at(draft("campaign-fitness", {STOP_REPLY: anonymous}), STOP_REPLY) == {
+        "STOP_MESSAGE": "error"
+    }
