@@ -4,6 +4,7 @@ the keyword lists taken from the reference documents."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from compliance.preflight.engine import Draft
@@ -15,8 +16,15 @@ _LEGAL_SUFFIXES = {
 }  # fmt: skip
 
 
+# Words written two ways in names: "St. Mary's" and "Saint Mary's", "Mt." and "Mount".
+_SAME_WORD = {"saint": "st", "mount": "mt", "fort": "ft"}
+
+
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower().replace("&", " and "))
+    """Lower-case words without accents ("Café Lumière" is "cafe lumiere")."""
+    folded = unicodedata.normalize("NFKD", text.lower().replace("&", " and "))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return [_SAME_WORD.get(w, w) for w in re.findall(r"[a-z0-9]+", folded)]
 
 
 def brand_core(name: str) -> str:

@@ -932,3 +932,17 @@ def test_a_stop_reply_names_the_brand_or_the_program():
     assert at(draft("campaign-fitness", {STOP_REPLY: anonymous}), STOP_REPLY) == {
         "STOP_MESSAGE": "error"
     }
+
+
+@pytest.mark.parametrize(
+    "names, sample",
+    [
+        (("Café Lumière LLC", "Café Lumière"), "Cafe Lumiere: your order is ready. Reply STOP."),
+        (("St. Mary's Clinic Inc.",), "Saint Mary's Clinic: see you on [Date]. Reply STOP."),
+    ],
+)
+def test_a_brand_written_without_accents_or_abbreviation_is_the_brand(names, sample):
+    d = draft(
+        "tfn-parcel", {SAMPLE2: sample, "companyInfo.companyName": names[0]}, brand_names=names
+    )
+    assert "SAMPLE_BRAND_EACH" not in at(d, SAMPLE2)
