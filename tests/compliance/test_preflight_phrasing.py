@@ -946,3 +946,12 @@ def test_a_brand_written_without_accents_or_abbreviation_is_the_brand(names, sam
         "tfn-parcel", {SAMPLE2: sample, "companyInfo.companyName": names[0]}, brand_names=names
     )
     assert "SAMPLE_BRAND_EACH" not in at(d, SAMPLE2)
+
+
+def test_the_legal_name_without_its_suffix_only_warns():
+    d = draft(
+        "brand-fitness",
+        {"companyInfo.companyName": "Cobalt Fitness Studios"},
+        brand_names=("Cobalt Fitness Studios LLC", "Cobalt Fitness"),
+    )
+    assert at(d, "companyInfo.companyName") == {"LEGAL_NAME_SUFFIX_MISSING": "warning"}

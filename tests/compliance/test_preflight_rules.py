@@ -79,6 +79,11 @@ EXTRA_FAILING = {
         values={"companyInfo.companyName": "Cobalt Fitness"},
         brand_names=("Cobalt Fitness Studios LLC",),
     ),
+    "LEGAL_NAME_SUFFIX_MISSING": lambda: _with(
+        "brand-fitness",
+        values={"companyInfo.companyName": "Cobalt Fitness Studios"},
+        brand_names=("Cobalt Fitness Studios LLC", "Cobalt Fitness"),
+    ),
     "LEGAL_NAME_UNKNOWN": lambda: _with(
         "brand-fitness",
         values={"companyInfo.companyName": "Cobalt Gyms"},
@@ -255,7 +260,7 @@ def _portal(settings):
 
 
 def test_every_rule_is_fully_described():
-    assert len(RULES) == 95
+    assert len(RULES) == 96
     for rule in RULES.values():
         assert rule.severity in ("error", "warning"), rule.id
         assert rule.families, rule.id
