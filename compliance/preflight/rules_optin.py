@@ -28,18 +28,18 @@ from compliance.preflight.phrases import (
 )
 from compliance.preflight.rules_samples import FORMS_WITHOUT_SAMPLES
 from compliance.preflight.text import (
-    HELP,
     IN_TERMS,
     PRECHECKED,
     PRIVACY,
     RATES,
-    STOP,
     TERMS,
     any_match,
     brand_names,
+    help_instruction,
     host_of,
     mentions_brand,
     same_site,
+    stop_instruction,
 )
 
 OPT_IN_PATHS = tuple(sorted(set(OPT_IN_TEXT.values())))
@@ -112,13 +112,13 @@ _element_rule(
     "OPTIN_HELP",
     "the HELP / customer care instructions",
     "Add the care instructions shown at opt-in, e.g. “Text HELP or call 1-800-111-2222”.",
-    lambda d, t: any_match(HELP, t),
+    lambda d, t: help_instruction(t),
 )
 _element_rule(
     "OPTIN_STOP",
     "the opt-out (STOP) instructions",
     "Add the opt-out instructions shown at opt-in, e.g. “Text STOP to opt out”.",
-    lambda d, t: any_match(STOP, t),
+    lambda d, t: stop_instruction(t),
 )
 _element_rule(
     "OPTIN_RATES",

@@ -192,14 +192,33 @@ def any_match(patterns: list[str], text: str) -> str | None:
 
 
 RATES = r"(?:message|msg)s?\s*(?:and|&)\s*data\s+rates\s+(?:may|might|will|can)\s+apply"
-HELP = [r"HELP", r"customer\s+care", r"contact\s+us", r"call\s+\+?\d", r"support@\S+"]
-STOP = [
-    r"STOP",
-    r"opt[\s-]?out",
-    r"unsubscribe",
-    r"(?:reply|text|send|txt)\s+\S+\s+to\s+(?:cancel|end|quit|stop)",
-    r"to\s+(?:cancel|end|quit)\s+(?:\w+\s+){0,2}(?:texts|messages|alerts|subscription|sms)",
-]
+# The keyword is written in capitals ("Text HELP", "Reply STOP"); in lower case the word is only
+# an instruction after a verb that sends it ("reply stop"), else it is ordinary English ("happy to
+# help", "stop by our store"). Care instructions may also be a contact: a phone number, an
+# e-mail address or a support page.
+_HELP_INSTRUCTION = re.compile(
+    r"\bHELP\b|(?i:\b(?:text|txt|reply|send|texting|replying)\s+[\"“'‘]?help\b|customer\s+"
+    r"(?:care|service|support)|contact\s+us|support\s+(?:team|line|desk)|\bcall\s+(?:us\s+)?(?:at\s+)?"
+    r"\+?\(?\d|[\w.+-]+@[\w-]+\.[a-z]{2,}|\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4})"
+)
+_STOP_INSTRUCTION = re.compile(
+    r"\bSTOP\b|(?i:\b(?:text|txt|reply|send|texting|replying)\s+[\"“'‘]?(?:stop|end|cancel|quit|"
+    r"unsubscribe|stopall)\b|(?:reply|text|send|txt)\s+\S+\s+to\s+(?:cancel|end|quit|stop)|"
+    r"opt[\s-]?out|unsubscrib\w*|to\s+(?:cancel|end|quit|stop)\s+(?:\w+\s+)"
+    r"{0,2}(?:texts|messages|alerts|subscription|sms|receiving))"
+)
+
+
+def help_instruction(text: str) -> str | None:
+    found = _HELP_INSTRUCTION.search(text)
+    return found.group(0) if found else None
+
+
+def stop_instruction(text: str) -> str | None:
+    found = _STOP_INSTRUCTION.search(text)
+    return found.group(0) if found else None
+
+
 TERMS = [r"terms(?:\s+(?:and|&)\s+conditions)?", r"T&Cs?", r"terms\s+of\s+(?:service|use)"]
 PRIVACY = [r"privacy(?:\s+policy|\s+notice)?"]
 _CONTROL = (

@@ -955,3 +955,28 @@ def test_the_legal_name_without_its_suffix_only_warns():
         brand_names=("Cobalt Fitness Studios LLC", "Cobalt Fitness"),
     )
     assert at(d, "companyInfo.companyName") == {"LEGAL_NAME_SUFFIX_MISSING": "warning"}
+
+
+# --- HELP and STOP instructions are instructions, not the ordinary words -----------------------
+
+
+def _cta(instructions: str) -> dict:
+    return {
+        TFN_OPT_IN: "Patients check an unchecked box on larkspurdental.com/book: “Send me "
+        "reminders from Larkspur Dental Group. About 2 per visit. Message and data rates may "
+        f"apply. {instructions}” Terms and privacy policy at larkspurdental.com/sms."
+    }
+
+
+def test_the_word_help_is_not_care_instructions():
+    d = draft("tfn-dental", _cta("Text STOP to cancel. Our staff are happy to help."))
+    assert at(d, TFN_OPT_IN).get("OPTIN_HELP") == "error"
+    d = draft("tfn-dental", _cta("Text STOP to cancel. Questions? E-mail care@larkspur.com."))
+    assert "OPTIN_HELP" not in at(d, TFN_OPT_IN)
+
+
+def test_the_word_stop_is_not_opt_out_instructions():
+    d = draft("tfn-dental", _cta("Reply HELP for help. Stop by the front desk any time."))
+    assert at(d, TFN_OPT_IN).get("OPTIN_STOP") == "error"
+    d = draft("tfn-dental", _cta("Reply HELP for help. Reply END to cancel."))
+    assert "OPTIN_STOP" not in at(d, TFN_OPT_IN)
