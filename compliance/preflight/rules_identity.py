@@ -217,10 +217,10 @@ def _legal_is_dba(draft: Draft):
     legal = _legal_names(draft)
     if has_legal_form(name):
         # A trade name may itself end like a legal form ("Crumb & Co."): it is still not the
-        # legal name when it is the DBA and the tenant's legal name (listed first) is another.
+        # legal name when the tenant goes by it and its legal name (listed first) is another.
         first = draft.brand_names[0] if draft.brand_names else ""
-        dba = brand_core(draft.text("contactInfo.dbaName"))
-        if first and brand_core(name) != brand_core(first) and dba == brand_core(name):
+        trade = {brand_core(n) for n in draft.brand_names[1:]} - {brand_core(first)}
+        if first and brand_core(name) in trade:
             yield Violation(
                 ("companyInfo.companyName",), f"(“{name}”; the legal name is “{first}”)"
             )
