@@ -143,13 +143,16 @@ CONSENT = [
 # Consent taken for granted: an action that is not a request for messages.
 IMPLIED = [
     r"by\s+(?:providing|entering|giving|submitting|sharing|supplying|leaving|using|creating|"
-    r"registering|signing\s+up|booking|purchasing|visiting|continuing)\s+"
+    r"registering|signing\s+up|booking|purchasing|visiting|continuing|placing|ordering|paying|"
+    r"checking\s+out|joining|downloading|installing|logging\s+in|opening|completing)\s+"
     + _words(10)
     + r"(?:\w+\s+){0,3}(?:agree|agrees|consent|consents|accept|accepts|opt|opts)\b",
     r"(?:automatically|auto-?)\s*(?:\w+\s+){0,2}(?:opt\w*[\s-]in|enrol\w*|subscrib\w*|add(?:s|ed)?|"
     r"sign\w*\s+(?:you\s+)?up)",
-    r"(?:all|every)\s+(?:\w+\s+){0,2}(?:customers|users|members|patients|guests|buyers|"
-    r"subscribers|account\s+holders)\s+(?:\w+\s+){0,3}(?:receive|get|are\s+sent)",
+    r"(?:all|every)\s+(?:\w+\s+){0,2}(?:customers?|users?|members?|patients?|guests?|buyers?|"
+    r"subscribers?|account\s+holders?)\s+(?:\w+\s+){0,6}(?:receive|receives|get|gets|are\s+sent|"
+    r"is\s+sent)\b",
+    r"automatically\s+(?:\w+\s+){0,2}(?:receive|receives|get|gets|sent)\b",
     r"(?:implied|implicit|deemed)\s+consent",
 ]
 

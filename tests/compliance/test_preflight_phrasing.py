@@ -980,3 +980,16 @@ def test_the_word_stop_is_not_opt_out_instructions():
     assert at(d, TFN_OPT_IN).get("OPTIN_STOP") == "error"
     d = draft("tfn-dental", _cta("Reply HELP for help. Reply END to cancel."))
     assert "OPTIN_STOP" not in at(d, TFN_OPT_IN)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By placing an order, customers agree to receive SMS updates from NusantaraTrip.",
+        "All customers who place an order automatically receive SMS updates.",
+    ],
+)
+def test_consent_taken_for_granted_on_a_sender_id(text):
+    path = "messagingUseCase.optInDescription"
+    d = draft("sid-indonesia", {path: text})
+    assert at(d, path).get("OPTIN_IMPLIED_CONSENT") == "error"
