@@ -224,12 +224,17 @@ def _promotional(draft: Draft):
     path = USE_CASE.get(draft.family)
     chosen = {category_key(c) for c in draft.choices(path)} if path else set()
     transactional = draft.text("campaignCapabilities.messageType") == "Transactional"
-    if chosen & PROMO_CATEGORIES and not transactional:
+    paths = (path or "",)
+    # A MIXED or LOW_VOLUME campaign carries offers only if marketing is among its sub use cases.
+    subs = [category_key(s) for s in draft.choices("campaignUseCase.subUseCases")]
+    if chosen & {"mixed", "low_volume"} and subs and "marketing" not in subs:
+        paths = (path, "campaignUseCase.subUseCases")
+    elif chosen & PROMO_CATEGORIES and not transactional:
         return
     for sample_path, text in samples(draft):
         hit = any_match(PROMOTIONAL, text)
         if hit:
-            yield Violation((sample_path, path or ""), f"(“{hit}”)")
+            yield Violation((sample_path, *paths), f"(“{hit}”)")
 
 
 @rule(
@@ -333,8 +338,8 @@ TOPICS = {
     "otp": r"(?:pass)?codes?|otp|one[\s-]time|passwords?|verif\w+|2fa|two[\s-]factor|"
     r"multi[\s-]factor|mfa|authenticat\w+|log(?:s|ging)?[\s-]?in|sign(?:s|ing)?[\s-]?in",
     "marketing": r"offers?|promotions?|promotional|promo|discounts?|sales?|deals?|coupons?|"
-    r"marketing|new\s+arrivals|product\s+launch\w*|specials?|flash|loyalty|rewards?|vip|"
-    r"exclusive|newsletters?|% off",
+    r"marketing|new\s+arrivals|product\s+launch\w*|launch(?:es)?|specials?|flash|loyalty|rewards?|"
+    r"vip|exclusive|newsletters?|news|invitations?|invites?|menus?|seasonal|% off",
     "delivery": r"deliver(?:y|ies|ed)|shipments?|shipping|shipped|packages?|parcels?|couriers?|"
     r"tracking|dispatch\w*|out\s+for\s+delivery|pick[\s-]?ups?|drop[\s-]?offs?",
     "appointment": r"appointments?|bookings?|reservations?|visits?|reschedul\w+|check[\s-]?ins?|"
@@ -411,8 +416,14 @@ _CATEGORY_TOPICS = {
 }
 CATEGORY_TOPICS = {category_key(k): v for k, v in _CATEGORY_TOPICS.items()}
 # Categories so narrow that details which never name their topic describe something else.
-NARROW = {"otp", "polling", "fraud"}
-_NARROW_WORDS = {"otp": "codes", "polling": "surveys", "fraud": "fraud or security"}
+NARROW = {"otp", "polling", "fraud", "marketing", "event"}
+_NARROW_WORDS = {
+    "otp": "codes",
+    "polling": "surveys",
+    "fraud": "fraud or security",
+    "marketing": "offers",
+    "event": "events",
+}
 # Topics that are not a kind of message of their own: they describe who or what, not why.
 _CONTEXT_ONLY = {"health", "care", "education", "event", "account", "financial", "public"}
 

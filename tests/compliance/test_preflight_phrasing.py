@@ -993,3 +993,39 @@ def test_consent_taken_for_granted_on_a_sender_id(text):
     path = "messagingUseCase.optInDescription"
     d = draft("sid-indonesia", {path: text})
     assert at(d, path).get("OPTIN_IMPLIED_CONSENT") == "error"
+
+
+def test_a_marketing_category_whose_details_speak_of_no_offers():
+    path = "messagingUseCase.useCaseCategory"
+    d = draft(
+        "sid-indonesia",
+        {
+            path: "Promotions and marketing",
+            "messagingUseCase.useCaseDescription": "PT Nusantara Trip Indonesia sends login "
+            "codes to travellers who sign in to the NusantaraTrip app.",
+        },
+    )
+    assert at(d, path).get("USE_CASE_CATEGORY_MISMATCH") == "warning"
+
+
+def test_offers_in_a_mixed_campaign_without_marketing_among_its_sub_use_cases():
+    path = "campaignUseCase.subUseCases"
+    sample = "Cobalt Fitness: 20% off all class packs this week. Reply STOP to opt out."
+    d = draft(
+        "campaign-fitness",
+        {
+            "campaignUseCase.useCase": "MIXED",
+            path: ["ACCOUNT_NOTIFICATION", "CUSTOMER_CARE"],
+            "messageSamples.messageSample2": sample,
+        },
+    )
+    assert at(d, path).get("PROMOTIONAL_IN_TRANSACTIONAL") == "warning"
+    with_marketing = draft(
+        "campaign-fitness",
+        {
+            "campaignUseCase.useCase": "MIXED",
+            path: ["ACCOUNT_NOTIFICATION", "MARKETING"],
+            "messageSamples.messageSample2": sample,
+        },
+    )
+    assert "PROMOTIONAL_IN_TRANSACTIONAL" not in at(with_marketing, path)
