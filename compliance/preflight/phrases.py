@@ -378,6 +378,8 @@ _PARTY = (
     r"carriers?|providers?|contractors?|partners?|dealers?|dealerships?|attorneys?|lawyers?|"
     r"law\s+firms?|companies|businesses|professionals|pros|specialists|advisors?|advisers?|"
     r"(?:insurance\s+|partner\s+|mortgage\s+|real\s+estate\s+)?agenc(?:y|ies)|bidders?|"
+    r"therapists?|doctors?|physicians?|dentists?|practitioners?|vendors?|sellers?|merchants?|"
+    r"suppliers?|firms?|experts?|consultants?|planners?|counsel(?:l)?ors?|tutors?|coaches|"
     r"installers?|sponsors?|buyers?|clinics?|schools?|colleges?|realtors?|movers?|"
     r"solar\s+(?:companies|installers))"
 )
@@ -391,6 +393,17 @@ LEAD_SURE = [
     r"(?:information|data|details|profiles)",
 ]
 LEAD_SURE += [
+    r"(?:generat\w+|captur\w+|collect\w*|sell\w*|buy\w*|purchas\w*)\s+(?:\w+\s+){0,2}leads\b",
+    r"(?:referral|finder'?s|per[\s-]lead|bounty)\s+(?:fees?|commissions?|payments?)|"
+    r"commissions?\s+(?:per|for\s+each)\s+(?:\w+\s+)?(?:sign[\s-]?ups?|leads?|referrals?|sales?|"
+    r"customers?)|(?:earn|earns|earning|receive|receives|paid)\s+(?:\w+\s+){0,2}commissions?\b",
+    r"third[\s-]party\s+(?:\w+\s+)?(?:offers?|promotions?|deals?)\b",
+    r"(?:multiple|several|competing|many|up\s+to\s+\w+)\s+(?:\w+\s+)?"
+    + _PARTY
+    + r"\s+(?:\w+\s+){0,3}(?:compet\w+|bid\w*|will\s+(?:contact|call|text))",
+    r"(?:sell|sells|sold|selling|pass|passes|passed|hand|hands|forward|forwards|forwarded)\s+"
+    r"(?:it|them|this\s+(?:information|data)|(?:the|their|that)\s+(?:information|data|details|"
+    r"requests?|contacts?))\s+(?:on\s+)?(?:to|with)\s+" + _words(3) + _PARTY,
     r"(?:pass|passes|passed|forward|forwards|forwarded|send|sends|sent|sell|sells|sold|give|gives|"
     r"hand|hands|share|shares|shared|provide|provides|route|routes|routed|deliver|delivers|"
     r"delivered|transfer|transfers|transferred)\s+(?:\w+\s+){0,3}(?:leads?|name\s+and\s+"
@@ -410,7 +423,7 @@ LEAD_POSSIBLE = [
     r"(?:connect|connects|connecting|match|matches|matching|pair|pairs|refer|refers|referring|"
     r"introduce|introduces|put|puts|link|links)\s+(?:\w+\s+){0,3}(?:you|them|customers|"
     r"consumers|users|homeowners|shoppers|borrowers|applicants|visitors|drivers|patients|"
-    rf"people|subscribers)\s+{_words(2)}(?:with|to|in\s+touch\s+with)\s+{_words(3)}{_PARTY}",
+    rf"people|subscribers)\s+{_words(5)}(?:with|to|in\s+touch\s+with)\s+{_words(3)}{_PARTY}",
     rf"quotes?\s+from\s+{_words(3)}{_PARTY}",
     rf"(?:our|a|the)\s+network\s+of\s+{_words(2)}{_PARTY}",
     r"partner\s+(?:lenders?|agents?|brands?|offers?|companies|insurers?|dealers?|"

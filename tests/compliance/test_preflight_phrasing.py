@@ -1029,3 +1029,28 @@ def test_offers_in_a_mixed_campaign_without_marketing_among_its_sub_use_cases():
         },
     )
     assert "PROMOTIONAL_IN_TRANSACTIONAL" not in at(with_marketing, path)
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        "Juniper and Pine Outfitters refers hikers who ask about guided trips to partner guide "
+        "firms, which pay us a referral fee.",
+        "Juniper and Pine Outfitters collects contact information from visitors and sells it to "
+        "local outfitters and dealers.",
+        "Juniper and Pine Outfitters generates leads for travel agencies and texts consumers on "
+        "their behalf.",
+        "Juniper and Pine Outfitters markets third-party insurance offers to its subscribers.",
+        "Hikers who fill out our form receive texts from multiple dealers competing for their "
+        "business.",
+    ],
+)
+def test_more_lead_generation_wordings(details):
+    path = "messagingUseCase.useCaseDetails"
+    assert at(draft("tfn-outfitters", {path: details}), path).get("LEAD_GENERATION") == "error"
+
+
+def test_serving_its_own_customers_is_not_lead_generation():
+    path = "messagingUseCase.useCaseDetails"
+    details = "Juniper and Pine Outfitters texts hikers who requested a quote for a guided trip."
+    assert errors(draft("tfn-outfitters", {path: details})) == []
