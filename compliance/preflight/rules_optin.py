@@ -30,16 +30,16 @@ from compliance.preflight.rules_samples import FORMS_WITHOUT_SAMPLES
 from compliance.preflight.text import (
     IN_TERMS,
     PRECHECKED,
-    PRIVACY,
     RATES,
-    TERMS,
     any_match,
     brand_names,
     help_instruction,
     host_of,
     mentions_brand,
+    privacy_link,
     same_site,
     stop_instruction,
+    terms_link,
 )
 
 OPT_IN_PATHS = tuple(sorted(set(OPT_IN_TEXT.values())))
@@ -130,13 +130,13 @@ _element_rule(
     "OPTIN_TERMS_LINK",
     "a link to the terms and conditions",
     "Mention the terms and conditions link shown beside the consent box.",
-    lambda d, t: any_match(TERMS, t),
+    lambda d, t: terms_link(t),
 )
 _element_rule(
     "OPTIN_PRIVACY_LINK",
     "a link to the privacy policy",
     "Mention the privacy policy link shown beside the consent box.",
-    lambda d, t: any_match(PRIVACY, t),
+    lambda d, t: privacy_link(t),
 )
 
 

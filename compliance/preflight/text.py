@@ -221,6 +221,25 @@ def stop_instruction(text: str) -> str | None:
 
 TERMS = [r"terms(?:\s+(?:and|&)\s+conditions)?", r"T&Cs?", r"terms\s+of\s+(?:service|use)"]
 PRIVACY = [r"privacy(?:\s+policy|\s+notice)?"]
+# The words in their ordinary sense, which name no link ("in terms of frequency", "we respect
+# your privacy"): taken out before the terms and privacy links are looked for. Any other mention
+# counts, since the opt-in description only reports where the links are.
+_NOT_TERMS = re.compile(r"(?i)\bin\s+terms\s+of\b|\bterms\s+of\s+(?:payment|delivery|the\s+sale)")
+_NOT_PRIVACY = re.compile(
+    r"(?i)\b(?:respect|respects|value|values|protect|protects|care\s+about|safeguard)\s+"
+    r"(?:the\s+|your\s+|their\s+|our\s+\w+'?\s+|customer\s+|patient\s+)?privacy\b|"
+    r"\bprivacy\s+(?:matters|is\s+important)"
+)
+
+
+def terms_link(text: str) -> str | None:
+    return any_match(TERMS, _NOT_TERMS.sub(" ", text))
+
+
+def privacy_link(text: str) -> str | None:
+    return any_match(PRIVACY, _NOT_PRIVACY.sub(" ", text))
+
+
 _CONTROL = (
     r"(?:check-?box(?:es)?|box(?:es)?|tick\s*box|radio(?:\s+buttons?)?|toggles?|switch|option|"
     r"consent|opt[\s-]?in|selection)"

@@ -1054,3 +1054,19 @@ def test_serving_its_own_customers_is_not_lead_generation():
     path = "messagingUseCase.useCaseDetails"
     details = "Juniper and Pine Outfitters texts hikers who requested a quote for a guided trip."
     assert errors(draft("tfn-outfitters", {path: details})) == []
+
+
+def test_terms_and_privacy_in_their_ordinary_sense_are_no_links():
+    d = draft(
+        "tfn-dental",
+        _cta("Text HELP for help, STOP to cancel.").copy(),
+    )
+    text = d.values[TFN_OPT_IN].replace(
+        "Terms and privacy policy at larkspurdental.com/sms.",
+        "In terms of frequency, we keep it light. We respect your privacy.",
+    )
+    found = at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN)
+    assert found.get("OPTIN_TERMS_LINK") == "error"
+    assert found.get("OPTIN_PRIVACY_LINK") == "error"
+    linked = draft("tfn-dental", _cta("Text HELP for help, STOP to cancel."))
+    assert not {"OPTIN_TERMS_LINK", "OPTIN_PRIVACY_LINK"} & set(at(linked, TFN_OPT_IN))
