@@ -38,6 +38,7 @@ RESTRICTED = {
                                      r"placed\s+(?:with|in)\s+(?:\w+\s+){0,2}collections?",
                                      r"(?:collect\w*|recover\w*)\s+(?:\w+\s+){0,4}(?:for|on\s+"
                                      r"behalf\s+of)\s+(?:a|the|your)\s+(?:original\s+)?creditors?",
+                                     r"creditor\]?[^.]{0,40}?(?:balance|debt|past\s+due|owed?)\b",
                                      r"reduce\s+(?:what\s+you\s+owe|your\s+(?:credit\s+card\s+)?"
                                      r"debts?)",
                                      r"(?:settle|erase|eliminate)\s+(?:your\s+)?debts?"],

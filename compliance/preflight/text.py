@@ -258,7 +258,8 @@ PRECHECKED = [
 ]
 _TERMS_DOC = (
     r"(?:terms(?:\s+of\s+(?:service|use))?|terms\s+(?:and|&)\s+conditions|t&cs?|service\s+"
-    r"agreement|(?:membership|customer|client|user|rental|lease|account)\s+agreement|contract|"
+    r"agreement|(?:membership|customer|client|user|rental|lease|account|patient|subscriber|member|"
+    r"program)\s+agreement|contract|"
     r"general\s+conditions)"
 )
 _SMS_CONSENT = r"(?:sms|text(?:\s+messag(?:e|es|ing))?|texts|texting|messages?|alerts?)"
@@ -274,6 +275,12 @@ IN_TERMS = [
     rf"(?:\w+\s+){{0,3}}(?:consent|agreement|opt[\s-]?in)\s+to\s+(?:receive\s+)?{_SMS_CONSENT}",
     r"(?:cannot|can't|can’t|may\s+not)\s+be\s+(?:declined|refused|unticked|removed|opted\s+out\s+of)"
     r"\s+separately",
+    # "by accepting the Terms of Service at installation, the subscriber consents to …"
+    rf"by\s+(?:accepting|agreeing\s+to|signing)\s+(?:our|the)\s+{_TERMS_DOC}[^.]{{0,60}}?\b"
+    rf"(?:agrees?|consents?|opts?\s+in|accepts?)\s+to\s+(?:receive\s+)?(?:[\w-]+\s+){{0,3}}"
+    rf"{_SMS_CONSENT}",
+    rf"{_SMS_CONSENT}\s+(?:\w+\s+){{0,2}}(?:are|is)\s+(?:a\s+)?part\s+of\s+(?:the|our)\s+"
+    rf"(?:\w+\s+){{0,3}}{_TERMS_DOC}",
     # "Section 14 of the terms states that by signing, the customer agrees to receive texts"
     rf"{_TERMS_DOC}[^.]{{0,80}}?\b(?:states?|says|provides?|specif(?:y|ies)|stipulates?|reads?)\s+"
     rf"that\b[^.]{{0,80}}?\b(?:agree|agrees|consent|consents|accept|accepts)\s+to\s+(?:receive\s+)?"

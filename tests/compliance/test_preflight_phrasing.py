@@ -438,9 +438,9 @@ def test_a_website_no_reviewer_can_open(website):
 
 
 def test_the_documents_example_domain_is_left_to_the_reviewer():
-    assert "WEBSITE_FORMAT" not in errors(
-        draft("tfn-parcel", {"companyInfo.website": "https://www.example.com"})
-    )
+    d = draft("tfn-parcel", {"companyInfo.website": "https://www.example.com"})
+    assert "WEBSITE_FORMAT" not in errors(d)
+    assert at(d, "companyInfo.website").get("WEBSITE_EXAMPLE_DOMAIN") == "warning"
 
 
 # --- Keyword replies: the STOP reply confirms the end in any words ----------------------------
@@ -1070,3 +1070,18 @@ def test_terms_and_privacy_in_their_ordinary_sense_are_no_links():
     assert found.get("OPTIN_PRIVACY_LINK") == "error"
     linked = draft("tfn-dental", _cta("Text HELP for help, STOP to cancel."))
     assert not {"OPTIN_TERMS_LINK", "OPTIN_PRIVACY_LINK"} & set(at(linked, TFN_OPT_IN))
+
+
+def test_consent_accepted_with_the_terms_at_installation_is_in_the_terms():
+    text = (
+        "Text alerts are part of the Larkspur Dental Group patient agreement: by accepting the "
+        "Terms of Service at registration, the patient consents to receive reminder texts. "
+        "Message frequency varies. Message and data rates may apply. Text HELP for help, STOP "
+        "to opt out. Privacy policy at larkspurdental.com/privacy."
+    )
+    assert at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN).get("OPTIN_IN_TERMS") == "error"
+
+
+def test_a_balance_collected_for_a_creditor_is_prohibited():
+    sample = "Larkspur Dental: your [creditor] balance of [amount] is past due. Reply STOP to end."
+    assert at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2).get("RESTRICTED_CONTENT") == "error"
