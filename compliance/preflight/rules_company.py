@@ -76,27 +76,6 @@ def not_public_site(url: str) -> bool:
     return bool(_PLACEHOLDER_SITES.match(domain.split(".", 1)[0] if domain else labels[0]))
 
 
-# The domains reserved for documentation (RFC 2606): they open, and the guides use them in their
-# examples, but no company's website is there. A warning: staff confirm it is not a real one.
-RESERVED_EXAMPLES = {"example.com", "example.net", "example.org", "example.edu"}
-
-
-@rule(
-    "WEBSITE_EXAMPLE_DOMAIN",
-    severity="warning",
-    families=COMPANY,
-    field_paths=tuple(sorted(set(WEBSITE.values()))),
-    message="The company website is a domain reserved for examples, not the company's site.",
-    fix_hint="Give the address of the company's own public website.",
-    source=sources.TFN_REJECTIONS,
-)
-def _website_example(draft: Draft):
-    path = _path(WEBSITE, draft)
-    value = draft.text(path) if path else ""
-    if value and registrable(value) in RESERVED_EXAMPLES:
-        yield Violation((path,), f"({host_of(value)})")
-
-
 @rule(
     "EMAIL_FREE_DOMAIN",
     severity="error",
