@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 
-from compliance.preflight.text import host_of
+from compliance.preflight.text import brand_core, host_of
 
 
 @functools.cache
@@ -66,3 +66,16 @@ def on_domains(host_or_url: str, domains: tuple[str, ...] | list[str]) -> str:
         if not theirs and host and host == host_of(domain):
             return domain
     return ""
+
+
+def named_after(domain: str, names: list[str] | tuple[str, ...]) -> bool:
+    """True when a domain's label spells one of the names, or its first two words or more
+    ("meridianwellness.com" for Meridian Wellness Holdings, Inc.), or the whole domain does
+    ("ledger.ly" for Ledgerly)."""
+    own = {label(domain), registrable(domain).replace(".", "")} - {""}
+    for name in names:
+        words = brand_core(name).split()
+        forms = ["".join(words[:k]) for k in range(len(words), 1, -1)] + ["".join(words)]
+        if own & set(forms):
+            return True
+    return False

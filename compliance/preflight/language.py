@@ -25,6 +25,15 @@ _ENGLISH_TEXT = """
     users user"""
 _ENGLISH_WORDS = frozenset(_ENGLISH_TEXT.split())
 
+# Hindi written in Latin letters (Hinglish), which the detector's Hindi model (Devanagari) does
+# not read: its common function words and verb endings.
+_HINGLISH_TEXT = """
+    hai hain ke ki ko se mein me aap aapka aapke aapki apne apna apni liye karte karein kare
+    karo jab bhi woh wo yeh ye nahi nahin raha rahe rahi gaya gayi diya kiya hoga hogi kripya
+    dhanyavaad dhanyavad bhejta bhejte bhejenge bhejti milega milegi sabhi unke unko humare
+    hamare hum tak abhi agar lekin aur ya jo kya kaise dilane dilate yaad"""
+_HINGLISH_WORDS = frozenset(_HINGLISH_TEXT.split())
+
 # Languages a tenant of this portal plausibly writes besides English (the countries it serves
 # and their neighbours). Restricting the set makes the detector smaller, faster and surer.
 _LANGUAGES = (
@@ -75,6 +84,9 @@ def not_english(text: str, names: list[str] | tuple[str, ...] = ()) -> LanguageV
     share = sum(1 for w in words if w.lower() in _ENGLISH_WORDS) / len(words)
     if non_latin > 0.5:
         return LanguageVerdict("NON_LATIN", 1.0, share, sure=share < 0.1)
+    hinglish = sum(1 for w in words if w.lower() in _HINGLISH_WORDS) / len(words)
+    if hinglish >= 0.2 and hinglish > share:
+        return LanguageVerdict("HINDI_LATIN", round(hinglish, 2), share, sure=share < 0.15)
     if share >= 0.3:
         return None  # plainly English prose
     values = _detector().compute_language_confidence_values(" ".join(words))

@@ -74,6 +74,15 @@ FREQUENCY = [
     r"(?:per|each|every|for\s+each|one\s+per)\s+(?:login|log-?in|sign-?in|request|order|"
     r"purchase|booking|appointment|visit|delivery|shipment|transaction|attempt|reservation)",
     r"only\s+when\s+(?:you|they|the\s+(?:user|customer|member|patient))\s+(?:request|ask|log|sign)",
+    # "2-3 per session", "about one a month", "one per stay"
+    rf"{_NUM}(?:\s*(?:-|–|to)\s*{_NUM})?\s+(?:per|a|an|each|every)\s+(?:{_PERIOD}|session|visit|"
+    r"booking|order|stay|appointment|reservation|class|event|trip|shipment|delivery|login|"
+    r"sign-?in|transaction|request|purchase|ride|service|job|application)\b",
+    r"(?:each|every)\s+time\s+(?:you|they|a|an|the)\b",
+    # "a confirmation and a reminder the morning of"
+    r"\b(?:a|an|one)\s+(?:\w+\s+)?(?:confirmation|reminder|alert|text|message|notification|code|"
+    r"receipt|update)\s+(?:and|plus|then|followed\s+by)\s+(?:a|an|one)\s+(?:\w+\s+)?"
+    r"(?:confirmation|reminder|alert|text|message|notification|follow[\s-]?up|receipt|update)\b",
 ]
 
 
@@ -94,9 +103,12 @@ CONSENT = [
     r"(?<![\w-])(?:check|tick|select|click|tap|press|toggl|switch|turn|enabl|mark|choos|chose|"
     r"flip|slid|activat)\w*\s+"
     rf"{_words(6)}(?:box|boxes|checkbox|checkboxes|button|toggle|switch|option|radio|"
-    r"yes|on|opt[\s-]?in|consent|[\"“])",
+    r"yes|on|opt[\s-]?in|consent|[\"“'‘])",
     r"(?:unchecked|empty|blank|unticked|un-ticked|un-checked)\s+(?:\w+\s+){0,2}(?:check)?box",
     r"check-?box(?:es)?\b",
+    r"\[\s?\]\s*(?:yes|i\s+agree|send|text)",  # a box drawn on a paper form: "[ ] Yes, text me"
+    r"\bsigns?\s+and\s+dates?\b",
+    r"\btaps?\s+(?:\w+\s+){0,2}(?:send|subscribe|join|yes|agree)\b",
     # a keyword texted, a QR code scanned
     rf"(?:text|texts|texting|texted|send|sends|sending|reply|replies|replying|message|messages|"
     rf"sms)\s+(?:the\s+)?(?:(?:word|keyword)\s+)?{_KEYWORD}(?=[\s,.;:!)]|$)",
@@ -131,13 +143,16 @@ CONSENT = [
 # Consent taken for granted: an action that is not a request for messages.
 IMPLIED = [
     r"by\s+(?:providing|entering|giving|submitting|sharing|supplying|leaving|using|creating|"
-    r"registering|signing\s+up|booking|purchasing|visiting|continuing)\s+"
+    r"registering|signing\s+up|booking|purchasing|visiting|continuing|placing|ordering|paying|"
+    r"checking\s+out|joining|downloading|installing|logging\s+in|opening|completing)\s+"
     + _words(10)
     + r"(?:\w+\s+){0,3}(?:agree|agrees|consent|consents|accept|accepts|opt|opts)\b",
     r"(?:automatically|auto-?)\s*(?:\w+\s+){0,2}(?:opt\w*[\s-]in|enrol\w*|subscrib\w*|add(?:s|ed)?|"
     r"sign\w*\s+(?:you\s+)?up)",
-    r"(?:all|every)\s+(?:\w+\s+){0,2}(?:customers|users|members|patients|guests|buyers|"
-    r"subscribers|account\s+holders)\s+(?:\w+\s+){0,3}(?:receive|get|are\s+sent)",
+    r"(?:all|every)\s+(?:\w+\s+){0,2}(?:customers?|users?|members?|patients?|guests?|buyers?|"
+    r"subscribers?|account\s+holders?)\s+(?:\w+\s+){0,6}(?:receive|receives|get|gets|are\s+sent|"
+    r"is\s+sent)\b",
+    r"automatically\s+(?:\w+\s+){0,2}(?:receive|receives|get|gets|sent)\b",
     r"(?:implied|implicit|deemed)\s+consent",
 ]
 
@@ -165,8 +180,9 @@ _RECIPIENT = (
     r"selected\s+|select\s+|carefully\s+selected\s+|commercial\s+|media\s+|advertising\s+|"
     r"affiliate\s+|strategic\s+|lending\s+|insurance\s+)?partners?|affiliates?|affiliated\s+"
     r"(?:companies|brands|businesses|entities)|sponsors?|advertisers?|marketers?|"
-    r"(?:other|outside|external|unaffiliated|partner|participating)\s+(?:companies|businesses|"
-    r"organi[sz]ations|brands|merchants|firms|entities|parties|sellers|lenders|advertisers)|"
+    r"(?:other|outside|external|unaffiliated|partner|participating|selected|select|chosen|trusted|"
+    r"reputable)\s+(?:companies|businesses|organi[sz]ations|brands|merchants|firms|entities|"
+    r"parties|sellers|lenders|advertisers)|"
     r"subsidiaries|sister\s+(?:companies|brands|concerns)|parent\s+company|"
     r"(?:companies|brands|businesses)\s+(?:in|within|of)\s+our\s+(?:group|family|network)|"
     r"our\s+(?:group\s+companies|family\s+of\s+(?:brands|companies)|network)|group\s+companies|"
@@ -187,7 +203,8 @@ _SHARE_VERB = (
     r"provid(?:e|es|ed|ing)|giv(?:e|es|en|ing)|gave|pass(?:es|ed|ing)?(?:\s+(?:on|along))?|"
     r"mak(?:e|es|ing)\s+available|made\s+available|distribut(?:e|es|ed|ing)|"
     r"exchang(?:e|es|ed|ing)|hand(?:s|ed)?\s+(?:over|on)|licens(?:e|es|ed|ing)|send\s+to|sent\s+to|"
-    r"forward(?:s|ed)?)"
+    r"forward(?:s|ed)?|pool(?:s|ed|ing)?|combin(?:e|es|ed|ing)|merg(?:e|es|ed|ing)|"
+    r"upload(?:s|ed|ing)?|syncs?|synced|export(?:s|ed|ing)?)"
 )
 _NEGATION = (
     r"(?:\bnot\b|\bnever\b|\bno\b|n't\b|n’t\b|\bnor\b|\bneither\b|\bnone\b|\bnothing\b|\bwithout\b|"
@@ -239,6 +256,8 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
             or _search(rf"(?:contacted|texted|messaged|called)\s+by\s+{_words(2)}{_RECIPIENT}\b",
                        clause)
             or _search(rf"on\s+behalf\s+of\s+{_words(2)}{_RECIPIENT}\b", clause)
+            or _search(rf"(?:used|accessed|received|viewed|seen|reused)\s+(?:\w+\s+){{0,2}}by\s+"
+                       rf"{_words(2)}{_RECIPIENT}\b", clause)
             or _search(rf"\b{_RECIPIENT}\s+{_words(4)}(?:access\s+to|receive|get|obtain)\s+"
                        r"(?:your|their|the|our)\s+(?:\w+\s+){0,2}(?:number|data|information|"
                        r"details|list|consent)", clause)
@@ -297,6 +316,10 @@ SMS_REQUIRED_SURE = [
     r"only\s+(?:available|offered|possible|sent|delivered)\s+(?:by|via|through|over)\s+"
     r"(?:sms|text)",
     r"(?:required|mandatory)\s+(?:sms|text)\s+(?:opt[\s-]?in|consent|checkbox|box|enrol+ment)",
+    # SMS the only way in: "sign-in is only possible with a code sent by text"
+    r"(?:sign(?:ing)?[\s-]?in|log(?:ging)?[\s-]?in|login|access)\s+(?:\w+\s+){0,6}only\s+"
+    r"(?:\w+\s+){0,4}(?:by|via|through|over|with)\s+(?:\w+\s+){0,4}(?:sms|text(?:\s+message)?)\b",
+    r"only\s+(?:way|option|method|means)\s+to\s+(?:sign|log)[\s-]?in\b[^.]{0,60}?\b(?:sms|text)",
     r"(?:sms|text)\s+(?:opt[\s-]?in|consent|enrol+ment)\s+(?:is\s+)?(?:required|mandatory)",
     rf"{_SMS}\s+{_words(3)}(?:is|are)\s+(?:mandatory|compulsory|obligatory|not\s+optional)\b",
 ]
@@ -309,6 +332,8 @@ _NOT_REQUIRED = (
     r"(?:don't|do\s+not|doesn't|does\s+not|never)\s+(?:\w+\s+){0,2}(?:have|need)\s+to|"
     r"instead|(?<!\bno )(?<!\bany )(?<!other )alternative|or\s+(?:by\s+)?e-?mail|"
     r"choose\s+(?:e-?mail|voice)|"
+    r"(?:may|can|could)\s+(?:also\s+)?(?:choose\s+to\s+)?(?:tick|check|select|opt|choose|toggle)|"
+    r"optionally|"
     r"if\s+(?:you|they)\s+(?:wish|want|prefer|choose|like)|can\s+(?:still\s+)?(?:sign|book|"
     r"check|order|use|create|register|join)|without\s+(?:opting|agreeing|consenting|giving))"
 )
@@ -352,6 +377,9 @@ _PARTY = (
     r"(?:lenders?|agents?|brokers?|insurers?|insurance\s+(?:companies|carriers|providers)|"
     r"carriers?|providers?|contractors?|partners?|dealers?|dealerships?|attorneys?|lawyers?|"
     r"law\s+firms?|companies|businesses|professionals|pros|specialists|advisors?|advisers?|"
+    r"(?:insurance\s+|partner\s+|mortgage\s+|real\s+estate\s+)?agenc(?:y|ies)|bidders?|"
+    r"therapists?|doctors?|physicians?|dentists?|practitioners?|vendors?|sellers?|merchants?|"
+    r"suppliers?|firms?|experts?|consultants?|planners?|counsel(?:l)?ors?|tutors?|coaches|"
     r"installers?|sponsors?|buyers?|clinics?|schools?|colleges?|realtors?|movers?|"
     r"solar\s+(?:companies|installers))"
 )
@@ -365,21 +393,37 @@ LEAD_SURE = [
     r"(?:information|data|details|profiles)",
 ]
 LEAD_SURE += [
+    r"(?:generat\w+|captur\w+|collect\w*|sell\w*|buy\w*|purchas\w*)\s+(?:\w+\s+){0,2}leads\b",
+    r"(?:referral|finder'?s|per[\s-]lead|bounty)\s+(?:fees?|commissions?|payments?)|"
+    r"commissions?\s+(?:per|for\s+each)\s+(?:\w+\s+)?(?:sign[\s-]?ups?|leads?|referrals?|sales?|"
+    r"customers?)|(?:earn|earns|earning|receive|receives|paid)\s+(?:\w+\s+){0,2}commissions?\b",
+    r"third[\s-]party\s+(?:\w+\s+)?(?:offers?|promotions?|deals?)\b",
+    r"(?:multiple|several|competing|many|up\s+to\s+\w+)\s+(?:\w+\s+)?"
+    + _PARTY
+    + r"\s+(?:\w+\s+){0,3}(?:compet\w+|bid\w*|will\s+(?:contact|call|text))",
+    r"(?:sell|sells|sold|selling|pass|passes|passed|hand|hands|forward|forwards|forwarded)\s+"
+    r"(?:it|them|this\s+(?:information|data)|(?:the|their|that)\s+(?:information|data|details|"
+    r"requests?|contacts?))\s+(?:on\s+)?(?:to|with)\s+" + _words(3) + _PARTY,
     r"(?:pass|passes|passed|forward|forwards|forwarded|send|sends|sent|sell|sells|sold|give|gives|"
-    r"hand|hands|share|shares|shared|provide|provides)\s+(?:\w+\s+){0,3}(?:leads?|name\s+and\s+"
-    r"(?:phone\s+)?number|names\s+and\s+numbers|contact\s+(?:details|information)|details)\s+"
+    r"hand|hands|share|shares|shared|provide|provides|route|routes|routed|deliver|delivers|"
+    r"delivered|transfer|transfers|transferred)\s+(?:\w+\s+){0,3}(?:leads?|name\s+and\s+"
+    r"(?:phone\s+)?number|names\s+and\s+numbers|contact\s+(?:details|information)|details|"
+    r"(?:quote|insurance|loan|service)\s+requests?|requests?|inquir(?:y|ies)|enquir(?:y|ies)|"
+    r"applications?|submissions?|consumer\s+(?:information|data|details))\s+"
     + _words(2)
     + r"(?:to|with)\s+"
     + _words(3)
     + _PARTY,
 ]
 LEAD_POSSIBLE = [
+    r"(?:bid|bids|bidding)\s+(?:for|on)\s+(?:\w+\s+){0,2}(?:leads?|requests?|customers|consumers|"
+    r"referrals)|(?:comparison|quote)\s+(?:site|website|platform|marketplace)",
     r"(?:are|is|get|gets|be|being)\s+(?:matched|connected|paired|referred|introduced|put\s+in\s+"
     r"touch)\s+(?:with|to)\s+" + _words(4) + _PARTY,
     r"(?:connect|connects|connecting|match|matches|matching|pair|pairs|refer|refers|referring|"
     r"introduce|introduces|put|puts|link|links)\s+(?:\w+\s+){0,3}(?:you|them|customers|"
     r"consumers|users|homeowners|shoppers|borrowers|applicants|visitors|drivers|patients|"
-    rf"people|subscribers)\s+{_words(2)}(?:with|to|in\s+touch\s+with)\s+{_words(3)}{_PARTY}",
+    rf"people|subscribers)\s+{_words(5)}(?:with|to|in\s+touch\s+with)\s+{_words(3)}{_PARTY}",
     rf"quotes?\s+from\s+{_words(3)}{_PARTY}",
     rf"(?:our|a|the)\s+network\s+of\s+{_words(2)}{_PARTY}",
     r"partner\s+(?:lenders?|agents?|brands?|offers?|companies|insurers?|dealers?|"
@@ -428,7 +472,19 @@ _BAD_VARIABLE = [
     r"DATETIME|APPTDATE|APPTTIME)\b",
     rf"\((?:{_VAR_WORDS})\)",  # (first name), (date)
     r"_{3,}",  # ___
+    rf"(?<![\w.@])@(?:{_VAR_WORDS})\b",  # @name, @date
+    r"\b(?:MM/DD(?:/YY(?:YY)?)?|DD/MM(?:/YY(?:YY)?)?|YYYY-MM-DD|HH:MM(?:\s*[AP]M)?)\b",
+    # a variable named in CamelCase ("FirstName", "ApptDate", "OrderNumber")
+    r"\b(?:First|Last|Full|Given|Customer|Cust|User|Client|Patient|Member|Guest|Contact|Order|"
+    r"Tracking|Booking|Appt|Appointment|Reservation|Confirmation|Ticket|Invoice|Due|Delivery|"
+    r"Pickup|Event|Product|Item|Account|Store|Promo|Coupon|Verification|Auth)(?:Name|Date|Time|"
+    r"Code|Number|No|Num|Id|ID|Amount|Total|Link|Url|URL|Address|Location|Balance|Status)\b",
 ]
+# A generic variable word in capitals where a value belongs ("Hi NAME, … on DATE at TIME"),
+# read only in a sample not written in capitals throughout.
+_CAPS_VARIABLE = re.compile(
+    r"\b(?:NAME|FIRST|DATE|TIME|AMOUNT|LINK|URL|ADDRESS|LOCATION|BALANCE|TOTAL|PRICE)\b"
+)
 
 
 def bad_variable(sample: str) -> str | None:
@@ -442,14 +498,21 @@ def bad_variable(sample: str) -> str | None:
             if before[0].lower().strip(":") in ("code", "coupon", "promo", "keyword", "text"):
                 continue  # a promo code or keyword written in capitals, not a variable
             return found.group(0)
+    letters = re.findall(r"[^\W\d_]", text)
+    if sum(ch.isupper() for ch in letters) <= 0.5 * len(letters):
+        found = _CAPS_VARIABLE.search(text)
+        if found:
+            return found.group(0)
     return None
 
 
 _FILLER = [
     r"lorem\s+ipsum",
     r"dolor\s+sit\s+amet",
-    r"\b(?:sample|example|test|dummy|placeholder|demo)\s+(?:sms\s+|text\s+)?(?:message|msg|text|"
-    r"sms|content|copy)(?:\s+(?:\d+|one|two|three|here))?\b",
+    r"\b(?:sample|example|test|dummy|placeholder|demo)\s+(?:(?!results?\b)[\w-]+\s+){0,2}"
+    r"(?:message|msg|text|sms|content|copy|wording)(?:\s+(?:#?\d+|one|two|three|here))?\b",
+    r"\b(?:sample|example|test)\s+(?:sms|message|msg|text)\s*#?\d*\s*$",
+    r"\b(?:hello|hi)\s+world\b|\bfoo\s*bar\b|^\W*(?:abc|xyz|asdf|qwerty)\b",
     r"(?:your|insert|enter|add|put|type)\s+(?:\w+\s+){0,3}(?:message|text|content|copy)\s+"
     r"(?:here|goes\s+here)",
     r"(?:message|text|content|copy)\s+goes\s+here\b",
@@ -459,10 +522,44 @@ _FILLER = [
     r"^\s*(?:tbd|tba|todo|placeholder)\b",
     r"(?:final|real|actual)\s+(?:copy|text|wording|message)\s+(?:\w+\s+){0,2}(?:pending|to\s+follow|"
     r"tbd|will\s+follow|coming)",
-    r"(?:to\s+be\s+(?:determined|decided|confirmed|written|added)|coming\s+soon|will\s+be\s+"
-    r"(?:provided|added|written|updated)\s+later)",
+    r"(?:message|text|copy|content|wording|sample|sms)\s+(?:\w+\s+){0,2}(?:to\s+be\s+(?:determined|"
+    r"decided|confirmed|written|added|finali[sz]ed|drafted|approved)|coming\s+soon|will\s+be\s+"
+    r"(?:provided|added|written|updated|finali[sz]ed)\s+later|pending|tbd|tba|to\s+follow)",
     r"(?:this\s+is\s+(?:a|an|just\s+a)\s+(?:test|sample|example|placeholder))",
 ]
+# Words that mark an unfinished text but also occur in real messages ("new menu coming soon",
+# "venue to be confirmed"): a warning, unless the sample says little else.
+_UNFINISHED = (
+    r"(?:to\s+be\s+(?:determined|decided|confirmed|written|added|finali[sz]ed)|coming\s+soon|"
+    r"will\s+be\s+(?:provided|added|written|updated|finali[sz]ed)\s+later)"
+)
+
+
+# A sample that describes the messages instead of being one ("we will send appointment
+# reminders", "Acme - reminder message"): likely, not sure (a real message may say "we will
+# send your receipt").
+_DESCRIBED = [
+    r"\b(?:we|they|the\s+(?:business|company|brand|sender))\s+(?:will|would|may|can)\s+"
+    r"(?:send|text)\s+(?:\w+\s+){0,3}(?:reminders|alerts|notifications|messages|updates|texts|"
+    r"offers|codes)\s*\.?\s*$",
+    r"\b(?:customers|users|members|patients|clients|subscribers|recipients)\s+(?:will|would)\s+"
+    r"(?:receive|get)\b",
+    r"\b(?:this|the)\s+(?:message|text|sms)\s+(?:will|would)\s+(?:say|contain|include|tell|"
+    r"inform|remind)",
+]
+
+
+def _label_only(sample: str) -> bool:
+    """A few words naming a kind of message, nothing a recipient could act on
+    ("Acme - reminder message", "Acme: appointment reminder")."""
+    words = re.findall(r"[^\W\d_]+", sample)
+    return (
+        len(words) <= 5
+        and not re.search(r"[\[\]?!]|\d|https?://|\b(?:your|you|reply|text|call|visit)\b", sample,
+                          flags=re.IGNORECASE)
+        and bool(re.search(r"(?i)\b(?:message|reminder|alert|notification|update|offer|"
+                           r"confirmation|notice|promo|promotion)s?\b", sample))
+    )  # fmt: skip
 
 
 def placeholder_sample(sample: str) -> Reading | None:
@@ -471,8 +568,17 @@ def placeholder_sample(sample: str) -> Reading | None:
         found = _search(pattern, sample)
         if found:
             return Reading(found.group(0), sure=True)
+    for pattern in _DESCRIBED:
+        found = _search(pattern, sample)
+        if found:
+            return Reading(found.group(0), sure=False)
+    if _label_only(sample):
+        return Reading(sample.strip()[:60], sure=False)
     bracketed = re.findall(r"\[[^\]]*\]", sample)
     rest = re.findall(r"[^\W\d_]{2,}", re.sub(r"\[[^\]]*\]", " ", sample))
+    unfinished = _search(_UNFINISHED, sample)
+    if unfinished:
+        return Reading(unfinished.group(0), sure=len(rest) <= 6)
     if bracketed and not rest:
         return Reading(sample.strip()[:60], sure=True)
     if bracketed and len(rest) <= 2:

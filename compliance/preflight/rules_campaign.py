@@ -20,11 +20,26 @@ CAMPAIGN = {"campaign"}
 _CONTACT = re.compile(
     r"(?i)\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|\b[\w-]+\.(?:com|net|org|io|co|us)\b"
 )
+# A STOP reply confirms that the messages end, in whatever words: "unsubscribed", "no more
+# texts", "you will no longer receive messages", "we won't text you again", "texts are now off".
 _STOPPED = re.compile(
-    r"(?i)\b(?:unsubscribed|opted[\s-]out|no\s+(?:more|further)\s+(?:messages|msgs|texts)|"
-    r"will\s+not\s+(?:receive|get)|won'?t\s+(?:receive|get)|removed\s+from|stopped)\b"
+    r"(?i)\b(?:unsubscribed|opted[\s-]out|no\s+(?:more|further|other)\s+(?:\w+\s+)?(?:messages|"
+    r"msgs|texts|alerts|sms)|(?:will|shall)\s+(?:not|no\s+longer|never)\s+(?:\w+\s+)?"
+    r"(?:receive|get|be\s+(?:sent|texted|messaged|contacted))|won['’]?t\s+(?:\w+\s+)?"
+    r"(?:receive|get|text|message|send|contact|be\s+(?:sent|texted|contacted))|no\s+longer\s+"
+    r"(?:\w+\s+)?(?:receive|get|be\s+(?:sent|texted|contacted))|removed\s+from|stopped|"
+    r"cancel(?:l)?ed|(?:texts|messages|alerts|sms|notifications)\s+(?:\w+\s+){0,3}(?:are|is|have\s+"
+    r"been)\s+(?:now\s+)?(?:off|turned\s+off|disabled|ended|stopped|cancel(?:l)?ed))\b"
 )
 _OPT_OUT = re.compile(r"(?i)\b(?:stop|opt[\s-]?out|unsubscribe)\b")
+# HELP and STOP replies name "the program (brand) name OR a product description" ("account
+# alerts", "offers and news", "appointment reminders").
+_PROGRAM = re.compile(
+    r"(?i)\b(?:alerts?|reminders?|offers?|updates?|notifications?|notices?|news|newsletters?|"
+    r"deals?|promotions?|program(?:me)?|club|(?:pass)?codes?|appointments?|orders?|"
+    r"deliver(?:y|ies)|shipments?|bookings?|reservations?|account|billing|receipts?|tips?|"
+    r"announcements?)\b"
+)
 
 
 def _reply_rule(rule_id: str, paths: dict[str, str], label: str, source: str, extra) -> None:
@@ -46,8 +61,8 @@ def _reply_rule(rule_id: str, paths: dict[str, str], label: str, source: str, ex
         if not 20 <= len(text) <= 160:
             problems.append(f"it is {len(text)} characters long")
         cores = brand_names(draft)
-        if text and cores and not mentions_brand(text, cores):
-            problems.append("it does not name the brand")
+        if text and cores and not mentions_brand(text, cores) and not _PROGRAM.search(text):
+            problems.append("it names neither the brand nor the program")
         if text and not extra[1].search(text):
             problems.append(extra[2])
         if problems:
@@ -184,6 +199,31 @@ def _embedded_link(draft: Draft):
         yield Violation(("campaignUseCase.embeddedLink",), "A sample contains a link.")
     if answer == "Yes" and not draft.text("campaignUseCase.embeddedLinkSample"):
         yield Violation(("campaignUseCase.embeddedLinkSample",), "The example link is missing.")
+
+
+def _embedded_phone_unused(draft: Draft):
+    return draft.text("campaignUseCase.embeddedPhone") == "Yes" and not any(
+        phone_numbers_in(text) for _, text in _sample_texts(draft)
+    )
+
+
+@rule(
+    "EMBEDDED_ATTRIBUTE_UNUSED",
+    severity="warning",
+    families=CAMPAIGN,
+    field_paths=("campaignUseCase.embeddedLink", "campaignUseCase.embeddedPhone"),
+    message="An embedded-link or embedded-phone attribute says Yes but no sample shows one.",
+    fix_hint="Attributes must match the samples: add a sample with the link or number, or "
+    "answer No.",
+    source=sources.CAMPAIGN_BLOG,
+)
+def _embedded_unused(draft: Draft):
+    if draft.text("campaignUseCase.embeddedLink") == "Yes" and not any(
+        urls_in(text) for _, text in _sample_texts(draft)
+    ):
+        yield Violation(("campaignUseCase.embeddedLink",), "No sample contains a link.")
+    if _embedded_phone_unused(draft):
+        yield Violation(("campaignUseCase.embeddedPhone",), "No sample contains a phone number.")
 
 
 @rule(

@@ -8,7 +8,7 @@ import phonenumbers
 import pycountry
 
 from compliance.preflight import sources
-from compliance.preflight.domains import registrable, same_organisation
+from compliance.preflight.domains import named_after, registrable, same_organisation
 from compliance.preflight.engine import Draft, Violation, rule
 from compliance.preflight.fields import (
     COUNTRY,
@@ -136,14 +136,32 @@ def _phone(draft: Draft):
     value = draft.text(path) if path else ""
     if not value:
         return
-    ok = bool(re.fullmatch(r"\+[1-9]\d{7,14}", value))
-    if ok:
-        try:
-            ok = phonenumbers.is_valid_number(phonenumbers.parse(value, None))
-        except phonenumbers.NumberParseException:
-            ok = False
+    if not re.fullmatch(r"\+[1-9]\d{7,14}", value):
+        yield Violation((path,), f"(“{value}”)")
+
+
+# The numbering plans change and a library's copy lags behind them: a number in E.164 form that
+# the library does not know is a warning, not a block.
+@rule(
+    "PHONE_NUMBER_UNKNOWN",
+    severity="warning",
+    families=COMPANY,
+    field_paths=tuple(sorted(set(SUPPORT_PHONE.values()))),
+    message="The support phone number is not a number of its country's numbering plan.",
+    fix_hint="Check the country code and the digits; staff confirm numbers the plan does not list.",
+    source=sources.TFN_FORM,
+)
+def _phone_known(draft: Draft):
+    path = _path(SUPPORT_PHONE, draft)
+    value = draft.text(path) if path else ""
+    if not re.fullmatch(r"\+[1-9]\d{7,14}", value):
+        return
+    try:
+        ok = phonenumbers.is_valid_number(phonenumbers.parse(value, None))
+    except phonenumbers.NumberParseException:
+        ok = False
     if not ok:
-        yield Violation((path,), f"(“{value}”)" if value else "")
+        yield Violation((path,), f"(“{value}”)")
 
 
 @rule(
@@ -228,7 +246,10 @@ def _tax_country(draft: Draft):
         allowed = AUTHORITY_COUNTRIES.get(authority)
         wrong = (allowed and country not in allowed) or (authority == "VAT" and country in NO_VAT)
         if authority and country and wrong:
-            yield Violation(("companyInfo.taxIdAuthority",), f"({authority} issued in {country})")
+            yield Violation(
+                ("companyInfo.taxIdAuthority", "companyInfo.taxIdCountry"),
+                f"({authority} issued in {country})",
+            )
         return
     issuing = draft.text("companyInfo.taxIdIssuingCountry").upper()
     based = draft.text("companyInfo.isoCountryCode").upper()
@@ -238,7 +259,41 @@ def _tax_country(draft: Draft):
         and based in AUTHORITY_COUNTRIES["EIN"]
         and issuing not in AUTHORITY_COUNTRIES["EIN"]
     ):
-        yield Violation(("companyInfo.taxIdIssuingCountry",), f"({issuing} for a US company)")
+        yield Violation(
+            ("companyInfo.taxIdIssuingCountry", "companyInfo.isoCountryCode"),
+            f"({issuing} for a US company)",
+        )
+
+
+@rule(
+    "TAX_ID_COUNTRY_OTHER",
+    severity="warning",
+    families={"brand", "tfn"},
+    field_paths=(
+        "companyInfo.taxIdCountry",
+        "companyInfo.taxIdIssuingCountry",
+        "companyInfo.isoCountryCode",
+    ),
+    message="The tax ID was issued in another country than the one the company is based in.",
+    fix_hint="Give the tax ID of the country where the company is registered; staff confirm a "
+    "foreign registration.",
+    source=sources.BRAND,
+)
+def _tax_country_other(draft: Draft):
+    path = (
+        "companyInfo.taxIdIssuingCountry" if draft.family == "brand" else "companyInfo.taxIdCountry"
+    )
+    issuing = draft.text(path).upper()
+    based = draft.text("companyInfo.isoCountryCode").upper()
+    if not issuing or not based or issuing == based:
+        return
+    us = AUTHORITY_COUNTRIES["EIN"]
+    if based in us and issuing not in us and draft.family == "brand":
+        return  # TAX_ID_COUNTRY says it
+    if not (based in us and issuing in us):
+        yield Violation(
+            (path, "companyInfo.isoCountryCode"), f"({issuing} for a company in {based})"
+        )
 
 
 @rule(
@@ -308,6 +363,9 @@ def _public_domain(draft: Draft):
     email = draft.text("companyInfo.businessContactEmail")
     site = host_of(draft.text("contactInfo.website"))
     domain = email_domain(email)
+    names = [*draft.brand_names, draft.text("companyInfo.companyName")]
+    if named_after(domain, [n for n in names if n]):
+        return  # the company's own domain, named after it, though not its website's
     if email and site and domain not in FREE_MAIL and not same_organisation(domain, site):
         yield Violation(("companyInfo.businessContactEmail",), f"({domain} vs {site})")
 
@@ -389,7 +447,9 @@ def _volume(draft: Draft):
     number = monthly_volume(draft.text(path)) if path else None
     if number is None:
         return
-    if draft.family == "sender_id" and number >= 10_000_000:
+    # Sender IDs here are one-way programs of one business; a million a month is a national
+    # operator's volume, far out of line with a described small program.
+    if draft.family == "sender_id" and number >= 1_000_000:
         yield Violation((path,), f"({draft.text(path)})")
     if draft.family == "short_code" and number < 1_000:
         # A short code costs $650 + $995 a month and is chosen for high throughput.

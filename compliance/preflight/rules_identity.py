@@ -179,7 +179,7 @@ def has_legal_form(name: str) -> bool:
     return bool(_LEGAL_FORM.search(name.strip().rstrip(".,")))
 
 
-LEGAL_NAME_FAMILIES = frozenset({"brand", "sender_id", "short_code"})
+LEGAL_NAME_FAMILIES = frozenset({"tfn", "brand", "sender_id", "short_code"})
 
 
 def _legal_names(draft: Draft) -> list[str]:
@@ -212,16 +212,50 @@ def _trade_names(draft: Draft) -> list[str]:
 )
 def _legal_is_dba(draft: Draft):
     name = draft.text("companyInfo.companyName")
+    if not name:
+        return
+    legal = _legal_names(draft)
+    if has_legal_form(name):
+        # A trade name may itself end like a legal form ("Crumb & Co."): it is still not the
+        # legal name when the tenant goes by it and its legal name (listed first) is another.
+        first = draft.brand_names[0] if draft.brand_names else ""
+        trade = {brand_core(n) for n in draft.brand_names[1:]} - {brand_core(first)}
+        if first and brand_core(name) in trade:
+            yield Violation(
+                ("companyInfo.companyName",), f"(“{name}”; the legal name is “{first}”)"
+            )
+        return
+    if not legal or any(n.strip() == name.strip() for n in legal):
+        return
+    # The name the tenant trades under, given where the legal name belongs. (The legal name
+    # without its LLC or Inc. is LEGAL_NAME_SUFFIX_MISSING, a warning.)
+    if any(brand_core(n) == brand_core(name) for n in _trade_names(draft)):
+        exact = [n for n in legal if has_legal_form(n) and brand_core(n) == brand_core(name)]
+        known = exact[0] if exact else legal[0]
+        yield Violation(("companyInfo.companyName",), f"(“{name}”; the legal name is “{known}”)")
+
+
+@rule(
+    "LEGAL_NAME_SUFFIX_MISSING",
+    severity="warning",
+    families=LEGAL_NAME_FAMILIES,
+    field_paths=("companyInfo.companyName",),
+    message="The legal company name lacks the legal form it is registered with.",
+    fix_hint="Enter the name exactly as on the tax records, with its LLC, Inc. or Ltd.",
+    source=sources.BRAND,
+)
+def _legal_suffix_missing(draft: Draft):
+    name = draft.text("companyInfo.companyName")
     if not name or has_legal_form(name):
         return
     legal = _legal_names(draft)
-    if not legal or any(n.strip() == name.strip() for n in legal):
+    if any(n.strip() == name.strip() for n in legal):
         return
+    if any(brand_core(n) == brand_core(name) for n in _trade_names(draft)):
+        return  # LEGAL_NAME_IS_DBA says it
     exact = [n for n in legal if has_legal_form(n) and brand_core(n) == brand_core(name)]
-    trade = any(brand_core(n) == brand_core(name) for n in _trade_names(draft))
-    if exact or (trade and not any(brand_core(n) == brand_core(name) for n in legal)):
-        known = exact[0] if exact else legal[0]
-        yield Violation(("companyInfo.companyName",), f"(“{name}”; the legal name is “{known}”)")
+    if exact:
+        yield Violation(("companyInfo.companyName",), f"(“{name}”; registered as “{exact[0]}”)")
 
 
 @rule(

@@ -28,18 +28,18 @@ from compliance.preflight.phrases import (
 )
 from compliance.preflight.rules_samples import FORMS_WITHOUT_SAMPLES
 from compliance.preflight.text import (
-    HELP,
     IN_TERMS,
     PRECHECKED,
-    PRIVACY,
     RATES,
-    STOP,
-    TERMS,
     any_match,
     brand_names,
+    help_instruction,
     host_of,
     mentions_brand,
+    privacy_link,
     same_site,
+    stop_instruction,
+    terms_link,
 )
 from portal import upload_policy
 
@@ -113,13 +113,13 @@ _element_rule(
     "OPTIN_HELP",
     "the HELP / customer care instructions",
     "Add the care instructions shown at opt-in, e.g. “Text HELP or call 1-800-111-2222”.",
-    lambda d, t: any_match(HELP, t),
+    lambda d, t: help_instruction(t),
 )
 _element_rule(
     "OPTIN_STOP",
     "the opt-out (STOP) instructions",
     "Add the opt-out instructions shown at opt-in, e.g. “Text STOP to opt out”.",
-    lambda d, t: any_match(STOP, t),
+    lambda d, t: stop_instruction(t),
 )
 _element_rule(
     "OPTIN_RATES",
@@ -131,13 +131,13 @@ _element_rule(
     "OPTIN_TERMS_LINK",
     "a link to the terms and conditions",
     "Mention the terms and conditions link shown beside the consent box.",
-    lambda d, t: any_match(TERMS, t),
+    lambda d, t: terms_link(t),
 )
 _element_rule(
     "OPTIN_PRIVACY_LINK",
     "a link to the privacy policy",
     "Mention the privacy policy link shown beside the consent box.",
-    lambda d, t: any_match(PRIVACY, t),
+    lambda d, t: privacy_link(t),
 )
 
 
@@ -159,17 +159,32 @@ def _implied(draft: Draft):
             yield Violation((found[0],), f"Found “{implied}”.")
 
 
+# A denial that follows the words it denies: "pre-checked boxes are never used", "a
+# pre-ticked box is not used", but not "a pre-ticked box; do not untick it".
+_DENIED_AFTER = (
+    r"(?i)^\W*(?:[\w-]+\W+){0,2}?(?:(?:is|are|was|were|will\s+be|would\s+be)\s+"
+    r"(?:never|not|no\s+longer)|never)\b"
+)
+
+
 def _unless_negated(patterns: list[str]):
     """The first pattern found in a clause that does not deny it ("not pre-checked")."""
 
     def test(text: str) -> str | None:
         for clause in sentences(text):
             hit = any_match(patterns, clause)
-            if hit and not re.search(
-                r"(?i)\b(?:not|never|no|none|nothing|without)\b|n't\b|n’t\b",
-                clause[: clause.lower().find(hit.lower())],
+            if not hit:
+                continue
+            at = clause.lower().find(hit.lower())
+            before, after = clause[:at], clause[at + len(hit) :]
+            if re.search(
+                r"(?i)\b(?:not|never|no|none|nothing|without|neither|nor)\b|n't\b|n’t\b", before
             ):
-                return hit
+                continue
+            # denied right after it: "pre-checked boxes are never used"
+            if re.match(_DENIED_AFTER, after):
+                continue
+            return hit
         return None
 
     return test
@@ -329,6 +344,33 @@ def _image_console(draft: Draft):
         yield Violation(("messagingUseCase.optInImage",))
 
 
+# "Make sure that the screenshot is clear and readable; degraded image quality will likely be
+# rejected regardless of compliance." Pixels and bytes say when it cannot be: a thumbnail, or an
+# image compressed to a few hundredths of a bit per pixel. Whether it reads well, staff judge.
+IMAGE_MIN_SIDE = 480
+IMAGE_MIN_BITS_PER_PIXEL = 0.1
+
+
+@rule(
+    "OPTIN_IMAGE_DEGRADED",
+    severity="warning",
+    families=US,
+    field_paths=tuple(sorted(set(OPT_IN_IMAGE.values()))),
+    message="The opt-in image looks too small or too compressed to be read.",
+    fix_hint="Upload a full-size screenshot (at least 480 px on each side) in which every word "
+    "of the opt-in and its disclosures can be read.",
+    source=sources.TFN_BLOG,
+)
+def _image_degraded(draft: Draft):
+    path = OPT_IN_IMAGE.get(draft.family)
+    info = draft.attachments.get(path) if path else None
+    if not info or not info.width or not info.height:
+        return
+    bits = info.size_bytes * 8 / (info.width * info.height)
+    if min(info.width, info.height) < IMAGE_MIN_SIDE or bits < IMAGE_MIN_BITS_PER_PIXEL:
+        yield Violation((path,), f"({info.width}×{info.height} px, {info.size_bytes // 1024} KB)")
+
+
 # --- Terms and privacy links ---------------------------------------------------------------------
 
 
@@ -340,7 +382,7 @@ def _policy_rule(rule_id: str, label: str, urls: dict, files: dict, kind: str) -
         severity="error",
         families=US,
         field_paths=paths,
-        message=f"The {label} link is missing or is not an https address.",
+        message=f"The {label} link is missing or is not a web address.",
         fix_hint=f"Use the portal's hosted {label} page; its address fills this field.",
         source=sources.POLICIES,
     )
@@ -349,7 +391,24 @@ def _policy_rule(rule_id: str, label: str, urls: dict, files: dict, kind: str) -
         value = draft.text(path) if path else ""
         if not value and files.get(draft.family) in draft.attachments:
             return
-        if not value.lower().startswith("https://") or not host_of(value):
+        if not re.match(r"(?i)^https?://", value) or "." not in host_of(value):
+            yield Violation((path,))
+
+    # The forms ask for a reachable page; http:// is accepted (the 10DLC form asks for
+    # "http:// or https://"), though reviewers prefer https.
+    @rule(
+        f"{rule_id}_HTTPS",
+        severity="warning",
+        families=US,
+        field_paths=paths,
+        message=f"The {label} link is not an https address.",
+        fix_hint=f"Serve the {label} page over https, or use the portal's hosted page.",
+        source=sources.POLICIES,
+    )
+    def _https(draft: Draft):
+        path = urls.get(draft.family)
+        value = draft.text(path) if path else ""
+        if re.match(r"(?i)^http://", value) and "." in host_of(value):
             yield Violation((path,))
 
     @rule(

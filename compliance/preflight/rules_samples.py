@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from compliance.preflight import sources
+from compliance.preflight.domains import named_after
 from compliance.preflight.engine import ALL, US, Draft, Violation, rule
 from compliance.preflight.fields import WEBSITE, samples
 from compliance.preflight.phrases import bad_variable, placeholder_sample
@@ -160,9 +161,11 @@ def _sample_short_code_length(draft: Draft):
 
 _BAD_PLACEHOLDER = re.compile(
     r"\{\{?\s*\w[\w .-]*\}\}?|<\s*[A-Za-z_][\w .-]*>|%[sd]\b|%\(\w+\)s|\$\{\w+\}|"
-    r"\$[A-Za-z_]\w*|_{3,}|"
-    r"\b(?:X{4,}|x{4,})\b(?![\])])"
+    r"\$[A-Za-z_]\w*|_{3,}"
 )
+# Runs of X stand for a variable in drafts ("code XXXX") but also mask digits in real messages
+# ("card ending XXXX"): a warning staff read.
+_MASKED = re.compile(r"\b(?:X{4,}|x{4,})\b(?![\])])")
 
 
 @rule(
@@ -180,6 +183,23 @@ def _sample_placeholder(draft: Draft):
         found = bad.group(0) if bad else bad_variable(text)
         if found:
             yield Violation((path,), f"Found “{found}”.")
+
+
+@rule(
+    "SAMPLE_PLACEHOLDER_MASKED",
+    severity="warning",
+    families=ALL - {"brand"},
+    field_paths=SAMPLES,
+    message="A sample message has a run of X that may be a variable outside [brackets].",
+    fix_hint="If XXXX stands for a value that changes, write it as a bracketed variable, e.g. "
+    "[Last4Digits]; masked digits shown as such to recipients are fine.",
+    source=sources.TFN_BLOG,
+)
+def _sample_masked(draft: Draft):
+    for path, text in samples(draft):
+        found = _MASKED.search(re.sub(r"\[[^\]]*\]", " ", text))
+        if found:
+            yield Violation((path,), f"Found “{found.group(0)}”.")
 
 
 def _placeholder_rule(rule_id: str, sure: bool) -> None:
@@ -243,6 +263,8 @@ def _link_off_domain(draft: Draft):
     for path, text in samples(draft):
         for url in urls_in(text):
             host = host_of(url)
+            if named_after(host, [*draft.brand_names, *brand_names(draft)]):
+                continue  # a domain named after the brand ("ledger.ly" for Ledgerly)
             if not is_shortener(url) and not same_site(host, site):
                 yield Violation((path,), f"({host})")
 

@@ -6,7 +6,7 @@ import re
 
 from compliance.preflight import sources
 from compliance.preflight.engine import Draft, Violation, rule
-from compliance.preflight.text import brand_names
+from compliance.preflight.text import GENERIC_WORDS, brand_names
 
 PATH = "senderIdInfo.senderId"
 GENERIC = {
@@ -66,11 +66,16 @@ def tied_to_brand(sender_id: str, names: list[str]) -> bool:
     value = re.sub(r"[^a-z0-9]", "", sender_id.lower())
     for name in names:
         words = [w for w in name.split() if w not in ("and", "of", "the", "for")]
+        # A trade word ("travel", "dental") ties an ID to a trade, not to this company: the
+        # distinctive words carry the link when the name has any.
+        words = [w for w in words if w not in GENERIC_WORDS] or words
         core = "".join(words)
         if not core:
             continue
         initials = "".join(w[0] for w in words)
-        if value[:3] in core or core[:3] in value:
+        # four letters in common (three for a short ID or name): "trav" is not "Trails"
+        size = 4 if len(value) >= 4 and len(core) >= 4 else 3
+        if value[:size] in core or core[:size] in value:
             return True
         if len(initials) >= 2 and value.startswith(initials):
             return True
@@ -93,5 +98,31 @@ def _brand(draft: Draft):
     cores = brand_names(draft)
     if len(value) < 3 or not cores or value.upper() in GENERIC:
         return
+    # The form's own place for the link ("How is the sender ID connected to your business?"):
+    # an answer that names the sender ID explains it.
+    connection = re.sub(r"[^a-z0-9]", "", draft.text("senderIdInfo.senderIdConnection").lower())
+    if value in connection:
+        return
     if not tied_to_brand(value, cores):
         yield Violation((PATH,))
+
+
+LOA = "senderIdInfo.letterOfAuthorization"
+ON_BEHALF = "senderIdInfo.registeringOnBehalf"
+
+
+@rule(
+    "SENDER_ID_LOA",
+    severity="error",
+    families={"sender_id"},
+    field_paths=(ON_BEHALF, LOA),
+    message="Registering on behalf of another brand needs that brand's letter of authorization.",
+    fix_hint="Upload the letter of authorization signed by the brand you represent (AWS offers a "
+    "template), or answer that you register for yourself.",
+    source=sources.SINGAPORE,
+)
+def _letter_of_authorization(draft: Draft):
+    if draft.text(ON_BEHALF).lower() not in ("true", "yes"):
+        return
+    if LOA not in draft.attachments and not draft.text(LOA):
+        yield Violation((ON_BEHALF, LOA))

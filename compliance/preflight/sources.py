@@ -14,6 +14,10 @@ CONFIRMATION = "AWS Messaging blog, opt-in confirmation message (blogs digest §
 POLICIES = "AWS SMS User Guide, SMS terms and privacy policy (blogs digest §6.8)"
 PROHIBITED = "AWS SMS User Guide, prohibited message content (seed-001 digest §5.4)"
 SENDER_ID = "AWS SMS User Guide, sender ID format (seed-001 digest §2.8; blogs digest §5.1)"
+SINGAPORE = (
+    "AWS SMS User Guide, Singapore registration form: the letter of authorization when "
+    "“registering on behalf of another brand/entity” (seed-001 digest §2.10)"
+)
 SHORT_CODE = "AWS Messaging blog, short code application (blogs digest §4.3)"
 CATALOG = "Registration field catalog (registration-field-catalog.json)"
 VALIDATION = "Seeds digest, validation rules before submission (blogs digest §9.2)"

@@ -4,6 +4,7 @@ the keyword lists taken from the reference documents."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from compliance.preflight.engine import Draft
@@ -16,8 +17,15 @@ _LEGAL_SUFFIXES = {
 }  # fmt: skip
 
 
+# Words written two ways in names: "St. Mary's" and "Saint Mary's", "Mt." and "Mount".
+_SAME_WORD = {"saint": "st", "mount": "mt", "fort": "ft"}
+
+
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower().replace("&", " and "))
+    """Lower-case words without accents ("Café Lumière" is "cafe lumiere")."""
+    folded = unicodedata.normalize("NFKD", text.lower().replace("&", " and "))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return [_SAME_WORD.get(w, w) for w in re.findall(r"[a-z0-9]+", folded)]
 
 
 def brand_core(name: str) -> str:
@@ -85,6 +93,12 @@ def _squashed_runs(words: list[str], longest: int = 5) -> set[str]:
 def mentions_brand(text: str, cores: list[str]) -> bool:
     """True when the text names one of the brands (spacing and case do not matter; a brand
     written as one word, "NusantaraTrip" or in its domain, counts)."""
+    for core in cores:
+        # a brand whose name is written like a domain ("Tallie.io"), standing on its own, not
+        # inside a link or an address
+        dotted = r"\.".join(re.escape(w) for w in core.split())
+        if "." in text and re.search(rf"(?i)(?<![\w./@-]){dotted}(?![\w/@-]|\.\w)", text):
+            return True
     text = re.sub(r"(?i)https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+", " ", text)
     text = re.sub(
         r"(?i)\b[\w-]+\.(?:com|net|org|io|co|us|uk|in|id|sg|dev|app|edu|gov)\b\S*", " ", text
@@ -179,16 +193,54 @@ def any_match(patterns: list[str], text: str) -> str | None:
 
 
 RATES = r"(?:message|msg)s?\s*(?:and|&)\s*data\s+rates\s+(?:may|might|will|can)\s+apply"
-HELP = [r"HELP", r"customer\s+care", r"contact\s+us", r"call\s+\+?\d", r"support@\S+"]
-STOP = [
-    r"STOP",
-    r"opt[\s-]?out",
-    r"unsubscribe",
-    r"(?:reply|text|send|txt)\s+\S+\s+to\s+(?:cancel|end|quit|stop)",
-    r"to\s+(?:cancel|end|quit)\s+(?:\w+\s+){0,2}(?:texts|messages|alerts|subscription|sms)",
-]
+# The keyword is written in capitals ("Text HELP", "Reply STOP"); in lower case the word is only
+# an instruction after a verb that sends it ("reply stop"), else it is ordinary English ("happy to
+# help", "stop by our store"). Care instructions may also be a contact: a phone number, an
+# e-mail address or a support page.
+_HELP_INSTRUCTION = re.compile(
+    r"\bHELP\b|(?i:\b(?:text|txt|reply|send|texting|replying)\s+[\"“'‘]?help\b|customer\s+"
+    r"(?:care|service|support)|contact\s+us|support\s+(?:team|line|desk)|\bcall\s+(?:us\s+)?(?:at\s+)?"
+    r"\+?\(?\d|[\w.+-]+@[\w-]+\.[a-z]{2,}|\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4})"
+)
+_STOP_INSTRUCTION = re.compile(
+    r"\bSTOP\b|(?i:\b(?:text|txt|reply|send|texting|replying)\s+[\"“'‘]?(?:stop|end|cancel|quit|"
+    r"unsubscribe|stopall)\b|(?:reply|text|send|txt)\s+\S+\s+to\s+(?:cancel|end|quit|stop)|"
+    r"opt[\s-]?out|unsubscrib\w*|to\s+(?:cancel|end|quit|stop)\s+(?:\w+\s+)"
+    r"{0,2}(?:texts|messages|alerts|subscription|sms|receiving))"
+)
+
+
+def help_instruction(text: str) -> str | None:
+    found = _HELP_INSTRUCTION.search(text)
+    return found.group(0) if found else None
+
+
+def stop_instruction(text: str) -> str | None:
+    found = _STOP_INSTRUCTION.search(text)
+    return found.group(0) if found else None
+
+
 TERMS = [r"terms(?:\s+(?:and|&)\s+conditions)?", r"T&Cs?", r"terms\s+of\s+(?:service|use)"]
 PRIVACY = [r"privacy(?:\s+policy|\s+notice)?"]
+# The words in their ordinary sense, which name no link ("in terms of frequency", "we respect
+# your privacy"): taken out before the terms and privacy links are looked for. Any other mention
+# counts, since the opt-in description only reports where the links are.
+_NOT_TERMS = re.compile(r"(?i)\bin\s+terms\s+of\b|\bterms\s+of\s+(?:payment|delivery|the\s+sale)")
+_NOT_PRIVACY = re.compile(
+    r"(?i)\b(?:respect|respects|value|values|protect|protects|care\s+about|safeguard)\s+"
+    r"(?:the\s+|your\s+|their\s+|our\s+\w+'?\s+|customer\s+|patient\s+)?privacy\b|"
+    r"\bprivacy\s+(?:matters|is\s+important)"
+)
+
+
+def terms_link(text: str) -> str | None:
+    return any_match(TERMS, _NOT_TERMS.sub(" ", text))
+
+
+def privacy_link(text: str) -> str | None:
+    return any_match(PRIVACY, _NOT_PRIVACY.sub(" ", text))
+
+
 _CONTROL = (
     r"(?:check-?box(?:es)?|box(?:es)?|tick\s*box|radio(?:\s+buttons?)?|toggles?|switch|option|"
     r"consent|opt[\s-]?in|selection)"
@@ -207,7 +259,8 @@ PRECHECKED = [
 ]
 _TERMS_DOC = (
     r"(?:terms(?:\s+of\s+(?:service|use))?|terms\s+(?:and|&)\s+conditions|t&cs?|service\s+"
-    r"agreement|(?:membership|customer|client|user|rental|lease|account)\s+agreement|contract|"
+    r"agreement|(?:membership|customer|client|user|rental|lease|account|patient|subscriber|member|"
+    r"program)\s+agreement|contract|"
     r"general\s+conditions)"
 )
 _SMS_CONSENT = r"(?:sms|text(?:\s+messag(?:e|es|ing))?|texts|texting|messages?|alerts?)"
@@ -223,6 +276,18 @@ IN_TERMS = [
     rf"(?:\w+\s+){{0,3}}(?:consent|agreement|opt[\s-]?in)\s+to\s+(?:receive\s+)?{_SMS_CONSENT}",
     r"(?:cannot|can't|can’t|may\s+not)\s+be\s+(?:declined|refused|unticked|removed|opted\s+out\s+of)"
     r"\s+separately",
+    # "by accepting the Terms of Service at installation, the subscriber consents to …"
+    rf"by\s+(?:accepting|agreeing\s+to|signing)\s+(?:our|the)\s+{_TERMS_DOC}[^.]{{0,60}}?\b"
+    rf"(?:agrees?|consents?|opts?\s+in|accepts?)\s+to\s+(?:receive\s+)?(?:[\w-]+\s+){{0,3}}"
+    rf"{_SMS_CONSENT}",
+    rf"{_SMS_CONSENT}\s+(?:\w+\s+){{0,2}}(?:are|is)\s+(?:a\s+)?part\s+of\s+(?:the|our)\s+"
+    rf"(?:\w+\s+){{0,3}}{_TERMS_DOC}",
+    # "Section 14 of the terms states that by signing, the customer agrees to receive texts"
+    rf"{_TERMS_DOC}[^.]{{0,80}}?\b(?:states?|says|provides?|specif(?:y|ies)|stipulates?|reads?)\s+"
+    rf"that\b[^.]{{0,80}}?\b(?:agree|agrees|consent|consents|accept|accepts)\s+to\s+(?:receive\s+)?"
+    rf"[^.]{{0,40}}?{_SMS_CONSENT}",
+    r"no\s+separate\s+(?:sms\s+|text\s+|marketing\s+)?(?:check-?box|tick\s*box|box|consent|"
+    r"opt[\s-]?in|agreement)",
 ]
 
 

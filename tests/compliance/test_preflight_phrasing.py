@@ -13,7 +13,7 @@ import socket
 import pytest
 
 from bench.preflight import load_cases
-from compliance.preflight import RULES, Draft, preflight_run
+from compliance.preflight import RULES, AttachmentInfo, Draft, preflight_run
 
 PORTAL = "https://portal.example"
 PROVIDER = {
@@ -159,6 +159,8 @@ def test_sms_as_a_condition_is_an_error(extra):
         " Consent is not a condition of any purchase or booking.",
         " Patients can book without opting in to texts.",
         " To sign up for text reminders, patients must tick the box; it is unchecked by default.",
+        " To book online, patients must create an account, and may also tick a box to receive "
+        "texts.",
     ],
 )
 def test_sms_that_is_optional_is_fine(extra):
@@ -436,6 +438,649 @@ def test_a_website_no_reviewer_can_open(website):
 
 
 def test_the_documents_example_domain_is_left_to_the_reviewer():
-    assert "WEBSITE_FORMAT" not in errors(
-        draft("tfn-parcel", {"companyInfo.website": "https://www.example.com"})
+    d = draft("tfn-parcel", {"companyInfo.website": "https://www.example.com"})
+    assert "WEBSITE_FORMAT" not in errors(d)
+
+
+# --- Keyword replies: the STOP reply confirms the end in any words ----------------------------
+
+STOP_REPLY = "campaignInfo.stopMessage"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Cobalt Fitness: you will no longer receive messages from us. Reply START to rejoin.",
+        "Cobalt Fitness: we won't text you again. Reply START to resubscribe.",
+        "Cobalt Fitness: texts are now off for this number. Reply START to turn them back on.",
+        "Cobalt Fitness: your subscription is cancelled. Reply START to come back.",
+    ],
+)
+def test_a_stop_reply_that_confirms_the_end_in_other_words(reply):
+    d = draft("campaign-fitness", {STOP_REPLY: reply})
+    assert "STOP_MESSAGE" not in at(d, STOP_REPLY)
+
+
+def test_a_stop_reply_that_does_not_confirm_is_an_error():
+    d = draft(
+        "campaign-fitness",
+        {
+            STOP_REPLY: "Cobalt Fitness: thanks for your message. Reply "
+            "START to rejoin or HELP for help."
+        },
     )
+    assert at(d, STOP_REPLY).get("STOP_MESSAGE") == "error"
+
+
+# --- Pre-checked boxes, denied after the words ------------------------------------------------
+
+
+def test_pre_checked_boxes_denied_after_the_words_are_fine():
+    d = draft("tfn-dental", dental_opt_in(extra=" Pre-checked boxes are never used."))
+    assert "OPTIN_PRECHECKED" not in at(d, TFN_OPT_IN)
+    d = draft(
+        "tfn-dental", dental_opt_in(extra=" The SMS box is pre-checked; patients may untick it.")
+    )
+    assert at(d, TFN_OPT_IN).get("OPTIN_PRECHECKED") == "error"
+
+
+# --- Samples: unfinished wording, masked digits -----------------------------------------------
+
+
+def test_coming_soon_inside_a_real_message_is_only_a_warning():
+    sample = (
+        "Larkspur Dental: our new Eastside office is coming soon! Your next cleaning is on "
+        "[Date] at [Time] at the usual address. Reply STOP to opt out."
+    )
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    assert "SAMPLE_PLACEHOLDER_TEXT" not in found
+    assert found.get("SAMPLE_MAYBE_PLACEHOLDER") == "warning"
+
+
+def test_a_sample_whose_text_is_still_to_be_written_is_an_error():
+    sample = "Larkspur Dental: message text to be confirmed."
+    assert at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2).get("SAMPLE_PLACEHOLDER_TEXT") == (
+        "error"
+    )
+
+
+def test_masked_digits_are_a_warning_not_a_variable_error():
+    sample = "Larkspur Dental: the card ending XXXX was charged [Amount]. Reply STOP to opt out."
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    assert found == {"SAMPLE_PLACEHOLDER_MASKED": "warning"}
+
+
+# --- Prohibited content: unambiguous words block, words with other meanings warn --------------
+
+
+def test_a_word_with_a_harmless_meaning_only_warns():
+    sample = "Larkspur Dental: see you on [Date] at our CBD clinic. Reply STOP to opt out."
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    assert found == {"RESTRICTED_CONTENT_POSSIBLE": "warning"}
+
+
+def test_a_prohibited_product_blocks():
+    sample = "Larkspur Dental: our CBD gummies are 20% off. Reply STOP to opt out."
+    assert at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2).get("RESTRICTED_CONTENT") == "error"
+
+
+# --- Consistency read from keywords warns; an http policy page warns --------------------------
+
+
+def test_marketing_words_in_a_transactional_sample_warn():
+    sample = "Cobalt Fitness: your receipt for the [Item] sale is at [Link]. Reply STOP to opt out."
+    d = draft("campaign-fitness", {"messageSamples.messageSample2": sample})
+    assert at(d, "messageSamples.messageSample2").get("PROMOTIONAL_IN_TRANSACTIONAL") == "warning"
+
+
+def test_an_http_policy_link_warns():
+    path = "messagingUseCase.privacyPolicyUrl"
+    d = draft("tfn-parcel", {path: "http://www.northwindparcel.com/privacy"})
+    assert at(d, path) == {"PRIVACY_URL_HTTPS": "warning"}
+    assert at(draft("tfn-parcel", {path: "privacy page"}), path).get("PRIVACY_URL") == "error"
+
+
+def test_an_e164_number_the_plan_does_not_know_warns():
+    path = "contactInfo.supportPhoneNumber"
+    assert at(draft("tfn-parcel", {path: "+10005550100"}), path) == {
+        "PHONE_NUMBER_UNKNOWN": "warning"
+    }
+    assert at(draft("tfn-parcel", {path: "555-0100"}), path).get("PHONE_E164") == "error"
+
+
+# --- Samples: variables written other ways, messages that are not messages --------------------
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Larkspur Dental: Hi NAME, your cleaning is on DATE at TIME. Reply STOP to opt out.",
+        "Larkspur Dental: Hi FirstName, your cleaning is on [Date]. Reply STOP to opt out.",
+        "Larkspur Dental: Hi @name, your cleaning is on [Date]. Reply STOP to opt out.",
+        "Larkspur Dental: Hi [FirstName], your cleaning is on MM/DD at HH:MM. Reply STOP to opt "
+        "out.",
+    ],
+)
+def test_more_variables_outside_brackets(sample):
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    assert found.get("SAMPLE_PLACEHOLDER_FORMAT") == "error"
+
+
+def test_a_sample_in_capitals_throughout_is_not_full_of_variables():
+    sample = "LARKSPUR DENTAL: DATE NIGHT WHITENING, [Date] ONLY. REPLY STOP TO OPT OUT."
+    assert "SAMPLE_PLACEHOLDER_FORMAT" not in at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+
+
+@pytest.mark.parametrize(
+    "sample, severity",
+    [
+        ("Larkspur Dental: sample appointment reminder text.", "error"),
+        ("Larkspur Dental: Hello world", "error"),
+        ("Larkspur Dental reminder (exact wording to be finalized)", "error"),
+        ("Larkspur Dental: we will send appointment reminders.", "warning"),
+        ("Larkspur Dental - reminder message", "warning"),
+    ],
+)
+def test_samples_that_are_not_messages(sample, severity):
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    rule_id = "SAMPLE_PLACEHOLDER_TEXT" if severity == "error" else "SAMPLE_MAYBE_PLACEHOLDER"
+    assert found.get(rule_id) == severity
+
+
+# --- SMS the only way in; sharing in the passive ----------------------------------------------
+
+
+def test_sms_as_the_only_sign_in_channel_is_an_error():
+    extra = " Sign-in to the patient portal is only possible with a code sent by text."
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_SMS_REQUIRED") == "error"
+
+
+def test_numbers_used_by_sponsors_is_sharing():
+    extra = " Mobile numbers collected here are also used by our sponsors to contact you."
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
+
+
+# --- Identity: the DBA on toll-free, sender IDs tied by a trade word, tax ID countries ----------
+
+
+def test_the_dba_given_as_the_legal_name_on_toll_free():
+    d = draft(
+        "tfn-dental",
+        {"companyInfo.companyName": "Larkspur Dental"},
+        brand_names=("Larkspur Dental Group LLC", "Larkspur Dental"),
+    )
+    assert at(d, "companyInfo.companyName").get("LEGAL_NAME_IS_DBA") == "error"
+
+
+def test_a_sender_id_sharing_only_a_trade_word_is_not_tied_to_the_brand():
+    path = "senderIdInfo.senderId"
+    names = ("Orchid Trails Travel Pte. Ltd.", "Orchid Trails")
+    unrelated = draft("sid-indonesia", {path: "TRAVELSG"}, brand_names=names)
+    assert at(unrelated, path).get("SENDER_ID_BRAND") == "warning"
+    tied = draft("sid-indonesia", {path: "ORCHID"}, brand_names=names)
+    assert "SENDER_ID_BRAND" not in at(tied, path)
+
+
+def test_a_tax_id_from_another_country_warns():
+    d = draft(
+        "brand-fitness",
+        {"companyInfo.isoCountryCode": "CA", "companyInfo.taxIdIssuingCountry": "US"},
+    )
+    assert at(d, "companyInfo.taxIdIssuingCountry") == {"TAX_ID_COUNTRY_OTHER": "warning"}
+
+
+def test_a_sender_id_volume_of_a_national_operator_warns():
+    path = "messagingUseCase.monthlyMessageVolume"
+    d = draft("sid-indonesia", {path: "5,000,000"})
+    assert at(d, path).get("VOLUME_IMPLAUSIBLE") == "warning"
+
+
+# --- Sharing pooled with sister brands; lead generation by routing requests -------------------
+
+
+def test_opt_in_lists_pooled_with_sister_brands_is_sharing():
+    extra = " Opt-in lists are pooled with our sister brands so they can send their own offers."
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
+
+
+def test_requests_routed_to_partner_agencies_is_lead_generation():
+    details = "messagingUseCase.useCaseDetails"
+    d = draft(
+        "tfn-outfitters",
+        {
+            details: "We collect trip quote requests on our comparison site and send each request "
+            "to the partner travel agencies that follow up with the traveller."
+        },
+    )
+    assert at(d, details).get("LEAD_GENERATION") == "error"
+
+
+# --- Consent inside the terms, described as a clause of the contract ---------------------------
+
+
+def test_consent_stated_in_a_clause_of_the_terms_is_an_error():
+    text = (
+        "Patients accept the Larkspur Dental Group terms of service when they register. Section 9 "
+        "of the terms states that by registering, the patient agrees to receive reminder texts. "
+        "Message frequency varies. Message and data rates may apply. Text HELP for help, STOP to "
+        "opt out. Privacy policy at larkspurdental.com/privacy."
+    )
+    assert at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN).get("OPTIN_IN_TERMS") == "error"
+
+
+def test_no_separate_checkbox_is_consent_in_the_terms():
+    extra = " There is no separate SMS checkbox; accepting the terms covers it."
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_IN_TERMS") == "error"
+
+
+def test_options_neither_preselected_are_not_pre_checked():
+    extra = " Patients choose e-mail or text reminders; neither option is preselected."
+    assert "OPTIN_PRECHECKED" not in at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
+
+
+# --- Narrow categories: the details must speak of their topic ----------------------------------
+
+
+def test_a_fraud_alert_campaign_about_something_else():
+    d = draft(
+        "campaign-fitness",
+        {
+            "campaignUseCase.useCase": "FRAUD_ALERT",
+            "campaignInfo.campaignName": "Cobalt Fitness texts members about pool closures and "
+            "studio schedule changes.",
+        },
+    )
+    assert at(d, "campaignUseCase.useCase").get("USE_CASE_CATEGORY_MISMATCH") == "warning"
+
+
+def test_a_survey_described_under_a_delivery_category():
+    details = "messagingUseCase.useCaseDetails"
+    d = draft(
+        "tfn-parcel",
+        {
+            details: "After each delivery visit we ask customers who opted in to rate us from 1 to "
+            "10 and whether they would recommend us.",
+            "messagingUseCase.useCaseCategory": "DELIVERY_NOTIFICATIONS",
+        },
+    )
+    # delivery words are there, so only a warning can say it, never an error
+    assert "USE_CASE_CATEGORY_MISMATCH" not in errors(d)
+
+
+# --- Identity: a trade name ending like a legal form; a domain named after the company ---------
+
+
+def test_a_dba_that_ends_like_a_legal_form_given_as_the_legal_name():
+    d = draft(
+        "brand-fitness",
+        {"companyInfo.companyName": "Cobalt & Co.", "contactInfo.dbaName": "Cobalt & Co."},
+        brand_names=("Harbor Street Ventures Inc.", "Cobalt & Co."),
+    )
+    assert at(d, "companyInfo.companyName").get("LEGAL_NAME_IS_DBA") == "error"
+
+
+def test_a_public_company_contact_on_the_domain_named_after_it():
+    path = "companyInfo.businessContactEmail"
+    # the legal name is Meridian Logistics Inc.; the website is the brand's own domain
+    site = {"contactInfo.website": "https://www.meridianfreightline.com"}
+    own = draft("brand-public", {**site, path: "investor.relations@meridianlogistics.com"})
+    assert "PUBLIC_CONTACT_DOMAIN" not in at(own, path)
+    other = draft("brand-public", {**site, path: "investor.relations@unrelated-agency.com"})
+    assert at(other, path).get("PUBLIC_CONTACT_DOMAIN") == "error"
+
+
+# --- Singapore: on behalf of another brand needs its letter of authorization --------------------
+
+
+def test_registering_on_behalf_without_the_letter_is_an_error():
+    path = "senderIdInfo.registeringOnBehalf"
+    d = draft("sid-indonesia", {path: "True"})
+    assert at(d, path) == {"SENDER_ID_LOA": "error"}
+    with_letter = draft(
+        "sid-indonesia",
+        {path: "True"},
+        attachments={
+            "senderIdInfo.letterOfAuthorization": AttachmentInfo("image/png", 120_000, 800, 1000)
+        },
+    )
+    assert "SENDER_ID_LOA" not in at(with_letter, path)
+
+
+# --- Alcohol on 10DLC: the guide warns, the keyword reading warns --------------------------------
+
+
+def test_alcohol_on_a_campaign_without_the_age_gate_warns():
+    sample = "Cobalt Fitness: join our wine tasting after class on [Date]. Reply STOP to opt out."
+    d = draft(
+        "campaign-fitness",
+        {"messageSamples.messageSample2": sample, "campaignUseCase.ageGated": "No"},
+    )
+    assert at(d, "campaignUseCase.ageGated") == {"AGE_GATED_ATTRIBUTE": "warning"}
+
+
+# --- More ways to state frequency and consent ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "frequency",
+    [
+        "2-3 per session",
+        "about one a month",
+        "a confirmation and a reminder the morning of",
+        "a code each time you sign in",
+    ],
+)
+def test_more_natural_frequencies(frequency):
+    d = draft("tfn-dental", dental_opt_in(frequency=frequency))
+    assert "OPTIN_FREQUENCY" not in at(d, TFN_OPT_IN)
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "The intake form has a section the patient signs and dates: “[ ] Yes, text me reminders”.",
+        "Patients scan the poster's QR code; nothing is sent until they tap send.",
+        "In the app, patients tick 'Text me reminders', which is off by default.",
+    ],
+)
+def test_more_consent_actions(action):
+    text = (
+        f"{action} Larkspur Dental Group reminders: about 2 per visit. Message and data rates may "
+        "apply. Text HELP for help, STOP to opt out. Terms and privacy policy at "
+        "larkspurdental.com/sms."
+    )
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert "OPTIN_CONSENT_ACTION" not in at(d, TFN_OPT_IN)
+    assert errors(d) == []
+
+
+def test_a_vague_opt_in_still_lacks_a_consent_action():
+    text = (
+        "Patients give us their number when they book and we text reminders from Larkspur Dental "
+        "Group. About 2 per visit. Message and data rates may apply. Text HELP for help, STOP to "
+        "opt out. Terms and privacy policy at larkspurdental.com/sms."
+    )
+    assert "OPTIN_CONSENT_ACTION" in at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN)
+
+
+# --- Passcodes in the recipients' language; a promotional short code --------------------------
+
+
+def test_a_passcode_sample_in_indonesian_is_a_passcode():
+    d = draft(
+        "sid-indonesia",
+        {
+            "messagingUseCase.useCaseCategory": "One-time passcodes",
+            "messageSamples.messageSample1": "NusantaraTrip: Kode verifikasi Anda [kode]. Jangan "
+            "berikan kode ini kepada siapa pun.",
+        },
+    )
+    assert "OTP_SAMPLES_CONSISTENT" not in at(d, "messageSamples.messageSample1")
+
+
+# --- Explained sender IDs, links on a domain named after the brand ------------------------------
+
+
+def test_a_sender_id_explained_in_the_connection_field():
+    path = "senderIdInfo.senderId"
+    names = ("Pearl Harbourfront Marine Services Pte. Ltd.", "Pearl Marine")
+    unexplained = draft("sid-indonesia", {path: "SENTOSAYC"}, brand_names=names)
+    assert at(unexplained, path).get("SENDER_ID_BRAND") == "warning"
+    explained = draft(
+        "sid-indonesia",
+        {
+            path: "SENTOSAYC",
+            "senderIdInfo.senderIdConnection": "SENTOSAYC is the yacht club we run at Sentosa.",
+        },
+        brand_names=names,
+    )
+    assert "SENDER_ID_BRAND" not in at(explained, path)
+
+
+def test_a_link_on_a_domain_named_after_the_brand_is_on_domain():
+    sample = "Northwind Parcel: track [TrackingID] at https://northwind.parcel/t/[ID]"
+    d = draft("tfn-parcel", {SAMPLE2: sample})
+    assert "LINK_OFF_DOMAIN" not in at(d, SAMPLE2)
+    other = draft("tfn-parcel", {SAMPLE2: sample.replace("northwind.parcel", "trackit.io")})
+    assert at(other, SAMPLE2).get("LINK_OFF_DOMAIN") == "warning"
+
+
+# --- Prohibited content in other words; attestations; passcodes in another use case -----------
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Larkspur Dental: try our new delta-8 gummies. Reply STOP to opt out.",
+        "Larkspur Dental: we are collecting an overdue balance on behalf of your original "
+        "creditor. Reply STOP to opt out.",
+        "Larkspur Dental partners can reduce what you owe by half. Reply STOP to opt out.",
+    ],
+)
+def test_prohibited_content_in_other_words(sample):
+    assert at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2).get("RESTRICTED_CONTENT") == "error"
+
+
+def test_an_attribute_that_says_yes_without_a_sample_to_show_it_warns():
+    d = draft("campaign-fitness", {"campaignUseCase.embeddedPhone": "Yes"})
+    assert at(d, "campaignUseCase.embeddedPhone") == {"EMBEDDED_ATTRIBUTE_UNUSED": "warning"}
+
+
+def test_a_passcode_under_a_marketing_use_case_warns():
+    path = "messageSamples.messageSample2"
+    sample = "Your verification code is [Code]. Reply STOP to opt out."
+    d = draft("campaign-cafe", {path: sample})
+    assert at(d, path).get("PASSCODE_OUTSIDE_OTP") == "warning"
+    assert "PASSCODE_OUTSIDE_OTP" not in at(draft("campaign-2fa"), path)
+
+
+# --- A degraded screenshot; sharing with "selected companies"; Hindi in Latin letters ----------
+
+
+@pytest.mark.parametrize(
+    "image, degraded",
+    [
+        (AttachmentInfo("image/png", 240_000, 1080, 1920), False),
+        (AttachmentInfo("image/jpeg", 9_000, 160, 120), True),  # a thumbnail
+        (AttachmentInfo("image/jpeg", 20_000, 1080, 1920), True),  # 0.08 bit per pixel
+    ],
+)
+def test_a_degraded_opt_in_screenshot_warns(image, degraded):
+    path = "messagingUseCase.optInImage"
+    found = at(draft("tfn-parcel", attachments={path: image}), path)
+    assert found == ({"OPTIN_IMAGE_DEGRADED": "warning"} if degraded else {})
+
+
+def test_a_privacy_policy_selling_lists_to_selected_companies_shares():
+    page = "We sell customer contact lists to carefully selected companies."
+    d = draft("tfn-parcel", pages={"privacy": page})
+    assert at(d, "messagingUseCase.privacyPolicyUrl").get("PRIVACY_POLICY_SHARES") == "error"
+
+
+def test_use_case_details_in_hinglish_are_not_english():
+    details = "messagingUseCase.useCaseDetails"
+    d = draft(
+        "tfn-dental",
+        {
+            details: "Larkspur Dental apne patients ko appointment ki yaad dilane ke liye SMS "
+            "bhejta hai, jab bhi woh visit book karte hain."
+        },
+    )
+    assert at(d, details).get("NOT_ENGLISH") == "error"
+
+
+def test_a_brand_written_like_a_domain_is_the_brand():
+    sample = "Northwind.io: your parcel [TrackingID] arrives [Date]. Reply STOP to opt out."
+    names = ("Northwind Parcel Inc.", "Northwind.io")
+    d = draft("tfn-parcel", {SAMPLE2: sample}, brand_names=names)
+    assert "SAMPLE_BRAND_EACH" not in at(d, SAMPLE2)
+    link_only = "Your parcel arrives [Date]: https://www.northwind.io/t. Reply STOP to opt out."
+    d = draft("tfn-parcel", {SAMPLE2: link_only}, brand_names=names)
+    assert at(d, SAMPLE2).get("SAMPLE_BRAND_EACH") == "error"
+
+
+def test_a_stop_reply_names_the_brand_or_the_program():
+    described = "You are unsubscribed from class reminders. No more messages will be sent."
+    d = draft("campaign-fitness", {STOP_REPLY: described})
+    assert "STOP_MESSAGE" not in at(d, STOP_REPLY)
+    anonymous = "You have been unsubscribed and will receive no further messages."
+    assert at(draft("campaign-fitness", {STOP_REPLY: anonymous}), STOP_REPLY) == {
+        "STOP_MESSAGE": "error"
+    }
+
+
+@pytest.mark.parametrize(
+    "names, sample",
+    [
+        (("Café Lumière LLC", "Café Lumière"), "Cafe Lumiere: your order is ready. Reply STOP."),
+        (("St. Mary's Clinic Inc.",), "Saint Mary's Clinic: see you on [Date]. Reply STOP."),
+    ],
+)
+def test_a_brand_written_without_accents_or_abbreviation_is_the_brand(names, sample):
+    d = draft(
+        "tfn-parcel", {SAMPLE2: sample, "companyInfo.companyName": names[0]}, brand_names=names
+    )
+    assert "SAMPLE_BRAND_EACH" not in at(d, SAMPLE2)
+
+
+def test_the_legal_name_without_its_suffix_only_warns():
+    d = draft(
+        "brand-fitness",
+        {"companyInfo.companyName": "Cobalt Fitness Studios"},
+        brand_names=("Cobalt Fitness Studios LLC", "Cobalt Fitness"),
+    )
+    assert at(d, "companyInfo.companyName") == {"LEGAL_NAME_SUFFIX_MISSING": "warning"}
+
+
+# --- HELP and STOP instructions are instructions, not the ordinary words -----------------------
+
+
+def _cta(instructions: str) -> dict:
+    return {
+        TFN_OPT_IN: "Patients check an unchecked box on larkspurdental.com/book: “Send me "
+        "reminders from Larkspur Dental Group. About 2 per visit. Message and data rates may "
+        f"apply. {instructions}” Terms and privacy policy at larkspurdental.com/sms."
+    }
+
+
+def test_the_word_help_is_not_care_instructions():
+    d = draft("tfn-dental", _cta("Text STOP to cancel. Our staff are happy to help."))
+    assert at(d, TFN_OPT_IN).get("OPTIN_HELP") == "error"
+    d = draft("tfn-dental", _cta("Text STOP to cancel. Questions? E-mail care@larkspur.com."))
+    assert "OPTIN_HELP" not in at(d, TFN_OPT_IN)
+
+
+def test_the_word_stop_is_not_opt_out_instructions():
+    d = draft("tfn-dental", _cta("Reply HELP for help. Stop by the front desk any time."))
+    assert at(d, TFN_OPT_IN).get("OPTIN_STOP") == "error"
+    d = draft("tfn-dental", _cta("Reply HELP for help. Reply END to cancel."))
+    assert "OPTIN_STOP" not in at(d, TFN_OPT_IN)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By placing an order, customers agree to receive SMS updates from NusantaraTrip.",
+        "All customers who place an order automatically receive SMS updates.",
+    ],
+)
+def test_consent_taken_for_granted_on_a_sender_id(text):
+    path = "messagingUseCase.optInDescription"
+    d = draft("sid-indonesia", {path: text})
+    assert at(d, path).get("OPTIN_IMPLIED_CONSENT") == "error"
+
+
+def test_a_marketing_category_whose_details_speak_of_no_offers():
+    path = "messagingUseCase.useCaseCategory"
+    d = draft(
+        "sid-indonesia",
+        {
+            path: "Promotions and marketing",
+            "messagingUseCase.useCaseDescription": "PT Nusantara Trip Indonesia sends login "
+            "codes to travellers who sign in to the NusantaraTrip app.",
+        },
+    )
+    assert at(d, path).get("USE_CASE_CATEGORY_MISMATCH") == "warning"
+
+
+def test_offers_in_a_mixed_campaign_without_marketing_among_its_sub_use_cases():
+    path = "campaignUseCase.subUseCases"
+    sample = "Cobalt Fitness: 20% off all class packs this week. Reply STOP to opt out."
+    d = draft(
+        "campaign-fitness",
+        {
+            "campaignUseCase.useCase": "MIXED",
+            path: ["ACCOUNT_NOTIFICATION", "CUSTOMER_CARE"],
+            "messageSamples.messageSample2": sample,
+        },
+    )
+    assert at(d, path).get("PROMOTIONAL_IN_TRANSACTIONAL") == "warning"
+    with_marketing = draft(
+        "campaign-fitness",
+        {
+            "campaignUseCase.useCase": "MIXED",
+            path: ["ACCOUNT_NOTIFICATION", "MARKETING"],
+            "messageSamples.messageSample2": sample,
+        },
+    )
+    assert "PROMOTIONAL_IN_TRANSACTIONAL" not in at(with_marketing, path)
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        "Juniper and Pine Outfitters refers hikers who ask about guided trips to partner guide "
+        "firms, which pay us a referral fee.",
+        "Juniper and Pine Outfitters collects contact information from visitors and sells it to "
+        "local outfitters and dealers.",
+        "Juniper and Pine Outfitters generates leads for travel agencies and texts consumers on "
+        "their behalf.",
+        "Juniper and Pine Outfitters markets third-party insurance offers to its subscribers.",
+        "Hikers who fill out our form receive texts from multiple dealers competing for their "
+        "business.",
+    ],
+)
+def test_more_lead_generation_wordings(details):
+    path = "messagingUseCase.useCaseDetails"
+    assert at(draft("tfn-outfitters", {path: details}), path).get("LEAD_GENERATION") == "error"
+
+
+def test_serving_its_own_customers_is_not_lead_generation():
+    path = "messagingUseCase.useCaseDetails"
+    details = "Juniper and Pine Outfitters texts hikers who requested a quote for a guided trip."
+    assert errors(draft("tfn-outfitters", {path: details})) == []
+
+
+def test_terms_and_privacy_in_their_ordinary_sense_are_no_links():
+    d = draft(
+        "tfn-dental",
+        _cta("Text HELP for help, STOP to cancel.").copy(),
+    )
+    text = d.values[TFN_OPT_IN].replace(
+        "Terms and privacy policy at larkspurdental.com/sms.",
+        "In terms of frequency, we keep it light. We respect your privacy.",
+    )
+    found = at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN)
+    assert found.get("OPTIN_TERMS_LINK") == "error"
+    assert found.get("OPTIN_PRIVACY_LINK") == "error"
+    linked = draft("tfn-dental", _cta("Text HELP for help, STOP to cancel."))
+    assert not {"OPTIN_TERMS_LINK", "OPTIN_PRIVACY_LINK"} & set(at(linked, TFN_OPT_IN))
+
+
+def test_consent_accepted_with_the_terms_at_installation_is_in_the_terms():
+    text = (
+        "Text alerts are part of the Larkspur Dental Group patient agreement: by accepting the "
+        "Terms of Service at registration, the patient consents to receive reminder texts. "
+        "Message frequency varies. Message and data rates may apply. Text HELP for help, STOP "
+        "to opt out. Privacy policy at larkspurdental.com/privacy."
+    )
+    assert at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN).get("OPTIN_IN_TERMS") == "error"
+
+
+def test_a_balance_collected_for_a_creditor_is_prohibited():
+    sample = "Larkspur Dental: your [creditor] balance of [amount] is past due. Reply STOP to end."
+    assert at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2).get("RESTRICTED_CONTENT") == "error"

@@ -79,6 +79,11 @@ EXTRA_FAILING = {
         values={"companyInfo.companyName": "Cobalt Fitness"},
         brand_names=("Cobalt Fitness Studios LLC",),
     ),
+    "LEGAL_NAME_SUFFIX_MISSING": lambda: _with(
+        "brand-fitness",
+        values={"companyInfo.companyName": "Cobalt Fitness Studios"},
+        brand_names=("Cobalt Fitness Studios LLC", "Cobalt Fitness"),
+    ),
     "LEGAL_NAME_UNKNOWN": lambda: _with(
         "brand-fitness",
         values={"companyInfo.companyName": "Cobalt Gyms"},
@@ -188,6 +193,50 @@ EXTRA_FAILING = {
     "VOLUME_OVER_TOLL_FREE_THROUGHPUT": lambda: _with(
         "tfn-parcel", values={"messagingUseCase.monthlyMessageVolume": "10,000,000+"}
     ),
+    "SAMPLE_PLACEHOLDER_MASKED": lambda: _with(
+        "tfn-parcel",
+        values={"messageSamples.messageSample3": "Northwind Parcel: your code is XXXX."},
+    ),
+    "RESTRICTED_CONTENT_POSSIBLE": lambda: _with(
+        "tfn-outfitters",
+        values={
+            "messageSamples.messageSample2": "Juniper & Pine Outfitters: rifles and pistols are "
+            "back in stock. Reply STOP to end."
+        },
+    ),
+    "PRIVACY_URL_HTTPS": lambda: _with(
+        "tfn-parcel",
+        values={"messagingUseCase.privacyPolicyUrl": "http://www.northwindparcel.com/privacy"},
+    ),
+    "EMBEDDED_ATTRIBUTE_UNUSED": lambda: _with(
+        "campaign-fitness", values={"campaignUseCase.embeddedPhone": "Yes"}
+    ),
+    "OPTIN_IMAGE_DEGRADED": lambda: _with(
+        "tfn-parcel",
+        attachments={
+            "messagingUseCase.optInImage": AttachmentInfo("image/jpeg", 9_000, 160, 120),
+        },
+    ),
+    "PASSCODE_OUTSIDE_OTP": lambda: _with(
+        "campaign-cafe",
+        values={
+            "messageSamples.messageSample2": "Your verification code is [Code]. Reply STOP to "
+            "opt out."
+        },
+    ),
+    "SENDER_ID_LOA": lambda: _with(
+        "sid-indonesia", values={"senderIdInfo.registeringOnBehalf": "True"}
+    ),
+    "TAX_ID_COUNTRY_OTHER": lambda: _with(
+        "brand-fitness",
+        values={"companyInfo.isoCountryCode": "CA", "companyInfo.taxIdIssuingCountry": "US"},
+    ),
+    "TERMS_URL": lambda: _with(
+        "tfn-water", values={"messagingUseCase.termsAndConditionsUrl": "harborcitywater terms"}
+    ),
+    "PHONE_NUMBER_UNKNOWN": lambda: _with(
+        "tfn-parcel", values={"contactInfo.supportPhoneNumber": "+10005550100"}
+    ),
     "USE_CASE_CATEGORY_MISMATCH": lambda: _with(
         "tfn-parcel",
         values={
@@ -211,7 +260,7 @@ def _portal(settings):
 
 
 def test_every_rule_is_fully_described():
-    assert len(RULES) == 84
+    assert len(RULES) == 96
     for rule in RULES.values():
         assert rule.severity in ("error", "warning"), rule.id
         assert rule.families, rule.id
