@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -57,16 +59,26 @@ def scoped(scope: str) -> type[BasePermission]:
 
 
 def _counts(names: list[str], window: int) -> list[int]:
-    """Counts this minute's requests under each name (one round trip with Redis)."""
-    keys = [f"portal:api-rate:{name}:{window}" for name in names]
-    if settings.REDIS_URL:
-        client = redis_client(settings.REDIS_URL)
+    """Counts this minute's requests under each name."""
+    return _counter()([f"portal:api-rate:{name}:{window}" for name in names])
+
+
+@functools.cache
+def _counter() -> Callable[[list[str]], list[int]]:
+    """How this process counts, chosen once from the settings: Redis when REDIS_URL is set (one
+    round trip for all the keys, shared by every process), else Django's cache."""
+    if not settings.REDIS_URL:
+        return lambda keys: [_cache_count(key) for key in keys]
+    client = redis_client(settings.REDIS_URL)
+
+    def count(keys: list[str]) -> list[int]:
         pipe = client.pipeline(transaction=False)
         for key in keys:
             pipe.incr(key)
             pipe.expire(key, 70)
         return pipe.execute()[::2]
-    return [_cache_count(key) for key in keys]
+
+    return count
 
 
 def _cache_count(key: str) -> int:
