@@ -5,9 +5,20 @@ from __future__ import annotations
 import time
 
 import pytest
-from botocore.exceptions import ConnectionClosedError
+from botocore.exceptions import ClientError, ConnectionClosedError
 
 from tests.sandbox.conftest import make_client
+from tests.waiting import wait_until
+
+
+def _answered(call) -> bool:
+    try:
+        call()
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ThrottlingException":
+            raise
+        return False
+    return True
 
 
 def test_quota_throttles_above_one_request_per_second(client, control):
@@ -16,9 +27,15 @@ def test_quota_throttles_above_one_request_per_second(client, control):
     with pytest.raises(client.exceptions.ThrottlingException):
         client.describe_registrations()
     client.describe_phone_numbers()  # another operation has its own bucket
-    # Not a wait for something: letting the one-second window pass is what is tested.
-    time.sleep(1.05)
-    client.describe_registrations()
+    # Refused until the bucket refills (one request a second), then answered: wait for that.
+    throttled_at = time.monotonic()
+    wait_until(
+        lambda: _answered(client.describe_registrations),
+        timeout=5,
+        interval=0.05,
+        message="DescribeRegistrations stayed throttled past its one-second window",
+    )
+    assert time.monotonic() - throttled_at >= 0.5  # not answered while the bucket was empty
     # Opted-out numbers have 10 per second (a bucket of 10): the first ten pass at once, then
     # calls faster than 10 per second are throttled. How many more pass before the first
     # refusal depends on how fast this machine makes them: the bucket refills meanwhile.
