@@ -342,13 +342,7 @@ def _link_result(cset: dict, obj: dict) -> dict:
 def associate_protect(ctx: Ctx, params: dict) -> dict:
     obj = get_protect(ctx, params["ProtectConfigurationId"])
     cset = get_config_set(ctx, params["ConfigurationSetName"])
-    if cset.get("ProtectConfigurationId"):
-        raise ConflictError(
-            "The configuration set already has a protect configuration.",
-            "PROTECT_CONFIGURATION_ASSOCIATED_WITH_CONFIGURATION_SET",
-            "configuration-set",
-            cset["ConfigurationSetName"],
-        )
+    # AWS: "This replaces the configuration sets current protect configuration."
     cset["ProtectConfigurationId"] = obj["ProtectConfigurationId"]
     ctx.store.touch(CONFIG, ctx.account, cset["ConfigurationSetName"])
     return _link_result(cset, obj)

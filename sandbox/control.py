@@ -30,6 +30,7 @@ LIVE_SETTINGS = {
     "review_delay": float,
     "review_mode": str,
     "attachment_delay": float,
+    "ten_dlc_association_delay": float,
     "mps_limits": parse_bool,
     "inherit_values": parse_bool,
     "delivery_retries": int,

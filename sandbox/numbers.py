@@ -3,6 +3,8 @@ provision them."""
 
 from __future__ import annotations
 
+import time
+
 from . import countries, lifecycle
 from .errors import ConflictError, NotFoundError, ValidationError
 from .model import op
@@ -56,7 +58,7 @@ def find_number(ctx: Ctx, ref: str, required: bool = True) -> dict | None:
         )
     if found is None and required:
         raise NotFoundError("phone-number", ref)
-    return found
+    return settle(ctx.app, ctx.account, found)
 
 
 def find_sender(ctx: Ctx, ref: str, iso: str | None = None, required: bool = True):
@@ -142,10 +144,36 @@ def detach(app, account: str, assoc: dict) -> None:
 
 
 def activate_number(app, account: str, number_id: str) -> None:
+    """The registration behind the number completed. A toll-free number turns ACTIVE; a 10DLC
+    number goes through PENDING and ASSOCIATING first, for `ten_dlc_association_delay` seconds
+    (AWS: associating a number with a 10DLC campaign "can take approximately 14 days")."""
     number = app.store.get(NUMBER, account, number_id)
-    if number is not None and number["Status"] == "PENDING":
+    if number is None or number["Status"] != "PENDING" or number.get("_active_at"):
+        return
+    delay = app.settings.ten_dlc_association_delay
+    if number["NumberType"] == "TEN_DLC" and delay > 0:
+        number["_associating_at"] = time.time() + delay / 2
+        number["_active_at"] = time.time() + delay
+    else:
         number["Status"] = "ACTIVE"
-        app.store.touch(NUMBER, account, number_id)
+    app.store.touch(NUMBER, account, number_id)
+
+
+def settle(app, account: str, number: dict | None) -> dict | None:
+    """Moves a 10DLC number on once its association time has passed (read lazily)."""
+    if number is None or not number.get("_active_at"):
+        return number
+    moment = time.time()
+    status = number["Status"]
+    if moment >= number["_active_at"]:
+        number["Status"] = "ACTIVE"
+        number.pop("_active_at")
+        number.pop("_associating_at", None)
+    elif moment >= number.get("_associating_at", moment + 1):
+        number["Status"] = "ASSOCIATING"
+    if number["Status"] != status:
+        app.store.touch(NUMBER, account, number["PhoneNumberId"])
+    return number
 
 
 def _new_number(
@@ -285,6 +313,7 @@ def describe_phone_numbers(ctx: Ctx, params: dict) -> dict:
         [find_number(ctx, i) for i in ids] if ids else list(ctx.store.items(NUMBER, ctx.account))
     )
     items = [] if params.get("Owner") == "SHARED" else items  # nothing is shared with us
+    items = [settle(ctx.app, ctx.account, n) for n in items]
     items = apply_filters(
         items,
         params.get("Filters"),
@@ -307,6 +336,15 @@ def describe_phone_numbers(ctx: Ctx, params: dict) -> dict:
 @op("UpdatePhoneNumber")
 def update_phone_number(ctx: Ctx, params: dict) -> dict:
     number = find_number(ctx, params["PhoneNumberId"])
+    if number.get("PoolId"):
+        # UpdatePhoneNumber: "If the origination phone number is associated with a pool, an
+        # error is returned." A pooled number's settings change through UpdatePool.
+        raise ConflictError(
+            f"{number['PhoneNumber']} belongs to {number['PoolId']}; update the pool instead.",
+            "PHONE_NUMBER_ASSOCIATED_TO_POOL",
+            NUMBER,
+            number["PhoneNumberId"],
+        )
     if params.get("OptOutListName"):
         from .account import get_opt_out_list
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+
 from .errors import ConflictError, NotFoundError
 from .model import op
-from .numbers import NUMBER, SENDER, find_number, find_sender, public
+from .numbers import NUMBER, SENDER, default_keywords, find_number, find_sender, public, settle
 from .resources import Ctx, apply_filters, check_limit, new_id, now, page, strip_arn, tags_of
 
 POOL = "pool"
@@ -55,9 +57,36 @@ def _identity_meta(kind: str, obj: dict) -> dict:
     }
 
 
-def add_to_pool(ctx: Ctx, pool_ref: str, obj: dict, kind: str = NUMBER) -> dict:
+# What a phone number must share with a pool to join it (AssociateOriginationIdentity: "If
+# the origination identity configuration doesn't match the pool's configuration, an error is
+# returned"), with the model's ConflictExceptionReason for each.
+MATCHED = (
+    ("OptOutListName", "OPT_OUT_LIST_MISMATCH"),
+    ("TwoWayEnabled", "TWO_WAY_CONFIG_MISMATCH"),
+    ("SelfManagedOptOutsEnabled", "SELF_MANAGED_OPT_OUTS_MISMATCH"),
+)
+
+
+def _check_matches(pool: dict, obj: dict, kind: str) -> None:
+    if kind != NUMBER:  # a sender ID carries none of these settings
+        return
+    for key, reason in MATCHED:
+        if obj.get(key, False if key != "OptOutListName" else "Default") != pool.get(key):
+            raise ConflictError(
+                f"The phone number's {key} ({obj.get(key)!r}) does not match the pool's "
+                f"({pool.get(key)!r}).",
+                reason,
+                kind,
+                _identity_key(kind, obj),
+            )
+
+
+def add_to_pool(ctx: Ctx, pool_ref: str, obj: dict, kind: str = NUMBER, check=True) -> dict:
+    """A phone number belongs to one pool at most; a sender ID may sit in several pools
+    (CreatePool and AssociateOriginationIdentity)."""
     pool = get_pool(ctx, pool_ref)
-    if obj.get("PoolId") or obj.get("_pool"):
+    in_pools = obj.get("_pools") or ([obj["_pool"]] if obj.get("_pool") else [])
+    if (kind == NUMBER and in_pools) or pool["PoolId"] in in_pools:
         reason = (
             "PHONE_NUMBER_ASSOCIATED_TO_POOL" if kind == NUMBER else "SENDER_ID_ASSOCIATED_TO_POOL"
         )
@@ -67,6 +96,8 @@ def add_to_pool(ctx: Ctx, pool_ref: str, obj: dict, kind: str = NUMBER) -> dict:
             kind,
             _identity_key(kind, obj),
         )
+    if check:
+        _check_matches(pool, obj, kind)
     if len(pool["_members"]) >= IDENTITIES_PER_POOL:
         from .errors import QuotaError
 
@@ -74,16 +105,29 @@ def add_to_pool(ctx: Ctx, pool_ref: str, obj: dict, kind: str = NUMBER) -> dict:
     pool["_members"].append([kind, _identity_key(kind, obj)])
     if kind == NUMBER:
         obj["PoolId"] = pool["PoolId"]
-    obj["_pool"] = pool["PoolId"]
+        obj["_pool"] = pool["PoolId"]
+    else:
+        obj["_pools"] = [*in_pools, pool["PoolId"]]
     ctx.store.touch(kind, ctx.account, _identity_key(kind, obj))
     ctx.store.touch(POOL, ctx.account, pool["PoolId"])
     return pool
+
+
+def _leave(obj: dict, pool_id: str) -> None:
+    obj.pop("PoolId", None)
+    obj.pop("_pool", None)
+    if "_pools" in obj:
+        obj["_pools"] = [p for p in obj["_pools"] if p != pool_id]
+        if not obj["_pools"]:
+            obj.pop("_pools")
 
 
 def members(ctx: Ctx, pool: dict) -> list[tuple[str, dict]]:
     found = []
     for kind, key in pool["_members"]:
         obj = ctx.store.get(kind, ctx.account, key)
+        if kind == NUMBER:
+            obj = settle(ctx.app, ctx.account, obj)
         if obj is not None:
             found.append((kind, obj))
     return found
@@ -107,14 +151,17 @@ def create_pool(ctx: Ctx, params: dict) -> dict:
         "CreatedTimestamp": now(),
         "Tags": tags_of(params),
         "_members": [],
-        "_keywords": {},
+        # "The new pool inherits its configuration from the specified origination identity.
+        # This includes keywords, message type, opt-out list, two-way configuration, and
+        # self-managed opt-out configuration."
+        "_keywords": copy.deepcopy(obj.get("_keywords") or default_keywords()),
     }
     for key in ("TwoWayChannelArn", "TwoWayChannelRole"):
         if obj.get(key):
             pool[key] = obj[key]
     ctx.store.put(POOL, ctx.account, pid, pool)
     try:
-        add_to_pool(ctx, pid, obj, kind)
+        add_to_pool(ctx, pid, obj, kind, check=False)
     except Exception:
         ctx.store.delete(POOL, ctx.account, pid)
         raise
@@ -151,8 +198,7 @@ def delete_pool(ctx: Ctx, params: dict) -> dict:
             "Deletion protection is enabled.", "DELETION_PROTECTION_ENABLED", "pool", pool["PoolId"]
         )
     for kind, obj in members(ctx, pool):
-        obj.pop("PoolId", None)
-        obj.pop("_pool", None)
+        _leave(obj, pool["PoolId"])
         ctx.store.touch(kind, ctx.account, _identity_key(kind, obj))
     ctx.store.delete(POOL, ctx.account, pool["PoolId"])
     return {**public(pool), "Status": "DELETING"}
@@ -215,8 +261,7 @@ def disassociate_identity(ctx: Ctx, params: dict) -> dict:
             pool["PoolId"],
         )
     pool["_members"].remove([kind, key])
-    obj.pop("PoolId", None)
-    obj.pop("_pool", None)
+    _leave(obj, pool["PoolId"])
     ctx.store.touch(kind, ctx.account, key)
     ctx.store.touch(POOL, ctx.account, pool["PoolId"])
     meta = _identity_meta(kind, obj)

@@ -81,7 +81,7 @@ def release_sender_id(ctx: Ctx, params: dict) -> dict:
             "sender-id",
             sender["SenderId"],
         )
-    if sender.get("_pool"):
+    if sender.get("_pools") or sender.get("_pool"):
         raise ConflictError(
             "The sender ID belongs to a pool.",
             "SENDER_ID_ASSOCIATED_TO_POOL",

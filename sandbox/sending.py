@@ -11,7 +11,7 @@ from .account import is_opted_out, text_limit
 from .configsets import PROTECT, country_status, get_config_set, get_protect
 from .errors import ConflictError, QuotaError, ThrottlingError, ValidationError
 from .model import op
-from .numbers import NUMBER, SENDER, find_number, find_sender
+from .numbers import NUMBER, SENDER, find_number, find_sender, settle
 from .pools import get_pool, members
 from .resources import Ctx, strip_arn
 from .verified import check_sandbox_destination
@@ -112,7 +112,9 @@ def _origin(ctx: Ctx, params: dict, dest: str, dest_iso: str, cset: dict | None)
         candidates = [(SENDER, find_sender(ctx, ref, None if ref.startswith("arn:") else dest_iso))]
     else:
         candidates = [
-            (NUMBER, n) for n in ctx.store.items(NUMBER, ctx.account) if n["Status"] == "ACTIVE"
+            (NUMBER, n)
+            for n in ctx.store.items(NUMBER, ctx.account)
+            if settle(ctx.app, ctx.account, n)["Status"] == "ACTIVE"
         ]
         candidates = [c for c in candidates if _usable(*c, dest, dest_iso) is None]
         if not candidates:

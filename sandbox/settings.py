@@ -34,6 +34,7 @@ class Settings:
     review_delay: float = 10.0
     review_mode: str = "auto"
     attachment_delay: float = 1.0
+    ten_dlc_association_delay: float = 30.0
     quotas: bool = True
     quota_rps: float = 1.0
     quota_burst: float = 1.0
@@ -70,6 +71,8 @@ _HELP = {
     "review_delay": "seconds a submitted version takes to be reviewed (0: at once)",
     "review_mode": "auto (checks decide) or manual (wait for the control API)",
     "attachment_delay": "seconds an attachment stays UPLOAD_IN_PROGRESS",
+    "ten_dlc_association_delay": "seconds a 10DLC number stays PENDING, then ASSOCIATING, after "
+    "its campaign completes (0: ACTIVE at once)",
     "quotas": "enforce control-plane requests-per-second quotas (on/off)",
     "quota_rps": "default requests per second per operation and account",
     "quota_burst": "bucket size of the per-operation quota",

@@ -148,6 +148,10 @@ def sandbox_process():
             "manual",
             "--attachment-delay",
             "0",
+            # 10DLC numbers turn ACTIVE when their campaign completes, unless a test asks for
+            # the association wait (tests/registrations/test_ten_dlc_order.py).
+            "--ten-dlc-association-delay",
+            "0",
             "--quotas",
             "false",
         ],

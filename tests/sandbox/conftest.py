@@ -79,6 +79,7 @@ def sandbox_server():
         port=0,
         review_delay=0,
         attachment_delay=0,
+        ten_dlc_association_delay=0,
         quotas=False,
         delivery_retry_delay=0.2,
         delivery_timeout=2,
@@ -95,6 +96,7 @@ def app(sandbox_server):
     sandbox_server.reset()
     settings = sandbox_server.settings
     settings.review_delay, settings.review_mode, settings.attachment_delay = 0, "auto", 0
+    settings.ten_dlc_association_delay = 0  # a test that wants the wait sets it
     settings.mps_limits, settings.spend_limit, settings.inherit_values = False, 100.0, False
     settings.max_attachment_bytes = 5 * 1024 * 1024
     settings.account_tier = "PRODUCTION"

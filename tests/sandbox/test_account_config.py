@@ -96,14 +96,25 @@ def test_keywords(client):
     with pytest.raises(client.exceptions.ServiceQuotaExceededException) as err:
         client.put_keyword(OriginationIdentity=pid, Keyword="ONEMORE", KeywordMessage="m")
     assert _reason(err) == "KEYWORDS_PER_PHONE_NUMBER"
+    # CreatePool: "The new pool inherits its configuration from the specified origination
+    # identity. This includes keywords ..."
     pool = client.create_pool(
         OriginationIdentity=pid, IsoCountryCode="US", MessageType="TRANSACTIONAL"
+    )
+    pages = client.get_paginator("describe_keywords").paginate(OriginationIdentity=pool["PoolArn"])
+    inherited = [k for page in pages for k in page["Keywords"]]
+    assert sorted(k["Keyword"] for k in inherited) == sorted(
+        ["HELP", "STOP"] + [f"K{i}" for i in range(28)]
+    )
+    other = client.request_phone_number(**SIMULATOR)["PhoneNumberId"]
+    pool = client.create_pool(
+        OriginationIdentity=other, IsoCountryCode="US", MessageType="TRANSACTIONAL"
     )
     client.put_keyword(OriginationIdentity=pool["PoolId"], Keyword="INFO", KeywordMessage="i")
     assert [
         k["Keyword"]
         for k in client.describe_keywords(OriginationIdentity=pool["PoolArn"])["Keywords"]
-    ] == ["INFO"]
+    ] == ["HELP", "STOP", "INFO"]
 
 
 def test_configuration_sets_and_event_destinations(client):
@@ -226,11 +237,16 @@ def test_protect_configurations_and_country_rules(client):
         ProtectConfigurationId=pid, ConfigurationSetName="tenant-a"
     )
     assert linked["ProtectConfigurationId"] == pid
-    with pytest.raises(client.exceptions.ConflictException) as err:
-        client.associate_protect_configuration(
-            ProtectConfigurationId=pid, ConfigurationSetName="tenant-a"
-        )
-    assert _reason(err) == "PROTECT_CONFIGURATION_ASSOCIATED_WITH_CONFIGURATION_SET"
+    # AWS: associating "replaces the configuration sets current protect configuration".
+    other = client.create_protect_configuration()["ProtectConfigurationId"]
+    client.associate_protect_configuration(
+        ProtectConfigurationId=other, ConfigurationSetName="tenant-a"
+    )
+    described = client.describe_configuration_sets(ConfigurationSetNames=["tenant-a"])
+    assert described["ConfigurationSets"][0]["ProtectConfigurationId"] == other
+    client.associate_protect_configuration(
+        ProtectConfigurationId=pid, ConfigurationSetName="tenant-a"
+    )
     client.set_account_default_protect_configuration(ProtectConfigurationId=pid)
     attributes = {
         a["Name"]: a["Value"] for a in client.describe_account_attributes()["AccountAttributes"]

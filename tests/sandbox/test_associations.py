@@ -241,3 +241,42 @@ def test_short_code_approval_provisions_the_code(client):
     assert [(c["PhoneNumber"], c["Status"], c["RegistrationId"]) for c in codes] == [
         ("12345", "ACTIVE", rid)
     ]
+
+
+def test_ten_dlc_number_waits_pending_then_associating_after_the_campaign(client, control):
+    """Associating a number with a 10DLC campaign takes time at AWS: the sandbox keeps it
+    PENDING, then ASSOCIATING, for `ten_dlc_association_delay` seconds, and refuses to send
+    from it until it is ACTIVE."""
+    from tests.waiting import wait_until
+
+    brand = forms.approved_brand(client)
+    cid = client.create_registration(RegistrationType="US_TEN_DLC_CAMPAIGN_REGISTRATION")[
+        "RegistrationId"
+    ]
+    client.create_registration_association(RegistrationId=cid, ResourceId=brand)
+    forms.fill(client, cid, forms.CAMPAIGN_GOOD)
+    client.submit_registration_version(RegistrationId=cid)
+    control.call("PATCH", "/_sandbox/config", {"ten_dlc_association_delay": 1.0})
+    number = client.request_phone_number(**TEN_DLC, RegistrationId=cid)
+    assert number["Status"] == "PENDING"
+
+    def status() -> str:
+        found = client.describe_phone_numbers(PhoneNumberIds=[number["PhoneNumberId"]])
+        return found["PhoneNumbers"][0]["Status"]
+
+    with pytest.raises(client.exceptions.ConflictException) as err:
+        client.send_text_message(
+            DestinationPhoneNumber="+14254147755",
+            OriginationIdentity=number["PhoneNumberId"],
+            MessageBody="Example Corp: your code is 1234.",
+        )
+    assert _reason(err) == "RESOURCE_NOT_ACTIVE"
+    seen = {status()}
+    wait_until(lambda: seen.add(status()) or "ACTIVE" in seen, timeout=5, message="ACTIVE")
+    assert seen <= {"PENDING", "ASSOCIATING", "ACTIVE"}
+    sent = client.send_text_message(
+        DestinationPhoneNumber="+14254147755",
+        OriginationIdentity=number["PhoneNumberId"],
+        MessageBody="Example Corp: your code is 1234.",
+    )
+    assert sent["MessageId"]

@@ -139,6 +139,22 @@ def test_pools(client):
         DeletionProtectionEnabled=True,
     )
     assert (updated["OptOutListName"], updated["SelfManagedOptOutsEnabled"]) == ("tenant-a", True)
+    # AssociateOriginationIdentity: "If the origination identity configuration doesn't match
+    # the pool's configuration, an error is returned."
+    with pytest.raises(client.exceptions.ConflictException) as err:
+        client.associate_origination_identity(
+            PoolId=pid, IsoCountryCode="US", OriginationIdentity=second["PhoneNumberId"]
+        )
+    assert _reason(err) == "OPT_OUT_LIST_MISMATCH"
+    client.update_phone_number(PhoneNumberId=second["PhoneNumberId"], OptOutListName="tenant-a")
+    with pytest.raises(client.exceptions.ConflictException) as err:
+        client.associate_origination_identity(
+            PoolId=pid, IsoCountryCode="US", OriginationIdentity=second["PhoneNumberId"]
+        )
+    assert _reason(err) == "SELF_MANAGED_OPT_OUTS_MISMATCH"
+    client.update_phone_number(
+        PhoneNumberId=second["PhoneNumberId"], SelfManagedOptOutsEnabled=True
+    )
     added = client.associate_origination_identity(
         PoolId=pid, IsoCountryCode="US", OriginationIdentity=second["PhoneNumberId"]
     )
@@ -147,6 +163,11 @@ def test_pools(client):
         client.associate_origination_identity(
             PoolId=pid, IsoCountryCode="US", OriginationIdentity=second["PhoneNumberId"]
         )
+    assert _reason(err) == "PHONE_NUMBER_ASSOCIATED_TO_POOL"
+    # UpdatePhoneNumber: "If the origination phone number is associated with a pool, an error
+    # is returned."
+    with pytest.raises(client.exceptions.ConflictException) as err:
+        client.update_phone_number(PhoneNumberId=second["PhoneNumberId"], TwoWayEnabled=False)
     assert _reason(err) == "PHONE_NUMBER_ASSOCIATED_TO_POOL"
     listed = client.list_pool_origination_identities(PoolId=pid)
     assert sorted(i["PhoneNumber"] for i in listed["OriginationIdentities"]) == sorted(
@@ -219,3 +240,46 @@ def test_account_limits_are_enforced_and_reported():
         assert limits["REGISTRATIONS"] == (0, 100)
     finally:
         stop(server, app)
+
+
+def test_pool_rules_from_the_operation_documentation(client):
+    """CreatePool inherits the identity's opt-out list and keywords; a sender ID may sit in
+    several pools while a phone number sits in one."""
+    client.create_opt_out_list(OptOutListName="tenant-b")
+    number = client.request_phone_number(
+        IsoCountryCode="US",
+        MessageType="TRANSACTIONAL",
+        NumberCapabilities=["SMS"],
+        NumberType="SIMULATOR",
+        OptOutListName="tenant-b",
+    )
+    client.put_keyword(
+        OriginationIdentity=number["PhoneNumberId"],
+        Keyword="HELP",
+        KeywordMessage="Example Corp: help at example.com. Reply STOP to cancel.",
+    )
+    pool = client.create_pool(
+        OriginationIdentity=number["PhoneNumberId"],
+        IsoCountryCode="US",
+        MessageType="TRANSACTIONAL",
+    )
+    assert pool["OptOutListName"] == "tenant-b"
+    help_ = client.describe_keywords(OriginationIdentity=pool["PoolId"], Keywords=["HELP"])
+    assert help_["Keywords"][0]["KeywordMessage"] == (
+        "Example Corp: help at example.com. Reply STOP to cancel."
+    )
+    client.request_sender_id(SenderId="EXAMPLE", IsoCountryCode="GB")
+    first = client.create_pool(
+        OriginationIdentity="EXAMPLE", IsoCountryCode="GB", MessageType="TRANSACTIONAL"
+    )
+    second = client.create_pool(
+        OriginationIdentity="EXAMPLE", IsoCountryCode="GB", MessageType="TRANSACTIONAL"
+    )
+    for pid in (first["PoolId"], second["PoolId"]):
+        listed = client.list_pool_origination_identities(PoolId=pid)["OriginationIdentities"]
+        assert [i["OriginationIdentity"] for i in listed] == ["EXAMPLE"]
+    with pytest.raises(client.exceptions.ConflictException) as err:
+        client.associate_origination_identity(
+            PoolId=first["PoolId"], OriginationIdentity="EXAMPLE", IsoCountryCode="GB"
+        )
+    assert _reason(err) == "SENDER_ID_ASSOCIATED_TO_POOL"
