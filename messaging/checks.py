@@ -57,6 +57,10 @@ NEEDED_REGISTRATION = {
 
 
 def parts_per_second(sender: Sender) -> float:
+    """The sender's own limit where AWS raised it (staff record it on the sender), otherwise
+    AWS's default for its type (a 10DLC number: 1 part per second until a limit increase)."""
+    if sender.parts_per_second_override:
+        return sender.parts_per_second_override
     kind = "SENDER_ID" if sender.kind == Sender.Kind.SENDER_ID else sender.number_type
     return PARTS_PER_SECOND.get(kind, 1.0)
 

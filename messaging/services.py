@@ -24,6 +24,7 @@ from messaging.models import Message, SendingPolicy, WebhookEndpoint
 from messaging.optouts import opted_out_kinds
 from portal import outbound_http
 from portal.enqueue import enqueue
+from registrations.services.sending_setup import sending_setup_countries_set
 from tenants.models import ApiKey, Tenant, User
 from tenants.services import audit_record
 
@@ -202,6 +203,8 @@ def sending_policy_set(*, tenant: Tenant, actor: User | None, **fields) -> Sendi
         after={k: str(v) for k, v in fields.items()},
     )  # fmt: skip
     tenant_state_forget(tenant.pk)
+    if "allowed_countries" in fields:  # AWS-side protection blocks what the policy leaves out
+        sending_setup_countries_set(tenant=tenant, countries=list(policy.allowed_countries))
     return policy
 
 

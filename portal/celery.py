@@ -72,6 +72,9 @@ app.conf.beat_schedule = {
         "task": "messaging.tasks.opt_outs_reconcile_task",
         "schedule": 15 * 60,
     },
+    # Asks AWS again about numbers still PENDING or ASSOCIATING after their registration
+    # completed (a 10DLC association can take days); an ACTIVE one joins the sending setup.
+    "senders-recheck": {"task": "registrations.tasks.senders_recheck_task", "schedule": 15 * 60},
 }
 
 app.conf.include = ["portal.tasks"]

@@ -3,7 +3,8 @@ between types, typical review times. A thin layer over the catalog, never a hard
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from compliance.selectors import hosted_page_field_values
 from tenants.models import BusinessDetails
@@ -19,19 +20,67 @@ DEPENDENCIES = {
     CAMPAIGN: (BRAND, "A 10DLC campaign belongs to a registered 10DLC brand."),
 }
 
-# Typical time at AWS and the carriers (reference: toll-free up to 15 business days, sender IDs
-# 2–4+ weeks, 10DLC campaigns hours to days). Used for "expected by" and "stuck" signals.
-TYPICAL_REVIEW = {
-    TOLL_FREE: timedelta(days=21),
-    BRAND: timedelta(days=3),
-    VETTING: timedelta(days=7),
-    CAMPAIGN: timedelta(days=7),
+SHORT_CODE = "US_SHORT_CODE_REGISTRATION"
+
+
+@dataclass(frozen=True)
+class ReviewTime:
+    """How long AWS and the carriers take, as the AWS user guide and blogs state it (seed 001
+    and the blog posts): `longest` calendar days, or `business_days` (weekends skipped)."""
+
+    words: str  # shown to people, e.g. "up to 15 business days"
+    longest: timedelta = timedelta(0)
+    business_days: int = 0
+
+    def calendar_bound(self) -> timedelta:
+        """The longest calendar span: business days started on a Friday cross a weekend."""
+        if self.business_days:
+            weeks, rest = divmod(self.business_days, 5)
+            return timedelta(days=weeks * 7 + rest + (2 if rest else 0))
+        return self.longest
+
+    def expected(self, start: datetime) -> datetime:
+        if not self.business_days:
+            return start + self.longest
+        moment, left = start, self.business_days
+        while left:
+            moment += timedelta(days=1)
+            if moment.weekday() < 5:
+                left -= 1
+        return moment
+
+
+REVIEW_TIMES = {
+    # "It can take up to 15 business days for your registration to be processed."
+    TOLL_FREE: ReviewTime("up to 15 business days", business_days=15),
+    # 10DLC registration process table (US-based companies): brand and vetting 1–2 business days.
+    BRAND: ReviewTime("1–2 business days", business_days=2),
+    VETTING: ReviewTime("1–2 business days", business_days=2),
+    # "Reviews take at least 4 to 6 weeks to process" (10DLC campaign registration form).
+    CAMPAIGN: ReviewTime("4–6 weeks", longest=timedelta(weeks=6)),
+    # "It can take 8–12 weeks for short codes to become active on all carrier networks."
+    SHORT_CODE: ReviewTime("8–12 weeks", longest=timedelta(weeks=12)),
+    # Singapore: "a typical review takes 1 – 3 weeks, it may take up to 5 weeks".
+    "SG_SENDER_ID_REGISTRATION": ReviewTime("1–5 weeks", longest=timedelta(weeks=5)),
+    # "India can be completed in one week or less".
+    "IN_SENDER_ID_REGISTRATION": ReviewTime("up to a week", longest=timedelta(weeks=1)),
 }
-DEFAULT_REVIEW = timedelta(days=28)  # sender IDs and anything else
+# Sender IDs elsewhere: "In many countries, we can provide you with a Sender ID within 2–4
+# weeks."
+DEFAULT_REVIEW_TIME = ReviewTime("2–4 weeks", longest=timedelta(weeks=4))
+
+
+def review_time(registration_type: str) -> ReviewTime:
+    return REVIEW_TIMES.get(registration_type, DEFAULT_REVIEW_TIME)
+
+
+# Calendar upper bounds, for the "stuck" query (compared in the database).
+TYPICAL_REVIEW = {t: r.calendar_bound() for t, r in REVIEW_TIMES.items()}
+DEFAULT_REVIEW = DEFAULT_REVIEW_TIME.calendar_bound()
 
 
 def typical_review(registration_type: str) -> timedelta:
-    return TYPICAL_REVIEW.get(registration_type, DEFAULT_REVIEW)
+    return review_time(registration_type).calendar_bound()
 
 
 # The last segment of a field path -> how to read it from the business profile.

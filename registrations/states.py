@@ -13,6 +13,9 @@ class Status(models.TextChoices):
     # The portal's own states.
     DRAFT = "DRAFT", "Draft"
     IN_REVIEW = "IN_REVIEW", "In provider review"
+    # A 10DLC campaign (or vetting) sent for review before its brand, or the brand's chosen
+    # vetting, is complete: it goes to provider review by itself when they are.
+    WAITING_FOR_BRAND = "WAITING_FOR_BRAND", "Waiting for brand"
     CHANGES_REQUESTED = "CHANGES_REQUESTED", "Changes requested"
     QUEUED = "QUEUED", "Queued for AWS"
     SUBMITTING = "SUBMITTING", "Submitting to AWS"
@@ -50,9 +53,10 @@ _AWS_IN_REVIEW = (S.SUBMITTED, S.AWS_REVIEWING, S.REVIEWING, S.REQUIRES_AUTHENTI
 _AWS_OUTCOMES = (S.REQUIRES_UPDATES, S.PROVISIONING, S.COMPLETE)
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.IN_REVIEW, S.CANCELLED}),
+    S.DRAFT: frozenset({S.IN_REVIEW, S.WAITING_FOR_BRAND, S.CANCELLED}),
+    S.WAITING_FOR_BRAND: frozenset({S.IN_REVIEW, S.CANCELLED}),
     S.IN_REVIEW: frozenset({S.QUEUED, S.CHANGES_REQUESTED, S.CANCELLED}),
-    S.CHANGES_REQUESTED: frozenset({S.IN_REVIEW, S.CANCELLED}),
+    S.CHANGES_REQUESTED: frozenset({S.IN_REVIEW, S.WAITING_FOR_BRAND, S.CANCELLED}),
     S.QUEUED: frozenset({S.SUBMITTING, S.CANCELLED}),
     S.SUBMITTING: frozenset({S.SUBMITTED, S.SUBMISSION_FAILED, *_AWS_IN_REVIEW, *_AWS_OUTCOMES}),
     S.SUBMISSION_FAILED: frozenset({S.QUEUED, S.CANCELLED}),
@@ -73,7 +77,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.REVIEWING: frozenset({S.REQUIRES_AUTHENTICATION, *_AWS_OUTCOMES, S.CLOSED, S.DELETED}),
     S.REQUIRES_AUTHENTICATION: frozenset({S.REVIEWING, *_AWS_OUTCOMES, S.CLOSED, S.DELETED}),
     # "Your move": the tenant edits a new version, which goes through provider review again.
-    S.REQUIRES_UPDATES: frozenset({S.IN_REVIEW, S.CLOSED, S.DELETED}),
+    S.REQUIRES_UPDATES: frozenset({S.IN_REVIEW, S.WAITING_FOR_BRAND, S.CLOSED, S.DELETED}),
     S.PROVISIONING: frozenset({S.COMPLETE, S.REQUIRES_UPDATES, S.CLOSED, S.DELETED}),
     S.COMPLETE: frozenset({S.CLOSED, S.DELETED}),
     S.CLOSED: frozenset({S.DELETED}),

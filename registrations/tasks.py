@@ -97,3 +97,8 @@ def sns_messages_maintain_task() -> dict:
         "queued_again": sns_endpoint.sns_messages_sweep(),
         "pruned": sns_endpoint.sns_messages_prune(),
     }
+
+
+@shared_task(name="registrations.tasks.senders_recheck_task")
+def senders_recheck_task() -> dict:
+    return provisioning.senders_recheck()

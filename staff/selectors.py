@@ -28,7 +28,12 @@ from registrations.states import Status
 from tenants.models import AuditEntry, Tenant
 
 # What "waiting for review" means, and the other states a reviewer may look through.
-QUEUE_STATUSES = (Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.REQUIRES_UPDATES)
+QUEUE_STATUSES = (
+    Status.IN_REVIEW,
+    Status.WAITING_FOR_BRAND,
+    Status.CHANGES_REQUESTED,
+    Status.REQUIRES_UPDATES,
+)
 PIPELINE_STATUSES = (Status.QUEUED, Status.SUBMITTING, Status.SUBMISSION_FAILED)
 
 

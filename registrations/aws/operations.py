@@ -14,7 +14,9 @@ from registrations.aws.types import (
     Attachment,
     ConfigurationSet,
     DeniedReason,
+    Keyword,
     OptedOutNumber,
+    OriginationSettings,
     PhoneNumber,
     RegistrationCreated,
     RegistrationState,
@@ -522,4 +524,135 @@ def protect_configuration_associate(
             "ConfigurationSetName": configuration_set,
             "ProtectConfigurationId": protect_configuration_id,
         },
+    )
+
+
+# --- Pools by AWS's rules, keywords on pools, protect rules (issue 19) -------------------------
+
+
+def _origination_settings(item: dict) -> OriginationSettings:
+    return OriginationSettings(
+        opt_out_list=item.get("OptOutListName", "Default"),
+        two_way=bool(item.get("TwoWayEnabled")),
+        two_way_channel=item.get("TwoWayChannelArn", ""),
+        self_managed_opt_outs=bool(item.get("SelfManagedOptOutsEnabled")),
+        pool_id=item.get("PoolId", ""),
+    )
+
+
+def phone_number_settings(gw: Gateway, *, phone_number_id: str) -> OriginationSettings | None:
+    """A number's opt-out list, two-way and self-managed opt-out settings, and its pool."""
+    found = gw.call("DescribePhoneNumbers", {"PhoneNumberIds": [phone_number_id]})["PhoneNumbers"]
+    return _origination_settings(found[0]) if found else None
+
+
+def phone_number_settings_update(
+    gw: Gateway, *, phone_number_id: str, settings: OriginationSettings
+) -> None:
+    """Gives a number that is in no pool the given settings (AWS refuses a pooled number:
+    its settings change through the pool)."""
+    params: dict = {
+        "PhoneNumberId": phone_number_id,
+        "OptOutListName": settings.opt_out_list,
+        "SelfManagedOptOutsEnabled": settings.self_managed_opt_outs,
+        "TwoWayEnabled": settings.two_way,
+    }
+    if settings.two_way_channel:
+        params["TwoWayChannelArn"] = settings.two_way_channel
+    gw.call("UpdatePhoneNumber", params)
+
+
+def pool_settings(gw: Gateway, *, pool_id: str) -> OriginationSettings | None:
+    try:
+        found = gw.call("DescribePools", {"PoolIds": [pool_id]})["Pools"]
+    except NotFoundError:
+        return None
+    return _origination_settings(found[0]) if found else None
+
+
+def pool_settings_update(gw: Gateway, *, pool_id: str, settings: OriginationSettings) -> None:
+    """The pool's opt-out list, two-way and self-managed opt-outs; shared routes off."""
+    params: dict = {
+        "PoolId": pool_id,
+        "OptOutListName": settings.opt_out_list,
+        "SelfManagedOptOutsEnabled": settings.self_managed_opt_outs,
+        "SharedRoutesEnabled": False,
+        "TwoWayEnabled": settings.two_way,
+    }
+    if settings.two_way_channel:
+        params["TwoWayChannelArn"] = settings.two_way_channel
+    gw.call("UpdatePool", params)
+
+
+def keywords_describe(gw: Gateway, *, origination_identity: str) -> dict[str, Keyword]:
+    """The keywords of a phone number or pool, by upper-case keyword."""
+    return {
+        item["Keyword"].upper(): Keyword(
+            keyword=item["Keyword"], message=item["KeywordMessage"], action=item["KeywordAction"]
+        )
+        for item in gw.pages(
+            "DescribeKeywords", "Keywords", {"OriginationIdentity": origination_identity}
+        )
+    }
+
+
+def keyword_set(gw: Gateway, *, origination_identity: str, keyword: Keyword) -> None:
+    """PutKeyword with its action (AUTOMATIC_RESPONSE, OPT_OUT or OPT_IN)."""
+    gw.call(
+        "PutKeyword",
+        {
+            "OriginationIdentity": origination_identity,
+            "Keyword": keyword.keyword,
+            "KeywordMessage": keyword.message,
+            "KeywordAction": keyword.action,
+        },
+    )
+
+
+def protect_configuration_rules(gw: Gateway, *, protect_configuration_id: str) -> dict[str, str]:
+    """The SMS country rule set: ISO code -> ALLOW, BLOCK, MONITOR or FILTER."""
+    answer = gw.call(
+        "GetProtectConfigurationCountryRuleSet",
+        {"ProtectConfigurationId": protect_configuration_id, "NumberCapability": "SMS"},
+    )
+    return {iso: rule["ProtectStatus"] for iso, rule in answer["CountryRuleSet"].items()}
+
+
+# UpdateProtectConfigurationCountryRuleSet takes at most 300 countries a call (the model's max).
+RULE_SET_UPDATE_MAX = 300
+
+
+def protect_configuration_rules_update(
+    gw: Gateway, *, protect_configuration_id: str, rules: dict[str, str]
+) -> None:
+    """Sets the SMS status of each country in `rules` (in calls of at most 300 countries)."""
+    items = sorted(rules.items())
+    for start in range(0, len(items), RULE_SET_UPDATE_MAX):
+        gw.call(
+            "UpdateProtectConfigurationCountryRuleSet",
+            {
+                "ProtectConfigurationId": protect_configuration_id,
+                "NumberCapability": "SMS",
+                "CountryRuleSetUpdates": {
+                    iso: {"ProtectStatus": status}
+                    for iso, status in items[start : start + RULE_SET_UPDATE_MAX]
+                },
+            },
+        )
+
+
+def protect_configuration_is_account_default(gw: Gateway, *, protect_configuration_id: str) -> bool:
+    found = gw.call(
+        "DescribeProtectConfigurations", {"ProtectConfigurationIds": [protect_configuration_id]}
+    )["ProtectConfigurations"]
+    return bool(found and found[0].get("AccountDefault"))
+
+
+def protect_configuration_account_default_set(
+    gw: Gateway, *, protect_configuration_id: str
+) -> None:
+    """Makes the protect configuration the account default (it replaces the current one)."""
+    gw.call(
+        "SetAccountDefaultProtectConfiguration",
+        {"ProtectConfigurationId": protect_configuration_id},
     )

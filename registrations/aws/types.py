@@ -94,3 +94,22 @@ class OptedOutNumber:
 class ConfigurationSet:
     name: str
     event_destinations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OriginationSettings:
+    """What a pool and the phone numbers joining it must share (AssociateOriginationIdentity
+    refuses a number whose settings differ from the pool's)."""
+
+    opt_out_list: str = "Default"
+    two_way: bool = False
+    two_way_channel: str = ""
+    self_managed_opt_outs: bool = False
+    pool_id: str = ""  # for a phone number: the pool it belongs to, if any
+
+
+@dataclass(frozen=True)
+class Keyword:
+    keyword: str
+    message: str
+    action: str  # AUTOMATIC_RESPONSE, OPT_OUT or OPT_IN

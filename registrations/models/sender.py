@@ -29,6 +29,9 @@ class Sender(models.Model):
     aws_id = models.CharField(max_length=256, blank=True)
     aws_arn = models.CharField(max_length=256, blank=True)
     status = models.CharField(max_length=32, default="PENDING")
+    # Message parts per second AWS allows this sender when it raised the default for its type
+    # (a limit increase through AWS Support); set by staff. Empty: AWS's default for the type.
+    parts_per_second_override = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -66,6 +69,9 @@ class SendingSetup(models.Model):
     configuration_set_name = models.CharField(max_length=64, blank=True)
     protect_configuration_id = models.CharField(max_length=256, blank=True)
     countries = models.JSONField(default=list, blank=True)
+    # The tenant's own allow-list (its sending policy), given by the sending app; empty: every
+    # country it has an active sender for. The protect configuration blocks all the others.
+    allowed_countries = models.JSONField(default=list, blank=True)
     steps = models.JSONField(default=dict, blank=True)
     last_error = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -8,6 +8,7 @@ comes with the sending API.
 
 from __future__ import annotations
 
+from portal.enqueue import enqueue
 from registrations import overlay
 from registrations.aws import operations as aws
 from registrations.aws.gateway import Gateway
@@ -16,6 +17,9 @@ from registrations.models import Registration, Sender
 from registrations.states import Status
 
 PHONE_NUMBER_TYPES = {"TOLL_FREE", "TEN_DLC", "SHORT_CODE", "LONG_CODE", "SIMULATOR"}
+# A number AWS is still working on: associating a 10DLC number with its campaign "can take
+# approximately 14 days" (seed 001), so these are re-checked until ACTIVE or gone.
+WAITING_NUMBER_STATUSES = ("PENDING", "ASSOCIATING")
 
 
 def sender_record_number(
@@ -94,3 +98,35 @@ def registration_provision(*, registration_id: int) -> list[Sender]:
                 status=described.status
             )
     return list(registration.senders.all())
+
+
+def senders_recheck() -> dict:
+    """Asks AWS again about the numbers of COMPLETE registrations that are not ACTIVE yet
+    (PENDING or ASSOCIATING) and records what it says; a number AWS no longer knows is
+    recorded as DELETED. A tenant with a number that turned ACTIVE gets its sending setup run
+    again, which puts the number in the pool."""
+    waiting = list(
+        Sender.objects.filter(
+            kind=Sender.Kind.PHONE_NUMBER,
+            status__in=WAITING_NUMBER_STATUSES,
+            registration__status=Status.COMPLETE,
+        )
+        .exclude(aws_id="")
+        .select_related("registration", "tenant")
+    )
+    changed, activated = 0, set()
+    for sender in waiting:
+        described = aws.phone_number_describe(
+            Gateway.for_registration(sender.registration), phone_number_id=sender.aws_id
+        )
+        status = described.status if described is not None else "DELETED"
+        if status == sender.status:
+            continue
+        # A conditional UPDATE: what AWS said replaces only the status it was compared with.
+        if Sender.objects.filter(pk=sender.pk, status=sender.status).update(status=status):
+            changed += 1
+            if status == "ACTIVE":
+                activated.add(sender.tenant_id)
+    for tenant_id in sorted(activated):
+        enqueue("registrations.tasks.sending_setup_task", tenant_id)
+    return {"checked": len(waiting), "changed": changed, "tenants_set_up": len(activated)}

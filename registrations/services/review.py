@@ -37,23 +37,87 @@ def registration_submit_for_review(
     errors = schema_for(registration).validate(version_values(version), complete=True)
     if errors:
         raise ValidationError(errors)
-    needed = overlay.DEPENDENCIES.get(registration.registration_type)
-    if needed and registration.depends_on.status != Status.COMPLETE:
-        raise ValidationError(
-            f"“{registration.depends_on.name}” must be complete before this can be reviewed "
-            f"(it is {Status(registration.depends_on.status).label.lower()})."
-        )
+    waiting_for = dependency_wait(registration)
     version_preflight(version)  # staff see fresh findings; errors block approval, not review
     version.locked_at = timezone.now()
     version.save(update_fields=["locked_at"])
     registration.schema_outdated = False
     registration.save(update_fields=["schema_outdated"])
+    if waiting_for:
+        return registration_transition(
+            registration=registration,
+            to=Status.WAITING_FOR_BRAND,
+            actor=actor,
+            reason=f"Version {version.number} sent; it waits for {waiting_for}",
+        )
     return registration_transition(
         registration=registration,
         to=Status.IN_REVIEW,
         actor=actor,
         reason=f"Version {version.number} submitted for review",
     )
+
+
+# A brand or vetting in one of these will never complete: what depends on it cannot wait.
+_GONE = (Status.CANCELLED, Status.CLOSED, Status.DELETED)
+
+
+def dependency_wait(registration: Registration) -> str:
+    """What a campaign or vetting still waits for before provider review ("" when nothing):
+    its brand, and for a campaign the vetting its tenant chose for that brand (AWS: vetting
+    scores are not applied retroactively, so a campaign made before the result keeps the
+    unvetted limits). Raises ValidationError when the brand can never complete."""
+    needed = overlay.DEPENDENCIES.get(registration.registration_type)
+    if not needed:
+        return ""
+    brand = registration.depends_on
+    if brand.status in _GONE:
+        raise ValidationError(
+            f"“{brand.name}” is {Status(brand.status).label.lower()}; this can only go to "
+            "review for a brand that can still be approved."
+        )
+    waits = []
+    if brand.status != Status.COMPLETE:
+        waits.append(f"the brand “{brand.name}” to complete")
+    if registration.registration_type == overlay.CAMPAIGN:
+        vettings = Registration.objects.filter(
+            tenant_id=registration.tenant_id,
+            registration_type=overlay.VETTING,
+            depends_on=brand,
+        ).exclude(status__in=_GONE)
+        if vettings.exclude(status=Status.COMPLETE).exists():
+            waits.append("the brand's vetting result")
+    return " and ".join(waits)
+
+
+@transaction.atomic
+def registrations_waiting_release(*, brand_id: int) -> list[int]:
+    """Sends to provider review every registration of this brand that was waiting and waits
+    for nothing more; called when the brand or its vetting completes or is cancelled. Returns
+    the ids released."""
+    released = []
+    waiting = Registration.objects.select_for_update().filter(
+        depends_on_id=brand_id, status=Status.WAITING_FOR_BRAND
+    )
+    for registration in waiting.select_related("depends_on", "tenant").order_by("pk"):
+        try:
+            still = dependency_wait(registration)
+        except ValidationError:
+            continue  # the brand is gone: the tenant sees it on the page and cancels
+        if still:
+            continue
+        registration_transition(
+            registration=registration,
+            to=Status.IN_REVIEW,
+            expected=Status.WAITING_FOR_BRAND,
+            reason="The brand is complete: sent to provider review",
+        )
+        notify_status(
+            registration=registration,
+            headline="Its brand is complete; it is now in your provider's review",
+        )
+        released.append(registration.pk)
+    return released
 
 
 @transaction.atomic
@@ -122,9 +186,12 @@ def version_return(
 @transaction.atomic
 def registration_cancel(*, tenant: Tenant, actor: User, registration: Registration) -> Registration:
     require_role(tenant, actor, Role.ADMIN)
-    return registration_transition(
+    registration_transition(
         registration=registration, to=Status.CANCELLED, actor=actor, reason="Cancelled"
     )
+    if registration.registration_type == overlay.VETTING:
+        registrations_waiting_release(brand_id=registration.depends_on_id)
+    return registration
 
 
 @transaction.atomic
@@ -209,6 +276,8 @@ def registration_staff_cancel(
         expected=before,
         reason=f"Cancelled by the provider: {reason}",
     )
+    if registration.registration_type == overlay.VETTING:
+        registrations_waiting_release(brand_id=registration.depends_on_id)
     audit_record(
         tenant=registration.tenant,
         actor=actor,

@@ -1,55 +1,138 @@
 """The tenant's sending setup at AWS, after a registration completes (DESIGN.md §4):
-an opt-out list, a dedicated pool with shared routes off, every active sender in it, a
-configuration set whose events go to the portal, HELP / STOP replies from the registration,
-and a protect configuration with the tenant's countries. Each step reads before it writes, so
+an opt-out list, a dedicated pool with shared routes off holding every active sender (each
+number given the pool's settings before it joins, as AWS requires), a configuration set whose
+events go to the portal, the registration's own HELP / STOP / opt-in keywords on the pool,
+two-way where the registration has recipients text in, and a protect configuration that
+allows the tenant's countries and blocks every other. Each step reads before it writes, so
 running the setup again creates nothing twice."""
 
 from __future__ import annotations
 
-import contextlib
+import re
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
+from portal.enqueue import enqueue
+from registrations import overlay
 from registrations.aws import operations as aws
-from registrations.aws.errors import AwsError, ConflictError
+from registrations.aws.clients import account_for
+from registrations.aws.errors import AwsError
 from registrations.aws.gateway import Gateway
+from registrations.aws.types import Keyword, OriginationSettings
 from registrations.models import FieldValue, Registration, Sender, SendingSetup
 from registrations.states import Status
 from tenants.models import Tenant
-from tenants.selectors import business_profile_get
 
 EVENT_DESTINATION = "portal-events"
+
+# Where an approved registration keeps the texts of its keywords: HELP and STOP replies, and
+# an opt-in keyword with its confirmation. Types without them (toll-free, sender IDs) keep
+# the replies AWS gives every number; the portal never composes its own.
+KEYWORD_FIELDS = {
+    overlay.CAMPAIGN: {
+        "HELP": "campaignInfo.helpMessage",
+        "STOP": "campaignInfo.stopMessage",
+        "OPT_IN_KEYWORD": "campaignInfo.optInKeyword",
+        "OPT_IN_MESSAGE": "campaignInfo.optInMessage",
+    },
+    overlay.SHORT_CODE: {
+        "HELP": "keywordResponses.helpMessage",
+        "STOP": "keywordResponses.stopMessage",
+    },
+}
 
 
 def _name(tenant: Tenant) -> str:
     return f"portal-{tenant.slug}"[:64]
 
 
-def _replies(tenant: Tenant, sender: Sender) -> dict[str, str]:
-    """HELP and STOP texts: the registration's own where it has them, else from the profile."""
-    profile = business_profile_get(tenant=tenant)
-    brand = profile.dba_name or profile.legal_name or tenant.name
-    contact = " or ".join(x for x in (profile.support_email, profile.support_phone) if x)
-    replies = {
-        "HELP": f"{brand}: for help contact {contact or 'us'}. Msg & data rates may apply. "
-        "Reply STOP to cancel.",
-        "STOP": f"{brand}: you are unsubscribed and will receive no more messages.",
+def _approved_values(registration: Registration, paths: list[str]) -> dict[str, FieldValue]:
+    version = (
+        registration.versions.filter(aws_status="APPROVED").newest()
+        or registration.versions.newest()
+    )
+    return {
+        v.field_path: v for v in FieldValue.objects.filter(version=version, field_path__in=paths)
     }
-    if sender.registration_id:
-        version = sender.registration.versions.newest()
-        found = dict(
-            FieldValue.objects.filter(
-                version=version,
-                field_path__in=[
-                    "campaignInfo.helpMessage",
-                    "campaignInfo.stopMessage",
-                ],
-            ).values_list("field_path", "text_value")
-        )
-        replies["HELP"] = found.get("campaignInfo.helpMessage") or replies["HELP"]
-        replies["STOP"] = found.get("campaignInfo.stopMessage") or replies["STOP"]
-    return {k: v[:1600] for k, v in replies.items()}
+
+
+def registration_keywords(registration: Registration) -> list[Keyword]:
+    """The keywords an approved registration states, in its own words (none for a type whose
+    form has no keyword texts)."""
+    fields = KEYWORD_FIELDS.get(registration.registration_type)
+    if not fields:
+        return []
+    values = _approved_values(registration, list(fields.values()))
+
+    def text(key: str) -> str:
+        found = values.get(fields.get(key, ""))
+        return (found.text_value or "").strip() if found else ""
+
+    keywords = []
+    if text("HELP"):
+        keywords.append(Keyword("HELP", text("HELP")[:1600], "AUTOMATIC_RESPONSE"))
+    if text("STOP"):
+        keywords.append(Keyword("STOP", text("STOP")[:1600], "OPT_OUT"))
+    if text("OPT_IN_KEYWORD") and text("OPT_IN_MESSAGE"):
+        for word in re.split(r"[\s,;]+", text("OPT_IN_KEYWORD")):
+            if word and word.upper() not in ("HELP", "STOP"):
+                keywords.append(Keyword(word.upper()[:30], text("OPT_IN_MESSAGE")[:1600], "OPT_IN"))
+    return keywords
+
+
+def registration_wants_two_way(registration: Registration) -> bool:
+    """Recipients text in to join: a campaign with an opt-in keyword, a short code whose
+    opt-in methods include a keyword."""
+    if registration.registration_type == overlay.CAMPAIGN:
+        values = _approved_values(registration, ["campaignInfo.optInKeyword"])
+        found = values.get("campaignInfo.optInKeyword")
+        return bool(found and (found.text_value or "").strip())
+    if registration.registration_type == overlay.SHORT_CODE:
+        values = _approved_values(registration, ["optIn.optInMethods"])
+        found = values.get("optIn.optInMethods")
+        return bool(found and "KEYWORD" in (found.select_choices or []))
+    return False
+
+
+def _inbound_topic() -> str:
+    return next(iter(settings.SNS_INBOUND_TOPIC_ARNS), "") or settings.EUM_EVENTS_TOPIC_ARN
+
+
+def _target(setup: SendingSetup, senders: list[Sender]) -> OriginationSettings:
+    """What the pool and every number in it share."""
+    registrations = {s.registration_id: s.registration for s in senders if s.registration_id}
+    topic = _inbound_topic()
+    two_way = bool(topic) and any(registration_wants_two_way(r) for r in registrations.values())
+    return OriginationSettings(
+        opt_out_list=setup.opt_out_list_name,
+        two_way=two_way,
+        two_way_channel=topic if two_way else "",
+        self_managed_opt_outs=False,
+    )
+
+
+def protect_countries(setup: SendingSetup, senders: list[Sender]) -> list[str]:
+    """The countries AWS lets the tenant's messages go to: those it has an active sender for,
+    narrowed to its own allow-list when it set one."""
+    countries = {s.iso_country for s in senders}
+    if setup.allowed_countries:
+        countries &= set(setup.allowed_countries)
+    return sorted(countries)
+
+
+@transaction.atomic
+def sending_setup_countries_set(*, tenant: Tenant, countries: list[str]) -> SendingSetup:
+    """The tenant's allow-list changed (its sending policy): AWS-side protection follows it.
+    The protect configuration is updated by the sending setup task, after the commit."""
+    setup, _ = SendingSetup.objects.select_for_update().get_or_create(tenant=tenant)
+    if sorted(countries) != sorted(setup.allowed_countries):
+        setup.allowed_countries = sorted(countries)
+        setup.save(update_fields=["allowed_countries", "updated_at"])
+        if setup.protect_configuration_id:
+            enqueue("registrations.tasks.sending_setup_task", tenant.pk)
+    return setup
 
 
 def _done(setup: SendingSetup, step: str) -> None:
@@ -61,7 +144,9 @@ def sending_setup_run(*, tenant_id: int) -> SendingSetup:
     tenant = Tenant.objects.get(pk=tenant_id)
     setup, _ = SendingSetup.objects.get_or_create(tenant=tenant)
     senders = list(
-        Sender.objects.filter(tenant=tenant, status="ACTIVE").select_related("registration")
+        Sender.objects.filter(tenant=tenant, status="ACTIVE")
+        .select_related("registration")
+        .order_by("pk")
     )
     if not senders:
         return setup
@@ -69,19 +154,11 @@ def sending_setup_run(*, tenant_id: int) -> SendingSetup:
     name = _name(tenant)
     try:
         _opt_out_list(gw, setup, name)
-        _pool(gw, setup, senders, name)
+        target = _target(setup, senders)
+        _pool(gw, setup, senders, name, target)
         _configuration_set(gw, setup, name)
-        for sender in senders:
-            for keyword, message in _replies(tenant, sender).items():
-                aws.keyword_put(
-                    gw,
-                    origination_identity=sender.aws_id,
-                    keyword=keyword,
-                    message=message,
-                    opt_out=keyword == "STOP",
-                )
-        _done(setup, "keywords")
-        _protect(gw, setup, sorted({s.iso_country for s in senders}))
+        _keywords(gw, setup, senders)
+        _protect(gw, setup, protect_countries(setup, senders), tenant)
     except AwsError as exc:
         setup.last_error = f"{exc.operation}: {exc.code}: {exc.message}"
         setup.save(update_fields=["last_error", "updated_at"])
@@ -99,34 +176,88 @@ def _opt_out_list(gw: Gateway, setup: SendingSetup, name: str) -> None:
     _done(setup, "opt_out_list")
 
 
-def _pool(gw: Gateway, setup: SendingSetup, senders: list[Sender], name: str) -> None:
+def _number_matches(gw: Gateway, sender: Sender, target: OriginationSettings) -> None:
+    """A number joins a pool only with the pool's settings: give it them first (possible only
+    while it is in no pool; a pooled number's settings change through its pool)."""
+    current = aws.phone_number_settings(gw, phone_number_id=sender.aws_id)
+    if current is None or current.pool_id:
+        return
+    if (
+        current.opt_out_list,
+        current.two_way,
+        current.self_managed_opt_outs,
+    ) != (target.opt_out_list, target.two_way, target.self_managed_opt_outs) or (
+        target.two_way and current.two_way_channel != target.two_way_channel
+    ):
+        aws.phone_number_settings_update(gw, phone_number_id=sender.aws_id, settings=target)
+
+
+def _pool(
+    gw: Gateway,
+    setup: SendingSetup,
+    senders: list[Sender],
+    name: str,
+    target: OriginationSettings,
+) -> None:
+    """One dedicated pool per tenant, by AWS's rules: created from a number that already has
+    the pool's settings (the pool inherits its opt-out list, two-way, self-managed opt-outs and
+    keywords), then kept at those settings; each number gets them before it joins; a sender ID
+    joins as it is (it may sit in several pools)."""
     if not setup.pool_id:
-        first = senders[0]
+        numbers = [s for s in senders if s.kind == Sender.Kind.PHONE_NUMBER]
+        first = numbers[0] if numbers else senders[0]
+        if first.kind == Sender.Kind.PHONE_NUMBER:
+            _number_matches(gw, first, target)
         setup.pool_id = aws.pool_create(
             gw,
-            origination_identity=first.aws_id,
+            origination_identity=first.aws_arn or first.aws_id,
             country=first.iso_country,
             client_token=f"{name}-pool",
         )
         setup.save(update_fields=["pool_id"])
-    aws.pool_update(
-        gw,
-        pool_id=setup.pool_id,
-        opt_out_list=setup.opt_out_list_name,
-        shared_routes=False,
-        self_managed_opt_outs=False,
-    )
+    current = aws.pool_settings(gw, pool_id=setup.pool_id)
+    if current is None or (
+        current.opt_out_list,
+        current.two_way,
+        current.two_way_channel if target.two_way else "",
+        current.self_managed_opt_outs,
+    ) != (
+        target.opt_out_list,
+        target.two_way,
+        target.two_way_channel,
+        target.self_managed_opt_outs,
+    ):
+        aws.pool_settings_update(gw, pool_id=setup.pool_id, settings=target)
     _done(setup, "pool")
     members = aws.pool_origination_identities_list(gw, pool_id=setup.pool_id)
     for sender in senders:
-        if not ({sender.aws_id, sender.aws_arn, sender.value} & members):
-            aws.pool_origination_identity_associate(
-                gw,
-                pool_id=setup.pool_id,
-                origination_identity=sender.aws_id,
-                country=sender.iso_country,
-            )
+        if {sender.aws_id, sender.aws_arn, sender.value} & members:
+            continue
+        if sender.kind == Sender.Kind.PHONE_NUMBER:
+            _number_matches(gw, sender, target)
+        aws.pool_origination_identity_associate(
+            gw,
+            pool_id=setup.pool_id,
+            origination_identity=sender.aws_arn or sender.aws_id,
+            country=sender.iso_country,
+        )
     _done(setup, "pool_members")
+
+
+def _keywords(gw: Gateway, setup: SendingSetup, senders: list[Sender]) -> None:
+    """HELP, STOP and opt-in keywords on the pool, so that every number in it answers alike,
+    from the oldest approved registration that states them."""
+    registrations = sorted(
+        {s.registration_id: s.registration for s in senders if s.registration_id}.values(),
+        key=lambda r: r.pk,
+    )
+    wanted = next((k for k in map(registration_keywords, registrations) if k), [])
+    present = aws.keywords_describe(gw, origination_identity=setup.pool_id) if wanted else {}
+    for keyword in wanted:
+        have = present.get(keyword.keyword.upper())
+        if have is None or (have.message, have.action) != (keyword.message, keyword.action):
+            aws.keyword_set(gw, origination_identity=setup.pool_id, keyword=keyword)
+    _done(setup, "keywords")
 
 
 def _configuration_set(gw: Gateway, setup: SendingSetup, name: str) -> None:
@@ -145,21 +276,35 @@ def _configuration_set(gw: Gateway, setup: SendingSetup, name: str) -> None:
         _done(setup, "configuration_set")
 
 
-def _protect(gw: Gateway, setup: SendingSetup, countries: list[str]) -> None:
+def _protect(gw: Gateway, setup: SendingSetup, countries: list[str], tenant: Tenant) -> None:
+    """A new protect configuration allows every country: the tenant's countries are allowed and
+    every other country is blocked, so AWS itself refuses a send the portal's own checks
+    missed. In a tenant's own AWS account it is also the account default (it then covers sends
+    made without the configuration set); in the provider's shared account the default is left
+    alone, as it would apply to every tenant."""
     if not setup.protect_configuration_id:
         setup.protect_configuration_id = aws.protect_configuration_create(
             gw, client_token=f"{_name(setup.tenant)}-protect"
         )
         setup.save(update_fields=["protect_configuration_id"])
-    aws.protect_configuration_countries_allow(
-        gw, protect_configuration_id=setup.protect_configuration_id, countries=countries
+    pid = setup.protect_configuration_id
+    allowed = set(countries)
+    rules = aws.protect_configuration_rules(gw, protect_configuration_id=pid)
+    changes = {
+        iso: ("ALLOW" if iso in allowed else "BLOCK")
+        for iso in set(rules) | allowed
+        if rules.get(iso) != ("ALLOW" if iso in allowed else "BLOCK")
+    }
+    if changes:
+        aws.protect_configuration_rules_update(gw, protect_configuration_id=pid, rules=changes)
+    # AssociateProtectConfiguration replaces the configuration set's protect configuration.
+    aws.protect_configuration_associate(
+        gw, protect_configuration_id=pid, configuration_set=setup.configuration_set_name
     )
-    with contextlib.suppress(ConflictError):  # already associated with this configuration set
-        aws.protect_configuration_associate(
-            gw,
-            protect_configuration_id=setup.protect_configuration_id,
-            configuration_set=setup.configuration_set_name,
-        )
+    if account_for(tenant).role_arn and not aws.protect_configuration_is_account_default(
+        gw, protect_configuration_id=pid
+    ):
+        aws.protect_configuration_account_default_set(gw, protect_configuration_id=pid)
     setup.countries = countries
     setup.save(update_fields=["countries"])
     _done(setup, "protect")

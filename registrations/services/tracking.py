@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from portal.enqueue import enqueue
+from registrations import overlay
 from registrations.aws import operations as aws
 from registrations.aws.clients import account_for
 from registrations.aws.gateway import Gateway
@@ -20,6 +21,7 @@ from registrations.models import FieldValue, Registration, RegistrationVersion
 from registrations.overlay import DEFAULT_REVIEW, TYPICAL_REVIEW
 from registrations.services.drafts import version_after_denial
 from registrations.services.notifications import notify_status
+from registrations.services.review import registrations_waiting_release
 from registrations.services.transitions import registration_transition
 from registrations.states import AWS_STATUSES, TRACKED, Status, can_transition
 
@@ -150,6 +152,12 @@ def _observed_apply(
         detail = "\n".join(f"- {r['short'] or r['reason']}" for r in reasons)
     if aws_status == Status.COMPLETE:
         enqueue("registrations.tasks.registration_provision_task", registration.pk)
+        # A campaign sent while its brand (or the brand's vetting) was not complete waits for
+        # it, and goes to provider review now if nothing else holds it.
+        if registration.registration_type == overlay.BRAND:
+            registrations_waiting_release(brand_id=registration.pk)
+        elif registration.registration_type == overlay.VETTING:
+            registrations_waiting_release(brand_id=registration.depends_on_id)
     notify_status(
         registration=registration, headline=HEADLINES.get(aws_status, aws_status), detail=detail
     )

@@ -27,6 +27,8 @@ from registrations.states import EDITABLE, Status
 PLAIN_STATUS = {
     Status.DRAFT: "You are filling in the form; nothing has been sent yet.",
     Status.IN_REVIEW: "Your provider checks the form before it goes to AWS.",
+    Status.WAITING_FOR_BRAND: "Sent; it goes to your provider's review by itself once the "
+    "brand (and its vetting, if you chose it) is complete.",
     Status.CHANGES_REQUESTED: "Your provider asked for changes at some fields.",
     Status.QUEUED: "Approved by your provider; waiting to be sent to AWS.",
     Status.SUBMITTING: "Being sent to AWS now.",
@@ -49,6 +51,7 @@ NEXT_ACTION = {
     Status.REQUIRES_UPDATES: ("you", "Fix the denied fields and resubmit"),
     Status.REQUIRES_AUTHENTICATION: ("you", "Open the e-mail from AWS and confirm"),
     Status.IN_REVIEW: ("provider", "Wait for your provider's review (usually a business day)"),
+    Status.WAITING_FOR_BRAND: ("aws", "Wait for the brand (and its vetting) to complete"),
     Status.SUBMISSION_FAILED: ("provider", "Your provider retries the submission"),
     Status.COMPLETE: ("", "Nothing: you can send"),
     Status.CANCELLED: ("", "Nothing"),
@@ -68,7 +71,7 @@ def expected_by(registration: Registration) -> datetime | None:
         return None
     if registration.submitted_at is None:
         return None
-    return registration.submitted_at + overlay.typical_review(registration.registration_type)
+    return overlay.review_time(registration.registration_type).expected(registration.submitted_at)
 
 
 def registration_list(*, tenant) -> QuerySet[Registration]:
@@ -90,9 +93,10 @@ def registration_rows(registrations) -> list[Registration]:
         r.plain = PLAIN_STATUS.get(r.status, "")
         r.next_who, r.next_what = next_action(r.status)
         if r.depends_on_id and r.status == Status.DRAFT and r.depends_on.status != Status.COMPLETE:
-            r.next_what = "Fill in the form; it goes to review once the brand is complete"
+            r.next_what = "Fill in the form and send it; it waits for the brand to complete"
         r.expected = expected_by(r)
         r.typical_days = overlay.typical_review(r.registration_type).days
+        r.review_words = overlay.review_time(r.registration_type).words
     return rows
 
 

@@ -176,6 +176,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_what": what,
             "expected": selectors.expected_by(registration),
             "typical_days": overlay.typical_review(registration.registration_type).days,
+            "review_words": overlay.review_time(registration.registration_type).words,
             "editable": selectors.is_editable(registration),
             "can_edit": request.membership.role in (Role.ADMIN, Role.OWNER),
             "dependents": list(registration.dependents.all()),

@@ -281,17 +281,21 @@ def test_ten_dlc_brand_then_campaign_with_numbers(
     campaign = _draft(
         tenant_a, alice, "US_TEN_DLC_CAMPAIGN_REGISTRATION", CAMPAIGN_GOOD, depends_on=brand
     )
-    with pytest.raises(ValidationError, match="must be complete before this can be reviewed"):
-        review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=campaign)
+    # Sent before its brand is complete: accepted, and it waits for the brand.
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=campaign)
+    campaign.refresh_from_db()
+    assert campaign.status == Status.WAITING_FOR_BRAND
     brand = _submit_and_approve(brand, tenant_a, alice, sam, django_capture_on_commit_callbacks)
     sandbox.decide(brand.aws_registration_id, 1, "approve")
     tracking.reconcile_pass(force=True)
     brand.refresh_from_db()
     assert brand.status == Status.COMPLETE
 
-    campaign = _submit_and_approve(
-        campaign, tenant_a, alice, sam, django_capture_on_commit_callbacks
-    )
+    campaign.refresh_from_db()
+    assert campaign.status == Status.IN_REVIEW
+    with django_capture_on_commit_callbacks(execute=True):
+        review.version_approve(actor=sam, registration=campaign)
+    campaign.refresh_from_db()
     assert campaign.status == Status.SUBMITTED
     associations = sandbox.calls("CreateRegistrationAssociation")
     assert [c["Parameters"]["ResourceId"] for c in associations] == [brand.aws_registration_id]
@@ -397,14 +401,19 @@ def test_sending_setup_after_completion_is_idempotent(
     pool = client.describe_pools(PoolIds=[setup.pool_id])["Pools"][0]
     assert (pool["SharedRoutesEnabled"], pool["OptOutListName"]) == (False, "portal-acme")
     number = Sender.objects.get(registration=registration)
+    number_settings = client.describe_phone_numbers(PhoneNumberIds=[number.aws_id])
+    assert number_settings["PhoneNumbers"][0]["OptOutListName"] == "portal-acme"
+    # A toll-free registration states no HELP or STOP texts: the pool keeps AWS's own replies
+    # (inherited from the number), and the portal composes none.
     keywords = {
         k["Keyword"]: k
-        for k in client.describe_keywords(OriginationIdentity=number.aws_id)["Keywords"]
+        for k in client.describe_keywords(OriginationIdentity=setup.pool_id)["Keywords"]
     }
     assert keywords["STOP"]["KeywordAction"] == "OPT_OUT"
     assert keywords["HELP"]["KeywordMessage"] == (
-        "Acme Anvils: for help contact us. Msg & data rates may apply. Reply STOP to cancel."
+        "Reply STOP to opt out. Msg&data rates may apply."
     )
+    assert sandbox.calls("PutKeyword") == []
     config = client.describe_configuration_sets(ConfigurationSetNames=["portal-acme"])
     destination = config["ConfigurationSets"][0]["EventDestinations"][0]
     assert destination["SnsDestination"]["TopicArn"].endswith(":portal-sms-events")
