@@ -122,3 +122,12 @@ class StaffOptOutForm(forms.Form):
         max_length=200,
         help_text="Kept in the consent log, e.g. “Called support on 3 Dec, asked to stop”.",
     )
+
+
+class SenderThroughputForm(forms.Form):
+    """The parts per second AWS raised a sender to; empty returns to AWS's default."""
+
+    parts_per_second = forms.FloatField(
+        required=False, min_value=0.01, max_value=1000, label="Parts per second"
+    )
+    reason = forms.CharField(max_length=200, label="Where AWS raised it")

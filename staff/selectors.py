@@ -291,6 +291,10 @@ def tenant_registrations_for_staff(*, tenant) -> dict:
     }
 
 
+def sender_get_for_staff(*, tenant, pk: int) -> Sender | None:
+    return Sender.objects.filter(tenant=tenant, pk=pk).first()
+
+
 def template_policy_list(limit: int = 200) -> list[dict]:
     """Tenants that are not closed, each with whether it may send only template messages."""
     restricted = set(

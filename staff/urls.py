@@ -11,6 +11,11 @@ tenant_patterns = [
     path("tenants/<slug:slug>/", tenants.staff_tenant_detail, name="staff_tenant_detail"),
     path("tenants/<slug:slug>/invite/", tenants.staff_tenant_invite, name="staff_tenant_invite"),
     path("tenants/<slug:slug>/status/", tenants.staff_tenant_status, name="staff_tenant_status"),
+    path(
+        "tenants/<slug:slug>/senders/<int:pk>/throughput/",
+        tenants.staff_sender_throughput,
+        name="staff_sender_throughput",
+    ),
     path("audit/", tenants.staff_audit_log, name="staff_audit_log"),
     path("provider-profile/", tenants.staff_provider_profile, name="staff_provider_profile"),
 ]

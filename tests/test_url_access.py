@@ -226,11 +226,12 @@ class TenantObjects:
     message: Message
     opt_out: OptOut
     webhook: WebhookEndpoint
+    sender: Sender
 
     def rows(self) -> list[dict]:
         """Every row the walk must leave untouched, as plain values."""
         models = (Registration, Attachment, FieldValue, OptInEvidence, HostedPageVersion)
-        models += (Membership, Invitation, Message, OptOut, WebhookEndpoint)
+        models += (Membership, Invitation, Message, OptOut, WebhookEndpoint, Sender)
         rows = [model_to_dict(row) for model in models for row in model.objects.all()]
         rows += [model_to_dict(row) for row in self.tenant.api_keys.all()]
         return sorted(rows, key=repr)
@@ -293,7 +294,7 @@ def _objects_of(tenant: Tenant, admin, catalog: CatalogVersion, n: int) -> Tenan
         tenant=tenant, registration=registration, attachment=attachment, evidence=evidence,
         page=page, api_key_id=key.key.pk, membership=Membership.objects.get(user=admin),
         invitation=issued.invitation, invitation_token=issued.token, message=message,
-        opt_out=opt_out, webhook=webhook,
+        opt_out=opt_out, webhook=webhook, sender=sender,
     )  # fmt: skip
 
 
@@ -315,6 +316,7 @@ REAL_IDS = {
     ("invitations", "pk"): lambda o: o.invitation.pk,
     ("invitations", "token"): lambda o: o.invitation_token,
     ("messages", "pk"): lambda o: o.message.pk,
+    ("senders", "pk"): lambda o: o.sender.pk,
     ("opt-outs", "phone"): lambda o: o.opt_out.phone,
     ("webhooks", "pk"): lambda o: o.webhook.pk,
     ("terms", "number"): lambda o: o.page.number,

@@ -8,13 +8,19 @@ comes with the sending API.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
 from portal.enqueue import enqueue
 from registrations import overlay
 from registrations.aws import operations as aws
 from registrations.aws.gateway import Gateway
 from registrations.aws.types import PhoneNumber
 from registrations.models import Registration, Sender
+from registrations.services.transitions import require_reviewer
 from registrations.states import Status
+from tenants.models import Tenant, User
+from tenants.services import audit_record
 
 PHONE_NUMBER_TYPES = {"TOLL_FREE", "TEN_DLC", "SHORT_CODE", "LONG_CODE", "SIMULATOR"}
 # A number AWS is still working on: associating a 10DLC number with its campaign "can take
@@ -130,3 +136,42 @@ def senders_recheck() -> dict:
     for tenant_id in sorted(activated):
         enqueue("registrations.tasks.sending_setup_task", tenant_id)
     return {"checked": len(waiting), "changed": changed, "tenants_set_up": len(activated)}
+
+
+# The highest per-sender rate AWS sells (a short code's 100 parts per second, raised on
+# request); a figure above it is a typing mistake.
+MAX_PARTS_PER_SECOND = 1000.0
+
+
+@transaction.atomic
+def sender_throughput_set(
+    *,
+    tenant: Tenant,
+    actor: User,
+    sender: Sender,
+    parts_per_second: float | None,
+    reason: str,
+) -> Sender:
+    """Staff record the limit AWS raised for one sender (e.g. a 10DLC number's parts per
+    second after an MPS increase request); None returns to AWS's default for its type."""
+    require_reviewer(actor)
+    sender = Sender.objects.select_for_update().get(pk=sender.pk, tenant=tenant)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say where AWS raised it (e.g. the support case)."]})
+    if parts_per_second is not None and not 0 < parts_per_second <= MAX_PARTS_PER_SECOND:
+        raise ValidationError(
+            {"parts_per_second": [f"Give a figure above 0 and at most {MAX_PARTS_PER_SECOND:g}."]}
+        )
+    before = sender.parts_per_second_override
+    sender.parts_per_second_override = parts_per_second
+    sender.save(update_fields=["parts_per_second_override"])
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="sender.throughput",
+        obj=sender,
+        before={"parts_per_second": before},
+        after={"parts_per_second": parts_per_second, "reason": reason},
+    )
+    return sender

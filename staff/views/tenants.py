@@ -11,8 +11,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.paging import page_of
+from registrations.services import provisioning
 from staff import selectors as staff_selectors
-from staff.forms import ProviderProfileForm, TenantCreateForm, TenantStatusForm
+from staff.forms import (
+    ProviderProfileForm,
+    SenderThroughputForm,
+    TenantCreateForm,
+    TenantStatusForm,
+)
 from tenants import selectors as tenant_selectors
 from tenants import services as tenant_services
 from tenants.forms import InvitationForm
@@ -159,3 +165,34 @@ def staff_tenant_status(request: HttpRequest, slug: str) -> HttpResponse:
 def staff_audit_log(request: HttpRequest) -> HttpResponse:
     page = page_of(request, tenant_selectors.audit_entry_list())
     return render(request, "staff/auditentry_list.html", {"entries": page, "page": page})
+
+
+@staff_view(act=True)
+@require_POST
+def staff_sender_throughput(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Records the limit AWS raised for one of the tenant's senders."""
+    tenant = tenant_selectors.tenant_get_for_staff(slug=slug)
+    sender = staff_selectors.sender_get_for_staff(tenant=tenant, pk=pk) if tenant else None
+    if sender is None:
+        raise Http404("No such sender.")
+    form = SenderThroughputForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Give the parts per second (0.01 to 1000, empty for AWS's default) and where AWS "
+            "raised it.",
+        )
+        return redirect("staff_tenant_detail", slug=tenant.slug)
+    try:
+        provisioning.sender_throughput_set(
+            tenant=tenant,
+            actor=request.user,
+            sender=sender,
+            parts_per_second=form.cleaned_data["parts_per_second"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Throughput of {sender.value} recorded.")
+    return redirect("staff_tenant_detail", slug=tenant.slug)

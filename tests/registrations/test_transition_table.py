@@ -42,6 +42,15 @@ EXPECTED: frozenset[tuple[str, str]] = frozenset(
         ("SUBMISSION_FAILED", "CANCELLED"),
         ("DRAFT", "CANCELLED"),
         ("CHANGES_REQUESTED", "CANCELLED"),
+        # --- 10DLC order (issue 19; seed 001: a campaign belongs to a complete brand, and
+        # "vetting scores aren't applied retroactively"): a campaign sent for review before
+        # its brand (or the brand's chosen vetting) is complete waits, then goes to provider
+        # review by itself; the tenant may cancel it while it waits.
+        ("DRAFT", "WAITING_FOR_BRAND"),
+        ("CHANGES_REQUESTED", "WAITING_FOR_BRAND"),
+        ("REQUIRES_UPDATES", "WAITING_FOR_BRAND"),
+        ("WAITING_FOR_BRAND", "IN_REVIEW"),
+        ("WAITING_FOR_BRAND", "CANCELLED"),
         # --- The submission pipeline (README "Pipeline").
         ("QUEUED", "SUBMITTING"),  # a worker claims it
         ("SUBMITTING", "SUBMITTED"),  # SubmitRegistrationVersion succeeded
