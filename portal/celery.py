@@ -73,8 +73,9 @@ app.conf.beat_schedule = {
         "schedule": 15 * 60,
     },
     # Asks AWS again about numbers still PENDING or ASSOCIATING after their registration
-    # completed (a 10DLC association can take days); an ACTIVE one joins the sending setup.
-    "senders-recheck": {"task": "registrations.tasks.senders_recheck_task", "schedule": 15 * 60},
+    # completed (a 10DLC association can take days), each by its age; an ACTIVE one joins
+    # the sending setup.
+    "senders-recheck": {"task": "registrations.tasks.senders_recheck_task", "schedule": 60},
 }
 
 app.conf.include = ["portal.tasks"]

@@ -32,6 +32,8 @@ class Sender(models.Model):
     # Message parts per second AWS allows this sender when it raised the default for its type
     # (a limit increase through AWS Support); set by staff. Empty: AWS's default for the type.
     parts_per_second_override = models.FloatField(null=True, blank=True)
+    # When AWS was last asked about a number that is not ACTIVE yet (senders_recheck).
+    checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

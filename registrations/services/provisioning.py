@@ -8,8 +8,11 @@ comes with the sending API.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from portal.enqueue import enqueue
 from registrations import overlay
@@ -26,6 +29,18 @@ PHONE_NUMBER_TYPES = {"TOLL_FREE", "TEN_DLC", "SHORT_CODE", "LONG_CODE", "SIMULA
 # A number AWS is still working on: associating a 10DLC number with its campaign "can take
 # approximately 14 days" (seed 001), so these are re-checked until ACTIVE or gone.
 WAITING_NUMBER_STATUSES = ("PENDING", "ASSOCIATING")
+# Young numbers are asked about often (the sandbox and most numbers are quick), old ones
+# rarely: (age below, interval).
+RECHECK_INTERVALS = (
+    (timedelta(hours=1), timedelta(minutes=1)),
+    (timedelta(days=1), timedelta(minutes=15)),
+    (timedelta(days=7), timedelta(hours=1)),
+)
+OLD_RECHECK_INTERVAL = timedelta(hours=6)
+
+
+def recheck_interval(age: timedelta) -> timedelta:
+    return next((i for limit, i in RECHECK_INTERVALS if age < limit), OLD_RECHECK_INTERVAL)
 
 
 def sender_record_number(
@@ -106,25 +121,32 @@ def registration_provision(*, registration_id: int) -> list[Sender]:
     return list(registration.senders.all())
 
 
-def senders_recheck() -> dict:
+def senders_recheck(*, force: bool = False) -> dict:
     """Asks AWS again about the numbers of COMPLETE registrations that are not ACTIVE yet
-    (PENDING or ASSOCIATING) and records what it says; a number AWS no longer knows is
-    recorded as DELETED. A tenant with a number that turned ACTIVE gets its sending setup run
-    again, which puts the number in the pool."""
-    waiting = list(
-        Sender.objects.filter(
+    (PENDING or ASSOCIATING) and are due (by age: every minute in their first hour, then every
+    15 minutes, hourly after a day, every 6 hours after a week), and records what it says; a
+    number AWS no longer knows is recorded as DELETED. A tenant with a number that turned
+    ACTIVE gets its sending setup run again, which puts the number in the pool."""
+    now = timezone.now()
+    waiting = [
+        sender
+        for sender in Sender.objects.filter(
             kind=Sender.Kind.PHONE_NUMBER,
             status__in=WAITING_NUMBER_STATUSES,
             registration__status=Status.COMPLETE,
         )
         .exclude(aws_id="")
         .select_related("registration", "tenant")
-    )
+        if force
+        or sender.checked_at is None
+        or now - sender.checked_at >= recheck_interval(now - sender.created_at)
+    ]
     changed, activated = 0, set()
     for sender in waiting:
         described = aws.phone_number_describe(
             Gateway.for_registration(sender.registration), phone_number_id=sender.aws_id
         )
+        Sender.objects.filter(pk=sender.pk).update(checked_at=timezone.now())
         status = described.status if described is not None else "DELETED"
         if status == sender.status:
             continue

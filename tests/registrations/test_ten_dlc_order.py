@@ -173,9 +173,15 @@ def test_pending_ten_dlc_number_becomes_active_later_and_is_then_used(
         )
     assert not SendingSetup.objects.filter(tenant=tenant_a).exclude(pool_id="").exists()
 
+    with capture(execute=True):
+        first = senders_recheck()
+    assert first["checked"] == 1
+    # Asked a moment ago: a young number is due again a minute later, not at once.
+    assert senders_recheck() == {"checked": 0, "changed": 0, "tenants_set_up": 0}
+
     def recheck() -> bool:
         with capture(execute=True):
-            senders_recheck()
+            senders_recheck(force=True)
         return Sender.objects.get(pk=number.pk).status == "ACTIVE"
 
     wait_until(recheck, timeout=10, interval=0.2, message="the 10DLC number to turn ACTIVE")
