@@ -21,6 +21,7 @@ from portal import upload_policy
 from registrations.schema import effective_rule
 from registrations.selectors import schema_for, version_values
 from registrations.services import drafts, review
+from registrations.states import Status
 from registrations.web import selectors, uploads
 from registrations.web.forms import SectionForm, field_name, widget_kind
 from tenants.models import Role
@@ -319,7 +320,7 @@ def registration_review(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_submit(request: HttpRequest, pk: int) -> HttpResponse:
     registration = selectors.registration_get(tenant=request.tenant, pk=pk)
     try:
-        review.registration_submit_for_review(
+        registration = review.registration_submit_for_review(
             tenant=request.tenant, actor=request.user, registration=registration
         )
     except ValidationError as exc:
@@ -330,7 +331,14 @@ def registration_submit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, " ".join(exc.messages))
         return redirect("registration_review", tenant_slug=request.tenant.slug, pk=pk)
-    messages.success(request, "Sent to your provider for review. We e-mail you when it moves.")
+    if registration.status == Status.WAITING_FOR_BRAND:
+        messages.success(
+            request,
+            "Sent. It waits for its brand (and the brand's vetting, if you chose it) and goes "
+            "to your provider's review by itself once they are complete.",
+        )
+    else:
+        messages.success(request, "Sent to your provider for review. We e-mail you when it moves.")
     return redirect("registration_detail", tenant_slug=request.tenant.slug, pk=pk)
 
 
