@@ -390,25 +390,6 @@ def pool_create(
     return response["PoolId"]
 
 
-def pool_update(
-    gw: Gateway,
-    *,
-    pool_id: str,
-    opt_out_list: str,
-    shared_routes: bool,
-    self_managed_opt_outs: bool,
-) -> None:
-    gw.call(
-        "UpdatePool",
-        {
-            "PoolId": pool_id,
-            "OptOutListName": opt_out_list,
-            "SharedRoutesEnabled": shared_routes,
-            "SelfManagedOptOutsEnabled": self_managed_opt_outs,
-        },
-    )
-
-
 def pool_origination_identities_list(gw: Gateway, *, pool_id: str) -> set[str]:
     """The identities (ids or ARNs, as AWS names them) in the pool."""
     return {
@@ -477,21 +458,6 @@ def event_destination_create(
     )
 
 
-def keyword_put(
-    gw: Gateway, *, origination_identity: str, keyword: str, message: str, opt_out: bool
-) -> None:
-    """The reply to `keyword`; `opt_out` makes the keyword opt the sender out (STOP)."""
-    gw.call(
-        "PutKeyword",
-        {
-            "OriginationIdentity": origination_identity,
-            "Keyword": keyword,
-            "KeywordMessage": message,
-            "KeywordAction": "OPT_OUT" if opt_out else "AUTOMATIC_RESPONSE",
-        },
-    )
-
-
 # --- Protect configurations -------------------------------------------------------------------
 
 
@@ -499,20 +465,6 @@ def protect_configuration_create(gw: Gateway, *, client_token: str) -> str:
     """The new protect configuration's id."""
     response = gw.call("CreateProtectConfiguration", {"ClientToken": client_token})
     return response["ProtectConfigurationId"]
-
-
-def protect_configuration_countries_allow(
-    gw: Gateway, *, protect_configuration_id: str, countries: list[str]
-) -> None:
-    """Allows SMS to `countries` (UpdateProtectConfigurationCountryRuleSet)."""
-    gw.call(
-        "UpdateProtectConfigurationCountryRuleSet",
-        {
-            "ProtectConfigurationId": protect_configuration_id,
-            "NumberCapability": "SMS",
-            "CountryRuleSetUpdates": {c: {"ProtectStatus": "ALLOW"} for c in countries},
-        },
-    )
 
 
 def protect_configuration_associate(
