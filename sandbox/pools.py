@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from .errors import ConflictError, NotFoundError
+from .errors import ConflictError, NotFoundError, ValidationError
 from .model import op
 from .numbers import NUMBER, SENDER, default_keywords, find_number, find_sender, public, settle
 from .resources import Ctx, apply_filters, check_limit, new_id, now, page, strip_arn, tags_of
@@ -176,6 +176,14 @@ def update_pool(ctx: Ctx, params: dict) -> dict:
 
         get_opt_out_list(ctx, params["OptOutListName"])
         pool["OptOutListName"] = strip_arn(params["OptOutListName"])
+    if params.get("TwoWayEnabled") and not (
+        params.get("TwoWayChannelArn") or pool.get("TwoWayChannelArn")
+    ):
+        raise ValidationError(
+            "TwoWayEnabled needs a TwoWayChannelArn.",
+            "TWO_WAY_CHANNEL_NOT_PRESENT",
+            [{"Name": "TwoWayChannelArn", "Message": "missing"}],
+        )
     for key in (
         "TwoWayEnabled",
         "TwoWayChannelArn",

@@ -283,3 +283,23 @@ def test_pool_rules_from_the_operation_documentation(client):
             PoolId=first["PoolId"], OriginationIdentity="EXAMPLE", IsoCountryCode="GB"
         )
     assert _reason(err) == "SENDER_ID_ASSOCIATED_TO_POOL"
+
+
+def test_pool_two_way_needs_a_channel(client):
+    number = client.request_phone_number(
+        IsoCountryCode="US",
+        MessageType="TRANSACTIONAL",
+        NumberCapabilities=["SMS"],
+        NumberType="SIMULATOR",
+    )
+    pool = client.create_pool(
+        OriginationIdentity=number["PhoneNumberId"],
+        IsoCountryCode="US",
+        MessageType="TRANSACTIONAL",
+    )["PoolId"]
+    with pytest.raises(client.exceptions.ValidationException) as err:
+        client.update_pool(PoolId=pool, TwoWayEnabled=True)
+    assert err.value.response["Reason"] == "TWO_WAY_CHANNEL_NOT_PRESENT"
+    topic = "arn:aws:sns:us-east-1:123456789012:inbound"
+    updated = client.update_pool(PoolId=pool, TwoWayEnabled=True, TwoWayChannelArn=topic)
+    assert (updated["TwoWayEnabled"], updated["TwoWayChannelArn"]) == (True, topic)
