@@ -221,23 +221,3 @@ def test_generic_sender_id_is_denied(client):
     client.submit_registration_version(RegistrationId=rid2)
     version = client.describe_registration_versions(RegistrationId=rid2)["RegistrationVersions"][0]
     assert version["DeniedReasons"][0]["Reason"] == "Missing required field"
-
-
-def test_short_code_approval_provisions_the_code(client):
-    rid = client.create_registration(RegistrationType="US_SHORT_CODE_REGISTRATION")[
-        "RegistrationId"
-    ]
-    mockup = client.create_registration_attachment(AttachmentBody=forms.PNG)
-    forms.fill(
-        client,
-        rid,
-        forms.SHORT_CODE_GOOD,
-        {"optIn.optInMockup": mockup["RegistrationAttachmentId"]},
-    )
-    client.submit_registration_version(RegistrationId=rid)
-    codes = client.describe_phone_numbers(
-        Filters=[{"Name": "number-type", "Values": ["SHORT_CODE"]}]
-    )["PhoneNumbers"]
-    assert [(c["PhoneNumber"], c["Status"], c["RegistrationId"]) for c in codes] == [
-        ("12345", "ACTIVE", rid)
-    ]
