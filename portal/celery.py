@@ -72,6 +72,12 @@ app.conf.beat_schedule = {
         "task": "messaging.tasks.opt_outs_reconcile_task",
         "schedule": 15 * 60,
     },
+    # Follows the open AWS Support cases (short codes, limit increases): AWS's replies, their
+    # status, and short codes that appeared in the account. AWS Support answers in hours.
+    "support-cases-poll": {
+        "task": "registrations.tasks.support_cases_poll_task",
+        "schedule": 5 * 60,
+    },
 }
 
 app.conf.include = ["portal.tasks"]

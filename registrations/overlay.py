@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from compliance.selectors import hosted_page_field_values
+from registrations import shortcode
 from tenants.models import BusinessDetails
 
 BRAND = "US_TEN_DLC_BRAND_REGISTRATION"
@@ -26,6 +27,8 @@ TYPICAL_REVIEW = {
     BRAND: timedelta(days=3),
     VETTING: timedelta(days=7),
     CAMPAIGN: timedelta(days=7),
+    # Short codes: 8-12 weeks at the carriers, with no SLA (AWS's short code pages).
+    shortcode.NAME: timedelta(weeks=12),
 }
 DEFAULT_REVIEW = timedelta(days=28)  # sender IDs and anything else
 

@@ -11,6 +11,7 @@ import contextlib
 from django.conf import settings
 from django.utils import timezone
 
+from registrations import shortcode
 from registrations.aws import operations as aws
 from registrations.aws.errors import AwsError, ConflictError
 from registrations.aws.gateway import Gateway
@@ -44,11 +45,23 @@ def _replies(tenant: Tenant, sender: Sender) -> dict[str, str]:
                 field_path__in=[
                     "campaignInfo.helpMessage",
                     "campaignInfo.stopMessage",
+                    shortcode.HELP,
+                    shortcode.STOP,
+                    shortcode.OPT_IN_KEYWORD,
+                    shortcode.CONFIRMATION,
                 ],
             ).values_list("field_path", "text_value")
         )
-        replies["HELP"] = found.get("campaignInfo.helpMessage") or replies["HELP"]
-        replies["STOP"] = found.get("campaignInfo.stopMessage") or replies["STOP"]
+        replies["HELP"] = (
+            found.get("campaignInfo.helpMessage") or found.get(shortcode.HELP) or replies["HELP"]
+        )
+        replies["STOP"] = (
+            found.get("campaignInfo.stopMessage") or found.get(shortcode.STOP) or replies["STOP"]
+        )
+        # A short code's registered opt-in keyword answers with the approved confirmation.
+        keyword = found.get(shortcode.OPT_IN_KEYWORD, "").strip().upper()
+        if keyword and keyword not in replies and found.get(shortcode.CONFIRMATION):
+            replies[keyword] = found[shortcode.CONFIRMATION]
     return {k: v[:1600] for k, v in replies.items()}
 
 

@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.paging import page_of
-from registrations import overlay
+from registrations import overlay, shortcode
 from registrations.models import FieldValue
 from registrations.selectors import schema_for
-from registrations.services.guided import SHORT_CODE, registrations_start
+from registrations.services.guided import registrations_start
 from registrations.states import Status
 from registrations.web import selectors
 from registrations.web.forms import StartForm
@@ -40,7 +40,7 @@ OPTIONS = {
         "cost": "The highest: the code is leased monthly (up to $1,000 or more)",
         "needs": "Everything for toll-free, plus the call-to-action and message flows; "
         "carriers provision it one by one",
-        "types": [SHORT_CODE],
+        "types": [shortcode.NAME],
     },
     "sender_id": {
         "throughput": "10 messages per second per country by default",
