@@ -180,6 +180,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": request.membership.role in (Role.ADMIN, Role.OWNER),
             "dependents": list(registration.dependents.all()),
             "counts": selectors.findings_summary(version),
+            "support_messages": selectors.support_messages_shared(registration=registration),
             "Status": Status,
         },
     )
