@@ -360,3 +360,31 @@ OPT_IN_KEYWORD = "keywordResponses.optInKeyword"
 CONFIRMATION = "keywordResponses.confirmationMessage"
 HELP = "keywordResponses.helpMessage"
 STOP = "keywordResponses.stopMessage"
+
+
+def prefill(*, profile, program, region: str) -> dict[str, str]:
+    """Answers the business profile and the SMS program give beyond what the profile's common
+    names (company, address, tax ID, contact names) already fill: contacts, customer care, the
+    program and the short code's country and AWS Region."""
+    values: dict[str, str] = {REGION: region}
+    if profile is not None:
+        values.update(
+            {
+                "primaryContact.email": profile.contact_email,
+                "primaryContact.phoneNumber": profile.contact_phone or profile.support_phone,
+                "customerCare.careEmail": profile.support_email,
+                "customerCare.carePhoneNumber": profile.support_phone,
+                "customerCare.careUrl": profile.website,
+                COUNTRY: profile.country or "US",
+                SERVICE_NAME: profile.dba_name or profile.legal_name,
+            }
+        )
+    if program is not None:
+        values.update(
+            {
+                SERVICE_NAME: program.program_name or values.get(SERVICE_NAME, ""),
+                "useCase.programDescription": program.description,
+                "useCase.messageFrequency": program.message_frequency,
+            }
+        )
+    return {path: value for path, value in values.items() if value}

@@ -219,3 +219,51 @@ def test_short_code_without_the_support_api(
         _keywords(sandbox, sender)["YES"]
         == (SHORT_CODE_GOOD["keywordResponses.confirmationMessage"])
     )
+
+
+def test_the_application_is_prefilled_from_the_profile_and_the_sms_program(
+    catalog, tenant_a, alice, settings
+):
+    from compliance.models import SmsProgram
+    from tests.registrations.test_engine import _profile
+
+    _profile(tenant_a)
+    SmsProgram.objects.create(
+        tenant=tenant_a,
+        program_name="Example Alerts",
+        description="Invoice and payment alerts.",
+        message_frequency="Up to 4 messages per month",
+    )
+    settings.AWS_REGION = "us-west-2"
+    registration = drafts.registration_create(
+        tenant=tenant_a, actor=alice, registration_type=shortcode.NAME, name="Alerts"
+    )
+    values = version_values(registration.current_version)
+    assert {k: values.get(k) for k in (
+        "companyInfo.companyName", "companyInfo.taxId", "primaryContact.firstName",
+        "primaryContact.email", "customerCare.careEmail", "customerCare.carePhoneNumber",
+        "customerCare.careUrl", "shortCodeService.countryCode", "shortCodeService.awsRegion",
+        "useCase.serviceName", "useCase.programDescription", "useCase.messageFrequency",
+    )} == {
+        "companyInfo.companyName": "Example Corp",
+        "companyInfo.taxId": "12-3456789",
+        "primaryContact.firstName": "Ada",
+        "primaryContact.email": "ada@example.com",
+        "customerCare.careEmail": "ada@example.com",
+        "customerCare.carePhoneNumber": "+12065550199",
+        "customerCare.careUrl": "https://www.example.com",
+        "shortCodeService.countryCode": "US",
+        "shortCodeService.awsRegion": "us-west-2",
+        "useCase.serviceName": "Example Alerts",
+        "useCase.programDescription": "Invoice and payment alerts.",
+        "useCase.messageFrequency": "Up to 4 messages per month",
+    }  # fmt: skip
+    # Preflight runs on the application like on every registration.
+    drafts.registration_values_save(
+        tenant=tenant_a,
+        actor=alice,
+        registration=registration,
+        values={"keywordResponses.helpMessage": "Help"},
+    )
+    registration.refresh_from_db()
+    assert registration.current_version.preflight_findings != []
