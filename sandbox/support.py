@@ -115,12 +115,24 @@ def handle(app, op_name: str, raw: bytes, account: str, request_id: str) -> tupl
                 body = HANDLERS[op_name](app, account, params)
             finally:
                 app.store.commit()
-        app._log(op_name, account, params, 200, body, started, request_id)
+        app._log(op_name, account, _loggable(params), 200, body, started, request_id)
         return 200, body
     except SupportError as exc:
         error = {"__type": exc.code, "Message": exc.message}
         app._log(op_name, account, {}, exc.status, error, started, request_id)
         return exc.status, exc.body()
+
+
+def _loggable(params: dict) -> dict:
+    """The call log keeps attachment sizes, not their contents."""
+    if "attachments" not in params:
+        return params
+    sizes = [
+        {"fileName": a.get("fileName"), "data": f"<{len(str(a.get('data') or '')) * 3 // 4} bytes>"}
+        for a in params["attachments"]
+        if isinstance(a, dict)
+    ]
+    return {**params, "attachments": sizes}
 
 
 # -- attachment sets -----------------------------------------------------------------------------
@@ -233,6 +245,7 @@ def create_case(app, account: str, params: dict) -> dict:
         "language": params.get("language") or "en",
         "communications": [],
         "_stamp": stamp,
+        "_account": account,
     }
     communication_add(
         case,
@@ -345,10 +358,9 @@ Complete every section and attach the completed form to this case.
 
 
 def _find_case(app, case_id: str) -> tuple[str, dict]:
-    for account in {key[0] for key in app.store._data.get(CASE, {})}:
-        found = app.store.get(CASE, account, case_id)
-        if found is not None:
-            return account, found
+    for case in app.store.items(CASE):
+        if case["caseId"] == case_id:
+            return case["_account"], case
     raise KeyError(f"no support case {case_id}")
 
 

@@ -23,6 +23,7 @@ from registrations.models import (
     SendingSetup,
     StatusEvent,
     SupportCase,
+    SupportMessage,
 )
 from registrations.selectors import schema_for
 from registrations.services.tracking import registrations_stuck
@@ -195,6 +196,12 @@ def registration_history(registration: Registration) -> dict:
             AuditEntry.objects.filter(
                 object_type="registration", object_id=str(registration.pk)
             ).select_related("actor", "tenant")[:200]
+        ),
+        # A short code application's AWS Support case: AWS's replies and staff's answers.
+        "support_messages": list(
+            SupportMessage.objects.filter(case__registration=registration).order_by(
+                "created_at", "id"
+            )
         ),
     }
 

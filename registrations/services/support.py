@@ -41,6 +41,7 @@ from registrations.models import (
     SupportMessage,
 )
 from registrations.selectors import schema_for
+from registrations.services.notifications import notify_status
 from registrations.services.transitions import registration_transition, require_reviewer
 from registrations.states import Status
 from tenants.models import Tenant, User
@@ -650,6 +651,12 @@ def short_code_activate(*, case_id: int, number) -> Sender:
             registration=registration,
             to=Status.COMPLETE,
             reason=f"Short code {number.number} is in the AWS account",
+        )
+        notify_status(
+            registration=registration,
+            headline=f"your short code {number.number} is ready",
+            detail="AWS Support and the carriers have provisioned it; it sends with the "
+            "keywords and responses of your application.",
         )
     audit_record(
         tenant=registration.tenant,

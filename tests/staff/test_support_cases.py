@@ -96,6 +96,9 @@ def test_the_tenant_sees_only_the_replies_staff_shared(
         f"/staff/support-cases/{case.pk}/act/", {"action": "share", "message": shown.pk}
     )
     assert response.status_code == 302
+    staff_page = client_for(sam).get(f"/staff/registrations/{registration.pk}/")
+    assert b"Internal: pricing confirmed." in staff_page.content  # staff see every reply
+    assert b"Your form needs a clearer opt-in mock-up." in staff_page.content
     page = client_for(alice).get(f"/t/{tenant_a.slug}/registrations/{registration.pk}/")
     assert page.status_code == 200
     assert b"Your form needs a clearer opt-in mock-up." in page.content
