@@ -622,6 +622,7 @@ def _short_code_found(case: SupportCase, claimed: set[str]) -> bool:
     if len(numbers) != 1:
         return False
     short_code_activate(case_id=case.pk, number=numbers[0])
+    claimed.add(numbers[0].id)
     return True
 
 
