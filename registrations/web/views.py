@@ -38,8 +38,8 @@ OPTIONS = {
     "short_code": {
         "throughput": "100 messages per second, more on request",
         "cost": "The highest: the code is leased monthly (up to $1,000 or more)",
-        "needs": "Everything for toll-free, plus the call-to-action and message flows; "
-        "carriers provision it one by one",
+        "needs": "Everything for toll-free, plus the call-to-action and message flows; your "
+        "provider requests it from AWS Support and carriers provision it one by one (8-12 weeks)",
         "types": [shortcode.NAME],
     },
     "sender_id": {
