@@ -13,12 +13,14 @@ from registrations.aws.types import SupportCaseState, SupportFile, SupportMessag
 
 # How AWS Support names its own entries in `submittedBy` (customer entries name the caller).
 AWS_SUBMITTER = "Amazon Web Services"
-# What the console's "Service limit increase" case is called in the API. The codes come from
-# DescribeServices for the account; these are the ones the limit-increase case type uses. AWS's
-# API reference notes that not every limit increase can be requested through the API: a refusal
-# of CreateCase hands the case to staff to file in the console (see services/support.py).
-LIMIT_INCREASE_ISSUE_TYPE = "service-limit-increase"
-LIMIT_INCREASE_SERVICE_CODE = "service-limit-increase"
+# The API documents two issue types, `customer-service` and `technical`; the console's "Service
+# limit increase" form is not one of them (AWS's CreateCase reference: the Support API does not
+# take service limit increases). The portal opens a customer-service case whose text carries the
+# console form's answers (quota type Pinpoint SMS, resource type, quota, new value). Service and
+# category codes are optional and, per the reference, only valid as DescribeServices returns them
+# for the account, so none is invented here. When AWS refuses the case, it is filed in the console
+# by staff with the same text (services/support.py).
+ISSUE_TYPE = "customer-service"
 SEVERITY = "low"
 LANGUAGE = "en"
 
@@ -37,18 +39,18 @@ def case_create(
     subject: str,
     body: str,
     attachment_set_id: str = "",
-    issue_type: str = LIMIT_INCREASE_ISSUE_TYPE,
-    service_code: str = LIMIT_INCREASE_SERVICE_CODE,
+    service_code: str = "",
     category_code: str = "",
 ) -> str:
     params = {
         "subject": subject,
         "communicationBody": body,
-        "issueType": issue_type,
-        "serviceCode": service_code,
+        "issueType": ISSUE_TYPE,
         "severityCode": SEVERITY,
         "language": LANGUAGE,
     }
+    if service_code:
+        params["serviceCode"] = service_code
     if category_code:
         params["categoryCode"] = category_code
     if attachment_set_id:

@@ -49,8 +49,7 @@ def test_case_with_attachments_reply_and_short_code(support, client, control):
     case_id = support.create_case(
         subject="Short code request",
         communicationBody="Please provision a US short code.",
-        serviceCode="service-limit-increase",
-        issueType="service-limit-increase",
+        issueType="customer-service",
         language="en",
         attachmentSetId=made["attachmentSetId"],
     )["caseId"]
