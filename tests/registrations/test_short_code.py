@@ -4,16 +4,23 @@ Support API (the sandbox's), with a reply round trip; and the same path without 
 
 from __future__ import annotations
 
+import json
+
 import boto3
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from compliance.models import SmsProgram
 from registrations import shortcode
 from registrations.models import Sender, SupportCase, SupportMessage
 from registrations.selectors import version_values
 from registrations.services import drafts, pipeline, review, support
+from registrations.services.catalog import catalog_sync, short_code_type_get
+from registrations.services.guided import registrations_start
 from registrations.states import Status
+from sandbox.build_catalog import DEFAULT_OUTPUT
+from tests.registrations.test_engine import _profile
 from tests.sandbox.forms import PNG, SHORT_CODE_GOOD
 
 pytestmark = pytest.mark.django_db
@@ -224,9 +231,6 @@ def test_short_code_without_the_support_api(
 def test_the_application_is_prefilled_from_the_profile_and_the_sms_program(
     catalog, tenant_a, alice, settings
 ):
-    from compliance.models import SmsProgram
-    from tests.registrations.test_engine import _profile
-
     _profile(tenant_a)
     SmsProgram.objects.create(
         tenant=tenant_a,
@@ -267,3 +271,28 @@ def test_the_application_is_prefilled_from_the_profile_and_the_sms_program(
     )
     registration.refresh_from_db()
     assert registration.current_version.preflight_findings != []
+
+
+def test_aws_short_code_type_replaces_the_portal_application(sandbox, db, tenant_a, alice):
+    """Should AWS's catalog offer a type providing short codes, the next sync drops the
+    portal's application and "Get registered" starts AWS's type."""
+    with open(DEFAULT_OUTPUT, encoding="utf-8") as handle:
+        wire = json.load(handle)
+    offered = json.loads(json.dumps(wire["RegistrationTypes"][0]))
+    offered["RegistrationType"] = "US_FUTURE_SHORT_CODE_REGISTRATION"
+    offered["SupportedAssociations"] = [
+        {
+            "ResourceType": "SHORT_CODE",
+            "IsoCountryCode": "US",
+            "AssociationBehavior": "ASSOCIATE_ON_APPROVAL",
+            "DisassociationBehavior": "DISASSOCIATE_ALL_CLOSES_REGISTRATION",
+        }
+    ]
+    sandbox.request(
+        "PUT", "/_sandbox/catalog", {"RegistrationTypes": [*wire["RegistrationTypes"], offered]}
+    )
+    version, _ = catalog_sync()
+    assert not version.types.filter(registration_type=shortcode.NAME).exists()
+    assert short_code_type_get(version) == "US_FUTURE_SHORT_CODE_REGISTRATION"
+    (started,) = registrations_start(tenant=tenant_a, actor=alice, goal="short_code")
+    assert started.registration_type == "US_FUTURE_SHORT_CODE_REGISTRATION"
