@@ -103,3 +103,21 @@ def test_the_tenant_sees_only_the_replies_staff_shared(
     assert page.status_code == 200
     assert b"Your form needs a clearer opt-in mock-up." in page.content
     assert b"Internal: pricing confirmed." not in page.content
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_account_page_costs_the_same_with_more_cases(
+    count, tenant_a, sam, django_assert_max_num_queries
+):
+    for n in range(count):
+        SupportCase.objects.create(
+            tenant=tenant_a if n % 2 else None,
+            kind="MPS",
+            reference=f"ref-{n}",
+            subject=f"MPS increase {n}",
+            body="b",
+        )
+    with django_assert_max_num_queries(22):
+        response = client_for(sam).get(PROVIDER)
+    assert response.status_code == 200
+    assert response.content.count(b"data-support-case=") == count
