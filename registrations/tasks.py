@@ -14,6 +14,7 @@ from registrations.services import (
     provisioning,
     sending_setup,
     support,
+    support_tracking,
     tracking,
 )
 
@@ -109,7 +110,7 @@ def sns_messages_maintain_task() -> dict:
 @shared_task(bind=True, name="registrations.tasks.support_case_open_task", max_retries=MAX_RETRIES)
 def support_case_open_task(self, case_id: int) -> str:
     try:
-        return support.support_case_open(case_id)
+        return support.support_case_open(case_id=case_id)
     except RetryableError as exc:
         raise self.retry(exc=exc, countdown=retry_in(self.request.retries)) from exc
 
@@ -119,12 +120,12 @@ def support_case_open_task(self, case_id: int) -> str:
 )
 def support_message_send_task(self, message_id: int) -> bool:
     try:
-        return support.support_message_send(message_id)
+        return support.support_message_send(message_id=message_id)
     except RetryableError as exc:
         raise self.retry(exc=exc, countdown=retry_in(self.request.retries)) from exc
 
 
 @shared_task(name="registrations.tasks.support_cases_poll_task")
 def support_cases_poll_task() -> dict:
-    result = support.support_cases_poll()
+    result = support_tracking.support_cases_poll()
     return {"cases": result.cases, "replies": result.replies, "short_codes": result.short_codes}

@@ -13,139 +13,33 @@ SubscriptionRequiredException: the case is then FILE_IN_CONSOLE, the portal show
 text and attachments, staff file it and record the case id, and paste AWS's replies.
 
 AWS is always asked outside a transaction; what it said is applied in a short atomic block.
+What a case says is in `support_text.py`; following the cases in `support_tracking.py`.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from portal.enqueue import enqueue
-from registrations import shortcode
-from registrations.aws import operations as aws
 from registrations.aws import support as aws_support
 from registrations.aws.clients import AccountContext
 from registrations.aws.errors import PermanentError, RetryableError
 from registrations.aws.gateway import Gateway
-from registrations.aws.types import SupportFile
 from registrations.models import (
     AwsAccount,
-    FieldValue,
     Registration,
-    Sender,
     SupportCase,
     SupportMessage,
 )
-from registrations.selectors import schema_for
-from registrations.services.notifications import notify_status
+from registrations.services.support_text import LIMIT_TEXT, case_files, short_code_case_text
 from registrations.services.transitions import registration_transition, require_reviewer
 from registrations.states import Status
 from tenants.models import Tenant, User
 from tenants.services import audit_record
-
-MAX_ATTACHMENTS = 3  # per attachment set, as AWS documents
-APPLICATION_FILE = "short-code-application.txt"
-# Registration statuses in which a short code case waits for AWS Support and the carriers.
-WAITING = (Status.SUBMITTED, Status.AWS_REVIEWING, Status.REVIEWING)
-
-
-# --- What the case says -------------------------------------------------------------------------
-
-
-def _values(registration: Registration) -> dict[str, FieldValue]:
-    version = registration.versions.newest()
-    return {
-        v.field_path: v
-        for v in FieldValue.objects.filter(version=version).select_related("attachment")
-    }
-
-
-def _text(values: dict[str, FieldValue], path: str) -> str:
-    value = values.get(path)
-    return value.display if value is not None else ""
-
-
-def application_document(registration: Registration) -> bytes:
-    """The completed application as a plain-text document, section by section, in the order of
-    the form (attached to the case; shown to staff filing it by hand)."""
-    schema = schema_for(registration)
-    values = _values(registration)
-    lines = [
-        f"Short code application: {registration.name}",
-        f"Form: the portal's short code application, version {shortcode.VERSION}",
-        "",
-    ]
-    for section in schema.sections:
-        lines += [section.title or section.path, "-" * len(section.title or section.path)]
-        for fdef in schema.fields:
-            if fdef.section != section.path:
-                continue
-            answer = _text(values, fdef.path)
-            if fdef.type == "ATTACHMENT" and answer:
-                answer = f"{answer} (attached to the case)"
-            lines.append(f"{fdef.title or fdef.path}: {answer or '(not given)'}")
-        lines.append("")
-    return "\n".join(lines).encode()
-
-
-def _short_code_text(registration: Registration, reference: str) -> tuple[str, str]:
-    values = _values(registration)
-    country = _text(values, shortcode.COUNTRY) or "US"
-    region = _text(values, shortcode.REGION)
-    message_type = _text(values, shortcode.MESSAGE_TYPE).replace("_", " ").lower()
-    service = _text(values, shortcode.SERVICE_NAME) or registration.tenant.name
-    hipaa = _text(values, "useCase.hipaa") == "Yes"
-    subject = f"Dedicated SMS short code ({country}, {message_type}) for {service} [{reference}]"
-    body = "\n".join(
-        [
-            "Service limit increase request",
-            "Quota type: Pinpoint SMS",
-            "Resource type: Dedicated SMS Short Codes",
-            f"Region: {region}",
-            f"Quota: {message_type} messages",
-            "New quota value: 1 (one short code)",
-            f"Which countries do you plan to send messages to: {country}",
-            f"Link to the site or app which will be sending SMS messages: "
-            f"{_text(values, 'companyInfo.website')}",
-            f"How do your customers opt to receive messages from you: "
-            f"{_text(values, 'optIn.optInDescription')}",
-            f"Message template: {_text(values, 'messageSamples.messageSample1')}",
-            "",
-            "Use case description",
-            f"Company: {_text(values, 'companyInfo.companyName')}",
-            f"Program: {service}: {_text(values, 'useCase.programDescription')}",
-            f"Expected volume: {_text(values, 'useCase.monthlyVolume')} messages per month, "
-            f"{_text(values, 'useCase.throughputMps')} message parts per second",
-            (
-                "The messages will or may contain Protected Health Information (PHI): we need a "
-                "HIPAA eligible short code."
-                if hipaa
-                else "The messages will not contain Protected Health Information (PHI)."
-            ),
-            "",
-            "The completed short code application and the opt-in mock-ups are attached.",
-            f"Portal reference: {reference}",
-        ]
-    )
-    return subject[:200], body[:8000]
-
-
-def case_files(case: SupportCase) -> list[SupportFile]:
-    """What goes to AWS with the case: the application and the mock-ups (three at most)."""
-    if case.registration_id is None:
-        return []
-    registration = case.registration
-    files = [SupportFile(APPLICATION_FILE, application_document(registration))]
-    for value in _values(registration).values():
-        if value.attachment_id and len(files) < MAX_ATTACHMENTS:
-            with value.attachment.file.open("rb") as handle:
-                files.append(SupportFile(value.attachment.original_name, handle.read()))
-    return files
-
 
 # --- Opening a case -----------------------------------------------------------------------------
 
@@ -162,7 +56,7 @@ def support_case_for_registration(*, registration: Registration) -> SupportCase:
     if found is not None:
         return found
     reference = _reference()
-    subject, body = _short_code_text(registration, reference)
+    subject, body = short_code_case_text(registration, reference)
     return SupportCase.objects.create(
         tenant=registration.tenant,
         aws_account=AwsAccount.objects.filter(tenant=registration.tenant).first(),
@@ -175,7 +69,7 @@ def support_case_for_registration(*, registration: Registration) -> SupportCase:
     )
 
 
-def _gateway(case: SupportCase) -> Gateway:
+def support_gateway(case: SupportCase) -> Gateway:
     if case.registration_id:
         return Gateway.for_registration(case.registration).support()
     account = case.aws_account
@@ -187,14 +81,14 @@ def _gateway(case: SupportCase) -> Gateway:
     return Gateway(tenant=case.tenant, context=context).support()
 
 
-def support_case_open(case_id: int) -> str:
+def support_case_open(*, case_id: int) -> str:
     """Opens a PREPARED case through the Support API (outside any transaction); a refusal
     (no support plan, or AWS not taking the case through the API) leaves it for staff to file
     in the console. Returns the state reached. Raises RetryableError for the task to retry."""
     case = SupportCase.objects.select_related("registration__tenant", "aws_account").get(pk=case_id)
     if case.state != SupportCase.State.PREPARED:
         return case.state
-    gw = _gateway(case)
+    gw = support_gateway(case)
     try:
         # A CreateCase whose answer was lost: the case is there, with our reference.
         earlier = [
@@ -292,7 +186,7 @@ def _opened(
 def short_code_submit(*, registration: Registration) -> str:
     """The pipeline's step for a short code application: the case, opened."""
     case = support_case_for_registration(registration=registration)
-    return support_case_open(case.pk)
+    return support_case_open(case_id=case.pk)
 
 
 @transaction.atomic
@@ -325,22 +219,6 @@ def support_case_record_filed(
 
 
 # --- Limit increases ----------------------------------------------------------------------------
-
-LIMIT_TEXT = {
-    SupportCase.Kind.SPEND_LIMIT: (
-        "Monthly SMS spend limit increase to {value} USD",
-        "Quota type: Pinpoint SMS\nResource type: General Limits\nQuota: Account Spend "
-        "Threshold Increase\nNew quota value: {value} (USD per month)",
-    ),
-    SupportCase.Kind.MPS: (
-        "SMS messages per second increase to {value}",
-        "Quota type: Pinpoint SMS\nQuota: Message parts per second\nNew quota value: {value}",
-    ),
-    SupportCase.Kind.QUOTA: (
-        "End User Messaging quota increase: {quota} to {value}",
-        "Quota type: Pinpoint SMS\nQuota: {quota}\nNew quota value: {value}",
-    ),
-}
 
 
 @transaction.atomic
@@ -401,7 +279,7 @@ def support_case_request(
 # --- Communications -----------------------------------------------------------------------------
 
 
-def _aws_answered(case: SupportCase, reason: str) -> None:
+def registration_aws_answered(case: SupportCase, reason: str) -> None:
     """AWS Support wrote on a short code case: the registration shows AWS is reviewing it."""
     if case.registration_id is None:
         return
@@ -439,7 +317,7 @@ def support_reply_paste(
         shared_with_tenant=shared,
         author=actor,
     )
-    _aws_answered(case, "AWS Support replied on the case")
+    registration_aws_answered(case, "AWS Support replied on the case")
     audit_record(tenant=case.tenant, actor=actor, action="support_case.paste_reply", obj=case)
     return message
 
@@ -475,7 +353,7 @@ def support_case_answer(
     return message
 
 
-def support_message_send(message_id: int) -> bool:
+def support_message_send(*, message_id: int) -> bool:
     """Sends one answer with AddCommunicationToCase (outside a transaction); idempotent."""
     message = SupportMessage.objects.select_related("case__registration", "case__aws_account").get(
         pk=message_id
@@ -484,7 +362,7 @@ def support_message_send(message_id: int) -> bool:
         return False
     try:
         aws_support.case_communication_add(
-            _gateway(message.case), case_id=message.case.aws_case_id, body=message.body
+            support_gateway(message.case), case_id=message.case.aws_case_id, body=message.body
         )
     except PermanentError as exc:
         SupportMessage.objects.filter(pk=message.pk).update(send_error=f"{exc.code}: {exc.message}")
@@ -523,169 +401,3 @@ def support_case_short_code_expect(*, case: SupportCase, actor: User, short_code
         obj=case,
         after={"short_code": short_code},
     )
-
-
-# --- Following the cases ------------------------------------------------------------------------
-
-
-@dataclass
-class PollResult:
-    cases: int = 0
-    replies: int = 0
-    short_codes: int = 0
-
-
-@transaction.atomic
-def _apply_poll(case_id: int, status: str, replies: list) -> int:
-    case = SupportCase.objects.select_for_update().get(pk=case_id)
-    added = 0
-    for reply in replies:
-        _, created = SupportMessage.objects.get_or_create(
-            case=case,
-            aws_time=reply.time_created,
-            direction=(
-                SupportMessage.Direction.FROM_AWS
-                if reply.from_aws
-                else SupportMessage.Direction.TO_AWS
-            ),
-            defaults={
-                "tenant": case.tenant,
-                "source": SupportMessage.Source.API,
-                "body": reply.body,
-                "submitted_by": reply.submitted_by,
-                "attachment_names": list(reply.attachments),
-                "sent_at": None if reply.from_aws else timezone.now(),
-            },
-        )
-        if created and reply.from_aws:
-            added += 1
-    if added:
-        _aws_answered(case, "AWS Support replied on the case")
-    if replies:
-        case.last_seen = max(case.last_seen, *(r.time_created for r in replies))
-    case.aws_status = status or case.aws_status
-    if status == "resolved":
-        case.state = SupportCase.State.RESOLVED
-    elif case.state == SupportCase.State.RESOLVED:
-        case.state = SupportCase.State.OPEN  # reopened at AWS
-    case.last_polled_at = timezone.now()
-    case.save(update_fields=["aws_status", "state", "last_seen", "last_polled_at", "updated_at"])
-    return added
-
-
-def _poll_case(case: SupportCase) -> int:
-    gw = _gateway(case)
-    found = aws_support.cases_describe(gw, case_ids=[case.aws_case_id])
-    status = found[0].status if found else ""
-    replies = aws_support.case_communications_list(
-        gw, case_id=case.aws_case_id, after=case.last_seen
-    )
-    # Answers the portal sent are already recorded (without AWS's time): keep AWS's copies of
-    # them out, so that each answer shows once.
-    sent = set(
-        case.messages.filter(
-            direction=SupportMessage.Direction.TO_AWS, source=SupportMessage.Source.PORTAL
-        ).values_list("body", flat=True)
-    )
-    replies = [
-        r
-        for r in replies
-        if r.time_created != case.last_seen and (r.from_aws or r.body not in sent)
-    ]
-    return _apply_poll(case.pk, status, replies)
-
-
-def _short_code_found(case: SupportCase, claimed: set[str]) -> bool:
-    """Looks for the case's short code in the account; binds it as the tenant's sender."""
-    registration = case.registration
-    if registration is None or registration.status not in WAITING:
-        return False
-    values = _values(registration)
-    country = _text(values, shortcode.COUNTRY) or "US"
-    gw = Gateway.for_registration(registration)
-    numbers = [
-        n
-        for n in aws.phone_numbers_list(gw, number_type="SHORT_CODE")
-        if n.id not in claimed and (n.country or country) == country
-    ]
-    if case.short_code:
-        numbers = [n for n in numbers if n.number == case.short_code]
-    else:
-        waiting = SupportCase.objects.filter(
-            kind=SupportCase.Kind.SHORT_CODE,
-            aws_account=case.aws_account,
-            registration__status__in=WAITING,
-            short_code="",
-        )
-        if waiting.count() != 1:
-            return False  # which code is whose is for staff to say (the case names it)
-    if len(numbers) != 1:
-        return False
-    short_code_activate(case_id=case.pk, number=numbers[0])
-    claimed.add(numbers[0].id)
-    return True
-
-
-@transaction.atomic
-def short_code_activate(*, case_id: int, number) -> Sender:
-    """The short code is in the account: the tenant's active sender, the application complete,
-    and the sending setup (with the application's keywords and responses) queued."""
-    case = SupportCase.objects.select_for_update().get(pk=case_id)
-    registration = Registration.objects.select_for_update().get(pk=case.registration_id)
-    sender, _ = Sender.objects.get_or_create(
-        tenant_id=registration.tenant_id,
-        aws_id=number.id,
-        defaults={
-            "registration": registration,
-            "kind": Sender.Kind.PHONE_NUMBER,
-            "value": number.number,
-            "iso_country": number.country or "US",
-            "number_type": "SHORT_CODE",
-            "aws_arn": number.arn,
-            "status": number.status,
-        },
-    )
-    case.short_code = number.number
-    case.save(update_fields=["short_code", "updated_at"])
-    if registration.status in WAITING:
-        registration_transition(
-            registration=registration,
-            to=Status.COMPLETE,
-            reason=f"Short code {number.number} is in the AWS account",
-        )
-        notify_status(
-            registration=registration,
-            headline=f"your short code {number.number} is ready",
-            detail="AWS Support and the carriers have provisioned it; it sends with the "
-            "keywords and responses of your application.",
-        )
-    audit_record(
-        tenant=registration.tenant,
-        actor=None,
-        action="support_case.short_code_active",
-        obj=case,
-        after={"short_code": number.number},
-    )
-    if sender.status == "ACTIVE":
-        enqueue("registrations.tasks.sending_setup_task", registration.tenant_id)
-    return sender
-
-
-def support_cases_poll() -> PollResult:
-    """One pass over the open cases: AWS's status and new communications (cases opened through
-    the API), and the short codes that appeared in the accounts (every filing)."""
-    result = PollResult()
-    claimed = set(Sender.objects.exclude(aws_id="").values_list("aws_id", flat=True))
-    cases = SupportCase.objects.filter(
-        state__in=(SupportCase.State.OPEN, SupportCase.State.RESOLVED)
-    ).select_related("registration__tenant", "aws_account", "tenant")
-    for case in cases:
-        waiting = case.registration is not None and case.registration.status in WAITING
-        if case.filing == SupportCase.Filing.API and (
-            case.state == SupportCase.State.OPEN or waiting
-        ):
-            result.cases += 1
-            result.replies += _poll_case(case)
-        if case.kind == SupportCase.Kind.SHORT_CODE and _short_code_found(case, claimed):
-            result.short_codes += 1
-    return result

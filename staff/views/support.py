@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from registrations.models import SupportCase, SupportMessage
-from registrations.services import support
+from registrations.services import support, support_text
 from staff import selectors
 from staff.forms import SupportCaseActionForm, SupportIncreaseForm
 from tenants.permissions import staff_view
@@ -79,7 +79,7 @@ def _case_page(request, case, form, status: int = 200) -> HttpResponse:
     context = {
         "case": case,
         "form": form,
-        "files": [f.name for f in support.case_files(case)],
+        "files": [f.name for f in support_text.case_files(case)],
         "messages_list": list(case.messages.all()),
     }
     return render(request, "staff/supportcase_detail.html", context, status=status)
@@ -95,7 +95,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def case_file(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     """One file of the case, to attach when filing it in the console."""
-    files = support.case_files(_case(pk))
+    files = support_text.case_files(_case(pk))
     if not 0 <= index < len(files):
         raise Http404("No such file.")
     chosen = files[index]

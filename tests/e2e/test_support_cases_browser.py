@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from registrations.models import SupportCase, SupportMessage
-from registrations.services import support
+from registrations.services import support_tracking
 from tests.e2e.test_foundation_browser import sign_in
 from tests.registrations import conftest as registration_fixtures
 
@@ -54,7 +54,7 @@ def test_staff_request_a_spend_limit_increase(page, live_server, sandbox, sam, t
         f"/_sandbox/support/cases/{case.aws_case_id}/reply",
         {"body": "We have raised your monthly spend limit to 500 USD."},
     )
-    assert support.support_cases_poll().replies == 1
+    assert support_tracking.support_cases_poll().replies == 1
     page.reload()
     assert page.get_by_text("We have raised your monthly spend limit to 500 USD.").is_visible()
     page.get_by_label("Text").fill("Thank you, confirmed.")

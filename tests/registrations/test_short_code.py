@@ -15,7 +15,14 @@ from compliance.models import SmsProgram
 from registrations import shortcode
 from registrations.models import Sender, SupportCase, SupportMessage
 from registrations.selectors import version_values
-from registrations.services import drafts, pipeline, review, support
+from registrations.services import (
+    drafts,
+    pipeline,
+    review,
+    support,
+    support_text,
+    support_tracking,
+)
 from registrations.services.catalog import catalog_sync, short_code_type_get
 from registrations.services.guided import registrations_start
 from registrations.states import Status
@@ -104,10 +111,10 @@ def test_short_code_through_the_support_api_to_an_active_sender(
     assert "Resource type: Dedicated SMS Short Codes" in opening["body"]
     assert "Quota type: Pinpoint SMS" in opening["body"]
     assert [a["fileName"] for a in opening["attachmentSet"]] == [
-        support.APPLICATION_FILE,
+        support_text.APPLICATION_FILE,
         "mockup.png",
     ]
-    document = support.application_document(registration).decode()
+    document = support_text.application_document(registration).decode()
     assert "Company name: Example Corp" in document
     assert "HELP response: Example alerts: help at care@example.com." in document
     assert "Opt-in mockup: mockup.png (attached to the case)" in document
@@ -118,7 +125,7 @@ def test_short_code_through_the_support_api_to_an_active_sender(
         f"/_sandbox/support/cases/{case.aws_case_id}/reply",
         {"body": "Please complete the attached short code form.", "registration_form": True},
     )
-    result = support.support_cases_poll()
+    result = support_tracking.support_cases_poll()
     assert (result.cases, result.replies, result.short_codes) == (1, 1, 0)
     registration.refresh_from_db()
     assert registration.status == Status.AWS_REVIEWING
@@ -140,7 +147,7 @@ def test_short_code_through_the_support_api_to_an_active_sender(
     at_aws = _sandbox_case(sandbox, case.aws_case_id)
     assert at_aws["status"] == "customer-action-completed"
     assert at_aws["communications"][-1]["body"] == answer.body
-    assert support.support_cases_poll().replies == 0
+    assert support_tracking.support_cases_poll().replies == 0
     assert SupportMessage.objects.filter(case=case).count() == 3  # opening, reply, answer
 
     # The short code appears in the account: the tenant's sender, with the approved keywords.
@@ -148,7 +155,7 @@ def test_short_code_through_the_support_api_to_an_active_sender(
         "POST", f"/_sandbox/support/cases/{case.aws_case_id}/short-code", {"short_code": "45678"}
     )
     with django_capture_on_commit_callbacks(execute=True):
-        result = support.support_cases_poll()
+        result = support_tracking.support_cases_poll()
     assert (result.replies, result.short_codes) == (1, 1)
     registration.refresh_from_db()
     assert registration.status == Status.COMPLETE
@@ -159,7 +166,7 @@ def test_short_code_through_the_support_api_to_an_active_sender(
     assert keywords["STOP"] == SHORT_CODE_GOOD["keywordResponses.stopMessage"]
     assert keywords["YES"] == SHORT_CODE_GOOD["keywordResponses.confirmationMessage"]
     # A second pass binds nothing twice.
-    assert support.support_cases_poll().short_codes == 0
+    assert support_tracking.support_cases_poll().short_codes == 0
     assert Sender.objects.filter(tenant=tenant_a).count() == 1
 
 
@@ -175,7 +182,10 @@ def test_short_code_without_the_support_api(
     assert registration.status == Status.SUBMITTING
     # The resume sweep leaves it alone: a person files it.
     assert pipeline.pipeline_resume_stalled() == []
-    assert [f.name for f in support.case_files(case)] == [support.APPLICATION_FILE, "mockup.png"]
+    assert [f.name for f in support_text.case_files(case)] == [
+        support_text.APPLICATION_FILE,
+        "mockup.png",
+    ]
 
     # Staff file it in the console (the sandbox's console: the same cases) and record its id.
     sandbox.request("PATCH", "/_sandbox/config", {"support_plan": "BUSINESS"})
@@ -213,11 +223,11 @@ def test_short_code_without_the_support_api(
         answer = support.support_case_answer(case=case, actor=sam, body="Form attached.")
     assert answer.sent_at is None
     assert len(sandbox.calls("AddCommunicationToCase")) == calls_before
-    assert support.support_cases_poll().replies == 0  # nothing is read from the API
+    assert support_tracking.support_cases_poll().replies == 0  # nothing is read from the API
 
     sandbox.request("POST", f"/_sandbox/support/cases/{filed}/short-code", {"short_code": "56789"})
     with django_capture_on_commit_callbacks(execute=True):
-        assert support.support_cases_poll().short_codes == 1
+        assert support_tracking.support_cases_poll().short_codes == 1
     registration.refresh_from_db()
     assert registration.status == Status.COMPLETE
     sender = Sender.objects.get(registration=registration)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from registrations.models import SupportCase, SupportMessage
-from registrations.services import support
+from registrations.services import support_text, support_tracking
 from tenants.models import AuditEntry
 from tests.conftest import client_for
 from tests.registrations.test_short_code import _application, _approve
@@ -53,7 +53,7 @@ def test_console_filing_offers_the_files_and_refuses_bad_actions(
     assert b"SubscriptionRequiredException" in page.content
     document = client_for(sam).get(f"/staff/support-cases/{case.pk}/files/0/")
     assert document.status_code == 200
-    assert document.content == support.application_document(registration)
+    assert document.content == support_text.application_document(registration)
     assert client_for(sam).get(f"/staff/support-cases/{case.pk}/files/9/").status_code == 404
 
     act = f"/staff/support-cases/{case.pk}/act/"
@@ -90,7 +90,7 @@ def test_the_tenant_sees_only_the_replies_staff_shared(
     case = SupportCase.objects.get(registration=registration)
     for text in ("Internal: pricing confirmed.", "Your form needs a clearer opt-in mock-up."):
         sandbox.request("POST", f"/_sandbox/support/cases/{case.aws_case_id}/reply", {"body": text})
-        support.support_cases_poll()
+        support_tracking.support_cases_poll()
     shown = SupportMessage.objects.get(body__startswith="Your form")
     response = client_for(sam).post(
         f"/staff/support-cases/{case.pk}/act/", {"action": "share", "message": shown.pk}
