@@ -33,7 +33,7 @@ HOSTED_PAGE_FIELDS: dict[str, dict[str, str]] = {
         "campaignInfo.privacyPolicyLink": "privacy",
         "campaignInfo.termsAndConditionsLink": "terms",
     },
-    "US_SHORT_CODE_REGISTRATION": {
+    "PORTAL_SHORT_CODE_APPLICATION": {
         "optIn.privacyPolicyUrl": "privacy",
         "optIn.termsAndConditionsUrl": "terms",
     },
@@ -46,7 +46,7 @@ HOSTED_PAGE_FIELDS: dict[str, dict[str, str]] = {
 EVIDENCE_FIELDS: dict[str, str] = {
     "US_TOLL_FREE_REGISTRATION": "messagingUseCase.optInImage",
     "US_TEN_DLC_CAMPAIGN_REGISTRATION": "campaignInfo.optInScreenshot",
-    "US_SHORT_CODE_REGISTRATION": "optIn.optInMockup",
+    "PORTAL_SHORT_CODE_APPLICATION": "optIn.optInMockup",
 }
 
 

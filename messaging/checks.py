@@ -48,7 +48,7 @@ DEFAULT_PRICE_PER_PART = Decimal("0.04")
 # What to register, per destination country, when the tenant has no active sender there.
 NEEDED_REGISTRATION = {
     "US": "a US toll-free registration (US_TOLL_FREE_REGISTRATION), a 10DLC campaign "
-    "(US_TEN_DLC_CAMPAIGN_REGISTRATION) or a short code (US_SHORT_CODE_REGISTRATION)",
+    "(US_TEN_DLC_CAMPAIGN_REGISTRATION) or a short code (PORTAL_SHORT_CODE_APPLICATION)",
     "GB": "a sender ID registration (GB_SENDER_ID_REGISTRATION)",
     "IN": "a sender ID registration (IN_SENDER_ID_REGISTRATION)",
     "SG": "a sender ID registration (SG_SENDER_ID_REGISTRATION)",

@@ -76,6 +76,12 @@ app.conf.beat_schedule = {
     # completed (a 10DLC association can take days), each by its age; an ACTIVE one joins
     # the sending setup.
     "senders-recheck": {"task": "registrations.tasks.senders_recheck_task", "schedule": 60},
+    # Follows the open AWS Support cases (short codes, limit increases): AWS's replies, their
+    # status, and short codes that appeared in the account. AWS Support answers in hours.
+    "support-cases-poll": {
+        "task": "registrations.tasks.support_cases_poll_task",
+        "schedule": 5 * 60,
+    },
 }
 
 app.conf.include = ["portal.tasks"]

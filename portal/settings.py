@@ -251,6 +251,11 @@ EUM_ENDPOINT_URL = env_str("EUM_ENDPOINT_URL", "" if PRODUCTION else "http://127
 if EUM_ENDPOINT_URL:
     parse_url("EUM_ENDPOINT_URL", EUM_ENDPOINT_URL, schemes=("http", "https"))
 AWS_REGION = env_str("AWS_REGION", "us-east-1")
+# The AWS Support API (short codes and limit increases are Support cases); it lives in us-east-1.
+# The sandbox answers it on the same port as End User Messaging.
+AWS_SUPPORT_ENDPOINT_URL = env_str("AWS_SUPPORT_ENDPOINT_URL", EUM_ENDPOINT_URL)
+if AWS_SUPPORT_ENDPOINT_URL:
+    parse_url("AWS_SUPPORT_ENDPOINT_URL", AWS_SUPPORT_ENDPOINT_URL, schemes=("http", "https"))
 AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID", "" if PRODUCTION else "sandbox")
 AWS_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY", "" if PRODUCTION else "sandbox")
 if bool(AWS_ACCESS_KEY_ID) != bool(AWS_SECRET_ACCESS_KEY):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from compliance.selectors import hosted_page_field_values
+from registrations import shortcode
 from tenants.models import BusinessDetails
 
 BRAND = "US_TEN_DLC_BRAND_REGISTRATION"
@@ -20,7 +21,7 @@ DEPENDENCIES = {
     CAMPAIGN: (BRAND, "A 10DLC campaign belongs to a registered 10DLC brand."),
 }
 
-SHORT_CODE = "US_SHORT_CODE_REGISTRATION"
+SHORT_CODE = shortcode.NAME
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,15 @@ from portal import backoff
 from portal.backoff import Jitter
 from registrations import sns_endpoint
 from registrations.aws.errors import RetryableError
-from registrations.services import catalog, pipeline, provisioning, sending_setup, tracking
+from registrations.services import (
+    catalog,
+    pipeline,
+    provisioning,
+    sending_setup,
+    support,
+    support_tracking,
+    tracking,
+)
 
 MAX_RETRIES = 8
 
@@ -102,3 +110,27 @@ def sns_messages_maintain_task() -> dict:
 @shared_task(name="registrations.tasks.senders_recheck_task")
 def senders_recheck_task() -> dict:
     return provisioning.senders_recheck()
+
+
+@shared_task(bind=True, name="registrations.tasks.support_case_open_task", max_retries=MAX_RETRIES)
+def support_case_open_task(self, case_id: int) -> str:
+    try:
+        return support.support_case_open(case_id=case_id)
+    except RetryableError as exc:
+        raise self.retry(exc=exc, countdown=retry_in(self.request.retries)) from exc
+
+
+@shared_task(
+    bind=True, name="registrations.tasks.support_message_send_task", max_retries=MAX_RETRIES
+)
+def support_message_send_task(self, message_id: int) -> bool:
+    try:
+        return support.support_message_send(message_id=message_id)
+    except RetryableError as exc:
+        raise self.retry(exc=exc, countdown=retry_in(self.request.retries)) from exc
+
+
+@shared_task(name="registrations.tasks.support_cases_poll_task")
+def support_cases_poll_task() -> dict:
+    result = support_tracking.support_cases_poll()
+    return {"cases": result.cases, "replies": result.replies, "short_codes": result.short_codes}

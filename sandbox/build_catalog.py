@@ -4,9 +4,9 @@
 
 The source uses lowerCamelCase keys and carries provenance annotations (``_sources``,
 ``_confidence``, ``_inferred``, ``_notes`` ...). The output is the wire form (PascalCase, as
-``Describe*Definitions`` answers) with every ``_``-prefixed key removed, plus a synthetic US short
-code type built from the documented short-code application fields. The built file is committed,
-because CI does not have the source.
+``Describe*Definitions`` answers) with every ``_``-prefixed key removed. AWS publishes no short
+code registration type (short codes are requested through an AWS Support case), so there is none
+here. The built file is committed, because CI does not have the source.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-
-from . import shortcode
 
 HERE = Path(__file__).parent
 DEFAULT_SOURCE = HERE.parent.parent / "shared" / "reference" / "registration-field-catalog.json"
@@ -103,7 +101,6 @@ def convert_type(name: str, source: dict) -> dict:
 
 def build(source: dict) -> dict:
     types = [convert_type(name, body) for name, body in source.items() if not name.startswith("_")]
-    types.append(shortcode.registration_type())
     return {"RegistrationTypes": types}
 
 

@@ -11,6 +11,10 @@ GET|POST /_sandbox/subscriptions  DELETE /_sandbox/subscriptions/<arn>
 GET    /_sandbox/events  /_sandbox/deliveries  /_sandbox/messages
 PUT    /_sandbox/catalog  POST /_sandbox/catalog/reload
 GET    /_sandbox/cert
+GET    /_sandbox/support/cases                   AWS Support cases and their communications
+POST   /_sandbox/support/cases/<id>/reply        AWS Support answers (registration_form: attach it)
+POST   /_sandbox/support/cases/<id>/resolve      AWS Support resolves the case
+POST   /_sandbox/support/cases/<id>/short-code   the short code appears in the account
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import json
 import re
 from urllib.parse import unquote
 
-from . import inbound
+from . import inbound, support
 from .catalog import Catalog
 from .lifecycle import TransitionError
 from .settings import parse_bool
@@ -38,8 +42,14 @@ LIVE_SETTINGS = {
     "delivery_timeout": float,
     "spend_limit": float,
     "max_attachment_bytes": int,
+    "support_plan": str,
 }
-CHOICES = {"review_mode": ("auto", "manual"), "account_tier": ("PRODUCTION", "SANDBOX")}
+CHOICES = {
+    "review_mode": ("auto", "manual"),
+    "account_tier": ("PRODUCTION", "SANDBOX"),
+    "support_plan": ("BUSINESS", "BASIC"),
+}
+_SUPPORT_CASE = re.compile(r"^/_sandbox/support/cases/([^/]+)/(reply|resolve|short-code)$")
 _DECISION = re.compile(
     r"^/_sandbox/registrations/([^/]+)/versions/(\d+)/"
     r"(approve|deny|require-authentication)$"
@@ -143,6 +153,19 @@ def _route(app, method: str, path: str, body: dict, query: dict):
         return inbound.receive(app, body)
     if path == "/_sandbox/cert":
         return 200, {"url": app.events.cert_url, "pem": app.events.cert_pem.decode()}
+    if path == "/_sandbox/support/cases" and method == "GET":
+        return 200, {"cases": support.control_cases(app)}
+    found = _SUPPORT_CASE.match(path)
+    if found and method == "POST":
+        case_id, action = unquote(found.group(1)), found.group(2)
+        try:
+            if action == "reply":
+                return 200, support.control_reply(app, case_id, body)
+            if action == "resolve":
+                return 200, support.control_resolve(app, case_id)
+            return 200, support.control_short_code(app, case_id, body)
+        except LookupError as exc:
+            return 404, {"error": str(exc).strip("'")}
     return 404, {"error": f"no control route {method} {path}"}
 
 

@@ -41,18 +41,6 @@ TYPES = {
         "attestations": True,
         "family": "10DLC",
     },
-    "US_SHORT_CODE_REGISTRATION": {
-        "company": ["companyInfo.companyName", "useCase.serviceName"],
-        "website": "companyInfo.website",
-        "emails": ["customerCare.careEmail"],
-        "samples": "messageSamples.messageSample",
-        "every_sample": True,
-        "optin": "optIn.optInDescription",
-        "help": "keywordResponses.helpMessage",
-        "stop": "keywordResponses.stopMessage",
-        "use_case": "useCase.companyOverview",
-        "family": "SC",
-    },
 }
 for _name in ("GB", "ID", "IN", "SG"):
     TYPES[f"{_name}_SENDER_ID_REGISTRATION"] = {

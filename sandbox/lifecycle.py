@@ -7,8 +7,6 @@ EventBridge-shaped "Registration Status Change" event.
 
 from __future__ import annotations
 
-import random
-
 from .errors import ValidationError
 from .resources import now
 
@@ -157,7 +155,7 @@ def deny(app, reg: dict, item: dict, reasons: list[dict], fields: dict, feedback
 
 
 def provision(app, reg: dict, item: dict) -> None:
-    """What approval creates: active numbers, registered sender IDs, a short code."""
+    """What approval creates: active numbers and registered sender IDs."""
     from . import numbers  # late import: numbers imports lifecycle
 
     account = reg["_account"]
@@ -172,11 +170,6 @@ def provision(app, reg: dict, item: dict) -> None:
         if value and not any(a["_kind"] == "sender-id" for a in reg["_associations"]):
             assoc = numbers.register_sender_id(app, reg, value, sender["IsoCountryCode"])
             reg["_associations"].append(assoc)
-    short = behaviors.get("SHORT_CODE")
-    if short and not reg["_associations"]:
-        vanity = item["_values"].get("shortCodeService.vanityShortCode", {}).get("TextValue")
-        code = vanity or str(random.randint(20000, 899999))
-        reg["_associations"].append(numbers.provision_short_code(app, reg, code))
 
 
 def delete_associations(ctx, reg: dict) -> None:

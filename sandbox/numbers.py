@@ -214,20 +214,23 @@ def _new_number(
     return obj
 
 
-def provision_short_code(app, reg: dict, code: str) -> dict:
+def provision_support_short_code(
+    app, account: str, region: str, code: str, iso: str, message_type: str
+) -> dict:
+    """A short code AWS Support obtained for the account: it appears in DescribePhoneNumbers,
+    active, once the carriers have provisioned it (driven by the control API)."""
     number = _new_number(
         app,
-        reg["_account"],
-        reg["_region"],
+        account,
+        region,
         number=code,
-        iso="US",
+        iso=iso,
         number_type="SHORT_CODE",
-        message_type="TRANSACTIONAL",
+        message_type=message_type,
         caps=["SMS"],
         status="ACTIVE",
-        extra={"RegistrationId": reg["RegistrationId"], "_registration": reg["RegistrationId"]},
     )
-    return {k: v for k, v in _phone_resource(number).items() if k != "_registration"}
+    return {k: v for k, v in number.items() if not k.startswith("_")}
 
 
 def register_sender_id(app, reg: dict, sender_id: str, iso: str) -> dict:

@@ -12,7 +12,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import control
+from . import control, support
 from .app import Dropped, Sandbox
 from .model import TARGET_PREFIX
 from .settings import Settings
@@ -63,6 +63,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         raw = self._body()
         target = self.headers.get("X-Amz-Target", "")
+        if target.startswith(support.TARGET_PREFIX):
+            self._support(target[len(support.TARGET_PREFIX) :], raw)
+            return
         op_name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
         account, region = self._caller()
         request_id = str(uuid.uuid4())
@@ -77,6 +80,14 @@ class Handler(BaseHTTPRequestHandler):
         if status >= 300:
             headers["x-amzn-ErrorType"] = body.get("__type", "")
         self._send(status, json.dumps(body).encode(), "application/x-amz-json-1.0", headers)
+
+    def _support(self, op_name: str, raw: bytes) -> None:
+        """The AWS Support API (awsJson 1.1) on the same port, as a second endpoint would be."""
+        account, _ = self._caller()
+        request_id = str(uuid.uuid4())
+        status, body = support.handle(self.app, op_name, raw, account, request_id)
+        headers = {"x-amzn-RequestId": request_id}
+        self._send(status, json.dumps(body).encode(), "application/x-amz-json-1.1", headers)
 
     def do_GET(self):
         parts = urlsplit(self.path)

@@ -40,6 +40,7 @@ class Settings:
     quota_burst: float = 1.0
     mps_limits: bool = True
     spend_limit: float = 100.0
+    support_plan: str = "BUSINESS"
     max_attachment_bytes: int = 5 * 1024 * 1024
     inherit_values: bool = False
     registration_events_url: str | None = None
@@ -78,6 +79,7 @@ _HELP = {
     "quota_burst": "bucket size of the per-operation quota",
     "mps_limits": "enforce message parts per second per origination identity (on/off)",
     "spend_limit": "monthly text spend limit in USD",
+    "support_plan": "BUSINESS (the Support API answers) or BASIC (SubscriptionRequiredException)",
     "max_attachment_bytes": "largest registration attachment",
     "inherit_values": "new registration versions copy the previous values (AWS: off)",
     "registration_events_url": "HTTP(S) endpoint subscribed to registration status events",
@@ -157,6 +159,8 @@ def settings_from(args: dict | None = None, environ: dict | None = None) -> Sett
             raise ValueError(f"subscribe: expected TOPIC_ARN=URL, got {'='.join(pair)!r}")
     if settings.account_tier not in ("PRODUCTION", "SANDBOX"):
         raise ValueError("account_tier must be PRODUCTION or SANDBOX")
+    if settings.support_plan not in ("BUSINESS", "BASIC"):
+        raise ValueError("support_plan must be BUSINESS or BASIC")
     if settings.signature_version not in ("1", "2"):
         raise ValueError("signature_version must be 1 or 2")
     return settings

@@ -131,3 +131,54 @@ class SenderThroughputForm(forms.Form):
         required=False, min_value=0.01, max_value=1000, label="Parts per second"
     )
     reason = forms.CharField(max_length=200, label="Where AWS raised it")
+
+
+class SupportIncreaseForm(forms.Form):
+    """A limit increase requested as an AWS Support case."""
+
+    kind = forms.ChoiceField(
+        label="Increase",
+        choices=[
+            ("SPEND_LIMIT", "Monthly SMS spend limit (USD)"),
+            ("MPS", "Messages per second"),
+            ("QUOTA", "Another account quota"),
+        ],
+    )
+    value = forms.CharField(label="New value", max_length=12)
+    quota = forms.CharField(
+        label="Quota (for another quota)",
+        max_length=80,
+        required=False,
+        help_text="For example Pools, Configuration sets or Phone numbers.",
+    )
+    justification = forms.CharField(
+        label="Use case and expected volume",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="AWS Support reads this: what is sent, to whom, how much, and why now.",
+    )
+
+
+class SupportCaseActionForm(forms.Form):
+    """One action on a Support case page (which fields count depends on `action`)."""
+
+    action = forms.ChoiceField(
+        choices=[
+            ("filed", "Record the filed case"),
+            ("paste", "Paste AWS's reply"),
+            ("answer", "Answer AWS Support"),
+            ("share", "Show to the tenant"),
+            ("unshare", "Hide from the tenant"),
+            ("short_code", "Record the short code"),
+        ]
+    )
+    aws_case_id = forms.CharField(label="Case ID", max_length=128, required=False)
+    display_id = forms.CharField(
+        label="Case number shown in the console", max_length=32, required=False
+    )
+    body = forms.CharField(
+        label="Text", max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    shared = forms.BooleanField(label="Show it to the tenant", required=False)
+    message = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    short_code = forms.CharField(label="Short code", max_length=8, required=False)

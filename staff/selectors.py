@@ -14,6 +14,7 @@ from compliance.models import ConsentRecord, TenantTemplatePolicy
 from messaging.models import OptOut
 from registrations.models import (
     Attachment,
+    AwsAccount,
     AwsCall,
     FieldComment,
     Registration,
@@ -21,6 +22,8 @@ from registrations.models import (
     Sender,
     SendingSetup,
     StatusEvent,
+    SupportCase,
+    SupportMessage,
 )
 from registrations.selectors import schema_for
 from registrations.services.tracking import registrations_stuck
@@ -199,6 +202,12 @@ def registration_history(registration: Registration) -> dict:
                 object_type="registration", object_id=str(registration.pk)
             ).select_related("actor", "tenant")[:200]
         ),
+        # A short code application's AWS Support case: AWS's replies and staff's answers.
+        "support_messages": list(
+            SupportMessage.objects.filter(case__registration=registration).order_by(
+                "created_at", "id"
+            )
+        ),
     }
 
 
@@ -317,4 +326,26 @@ def opt_out_record_list(*, tenant: Tenant, limit: int = 100) -> QuerySet[Consent
             | ~Q(source__in=[ConsentRecord.Source.HOSTED_PAGE, ConsentRecord.Source.WIDGET])
         )
         .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def aws_account_get(*, pk: int) -> AwsAccount | None:
+    return AwsAccount.objects.select_related("tenant").filter(pk=pk).first()
+
+
+def support_case_list(*, aws_account: AwsAccount | None, limit: int = 200) -> QuerySet:
+    """The AWS Support cases of one AWS account (None: the provider's), newest first."""
+    return (
+        SupportCase.objects.filter(aws_account=aws_account)
+        .select_related("tenant", "registration")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def support_case_get(*, pk: int) -> SupportCase | None:
+    return (
+        SupportCase.objects.select_related("tenant", "registration", "aws_account")
+        .prefetch_related("messages__author")
+        .filter(pk=pk)
+        .first()
     )

@@ -3,7 +3,7 @@ addresses: templates and tests reverse them by name."""
 
 from django.urls import include, path
 
-from staff.views import compliance, dashboard, opt_outs, registrations, tenants
+from staff.views import compliance, dashboard, opt_outs, registrations, support, tenants
 
 tenant_patterns = [
     path("", tenants.staff_tenant_list, name="staff_tenant_list"),
@@ -60,7 +60,34 @@ messaging_patterns = [
     ),
 ]
 
+support_patterns = [
+    path("aws-accounts/provider/support/", support.account_cases, name="staff_support_cases"),
+    path(
+        "aws-accounts/provider/support/request/",
+        support.account_request,
+        name="staff_support_request",
+    ),
+    path(
+        "aws-accounts/<int:account_id>/support/",
+        support.account_cases,
+        name="staff_support_cases_account",
+    ),
+    path(
+        "aws-accounts/<int:account_id>/support/request/",
+        support.account_request,
+        name="staff_support_request_account",
+    ),
+    path("support-cases/<int:pk>/", support.case_detail, name="staff_support_case"),
+    path(
+        "support-cases/<int:pk>/files/<int:index>/",
+        support.case_file,
+        name="staff_support_case_file",
+    ),
+    path("support-cases/<int:pk>/act/", support.case_act, name="staff_support_case_act"),
+]
+
 urlpatterns = [
+    path("", include(support_patterns)),
     path("compliance/", include(compliance_patterns)),
     path("registrations/", include(registration_patterns)),
     path("messaging/", include(messaging_patterns)),

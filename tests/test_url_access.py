@@ -20,12 +20,14 @@ from compliance.models import HostedPageVersion, MessageTemplate, OptInEvidence,
 from messaging.models import Message, OptOut, WebhookEndpoint
 from registrations.models import (
     Attachment,
+    AwsAccount,
     CatalogVersion,
     FieldValue,
     Registration,
     RegistrationVersion,
     Sender,
     StatusEvent,
+    SupportCase,
 )
 from tenants.api_keys import api_key_create
 from tenants.models import AuditEntry, Invitation, Membership, Role, Tenant
@@ -80,7 +82,7 @@ def _is_login_redirect(response) -> bool:
 def test_the_walk_sees_the_portal():
     names = {r.name for r in ROUTES}
     assert {"tenant_dashboard", "member_list", "staff_tenant_list", "login", "home"} <= names
-    assert len(ROUTES) == 98
+    assert len(ROUTES) == 105
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
@@ -323,6 +325,18 @@ REAL_IDS = {
     ("privacy", "number"): lambda o: o.page.number,
     ("opt-in", "number"): lambda o: o.page.number,
     ("templates", "pk"): lambda o: MessageTemplate.objects.get().pk,
+    ("aws-accounts", "account_id"): lambda o: (
+        AwsAccount.objects.get_or_create(
+            tenant=o.tenant, defaults={"role_arn": "arn:aws:iam::123456789012:role/sms"}
+        )[0].pk
+    ),
+    ("support-cases", "pk"): lambda o: (
+        SupportCase.objects.get_or_create(
+            reference=f"ref-{o.tenant.slug}",
+            defaults={"tenant": o.tenant, "kind": "SPEND_LIMIT", "subject": "s", "body": "b"},
+        )[0].pk
+    ),
+    ("files", "index"): lambda o: 0,
 }
 # Parameters that name no object of a tenant.
 NOT_OBJECTS = {("t", "tenant_slug"), ("p", "tenant_slug"), ("tenants", "slug")}

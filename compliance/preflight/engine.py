@@ -17,7 +17,9 @@ Severity = Literal["error", "warning"]
 TOLL_FREE = "US_TOLL_FREE_REGISTRATION"
 BRAND = "US_TEN_DLC_BRAND_REGISTRATION"
 CAMPAIGN = "US_TEN_DLC_CAMPAIGN_REGISTRATION"
-SHORT_CODE_SUFFIX = "_SHORT_CODE_REGISTRATION"
+SHORT_CODE_SUFFIX = "_SHORT_CODE_REGISTRATION"  # an AWS short code type, should one appear
+# The portal's own short code application (registrations/shortcode.py): AWS has no such type.
+SHORT_CODE_APPLICATION = "PORTAL_SHORT_CODE_APPLICATION"
 SENDER_ID_SUFFIX = "_SENDER_ID_REGISTRATION"
 
 
@@ -29,7 +31,7 @@ def type_family(registration_type: str) -> str:
         return "brand"
     if registration_type == CAMPAIGN:
         return "campaign"
-    if registration_type.endswith(SHORT_CODE_SUFFIX):
+    if registration_type == SHORT_CODE_APPLICATION or registration_type.endswith(SHORT_CODE_SUFFIX):
         return "short_code"
     if registration_type.endswith(SENDER_ID_SUFFIX):
         return "sender_id"

@@ -16,6 +16,10 @@ from registrations.models import AwsAccount
 from tenants.models import Tenant
 
 SERVICE = "pinpoint-sms-voice-v2"
+# The second client kind: AWS Support (cases for short codes and limit increases), a global
+# service whose API is served from us-east-1 only.
+SUPPORT = "support"
+SUPPORT_REGION = "us-east-1"
 
 
 @dataclass(frozen=True)
@@ -62,12 +66,16 @@ def _session_kwargs() -> dict:
 
 
 @lru_cache(maxsize=64)
-def _client(context: AccountContext, endpoint: str, region: str, expires_bucket: int):
+def _client(
+    context: AccountContext, endpoint: str, region: str, expires_bucket: int, service: str = SERVICE
+):
     kwargs = {"region_name": context.region or region, "config": _CONFIG}
+    if service == SUPPORT:
+        kwargs["region_name"] = SUPPORT_REGION
     if endpoint:
         kwargs["endpoint_url"] = endpoint
     if not context.role_arn:
-        client = boto3.client(SERVICE, **_session_kwargs(), **kwargs)
+        client = boto3.client(service, **_session_kwargs(), **kwargs)
     else:
         sts = boto3.client("sts", region_name=region, **_session_kwargs())
         credentials = sts.assume_role(
@@ -77,7 +85,7 @@ def _client(context: AccountContext, endpoint: str, region: str, expires_bucket:
             DurationSeconds=3600,
         )["Credentials"]
         client = boto3.client(
-            SERVICE,
+            service,
             aws_access_key_id=credentials["AccessKeyId"],
             aws_secret_access_key=credentials["SecretAccessKey"],
             aws_session_token=credentials["SessionToken"],
@@ -85,8 +93,8 @@ def _client(context: AccountContext, endpoint: str, region: str, expires_bucket:
         )
     # The rate limiter's fence is entered at the last moment before the request leaves
     # (after serialising and signing) and left as soon as the answer or the failure is back.
-    client.meta.events.register(f"before-send.{SERVICE}", partial(_limit, context.key))
-    client.meta.events.register(f"needs-retry.{SERVICE}", _unlimit)
+    client.meta.events.register(f"before-send.{service}", partial(_limit, context.key))
+    client.meta.events.register(f"needs-retry.{service}", _unlimit)
     return client
 
 
@@ -108,7 +116,10 @@ def _unlimit(**_: object) -> None:
     limits.fence_leave()
 
 
-def client_for(context: AccountContext):
+def client_for(context: AccountContext, service: str = SERVICE):
     # Assumed-role credentials last an hour; the cache key changes every 50 minutes.
     bucket = int(time.time() // 3000) if context.role_arn else 0
-    return _client(context, settings.EUM_ENDPOINT_URL, settings.AWS_REGION, bucket)
+    endpoint = settings.EUM_ENDPOINT_URL
+    if service == SUPPORT:
+        endpoint = settings.AWS_SUPPORT_ENDPOINT_URL
+    return _client(context, endpoint, settings.AWS_REGION, bucket, service)

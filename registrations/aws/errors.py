@@ -55,6 +55,11 @@ class PermanentError(AwsError):
     """Access denied, quota exceeded, anything retrying will not fix."""
 
 
+class SupportPlanRequired(PermanentError):
+    """The account has no Business or Enterprise support plan, so the AWS Support API answers
+    SubscriptionRequiredException: Support cases are filed by a person in the console."""
+
+
 class AwsCallInTransaction(RuntimeError):
     """An AWS call was about to leave while a database transaction is open: ask AWS first,
     then apply what it said in a short `transaction.atomic` block."""
@@ -93,6 +98,8 @@ def translate(operation: str, exc: Exception) -> AwsError:
         )
     if code == "ValidationException":
         return ValidationFailed(operation, code, message, reason, body.get("Fields"))
-    if code == "ResourceNotFoundException":
+    if code in ("ResourceNotFoundException", "CaseIdNotFound"):
         return NotFoundError(operation, code, message, reason)
+    if code == "SubscriptionRequiredException":
+        return SupportPlanRequired(operation, code, message, reason)
     return PermanentError(operation, code, message, reason)

@@ -22,7 +22,7 @@ from django.db import connections
 from portal import backoff
 from portal.backoff import Jitter
 from registrations.aws import limits
-from registrations.aws.clients import AccountContext, account_for, client_for
+from registrations.aws.clients import SERVICE, SUPPORT, AccountContext, account_for, client_for
 from registrations.aws.errors import AwsCallInTransaction, AwsError, RetryableError, translate
 from registrations.models import AwsCall, Registration
 from tenants.models import Tenant
@@ -45,11 +45,16 @@ def transaction_open() -> bool:
     )
 
 
-def _loggable(params: dict) -> dict:
-    return {
-        k: (f"<{len(v)} bytes>" if isinstance(v, bytes | bytearray) else v)
-        for k, v in params.items()
-    }
+def _loggable(value):
+    """The parameters as the call log keeps them: file contents replaced by their size, at any
+    depth (a Support attachment set nests them in a list)."""
+    if isinstance(value, bytes | bytearray):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, dict):
+        return {k: _loggable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_loggable(v) for v in value]
+    return value
 
 
 def _snake(operation: str) -> str:
@@ -64,6 +69,17 @@ class Gateway:
     tenant: Tenant | None = None
     registration: Registration | None = None
     context: AccountContext = field(default_factory=AccountContext)
+    # Which AWS API: End User Messaging SMS (`clients.SERVICE`) or AWS Support (`clients.SUPPORT`).
+    service: str = SERVICE
+
+    def support(self) -> Gateway:
+        """The same account and call log, for the AWS Support API."""
+        return Gateway(
+            tenant=self.tenant,
+            registration=self.registration,
+            context=self.context,
+            service=SUPPORT,
+        )
 
     @classmethod
     def for_registration(cls, registration: Registration) -> Gateway:
@@ -93,7 +109,7 @@ class Gateway:
                 "apply the answer in a short transaction.atomic block."
             )
         params = params or {}
-        method = getattr(client_for(self.context), _snake(operation))
+        method = getattr(client_for(self.context, self.service), _snake(operation))
         for attempt in range(attempts):
             started = time.monotonic()
             try:

@@ -608,3 +608,25 @@ def protect_configuration_account_default_set(
         "SetAccountDefaultProtectConfiguration",
         {"ProtectConfigurationId": protect_configuration_id},
     )
+
+
+# --- Phone numbers in the account ---------------------------------------------------------------
+
+
+def phone_numbers_list(gw: Gateway, *, number_type: str) -> list[PhoneNumber]:
+    """Every phone number of one type in the account (a short code appears here once AWS
+    Support has obtained it)."""
+    return [
+        PhoneNumber(
+            id=raw["PhoneNumberId"],
+            number=raw["PhoneNumber"],
+            status=raw["Status"],
+            arn=raw.get("PhoneNumberArn", ""),
+            country=raw.get("IsoCountryCode", ""),
+        )
+        for raw in gw.pages(
+            "DescribePhoneNumbers",
+            "PhoneNumbers",
+            {"Filters": [{"Name": "number-type", "Values": [number_type]}]},
+        )
+    ]

@@ -113,3 +113,32 @@ class Keyword:
     keyword: str
     message: str
     action: str  # AUTOMATIC_RESPONSE, OPT_OUT or OPT_IN
+
+
+@dataclass(frozen=True)
+class SupportFile:
+    """A file attached to an AWS Support case (at most 5 MB; three per attachment set)."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class SupportCaseState:
+    case_id: str
+    display_id: str
+    subject: str
+    status: str  # AWS's: opened, pending-customer-action, customer-action-completed, resolved …
+    time_created: str
+
+
+@dataclass(frozen=True)
+class SupportMessage:
+    """One communication on a case; `from_aws` when AWS Support wrote it."""
+
+    case_id: str
+    body: str
+    submitted_by: str
+    time_created: str  # AWS's ISO 8601 text, kept as given (it orders and filters the poll)
+    attachments: tuple[str, ...] = ()  # file names
+    from_aws: bool = False

@@ -12,6 +12,7 @@ from registrations.models.registration import (
     StatusEvent,
 )
 from registrations.models.sender import Sender, SendingSetup
+from registrations.models.support import SupportCase, SupportMessage
 
 __all__ = [
     "Attachment",
@@ -30,4 +31,6 @@ __all__ = [
     "SendingSetup",
     "SnsMessage",
     "StatusEvent",
+    "SupportCase",
+    "SupportMessage",
 ]

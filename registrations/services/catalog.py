@@ -9,6 +9,7 @@ import json
 from django.db import transaction
 from django.db.models import Max
 
+from registrations import shortcode
 from registrations.aws import operations as aws
 from registrations.aws.gateway import Gateway
 from registrations.models import CatalogVersion, Registration, RegistrationTypeDef
@@ -161,10 +162,21 @@ def _flag_drafts(registration_type: str, version: CatalogVersion, changes: list[
 
 
 def catalog_sync() -> tuple[CatalogVersion, bool]:
-    """Reads the definitions from AWS (provider account), then stores them in one transaction
-    if they changed."""
-    return catalog_store(catalog_fetch(Gateway()))
+    """Reads the definitions from AWS (provider account), adds the portal's short code
+    application while AWS offers no short code type, then stores them in one transaction if
+    they changed."""
+    return catalog_store(shortcode.catalog_with_short_code(catalog_fetch(Gateway())))
 
 
 def catalog_latest() -> CatalogVersion | None:
     return CatalogVersion.objects.order_by("-number").first()
+
+
+def short_code_type_get(catalog: CatalogVersion | None = None) -> str | None:
+    """The registration type short codes are applied for with in the latest catalog."""
+    catalog = catalog or catalog_latest()
+    if catalog is None:
+        return None
+    return shortcode.short_code_type(
+        {t.registration_type: {"definition": t.definition} for t in catalog.types.all()}
+    )

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from compliance.preflight import AttachmentInfo, draft_for_tenant, preflight_run
+from compliance.selectors import sms_program_get
 from portal import upload_policy
-from registrations import overlay
+from registrations import overlay, shortcode
 from registrations.models import (
     Attachment,
     FieldValue,
@@ -100,11 +102,18 @@ def registration_create(
     paths = [f.path for f in schema.fields]
     if program_owner == Registration.ProgramOwner.PROVIDER:
         # The provider's business and nothing of the tenant's (its hosted opt-in pages included).
-        prefill = overlay.profile_values(provider_profile_get(), paths)
+        profile, program = provider_profile_get(), None
+        prefill = overlay.profile_values(profile, paths)
     else:
+        profile, program = business_profile_get(tenant=tenant), sms_program_get(tenant=tenant)
         prefill = {
-            **overlay.profile_values(business_profile_get(tenant=tenant), paths),
+            **overlay.profile_values(profile, paths),
             **overlay.hosted_page_values(tenant, registration_type),
+        }
+    if shortcode.is_application(registration_type):
+        prefill = {
+            **shortcode.prefill(profile=profile, program=program, region=settings.AWS_REGION),
+            **prefill,
         }
     # Only values that pass the field's own validation are prefilled.
     errors = schema.validate(prefill, complete=False)

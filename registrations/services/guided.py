@@ -8,11 +8,10 @@ from django.db import transaction
 
 from registrations import overlay
 from registrations.models import Registration
+from registrations.services.catalog import short_code_type_get
 from registrations.services.drafts import registration_create
 from registrations.states import Status
 from tenants.models import Tenant, User
-
-SHORT_CODE = "US_SHORT_CODE_REGISTRATION"
 
 
 @transaction.atomic
@@ -41,12 +40,16 @@ def registrations_start(
             )
         ]
     if goal == "short_code":
+        # AWS's own short code type once its catalog has one; until then the portal's form.
+        short_code_type = short_code_type_get()
+        if short_code_type is None:
+            raise ValidationError("The registration forms have not been loaded from AWS yet.")
         return [
             registration_create(
                 tenant=tenant,
                 actor=actor,
                 program_owner=program_owner,
-                registration_type=SHORT_CODE,
+                registration_type=short_code_type,
                 name=label or "Short code",
             )
         ]

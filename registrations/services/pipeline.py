@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.enqueue import enqueue
+from registrations import shortcode
 from registrations.aws import operations as aws
 from registrations.aws.errors import AwsError, ConflictError, RetryableError
 from registrations.aws.gateway import Gateway
@@ -28,8 +29,10 @@ from registrations.models import (
     Registration,
     RegistrationVersion,
     Sender,
+    SupportCase,
 )
 from registrations.selectors import schema_for
+from registrations.services import support
 from registrations.services.provisioning import sender_record_number
 from registrations.services.transitions import registration_transition
 from registrations.states import PIPELINE_ORDER, Status, VersionPipelineStep
@@ -291,6 +294,12 @@ def pipeline_run(registration_id: int) -> str:
     if registration.status not in (Status.QUEUED, Status.SUBMITTING):
         return "skipped"
     version = _claim(registration)
+    if shortcode.is_application(registration.registration_type):
+        # No registration at AWS: the application goes to AWS Support as a case.
+        try:
+            return support.short_code_submit(registration=registration)
+        finally:
+            _release(version)
     # The first attempt knows AWS holds nothing of this version yet and skips the reads that
     # a resumed attempt needs to find out how far an earlier one got.
     fresh = version.pipeline_attempts == 1
@@ -362,7 +371,7 @@ def pipeline_resume_stalled() -> list[int]:
     stalled = []
     for registration in Registration.objects.filter(
         status__in=(Status.QUEUED, Status.SUBMITTING), updated_at__lt=grace
-    ):
+    ).exclude(support_case__state=SupportCase.State.FILE_IN_CONSOLE):
         version = registration.versions.newest()
         if version.pipeline_lease_until is None or version.pipeline_lease_until < now:
             stalled.append(registration.pk)

@@ -68,6 +68,10 @@ def registration_provision(*, registration_id: int) -> list[Sender]:
     registration = Registration.objects.select_related("tenant").get(pk=registration_id)
     if registration.status != Status.COMPLETE:
         return []
+    if not registration.aws_registration_id:
+        # A short code application has no registration at AWS: its sender is recorded when the
+        # code appears in the account (services/support.py).
+        return list(registration.senders.all())
     gw = Gateway.for_registration(registration)
     rid = registration.aws_registration_id
     if registration.registration_type == overlay.CAMPAIGN and not registration.senders.exists():

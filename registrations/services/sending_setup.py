@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.enqueue import enqueue
-from registrations import overlay
+from registrations import overlay, shortcode
 from registrations.aws import operations as aws
 from registrations.aws.clients import account_for
 from registrations.aws.errors import AwsError
@@ -38,8 +38,10 @@ KEYWORD_FIELDS = {
         "OPT_IN_MESSAGE": "campaignInfo.optInMessage",
     },
     overlay.SHORT_CODE: {
-        "HELP": "keywordResponses.helpMessage",
-        "STOP": "keywordResponses.stopMessage",
+        "HELP": shortcode.HELP,
+        "STOP": shortcode.STOP,
+        "OPT_IN_KEYWORD": shortcode.OPT_IN_KEYWORD,
+        "OPT_IN_MESSAGE": shortcode.CONFIRMATION,
     },
 }
 

@@ -17,6 +17,7 @@ from registrations.models import (
     Registration,
     RegistrationTypeDef,
     RegistrationVersion,
+    SupportMessage,
 )
 from registrations.schema import FieldDef, TypeSchema, effective_rule
 from registrations.selectors import schema_for, version_values
@@ -234,3 +235,14 @@ def findings_summary(version: RegistrationVersion) -> dict[str, int]:
         severity = finding.get("severity", "warning")
         counts[severity] = counts.get(severity, 0) + 1
     return counts
+
+
+def support_messages_shared(*, registration: Registration) -> list:
+    """The AWS Support communications staff chose to show the tenant, oldest first."""
+    return list(
+        SupportMessage.objects.filter(
+            tenant=registration.tenant,
+            case__registration=registration,
+            shared_with_tenant=True,
+        ).order_by("created_at", "id")
+    )

@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.paging import page_of
-from registrations import overlay
+from registrations import overlay, shortcode
 from registrations.models import FieldValue
 from registrations.selectors import schema_for
-from registrations.services.guided import SHORT_CODE, registrations_start
+from registrations.services.guided import registrations_start
 from registrations.states import Status
 from registrations.web import selectors
 from registrations.web.forms import StartForm
@@ -38,9 +38,9 @@ OPTIONS = {
     "short_code": {
         "throughput": "100 messages per second, more on request",
         "cost": "The highest: the code is leased monthly (up to $1,000 or more)",
-        "needs": "Everything for toll-free, plus the call-to-action and message flows; "
-        "carriers provision it one by one",
-        "types": [SHORT_CODE],
+        "needs": "Everything for toll-free, plus the call-to-action and message flows; your "
+        "provider requests it from AWS Support and carriers provision it one by one (8-12 weeks)",
+        "types": [shortcode.NAME],
     },
     "sender_id": {
         "throughput": "10 messages per second per country by default",
@@ -181,6 +181,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": request.membership.role in (Role.ADMIN, Role.OWNER),
             "dependents": list(registration.dependents.all()),
             "counts": selectors.findings_summary(version),
+            "support_messages": selectors.support_messages_shared(registration=registration),
             "Status": Status,
         },
     )

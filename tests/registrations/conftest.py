@@ -56,10 +56,15 @@ def __getattr__(name: str):
 @pytest.fixture
 def sandbox(sandbox_process, settings) -> SandboxControl:
     settings.EUM_ENDPOINT_URL = sandbox_process
+    settings.AWS_SUPPORT_ENDPOINT_URL = sandbox_process
     settings.EUM_CONTROL_PLANE_RPS = 1000.0
     control = SandboxControl(sandbox_process)
     control.request("POST", "/_sandbox/reset")
-    control.request("PATCH", "/_sandbox/config", {"review_mode": "manual", "review_delay": 0})
+    control.request(
+        "PATCH",
+        "/_sandbox/config",
+        {"review_mode": "manual", "review_delay": 0, "support_plan": "BUSINESS"},
+    )
     return control
 
 

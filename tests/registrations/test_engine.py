@@ -425,16 +425,7 @@ def test_sending_setup_after_completion_is_idempotent(
 
 @pytest.mark.parametrize(
     ("registration_type", "values", "attachment_field", "kind", "value"),
-    [
-        ("IN_SENDER_ID_REGISTRATION", "IN_SENDER_ID_GOOD", None, "SENDER_ID", "EXMPLE"),
-        (
-            "US_SHORT_CODE_REGISTRATION",
-            "SHORT_CODE_GOOD",
-            "optIn.optInMockup",
-            "PHONE_NUMBER",
-            "12345",
-        ),
-    ],
+    [("IN_SENDER_ID_REGISTRATION", "IN_SENDER_ID_GOOD", None, "SENDER_ID", "EXMPLE")],
 )
 def test_identities_provisioned_on_approval(
     registration_type,

@@ -131,6 +131,7 @@ IN_SENDER_ID_GOOD = {
     "inSidSpecificInfo.sendingParametersAcknowledgement": ["Yes"],
 }
 
+# The portal's short code application (registrations/shortcode.py), filled in with care.
 SHORT_CODE_GOOD = {
     "companyInfo.companyName": "Example Corp",
     "companyInfo.taxId": "12-3456789",
@@ -147,19 +148,29 @@ SHORT_CODE_GOOD = {
     "customerCare.careUrl": "https://www.example.com/help",
     "customerCare.careEmail": "care@example.com",
     "customerCare.carePhoneNumber": "+12065550198",
+    "shortCodeService.countryCode": "US",
+    "shortCodeService.awsRegion": "us-east-1",
+    "shortCodeService.messageType": ["TRANSACTIONAL"],
     "shortCodeService.shortCodeOption": ["VANITY"],
     "shortCodeService.vanityShortCode": "12345",
     "useCase.companyOverview": "Example Corp makes accounting software.",
     "useCase.serviceName": "Example",
     "useCase.messageTypes": ["ACCOUNT_NOTIFICATIONS"],
     "useCase.specialUse": ["NOT_APPLICABLE"],
+    "useCase.programDescription": "Invoice and payment alerts for Example Corp customers.",
     "useCase.messageFrequency": "4 per month",
+    "useCase.monthlyVolume": "20000",
+    "useCase.throughputMps": "100",
+    "useCase.hipaa": ["No"],
     "useCase.mmsRequested": ["No"],
     "messageSamples.messageSample1": "Example: invoice ready. Reply STOP to cancel.",
+    "messageSamples.messageSample2": "Example: payment received, thank you. Reply STOP to cancel.",
+    "messageSamples.messageSample3": "Example: invoice due tomorrow. Reply STOP to cancel.",
     "optIn.optInMethods": ["WEBSITE_OR_APP"],
     "optIn.optInDescription": OPT_IN,
     "optIn.termsAndConditionsUrl": "https://www.example.com/terms",
     "optIn.privacyPolicyUrl": "https://www.example.com/privacy",
+    "keywordResponses.optInKeyword": "YES",
     "keywordResponses.confirmationMessage": (
         "Example: subscribed. Msg & data rates may apply. Reply HELP for help, STOP to end."
     ),

@@ -223,26 +223,6 @@ def test_generic_sender_id_is_denied(client):
     assert version["DeniedReasons"][0]["Reason"] == "Missing required field"
 
 
-def test_short_code_approval_provisions_the_code(client):
-    rid = client.create_registration(RegistrationType="US_SHORT_CODE_REGISTRATION")[
-        "RegistrationId"
-    ]
-    mockup = client.create_registration_attachment(AttachmentBody=forms.PNG)
-    forms.fill(
-        client,
-        rid,
-        forms.SHORT_CODE_GOOD,
-        {"optIn.optInMockup": mockup["RegistrationAttachmentId"]},
-    )
-    client.submit_registration_version(RegistrationId=rid)
-    codes = client.describe_phone_numbers(
-        Filters=[{"Name": "number-type", "Values": ["SHORT_CODE"]}]
-    )["PhoneNumbers"]
-    assert [(c["PhoneNumber"], c["Status"], c["RegistrationId"]) for c in codes] == [
-        ("12345", "ACTIVE", rid)
-    ]
-
-
 def test_ten_dlc_number_waits_pending_then_associating_after_the_campaign(client, control):
     """Associating a number with a 10DLC campaign takes time at AWS: the sandbox keeps it
     PENDING, then ASSOCIATING, for `ten_dlc_association_delay` seconds, and refuses to send

@@ -1,0 +1,123 @@
+"""The staff AWS Support pages: a limit increase request and the actions on a case refuse bad
+input with a 400 that says what to fix and leave nothing behind; a viewer cannot act; console
+filing offers the case's files; the tenant sees only the replies staff chose to show."""
+
+from __future__ import annotations
+
+import pytest
+
+from registrations.models import SupportCase, SupportMessage
+from registrations.services import support_text, support_tracking
+from tenants.models import AuditEntry
+from tests.conftest import client_for
+from tests.registrations.test_short_code import _application, _approve
+
+pytestmark = pytest.mark.django_db
+
+PROVIDER = "/staff/aws-accounts/provider/support/"
+
+
+def test_a_bad_increase_request_is_refused_at_its_field_and_stores_nothing(sandbox, sam):
+    cases = [
+        ({"kind": "SPEND_LIMIT", "value": "lots", "justification": "x" * 30}, b"positive number"),
+        ({"kind": "QUOTA", "value": "20", "justification": "x" * 30}, b"Name the quota"),
+        ({"kind": "MPS", "value": "20", "justification": "short"}, b"20+ characters"),
+        ({"kind": "BANANAS", "value": "20", "justification": "x" * 30}, b"Select a valid choice"),
+    ]
+    for body, said in cases:
+        response = client_for(sam).post(PROVIDER + "request/", body)
+        assert response.status_code == 400, body
+        assert said in response.content, body
+    assert SupportCase.objects.count() == 0
+    assert not AuditEntry.objects.filter(action__startswith="support_case").exists()
+
+
+def test_a_viewer_cannot_request_or_act(sandbox, vic, sam):
+    body = {"kind": "SPEND_LIMIT", "value": "50", "justification": "x" * 30}
+    assert client_for(vic).post(PROVIDER + "request/", body).status_code == 403
+    assert SupportCase.objects.count() == 0
+    assert client_for(vic).get(PROVIDER).status_code == 200
+
+
+def test_console_filing_offers_the_files_and_refuses_bad_actions(
+    catalog, sandbox, tenant_a, alice, sam, django_capture_on_commit_callbacks
+):
+    sandbox.request("PATCH", "/_sandbox/config", {"support_plan": "BASIC"})
+    registration = _approve(
+        _application(tenant_a, alice), tenant_a, alice, sam, django_capture_on_commit_callbacks
+    )
+    case = SupportCase.objects.get(registration=registration)
+    page = client_for(sam).get(f"/staff/support-cases/{case.pk}/")
+    assert page.status_code == 200
+    assert b"File this case in the AWS console" in page.content
+    assert b"SubscriptionRequiredException" in page.content
+    document = client_for(sam).get(f"/staff/support-cases/{case.pk}/files/0/")
+    assert document.status_code == 200
+    assert document.content == support_text.application_document(registration)
+    assert client_for(sam).get(f"/staff/support-cases/{case.pk}/files/9/").status_code == 404
+
+    act = f"/staff/support-cases/{case.pk}/act/"
+    refused = [
+        ({"action": "explode"}, b"Select a valid choice"),
+        ({"action": "filed", "aws_case_id": ""}, b"Enter the case ID AWS Support shows."),
+        ({"action": "filed", "aws_case_id": "case-1", "display_id": "12a"}, b"digits only"),
+        ({"action": "paste", "body": "AWS says hi"}, b"Record the case ID first"),
+        ({"action": "share", "message": "999999"}, b"No such message on this case."),
+        ({"action": "short_code", "short_code": "12ab"}, b"A short code has 3 to 8 digits."),
+    ]
+    for body, said in refused:
+        response = client_for(sam).post(act, body)
+        assert response.status_code == 400, body
+        assert said in response.content, body
+    case.refresh_from_db()
+    assert (case.state, case.aws_case_id, case.short_code) == ("FILE_IN_CONSOLE", "", "")
+    assert SupportMessage.objects.count() == 0
+
+    response = client_for(sam).post(
+        act, {"action": "filed", "aws_case_id": "case-123456789012-muen-2026-0123456789abcdef"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.state, case.filing) == ("OPEN", "CONSOLE")
+
+
+def test_the_tenant_sees_only_the_replies_staff_shared(
+    catalog, sandbox, tenant_a, alice, sam, django_capture_on_commit_callbacks
+):
+    registration = _approve(
+        _application(tenant_a, alice), tenant_a, alice, sam, django_capture_on_commit_callbacks
+    )
+    case = SupportCase.objects.get(registration=registration)
+    for text in ("Internal: pricing confirmed.", "Your form needs a clearer opt-in mock-up."):
+        sandbox.request("POST", f"/_sandbox/support/cases/{case.aws_case_id}/reply", {"body": text})
+        support_tracking.support_cases_poll()
+    shown = SupportMessage.objects.get(body__startswith="Your form")
+    response = client_for(sam).post(
+        f"/staff/support-cases/{case.pk}/act/", {"action": "share", "message": shown.pk}
+    )
+    assert response.status_code == 302
+    staff_page = client_for(sam).get(f"/staff/registrations/{registration.pk}/")
+    assert b"Internal: pricing confirmed." in staff_page.content  # staff see every reply
+    assert b"Your form needs a clearer opt-in mock-up." in staff_page.content
+    page = client_for(alice).get(f"/t/{tenant_a.slug}/registrations/{registration.pk}/")
+    assert page.status_code == 200
+    assert b"Your form needs a clearer opt-in mock-up." in page.content
+    assert b"Internal: pricing confirmed." not in page.content
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_account_page_costs_the_same_with_more_cases(
+    count, tenant_a, sam, django_assert_max_num_queries
+):
+    for n in range(count):
+        SupportCase.objects.create(
+            tenant=tenant_a if n % 2 else None,
+            kind="MPS",
+            reference=f"ref-{n}",
+            subject=f"MPS increase {n}",
+            body="b",
+        )
+    with django_assert_max_num_queries(22):
+        response = client_for(sam).get(PROVIDER)
+    assert response.status_code == 200
+    assert response.content.count(b"data-support-case=") == count
