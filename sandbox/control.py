@@ -11,6 +11,8 @@ GET|POST /_sandbox/subscriptions  DELETE /_sandbox/subscriptions/<arn>
 GET    /_sandbox/events  /_sandbox/deliveries  /_sandbox/messages
 PUT    /_sandbox/catalog  POST /_sandbox/catalog/reload
 GET    /_sandbox/cert
+GET|PUT /_sandbox/roles                         roles the portal may assume (STS AssumeRole)
+GET|PATCH /_sandbox/accounts/<account-id>       one account's tier (SANDBOX or PRODUCTION)
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import json
 import re
 from urllib.parse import unquote
 
-from . import inbound
+from . import inbound, sts
 from .catalog import Catalog
 from .lifecycle import TransitionError
 from .settings import parse_bool
@@ -140,9 +142,41 @@ def _route(app, method: str, path: str, body: dict, query: dict):
         return 200, {"types": sorted(app.catalog.types)}
     if path == "/_sandbox/inbound" and method == "POST":
         return inbound.receive(app, body)
+    if path == "/_sandbox/roles":
+        if method == "PUT":
+            return 200, sts.declare_role(
+                app,
+                body["RoleArn"],
+                str(body.get("ExternalId", "")),
+                body.get("AccountTier", "SANDBOX"),
+            )
+        return 200, {"roles": sts.roles(app)}
+    found = _ACCOUNT.match(path)
+    if found:
+        return _account(app, found.group(1), method, body)
     if path == "/_sandbox/cert":
         return 200, {"url": app.events.cert_url, "pem": app.events.cert_pem.decode()}
     return 404, {"error": f"no control route {method} {path}"}
+
+
+_ACCOUNT = re.compile(r"^/_sandbox/accounts/(\d{12})$")
+
+
+def _account(app, account: str, method: str, body: dict):
+    """The tier of one account (AWS moves an account out of the SMS sandbox when a Support case
+    for production access is granted; this stands in for that decision)."""
+    key = f"account_tier:{account}"
+    with app.store.lock:
+        if method == "PATCH":
+            tier = body.get("account_tier")
+            if tier not in CHOICES["account_tier"]:
+                raise ValueError("account_tier must be one of PRODUCTION, SANDBOX")
+            app.store.meta_set(key, tier)
+            app.store.commit()
+        return 200, {
+            "account": account,
+            "account_tier": app.store.meta_get(key) or app.settings.account_tier,
+        }
 
 
 def _sub(sub: dict) -> dict:

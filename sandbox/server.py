@@ -12,7 +12,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import control
+from . import control, sts
 from .app import Dropped, Sandbox
 from .model import TARGET_PREFIX
 from .settings import Settings
@@ -53,7 +53,10 @@ class Handler(BaseHTTPRequestHandler):
         if not found:
             return settings.account_id, settings.region
         key, region = found.groups()
-        return (key if key.isdigit() and len(key) == 12 else settings.account_id), region
+        if key.isdigit() and len(key) == 12:
+            return key, region
+        # A temporary key from AssumeRole acts in the role's account.
+        return sts.account_of_key(self.app, key) or settings.account_id, region
 
     # -- verbs -------------------------------------------------------------------------------
     def do_POST(self):
@@ -62,6 +65,9 @@ class Handler(BaseHTTPRequestHandler):
             control.dispatch(self, "POST", path, self._body())
             return
         raw = self._body()
+        if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+            self._query_protocol(raw)
+            return
         target = self.headers.get("X-Amz-Target", "")
         op_name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
         account, region = self._caller()
@@ -77,6 +83,23 @@ class Handler(BaseHTTPRequestHandler):
         if status >= 300:
             headers["x-amzn-ErrorType"] = body.get("__type", "")
         self._send(status, json.dumps(body).encode(), "application/x-amz-json-1.0", headers)
+
+    def _query_protocol(self, raw: bytes) -> None:
+        """AWS's query protocol on ``POST /``: STS ``AssumeRole`` only (see sandbox/sts.py)."""
+        form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+        account, _ = self._caller()
+        if form.get("Action") == "AssumeRole":
+            status, body = sts.assume_role(self.app, form, account)
+        else:
+            status, body = (
+                400,
+                (
+                    b"<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code>"
+                    b"<Message>The action is not valid for this endpoint.</Message></Error>"
+                    b"</ErrorResponse>"
+                ),
+            )
+        self._send(status, body, "text/xml")
 
     def do_GET(self):
         parts = urlsplit(self.path)
