@@ -8,7 +8,14 @@ from portal import backoff
 from portal.backoff import Jitter
 from registrations import sns_endpoint
 from registrations.aws.errors import RetryableError
-from registrations.services import catalog, pipeline, provisioning, sending_setup, tracking
+from registrations.services import (
+    accounts,
+    catalog,
+    pipeline,
+    provisioning,
+    sending_setup,
+    tracking,
+)
 
 MAX_RETRIES = 8
 
@@ -97,3 +104,24 @@ def sns_messages_maintain_task() -> dict:
         "queued_again": sns_endpoint.sns_messages_sweep(),
         "pruned": sns_endpoint.sns_messages_prune(),
     }
+
+
+@shared_task(
+    bind=True, name="registrations.tasks.account_readiness_read_task", max_retries=MAX_RETRIES
+)
+def account_readiness_read_task(self, tenant_id: int | None) -> str:
+    """Reads an AWS account's tier, spend limits, quotas and verified numbers (None: the
+    provider's account)."""
+    try:
+        return accounts.account_readiness_read(tenant_id=tenant_id).scope
+    except RetryableError as exc:
+        raise self.retry(exc=exc, countdown=retry_in(self.request.retries)) from exc
+
+
+@shared_task(name="registrations.tasks.account_readiness_read_all_task")
+def account_readiness_read_all_task() -> int:
+    """Queues a read of every account: the provider's and each tenant's own verified one."""
+    ids = [None, *accounts.tenants_with_own_accounts()]
+    for tenant_id in ids:
+        account_readiness_read_task.delay(tenant_id)
+    return len(ids)

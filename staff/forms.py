@@ -122,3 +122,33 @@ class StaffOptOutForm(forms.Form):
         max_length=200,
         help_text="Kept in the consent log, e.g. “Called support on 3 Dec, asked to stop”.",
     )
+
+
+class VerifiedNumberAddForm(forms.Form):
+    number = forms.CharField(
+        max_length=20,
+        label="Phone number",
+        help_text="E.164, e.g. +12065550142. AWS texts it a code from an active number of its "
+        "country.",
+    )
+
+
+class VerifiedNumberCodeForm(forms.Form):
+    verified_number_id = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    code = forms.CharField(max_length=10, required=False, label="Code the phone received")
+
+
+class AccountSettingsForm(forms.Form):
+    tenants_bring_aws_accounts = forms.BooleanField(
+        required=False, label="Tenant owners may connect their own AWS account"
+    )
+
+
+class GoLiveForm(forms.Form):
+    destination = forms.CharField(
+        max_length=20,
+        required=False,
+        label="Test destination",
+        help_text="Empty: AWS's simulator number of the sender's country (US: +14254147755). "
+        "Elsewhere, a verified destination number.",
+    )

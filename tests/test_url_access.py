@@ -80,7 +80,7 @@ def _is_login_redirect(response) -> bool:
 def test_the_walk_sees_the_portal():
     names = {r.name for r in ROUTES}
     assert {"tenant_dashboard", "member_list", "staff_tenant_list", "login", "home"} <= names
-    assert len(ROUTES) == 97
+    assert len(ROUTES) == 108
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
@@ -226,6 +226,7 @@ class TenantObjects:
     message: Message
     opt_out: OptOut
     webhook: WebhookEndpoint
+    sender: Sender
 
     def rows(self) -> list[dict]:
         """Every row the walk must leave untouched, as plain values."""
@@ -293,7 +294,7 @@ def _objects_of(tenant: Tenant, admin, catalog: CatalogVersion, n: int) -> Tenan
         tenant=tenant, registration=registration, attachment=attachment, evidence=evidence,
         page=page, api_key_id=key.key.pk, membership=Membership.objects.get(user=admin),
         invitation=issued.invitation, invitation_token=issued.token, message=message,
-        opt_out=opt_out, webhook=webhook,
+        opt_out=opt_out, webhook=webhook, sender=sender,
     )  # fmt: skip
 
 
@@ -317,6 +318,7 @@ REAL_IDS = {
     ("messages", "pk"): lambda o: o.message.pk,
     ("opt-outs", "phone"): lambda o: o.opt_out.phone,
     ("webhooks", "pk"): lambda o: o.webhook.pk,
+    ("senders", "pk"): lambda o: o.sender.pk,
     ("terms", "number"): lambda o: o.page.number,
     ("privacy", "number"): lambda o: o.page.number,
     ("opt-in", "number"): lambda o: o.page.number,

@@ -9,8 +9,10 @@ from __future__ import annotations
 import contextlib
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
+from registrations.aws import account as aws_account
 from registrations.aws import operations as aws
 from registrations.aws.errors import AwsError, ConflictError
 from registrations.aws.gateway import Gateway
@@ -18,6 +20,7 @@ from registrations.models import FieldValue, Registration, Sender, SendingSetup
 from registrations.states import Status
 from tenants.models import Tenant
 from tenants.selectors import business_profile_get
+from tenants.services import notice_create
 
 EVENT_DESTINATION = "portal-events"
 
@@ -26,7 +29,7 @@ def _name(tenant: Tenant) -> str:
     return f"portal-{tenant.slug}"[:64]
 
 
-def _replies(tenant: Tenant, sender: Sender) -> dict[str, str]:
+def sender_replies(tenant: Tenant, sender: Sender) -> dict[str, str]:
     """HELP and STOP texts: the registration's own where it has them, else from the profile."""
     profile = business_profile_get(tenant=tenant)
     brand = profile.dba_name or profile.legal_name or tenant.name
@@ -68,11 +71,14 @@ def sending_setup_run(*, tenant_id: int) -> SendingSetup:
     gw = Gateway.for_tenant(tenant)
     name = _name(tenant)
     try:
+        held = _over_quota(gw, setup, name)
+        if held:
+            return _hold(setup, held)
         _opt_out_list(gw, setup, name)
         _pool(gw, setup, senders, name)
         _configuration_set(gw, setup, name)
         for sender in senders:
-            for keyword, message in _replies(tenant, sender).items():
+            for keyword, message in sender_replies(tenant, sender).items():
                 aws.keyword_put(
                     gw,
                     origination_identity=sender.aws_id,
@@ -87,7 +93,70 @@ def sending_setup_run(*, tenant_id: int) -> SendingSetup:
         setup.save(update_fields=["last_error", "updated_at"])
         raise
     setup.last_error = ""
-    setup.save(update_fields=["last_error", "updated_at"])
+    setup.held_reason, setup.held_at = "", None
+    setup.save(update_fields=["last_error", "held_reason", "held_at", "updated_at"])
+    return setup
+
+
+# What each new resource of the setup counts against (DescribeAccountLimits's names).
+QUOTA_LABELS = {
+    "OPT_OUT_LISTS": "opt-out lists",
+    "POOLS": "phone pools",
+    "CONFIGURATION_SETS": "configuration sets",
+}
+
+
+def setup_needs(
+    *, has_pool: bool, has_opt_out_list: bool, has_configuration_set: bool
+) -> dict[str, int]:
+    """The resources a setup run would create, by the account limit each counts against."""
+    needs = {
+        "OPT_OUT_LISTS": 0 if has_opt_out_list else 1,
+        "POOLS": 0 if has_pool else 1,
+        "CONFIGURATION_SETS": 0 if has_configuration_set else 1,
+    }
+    return {k: v for k, v in needs.items() if v}
+
+
+def _over_quota(gw: Gateway, setup: SendingSetup, name: str) -> str:
+    """Why the setup cannot be completed in this account ('' when it fits), decided before
+    anything is created: a setup stopped half-way by a quota leaves resources behind that
+    count against the same quota."""
+    needs = setup_needs(
+        has_pool=bool(setup.pool_id),
+        has_opt_out_list=aws.opt_out_list_exists(gw, name=name),
+        has_configuration_set=aws.configuration_set_describe(gw, name=name) is not None,
+    )
+    if not needs:
+        return ""
+    limits = {limit.name: limit for limit in aws_account.account_limits_list(gw)}
+    short = [
+        f"{QUOTA_LABELS[key]}: {limits[key].used} of {limits[key].maximum} used, {count} more "
+        "needed"
+        for key, count in needs.items()
+        if key in limits and limits[key].used + count > limits[key].maximum
+    ]
+    if not short:
+        return ""
+    return (
+        "Held before anything was created: the AWS account has reached its quota of "
+        + "; ".join(short)
+        + ". Provider staff: request a quota increase (or free unused resources) and run the "
+        "setup again."
+    )
+
+
+def _hold(setup: SendingSetup, reason: str) -> SendingSetup:
+    first = setup.held_reason != reason
+    with transaction.atomic():
+        setup.held_reason, setup.held_at = reason, timezone.now()
+        setup.save(update_fields=["held_reason", "held_at", "updated_at"])
+        if first:
+            notice_create(
+                tenant=setup.tenant,
+                title="Your sending setup is on hold",
+                body=f"{reason} Your provider has been told; nothing is needed from you.",
+            )
     return setup
 
 
@@ -154,6 +223,16 @@ def _protect(gw: Gateway, setup: SendingSetup, countries: list[str]) -> None:
     aws.protect_configuration_countries_allow(
         gw, protect_configuration_id=setup.protect_configuration_id, countries=countries
     )
+    # Every other country AWS lists is blocked (seed 000, "Restrict destination countries":
+    # the defence against artificially inflated traffic); the rule set comes from AWS.
+    rules = aws_account.protect_country_rules(
+        gw, protect_configuration_id=setup.protect_configuration_id
+    )
+    others = sorted(c for c, rule in rules.items() if c not in countries and rule != "BLOCK")
+    if others:
+        aws_account.protect_countries_block(
+            gw, protect_configuration_id=setup.protect_configuration_id, countries=others
+        )
     with contextlib.suppress(ConflictError):  # already associated with this configuration set
         aws.protect_configuration_associate(
             gw,

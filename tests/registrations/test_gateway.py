@@ -10,6 +10,7 @@ import datetime
 import boto3
 import pytest
 from botocore.stub import Stubber
+from django.utils import timezone
 
 from registrations.aws import clients, errors
 from registrations.aws import operations as aws
@@ -20,7 +21,9 @@ from registrations.models import AwsAccount, AwsCall
 @pytest.mark.django_db
 def test_tenant_account_is_reached_through_assume_role(sandbox, tenant_a, monkeypatch):
     account = AwsAccount.objects.create(
-        tenant=tenant_a, role_arn="arn:aws:iam::210987654321:role/sms-portal"
+        tenant=tenant_a,
+        role_arn="arn:aws:iam::210987654321:role/sms-portal",
+        verified_at=timezone.now(),
     )
     sts = boto3.client(
         "sts", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
