@@ -25,7 +25,7 @@ from urllib.parse import unquote
 from . import inbound, sts
 from .catalog import Catalog
 from .lifecycle import TransitionError
-from .settings import parse_bool
+from .settings import parse_bool, parse_limits
 
 LIVE_SETTINGS = {
     "account_tier": str,
@@ -39,6 +39,9 @@ LIVE_SETTINGS = {
     "delivery_timeout": float,
     "spend_limit": float,
     "max_attachment_bytes": int,
+    # account quotas, e.g. "POOLS=1" (AWS raises them through a Support case; unnamed ones
+    # go back to their defaults)
+    "limits": parse_limits,
 }
 CHOICES = {"review_mode": ("auto", "manual"), "account_tier": ("PRODUCTION", "SANDBOX")}
 _DECISION = re.compile(
