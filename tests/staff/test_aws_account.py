@@ -20,7 +20,8 @@ from tenants.models import AuditEntry, Notice, ProviderProfile
 from tests.conftest import client_for
 from tests.registrations.test_engine import _submit_and_approve, _tfn_ready
 
-pytestmark = pytest.mark.django_db
+# Real transactions, as production runs: the gateway refuses an AWS call inside any of them.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DESTINATION = "+447700900123"
 ROLE = "arn:aws:iam::210987654321:role/sms-portal"
