@@ -293,7 +293,8 @@ def aws_account_connect(
         )
     if errors:
         raise ValidationError(errors)
-    gw = Gateway(tenant=tenant, context=AccountContext(role_arn, external_id, region))
+    # No tenant on the gateway: a refused attempt leaves no call-log row behind either.
+    gw = Gateway(context=AccountContext(role_arn, external_id, region))
     try:
         attributes = aws_account.account_attributes_get(gw)
     except AwsError as exc:

@@ -12,7 +12,7 @@ from registrations.aws import account as aws_account
 from registrations.aws import operations as aws
 from registrations.aws.errors import ConflictError
 from registrations.aws.gateway import Gateway
-from registrations.models import AccountReadiness, AwsAccount, SendingSetup
+from registrations.models import AccountReadiness, AwsAccount, AwsCall, SendingSetup
 from registrations.services import accounts, tracking
 from registrations.services.sending_setup import sending_setup_run
 from registrations.sns_endpoint import REGISTRATION_HOOK
@@ -210,6 +210,7 @@ def test_a_tenants_own_account_is_verified_by_assuming_its_role(
     )
     assert AwsAccount.objects.count() == 0
     assert AuditEntry.objects.filter(action="aws_account.connect").count() == 0
+    assert AwsCall.objects.count() == 0
 
     response = staff.post(
         "/staff/aws/tenants/acme/connect/", {**form, "role_arn": "arn:aws:iam::12:role/x"}
