@@ -63,7 +63,14 @@ def account_readiness_read(*, tenant_id: int | None) -> AccountReadiness:
     A permanent refusal is stored for staff to see; a transient one is raised (the task
     retries)."""
     tenant = Tenant.objects.get(pk=tenant_id) if tenant_id else None
-    gw = account_gateway(tenant)
+    try:
+        gw = account_gateway(tenant)
+    except ValidationError as exc:  # the account was disconnected since the read was asked
+        with transaction.atomic():
+            readiness = _readiness_for_update(tenant)
+            readiness.read_error = " ".join(exc.messages)
+            readiness.save(update_fields=["read_error"])
+        return readiness
     try:
         attributes = aws_account.account_attributes_get(gw)
         spend = aws_account.spend_limits_list(gw)
