@@ -5,6 +5,8 @@ a tenant's own account is connected by assuming its role."""
 
 from __future__ import annotations
 
+import json
+
 import boto3
 import pytest
 
@@ -12,13 +14,14 @@ from registrations.aws import account as aws_account
 from registrations.aws import operations as aws
 from registrations.aws.errors import ConflictError
 from registrations.aws.gateway import Gateway
-from registrations.models import AccountReadiness, AwsAccount, AwsCall, SendingSetup
+from registrations.models import AccountReadiness, AwsAccount, AwsCall, SendingSetup, SnsMessage
 from registrations.services import accounts, tracking
 from registrations.services.sending_setup import sending_setup_run
 from registrations.sns_endpoint import REGISTRATION_HOOK
 from tenants.models import AuditEntry, Notice, ProviderProfile
 from tests.conftest import client_for
 from tests.registrations.test_engine import _submit_and_approve, _tfn_ready
+from tests.waiting import wait_until
 
 # Real transactions, as production runs: the gateway refuses an AWS call inside any of them.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -256,3 +259,57 @@ def test_a_tenant_owner_connects_only_where_the_provider_allows(sandbox, tenant_
     assert response.status_code == 302
     assert AwsAccount.objects.get(tenant=tenant_a).account_id == "210987654321"
     assert accounts.tenants_with_own_accounts() == [tenant_a.pk]
+
+
+def test_registration_events_of_a_tenants_own_account_reach_the_portal(
+    sandbox, sandbox_process, live_server, settings, tenant_a, sam
+):
+    """The account's own topic, subscribed to the portal's hook: the portal confirms the
+    subscription and records the account's registration events, once the account is
+    connected (before, the same topic is refused)."""
+    settings.SNS_TRUSTED_CERT_ORIGINS = [sandbox_process]
+    sandbox.request("PUT", "/_sandbox/roles", {"RoleArn": ROLE, "ExternalId": "portal-7f3a91"})
+    hook = live_server.url + "/hooks/sns/registrations/"
+    sandbox.request("POST", "/_sandbox/subscriptions", {"TopicArn": TOPIC, "Endpoint": hook})
+    wait_until(
+        lambda: any(d["Endpoint"] == hook and d.get("Status") for d in _deliveries(sandbox)),
+        timeout=15,
+        message="the sandbox to offer the subscription",
+    )
+    assert SnsMessage.objects.count() == 0  # refused: not one of the portal's topics yet
+    assert [d["Status"] for d in _deliveries(sandbox) if d["Endpoint"] == hook][:1] == [403]
+
+    response = client_for(sam).post(
+        "/staff/aws/tenants/acme/connect/",
+        {"role_arn": ROLE, "external_id": "portal-7f3a91", "registration_topic_arn": TOPIC},
+    )
+    assert response.status_code == 302
+    sandbox.request("POST", "/_sandbox/subscriptions", {"TopicArn": TOPIC, "Endpoint": hook})
+    wait_until(
+        lambda: any(
+            s["Confirmed"]
+            for s in sandbox.request("GET", "/_sandbox/subscriptions")["subscriptions"]
+            if s["Endpoint"] == hook
+        ),
+        timeout=15,
+        message="the portal to confirm the subscription to the tenant's topic",
+    )
+    gw = Gateway.for_tenant(tenant_a)
+    brand = aws.registration_create(
+        gw, registration_type="US_TEN_DLC_BRAND_REGISTRATION", client_token="byo-1", name="x"
+    )
+    aws.field_value_put(
+        gw, registration_id=brand.id, field_path="companyInfo.companyName", text="Acme Anvils"
+    )
+    aws.registration_version_submit(gw, registration_id=brand.id)
+    wait_until(
+        lambda: SnsMessage.objects.filter(topic_arn=TOPIC, kind="Notification").exists(),
+        timeout=15,
+        message="the tenant account's registration event",
+    )
+    event = SnsMessage.objects.filter(topic_arn=TOPIC, kind="Notification").first()
+    assert brand.id in json.dumps(event.payload)
+
+
+def _deliveries(sandbox) -> list[dict]:
+    return sandbox.request("GET", "/_sandbox/deliveries")["deliveries"]
