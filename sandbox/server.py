@@ -55,8 +55,11 @@ class Handler(BaseHTTPRequestHandler):
         key, region = found.groups()
         if key.isdigit() and len(key) == 12:
             return key, region
-        # A temporary key from AssumeRole acts in the role's account.
-        return sts.account_of_key(self.app, key) or settings.account_id, region
+        # A temporary key from AssumeRole acts in the role's account; one the sandbox did not
+        # issue (or forgot on reset) is refused, as AWS refuses an invalid token.
+        if key.startswith("ASIA"):
+            return sts.account_of_key(self.app, key) or "", region
+        return settings.account_id, region
 
     # -- verbs -------------------------------------------------------------------------------
     def do_POST(self):
@@ -72,6 +75,14 @@ class Handler(BaseHTTPRequestHandler):
         op_name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
         account, region = self._caller()
         request_id = str(uuid.uuid4())
+        if not account:
+            body = {
+                "__type": "UnrecognizedClientException",
+                "message": "The security token included in the request is invalid.",
+            }
+            headers = {"x-amzn-RequestId": request_id, "x-amzn-ErrorType": body["__type"]}
+            self._send(403, json.dumps(body).encode(), "application/x-amz-json-1.0", headers)
+            return
         try:
             status, body = self.app.handle(op_name, raw, account, region, request_id)
         except Dropped:

@@ -135,3 +135,14 @@ def test_a_verification_code_needs_an_active_number_of_the_destination_country(c
         VerifiedDestinationNumberId=vid, VerificationChannel="TEXT"
     )
     assert sent["MessageId"]
+
+
+def test_a_temporary_key_the_sandbox_did_not_issue_is_refused(control, base_url):
+    control.call("PUT", "/_sandbox/roles", {"RoleArn": ROLE, "ExternalId": "ext-e"})
+    tenant_client = _assumed(base_url, "ext-e")
+    assert tenant_client.describe_account_attributes()["AccountAttributes"]
+    control.call("POST", "/_sandbox/reset")  # forgets the credentials it issued
+    with pytest.raises(tenant_client.exceptions.ClientError) as err:
+        tenant_client.describe_account_attributes()
+    assert err.value.response["Error"]["Code"] == "UnrecognizedClientException"
+    assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403

@@ -11,6 +11,7 @@ import boto3
 import pytest
 
 from registrations.aws import account as aws_account
+from registrations.aws import clients
 from registrations.aws import operations as aws
 from registrations.aws.errors import ConflictError
 from registrations.aws.gateway import Gateway
@@ -29,6 +30,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 DESTINATION = "+447700900123"
 ROLE = "arn:aws:iam::210987654321:role/sms-portal"
 TOPIC = "arn:aws:sns:us-east-1:210987654321:eum-registration-events"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_role_clients():
+    """Assumed-role clients are cached per role for their credentials' hour; the sandbox is
+    reset before each test and forgets the credentials it issued, so start without them."""
+    clients._client.cache_clear()
+    yield
+    clients._client.cache_clear()
 
 
 def _boto(sandbox, key: str = "sandbox"):
