@@ -258,3 +258,42 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.keyword or 'message'} from {self.from_number}"
+
+
+class GoLiveCheck(models.Model):
+    """A sender's production readiness (seed 000, "Validate production readiness and send"):
+    each check with the time it last passed, or what failed. Filled by
+    `messaging.golive.go_live_check_run` from what AWS answers and what reached the portal."""
+
+    CHECKS = (
+        ("events", "Event destination receiving (a delivery event of the test message arrived)"),
+        ("opt_out_list", "Opt-out list attached"),
+        ("protect", "Protect configuration blocking countries outside the tenant's"),
+        ("keywords", "HELP and STOP answering with the registered replies"),
+        ("test_message", "Test message delivered to a simulator or verified number"),
+    )
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    sender = models.OneToOneField(
+        "registrations.Sender", on_delete=models.CASCADE, related_name="go_live"
+    )
+    checks = models.JSONField(default=dict, blank=True)  # key → {"passed_at": iso|None, "detail"}
+    test_message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ran_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"go-live check of sender {self.sender_id}"
+
+    @property
+    def checklist(self) -> list[dict]:
+        return [
+            {"key": key, "label": label, **self.checks.get(key, {"passed_at": None, "detail": ""})}
+            for key, label in self.CHECKS
+        ]
+
+    @property
+    def passed(self) -> bool:
+        return all(self.checks.get(key, {}).get("passed_at") for key, _ in self.CHECKS)

@@ -11,6 +11,7 @@ import logging
 from celery import shared_task
 
 from messaging.dispatch import message_dispatch, messages_requeue_accepted, messages_resume
+from messaging.golive import go_live_check_run, go_live_check_waiting
 from messaging.optouts import aws_sync, reconcile, tenants_with_opt_out_lists
 from messaging.outbound import webhook_attempt
 from portal import backoff
@@ -86,3 +87,17 @@ def opt_outs_reconcile_task() -> dict[str, int]:
         for key, count in done.items():
             totals[key] = totals.get(key, 0) + count
     return totals
+
+
+@shared_task(name="messaging.tasks.go_live_check_task", bind=True, max_retries=6)
+def go_live_check_task(self, tenant_id: int, sender_id: int) -> bool:
+    """A sender's go-live check; checked again while its test message is on its way."""
+    try:
+        check = go_live_check_run(tenant_id=tenant_id, sender_id=sender_id)
+    except RetryableError as exc:
+        raise self.retry(
+            exc=exc, countdown=backoff.delay(self.request.retries, base=5.0, cap=120.0)
+        ) from exc
+    if go_live_check_waiting(check) and self.request.retries < self.max_retries:
+        raise self.retry(countdown=10)
+    return check.passed

@@ -28,6 +28,8 @@ app.conf.task_routes = {
     "messaging.tasks.*_webhook_task": {"queue": "webhooks"},
     "messaging.tasks.message_dispatch_task": {"queue": "aws"},
     "messaging.tasks.opt_out*": {"queue": "aws"},
+    # Reads the tenant's resources at AWS.
+    "messaging.tasks.go_live_check_task": {"queue": "aws"},
 }
 
 # Periodic schedules, one place, one comment each. Apps add entries here as they grow.
@@ -81,6 +83,12 @@ app.conf.beat_schedule = {
     "support-cases-poll": {
         "task": "registrations.tasks.support_cases_poll_task",
         "schedule": 5 * 60,
+    },
+    # Reads each AWS account's tier, spend limits, quotas and verified numbers (the provider's
+    # and tenants' own) for the staff's readiness page, which shows when it was read.
+    "aws-accounts-read": {
+        "task": "registrations.tasks.account_readiness_read_all_task",
+        "schedule": 60 * 60,
     },
 }
 

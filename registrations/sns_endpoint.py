@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -40,6 +41,7 @@ from django.utils.module_loading import import_string
 from portal.enqueue import enqueue_now
 from registrations.aws.errors import RetryableError
 from registrations.models import SnsMessage
+from registrations.services.accounts import registration_topics_of_tenant_accounts
 from registrations.sns import (
     MAX_AGE,
     SnsMalformed,
@@ -72,12 +74,16 @@ class SnsHook:
     # True: the handler runs inside the transaction that marks the row DONE. False: it calls
     # AWS, so it runs outside any transaction and must be idempotent.
     atomic: bool = True
+    # More topics read from the database (tenants' own AWS accounts), or None.
+    more_topics: Callable[[], list[str]] | None = None
 
     def topics(self) -> list[str]:
         found: list[str] = []
         for name in self.topics_setting:
             value = getattr(settings, name, None) or []
             found.extend([value] if isinstance(value, str) else value)
+        if self.more_topics is not None:
+            found.extend(self.more_topics())
         return [topic for topic in found if topic]
 
 
@@ -86,6 +92,7 @@ REGISTRATION_HOOK = SnsHook(
     topics_setting=("SNS_REGISTRATION_TOPIC_ARNS",),
     handler="registrations.services.tracking.registration_event_apply",
     atomic=False,
+    more_topics=registration_topics_of_tenant_accounts,
 )
 DELIVERY_HOOK = SnsHook(
     name="delivery",

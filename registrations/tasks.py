@@ -9,6 +9,7 @@ from portal.backoff import Jitter
 from registrations import sns_endpoint
 from registrations.aws.errors import RetryableError
 from registrations.services import (
+    accounts,
     catalog,
     pipeline,
     provisioning,
@@ -130,7 +131,28 @@ def support_message_send_task(self, message_id: int) -> bool:
         raise self.retry(exc=exc, countdown=retry_in(self.request.retries)) from exc
 
 
+@shared_task(
+    bind=True, name="registrations.tasks.account_readiness_read_task", max_retries=MAX_RETRIES
+)
+def account_readiness_read_task(self, tenant_id: int | None) -> str:
+    """Reads an AWS account's tier, spend limits, quotas and verified numbers (None: the
+    provider's account)."""
+    try:
+        return accounts.account_readiness_read(tenant_id=tenant_id).scope
+    except RetryableError as exc:
+        raise self.retry(exc=exc, countdown=retry_in(self.request.retries)) from exc
+
+
 @shared_task(name="registrations.tasks.support_cases_poll_task")
 def support_cases_poll_task() -> dict:
     result = support_tracking.support_cases_poll()
     return {"cases": result.cases, "replies": result.replies, "short_codes": result.short_codes}
+
+
+@shared_task(name="registrations.tasks.account_readiness_read_all_task")
+def account_readiness_read_all_task() -> int:
+    """Queues a read of every account: the provider's and each tenant's own verified one."""
+    ids = [None, *accounts.tenants_with_own_accounts()]
+    for tenant_id in ids:
+        account_readiness_read_task.delay(tenant_id)
+    return len(ids)

@@ -250,28 +250,45 @@ SPEND_NAMES = [
 ]
 
 
+# AWS: "You have a monthly SMS spending limit of $1.00 (USD)" while the account is in the SMS
+# sandbox (seed 001, "SMS sandbox"); out of it, the limit AWS Support granted (--spend-limit).
+SANDBOX_TIER_SPEND_LIMIT = 1
+
+
+def account_tier(ctx: Ctx) -> str:
+    """The account's tier: its own (control API, or a role's new account) or --account-tier."""
+    return ctx.store.meta_get(f"account_tier:{ctx.account}") or ctx.settings.account_tier
+
+
+def max_text_limit(ctx: Ctx) -> float:
+    if account_tier(ctx) == "SANDBOX":
+        return float(SANDBOX_TIER_SPEND_LIMIT)
+    return float(ctx.settings.spend_limit)
+
+
 def text_limit(ctx: Ctx) -> float:
     override = ctx.store.meta_get(f"spend_override:{ctx.account}")
-    return float(override) if override is not None else float(ctx.settings.spend_limit)
+    maximum = max_text_limit(ctx)
+    return min(float(override), maximum) if override is not None else maximum
 
 
 @op("DescribeSpendLimits")
 def describe_spend_limits(ctx: Ctx, params: dict) -> dict:
-    maximum = int(ctx.settings.spend_limit)
+    maximum = int(max_text_limit(ctx))
     override = ctx.store.meta_get(f"spend_override:{ctx.account}")
     items = [
         {"Name": name, "EnforcedLimit": maximum, "MaxLimit": maximum, "Overridden": False}
         for name in SPEND_NAMES
     ]
     if override is not None:
-        items[0].update(EnforcedLimit=int(override), Overridden=True)
+        items[0].update(EnforcedLimit=min(int(override), maximum), Overridden=True)
     return page(params, items, "SpendLimits")
 
 
 @op("SetTextMessageSpendLimitOverride")
 def set_text_spend(ctx: Ctx, params: dict) -> dict:
     limit = params["MonthlyLimit"]
-    if limit > ctx.settings.spend_limit:
+    if limit > max_text_limit(ctx):
         raise ValidationError(
             f"The requested limit {limit} is above the account's maximum.",
             "REQUESTED_SPEND_LIMIT_HIGHER_THAN_SERVICE_LIMIT",
@@ -284,12 +301,12 @@ def set_text_spend(ctx: Ctx, params: dict) -> dict:
 @op("DeleteTextMessageSpendLimitOverride")
 def delete_text_spend(ctx: Ctx, params: dict) -> dict:
     ctx.store.meta_set(f"spend_override:{ctx.account}", None)
-    return {"MonthlyLimit": int(ctx.settings.spend_limit)}
+    return {"MonthlyLimit": int(max_text_limit(ctx))}
 
 
 @op("DescribeAccountAttributes")
 def describe_account_attributes(ctx: Ctx, params: dict) -> dict:
-    items = [{"Name": "ACCOUNT_TIER", "Value": ctx.settings.account_tier}]
+    items = [{"Name": "ACCOUNT_TIER", "Value": account_tier(ctx)}]
     default = ctx.store.meta_get(f"default_protect:{ctx.account}")
     if default:
         items.append({"Name": "DEFAULT_PROTECT_CONFIGURATION_ID", "Value": default})

@@ -15,6 +15,8 @@ GET    /_sandbox/support/cases                   AWS Support cases and their com
 POST   /_sandbox/support/cases/<id>/reply        AWS Support answers (registration_form: attach it)
 POST   /_sandbox/support/cases/<id>/resolve      AWS Support resolves the case
 POST   /_sandbox/support/cases/<id>/short-code   the short code appears in the account
+GET|PUT /_sandbox/roles                         roles the portal may assume (STS AssumeRole)
+GET|PATCH /_sandbox/accounts/<account-id>       one account's tier (SANDBOX or PRODUCTION)
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ import json
 import re
 from urllib.parse import unquote
 
-from . import inbound, support
+from . import inbound, sts, support
 from .catalog import Catalog
 from .lifecycle import TransitionError
-from .settings import parse_bool
+from .settings import parse_bool, parse_limits
 
 LIVE_SETTINGS = {
     "account_tier": str,
@@ -43,6 +45,9 @@ LIVE_SETTINGS = {
     "spend_limit": float,
     "max_attachment_bytes": int,
     "support_plan": str,
+    # account quotas, e.g. "POOLS=1" (AWS raises them through a Support case; unnamed ones
+    # go back to their defaults)
+    "limits": parse_limits,
 }
 CHOICES = {
     "review_mode": ("auto", "manual"),
@@ -151,6 +156,18 @@ def _route(app, method: str, path: str, body: dict, query: dict):
         return 200, {"types": sorted(app.catalog.types)}
     if path == "/_sandbox/inbound" and method == "POST":
         return inbound.receive(app, body)
+    if path == "/_sandbox/roles":
+        if method == "PUT":
+            return 200, sts.declare_role(
+                app,
+                body["RoleArn"],
+                str(body.get("ExternalId", "")),
+                body.get("AccountTier", "SANDBOX"),
+            )
+        return 200, {"roles": sts.roles(app)}
+    found = _ACCOUNT.match(path)
+    if found:
+        return _account(app, found.group(1), method, body)
     if path == "/_sandbox/cert":
         return 200, {"url": app.events.cert_url, "pem": app.events.cert_pem.decode()}
     if path == "/_sandbox/support/cases" and method == "GET":
@@ -167,6 +184,26 @@ def _route(app, method: str, path: str, body: dict, query: dict):
         except LookupError as exc:
             return 404, {"error": str(exc).strip("'")}
     return 404, {"error": f"no control route {method} {path}"}
+
+
+_ACCOUNT = re.compile(r"^/_sandbox/accounts/(\d{12})$")
+
+
+def _account(app, account: str, method: str, body: dict):
+    """The tier of one account (AWS moves an account out of the SMS sandbox when a Support case
+    for production access is granted; this stands in for that decision)."""
+    key = f"account_tier:{account}"
+    with app.store.lock:
+        if method == "PATCH":
+            tier = body.get("account_tier")
+            if tier not in CHOICES["account_tier"]:
+                raise ValueError("account_tier must be one of PRODUCTION, SANDBOX")
+            app.store.meta_set(key, tier)
+            app.store.commit()
+        return 200, {
+            "account": account,
+            "account_tier": app.store.meta_get(key) or app.settings.account_tier,
+        }
 
 
 def _sub(sub: dict) -> dict:

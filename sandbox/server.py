@@ -12,7 +12,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import control, support
+from . import control, sts, support
 from .app import Dropped, Sandbox
 from .model import TARGET_PREFIX
 from .settings import Settings
@@ -53,7 +53,13 @@ class Handler(BaseHTTPRequestHandler):
         if not found:
             return settings.account_id, settings.region
         key, region = found.groups()
-        return (key if key.isdigit() and len(key) == 12 else settings.account_id), region
+        if key.isdigit() and len(key) == 12:
+            return key, region
+        # A temporary key from AssumeRole acts in the role's account; one the sandbox did not
+        # issue (or forgot on reset) is refused, as AWS refuses an invalid token.
+        if key.startswith("ASIA"):
+            return sts.account_of_key(self.app, key) or "", region
+        return settings.account_id, region
 
     # -- verbs -------------------------------------------------------------------------------
     def do_POST(self):
@@ -62,6 +68,9 @@ class Handler(BaseHTTPRequestHandler):
             control.dispatch(self, "POST", path, self._body())
             return
         raw = self._body()
+        if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+            self._query_protocol(raw)
+            return
         target = self.headers.get("X-Amz-Target", "")
         if target.startswith(support.TARGET_PREFIX):
             self._support(target[len(support.TARGET_PREFIX) :], raw)
@@ -69,6 +78,14 @@ class Handler(BaseHTTPRequestHandler):
         op_name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
         account, region = self._caller()
         request_id = str(uuid.uuid4())
+        if not account:
+            body = {
+                "__type": "UnrecognizedClientException",
+                "message": "The security token included in the request is invalid.",
+            }
+            headers = {"x-amzn-RequestId": request_id, "x-amzn-ErrorType": body["__type"]}
+            self._send(403, json.dumps(body).encode(), "application/x-amz-json-1.0", headers)
+            return
         try:
             status, body = self.app.handle(op_name, raw, account, region, request_id)
         except Dropped:
@@ -88,6 +105,23 @@ class Handler(BaseHTTPRequestHandler):
         status, body = support.handle(self.app, op_name, raw, account, request_id)
         headers = {"x-amzn-RequestId": request_id}
         self._send(status, json.dumps(body).encode(), "application/x-amz-json-1.1", headers)
+
+    def _query_protocol(self, raw: bytes) -> None:
+        """AWS's query protocol on ``POST /``: STS ``AssumeRole`` only (see sandbox/sts.py)."""
+        form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+        account, _ = self._caller()
+        if form.get("Action") == "AssumeRole":
+            status, body = sts.assume_role(self.app, form, account)
+        else:
+            status, body = (
+                400,
+                (
+                    b"<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code>"
+                    b"<Message>The action is not valid for this endpoint.</Message></Error>"
+                    b"</ErrorResponse>"
+                ),
+            )
+        self._send(status, body, "text/xml")
 
     def do_GET(self):
         parts = urlsplit(self.path)

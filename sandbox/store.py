@@ -81,6 +81,10 @@ class Store:
         self._meta[key] = value
         self._meta_dirty.add(key)
 
+    def meta_prefixed(self, prefix: str) -> dict:
+        """Every named value whose key starts with `prefix` (keys without it)."""
+        return {k[len(prefix) :]: v for k, v in self._meta.items() if k.startswith(prefix)}
+
     # -- persistence -------------------------------------------------------------------------
     def commit(self) -> None:
         if self._db is None:

@@ -1,8 +1,12 @@
 """Verified destination numbers and the SMS sandbox account tier.
 
-With ``--account-tier SANDBOX`` (AWS's state for new accounts) SendTextMessage only reaches
-verified destination numbers and simulator numbers. The verification code is "sent" as a message
-that the control API shows (``GET /_sandbox/messages``).
+With ``--account-tier SANDBOX`` (AWS's state for new accounts; an account declared with a role
+starts there too, see sts.py) SendTextMessage only reaches verified destination numbers and
+simulator numbers. The verification code is "sent" as a message that the control API shows
+(``GET /_sandbox/messages``). As AWS documents (seed 001, "SMS sandbox" and "Verify a destination
+phone number while in the sandbox"): up to 10 numbers, the code goes out from an active
+origination identity of the destination's country, and a number can be deleted only 24 hours
+after it was added.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ import time
 import uuid
 
 from . import countries
+from .account import account_tier
 from .errors import ConflictError, NotFoundError, ValidationError
 from .model import op
+from .numbers import NUMBER
 from .resources import Ctx, apply_filters, check_limit, new_id, now, page, strip_arn, tags_of
 
 KIND = "verified-destination-number"
@@ -38,7 +44,7 @@ def is_verified(ctx: Ctx, number: str) -> bool:
 
 
 def check_sandbox_destination(ctx: Ctx, number: str) -> None:
-    if ctx.settings.account_tier != "SANDBOX" or number in countries.SIMULATOR_COUNTRY:
+    if account_tier(ctx) != "SANDBOX" or number in countries.SIMULATOR_COUNTRY:
         return
     if not is_verified(ctx, number):
         raise ConflictError(
@@ -89,9 +95,23 @@ def describe(ctx: Ctx, params: dict) -> dict:
     return page(params, [_info(o) for o in items], "VerifiedDestinationNumbers")
 
 
+# AWS: "You can delete a destination phone number. However, you must wait 24 hours after adding a
+# phone number before you can delete it." (seed 001). The refusal's reason is the model's
+# RESOURCE_DELETION_NOT_ALLOWED [reason inferred from the model's enum].
+DELETE_AFTER = 24 * 60 * 60
+
+
 @op("DeleteVerifiedDestinationNumber")
 def delete(ctx: Ctx, params: dict) -> dict:
     obj = _get(ctx, params["VerifiedDestinationNumberId"])
+    if now() - obj["CreatedTimestamp"] < DELETE_AFTER:
+        raise ConflictError(
+            f"{obj['DestinationPhoneNumber']} was added less than 24 hours ago; a verified "
+            "destination number can be deleted 24 hours after it was added.",
+            "RESOURCE_DELETION_NOT_ALLOWED",
+            "verified-destination-number",
+            obj["VerifiedDestinationNumberId"],
+        )
     ctx.store.delete(KIND, ctx.account, obj["VerifiedDestinationNumberId"])
     return {
         k: obj[k]
@@ -114,6 +134,7 @@ def send_code(ctx: Ctx, params: dict) -> dict:
             "verified-destination-number",
             obj["VerifiedDestinationNumberId"],
         )
+    _check_origin(ctx, params, obj["DestinationPhoneNumber"])
     code = f"{random.randint(0, 999999):06d}"
     obj["_code"], obj["_code_expires"] = code, time.time() + 24 * 3600
     ctx.store.touch(KIND, ctx.account, obj["VerifiedDestinationNumberId"])
@@ -131,6 +152,26 @@ def send_code(ctx: Ctx, params: dict) -> dict:
         }
     )
     return {"MessageId": message_id}
+
+
+def _check_origin(ctx: Ctx, params: dict, number: str) -> None:
+    """The code needs an active origination identity that can send within the destination's
+    country (AWS: "The origination identity can only send messages within its country")."""
+    iso = countries.country_of(number)
+    wanted = params.get("OriginationIdentity")
+    for item in ctx.store.items(NUMBER, ctx.account):
+        if item.get("Status") != "ACTIVE" or item.get("IsoCountryCode") != iso:
+            continue
+        if wanted and strip_arn(wanted) not in (item["PhoneNumberId"], item["PhoneNumber"]):
+            continue
+        return
+    raise ConflictError(
+        f"No active origination identity in the account can send to {iso or number}; request "
+        "or register one (a simulator number for the United States) first.",
+        "NO_ORIGINATION_IDENTITIES_FOUND",
+        "verified-destination-number",
+        number,
+    )
 
 
 @op("VerifyDestinationNumber")

@@ -182,3 +182,33 @@ class SupportCaseActionForm(forms.Form):
     shared = forms.BooleanField(label="Show it to the tenant", required=False)
     message = forms.IntegerField(required=False, widget=forms.HiddenInput)
     short_code = forms.CharField(label="Short code", max_length=8, required=False)
+
+
+class VerifiedNumberAddForm(forms.Form):
+    number = forms.CharField(
+        max_length=20,
+        label="Phone number",
+        help_text="E.164, e.g. +12065550142. AWS texts it a code from an active number of its "
+        "country.",
+    )
+
+
+class VerifiedNumberCodeForm(forms.Form):
+    verified_number_id = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    code = forms.CharField(max_length=10, required=False, label="Code the phone received")
+
+
+class AccountSettingsForm(forms.Form):
+    tenants_bring_aws_accounts = forms.BooleanField(
+        required=False, label="Tenant owners may connect their own AWS account"
+    )
+
+
+class GoLiveForm(forms.Form):
+    destination = forms.CharField(
+        max_length=20,
+        required=False,
+        label="Test destination",
+        help_text="Empty: AWS's simulator number of the sender's country (US: +14254147755). "
+        "Elsewhere, a verified destination number.",
+    )

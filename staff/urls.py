@@ -3,7 +3,15 @@ addresses: templates and tests reverse them by name."""
 
 from django.urls import include, path
 
-from staff.views import compliance, dashboard, opt_outs, registrations, support, tenants
+from staff.views import (
+    accounts,
+    compliance,
+    dashboard,
+    opt_outs,
+    registrations,
+    support,
+    tenants,
+)
 
 tenant_patterns = [
     path("", tenants.staff_tenant_list, name="staff_tenant_list"),
@@ -86,10 +94,48 @@ support_patterns = [
     path("support-cases/<int:pk>/act/", support.case_act, name="staff_support_case_act"),
 ]
 
+aws_patterns = [
+    path("", accounts.aws_account, name="staff_aws_account"),
+    path("refresh/", accounts.aws_account_refresh, name="staff_aws_account_refresh"),
+    path("numbers/", accounts.aws_account_numbers, name="staff_aws_account_numbers"),
+    path("settings/", accounts.aws_account_settings, name="staff_aws_account_settings"),
+    path("tenants/<slug:slug>/", accounts.aws_tenant_account, name="staff_aws_tenant_account"),
+    path(
+        "tenants/<slug:slug>/refresh/",
+        accounts.aws_tenant_account_refresh,
+        name="staff_aws_tenant_account_refresh",
+    ),
+    path(
+        "tenants/<slug:slug>/numbers/",
+        accounts.aws_tenant_account_numbers,
+        name="staff_aws_tenant_account_numbers",
+    ),
+    path(
+        "tenants/<slug:slug>/connect/",
+        accounts.aws_tenant_account_connect,
+        name="staff_aws_tenant_account_connect",
+    ),
+]
+
+sender_patterns = [
+    path(
+        "tenants/<slug:slug>/senders/<int:pk>/",
+        accounts.staff_sender_detail,
+        name="staff_sender_detail",
+    ),
+    path(
+        "tenants/<slug:slug>/senders/<int:pk>/go-live/",
+        accounts.staff_sender_go_live,
+        name="staff_sender_go_live",
+    ),
+]
+
 urlpatterns = [
     path("", include(support_patterns)),
     path("compliance/", include(compliance_patterns)),
     path("registrations/", include(registration_patterns)),
     path("messaging/", include(messaging_patterns)),
+    path("aws/", include(aws_patterns)),
+    path("", include(sender_patterns)),
     path("", include(tenant_patterns)),
 ]

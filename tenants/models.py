@@ -314,6 +314,12 @@ class ProviderProfile(BusinessDetails):
     """The provider's own business (one row): prefills provider-branded programs, where the
     provider collects the opt-in, writes every message and the messages come from it."""
 
+    tenants_bring_aws_accounts = models.BooleanField(
+        "Tenant owners may connect their own AWS account",
+        default=False,
+        help_text="Off: only provider staff connect a tenant's own AWS account.",
+    )
+
     def __str__(self) -> str:
         return "Provider's business profile"
 

@@ -37,7 +37,9 @@ class AccountContext:
 
 def account_for(tenant: Tenant | None) -> AccountContext:
     if tenant is not None:
-        account = AwsAccount.objects.filter(tenant=tenant).first()
+        # Only a verified role: until then (or while a new role is being checked) the
+        # tenant's calls stay where they were.
+        account = AwsAccount.objects.filter(tenant=tenant, verified_at__isnull=False).first()
         if account is not None:
             return AccountContext(account.role_arn, account.external_id, account.region)
     return AccountContext()
@@ -77,7 +79,12 @@ def _client(
     if not context.role_arn:
         client = boto3.client(service, **_session_kwargs(), **kwargs)
     else:
-        sts = boto3.client("sts", region_name=region, **_session_kwargs())
+        # With an endpoint (the sandbox), STS is asked there too: it answers AssumeRole for the
+        # roles declared to it. Without one, AWS's own STS.
+        sts_kwargs = {"endpoint_url": endpoint} if endpoint else {}
+        sts = boto3.client(
+            "sts", region_name=region, config=_CONFIG, **sts_kwargs, **_session_kwargs()
+        )
         credentials = sts.assume_role(
             RoleArn=context.role_arn,
             RoleSessionName="sms-portal",

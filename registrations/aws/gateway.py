@@ -109,7 +109,16 @@ class Gateway:
                 "apply the answer in a short transaction.atomic block."
             )
         params = params or {}
-        method = getattr(client_for(self.context, self.service), _snake(operation))
+        try:
+            client = client_for(self.context, self.service)
+        except (ClientError, BotoCoreError) as exc:
+            # A tenant's own account: sts:AssumeRole refused (wrong role or external id) or
+            # unreachable. Said as the AssumeRole failure it is.
+            error = translate("AssumeRole", exc)
+            if logged:
+                self._log("AssumeRole", {"RoleArn": self.context.role_arn}, time.monotonic(), error)
+            raise error from exc
+        method = getattr(client, _snake(operation))
         for attempt in range(attempts):
             started = time.monotonic()
             try:

@@ -142,3 +142,35 @@ class SupportMessage:
     time_created: str  # AWS's ISO 8601 text, kept as given (it orders and filters the poll)
     attachments: tuple[str, ...] = ()  # file names
     from_aws: bool = False
+
+
+# --- The account (readiness) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountAttributes:
+    tier: str  # SANDBOX or PRODUCTION
+    default_protect_configuration_id: str = ""
+
+
+@dataclass(frozen=True)
+class SpendLimit:
+    name: str  # e.g. TEXT_MESSAGE_MONTHLY_SPEND_LIMIT
+    enforced: int  # US dollars a month, what AWS enforces now
+    maximum: int  # the most an override may set (what AWS Support granted)
+    overridden: bool
+
+
+@dataclass(frozen=True)
+class AccountLimit:
+    name: str  # PHONE_NUMBERS, POOLS, CONFIGURATION_SETS, OPT_OUT_LISTS, …
+    used: int
+    maximum: int
+
+
+@dataclass(frozen=True)
+class VerifiedNumber:
+    id: str
+    number: str
+    status: str  # PENDING, VERIFIED
+    created_at: datetime | None = None

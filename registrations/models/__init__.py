@@ -1,4 +1,4 @@
-from registrations.models.account import AwsAccount, RateSlot
+from registrations.models.account import AccountReadiness, AwsAccount, RateSlot
 from registrations.models.catalog import CatalogVersion, RegistrationTypeDef
 from registrations.models.dashboard import DashboardDay, DashboardSummaryState
 from registrations.models.registration import (
@@ -16,6 +16,7 @@ from registrations.models.support import SupportCase, SupportMessage
 
 __all__ = [
     "Attachment",
+    "AccountReadiness",
     "AwsAccount",
     "AwsCall",
     "CatalogVersion",

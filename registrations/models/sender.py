@@ -76,6 +76,9 @@ class SendingSetup(models.Model):
     allowed_countries = models.JSONField(default=list, blank=True)
     steps = models.JSONField(default=dict, blank=True)
     last_error = models.TextField(blank=True)
+    # Held before anything was created: what the setup would need exceeds the account's quota.
+    held_reason = models.TextField(blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

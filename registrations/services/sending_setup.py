@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from portal.enqueue import enqueue
 from registrations import overlay, shortcode
+from registrations.aws import account as aws_account
 from registrations.aws import operations as aws
 from registrations.aws.clients import account_for
 from registrations.aws.errors import AwsError
@@ -24,6 +25,7 @@ from registrations.aws.types import Keyword, OriginationSettings
 from registrations.models import FieldValue, Registration, Sender, SendingSetup
 from registrations.states import Status
 from tenants.models import Tenant
+from tenants.services import notice_create
 
 EVENT_DESTINATION = "portal-events"
 
@@ -155,6 +157,9 @@ def sending_setup_run(*, tenant_id: int) -> SendingSetup:
     gw = Gateway.for_tenant(tenant)
     name = _name(tenant)
     try:
+        held = _over_quota(gw, setup, name)
+        if held:
+            return _hold(setup, held)
         _opt_out_list(gw, setup, name)
         target = _target(setup, senders)
         _pool(gw, setup, senders, name, target)
@@ -166,7 +171,70 @@ def sending_setup_run(*, tenant_id: int) -> SendingSetup:
         setup.save(update_fields=["last_error", "updated_at"])
         raise
     setup.last_error = ""
-    setup.save(update_fields=["last_error", "updated_at"])
+    setup.held_reason, setup.held_at = "", None
+    setup.save(update_fields=["last_error", "held_reason", "held_at", "updated_at"])
+    return setup
+
+
+# What each new resource of the setup counts against (DescribeAccountLimits's names).
+QUOTA_LABELS = {
+    "OPT_OUT_LISTS": "opt-out lists",
+    "POOLS": "phone pools",
+    "CONFIGURATION_SETS": "configuration sets",
+}
+
+
+def setup_needs(
+    *, has_pool: bool, has_opt_out_list: bool, has_configuration_set: bool
+) -> dict[str, int]:
+    """The resources a setup run would create, by the account limit each counts against."""
+    needs = {
+        "OPT_OUT_LISTS": 0 if has_opt_out_list else 1,
+        "POOLS": 0 if has_pool else 1,
+        "CONFIGURATION_SETS": 0 if has_configuration_set else 1,
+    }
+    return {k: v for k, v in needs.items() if v}
+
+
+def _over_quota(gw: Gateway, setup: SendingSetup, name: str) -> str:
+    """Why the setup cannot be completed in this account ('' when it fits), decided before
+    anything is created: a setup stopped half-way by a quota leaves resources behind that
+    count against the same quota."""
+    needs = setup_needs(
+        has_pool=bool(setup.pool_id),
+        has_opt_out_list=aws.opt_out_list_exists(gw, name=name),
+        has_configuration_set=aws.configuration_set_describe(gw, name=name) is not None,
+    )
+    if not needs:
+        return ""
+    limits = {limit.name: limit for limit in aws_account.account_limits_list(gw)}
+    short = [
+        f"{QUOTA_LABELS[key]}: {limits[key].used} of {limits[key].maximum} used, {count} more "
+        "needed"
+        for key, count in needs.items()
+        if key in limits and limits[key].used + count > limits[key].maximum
+    ]
+    if not short:
+        return ""
+    return (
+        "Held before anything was created: the AWS account has reached its quota of "
+        + "; ".join(short)
+        + ". Provider staff: request a quota increase (or free unused resources) and run the "
+        "setup again."
+    )
+
+
+def _hold(setup: SendingSetup, reason: str) -> SendingSetup:
+    first = setup.held_reason != reason
+    with transaction.atomic():
+        setup.held_reason, setup.held_at = reason, timezone.now()
+        setup.save(update_fields=["held_reason", "held_at", "updated_at"])
+        if first:
+            notice_create(
+                tenant=setup.tenant,
+                title="Your sending setup is on hold",
+                body=f"{reason} Your provider has been told; nothing is needed from you.",
+            )
     return setup
 
 

@@ -225,3 +225,27 @@ class StartForm(forms.Form):
         if self.cleaned_data.get("program") == "provider":
             return Registration.ProgramOwner.PROVIDER
         return Registration.ProgramOwner.TENANT
+
+
+class AwsAccountConnectForm(forms.Form):
+    role_arn = forms.CharField(
+        max_length=2048,
+        label="Role ARN",
+        help_text="arn:aws:iam::<account>:role/<name>, a role in the tenant's account that trusts "
+        "the provider's account with this external id.",
+    )
+    external_id = forms.CharField(
+        max_length=1224,
+        label="External id",
+        help_text="The value the role's trust policy requires (sts:ExternalId).",
+    )
+    region = forms.CharField(
+        max_length=32, required=False, help_text="Empty: the portal's AWS_REGION."
+    )
+    registration_topic_arn = forms.CharField(
+        max_length=256,
+        required=False,
+        label="Registration events topic",
+        help_text="The SNS topic in that account that receives its registration status events; "
+        "subscribe the portal's registration hook to it.",
+    )

@@ -7,6 +7,7 @@ from registrations.web import views, wizard
 urlpatterns = [
     path("", views.registration_list, name="registration_list"),
     path("start/", views.registration_start, name="registration_start"),
+    path("aws-account/", views.aws_account_connect, name="aws_account_connect"),
     path("<int:pk>/", views.registration_detail, name="registration_detail"),
     path("<int:pk>/step/<int:step>/", wizard.registration_step, name="registration_step"),
     path("<int:pk>/autosave/", wizard.registration_autosave, name="registration_autosave"),

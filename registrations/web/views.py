@@ -3,20 +3,23 @@ the detail page (timeline, reasons at their fields, diff, resubmit) and file pre
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.paging import page_of
 from registrations import overlay, shortcode
-from registrations.models import FieldValue
+from registrations.models import AccountReadiness, AwsAccount, FieldValue
 from registrations.selectors import schema_for
+from registrations.services import accounts
 from registrations.services.guided import registrations_start
 from registrations.states import Status
 from registrations.web import selectors
-from registrations.web.forms import StartForm
+from registrations.web.forms import AwsAccountConnectForm, StartForm
 from tenants.models import Role
 from tenants.permissions import tenant_view
 
@@ -208,3 +211,41 @@ def registration_file(request: HttpRequest, pk: int, attachment_id: int) -> Http
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@tenant_view(min_role=Role.OWNER)
+@require_http_methods(["GET", "POST"])
+def aws_account_connect(request: HttpRequest) -> HttpResponse:
+    """The owner connects the tenant's own AWS account, where the provider allows it."""
+    allowed = accounts.may_connect_account(tenant=request.tenant, actor=request.user)
+    account = AwsAccount.objects.filter(tenant=request.tenant).first()
+    initial = (
+        {"role_arn": account.role_arn, "external_id": account.external_id, "region": account.region,
+         "registration_topic_arn": account.registration_topic_arn}
+        if account else {"external_id": AwsAccount._meta.get_field("external_id").default()}
+    )  # fmt: skip
+    form = AwsAccountConnectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.aws_account_connect(
+                tenant=request.tenant, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Connected: your registrations and messages now use it.")
+            return redirect("aws_account_connect", request.tenant.slug)
+    context = {
+        "form": form,
+        "allowed": allowed,
+        "account": account,
+        "readiness": AccountReadiness.objects.filter(tenant=request.tenant).first(),
+        "hook_url": settings.PORTAL_BASE_URL + reverse("sns_registration_events"),
+    }
+    return render(
+        request,
+        "registrations/aws_account.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )

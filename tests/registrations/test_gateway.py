@@ -1,66 +1,45 @@
-"""The AWS gateway: typed errors, and a tenant's own AWS account reached by sts:AssumeRole.
-
-STS cannot run here (the sandbox emulates End User Messaging only), so the assume-role call
-is answered by botocore's Stubber; the End User Messaging calls go to the sandbox for real."""
+"""The AWS gateway: typed errors, and a tenant's own AWS account reached by sts:AssumeRole
+(answered by the sandbox for the roles declared to it, like every other call here)."""
 
 from __future__ import annotations
 
-import datetime
-
-import boto3
 import pytest
-from botocore.stub import Stubber
+from django.utils import timezone
 
 from registrations.aws import clients, errors
 from registrations.aws import operations as aws
 from registrations.aws.gateway import CALL_ATTEMPTS, Gateway
 from registrations.models import AwsAccount, AwsCall
 
+ROLE = "arn:aws:iam::210987654321:role/sms-portal"
+
 
 @pytest.mark.django_db
-def test_tenant_account_is_reached_through_assume_role(sandbox, tenant_a, monkeypatch):
-    account = AwsAccount.objects.create(
-        tenant=tenant_a, role_arn="arn:aws:iam::210987654321:role/sms-portal"
-    )
-    sts = boto3.client(
-        "sts", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
-    )
-    stubber = Stubber(sts)
-    stubber.add_response(
-        "assume_role",
-        {
-            "Credentials": {
-                "AccessKeyId": "ASIATENANTACCOUNT01",
-                "SecretAccessKey": "s" * 40,
-                "SessionToken": "token",
-                "Expiration": datetime.datetime(2030, 1, 1),
-            }
-        },
-        {
-            "RoleArn": account.role_arn,
-            "RoleSessionName": "sms-portal",
-            "ExternalId": account.external_id,
-            "DurationSeconds": 3600,
-        },
-    )
-    real_client = boto3.client
-
-    def client(service, **kwargs):
-        return sts if service == "sts" else real_client(service, **kwargs)
-
-    monkeypatch.setattr(clients.boto3, "client", client)
+def test_tenant_account_is_reached_through_assume_role(sandbox, tenant_a):
     clients._client.cache_clear()
-    with stubber:
-        context = clients.account_for(tenant_a)
-        assert context == clients.AccountContext(account.role_arn, account.external_id, "")
-        gateway = Gateway.for_tenant(tenant_a)
-        assert gateway.context == context
-        assert aws.opt_out_list_exists(gateway, name="Default") is True
-    stubber.assert_no_pending_responses()
+    account = AwsAccount.objects.create(tenant=tenant_a, role_arn=ROLE, verified_at=timezone.now())
+    sandbox.request("PUT", "/_sandbox/roles", {"RoleArn": ROLE, "ExternalId": account.external_id})
+    context = clients.account_for(tenant_a)
+    assert context == clients.AccountContext(account.role_arn, account.external_id, "")
+    gateway = Gateway.for_tenant(tenant_a)
+    assert gateway.context == context
+    assert aws.opt_out_list_exists(gateway, name="Default") is True
     assert AwsCall.objects.get(tenant=tenant_a).operation == "DescribeOptOutLists"
     credentials = clients.client_for(context)._request_signer._credentials
-    assert (credentials.access_key, credentials.token) == ("ASIATENANTACCOUNT01", "token")
+    assert credentials.access_key.startswith("ASIA") and credentials.token
+    (call,) = sandbox.calls("DescribeOptOutLists")
+    assert call["Account"] == "210987654321"
     clients._client.cache_clear()
+
+
+@pytest.mark.django_db
+def test_a_refused_role_is_a_typed_assume_role_error(sandbox, tenant_a):
+    clients._client.cache_clear()
+    AwsAccount.objects.create(tenant=tenant_a, role_arn=ROLE, verified_at=timezone.now())
+    with pytest.raises(errors.PermanentError) as refused:
+        aws.opt_out_list_exists(Gateway.for_tenant(tenant_a), name="Default")
+    assert (refused.value.operation, refused.value.code) == ("AssumeRole", "AccessDenied")
+    assert AwsCall.objects.get(tenant=tenant_a).operation == "AssumeRole"
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from compliance.models import SmsProgram
 from registrations import shortcode
-from registrations.models import Sender, SupportCase, SupportMessage
+from registrations.models import Sender, SendingSetup, SupportCase, SupportMessage
 from registrations.selectors import version_values
 from registrations.services import (
     drafts,
@@ -78,7 +78,9 @@ def _keywords(sandbox, sender: Sender) -> dict[str, str]:
         aws_access_key_id="sandbox",
         aws_secret_access_key="sandbox",
     )
-    answer = client.describe_keywords(OriginationIdentity=sender.aws_id)
+    # The keywords live on the tenant's pool, the same for every number in it (AWS's rule).
+    setup = SendingSetup.objects.get(tenant=sender.tenant)
+    answer = client.describe_keywords(OriginationIdentity=setup.pool_id or sender.aws_id)
     return {k["Keyword"]: k["KeywordMessage"] for k in answer["Keywords"]}
 
 

@@ -71,6 +71,15 @@ def test_sandbox_tier_sends_only_to_verified_numbers(client, control, app):
             Filters=[{"Name": "status", "Values": ["VERIFIED"]}]
         )["VerifiedDestinationNumbers"]
         assert [v["DestinationPhoneNumber"] for v in listed] == [CUSTOMER]
+        # AWS: a number can be deleted only 24 hours after it was added.
+        with pytest.raises(client.exceptions.ConflictException) as err:
+            client.delete_verified_destination_number(VerifiedDestinationNumberId=vid)
+        assert err.value.response["Reason"] == "RESOURCE_DELETION_NOT_ALLOWED"
+        assert "24 hours" in err.value.response["Message"]
+        with app.store.lock:  # a day passes
+            app.store.get("verified-destination-number", "123456789012", vid)[
+                "CreatedTimestamp"
+            ] -= 24 * 3600
         client.delete_verified_destination_number(VerifiedDestinationNumberId=vid)
         assert client.describe_verified_destination_numbers()["VerifiedDestinationNumbers"] == []
         for i in range(10):

@@ -1,0 +1,325 @@
+"""The AWS account readiness pages against the sandbox over HTTP: a sandbox-tier account
+refuses unverified destinations until staff verify a number through the page; a tenant's
+sending setup is held before anything is created when the account's pool quota is reached;
+a tenant's own account is connected by assuming its role."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+
+from registrations.aws import account as aws_account
+from registrations.aws import clients
+from registrations.aws import operations as aws
+from registrations.aws.errors import ConflictError
+from registrations.aws.gateway import Gateway
+from registrations.models import AccountReadiness, AwsAccount, AwsCall, SendingSetup, SnsMessage
+from registrations.services import accounts, tracking
+from registrations.services.sending_setup import sending_setup_run
+from registrations.sns_endpoint import REGISTRATION_HOOK
+from tenants.models import AuditEntry, Notice, ProviderProfile
+from tests.conftest import client_for
+from tests.registrations.test_engine import _submit_and_approve, _tfn_ready
+from tests.waiting import wait_until
+
+# Real transactions, as production runs: the gateway refuses an AWS call inside any of them.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DESTINATION = "+447700900123"
+ROLE = "arn:aws:iam::210987654321:role/sms-portal"
+TOPIC = "arn:aws:sns:us-east-1:210987654321:eum-registration-events"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_role_clients():
+    """Assumed-role clients are cached per role for their credentials' hour; the sandbox is
+    reset before each test and forgets the credentials it issued, so start without them."""
+    clients._client.cache_clear()
+    yield
+    clients._client.cache_clear()
+
+
+def _boto(sandbox, key: str = "sandbox"):
+    return boto3.client(
+        "pinpoint-sms-voice-v2",
+        endpoint_url=sandbox.base_url,
+        region_name="us-east-1",
+        aws_access_key_id=key,
+        aws_secret_access_key="sandbox",
+    )
+
+
+@pytest.fixture
+def sandbox_tier(sandbox):
+    sandbox.request("PATCH", "/_sandbox/config", {"account_tier": "SANDBOX"})
+    yield sandbox
+    sandbox.request("PATCH", "/_sandbox/config", {"account_tier": "PRODUCTION"})
+
+
+def _simulator(sandbox) -> str:
+    return _boto(sandbox).request_phone_number(
+        IsoCountryCode="US",
+        MessageType="TRANSACTIONAL",
+        NumberCapabilities=["SMS"],
+        NumberType="SIMULATOR",
+    )["PhoneNumberId"]
+
+
+def _send(origin: str) -> str:
+    return aws.text_message_send(
+        Gateway(),
+        destination=DESTINATION,
+        body="Acme: your order shipped.",
+        origination_identity=origin,
+        message_type="TRANSACTIONAL",
+    )
+
+
+def _code(sandbox) -> str:
+    sent = [
+        m
+        for m in sandbox.request("GET", "/_sandbox/messages")["messages"]
+        if m.get("VerificationCode") and m["DestinationPhoneNumber"] == DESTINATION
+    ]
+    return sent[-1]["VerificationCode"]
+
+
+def _gb_number(sandbox) -> str:
+    return _boto(sandbox).request_phone_number(
+        IsoCountryCode="GB",
+        MessageType="TRANSACTIONAL",
+        NumberCapabilities=["SMS"],
+        NumberType="LONG_CODE",
+    )["PhoneNumberId"]
+
+
+def test_a_sandbox_tier_account_sends_only_to_numbers_verified_on_the_page(
+    sandbox_tier, sam, django_capture_on_commit_callbacks
+):
+    origin = _gb_number(sandbox_tier)
+    with pytest.raises(ConflictError) as refused:
+        _send(origin)
+    assert refused.value.reason == "DESTINATION_PHONE_NUMBER_NOT_VERIFIED"
+
+    staff = client_for(sam)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post("/staff/aws/refresh/")
+    assert response.status_code == 302
+    readiness = AccountReadiness.objects.get(scope="provider")
+    assert readiness.tier == "SANDBOX"
+    assert readiness.text_spend_limit == {
+        "name": "TEXT_MESSAGE_MONTHLY_SPEND_LIMIT",
+        "enforced": 1,
+        "maximum": 1,
+        "overridden": False,
+    }
+    page = staff.get("/staff/aws/").content.decode()
+    assert 'data-tier="SANDBOX"' in page
+    assert 'data-spend-limit="1"' in page
+    assert "Read from AWS" in page
+
+    response = staff.post("/staff/aws/numbers/", {"action": "add", "number": "206 555"})
+    assert "Write the number in E.164 form" in staff.get("/staff/aws/").content.decode()
+    response = staff.post("/staff/aws/numbers/", {"action": "add", "number": DESTINATION})
+    assert response.status_code == 302
+    (pending,) = AccountReadiness.objects.get(scope="provider").verified_numbers
+    assert (pending["number"], pending["status"]) == (DESTINATION, "PENDING")
+    page = staff.get("/staff/aws/").content.decode()
+    assert f'data-verified="{DESTINATION}" data-status="PENDING"' in page
+
+    code = _code(sandbox_tier)
+    wrong = "000000" if code != "000000" else "111111"
+    staff.post(
+        "/staff/aws/numbers/",
+        {"action": "verify", "verified_number_id": pending["id"], "code": wrong},
+    )
+    page = staff.get("/staff/aws/").content.decode()
+    assert "AWS answered ValidationException: The verification code does not match." in page
+    with pytest.raises(ConflictError):
+        _send(origin)
+
+    staff.post(
+        "/staff/aws/numbers/",
+        {"action": "verify", "verified_number_id": pending["id"], "code": code},
+    )
+    (verified,) = AccountReadiness.objects.get(scope="provider").verified_numbers
+    assert verified["status"] == "VERIFIED"
+    assert _send(origin)
+    assert AuditEntry.objects.filter(action="aws_account.verified_number_verify").count() == 1
+
+    staff.post("/staff/aws/numbers/", {"action": "delete", "verified_number_id": pending["id"]})
+    page = staff.get("/staff/aws/").content.decode()
+    assert "can be deleted 24 hours after it was added" in page
+    assert len(AccountReadiness.objects.get(scope="provider").verified_numbers) == 1
+
+
+def test_a_viewer_sees_the_page_but_cannot_verify_numbers(sandbox, vic):
+    viewer = client_for(vic)
+    assert viewer.get("/staff/aws/").status_code == 200
+    response = viewer.post("/staff/aws/numbers/", {"action": "add", "number": DESTINATION})
+    assert response.status_code == 403
+    assert (
+        _boto(sandbox).describe_verified_destination_numbers()["VerifiedDestinationNumbers"] == []
+    )
+
+
+def test_the_setup_is_held_when_the_accounts_pool_quota_is_reached(
+    catalog, sandbox, tenant_a, alice, sam, django_capture_on_commit_callbacks
+):
+    client = _boto(sandbox)
+    client.create_pool(
+        OriginationIdentity=_simulator(sandbox), IsoCountryCode="US", MessageType="TRANSACTIONAL"
+    )
+    sandbox.request("PATCH", "/_sandbox/config", {"limits": "POOLS=1"})
+    try:
+        registration = _submit_and_approve(
+            _tfn_ready(tenant_a, alice), tenant_a, alice, sam, django_capture_on_commit_callbacks
+        )
+        sandbox.decide(registration.aws_registration_id, 1, "approve")
+        with django_capture_on_commit_callbacks(execute=True):
+            tracking.reconcile_pass(force=True)
+        setup = SendingSetup.objects.get(tenant=tenant_a)
+        assert setup.held_reason == (
+            "Held before anything was created: the AWS account has reached its quota of phone "
+            "pools: 1 of 1 used, 1 more needed. Provider staff: request a quota increase (or free "
+            "unused resources) and run the setup again."
+        )
+        assert setup.steps == {}
+        assert setup.pool_id == ""
+        names = [o["OptOutListName"] for o in client.describe_opt_out_lists()["OptOutLists"]]
+        assert names == ["Default"]
+        assert client.describe_configuration_sets()["ConfigurationSets"] == []
+        assert [c for c in sandbox.calls() if c["Operation"] == "CreatePool"][-1]["Status"] == 200
+        notice = Notice.objects.get(tenant=tenant_a, title="Your sending setup is on hold")
+        assert notice.body.startswith("Held before anything was created")
+        staff = client_for(sam)
+        assert setup.held_reason in staff.get("/staff/tenants/acme/").content.decode()
+        assert 'data-held="acme"' in staff.get("/staff/aws/").content.decode()
+
+        sandbox.request("PATCH", "/_sandbox/config", {"limits": "POOLS=2"})
+        setup = sending_setup_run(tenant_id=tenant_a.pk)
+        assert (setup.held_reason, setup.held_at, setup.complete) == ("", None, True)
+        assert Notice.objects.filter(title="Your sending setup is on hold").count() == 1
+    finally:
+        sandbox.request("PATCH", "/_sandbox/config", {"limits": ""})
+
+
+def test_a_tenants_own_account_is_verified_by_assuming_its_role(
+    sandbox, tenant_a, sam, owen, django_capture_on_commit_callbacks
+):
+    staff = client_for(sam)
+    form = {
+        "role_arn": ROLE,
+        "external_id": "portal-7f3a91",
+        "region": "",
+        "registration_topic_arn": TOPIC,
+    }
+    response = staff.post("/staff/aws/tenants/acme/connect/", form)
+    assert response.status_code == 400
+    assert "The portal could not assume the role. AWS answered AccessDenied" in (
+        response.content.decode()
+    )
+    assert AwsAccount.objects.count() == 0
+    assert AuditEntry.objects.filter(action="aws_account.connect").count() == 0
+    assert AwsCall.objects.count() == 0
+
+    response = staff.post(
+        "/staff/aws/tenants/acme/connect/", {**form, "role_arn": "arn:aws:iam::12:role/x"}
+    )
+    assert response.status_code == 400
+    assert "Enter the role&#x27;s ARN as IAM shows it" in response.content.decode()
+
+    sandbox.request("PUT", "/_sandbox/roles", {"RoleArn": ROLE, "ExternalId": "portal-7f3a91"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post("/staff/aws/tenants/acme/connect/", form)
+    assert response.status_code == 302
+    account = AwsAccount.objects.get(tenant=tenant_a)
+    assert (account.account_id, account.registration_topic_arn) == ("210987654321", TOPIC)
+    assert account.verified_at is not None
+    readiness = AccountReadiness.objects.get(tenant=tenant_a)
+    assert (readiness.tier, readiness.read_at is not None) == ("SANDBOX", True)
+    assert [x["name"] for x in readiness.limits][:2] == ["PHONE_NUMBERS", "POOLS"]
+    page = staff.get("/staff/aws/tenants/acme/").content.decode()
+    assert "210987654321" in page and 'data-tier="SANDBOX"' in page
+
+    # The tenant's calls now go to its own account; the provider's stays as it was.
+    aws.configuration_set_create(Gateway.for_tenant(tenant_a), name="tenant-own")
+    created = [c for c in sandbox.calls("CreateConfigurationSet")]
+    assert created[-1]["Account"] == "210987654321"
+    assert _boto(sandbox).describe_configuration_sets()["ConfigurationSets"] == []
+    assert aws_account.account_attributes_get(Gateway()).tier == "PRODUCTION"
+    # Its registration events reach the portal's hook.
+    assert TOPIC in REGISTRATION_HOOK.topics()
+
+
+def test_a_tenant_owner_connects_only_where_the_provider_allows(sandbox, tenant_a, owen, sam):
+    sandbox.request("PUT", "/_sandbox/roles", {"RoleArn": ROLE, "ExternalId": "portal-7f3a91"})
+    owner = client_for(owen)
+    form = {"role_arn": ROLE, "external_id": "portal-7f3a91"}
+    page = owner.get("/t/acme/registrations/aws-account/").content.decode()
+    assert "Your provider connects AWS accounts" in page
+    assert owner.post("/t/acme/registrations/aws-account/", form).status_code == 403
+    assert AwsAccount.objects.count() == 0
+
+    client_for(sam).post("/staff/aws/settings/", {"tenants_bring_aws_accounts": "on"})
+    assert ProviderProfile.objects.get().tenants_bring_aws_accounts is True
+    response = owner.post("/t/acme/registrations/aws-account/", form)
+    assert response.status_code == 302
+    assert AwsAccount.objects.get(tenant=tenant_a).account_id == "210987654321"
+    assert accounts.tenants_with_own_accounts() == [tenant_a.pk]
+
+
+def test_registration_events_of_a_tenants_own_account_reach_the_portal(
+    sandbox, sandbox_process, live_server, settings, tenant_a, sam
+):
+    """The account's own topic, subscribed to the portal's hook: the portal confirms the
+    subscription and records the account's registration events, once the account is
+    connected (before, the same topic is refused)."""
+    settings.SNS_TRUSTED_CERT_ORIGINS = [sandbox_process]
+    sandbox.request("PUT", "/_sandbox/roles", {"RoleArn": ROLE, "ExternalId": "portal-7f3a91"})
+    hook = live_server.url + "/hooks/sns/registrations/"
+    sandbox.request("POST", "/_sandbox/subscriptions", {"TopicArn": TOPIC, "Endpoint": hook})
+    wait_until(
+        lambda: any(d["Endpoint"] == hook and d.get("Status") for d in _deliveries(sandbox)),
+        timeout=15,
+        message="the sandbox to offer the subscription",
+    )
+    assert SnsMessage.objects.count() == 0  # refused: not one of the portal's topics yet
+    assert [d["Status"] for d in _deliveries(sandbox) if d["Endpoint"] == hook][:1] == [403]
+
+    response = client_for(sam).post(
+        "/staff/aws/tenants/acme/connect/",
+        {"role_arn": ROLE, "external_id": "portal-7f3a91", "registration_topic_arn": TOPIC},
+    )
+    assert response.status_code == 302
+    sandbox.request("POST", "/_sandbox/subscriptions", {"TopicArn": TOPIC, "Endpoint": hook})
+    wait_until(
+        lambda: any(
+            s["Confirmed"]
+            for s in sandbox.request("GET", "/_sandbox/subscriptions")["subscriptions"]
+            if s["Endpoint"] == hook
+        ),
+        timeout=15,
+        message="the portal to confirm the subscription to the tenant's topic",
+    )
+    gw = Gateway.for_tenant(tenant_a)
+    brand = aws.registration_create(
+        gw, registration_type="US_TEN_DLC_BRAND_REGISTRATION", client_token="byo-1", name="x"
+    )
+    aws.field_value_put(
+        gw, registration_id=brand.id, field_path="companyInfo.companyName", text="Acme Anvils"
+    )
+    aws.registration_version_submit(gw, registration_id=brand.id)
+    wait_until(
+        lambda: SnsMessage.objects.filter(topic_arn=TOPIC, kind="Notification").exists(),
+        timeout=15,
+        message="the tenant account's registration event",
+    )
+    event = SnsMessage.objects.filter(topic_arn=TOPIC, kind="Notification").first()
+    assert brand.id in json.dumps(event.payload)
+
+
+def _deliveries(sandbox) -> list[dict]:
+    return sandbox.request("GET", "/_sandbox/deliveries")["deliveries"]
