@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bench.preflight_set import DEV, DEV2, DEV3, FIELDS, HELDOUT, HELDOUT2, load_set
+from bench.preflight_set import DEV, DEV2, DEV3, FIELDS, HELDOUT, HELDOUT2, HELDOUT3, load_set
 
 SET_DIR = Path(__file__).resolve().parent / "preflight_set"
 
@@ -87,6 +87,7 @@ PATHS = {
     "dev2": DEV2,
     "heldout2": HELDOUT2,
     "dev3": DEV3,
+    "heldout3": HELDOUT3,
 }
 # the second set (dev2 + heldout2) was written apart from the first one, with its own tenants
 SECOND_SET_MINIMUM = 170
@@ -225,7 +226,7 @@ THIRD_SET_MINIMUM = 150
 THIRD_SET_TYPES = (set(MINIMUMS) - {"US_SHORT_CODE_REGISTRATION"}) | SENDER_ID_TYPES
 
 
-@pytest.mark.parametrize("part", ["dev3"])
+@pytest.mark.parametrize("part", ["dev3", "heldout3"])
 def test_third_set_parts_are_large_and_mixed(parts, part):
     regs = parts[part]
     assert len(regs) >= THIRD_SET_MINIMUM, (part, len(regs))
@@ -241,7 +242,7 @@ def test_third_set_parts_are_large_and_mixed(parts, part):
 
 
 def test_third_set_tenants_are_its_own(parts):
-    """dev3 shares no tenant with the first two sets."""
+    """dev3 and heldout3 share no tenant with each other nor with the first two sets."""
 
     def tenants(regs):
         return (
@@ -251,6 +252,8 @@ def test_third_set_tenants_are_its_own(parts):
         )
 
     earlier = tenants(parts["dev"] + parts["heldout"] + parts["dev2"] + parts["heldout2"])
-    dev3 = tenants(parts["dev3"])
-    for a, b in zip(earlier, dev3, strict=True):
+    dev3, held3 = tenants(parts["dev3"]), tenants(parts["heldout3"])
+    for a, b, c in zip(earlier, dev3, held3, strict=True):
+        assert not (b & c), b & c
         assert not (a & b), a & b
+        assert not (a & c), a & c
