@@ -132,8 +132,12 @@ SHORTENERS = {
 }  # fmt: skip
 
 
+# An e-mail address names a mailbox, not a page: its domain is not a link in the message.
+_EMAIL = re.compile(r"(?i)[\w.+-]+@(?:[a-z0-9-]+\.)+[a-z]{2,}")
+
+
 def urls_in(text: str) -> list[str]:
-    return [u.rstrip(".,;:!?)") for u in _URL.findall(text)]
+    return [u.rstrip(".,;:!?)") for u in _URL.findall(_EMAIL.sub(" ", text))]
 
 
 def host_of(url: str) -> str:
@@ -245,13 +249,21 @@ _CONTROL = (
     r"(?:check-?box(?:es)?|box(?:es)?|tick\s*box|radio(?:\s+buttons?)?|toggles?|switch|option|"
     r"consent|opt[\s-]?in|selection)"
 )
+# A quoted label between a control and what is said of it: the box "Text me offers" is ...
+_LABEL = r"(?:(?:\"[^\"]{0,160}\"|“[^”]{0,160}”|‘[^’]{0,160}’|'[^']{0,160}')[,:]?\s+)?"
 PRECHECKED = [
     r"pre-?(?:checked|ticked|selected)",
     rf"pre-?(?:filled|populated|set)\s+(?:\w+\s+){{0,2}}{_CONTROL}",
     r"(?<![\w-])checked\s+by\s+default",
     rf"{_CONTROL}\s+(?:\w+\s+){{0,3}}(?:comes?|starts?|appears?|loads?|is\s+shown|are\s+shown)\s+"
     r"(?:already\s+)?(?:checked|ticked|selected|enabled|on|filled\s+in)\b",
-    rf"{_CONTROL}\s+(?:\w+\s+){{0,3}}(?:is|are)\s+already\s+(?:checked|ticked|selected|enabled|on)",
+    # the control, perhaps with its quoted label, then "is already ticked"
+    rf"{_CONTROL}\s+{_LABEL}(?:\w+\s+){{0,3}}(?:is|are)\s+already\s+(?:checked|ticked|selected|"
+    r"enabled|on)\b",
+    # ticked beforehand, by someone else ("ticked for them" is not here: staff recording a
+    # spoken yes tick the box for the person)
+    rf"(?<![\w-])(?:(?:checked|ticked|selected)|(?:checks?|ticks?|selects?)\s+(?:[\w'-]+\s+){{0,3}}"
+    rf"{_CONTROL})\s+(?:in\s+advance|ahead\s+of\s+time|beforehand)\b",
     r"(?<![\w-])(?:selected|ticked|enabled|opted[\s-]in|checked|on)\s+(?:by\s+default|"
     r"automatically)",
     r"automatically\s+(?:opted[\s-]in|enrolled|subscribed|checked|ticked|selected)",
