@@ -66,6 +66,10 @@ FREQUENCY = [
     r"may\s+vary|depends)",
     rf"{_QTY}\s+{_words(2)}{_UNIT}\b",
     rf"(?:once|twice|\d+\s*(?:x|times))\s*(?:a|an|per|/|each|every)\s*{_PERIOD}\b",
+    # "a few times a year", "several times per season", "three times in a month"
+    rf"{_NUM}\s+times\s+(?:a|an|per|each|every|in\s+an?|a\s+single)\s+{_PERIOD}\b",
+    # sent on an event of the world rather than of the person: "only when there is an outage"
+    r"only\s+(?:when|if|whenever)\s+(?:there\s+is|there's|there\s+are|there\s+has\s+been)\s+an?\b",
     rf"\d+\s*(?:{_UNIT})?\s*/\s*{_PERIOD}\b",
     r"\b(?:daily|weekly|monthly|quarterly|yearly|annually|nightly|hourly|bi-?weekly|"
     r"bi-?monthly|semi-?monthly)\b",

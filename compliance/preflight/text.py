@@ -202,14 +202,16 @@ RATES = r"(?:message|msg)s?\s*(?:and|&)\s*data\s+rates\s+(?:may|might|will|can)\
 # help", "stop by our store"). Care instructions may also be a contact: a phone number, an
 # e-mail address or a support page.
 _HELP_INSTRUCTION = re.compile(
-    r"\bHELP\b|(?i:\b(?:text|txt|reply|send|texting|replying)\s+[\"“'‘]?help\b|customer\s+"
+    r"\bHELP\b|(?i:\b(?:text|txt|reply|send|texting|replying)\s+[\"“'‘]?help\b|"
+    r"\bhelp\s+for\s+(?:help|assistance|support|info)\b|customer\s+"
     r"(?:care|service|support)|contact\s+us|support\s+(?:team|line|desk)|\bcall\s+(?:us\s+)?(?:at\s+)?"
     r"\+?\(?\d|[\w.+-]+@[\w-]+\.[a-z]{2,}|\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4})"
 )
 _STOP_INSTRUCTION = re.compile(
     r"\bSTOP\b|(?i:\b(?:text|txt|reply|send|texting|replying)\s+[\"“'‘]?(?:stop|end|cancel|quit|"
     r"unsubscribe|stopall)\b|(?:reply|text|send|txt)\s+\S+\s+to\s+(?:cancel|end|quit|stop)|"
-    r"opt[\s-]?out|unsubscrib\w*|to\s+(?:cancel|end|quit|stop)\s+(?:\w+\s+)"
+    r"opt[\s-]?out|unsubscrib\w*|\bstop\s+to\s+(?:cancel|end|quit|unsubscribe|stop)\b|"
+    r"to\s+(?:cancel|end|quit|stop)\s+(?:\w+\s+)"
     r"{0,2}(?:texts|messages|alerts|subscription|sms|receiving))"
 )
 

@@ -1135,3 +1135,31 @@ def test_an_email_address_in_a_sample_is_not_an_embedded_link():
     d = draft("campaign-fitness", {"messageSamples.messageSample2": linked})
     assert d.text("campaignUseCase.embeddedLink") == "No"
     assert "EMBEDDED_LINK_ATTRIBUTE" in errors(d)
+
+
+@pytest.mark.parametrize(
+    "frequency",
+    [
+        "a few times a year, when a storm closes the office",
+        "several times per season",
+        "only if there is a delay on your route",
+    ],
+)
+def test_frequency_as_times_per_period_or_an_outside_event(frequency):
+    d = draft("tfn-dental", dental_opt_in(frequency=frequency))
+    assert "OPTIN_FREQUENCY" not in at(d, TFN_OPT_IN)
+
+
+def test_a_booking_confirmation_is_a_purchase_notification():
+    from compliance.preflight.rules_content import topic_hits
+
+    assert "financial" in topic_hits("We text guests their reservation confirmation and a map.")
+
+
+def test_stop_and_help_in_title_case_after_a_comma_are_instructions():
+    from compliance.preflight.text import help_instruction, stop_instruction
+
+    assert stop_instruction("Reply Help for info, Stop to end.")
+    assert help_instruction("Reply Help for info, Stop to end.")
+    assert not stop_instruction("Pick it up on your next stop at the depot.")
+    assert not help_instruction("Our staff are glad to help with your order.")
