@@ -23,6 +23,9 @@ HELDOUT = SET_DIR / "heldout.yaml"
 # second labelled set (issue #15): other tenants and wording, written apart from the first one
 DEV2 = SET_DIR / "dev2.yaml"
 HELDOUT2 = SET_DIR / "heldout2.yaml"
+# third labelled set (issue #15): no short code, other tenants and wording again
+DEV3 = SET_DIR / "dev3.yaml"
+HELDOUT3 = SET_DIR / "heldout3.yaml"
 
 FIELDS = (
     "id",
@@ -49,7 +52,7 @@ def _subst(obj: Any, portal: str) -> Any:
 
 
 def load_set(path: str | Path, portal: str = "https://portal.example") -> list[dict]:
-    """Read one part of the set (dev, heldout, dev2 or heldout2 .yaml) into plain dicts."""
+    """Read one part of the set (dev, heldout, dev2, heldout2, dev3, heldout3) into plain dicts."""
     import yaml
 
     with open(path, encoding="utf-8") as fh:

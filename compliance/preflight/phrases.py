@@ -66,6 +66,10 @@ FREQUENCY = [
     r"may\s+vary|depends)",
     rf"{_QTY}\s+{_words(2)}{_UNIT}\b",
     rf"(?:once|twice|\d+\s*(?:x|times))\s*(?:a|an|per|/|each|every)\s*{_PERIOD}\b",
+    # "a few times a year", "several times per season", "three times in a month"
+    rf"{_NUM}\s+times\s+(?:a|an|per|each|every|in\s+an?|a\s+single)\s+{_PERIOD}\b",
+    # sent on an event of the world rather than of the person: "only when there is an outage"
+    r"only\s+(?:when|if|whenever)\s+(?:there\s+is|there's|there\s+are|there\s+has\s+been)\s+an?\b",
     rf"\d+\s*(?:{_UNIT})?\s*/\s*{_PERIOD}\b",
     r"\b(?:daily|weekly|monthly|quarterly|yearly|annually|nightly|hourly|bi-?weekly|"
     r"bi-?monthly|semi-?monthly)\b",
@@ -338,6 +342,16 @@ _NOT_REQUIRED = (
     r"check|order|use|create|register|join)|without\s+(?:opting|agreeing|consenting|giving))"
 )
 _CANNOT_WITHOUT = next(p for p in SMS_REQUIRED_SURE if p.startswith("(?:cannot"))
+# The service withheld without the consent: "membership is not available without this box",
+# "accounts are not opened unless the text box is ticked".
+_WITHHELD_WITHOUT = (
+    rf"{_SERVICE}s?\s+{_words(3)}(?:(?:is|are|will\s+be)\s+not|isn't|aren't|won't\s+be|"
+    r"can\s*not\s+be|can't\s+be|can’t\s+be)\s+(?:available|possible|offered|open|opened|granted|"
+    r"allowed|permitted|"
+    r"complete|completed|accepted|processed|activated)\s+(?:to\s+\w+\s+)?(?:without|unless)\s+"
+    r"(?!(?:[\w'’&/-]+\s+){0,3}(?:parent|parental|guardian)\b)"
+    rf"{_words(4)}(?:{_SMS}|box|check-?box|tick\s*box|toggle|switch)\b"
+)
 
 
 def sms_required(text: str) -> Reading | None:
@@ -345,6 +359,7 @@ def sms_required(text: str) -> Reading | None:
     possible = None
     for clause in sentences(text):
         found = _search(_CANNOT_WITHOUT, clause)
+        found = found or _search(_WITHHELD_WITHOUT, clause)
         if found:
             return Reading(found.group(0), sure=True)
         if _search(_NOT_REQUIRED, clause):

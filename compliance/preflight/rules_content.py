@@ -362,7 +362,9 @@ TOPICS = {
     "charity": r"donations?|donors?|volunteers?|fundrais\w+|charit\w+|non[\s-]?profit|"
     r"giving|campaigns?",
     "financial": r"payments?|transactions?|deposits?|withdrawals?|transfers?|receipts?|"
-    r"invoices?|card|purchases?|refunds?|charges?",
+    r"invoices?|card|purchases?|refunds?|charges?|"
+    # a booking or order confirmed is a purchase confirmed
+    r"(?:booking|order|purchase|reservation|ticket)\s+confirmations?",
     "event": r"events?|tickets?|concerts?|shows?|festivals?|conferences?|schedule\s+changes?|"
     r"gates?|venues?",
 }

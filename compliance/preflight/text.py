@@ -132,8 +132,12 @@ SHORTENERS = {
 }  # fmt: skip
 
 
+# An e-mail address names a mailbox, not a page: its domain is not a link in the message.
+_EMAIL = re.compile(r"(?i)[\w.+-]+@(?:[a-z0-9-]+\.)+[a-z]{2,}")
+
+
 def urls_in(text: str) -> list[str]:
-    return [u.rstrip(".,;:!?)") for u in _URL.findall(text)]
+    return [u.rstrip(".,;:!?)") for u in _URL.findall(_EMAIL.sub(" ", text))]
 
 
 def host_of(url: str) -> str:
@@ -198,14 +202,16 @@ RATES = r"(?:message|msg)s?\s*(?:and|&)\s*data\s+rates\s+(?:may|might|will|can)\
 # help", "stop by our store"). Care instructions may also be a contact: a phone number, an
 # e-mail address or a support page.
 _HELP_INSTRUCTION = re.compile(
-    r"\bHELP\b|(?i:\b(?:text|txt|reply|send|texting|replying)\s+[\"“'‘]?help\b|customer\s+"
+    r"\bHELP\b|(?i:\b(?:text|txt|reply|send|texting|replying)\s+[\"“'‘]?help\b|"
+    r"\bhelp\s+for\s+(?:help|assistance|support|info)\b|customer\s+"
     r"(?:care|service|support)|contact\s+us|support\s+(?:team|line|desk)|\bcall\s+(?:us\s+)?(?:at\s+)?"
     r"\+?\(?\d|[\w.+-]+@[\w-]+\.[a-z]{2,}|\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4})"
 )
 _STOP_INSTRUCTION = re.compile(
     r"\bSTOP\b|(?i:\b(?:text|txt|reply|send|texting|replying)\s+[\"“'‘]?(?:stop|end|cancel|quit|"
     r"unsubscribe|stopall)\b|(?:reply|text|send|txt)\s+\S+\s+to\s+(?:cancel|end|quit|stop)|"
-    r"opt[\s-]?out|unsubscrib\w*|to\s+(?:cancel|end|quit|stop)\s+(?:\w+\s+)"
+    r"opt[\s-]?out|unsubscrib\w*|\bstop\s+to\s+(?:cancel|end|quit|unsubscribe|stop)\b|"
+    r"to\s+(?:cancel|end|quit|stop)\s+(?:\w+\s+)"
     r"{0,2}(?:texts|messages|alerts|subscription|sms|receiving))"
 )
 
@@ -245,13 +251,21 @@ _CONTROL = (
     r"(?:check-?box(?:es)?|box(?:es)?|tick\s*box|radio(?:\s+buttons?)?|toggles?|switch|option|"
     r"consent|opt[\s-]?in|selection)"
 )
+# A quoted label between a control and what is said of it: the box "Text me offers" is ...
+_LABEL = r"(?:(?:\"[^\"]{0,160}\"|“[^”]{0,160}”|‘[^’]{0,160}’|'[^']{0,160}')[,:]?\s+)?"
 PRECHECKED = [
     r"pre-?(?:checked|ticked|selected)",
     rf"pre-?(?:filled|populated|set)\s+(?:\w+\s+){{0,2}}{_CONTROL}",
     r"(?<![\w-])checked\s+by\s+default",
     rf"{_CONTROL}\s+(?:\w+\s+){{0,3}}(?:comes?|starts?|appears?|loads?|is\s+shown|are\s+shown)\s+"
     r"(?:already\s+)?(?:checked|ticked|selected|enabled|on|filled\s+in)\b",
-    rf"{_CONTROL}\s+(?:\w+\s+){{0,3}}(?:is|are)\s+already\s+(?:checked|ticked|selected|enabled|on)",
+    # the control, perhaps with its quoted label, then "is already ticked"
+    rf"{_CONTROL}\s+{_LABEL}(?:\w+\s+){{0,3}}(?:is|are)\s+already\s+(?:checked|ticked|selected|"
+    r"enabled|on)\b",
+    # ticked beforehand, by someone else ("ticked for them" is not here: staff recording a
+    # spoken yes tick the box for the person)
+    rf"(?<![\w-])(?:(?:checked|ticked|selected)|(?:checks?|ticks?|selects?)\s+(?:[\w'-]+\s+){{0,3}}"
+    rf"{_CONTROL})\s+(?:in\s+advance|ahead\s+of\s+time|beforehand)\b",
     r"(?<![\w-])(?:selected|ticked|enabled|opted[\s-]in|checked|on)\s+(?:by\s+default|"
     r"automatically)",
     r"automatically\s+(?:opted[\s-]in|enrolled|subscribed|checked|ticked|selected)",

@@ -1084,3 +1084,82 @@ def test_consent_accepted_with_the_terms_at_installation_is_in_the_terms():
 def test_a_balance_collected_for_a_creditor_is_prohibited():
     sample = "Larkspur Dental: your [creditor] balance of [amount] is past due. Reply STOP to end."
     assert at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2).get("RESTRICTED_CONTENT") == "error"
+
+
+# --- Round 3: a service withheld without the box, a box already ticked, e-mail is no link -------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Loyalty accounts are not opened unless the SMS box is ticked.",
+        " A booking can't be completed without the text-message checkbox.",
+        " Enrolment is not possible without agreeing to texts.",
+    ],
+)
+def test_a_service_withheld_without_sms_consent_is_an_error(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_SMS_REQUIRED") == "error"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Cleanings are not available without an appointment.",
+        " The teen plan is not offered to minors without parental consent.",
+        " Booking is possible without the text box; reminders then go by e-mail.",
+    ],
+)
+def test_a_service_withheld_for_other_reasons_is_not_sms_required(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert not {"OPTIN_SMS_REQUIRED", "OPTIN_SMS_MAYBE_REQUIRED"} & set(at(d, TFN_OPT_IN))
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " On the booking page the box “Remind me by text” is already checked.",
+        " Our receptionist ticks the SMS box in advance for every new patient.",
+    ],
+)
+def test_a_box_ticked_for_the_person_is_pre_checked(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_PRECHECKED") == "error"
+
+
+def test_an_email_address_in_a_sample_is_not_an_embedded_link():
+    sample = "Cobalt Fitness: pool closed Monday. Questions? frontdesk@cobaltfitness.com STOP=end"
+    d = draft("campaign-fitness", {"messageSamples.messageSample2": sample})
+    assert "EMBEDDED_LINK_ATTRIBUTE" not in errors(d)
+    linked = "Cobalt Fitness: pool closed Monday. Details: cobaltfitness.com/pool STOP=end"
+    d = draft("campaign-fitness", {"messageSamples.messageSample2": linked})
+    assert d.text("campaignUseCase.embeddedLink") == "No"
+    assert "EMBEDDED_LINK_ATTRIBUTE" in errors(d)
+
+
+@pytest.mark.parametrize(
+    "frequency",
+    [
+        "a few times a year, when a storm closes the office",
+        "several times per season",
+        "only if there is a delay on your route",
+    ],
+)
+def test_frequency_as_times_per_period_or_an_outside_event(frequency):
+    d = draft("tfn-dental", dental_opt_in(frequency=frequency))
+    assert "OPTIN_FREQUENCY" not in at(d, TFN_OPT_IN)
+
+
+def test_a_booking_confirmation_is_a_purchase_notification():
+    from compliance.preflight.rules_content import topic_hits
+
+    assert "financial" in topic_hits("We text guests their reservation confirmation and a map.")
+
+
+def test_stop_and_help_in_title_case_after_a_comma_are_instructions():
+    from compliance.preflight.text import help_instruction, stop_instruction
+
+    assert stop_instruction("Reply Help for info, Stop to end.")
+    assert help_instruction("Reply Help for info, Stop to end.")
+    assert not stop_instruction("Pick it up on your next stop at the depot.")
+    assert not help_instruction("Our staff are glad to help with your order.")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bench.preflight_set import DEV, DEV2, FIELDS, HELDOUT, HELDOUT2, load_set
+from bench.preflight_set import DEV, DEV2, DEV3, FIELDS, HELDOUT, HELDOUT2, HELDOUT3, load_set
 
 SET_DIR = Path(__file__).resolve().parent / "preflight_set"
 
@@ -81,7 +81,14 @@ def _raw(path: Path) -> list[dict]:
         return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["registrations"]
 
 
-PATHS = {"dev": DEV, "heldout": HELDOUT, "dev2": DEV2, "heldout2": HELDOUT2}
+PATHS = {
+    "dev": DEV,
+    "heldout": HELDOUT,
+    "dev2": DEV2,
+    "heldout2": HELDOUT2,
+    "dev3": DEV3,
+    "heldout3": HELDOUT3,
+}
 # the second set (dev2 + heldout2) was written apart from the first one, with its own tenants
 SECOND_SET_MINIMUM = 170
 
@@ -212,3 +219,41 @@ def test_loader_returns_plain_dicts_with_the_portal_filled_in(part):
         assert "{portal}" not in blob
         for att in reg["attachments"].values():
             assert set(att) == {"content_type", "size_bytes", "width", "height"}
+
+
+# the third set (dev3 + heldout3) skips short code; written apart from the first two sets
+THIRD_SET_MINIMUM = 150
+THIRD_SET_TYPES = (set(MINIMUMS) - {"US_SHORT_CODE_REGISTRATION"}) | SENDER_ID_TYPES
+
+
+@pytest.mark.parametrize("part", ["dev3", "heldout3"])
+def test_third_set_parts_are_large_and_mixed(parts, part):
+    regs = parts[part]
+    assert len(regs) >= THIRD_SET_MINIMUM, (part, len(regs))
+    compliant = sum(r["label"] == "compliant" for r in regs) / len(regs)
+    assert 0.35 <= compliant <= 0.5, (part, compliant)
+    assert {r["registration_type"] for r in regs} == THIRD_SET_TYPES, part
+    for rtype in THIRD_SET_TYPES:
+        labels = {r["label"] for r in regs if r["registration_type"] == rtype}
+        assert labels == {"compliant", "defect"}, (part, rtype, labels)
+    used = collections.Counter(r["defect"]["category"] for r in regs if r["label"] == "defect")
+    assert set(used) == CATEGORIES, (part, CATEGORIES - set(used))
+    assert min(used.values()) >= 2, (part, used.most_common()[-3:])
+
+
+def test_third_set_tenants_are_its_own(parts):
+    """dev3 and heldout3 share no tenant with each other nor with the first two sets."""
+
+    def tenants(regs):
+        return (
+            {r["tenant"]["slug"] for r in regs},
+            {d for r in regs for d in r["tenant"]["domains"]},
+            {n for r in regs for n in r["tenant"]["names"]},
+        )
+
+    earlier = tenants(parts["dev"] + parts["heldout"] + parts["dev2"] + parts["heldout2"])
+    dev3, held3 = tenants(parts["dev3"]), tenants(parts["heldout3"])
+    for a, b, c in zip(earlier, dev3, held3, strict=True):
+        assert not (b & c), b & c
+        assert not (a & b), a & b
+        assert not (a & c), a & c
