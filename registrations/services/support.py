@@ -293,17 +293,26 @@ def registration_aws_answered(case: SupportCase, reason: str) -> None:
         )
 
 
+MESSAGE_MAX = 8000
+
+
+def _text_checked(body: str, *, missing: str, what: str) -> str:
+    """A case message's text, stripped; refused when empty or over AWS Support's length."""
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": missing})
+    if len(body) > MESSAGE_MAX:
+        raise ValidationError({"body": f"{what} has at most {MESSAGE_MAX:,} characters."})
+    return body
+
+
 @transaction.atomic
 def support_reply_paste(
     *, case: SupportCase, actor: User, body: str, shared: bool = False
 ) -> SupportMessage:
     """A reply from AWS Support that staff copied from the console."""
     require_reviewer(actor)
-    body = body.strip()
-    if not body:
-        raise ValidationError({"body": "Paste AWS Support's reply."})
-    if len(body) > 8000:
-        raise ValidationError({"body": "A reply has at most 8,000 characters."})
+    body = _text_checked(body, missing="Paste AWS Support's reply.", what="A reply")
     case = SupportCase.objects.select_for_update().get(pk=case.pk)
     if case.state not in (SupportCase.State.OPEN, SupportCase.State.RESOLVED):
         raise ValidationError("Record the case ID first: the case is not filed yet.")
@@ -329,11 +338,7 @@ def support_case_answer(
     """Staff's answer to AWS Support: sent through the API by a task, or (console filing)
     recorded for staff to post in the console."""
     require_reviewer(actor)
-    body = body.strip()
-    if not body:
-        raise ValidationError({"body": "Write the answer."})
-    if len(body) > 8000:
-        raise ValidationError({"body": "An answer has at most 8,000 characters."})
+    body = _text_checked(body, missing="Write the answer.", what="An answer")
     case = SupportCase.objects.select_for_update().get(pk=case.pk)
     if case.state != SupportCase.State.OPEN:
         raise ValidationError("Only an open case can be answered.")
