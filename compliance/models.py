@@ -108,6 +108,7 @@ class ConsentRecord(models.Model):
         API = "api", "API"
         AWS = "aws", "AWS opt-out list"
         STAFF = "staff", "Staff"
+        PORTAL = "portal", "Added in the portal"
 
     class Confirmation(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -92,6 +92,7 @@ class OptOut(models.Model):
         HOSTED_PAGE = "hosted_page", "Hosted opt-out page"
         WIDGET = "widget", "Embedded widget"
         STAFF = "staff", "Staff"
+        PORTAL = "portal", "Added in the portal"
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="opt_outs")
     phone = models.CharField(max_length=20)

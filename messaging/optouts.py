@@ -1,8 +1,8 @@
 """One truth for opt-outs: every way a number opts out or back in (the public pages, inbound
-STOP/START, the API, AWS refusing a send, AWS's own list, staff) goes through `opt_out` and
-`opt_in`. Each changes the opt-out list that the sending checks read (`OptOut`) and appends the
-consent log (`ConsentRecord`) in one transaction, then, once committed, queues the task that
-makes the tenant's AWS opt-out list agree.
+STOP/START, the API, AWS refusing a send, AWS's own list, staff, the tenant's opt-out page in the
+portal) goes through `opt_out` and `opt_in`. Each changes the opt-out list that the sending
+checks read (`OptOut`) and appends the consent log (`ConsentRecord`) in one transaction, then,
+once committed, queues the task that makes the tenant's AWS opt-out list agree.
 
 Kinds: a row with an empty `message_type` stops every message to the number (STOP by text, as
 carriers enforce it); a row with a type stops that kind only. Kind-specific opt-outs are taken
@@ -62,6 +62,7 @@ _CONSENT_SOURCE = {
     Source.HOSTED_PAGE: ConsentRecord.Source.HOSTED_PAGE,
     Source.WIDGET: ConsentRecord.Source.WIDGET,
     Source.STAFF: ConsentRecord.Source.STAFF,
+    Source.PORTAL: ConsentRecord.Source.PORTAL,
 }
 
 

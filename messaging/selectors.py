@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from datetime import datetime
+
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from messaging.models import (
     Message,
@@ -40,12 +43,45 @@ def message_get(*, tenant: Tenant, pk: int) -> Message | None:
     )
 
 
-def opt_out_list(*, tenant: Tenant) -> QuerySet[OptOut]:
-    return OptOut.objects.filter(tenant=tenant)
+def opt_out_list(*, tenant: Tenant, digits: str = "") -> QuerySet[OptOut]:
+    """The tenant's opt-outs, newest first; `digits` finds numbers containing them."""
+    rows = OptOut.objects.filter(tenant=tenant)
+    return rows.filter(phone__contains=digits) if digits else rows
+
+
+def opt_out_get(*, tenant: Tenant, pk: int) -> OptOut | None:
+    return OptOut.objects.filter(tenant=tenant, pk=pk).first()
+
+
+def month_start(now: datetime | None = None) -> datetime:
+    now = timezone.localtime(now or timezone.now())
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def message_counts_since(*, tenant: Tenant, since: datetime) -> dict[str, int]:
+    """How many messages since `since`, in all and by outcome."""
+    return Message.objects.filter(tenant=tenant, created_at__gte=since).aggregate(
+        total=Count("id"),
+        delivered=Count("id", filter=Q(status=Message.Status.DELIVERED)),
+        failed=Count("id", filter=Q(status=Message.Status.FAILED)),
+    )
+
+
+def message_exists(*, tenant: Tenant) -> bool:
+    return Message.objects.filter(tenant=tenant).exists()
 
 
 def sender_list(*, tenant: Tenant) -> QuerySet[Sender]:
     return Sender.objects.filter(tenant=tenant).order_by("id")
+
+
+def sender_list_with_registrations(*, tenant: Tenant) -> QuerySet[Sender]:
+    """The tenant's senders for its pages: active ones first, each with its registration."""
+    return (
+        Sender.objects.filter(tenant=tenant)
+        .select_related("registration")
+        .order_by(Case(When(status="ACTIVE", then=Value(0)), default=Value(1)), "kind", "value")
+    )
 
 
 def registration_list(*, tenant: Tenant) -> QuerySet[Registration]:

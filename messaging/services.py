@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from messaging import optouts
 from messaging.checks import (
     ApiRefusal,
     Checked,
@@ -20,7 +21,7 @@ from messaging.checks import (
     parts_per_second,
     tenant_state_forget,
 )
-from messaging.models import Message, SendingPolicy, WebhookEndpoint
+from messaging.models import Message, OptOut, SendingPolicy, WebhookEndpoint
 from messaging.optouts import opted_out_kinds
 from portal import outbound_http
 from portal.enqueue import enqueue
@@ -153,6 +154,37 @@ def webhook_endpoint_create(
 
 
 @transaction.atomic
+def webhook_endpoint_update(
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    endpoint: WebhookEndpoint,
+    url: str,
+    event_types: list[str],
+    active: bool,
+) -> WebhookEndpoint | None:
+    """Changes the address, the events or whether deliveries go out; the secret stays. None
+    when the endpoint is gone (deleted by another request meanwhile)."""
+    try:
+        outbound_http.url_check(url, resolve_host=False)
+    except outbound_http.OutboundRefused as exc:
+        raise ValidationError({"url": str(exc)}) from exc
+    endpoint = (
+        WebhookEndpoint.objects.select_for_update().filter(tenant=tenant, pk=endpoint.pk).first()
+    )
+    if endpoint is None:
+        return None
+    before = {"url": endpoint.url, "event_types": endpoint.event_types, "active": endpoint.active}
+    endpoint.url, endpoint.event_types, endpoint.active = url, event_types, active
+    endpoint.save(update_fields=["url", "event_types", "active"])
+    audit_record(
+        tenant=tenant, actor=actor, action="webhook.update", obj=endpoint, before=before,
+        after={"url": url, "event_types": event_types, "active": active},
+    )  # fmt: skip
+    return endpoint
+
+
+@transaction.atomic
 def webhook_endpoint_delete(
     *, tenant: Tenant, actor: User | None, endpoint: WebhookEndpoint
 ) -> bool:
@@ -188,6 +220,69 @@ def webhook_endpoint_rotate(
     endpoint.save(update_fields=["previous_secret", "previous_valid_until", "secret"])
     audit_record(tenant=tenant, actor=actor, action="webhook.rotate_secret", obj=endpoint)
     return endpoint
+
+
+# --- Opt-outs recorded by the tenant's people (the portal's opt-out page) --------------------
+
+
+def _said(actor: User, reason: str) -> str:
+    return f"Recorded in the portal by {actor.email}: {reason}"
+
+
+@transaction.atomic
+def opt_out_add(
+    *, tenant: Tenant, actor: User, phone: str, message_type: str, reason: str
+) -> tuple[OptOut, bool]:
+    """A recipient asked the tenant to stop (a call, an e-mail): through the one opt-out truth
+    (`messaging.optouts`, source "portal", the reason in the consent log), so the AWS list
+    follows. Returns the row and whether anything changed."""
+    row, record = optouts.opt_out(
+        tenant=tenant, phone=phone, source=OptOut.Source.PORTAL, message_type=message_type,
+        text_shown=_said(actor, reason),
+    )  # fmt: skip
+    if record is not None:
+        audit_record(
+            tenant=tenant, actor=actor, action="opt_out.add", obj=row,
+            after={"phone": row.phone, "type": message_type, "reason": reason},
+        )  # fmt: skip
+    return row, record is not None
+
+
+@transaction.atomic
+def opt_out_remove(*, tenant: Tenant, actor: User, opt_out: OptOut, reason: str) -> bool:
+    """Lifts one row of the list (the number-wide one, or one kind's) with the reason the
+    recipient gave for opting back in. False when it was lifted already."""
+    lifted = optouts.opt_in(
+        tenant=tenant, phone=opt_out.phone, source=OptOut.Source.PORTAL,
+        message_type=opt_out.message_type, text_shown=_said(actor, reason),
+    )  # fmt: skip
+    if lifted:
+        audit_record(
+            tenant=tenant, actor=actor, action="opt_out.remove",
+            before={"phone": opt_out.phone, "type": opt_out.message_type},
+            after={"reason": reason},
+        )  # fmt: skip
+    return bool(lifted)
+
+
+@transaction.atomic
+def opt_outs_import(
+    *, tenant: Tenant, actor: User, rows: list[tuple[str, str]], reason: str
+) -> int:
+    """Several opt-outs at once (numbers already checked by the caller), all or none: a number
+    the service refuses rolls the whole import back. Returns how many were new."""
+    added = 0
+    for phone, message_type in rows:
+        _, record = optouts.opt_out(
+            tenant=tenant, phone=phone, source=OptOut.Source.PORTAL, message_type=message_type,
+            text_shown=_said(actor, reason),
+        )  # fmt: skip
+        added += record is not None
+    audit_record(
+        tenant=tenant, actor=actor, action="opt_out.import",
+        after={"rows": len(rows), "added": added, "reason": reason},
+    )  # fmt: skip
+    return added
 
 
 @transaction.atomic

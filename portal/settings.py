@@ -396,6 +396,10 @@ COMPLIANCE_CONFIRMATION_SENDER = env_str(
     "COMPLIANCE_CONFIRMATION_SENDER", "messaging.confirmation.confirmation_sender"
 )
 
+# What the tenant dashboard shows about sending (what is live, the next step): a callable
+# `(tenant, *, is_admin) -> dict` of the sending app. Empty: the dashboard leaves it out.
+TENANT_DASHBOARD_SENDING = "messaging.web.dashboard.sending_summary"
+
 # --- Opt-outs (one truth: messaging.optouts) -----------------------------------------------
 # The module through which the public pages' opt-outs and sign-ups reach the opt-out list that
 # the sending checks read (with the consent log, in one transaction). Empty: consent log only.

@@ -6,6 +6,7 @@ from compliance.urls import public_patterns as compliance_public_patterns
 from compliance.urls import tenant_patterns as compliance_tenant_patterns
 from messaging.api.urls import api_patterns
 from messaging.views import tenant_patterns as messaging_tenant_patterns
+from messaging.web.urls import tenant_patterns as messaging_web_patterns
 from messaging.webhooks_in import sns_delivery_events
 from portal.signin import ThrottledPasswordResetView
 from portal.views import healthz
@@ -71,6 +72,7 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/registrations/", include("registrations.web.urls")),
     path("t/<slug:tenant_slug>/api-keys/", include(api_key_patterns)),
     path("t/<slug:tenant_slug>/sending-policy/", include(messaging_tenant_patterns)),
+    path("t/<slug:tenant_slug>/", include(messaging_web_patterns)),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
     path("p/<slug:tenant_slug>/", include(compliance_public_patterns)),
     path("staff/", include("staff.urls")),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.paging import page_of
@@ -70,6 +72,12 @@ def tenant_dashboard(request: HttpRequest) -> HttpResponse:
         if request.membership.role == Role.OWNER
         else [],
     }
+    # What is live and what is next: the sending app's summary, reached through a setting
+    # (tenants sits below messaging; see docs/architecture.md, Boundaries).
+    if getattr(settings, "TENANT_DASHBOARD_SENDING", ""):
+        context["sending"] = import_string(settings.TENANT_DASHBOARD_SENDING)(
+            tenant, is_admin=Role.at_least(request.membership.role, Role.ADMIN)
+        )
     return render(request, "tenants/tenant_dashboard.html", context)
 
 
