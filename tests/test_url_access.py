@@ -82,7 +82,7 @@ def _is_login_redirect(response) -> bool:
 def test_the_walk_sees_the_portal():
     names = {r.name for r in ROUTES}
     assert {"tenant_dashboard", "member_list", "staff_tenant_list", "login", "home"} <= names
-    assert len(ROUTES) == 116
+    assert len(ROUTES) == 128
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
@@ -320,6 +320,7 @@ REAL_IDS = {
     ("messages", "pk"): lambda o: o.message.pk,
     ("senders", "pk"): lambda o: o.sender.pk,
     ("opt-outs", "phone"): lambda o: o.opt_out.phone,
+    ("opt-outs", "pk"): lambda o: o.opt_out.pk,
     ("webhooks", "pk"): lambda o: o.webhook.pk,
     ("terms", "number"): lambda o: o.page.number,
     ("privacy", "number"): lambda o: o.page.number,
