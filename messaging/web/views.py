@@ -42,9 +42,9 @@ NUMBER_TYPES = {
     "SIMULATOR": "Simulator number (tests only)",
 }
 SENDER_STATUS = {
-    "ACTIVE": "Active: sending",
-    "PENDING": "Pending: AWS and the carriers are still setting it up",
-    "ASSOCIATING": "Pending: the carriers are linking it to the campaign",
+    "ACTIVE": ("Active", ""),
+    "PENDING": ("Pending", "AWS and the carriers are still setting it up."),
+    "ASSOCIATING": ("Pending", "The carriers are linking it to the campaign."),
 }
 
 # AWS's SMS event types in plain words (reference: AWS's event destination documentation); the
@@ -109,7 +109,7 @@ def sender_list(request: HttpRequest) -> HttpResponse:
                 if sender.kind == sender.Kind.SENDER_ID
                 else NUMBER_TYPES.get(sender.number_type, sender.number_type or "Phone number"),
                 "country": _country(sender.iso_country),
-                "status": SENDER_STATUS.get(sender.status, sender.status.replace("_", " ").title()),
+                "status": SENDER_STATUS.get(sender.status, (sender.status.title(), "")),
                 "active": sender.status == "ACTIVE",
                 "throughput": parts_per_second(sender),
                 "raised": bool(sender.parts_per_second_override),

@@ -82,7 +82,7 @@ def test_senders_show_type_country_status_throughput_registration_and_keywords(
     assert f"/t/acme/registrations/{campaign.pk}/" in html and "Order alerts" in html
     assert "help at acme.example" in html and "you are unsubscribed" in html
     assert "ACME" in html and "Sender ID" in html and "United Kingdom (GB)" in html
-    assert "Pending: AWS and the carriers" in html
+    assert "Pending" in html and "AWS and the carriers are still setting it up" in html
     assert "10 message parts per second" in html  # a sender ID's default
     assert "1 of 2 active" in html
 
