@@ -51,7 +51,7 @@ class MessageSearchForm(forms.Form):
         label="Status", choices=[("", "Any status"), *Message.Status.choices], required=False
     )
     since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Since", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
         label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"})

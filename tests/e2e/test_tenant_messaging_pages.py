@@ -105,11 +105,11 @@ def test_a_tenant_walks_senders_messages_events_opt_outs_and_webhooks(
     # Messages: a wrong search says what to fix; a right one finds the message.
     page.get_by_role("link", name="Messages", exact=True).click()
     page.wait_for_url(f"{base}/t/acme/messages/")
-    page.get_by_label("From").fill("2025-06-02")
+    page.get_by_label("Since").fill("2025-06-02")
     page.get_by_label("Until").fill("2025-06-01")
     page.get_by_role("button", name="Find").click()
     assert page.locator("#form-errors").get_by_text("before the start date").is_visible()
-    page.get_by_label("From").fill("")
+    page.get_by_label("Since").fill("")
     page.get_by_label("Until").fill("")
     page.get_by_label("Recipient").fill("(425) 414-7755")
     page.get_by_label("Status").select_option("DELIVERED")
