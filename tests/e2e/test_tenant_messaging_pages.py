@@ -109,6 +109,7 @@ def test_a_tenant_walks_senders_messages_events_opt_outs_and_webhooks(
     page.get_by_label("Until").fill("2025-06-01")
     page.get_by_role("button", name="Find").click()
     assert page.locator("#form-errors").get_by_text("before the start date").is_visible()
+    page.screenshot(path=str(tmp_path / "messages-bad-search.png"), full_page=True)
     page.get_by_label("Since").fill("")
     page.get_by_label("Until").fill("")
     page.get_by_label("Recipient").fill("(425) 414-7755")
@@ -117,6 +118,7 @@ def test_a_tenant_walks_senders_messages_events_opt_outs_and_webhooks(
     page.wait_for_url("**/messages/?to=*")
     found = page.locator("tr[data-message]")
     assert found.count() == 1
+    page.screenshot(path=str(tmp_path / "messages.png"), full_page=True)
     found.get_by_role("link").click()
     page.wait_for_url(f"{base}/t/acme/messages/{delivered.pk}/")
 
