@@ -34,20 +34,20 @@ def _next_step(tenant: Tenant, active: int, is_admin: bool) -> dict:
                 "Complete your business profile",
                 "Every registration is prefilled from it.",
                 reverse("business_profile_detail", args=[slug]),
-                "Open the business profile",
+                "Fill in the profile",
             )
         if sms_program_get(tenant=tenant) is None or not published_kinds(tenant=tenant):
             return _step(
                 "Describe your SMS program and publish its pages",
                 "Carriers read your terms, privacy and opt-in pages before they approve a sender.",
                 reverse("compliance_overview", args=[slug]),
-                "Open Compliance",
+                "Describe your program",
             )
         return _step(
             "Register a sender",
             "Carriers require a registered number or sender ID before you send.",
             reverse("registration_start", args=[slug]),
-            "Register a sender",
+            "Choose what to register",
         )
     for registration in registrations:
         who, what = next_action(registration.status)
@@ -56,7 +56,7 @@ def _next_step(tenant: Tenant, active: int, is_admin: bool) -> dict:
                 f"{registration.name}: {what}",
                 registration.get_status_display(),
                 reverse("registration_detail", args=[slug, registration.pk]),
-                "Open the registration",
+                "Go to the form",
             )
     if not active:
         waiting = next((r for r in registrations if r.status != Status.COMPLETE), registrations[0])
@@ -65,14 +65,14 @@ def _next_step(tenant: Tenant, active: int, is_admin: bool) -> dict:
             f"{waiting.name}: {waiting.get_status_display()}",
             f"{what}. Your sender becomes active when it is approved and set up.",
             reverse("registration_detail", args=[slug, waiting.pk]),
-            "Follow the registration",
+            "Follow its progress",
         )
     if is_admin and not any(k.revoked_at is None for k in api_key_list(tenant=tenant)):
         return _step(
             "Create an API key",
             "Your applications send through the portal's API with a key.",
             reverse("api_key_list", args=[slug]),
-            "Open API keys",
+            "Create a key",
         )
     if not selectors.message_exists(tenant=tenant):
         return _step(
@@ -80,13 +80,13 @@ def _next_step(tenant: Tenant, active: int, is_admin: bool) -> dict:
             "POST /api/v1/messages with your key; it appears under Messages with its "
             "delivery events.",
             reverse("api_docs"),
-            "Open the API reference",
+            "How to send",
         )
     return _step(
         "You are live",
         "Watch deliveries and opt-outs; register another sender for another country or use case.",
         reverse("message_list", args=[slug]),
-        "See your messages",
+        "See what was sent",
     )
 
 
