@@ -144,7 +144,11 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = selectors.message_get(tenant=request.tenant, pk=pk)
     if message is None:
         raise Http404("No such message.")
+    # The estimate stored when the message was accepted (the spend cap counted it); a message
+    # stored without one is estimated at today's list price.
     per_part = PRICE_PER_PART.get(message.iso_country, DEFAULT_PRICE_PER_PART)
+    if message.estimated_price and message.parts:
+        per_part = message.estimated_price / message.parts
     context = {
         "message": message,
         "events": [

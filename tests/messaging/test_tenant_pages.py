@@ -168,6 +168,18 @@ def test_a_message_shows_its_events_in_plain_words_and_its_cost(tenant_a, bob, s
     assert "Your order shipped" in html and "aws-1" in html
 
 
+@pytest.mark.django_db
+def test_a_long_message_abroad_is_estimated_per_part(tenant_a, bob, sender_a):
+    message = _message(tenant_a, sender_a, to="+447700900123", status="SENT")
+    Message.objects.filter(pk=message.pk).update(
+        iso_country="GB", parts=3, estimated_price=Decimal("0.12")
+    )
+    html = client_for(bob).get(f"/t/acme/messages/{message.pk}/").content.decode()
+    assert 'data-estimate="0.12000"' in html
+    assert "3 parts × $0.04000 per part to GB" in html
+    assert "No event from AWS yet" in html
+
+
 # --- Opt-outs ------------------------------------------------------------------------------
 
 
