@@ -85,6 +85,17 @@ def test_the_walk_sees_the_portal():
     assert len(ROUTES) == 128
 
 
+def test_the_sending_pages_ask_for_their_roles():
+    """Members see senders, messages and opt-outs and may record an opt-out; lifting or
+    importing opt-outs and everything about webhooks (their secrets) is for owners and admins."""
+    access = {r.name: r.access for r in ROUTES}
+    members = ("sender_list", "message_list", "message_detail", "opt_out_list", "opt_out_add")
+    admins = ("opt_out_remove", "opt_out_import", "webhook_list", "webhook_detail")
+    admins += ("webhook_rotate", "webhook_delete")
+    assert {access[name] for name in (*members, "opt_out_export")} == {("tenant", Role.MEMBER)}
+    assert {access[name] for name in admins} == {("tenant", Role.ADMIN)}
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=str)
 def test_every_view_declares_its_access(route):
     assert route.access, f"{route} has no access declaration (use tenants.permissions)"
