@@ -41,6 +41,7 @@ def _save_valid(request, registration, posted: dict) -> dict[str, list[str]]:
     The server's validation is the one that counts; the browser's only mirrors it."""
     schema = schema_for(registration)
     version = registration.current_version
+    posted.update(drafts.values_normalised(registration, posted))
     merged = {**version_values(version), **posted}
     # A field the answers above disallow is emptied instead of refused.
     for fdef in schema.fields:
@@ -215,9 +216,24 @@ def registration_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     fields = [f for f in schema.fields if field_name(f.path) in set(names)]
     form = SectionForm(request.POST, fields=fields, values={})
-    errors = _save_valid(request, registration, form.posted_values())
+    posted = form.posted_values()
+    typed = dict(posted)
+    errors = _save_valid(request, registration, posted)
     version = selectors.registration_get(tenant=request.tenant, pk=pk).current_version
-    return JsonResponse({"saved": True, "errors": errors, "findings": findings_by_field(version)})
+    # Values stored in another form than typed ("(206) 555-0100" → "+12065550100"), to show.
+    rewritten = {
+        field_name(p): v
+        for p, v in posted.items()
+        if p not in errors and isinstance(v, str) and v != typed.get(p)
+    }
+    return JsonResponse(
+        {
+            "saved": True,
+            "errors": errors,
+            "values": rewritten,
+            "findings": findings_by_field(version),
+        }
+    )
 
 
 def findings_by_field(version) -> dict[str, list[dict]]:
