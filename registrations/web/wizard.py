@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from compliance.models import OptInEvidence
-from compliance.selectors import EVIDENCE_FIELDS
+from compliance.models import OptInEvidence, PageKind
+from compliance.selectors import EVIDENCE_FIELDS, hosted_page_latest
 from compliance.services import optin_evidence_render
 from portal import upload_policy
 from registrations.schema import effective_rule
@@ -198,7 +198,9 @@ def _evidence_field(registration, path: str):
     return {
         "latest": OptInEvidence.objects.filter(tenant=registration.tenant)
         .order_by("-created_at", "-id")
-        .first()
+        .first(),
+        "published": hosted_page_latest(tenant=registration.tenant, kind=PageKind.OPT_IN)
+        is not None,
     }
 
 
