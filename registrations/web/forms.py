@@ -81,7 +81,7 @@ def _data_attrs(fdef: FieldDef) -> dict:
 
 
 def _choices(fdef: FieldDef) -> list[tuple[str, str]]:
-    return [(o, fdef.option_titles.get(o, o)) for o in fdef.options]
+    return [(o, overlay.option_title(fdef, o)) for o in fdef.options]
 
 
 def form_field(fdef: FieldDef) -> forms.Field:

@@ -326,6 +326,8 @@ def registration_review(request: HttpRequest, pk: int) -> HttpResponse:
             "blocks": blocks,
             "missing": missing,
             "findings": version.preflight_findings or [],
+            # Findings link to their fields by the fields' titles, never by AWS's paths.
+            "titles": {f.path: f.title or "this field" for f in schema.fields},
             "counts": selectors.findings_summary(version),
             "editable": selectors.is_editable(registration),
             "sections": sections,
