@@ -441,6 +441,7 @@ def notice_create(*, tenant: Tenant, title: str, body: str = "", link: str = "")
     return Notice.objects.create(tenant=tenant, title=title[:200], body=body, link=link[:300])
 
 
+@transaction.atomic
 def notice_coalesce(
     *, tenant: Tenant, title: str, body: str = "", link: str, within: timedelta
 ) -> bool:
