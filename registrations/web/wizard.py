@@ -178,7 +178,8 @@ def registration_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
             "step": step,
             "rows": rows,
             "form": form,
-            "error_count": len(form.errors),
+            # One per line the summary lists: each message of each field, and the form's own.
+            "error_count": sum(len(messages_) for messages_ in form.errors.values()),
             "values_json": json.dumps(
                 {
                     p: v

@@ -194,3 +194,22 @@ def test_the_dashboard_says_what_happened_in_words(tenant_a, owen):
     html = client_for(owen).get(f"/t/{tenant_a.slug}/").content.decode()
     assert "Business profile updated" in html
     assert "<code>business_profile.update</code>" not in html
+
+
+def test_the_wizards_error_summary_counts_the_lines_it_lists(catalog, tenant_a, alice):
+    import re
+
+    brand = _draft(tenant_a, alice, registration_type=overlay.BRAND)
+    sections = section_list(schema_for(brand))
+    country = "companyInfo.isoCountryCode"
+    step = next(i for i, s in enumerate(sections, 1) if country in {f.path for f in s["fields"]})
+    # "x" is both too short and not two capital letters: two lines for one field.
+    bad = {country.replace(".", "__"): "x", "companyInfo__zipCode": "9" * 30}
+    html = (
+        client_for(alice)
+        .post(f"/t/{tenant_a.slug}/registrations/{brand.pk}/step/{step}/", bad)
+        .content.decode()
+    )
+    summary = re.search(r'id="form-errors".*?</div>', html, re.DOTALL).group(0)
+    said = int(re.search(r"Please fix (\d+) problem", summary).group(1))
+    assert said == summary.count("<li>") >= 3
