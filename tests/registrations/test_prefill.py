@@ -270,3 +270,20 @@ def test_the_portals_address_is_checked_once_for_the_provider(settings):
     assert "uses http" in warning.msg and "127.0.0.1" in warning.msg
     settings.PORTAL_BASE_URL = "https://sms.portal-provider.com"
     assert portal_address_check() == []
+
+
+@pytest.mark.parametrize("typed", ["(206) 555-0123", "+1 206 555 0123", "206.555.0123"])
+def test_the_public_opt_out_page_reads_numbers_the_same_way(
+    catalog, tenant_a, alice, settings, tmp_path, typed
+):
+    from django.test import Client
+
+    from messaging.models import OptOut
+
+    settings.MEDIA_ROOT = tmp_path
+    tenant = published_program(tenant_a, alice, evidence=False)
+    answer = Client().post(f"/p/{tenant.slug}/opt-out/", {"phone": typed, "website": ""})
+    assert answer.status_code == 200
+    assert list(OptOut.objects.filter(tenant=tenant).values_list("phone", flat=True)) == [
+        "+12065550123"
+    ]
