@@ -160,7 +160,7 @@ def _evidence_attach(version: RegistrationVersion, schema: TypeSchema) -> None:
         stored, inspection = upload_policy.read_checked(
             ContentFile(data, name="opt-in-page.png"),
             size=len(data),
-            max_bytes=upload_policy.STORED_MAX_BYTES,
+            max_bytes=upload_policy.OPTIN_EVIDENCE.max_bytes,
         )
     except (OSError, upload_policy.UploadRefused):
         return  # no image then; the wizard offers to render or upload one
