@@ -193,3 +193,25 @@ def test_the_small_things(page, live_server, tenant_a, alice):
     icon = page.locator('link[rel="icon"]').get_attribute("href")
     assert page.request.get(base + icon).status == 200
     assert missing == []
+
+
+def test_the_portals_address_is_the_providers_check_not_the_tenants(
+    page, live_server, catalog, tenant_a, alice, sam, settings, tmp_path
+):
+    """In development the portal's address is http://127.0.0.1…: staff see it once on the
+    readiness page; the tenant's draft carrying its hosted pages is not flagged for it."""
+    settings.MEDIA_ROOT = tmp_path
+    tenant = published_program(tenant_a, alice)
+    [registration] = registrations_start(tenant=tenant, actor=alice, goal="toll_free")
+    base = live_server.url
+    sign_in(page, base, sam.email)
+    page.goto(f"{base}/staff/aws/")
+    bad = page.locator('[data-address-check="bad"]')
+    expect(bad.first).to_contain_text("carriers expect the hosted pages on HTTPS")
+    page.context.clear_cookies()
+    sign_in(page, base, alice.email)
+    page.goto(f"{base}/t/{tenant.slug}/registrations/{registration.pk}/review/")
+    privacy = page.locator("#f-messagingUseCase-privacyPolicyUrl")
+    expect(privacy.locator("dd")).to_contain_text(f"/p/{tenant.slug}/privacy/")
+    expect(privacy.locator(".note")).to_have_count(0)
+    assert "https address" not in page.locator("main").inner_text()
