@@ -51,19 +51,71 @@ CAMPAIGN_USE_CASE = {
     ProgramCategory.PUBLIC_SERVICE: "PUBLIC_SERVICE_ANNOUNCEMENT",
     ProgramCategory.MARKETING: "MARKETING",
 }
-# What one message of each category says (the sample the tenant starts from).
+# What messages of each category say (the samples the tenant starts from), two of each so that
+# two kinds of message in one category read differently.
 SAMPLE_LINES = {
-    ProgramCategory.ACCOUNT: "your account settings were updated today",
-    ProgramCategory.DELIVERY: "your order #4821 has shipped and arrives Friday",
-    ProgramCategory.PASSCODES: "your verification code is 482913; it expires in 10 minutes",
-    ProgramCategory.APPOINTMENTS: "reminder: your appointment is tomorrow at 10:00 AM",
-    ProgramCategory.BOOKINGS: "your booking for Sat, May 4 at 7:00 PM is confirmed",
-    ProgramCategory.CUSTOMER_CARE: "thanks for contacting us; your request #1093 is resolved",
-    ProgramCategory.FRAUD: "we blocked an unusual sign-in to your account today",
-    ProgramCategory.EDUCATION: "class schedules for next term are now available",
-    ProgramCategory.PUBLIC_SERVICE: "the office is closed Monday for the holiday",
-    ProgramCategory.MARKETING: "this weekend only, 20% off your next order",
+    ProgramCategory.ACCOUNT: (
+        "your account settings were updated today",
+        "your monthly statement is ready to view in your account",
+    ),
+    ProgramCategory.DELIVERY: (
+        "your order #4821 has shipped and arrives Friday",
+        "your package is out for delivery today",
+    ),
+    ProgramCategory.PASSCODES: (
+        "your verification code is 482913; it expires in 10 minutes",
+        "your sign-in code is 730255; do not share it",
+    ),
+    ProgramCategory.APPOINTMENTS: (
+        "reminder: your appointment is tomorrow at 10:00 AM",
+        "your appointment on May 4 at 2:30 PM is confirmed",
+    ),
+    ProgramCategory.BOOKINGS: (
+        "your booking for Sat, May 4 at 7:00 PM is confirmed",
+        "your reservation starts tomorrow; check-in opens at 3:00 PM",
+    ),
+    ProgramCategory.CUSTOMER_CARE: (
+        "thanks for contacting us; your request #1093 is resolved",
+        "an agent has answered your question in your account",
+    ),
+    ProgramCategory.FRAUD: (
+        "we blocked an unusual sign-in to your account today",
+        "a new device signed in to your account; not you? contact us",
+    ),
+    ProgramCategory.EDUCATION: (
+        "class schedules for next term are now available",
+        "your assignment grade has been posted",
+    ),
+    ProgramCategory.PUBLIC_SERVICE: (
+        "the office is closed Monday for the holiday",
+        "street cleaning on your block is moved to Thursday",
+    ),
+    ProgramCategory.MARKETING: (
+        "this weekend only, 20% off your next order",
+        "new arrivals are in; see them in our app",
+    ),
 }
+# A kind of message whose name says its category ("appointment reminders", "offers").
+_KIND_WORDS = (
+    (ProgramCategory.PASSCODES, ("code", "passcode", "verification", "login", "sign-in")),
+    (ProgramCategory.APPOINTMENTS, ("appointment", "reminder")),
+    (ProgramCategory.BOOKINGS, ("booking", "reservation")),
+    (ProgramCategory.DELIVERY, ("order", "shipping", "shipment", "delivery", "package")),
+    (ProgramCategory.FRAUD, ("fraud", "security")),
+    (ProgramCategory.MARKETING, ("offer", "promotion", "deal", "sale", "newsletter")),
+    (ProgramCategory.CUSTOMER_CARE, ("support", "care", "request")),
+    (ProgramCategory.ACCOUNT, ("account", "billing", "payment", "statement")),
+)
+
+
+def _kind_category(label: str, default: str) -> str:
+    low = label.lower()
+    for category, words in _KIND_WORDS:
+        if any(word in low for word in words):
+            return category
+    return default
+
+
 OPT_OUT = "Reply STOP to opt out."
 
 
@@ -143,12 +195,18 @@ def campaign_description(facts: dict) -> str:
 
 
 def samples(facts: dict, category: str) -> list[str]:
-    """One sample per kind of message, each with the brand and the opt-out wording."""
-    line = SAMPLE_LINES.get(category, "")
-    out = []
+    """One sample per kind of message, each with the brand and the opt-out wording, in the
+    words of the kind's own category (its name's, else the program's)."""
+    out, used = [], {}
     for use_case in facts.get("use_cases", []):
         label = use_case["label"]
-        body = line or f"here is your update about {label}"
+        lines = SAMPLE_LINES.get(_kind_category(label, category), ())
+        if lines:
+            n = used.get(lines, 0)
+            used[lines] = n + 1
+            body = lines[n % len(lines)]
+        else:
+            body = f"here is your update about {label}"
         out.append(f"{facts['brand']} {label}: {body[:1].upper()}{body[1:]}. {OPT_OUT}")
     return out
 

@@ -143,6 +143,22 @@ def test_one_sample_per_kind_of_message_with_brand_and_opt_out(
         assert sample.startswith("Example ")
         assert use_case["label"] in sample
         assert sample.endswith("Reply STOP to opt out.")
+    assert len(set(samples)) == len(samples)  # two kinds, two different messages
+
+
+def test_each_sample_speaks_of_its_own_kind_of_message():
+    from registrations import prefill
+
+    facts = {
+        "brand": "Cedar Clinic",
+        "use_cases": [{"label": "appointment reminders"}, {"label": "verification codes"}],
+    }
+    reminder, code = prefill.samples(facts, "account")
+    assert reminder.startswith("Cedar Clinic appointment reminders: Reminder: your appointment")
+    assert "verification code is" in code
+    assert prefill.samples({**facts, "use_cases": [{"label": "news"}]}, "") == [
+        "Cedar Clinic news: Here is your update about news. Reply STOP to opt out."
+    ]
 
 
 def test_without_a_published_program_nothing_is_invented(catalog, tenant_a, alice):
