@@ -27,6 +27,8 @@ class SmsProgramForm(forms.ModelForm):
             "program_name",
             "description",
             "message_frequency",
+            "category",
+            "monthly_volume",
             "sending_number",
             "alternative_channel",
             "kind_opt_outs",

@@ -20,6 +20,22 @@ class PageKind(models.TextChoices):
     OPT_IN = "opt_in", "Opt-in page"
 
 
+class ProgramCategory(models.TextChoices):
+    """What the messages are mostly for, in the portal's words; `registrations/prefill.py` maps
+    it to each registration form's own options."""
+
+    ACCOUNT = "account", "Account notifications"
+    DELIVERY = "delivery", "Order and delivery updates"
+    PASSCODES = "passcodes", "One-time passcodes"
+    APPOINTMENTS = "appointments", "Appointment reminders"
+    BOOKINGS = "bookings", "Booking confirmations"
+    CUSTOMER_CARE = "customer_care", "Customer care conversations"
+    FRAUD = "fraud", "Fraud and security alerts"
+    EDUCATION = "education", "Education"
+    PUBLIC_SERVICE = "public_service", "Public service announcements"
+    MARKETING = "marketing", "Promotions and marketing"
+
+
 class SmsProgram(models.Model):
     """What the tenant tells recipients about its SMS program; the hosted pages are built
     from it and from the business profile. One per tenant."""
@@ -45,6 +61,19 @@ class SmsProgram(models.Model):
     use_cases = models.JSONField(
         default=list,
         help_text="One consent box per use case: a list of {key, label}.",
+    )
+    category = models.CharField(
+        "what the messages are mostly for",
+        max_length=20,
+        choices=ProgramCategory.choices,
+        blank=True,
+        help_text="Registrations ask for one category; this answers it.",
+    )
+    monthly_volume = models.PositiveIntegerField(
+        "messages per month (estimate)",
+        null=True,
+        blank=True,
+        help_text="About how many text messages you expect to send in a month.",
     )
     alternative_channel = models.CharField(
         max_length=200,

@@ -119,6 +119,20 @@ def optin_evidence_get(*, tenant: Tenant, pk: int) -> OptInEvidence | None:
     return optin_evidence_list(tenant=tenant).filter(pk=pk).first()
 
 
+def optin_evidence_current(*, tenant: Tenant) -> OptInEvidence | None:
+    """The finished image of the live opt-in page (None when the page changed since)."""
+    live = hosted_page_latest(tenant=tenant, kind=PageKind.OPT_IN)
+    if live is None:
+        return None
+    return (
+        OptInEvidence.objects.filter(
+            tenant=tenant, page_version=live, status=OptInEvidence.Status.DONE
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def template_list(*, active_only: bool = False) -> QuerySet[MessageTemplate]:
     templates = MessageTemplate.objects.all()
     return templates.filter(is_active=True) if active_only else templates

@@ -42,6 +42,7 @@ from django.db.models import Max
 from compliance.models import ConsentRecord, SmsProgram
 from compliance.services import consent_log_append
 from messaging.models import MessageType, OptOut
+from portal import phones
 from portal.enqueue import enqueue
 from registrations.aws import operations as aws
 from registrations.aws.errors import AwsError, NotFoundError, ValidationFailed
@@ -73,6 +74,12 @@ def phone_normalize(phone: str, *, source: str = "") -> str:
     value = (phone or "").strip() if isinstance(phone, str) else ""
     if source in (Source.AWS, Source.KEYWORD) and _AWS_NUMBER.fullmatch(value):
         return value
+    if source in (Source.HOSTED_PAGE, Source.WIDGET, Source.STAFF):
+        # Typed by a person: any common way of writing a number (portal/phones.py).
+        try:
+            return phones.phone_e164(value)
+        except phones.PhoneFormatError as exc:
+            raise ValidationError({"phone": str(exc)}) from exc
     if not value.startswith("+"):
         raise ValidationError({"phone": "Write the number in E.164 (+ and digits)."})
     try:

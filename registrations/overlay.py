@@ -3,6 +3,7 @@ between types, typical review times. A thin layer over the catalog, never a hard
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -135,3 +136,58 @@ def hosted_page_values(tenant, registration_type: str) -> dict:
     them (the compliance kit knows which fields those are)."""
 
     return hosted_page_field_values(tenant=tenant, registration_type=registration_type)
+
+
+# The portal's own help where the catalog's hint is a compiler's note, not advice to a person.
+FIELD_HELP = {
+    "campaignInfo.campaignName": "A paragraph on the campaign: who sends the messages, who "
+    "receives them and why (at least 40 characters).",
+    "messagingUseCase.optInImage": "A screenshot or mockup of where and how people give "
+    "consent: a PNG or JPEG image of at most 400 KB.",
+}
+_NOTES = (
+    re.compile(r"(?i)\bdespite the (?:field )?path name,\s*"),
+    re.compile(r"(?i)\s*\((?:console doc|note|internal)[^)]*\)"),
+)
+
+
+def field_help(path: str) -> str:
+    return FIELD_HELP.get(path, "")
+
+
+def help_plain(text: str) -> str:
+    """A catalog hint without notes meant for the people who wrote the catalog."""
+    for note in _NOTES:
+        text = note.sub("", text)
+    text = text.strip()
+    return text[:1].upper() + text[1:] if text else text
+
+
+# Option codes that are names as they are (stock exchanges, "SMS", "EIN").
+_KEEP_CODES = frozenset(
+    {"NASDAQ", "NYSE", "AMEX", "AMX", "ASX", "B3", "BME", "BSE", "FRA", "ICEX", "JPX", "JSE",
+     "KRX", "LON", "NSE", "OMX", "SEHK", "SGX", "SSE", "STO", "SWX", "SZSE", "TSX", "TWSE",
+     "VSE", "SMS", "MMS", "EIN", "VAT", "ABN", "ACN", "BRN", "CBN", "CRN", "NGO"}
+)  # fmt: skip
+_OPTION_WORDS = {
+    "TWO_FACTOR_AUTHENTICATION": "Two-factor authentication (one-time passcodes)",
+    "LOW_VOLUME": "Low volume mixed",
+    "MIXED": "Mixed (several use cases)",
+    "NGO": "Non-governmental organisation",
+    "PRIVATE_PROFIT": "Private company",
+    "PUBLIC_PROFIT": "Publicly traded company",
+    "NON_PROFIT": "Non-profit organisation",
+}
+
+
+def option_title(fdef, code: str) -> str:
+    """An option as people read it: AWS's own title when the catalog gives one, else the
+    portal's words ("REAL_ESTATE" → "Real estate"); codes that are names stay as they are."""
+    given = (fdef.option_titles or {}).get(code) if fdef is not None else None
+    if given:
+        return given
+    if code in _OPTION_WORDS:
+        return _OPTION_WORDS[code]
+    if code in _KEEP_CODES or not re.fullmatch(r"[A-Z][A-Z0-9_]*", code):
+        return code
+    return code.replace("_", " ").capitalize()

@@ -5,17 +5,15 @@ public address is fit to give AWS (hosted terms, privacy and opt-in pages)."""
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from compliance.public_address import public_address_checks
 from messaging.models import GoLiveCheck, Message
 from registrations.models import (
     AccountReadiness,
@@ -50,7 +48,6 @@ WAITING = (
     Status.PROVISIONING,
 )
 NOT_YET_AT_AWS = (Status.IN_REVIEW, Status.QUEUED)
-RESERVED_SUFFIXES = (".localhost", ".local", ".internal", ".test", ".example", ".invalid", ".lan")
 
 
 @dataclass(frozen=True)
@@ -176,35 +173,6 @@ def verified_rows(readiness: AccountReadiness | None) -> list[VerifiedRow]:
             )
         )
     return rows
-
-
-def public_address_checks() -> list[tuple[bool, str]]:
-    """Whether PORTAL_BASE_URL can be given to AWS and carriers as the address of the hosted
-    terms, privacy and opt-in pages: HTTPS, and a host the public can reach by name."""
-    base = settings.PORTAL_BASE_URL
-    parts = urlsplit(base)
-    host = (parts.hostname or "").lower()
-    checks = [
-        (parts.scheme == "https", f"{base} uses HTTPS" if parts.scheme == "https" else
-         f"{base} uses {parts.scheme}: carriers expect the hosted pages on HTTPS"),
-    ]  # fmt: skip
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        address = None
-    if address is not None:
-        public = address.is_global
-        text = (
-            f"{host} is a public IP address, but carriers review pages under a domain name"
-            if public
-            else f"{host} is a private or loopback address the public cannot reach"
-        )
-        checks.append((False, text))
-    elif host == "localhost" or host.endswith(RESERVED_SUFFIXES) or "." not in host:
-        checks.append((False, f"{host} is a local or reserved name the public cannot reach"))
-    else:
-        checks.append((True, f"{host} is a public domain name"))
-    return checks
 
 
 OPEN_CASE_STATES = (

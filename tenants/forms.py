@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-import phonenumbers
 import pycountry
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
+from portal.phones import PhoneFormatError, phone_e164
 from tenants.models import BusinessProfile, Role, User
 
 COUNTRY_CHOICES = [("", "Choose a country")] + sorted(
@@ -46,14 +46,9 @@ def e164_or_error(value: str, *, label: str, country: str = "") -> str:
     if not value:
         return value
     try:
-        number = phonenumbers.parse(value, country or None)
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationError(
-            f"Enter the {label} with its country code, for example +1 206 555 0100."
-        ) from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError(f"{value} is not a valid phone number; check the digits.")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phone_e164(value, country=country or "US", label=label)
+    except PhoneFormatError as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 class BusinessProfileForm(forms.ModelForm):

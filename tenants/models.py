@@ -324,6 +324,40 @@ class ProviderProfile(BusinessDetails):
         return "Provider's business profile"
 
 
+# The audit log's actions in the words tenants read (dashboard, audit page).
+AUDIT_ACTION_WORDS = {
+    "api_key.create": "API key created",
+    "api_key.revoke": "API key revoked",
+    "api_key.rotate": "API key rotated",
+    "aws_account.connect": "AWS account connected",
+    "business_profile.update": "Business profile updated",
+    "hosted_page.publish": "Hosted page published",
+    "invitation.accept": "Invitation accepted",
+    "invitation.create": "Person invited",
+    "invitation.revoke": "Invitation withdrawn",
+    "membership.remove": "Person removed",
+    "membership.role_change": "Role changed",
+    "opt_in": "Recipient opted in",
+    "opt_out": "Recipient opted out",
+    "optin_evidence.render": "Opt-in page image requested",
+    "registration.approve": "Registration approved by the provider",
+    "registration.attachment": "File attached to a registration",
+    "registration.cancel": "Registration cancelled",
+    "registration.create": "Registration started",
+    "registration.return": "Registration returned with comments",
+    "registration.status": "Registration status changed",
+    "registration.update": "Registration updated",
+    "registration.values": "Registration answers saved",
+    "sender.go_live_check": "Sender checked before going live",
+    "sending_policy.set": "Sending policy changed",
+    "sms_program.save": "SMS program saved",
+    "tenant.create": "Account created",
+    "webhook.create": "Webhook added",
+    "webhook.delete": "Webhook removed",
+    "webhook.rotate_secret": "Webhook secret rotated",
+}
+
+
 class AuditEntry(models.Model):
     """Who did what to which object, with the values before and after. Written by services."""
 
@@ -349,6 +383,16 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        """What happened, in words ("Business profile updated"); the code stays for staff."""
+        words = AUDIT_ACTION_WORDS.get(self.action)
+        if words:
+            return words
+        noun, _, verb = self.action.rpartition(".")
+        text = f"{noun.replace('_', ' ')}: {verb.replace('_', ' ')}" if noun else verb
+        return text.replace("_", " ").capitalize()
 
     @property
     def changes(self) -> list[tuple[str, object, object]]:

@@ -441,5 +441,26 @@ def notice_create(*, tenant: Tenant, title: str, body: str = "", link: str = "")
     return Notice.objects.create(tenant=tenant, title=title[:200], body=body, link=link[:300])
 
 
+@transaction.atomic
+def notice_coalesce(
+    *, tenant: Tenant, title: str, body: str = "", link: str, within: timedelta
+) -> bool:
+    """Brings the newest unread notice of the same link from the last `within` up to date
+    (title, body, time), or adds a notice; True when it added one."""
+    since = timezone.now() - within
+    recent = (
+        Notice.objects.select_for_update()
+        .filter(tenant=tenant, link=link[:300], read_at=None, created_at__gte=since)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if recent is None:
+        notice_create(tenant=tenant, title=title, body=body, link=link)
+        return True
+    recent.title, recent.body, recent.created_at = title[:200], body, timezone.now()
+    recent.save(update_fields=["title", "body", "created_at"])
+    return False
+
+
 def notice_mark_all_read(*, tenant: Tenant, actor: User) -> int:
     return Notice.objects.filter(tenant=tenant, read_at=None).update(read_at=timezone.now())

@@ -374,6 +374,14 @@ def _image_degraded(draft: Draft):
 # --- Terms and privacy links ---------------------------------------------------------------------
 
 
+def _own_hosted_page(draft: Draft, value: str, kind: str) -> bool:
+    """The tenant's own published hosted page: accepted as what it is. Whether the portal's
+    public address suits carriers is checked once, for the provider (compliance.W001 and the
+    staff readiness page), never per tenant field."""
+    live = draft.hosted_urls.get(kind, "")
+    return bool(value and live) and value.rstrip("/") == live.rstrip("/")
+
+
 def _policy_rule(rule_id: str, label: str, urls: dict, files: dict, kind: str) -> None:
     paths = tuple(sorted(set(urls.values())))
 
@@ -391,6 +399,8 @@ def _policy_rule(rule_id: str, label: str, urls: dict, files: dict, kind: str) -
         value = draft.text(path) if path else ""
         if not value and files.get(draft.family) in draft.attachments:
             return
+        if _own_hosted_page(draft, value, kind):
+            return  # the portal's address is the provider's check (compliance.W001)
         if not re.match(r"(?i)^https?://", value) or "." not in host_of(value):
             yield Violation((path,))
 
@@ -408,6 +418,8 @@ def _policy_rule(rule_id: str, label: str, urls: dict, files: dict, kind: str) -
     def _https(draft: Draft):
         path = urls.get(draft.family)
         value = draft.text(path) if path else ""
+        if _own_hosted_page(draft, value, kind):
+            return  # the portal's address is the provider's check (compliance.W001)
         if re.match(r"(?i)^http://", value) and "." in host_of(value):
             yield Violation((path,))
 

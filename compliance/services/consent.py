@@ -7,7 +7,6 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-import phonenumbers
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from compliance import content
 from compliance.confirmation import active_sender_get, confirmation_text
 from compliance.models import ConsentRecord, ConsentThrottle, HostedPageVersion, PageKind
 from compliance.opt_out_hook import opt_out_service
+from portal import phones
 from portal.enqueue import enqueue
 from tenants.models import Tenant
 
@@ -66,12 +66,9 @@ def _token_check(token: str, *, tenant: Tenant, version: HostedPageVersion) -> N
 
 def phone_e164(value: str) -> str:
     try:
-        number = phonenumbers.parse((value or "").strip(), "US")
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationError({"phone": "Enter a mobile number, e.g. +1 206 555 0100."}) from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError({"phone": "This is not a valid phone number; check the digits."})
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phones.phone_e164(value, label="mobile number")
+    except phones.PhoneFormatError as exc:
+        raise ValidationError({"phone": str(exc)}) from exc
 
 
 def _hash(value: str) -> str:

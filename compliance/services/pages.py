@@ -23,6 +23,8 @@ PROGRAM_FIELDS = (
     "alternative_channel",
     "embed_origins",
     "kind_opt_outs",
+    "category",
+    "monthly_volume",
 )
 
 

@@ -61,6 +61,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "templates_only": selectors.sending_restricted_to_templates(tenant=tenant),
         "widget_script": f"{urls['opt_in'].rsplit('/opt-in/', 1)[0]}/widget.js",
         "can_manage": Role.at_least(request.membership.role, Role.ADMIN),
+        # Rendering shows the published opt-in page: nothing to render before one exists.
+        "opt_in_published": any(v.kind == PageKind.OPT_IN for v in versions),
     }
     return render(request, "compliance/compliance_overview.html", context)
 

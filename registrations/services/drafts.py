@@ -9,13 +9,14 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from compliance.preflight import AttachmentInfo, draft_for_tenant, preflight_run
-from compliance.selectors import sms_program_get
+from compliance.selectors import EVIDENCE_FIELDS, optin_evidence_current, sms_program_get
 from portal import upload_policy
-from registrations import overlay, shortcode
+from registrations import formats, overlay, prefill, shortcode
 from registrations.models import (
     Attachment,
     FieldValue,
@@ -99,25 +100,29 @@ def registration_create(
     )
     version = RegistrationVersion.objects.create(tenant=tenant, registration=registration, number=1)
     schema = schema_for(registration)
-    paths = [f.path for f in schema.fields]
     if program_owner == Registration.ProgramOwner.PROVIDER:
         # The provider's business and nothing of the tenant's (its hosted opt-in pages included).
         profile, program = provider_profile_get(), None
-        prefill = overlay.profile_values(profile, paths)
     else:
         profile, program = business_profile_get(tenant=tenant), sms_program_get(tenant=tenant)
-        prefill = {
-            **overlay.profile_values(profile, paths),
-            **overlay.hosted_page_values(tenant, registration_type),
-        }
+    values = prefill.registration_prefill(
+        tenant=tenant,
+        profile=profile,
+        program=program,
+        schema=schema,
+        hosted=program_owner != Registration.ProgramOwner.PROVIDER,
+    )
     if shortcode.is_application(registration_type):
-        prefill = {
+        values = {
             **shortcode.prefill(profile=profile, program=program, region=settings.AWS_REGION),
-            **prefill,
+            **values,
         }
     # Only values that pass the field's own validation are prefilled.
-    errors = schema.validate(prefill, complete=False)
-    _write_values(version, schema, {k: v for k, v in prefill.items() if k not in errors})
+    errors = schema.validate(values, complete=False)
+    _write_values(version, schema, {k: v for k, v in values.items() if k not in errors})
+    if program_owner != Registration.ProgramOwner.PROVIDER:
+        _evidence_attach(version, schema)
+    version_preflight(version)
     StatusEvent.objects.create(
         tenant=tenant,
         registration=registration,
@@ -139,6 +144,50 @@ def registration_create(
         },
     )
     return registration
+
+
+def _evidence_attach(version: RegistrationVersion, schema: TypeSchema) -> None:
+    """The rendered image of the live opt-in page, on the field that asks for it."""
+    path = EVIDENCE_FIELDS.get(schema.registration_type)
+    if path is None or schema.field(path) is None:
+        return
+    image = optin_evidence_current(tenant=version.tenant)
+    if image is None:
+        return
+    try:
+        with default_storage.open(image.file_name, "rb") as fh:
+            data = fh.read()
+        stored, inspection = upload_policy.read_checked(
+            ContentFile(data, name="opt-in-page.png"),
+            size=len(data),
+            max_bytes=upload_policy.OPTIN_EVIDENCE.max_bytes,
+        )
+    except (OSError, upload_policy.UploadRefused):
+        return  # no image then; the wizard offers to render or upload one
+    attachment = _attachment_store(version.tenant, "opt-in-page.png", stored, inspection)
+    FieldValue.objects.update_or_create(
+        version=version,
+        field_path=path,
+        defaults={
+            "tenant_id": version.tenant_id,
+            "text_value": "",
+            "select_choices": [],
+            "attachment": attachment,
+            "needs_change": False,
+        },
+    )
+
+
+def _country(tenant: Tenant) -> str:
+    profile = business_profile_get(tenant=tenant)
+    return (profile.country if profile else "") or "US"
+
+
+def values_normalised(registration: Registration, values: dict[str, Value]) -> dict[str, Value]:
+    """The values with numbers and identifiers in the form the fields' patterns want
+    (`registrations/formats.py`); what the wizard checks and shows back."""
+    schema = schema_for(registration)
+    return formats.normalise_values(schema, values, country=_country(registration.tenant))
 
 
 def version_preflight(version: RegistrationVersion) -> list:
@@ -197,6 +246,8 @@ def registration_values_save(
     registration = Registration.objects.select_for_update().get(pk=registration.pk, tenant=tenant)
     version = version_editable_get(registration)
     schema = schema_for(registration)
+    # Numbers and identifiers as people write them, in the form AWS's patterns want.
+    values = formats.normalise_values(schema, values, country=_country(tenant))
     merged = {**version_values(version), **values}
     errors = {
         path: problems
@@ -217,6 +268,23 @@ def registration_values_save(
         after={p: v for p, v in values.items()},
     )
     return version
+
+
+def _attachment_store(tenant: Tenant, name: str, data: bytes, inspection) -> Attachment:
+    attachment = Attachment(
+        tenant=tenant,
+        original_name=name[:255],
+        content_type=inspection.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    # The stored name's extension and S3's Content-Type come from the sniffed type, never
+    # from the client's file name.
+    stored = ContentFile(data)
+    stored.content_type = inspection.content_type
+    attachment.file.save(f"upload.{inspection.extension}", stored, save=False)
+    attachment.save()
+    return attachment
 
 
 @transaction.atomic
@@ -240,19 +308,7 @@ def registration_attachment_add(
         data, inspection = upload_policy.read_checked(upload, size=upload.size, max_bytes=max_bytes)
     except upload_policy.UploadRefused as exc:
         raise ValidationError({field_path: [str(exc)]}) from exc
-    attachment = Attachment(
-        tenant=tenant,
-        original_name=upload.name[:255],
-        content_type=inspection.content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
-    # The stored name's extension and S3's Content-Type come from the sniffed type, never
-    # from the client's file name.
-    stored = ContentFile(data)
-    stored.content_type = inspection.content_type
-    attachment.file.save(f"upload.{inspection.extension}", stored, save=False)
-    attachment.save()
+    attachment = _attachment_store(tenant, upload.name, data, inspection)
     _write_values(version, schema_for(registration), {field_path: f"attachment:{attachment.pk}"})
     version_preflight(version)
     audit_record(

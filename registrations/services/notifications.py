@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
 
 from registrations.models import Registration
-from tenants.services import notice_create
+from tenants.services import notice_coalesce, notice_create
 from tenants.tasks import tenant_notify_mail_task
 
 
@@ -35,14 +37,28 @@ def notify_schema_change(*, registration_id: int) -> None:
     )
 
 
-def notify_status(*, registration: Registration, headline: str, detail: str = "") -> None:
-    """An in-app notice now, and an e-mail after the current transaction commits."""
-    notice_create(
+# Progress seen at AWS within this span (submitted, pre-review, carrier review, approved) reads
+# as one notice that says the newest state, not one notice per step.
+COALESCE = timedelta(minutes=5)
+
+
+def notify_status(
+    *, registration: Registration, headline: str, detail: str = "", important: bool = False
+) -> None:
+    """An in-app notice now, and an e-mail after the current transaction commits.
+
+    An unread notice of the same registration from the last `COALESCE` is brought up to date
+    instead of adding another; the e-mail goes with a new notice, or when the change needs the
+    tenant or ends the review (`important`)."""
+    created = notice_coalesce(
         tenant=registration.tenant,
         title=f"{registration.name}: {headline}",
         body=detail,
         link=_path(registration),
+        within=COALESCE,
     )
+    if not (created or important):
+        return
     transaction.on_commit(
         lambda: tenant_notify_mail_task.delay(
             registration.tenant_id,

@@ -177,8 +177,22 @@ def version_return(
             body=text,
         )
     version_next(registration, set(comments))
+    # The e-mail carries each comment at its field, by the field's title.
+    schema = schema_for(registration)
+    at_fields = "\n".join(
+        f"- {(schema.field(path).title if schema.field(path) else '') or path}: {text}"
+        for path, text in comments.items()
+    )
+    detail = "\n\n".join(
+        part
+        for part in (message.strip(), f"At the fields:\n{at_fields}" if at_fields else "")
+        if part
+    )
     notify_status(
-        registration=registration, headline="The provider asked for changes", detail=message
+        registration=registration,
+        headline="The provider asked for changes",
+        detail=detail,
+        important=True,
     )
     return registration
 

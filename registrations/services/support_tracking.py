@@ -158,6 +158,7 @@ def short_code_activate(*, case_id: int, number) -> Sender:
             headline=f"your short code {number.number} is ready",
             detail="AWS Support and the carriers have provisioned it; it sends with the "
             "keywords and responses of your application.",
+            important=True,
         )
     audit_record(
         tenant=registration.tenant,

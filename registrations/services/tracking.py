@@ -34,6 +34,8 @@ POLL_INTERVALS = (
 OLD_POLL_INTERVAL = timedelta(hours=6)
 
 HEADLINES = {
+    Status.SUBMITTED: "Sent to AWS",
+    Status.AWS_REVIEWING: "In AWS's review",
     Status.REVIEWING: "In carrier review",
     Status.REQUIRES_AUTHENTICATION: "Needs e-mail authentication",
     Status.REQUIRES_UPDATES: "Needs updates before it can be approved",
@@ -42,6 +44,18 @@ HEADLINES = {
     Status.CLOSED: "Closed",
     Status.DELETED: "Deleted at AWS",
 }
+
+
+# Changes that need the tenant or end the review: always e-mailed, even inside a coalesced notice.
+NEEDS_TENANT_OR_FINAL = frozenset(
+    {
+        Status.REQUIRES_UPDATES,
+        Status.REQUIRES_AUTHENTICATION,
+        Status.COMPLETE,
+        Status.CLOSED,
+        Status.DELETED,
+    }
+)
 
 
 def poll_interval(age: timedelta) -> timedelta:
@@ -159,7 +173,10 @@ def _observed_apply(
         elif registration.registration_type == overlay.VETTING:
             registrations_waiting_release(brand_id=registration.depends_on_id)
     notify_status(
-        registration=registration, headline=HEADLINES.get(aws_status, aws_status), detail=detail
+        registration=registration,
+        headline=HEADLINES.get(aws_status) or Status(aws_status).label,
+        detail=detail,
+        important=aws_status in NEEDS_TENANT_OR_FINAL,
     )
     return True
 

@@ -13,6 +13,7 @@ import json
 from django import forms
 
 from portal import upload_policy
+from registrations import formats, overlay
 from registrations.models import Registration
 from registrations.schema import TEXT_API_MAX, FieldDef
 
@@ -30,8 +31,11 @@ def widget_kind(fdef: FieldDef) -> str:
             return "checkboxes"
         return "radios" if len(fdef.options) <= RADIOS_UP_TO else "select"
     last = fdef.path.rsplit(".", 1)[-1].lower()
+    title = (fdef.title or "").lower()
     if any(word in last for word in SINGLE_LINE):
         return "input"
+    if fdef.min_length >= 40 or any(word in title for word in PROSE):
+        return "textarea"  # a paragraph, whatever the path is called
     if fdef.max_length >= TEXT_API_MAX:  # no limit given: long only when it is prose
         return "textarea" if any(word in last for word in PROSE) else "input"
     return "textarea" if fdef.max_length >= TEXTAREA_FROM else "input"
@@ -46,10 +50,13 @@ def field_path(name: str) -> str:
 
 
 def _help(fdef: FieldDef) -> str:
+    own = overlay.field_help(fdef.path)
+    if own:
+        return own
     parts = [fdef.short_description]
     if fdef.long_description and fdef.long_description != fdef.short_description:
         parts.append(fdef.long_description)
-    return " ".join(p for p in parts if p)
+    return overlay.help_plain(" ".join(p for p in parts if p))
 
 
 def _data_attrs(fdef: FieldDef) -> dict:
@@ -58,7 +65,13 @@ def _data_attrs(fdef: FieldDef) -> dict:
         attrs["data-maxlength"] = str(fdef.max_length)
         if fdef.min_length:
             attrs["data-minlength"] = str(fdef.min_length)
-        if fdef.pattern:
+        if formats.is_phone_field(fdef):
+            # Written any common way; the server stores it in E.164 and shows it back.
+            attrs.update({"type": "tel", "inputmode": "tel", "autocomplete": "tel"})
+            attrs["data-normalised"] = "phone"
+        elif fdef.path.rsplit(".", 1)[-1] in formats.TAX_ID_NAMES:
+            attrs["data-normalised"] = "compact"  # "12-3456789" is sent as 123456789
+        elif fdef.pattern:
             attrs["data-pattern"] = fdef.pattern
         if fdef.example:
             attrs["placeholder"] = fdef.example[:120]
@@ -68,7 +81,7 @@ def _data_attrs(fdef: FieldDef) -> dict:
 
 
 def _choices(fdef: FieldDef) -> list[tuple[str, str]]:
-    return [(o, fdef.option_titles.get(o, o)) for o in fdef.options]
+    return [(o, overlay.option_title(fdef, o)) for o in fdef.options]
 
 
 def form_field(fdef: FieldDef) -> forms.Field:

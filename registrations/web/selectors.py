@@ -177,7 +177,7 @@ def _display(value: FieldValue | None, fdef: FieldDef) -> str:
     if value.attachment_id:
         return value.attachment.original_name
     if value.select_choices:
-        return ", ".join(fdef.option_titles.get(c, c) for c in value.select_choices)
+        return ", ".join(overlay.option_title(fdef, c) for c in value.select_choices)
     return value.text_value
 
 
@@ -223,6 +223,29 @@ def field_states(registration: Registration, version: RegistrationVersion) -> di
             state.previous_display = _display(previous_rows.get(fdef.path), fdef)
         states[fdef.path] = state
     return states
+
+
+# Approved: nothing asked of an earlier version is left to change.
+RESOLVED = frozenset({Status.PROVISIONING, Status.COMPLETE})
+
+
+def earlier_requests(registration: Registration, version: RegistrationVersion, states) -> list:
+    """What AWS denied and the provider asked in earlier versions, for the history of an
+    approved registration: [{"number", "reasons", "fields": [(title, reason)]}], oldest first."""
+    out = []
+    for earlier in registration.versions.filter(number__lte=version.number).order_by("number"):
+        if earlier.denied_reasons:
+            out.append({"number": earlier.number, "reasons": earlier.denied_reasons, "fields": []})
+    fields = [
+        (s.fdef.title or s.fdef.path, s.denied_reason or "; ".join(c.body for c in s.comments))
+        for s in states.values()
+        if s.denied_reason or s.comments
+    ]
+    if fields:
+        if not out:
+            out.append({"number": max(version.number - 1, 1), "reasons": [], "fields": []})
+        out[-1]["fields"] = fields
+    return out
 
 
 def is_editable(registration: Registration) -> bool:

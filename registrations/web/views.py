@@ -156,6 +156,16 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for state in states.values():
         state.step = step_of.get(state.fdef.path, 1)
     denied = previous.denied_reasons if previous is not None and previous.denied_reasons else []
+    denied = version.denied_reasons or denied
+    history = []
+    if registration.status in selectors.RESOLVED:
+        # A later version was approved: what AWS or the provider asked of earlier versions is
+        # history now, not something to change.
+        history = selectors.earlier_requests(registration, version, states)
+        denied, flagged = [], []
+        for state in states.values():
+            state.denied_reason = state.feedback = ""
+            state.needs_change, state.comments = False, []
     types = selectors.catalog_types()
     type_title = types.get(registration.registration_type)
     return render(
@@ -169,7 +179,8 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "blocks": blocks,
             "flagged": flagged,
             "changed": changed,
-            "denied_reasons": version.denied_reasons or denied,
+            "denied_reasons": denied,
+            "history": history,
             "timeline": [
                 {"event": e, "plain": selectors.PLAIN_STATUS.get(e.to_status, "")}
                 for e in registration.timeline.all()

@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from compliance.models import OptInEvidence
-from compliance.selectors import EVIDENCE_FIELDS
+from compliance.models import OptInEvidence, PageKind
+from compliance.selectors import EVIDENCE_FIELDS, hosted_page_latest
 from compliance.services import optin_evidence_render
 from portal import upload_policy
 from registrations.schema import effective_rule
@@ -41,6 +41,7 @@ def _save_valid(request, registration, posted: dict) -> dict[str, list[str]]:
     The server's validation is the one that counts; the browser's only mirrors it."""
     schema = schema_for(registration)
     version = registration.current_version
+    posted.update(drafts.values_normalised(registration, posted))
     merged = {**version_values(version), **posted}
     # A field the answers above disallow is emptied instead of refused.
     for fdef in schema.fields:
@@ -177,7 +178,8 @@ def registration_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
             "step": step,
             "rows": rows,
             "form": form,
-            "error_count": len(form.errors),
+            # One per line the summary lists: each message of each field, and the form's own.
+            "error_count": sum(len(messages_) for messages_ in form.errors.values()),
             "values_json": json.dumps(
                 {
                     p: v
@@ -197,7 +199,9 @@ def _evidence_field(registration, path: str):
     return {
         "latest": OptInEvidence.objects.filter(tenant=registration.tenant)
         .order_by("-created_at", "-id")
-        .first()
+        .first(),
+        "published": hosted_page_latest(tenant=registration.tenant, kind=PageKind.OPT_IN)
+        is not None,
     }
 
 
@@ -215,9 +219,24 @@ def registration_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     fields = [f for f in schema.fields if field_name(f.path) in set(names)]
     form = SectionForm(request.POST, fields=fields, values={})
-    errors = _save_valid(request, registration, form.posted_values())
+    posted = form.posted_values()
+    typed = dict(posted)
+    errors = _save_valid(request, registration, posted)
     version = selectors.registration_get(tenant=request.tenant, pk=pk).current_version
-    return JsonResponse({"saved": True, "errors": errors, "findings": findings_by_field(version)})
+    # Values stored in another form than typed ("(206) 555-0100" → "+12065550100"), to show.
+    rewritten = {
+        field_name(p): v
+        for p, v in posted.items()
+        if p not in errors and isinstance(v, str) and v != typed.get(p)
+    }
+    return JsonResponse(
+        {
+            "saved": True,
+            "errors": errors,
+            "values": rewritten,
+            "findings": findings_by_field(version),
+        }
+    )
 
 
 def findings_by_field(version) -> dict[str, list[dict]]:
@@ -308,6 +327,8 @@ def registration_review(request: HttpRequest, pk: int) -> HttpResponse:
             "blocks": blocks,
             "missing": missing,
             "findings": version.preflight_findings or [],
+            # Findings link to their fields by the fields' titles, never by AWS's paths.
+            "titles": {f.path: f.title or "this field" for f in schema.fields},
             "counts": selectors.findings_summary(version),
             "editable": selectors.is_editable(registration),
             "sections": sections,

@@ -22,6 +22,19 @@ document.addEventListener("DOMContentLoaded", () => {
     const colour = element.dataset.colour;
     if (/^#[0-9a-f]{3,8}$/i.test(colour)) element.style.background = colour;
   });
+  // Copy buttons (a new API key): shown only where the browser can copy; else select the text.
+  document.querySelectorAll("[data-copy]").forEach((button) => {
+    const input = document.getElementById(button.dataset.copy);
+    const said = document.querySelector(`[data-copied-for="${button.dataset.copy}"]`);
+    if (!input || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      navigator.clipboard.writeText(input.value).then(
+        () => { if (said) said.textContent = "Copied."; },
+        () => { input.select(); if (said) said.textContent = "Press Ctrl+C (⌘C) to copy."; },
+      );
+    });
+  });
   // Confirm destructive actions.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {

@@ -172,6 +172,15 @@
           showErrors(b, errors[b.getAttribute("data-path")] || []);
         });
         if (answer.findings) showFindings(answer.findings);
+        // What the server stored in another form than typed (E.164 numbers, compact tax IDs).
+        Object.keys(answer.values || {}).forEach(function (name) {
+          var input = form.querySelector('input[name="' + name + '"]');
+          if (input && document.activeElement !== input) input.value = answer.values[name];
+          else if (input) input.addEventListener("blur", function once() {
+            input.value = answer.values[name];
+            input.removeEventListener("blur", once);
+          });
+        });
         var n = Object.keys(errors).length;
         if (status) status.textContent = n ? "Saved, except " + n + " field" + (n > 1 ? "s" : "") + " with a problem." : "All changes saved.";
       })

@@ -79,7 +79,7 @@ def test_ten_dlc_brand_then_campaign(
     page.reload()
     expect(rows.nth(0).locator(".badge")).to_have_text("Complete")
     page.get_by_role("link", name="Order alerts").click()
-    expect(page.locator(".status-code")).to_have_text("DRAFT")
+    expect(page.locator("#status")).to_have_attribute("data-status", "DRAFT")
     expect(page.get_by_text("Brand: Acme Anvils brand")).to_be_visible()
     page.get_by_role("link", name="Continue the form").click()
     image = optin_png(tmp_path / "optin.png")
@@ -90,7 +90,7 @@ def test_ten_dlc_brand_then_campaign(
 
     _approve_at_aws(campaign, sam, sandbox, celery_worker)
     page.reload()
-    expect(page.locator(".status-code")).to_have_text("COMPLETE")
+    expect(page.locator("#status")).to_have_attribute("data-status", "COMPLETE")
     shot("campaign complete")
 
 
@@ -114,5 +114,5 @@ def test_sender_id_for_a_country(
     assert registration.name == "Sender ID (IN)"
     _approve_at_aws(registration, sam, sandbox, celery_worker)
     page.reload()
-    expect(page.locator(".status-code")).to_have_text("COMPLETE")
+    expect(page.locator("#status")).to_have_attribute("data-status", "COMPLETE")
     shot("sender id complete")

@@ -89,7 +89,7 @@ def test_toll_free_from_empty_tenant_to_complete(
     assert Registration.objects.get(pk=registration.pk).status == Status.REQUIRES_UPDATES
 
     page.goto(f"{base}/t/{tenant_a.slug}/registrations/{registration.pk}/")
-    expect(page.locator(".status-code")).to_have_text("REQUIRES_UPDATES")
+    expect(page.locator("#status")).to_have_attribute("data-status", "REQUIRES_UPDATES")
     field = page.locator("#f-messageSamples-messageSample1")
     expect(field).to_have_class(re.compile("flagged"))
     expect(field.locator(".note.bad")).to_have_text(
@@ -124,7 +124,7 @@ def test_toll_free_from_empty_tenant_to_complete(
     sandbox.decide(registration.aws_registration_id, 2, "approve")
     tracking.reconcile_pass(force=True)
     page.reload()
-    expect(page.locator(".status-code")).to_have_text("COMPLETE")
+    expect(page.locator("#status")).to_have_attribute("data-status", "COMPLETE")
     expect(page.locator("#status")).to_have_text("Complete")
     shot("complete")
     assert len(sandbox.calls("SubmitRegistrationVersion")) == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django import forms
 
+from registrations import formats, overlay
 from registrations.models import RegistrationTypeDef
 from registrations.schema import TypeSchema
 from registrations.web.forms import SectionForm, field_name, widget_kind
@@ -24,6 +25,9 @@ def _expected_widget(fdef):
     last = fdef.path.rsplit(".", 1)[-1].lower()
     if any(w in last for w in ("url", "link", "website", "email", "phone")):
         return forms.TextInput
+    prose_titles = ("description", "message", "sample", "details", "workflow", "overview")
+    if fdef.min_length >= 40 or any(w in (fdef.title or "").lower() for w in prose_titles):
+        return forms.Textarea  # a paragraph, whatever its path is called
     if fdef.max_length >= 2048:
         prose = ("description", "message", "sample", "details", "workflow", "overview")
         return forms.Textarea if any(w in last for w in prose) else forms.TextInput
@@ -50,11 +54,19 @@ def test_every_type_in_the_catalog_gets_a_form_for_every_field(catalog):
                 assert type(bound.widget) is _expected_widget(fdef), fdef.path
                 assert bound.label == (fdef.title or fdef.path)
                 assert bound.required is False  # the schema decides, with its conditions
-                if fdef.short_description:
-                    assert fdef.short_description in bound.help_text
+                if overlay.field_help(fdef.path):
+                    assert bound.help_text == overlay.field_help(fdef.path)
+                elif fdef.short_description:
+                    assert overlay.help_plain(fdef.short_description) in bound.help_text
+                assert "Despite the path name" not in bound.help_text
+                assert "console doc" not in bound.help_text
                 if fdef.type == "TEXT":
                     assert bound.widget.attrs["data-maxlength"] == str(fdef.max_length)
-                    assert bound.widget.attrs.get("data-pattern", "") == fdef.pattern
+                    # Phones and tax IDs are rewritten by the server (registrations/formats.py),
+                    # so the browser does not refuse "(206) 555-0100" or "12-3456789".
+                    rewritten = formats.is_phone_field(fdef) or fdef.path.endswith(".taxId")
+                    expected = "" if rewritten else fdef.pattern
+                    assert bound.widget.attrs.get("data-pattern", "") == expected
                 if fdef.type == "SELECT":
                     choices = [c for c, _ in bound.choices if c]
                     assert choices == list(fdef.options)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0002_opt_out_kinds'),
+        ('compliance', '0003_program_category_volume'),
     ]
 
     operations = [
