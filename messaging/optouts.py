@@ -74,7 +74,7 @@ def phone_normalize(phone: str, *, source: str = "") -> str:
     value = (phone or "").strip() if isinstance(phone, str) else ""
     if source in (Source.AWS, Source.KEYWORD) and _AWS_NUMBER.fullmatch(value):
         return value
-    if source in (Source.HOSTED_PAGE, Source.WIDGET, Source.STAFF):
+    if source in (Source.HOSTED_PAGE, Source.WIDGET, Source.STAFF, Source.PORTAL):
         # Typed by a person: any common way of writing a number (portal/phones.py).
         try:
             return phones.phone_e164(value)

@@ -339,6 +339,9 @@ AUDIT_ACTION_WORDS = {
     "membership.role_change": "Role changed",
     "opt_in": "Recipient opted in",
     "opt_out": "Recipient opted out",
+    "opt_out.add": "Opt-out added",
+    "opt_out.import": "Opt-outs imported",
+    "opt_out.remove": "Recipient opted back in",
     "optin_evidence.render": "Opt-in page image requested",
     "registration.approve": "Registration approved by the provider",
     "registration.attachment": "File attached to a registration",
@@ -355,6 +358,7 @@ AUDIT_ACTION_WORDS = {
     "webhook.create": "Webhook added",
     "webhook.delete": "Webhook removed",
     "webhook.rotate_secret": "Webhook secret rotated",
+    "webhook.update": "Webhook changed",
 }
 
 
