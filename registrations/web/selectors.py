@@ -66,6 +66,30 @@ def next_action(status: str) -> tuple[str, str]:
     return NEXT_ACTION.get(status, ("aws", "Wait for AWS and the carriers"))
 
 
+def completion_state(registration: Registration) -> tuple[str, str, str]:
+    """(plain, who, what) for a COMPLETE registration: ready to send only when it has an
+    active sender (a number or sender ID AWS reports active or registered); otherwise what is
+    still missing."""
+    senders = list(registration.senders.all())
+    if any(s.status == "ACTIVE" for s in senders):
+        return PLAIN_STATUS[Status.COMPLETE], *NEXT_ACTION[Status.COMPLETE]
+    if senders:
+        waiting = ", ".join(
+            f"{s.value} ({s.get_kind_display().lower()}, {s.status})" for s in senders
+        )
+        what = f"Wait for AWS to make its sender active: {waiting}"
+    else:
+        what = "Wait for its sender: the portal is requesting it from AWS"
+    return "Approved; its sender is not active yet, so nothing can be sent.", "aws", what
+
+
+def status_words(registration: Registration) -> tuple[str, str, str]:
+    """(plain, who, what) of a registration's status, as the tenant's pages show it."""
+    if registration.status == Status.COMPLETE:
+        return completion_state(registration)
+    return PLAIN_STATUS.get(registration.status, ""), *next_action(registration.status)
+
+
 def expected_by(registration: Registration) -> datetime | None:
     """When AWS and the carriers typically finish, from the submission (reference material)."""
     if registration.status in (Status.COMPLETE, Status.CANCELLED, Status.CLOSED, Status.DELETED):
@@ -81,6 +105,7 @@ def registration_list(*, tenant) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(tenant=tenant)
         .select_related("depends_on")
+        .prefetch_related("senders")
         .annotate(family=Coalesce("depends_on_id", "id"))
         .order_by("family", F("depends_on_id").asc(nulls_first=True), "id")
     )
@@ -91,8 +116,7 @@ def registration_rows(registrations) -> list[Registration]:
     rows = list(registrations)
     for r in rows:
         r.is_child = r.depends_on_id is not None
-        r.plain = PLAIN_STATUS.get(r.status, "")
-        r.next_who, r.next_what = next_action(r.status)
+        r.plain, r.next_who, r.next_what = status_words(r)
         if r.depends_on_id and r.status == Status.DRAFT and r.depends_on.status != Status.COMPLETE:
             r.next_what = "Fill in the form and send it; it waits for the brand to complete"
         r.expected = expected_by(r)

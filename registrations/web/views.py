@@ -151,7 +151,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for s in states.values()
         if previous is not None and (s.previous_display or "") != (s.display or "")
     ]
-    who, what = selectors.next_action(registration.status)
+    plain, who, what = selectors.status_words(registration)
     step_of = {f.path: i for i, s in enumerate(sections, start=1) for f in s["fields"]}
     for state in states.values():
         state.step = step_of.get(state.fdef.path, 1)
@@ -174,7 +174,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 {"event": e, "plain": selectors.PLAIN_STATUS.get(e.to_status, "")}
                 for e in registration.timeline.all()
             ],
-            "plain": selectors.PLAIN_STATUS.get(registration.status, ""),
+            "plain": plain,
             "next_who": who,
             "next_what": what,
             "expected": selectors.expected_by(registration),
