@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import pycountry
 from django.db.models import F, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from compliance import sender_ids as sender_id_rules
 from registrations import overlay
 from registrations.models import (
     FieldComment,
@@ -17,6 +19,7 @@ from registrations.models import (
     Registration,
     RegistrationTypeDef,
     RegistrationVersion,
+    Sender,
     SupportMessage,
 )
 from registrations.schema import FieldDef, TypeSchema, effective_rule
@@ -270,3 +273,39 @@ def support_messages_shared(*, registration: Registration) -> list:
             shared_with_tenant=True,
         ).order_by("created_at", "id")
     )
+
+
+def _country_name(iso: str) -> str:
+    country = pycountry.countries.get(alpha_2=iso)
+    return country.name if country else iso
+
+
+def requestable_countries() -> list[tuple[str, str]]:
+    """Countries where a tenant may ask for a sender without a registration: a sender ID where
+    the country takes one unregistered, a long code where AWS sells one that sends SMS."""
+    codes = {
+        c.alpha_2
+        for c in pycountry.countries
+        if sender_id_rules.country_rule(c.alpha_2).requestable
+    } | set(sender_id_rules.LONG_CODE_WITHOUT_REGISTRATION)
+    rows = [(iso, f"{_country_name(iso)} ({iso})") for iso in codes]
+    return sorted(rows, key=lambda row: row[1])
+
+
+def _names(codes) -> str:
+    return ", ".join(f"{_country_name(c)} ({c})" for c in sorted(codes))
+
+
+def sender_request_context(*, tenant) -> dict:
+    """The rules shown beside the request form, and the tenant's senders without a
+    registration."""
+    return {
+        "rule_default": sender_id_rules.country_rule("GB").describe(),
+        "rule_india": sender_id_rules.country_rule("IN").describe(),
+        "registration_required": _names(sender_id_rules.REGISTRATION_REQUIRED),
+        "unsupported": _names(sender_id_rules.UNSUPPORTED),
+        "long_code_countries": _names(sender_id_rules.LONG_CODE_WITHOUT_REGISTRATION),
+        "requested": list(
+            Sender.objects.filter(tenant=tenant, registration=None).order_by("-created_at")[:50]
+        ),
+    }

@@ -6,7 +6,7 @@ and associated on approval where the form has none (GB); provisioned by AWS wher
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from compliance import sender_ids as rules
 from messaging.checks import ApiRefusal, tenant_state_forget
@@ -17,7 +17,7 @@ from registrations import sender_ids
 from registrations.models import Sender, SendingSetup
 from registrations.schema import validate_value
 from registrations.selectors import schema_for
-from registrations.services import drafts, tracking
+from registrations.services import drafts, sender_requests, tracking
 from registrations.states import Status
 from registrations.web.selectors import status_words
 from tests.registrations.test_engine import _draft, _submit_and_approve
@@ -234,3 +234,89 @@ def test_india_sender_id_from_draft_to_a_delivered_message_with_dlt_ids(
         "IN_TEMPLATE_ID": "1107161234567890",
     }
     assert [e["eventType"] for e in sent["Events"]][-1] == "TEXT_DELIVERED"
+
+
+def test_a_sender_id_where_no_registration_is_needed(
+    catalog, sandbox, tenant_a, alice, bob, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    refused = [
+        ({"kind": "SENDER_ID", "country": "IN", "sender_id": "EXMPLE"}, "country"),
+        ({"kind": "SENDER_ID", "country": "US", "sender_id": "EXAMPLECO"}, "country"),
+        ({"kind": "SENDER_ID", "country": "GB", "sender_id": "OTP"}, "sender_id"),
+        ({"kind": "SENDER_ID", "country": "GB", "sender_id": "12345"}, "sender_id"),
+        ({"kind": "SENDER_ID", "country": "G1", "sender_id": "EXAMPLECO"}, "country"),
+        ({"kind": "LONG_CODE", "country": "GB"}, "country"),
+    ]
+    for request, field in refused:
+        with pytest.raises(ValidationError) as err:
+            sender_requests.sender_request(tenant=tenant_a, actor=alice, **request)
+        assert list(err.value.message_dict) == [field], request
+    with pytest.raises(PermissionDenied):  # a member may not
+        sender_requests.sender_request(
+            tenant=tenant_a, actor=bob, kind="SENDER_ID", country="GB", sender_id="EXAMPLECO"
+        )
+    assert not Sender.objects.filter(tenant=tenant_a).exists()
+    assert sandbox.calls("RequestSenderId") == []
+
+    with capture(execute=True):
+        sender = sender_requests.sender_request(
+            tenant=tenant_a, actor=alice, kind="SENDER_ID", country="GB", sender_id="EXAMPLECO"
+        )
+    sender.refresh_from_db()
+    assert (sender.status, sender.registration_id) == ("ACTIVE", None)
+    assert sender.aws_arn.endswith(":sender-id/EXAMPLECO/GB")
+    [call] = sandbox.calls("RequestSenderId")
+    assert (call["Parameters"]["SenderId"], call["Parameters"]["IsoCountryCode"]) == (
+        "EXAMPLECO",
+        "GB",
+    )
+    with pytest.raises(ValidationError):  # the same one again
+        sender_requests.sender_request(
+            tenant=tenant_a, actor=alice, kind="SENDER_ID", country="GB", sender_id="exampleco"
+        )
+    assert SendingSetup.objects.get(tenant=tenant_a).complete
+    tenant_state_forget()
+    with capture(execute=False):
+        message = message_send(
+            tenant=tenant_a,
+            api_key=None,
+            item={"to": GB_OK, "body": "Example Corp: your code is 1234", "type": "TRANSACTIONAL"},
+        )
+    assert message_dispatch(tenant_id=tenant_a.pk, message_id=message.pk).status == "sent"
+    [sent] = _sent(sandbox, GB_OK)
+    assert sent["OriginationIdentity"] == "EXAMPLECO"
+
+    with capture(execute=True):  # a Canadian long code: AWS sells one that sends SMS
+        number = sender_requests.sender_request(
+            tenant=tenant_a, actor=alice, kind="LONG_CODE", country="CA"
+        )
+    number.refresh_from_db()
+    assert (number.kind, number.number_type, number.iso_country) == (
+        "PHONE_NUMBER",
+        "LONG_CODE",
+        "CA",
+    )
+    assert number.value.startswith("+1") and number.aws_id
+
+
+def test_the_request_page_shows_the_rules_and_refuses_with_reasons(
+    catalog, sandbox, client, tenant_a, alice, bob, django_capture_on_commit_callbacks
+):
+    url = f"/t/{tenant_a.slug}/registrations/senders/request/"
+    client.force_login(alice)
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "India (IN)" in text and "exactly 6 letters" in text and "United States (US)" in text
+    assert '<option value="GB">' in text and '<option value="IN">' not in text
+    bad = client.post(url, {"kind": "SENDER_ID", "country": "GB", "sender_id": "OTP"})
+    assert bad.status_code == 400 and "generic word" in bad.content.decode()
+    crafted = client.post(url, {"kind": "SENDER_ID", "country": "IN", "sender_id": "EXMPLE"})
+    assert crafted.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        good = client.post(url, {"kind": "SENDER_ID", "country": "DE", "sender_id": "EXAMPLECO"})
+    assert good.status_code == 302
+    assert Sender.objects.get(tenant=tenant_a, iso_country="DE").status == "ACTIVE"
+    client.force_login(bob)
+    assert client.get(url).status_code == 403
