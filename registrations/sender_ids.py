@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from compliance import sender_ids as rules
 from registrations.models import FieldValue, Sender
-from registrations.schema import FieldDef, SectionDef
+from registrations.schema import PORTAL_SENDER_ID, FieldDef, SectionDef
 
 FORM_FIELD = "senderIdInfo.senderId"
-PORTAL_FIELD = "portal.senderId"
+PORTAL_FIELD = PORTAL_SENDER_ID
 PORTAL_PREFIX = "portal."
 PORTAL_SECTION = "portal"
 SUFFIX = "_SENDER_ID_REGISTRATION"
@@ -61,9 +61,8 @@ def portal_field(iso: str) -> FieldDef:
         title="Sender ID",
         short_description=f"The name your messages come from in {iso}: {rule.describe()}",
         long_description=(
-            "AWS's form for this country has no sender ID field, so the portal asks it and "
-            "requests it from AWS (RequestSenderId) once the registration is approved. "
-            "AWS's rules: 3–11 letters, digits or dashes, no spaces, not numeric only."
+            "AWS's form for this country has no sender ID field: the portal asks it here and "
+            "requests it from AWS once the registration is approved."
         ),
         example="ANYCO",
     )

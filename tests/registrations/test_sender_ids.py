@@ -110,7 +110,8 @@ def test_a_bad_sender_id_saves_nothing_and_says_why(catalog, tenant_a, alice, ba
             registration=registration,
             values={**GB_GOOD, sender_ids.PORTAL_FIELD: bad},
         )
-    assert sender_ids.PORTAL_FIELD in err.value.message_dict
+    said = err.value.message_dict[sender_ids.PORTAL_FIELD]
+    assert said == rules.sender_id_problems(bad, "GB") and said  # the country's rules' words
     assert not registration.current_version.values.filter(
         field_path="companyInfo.companyName", text_value="Example Corp"
     ).exists()
