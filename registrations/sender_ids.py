@@ -109,14 +109,14 @@ def india_sending_parameters(sender: Sender) -> dict[str, str]:
     id of the sender's approved registration. Empty for any other sender."""
     if sender.kind != Sender.Kind.SENDER_ID or sender.registration_id is None:
         return {}
+    values = FieldValue.objects.filter(
+        tenant_id=sender.tenant_id,
+        version__registration_id=sender.registration_id,
+        field_path=INDIA_ENTITY_FIELD,
+    ).order_by("-version__number")
+    # The approved version's (an amendment in the making does not count yet), else the newest.
     value = (
-        FieldValue.objects.filter(
-            tenant_id=sender.tenant_id,
-            version__registration_id=sender.registration_id,
-            field_path=INDIA_ENTITY_FIELD,
-        )
-        .order_by("-version__number")
-        .values_list("text_value", flat=True)
-        .first()
+        values.filter(version__aws_status="APPROVED").values_list("text_value", flat=True).first()
+        or values.values_list("text_value", flat=True).first()
     )
     return {"entity_id": value} if value else {}

@@ -70,7 +70,8 @@ class MessageOut(serializers.ModelSerializer):
         model = Message
         fields = [
             "id", "to", "sender", "type", "body", "encoding", "parts", "status",
-            "status_reason", "aws_message_id", "batch_id", "context", "created_at", "sent_at",
+            "status_reason", "aws_message_id", "batch_id", "context", "dlt_template_id",
+            "created_at", "sent_at",
         ]  # fmt: skip
 
     to = serializers.CharField(source="destination")

@@ -75,7 +75,8 @@ def _sender_id_request_and_associate(gw: Gateway, registration: Registration) ->
     tenant requested it before, without a registration) is taken as it is, unless another
     tenant holds it."""
     iso = sender_ids.country_of(registration.registration_type)
-    value = sender_ids.sender_id_value(version_values(registration.current_version))
+    approved = registration.versions.filter(aws_status="APPROVED").newest()
+    value = sender_ids.sender_id_value(version_values(approved or registration.current_version))
     if not value:
         raise AwsError(
             "RequestSenderId",
