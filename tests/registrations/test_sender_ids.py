@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from compliance import sender_ids as rules
 from messaging.checks import ApiRefusal, tenant_state_forget
 from messaging.dispatch import message_dispatch
+from messaging.golive import go_live_check_run
 from messaging.models import Message
 from messaging.services import message_send
 from registrations import sender_ids
@@ -166,6 +167,10 @@ def test_gb_sender_id_from_draft_to_a_delivered_message(
         c["Parameters"]["OriginationIdentity"] != sender.aws_arn
         for c in sandbox.calls("PutKeyword")
     )
+    # ... and the go-live check asks none of it.
+    check = go_live_check_run(tenant_id=tenant_a.pk, sender_id=sender.pk)
+    assert check.checks["keywords"]["passed_at"], check.checks["keywords"]
+    assert check.checks["protect"]["passed_at"], check.checks["protect"]
 
     tenant_state_forget()
     with capture(execute=False):
