@@ -24,7 +24,7 @@ from registrations.aws.errors import AwsError, ConflictError
 from registrations.aws.gateway import Gateway
 from registrations.aws.types import PhoneNumber
 from registrations.models import Registration, Sender
-from registrations.selectors import version_values
+from registrations.selectors import schema_for, version_values
 from registrations.services.transitions import require_reviewer
 from registrations.states import Status
 from tenants.models import Tenant, User
@@ -162,9 +162,11 @@ def registration_provision(*, registration_id: int) -> list[Sender]:
         )
         sender_record_number(registration=registration, number=number, number_type="TEN_DLC")
     associations = aws.registration_associations_list(gw, registration_id=rid)
-    if sender_ids.country_of(registration.registration_type) and not any(
-        a.resource_type == "SENDER_ID" for a in associations
-    ):
+    on_approval = any(
+        rule.resource_type == "SENDER_ID" and rule.behavior == "ASSOCIATE_ON_APPROVAL"
+        for rule in schema_for(registration).associations
+    )
+    if on_approval and not any(a.resource_type == "SENDER_ID" for a in associations):
         # ASSOCIATE_ON_APPROVAL: AWS provisions the sender ID its form names; a form without one
         # (the portal asked it) has it requested and associated now, on approval.
         _sender_id_request_and_associate(gw, registration)
