@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.enqueue import enqueue
@@ -209,13 +210,15 @@ def senders_recheck(*, force: bool = False) -> dict:
     (PENDING or ASSOCIATING) and are due (by age: every minute in their first hour, then every
     15 minutes, hourly after a day, every 6 hours after a week), and records what it says; a
     number AWS no longer knows is recorded as DELETED. A tenant with a number that turned
-    ACTIVE gets its sending setup run again, which puts the number in the pool."""
+    ACTIVE gets its sending setup run again, which puts the number in the pool. A sender ID of
+    a COMPLETE registration that AWS did not report registered yet is asked about the same
+    way (DescribeSenderIds), and turns ACTIVE once it is."""
     now = timezone.now()
     waiting = [
         sender
         for sender in Sender.objects.filter(
-            kind=Sender.Kind.PHONE_NUMBER,
-            status__in=WAITING_NUMBER_STATUSES,
+            Q(kind=Sender.Kind.PHONE_NUMBER, status__in=WAITING_NUMBER_STATUSES)
+            | Q(kind=Sender.Kind.SENDER_ID, status="PENDING"),
             registration__status=Status.COMPLETE,
         )
         .exclude(aws_id="")
@@ -226,11 +229,14 @@ def senders_recheck(*, force: bool = False) -> dict:
     ]
     changed, activated = 0, set()
     for sender in waiting:
-        described = aws.phone_number_describe(
-            Gateway.for_registration(sender.registration), phone_number_id=sender.aws_id
-        )
+        gw = Gateway.for_registration(sender.registration)
+        if sender.kind == Sender.Kind.SENDER_ID:
+            found = aws.sender_id_describe(gw, sender_id=sender.value, country=sender.iso_country)
+            status = "DELETED" if found is None else ("ACTIVE" if found.registered else "PENDING")
+        else:
+            described = aws.phone_number_describe(gw, phone_number_id=sender.aws_id)
+            status = described.status if described is not None else "DELETED"
         Sender.objects.filter(pk=sender.pk).update(checked_at=timezone.now())
-        status = described.status if described is not None else "DELETED"
         if status == sender.status:
             continue
         # A conditional UPDATE: what AWS said replaces only the status it was compared with.

@@ -19,6 +19,7 @@ from registrations.models import Sender, SendingSetup
 from registrations.schema import validate_value
 from registrations.selectors import schema_for
 from registrations.services import drafts, sender_requests, tracking
+from registrations.services.provisioning import senders_recheck
 from registrations.states import Status
 from registrations.web.selectors import status_words
 from tests.registrations.test_engine import _draft, _submit_and_approve
@@ -199,6 +200,11 @@ def test_complete_without_an_active_sender_is_not_ready_to_send(
     Sender.objects.filter(registration=registration).update(status="PENDING")
     plain, who, what = status_words(registration)
     assert "not active yet" in plain and "EXAMPLECO" in what and who == "aws"
+    # The recheck asks AWS, which reports it registered: active again.
+    with capture(execute=True):
+        assert senders_recheck(force=True)["changed"] == 1
+    assert Sender.objects.get(registration=registration).status == "ACTIVE"
+    assert status_words(registration)[2] == "Nothing: you can send"
     Sender.objects.filter(registration=registration).delete()
     assert "requesting it from AWS" in status_words(registration)[2]
 
