@@ -29,54 +29,20 @@ from dataclasses import dataclass
 
 # Countries whose column "Supports Sender IDs" says No (seed 001 country table, 40 of them).
 UNSUPPORTED = frozenset(
-    [
-        "AR",
-        "BS",
-        "BE",
-        "BR",
-        "CA",
-        "KY",
-        "CL",
-        "CN",
-        "CO",
-        "CR",
-        "DO",
-        "EC",
-        "SV",
-        "GU",
-        "GT",
-        "HU",
-        "LR",
-        "MY",
-        "MH",
-        "MX",
-        "FM",
-        "MC",
-        "MZ",
-        "NZ",
-        "NI",
-        "PY",
-        "PE",
-        "PR",
-        "CG",
-        "KN",
-        "LC",
-        "WS",
-        "ZA",
-        "KR",
-        "TW",
-        "TM",
-        "US",
-        "UY",
-        "VE",
-        "VI",
-    ]
-)
+    {
+        "AR", "BS", "BE", "BR", "CA", "KY", "CL", "CN", "CO", "CR", "DO", "EC", "SV", "GU",
+        "GT", "HU", "LR", "MY", "MH", "MX", "FM", "MC", "MZ", "NZ", "NI", "PY", "PE", "PR",
+        "CG", "KN", "LC", "WS", "ZA", "KR", "TW", "TM", "US", "UY", "VE", "VI",
+    }
+)  # fmt: skip
 # "Registration required" (notes 1 and 3: a pre-registered alphabetic sender ID), and Singapore
 # (note 5: the Singapore SMS Sender ID Registry).
 REGISTRATION_REQUIRED = frozenset(
-    ["AU", "BY", "EG", "IN", "JO", "KW", "PH", "QA", "RU", "SA", "LK", "TH", "TR", "AE", "VN", "SG"]
-)
+    {
+        "AU", "BY", "EG", "IN", "JO", "KW", "PH", "QA", "RU", "SA", "LK", "TH", "TR", "AE",
+        "VN", "SG",
+    }
+)  # fmt: skip
 # Where the user guide says how to register: a registration form (AWS's registration types) or,
 # for the others, an AWS Support case ("Open an Amazon Pinpoint SMS support case to request a
 # sender ID").
