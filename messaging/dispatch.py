@@ -32,6 +32,7 @@ from registrations.aws.clients import account_for
 from registrations.aws.errors import AwsError, RetryableError
 from registrations.aws.gateway import Gateway
 from registrations.models import SendingSetup
+from registrations.sender_ids import india_sending_parameters
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,7 @@ def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Ou
     if refusal is not None:
         return refusal
     setup = SendingSetup.objects.filter(tenant_id=tenant_id).first()
+    india = india_sending_parameters(message.sender) if message.iso_country == "IN" else {}
     gateway = Gateway(context=account_for(message.tenant))
     # The slot first, the claim right before the call: a long wait for a slow sender never
     # eats into the lease of a claimed message.
@@ -145,6 +147,8 @@ def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Ou
             message_type=message.message_type,
             configuration_set=setup.configuration_set_name if setup else "",
             context={"portal_message_id": str(message.pk), "tenant_id": str(tenant_id)},
+            india_entity_id=india.get("entity_id", ""),
+            india_template_id=message.dlt_template_id if india else "",
         )
     except RetryableError as exc:
         message_transition(message.pk, Event.SEND_RETRY, claimed_at=None, status_reason=exc.code)

@@ -154,7 +154,10 @@ def _protect(gw: Gateway, setup: SendingSetup) -> tuple[bool, str]:
 def _keywords(gw: Gateway, setup: SendingSetup, sender: Sender) -> tuple[bool, str]:
     """The registration's own keywords answer on the pool the sender sends from (or on the
     sender itself outside a pool). A type whose form states no replies (toll-free, sender
-    IDs) keeps AWS's: then HELP and STOP must simply be there."""
+    IDs) keeps AWS's: then HELP and STOP must simply be there. A sender ID has none: it is
+    one-way ("Sender IDs do not support two-way SMS messaging")."""
+    if sender.kind == Sender.Kind.SENDER_ID:
+        return _result(True, "A sender ID is one-way: recipients cannot text keywords to it.")
     identity = setup.pool_id or sender.aws_id
     found = aws.keywords_describe(gw, origination_identity=identity)
     wanted = registration_keywords(sender.registration) if sender.registration_id else []

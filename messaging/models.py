@@ -42,6 +42,9 @@ class Message(models.Model):
     estimated_price = models.DecimalField(max_digits=10, decimal_places=5, default=0)
     context = models.JSONField(default=dict, blank=True)
     batch_id = models.CharField(max_length=40, blank=True)
+    # India: the DLT template id of the registered template this message matches; sent with the
+    # registration's entity id as AWS's DestinationCountryParameters (IN_TEMPLATE_ID).
+    dlt_template_id = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACCEPTED)
     status_reason = models.CharField(max_length=200, blank=True)
     aws_message_id = models.CharField(max_length=64, blank=True, db_index=True)

@@ -25,6 +25,7 @@ from messaging.models import Message, OptOut, SendingPolicy, WebhookEndpoint
 from messaging.optouts import opted_out_kinds
 from portal import outbound_http
 from portal.enqueue import enqueue
+from registrations.models import Sender
 from registrations.services.sending_setup import sending_setup_countries_set
 from tenants.models import ApiKey, Tenant, User
 from tenants.services import audit_record
@@ -55,6 +56,7 @@ def _new(tenant: Tenant, api_key: ApiKey | None, checked: Checked, item: dict, b
         estimated_price=checked.price,
         context=item.get("context") or {},
         batch_id=batch,
+        dlt_template_id=item.get("dlt_template_id") or "",
     )
 
 
@@ -80,6 +82,17 @@ def _checked(tenant: Tenant, item: dict, opted_out: dict[str, set[str]] | None =
         opted_out=opted_out,
     )
     _spread(checked, tenant, item)
+    if (
+        checked.iso_country == "IN"
+        and checked.sender.kind == Sender.Kind.SENDER_ID
+        and not item.get("dlt_template_id")
+    ):
+        raise ApiRefusal(
+            "dlt_template_required",
+            "Messages to India from a sender ID carry the DLT template id of the registered "
+            "template they match: give it as dlt_template_id.",
+            "dlt_template_id",
+        )
     return checked
 
 

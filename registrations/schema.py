@@ -12,7 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from compliance import sender_ids as sender_id_rules
+
 Value = str | list[str] | None
+# The portal's own sender ID field (registrations/sender_ids.py): its problems are said in the
+# country's rules' words rather than "the expected format".
+PORTAL_SENDER_ID = "portal.senderId"
 
 TEXT_API_MAX = 2048  # the API-wide TextValue cap
 
@@ -207,6 +212,10 @@ class TypeSchema:
                 errors[fdef.path] = ["Leave this empty for the answers given above."]
             elif present:
                 problems = validate_value(fdef, values[fdef.path], overrides)
+                if problems and fdef.path == PORTAL_SENDER_ID:
+                    country = self.registration_type[:2]
+                    said = sender_id_rules.sender_id_problems(str(values[fdef.path]), country)
+                    problems = said or problems
                 if problems:
                     errors[fdef.path] = problems
             elif complete and behavior == "REQUIRED":

@@ -13,6 +13,7 @@ from registrations.services import (
     catalog,
     pipeline,
     provisioning,
+    sender_requests,
     sending_setup,
     support,
     support_tracking,
@@ -106,6 +107,14 @@ def sns_messages_maintain_task() -> dict:
         "queued_again": sns_endpoint.sns_messages_sweep(),
         "pruned": sns_endpoint.sns_messages_prune(),
     }
+
+
+@shared_task(bind=True, name="registrations.tasks.sender_request_task", max_retries=MAX_RETRIES)
+def sender_request_task(self, sender_pk: int) -> str:
+    try:
+        return sender_requests.sender_request_run(sender_pk=sender_pk).status
+    except RetryableError as exc:
+        raise self.retry(exc=exc, countdown=retry_in(self.request.retries)) from exc
 
 
 @shared_task(name="registrations.tasks.senders_recheck_task")

@@ -172,9 +172,18 @@ def calling_code(iso: str) -> str:
     return "999"
 
 
-# Countries where a sender ID can be used, and where it must be registered first.
-SENDER_ID_UNSUPPORTED = {"US", "CA", "CN", "BR"}
-SENDER_ID_REGISTRATION = {"IN", "ID", "SG", "JO", "AE", "SA", "TR", "VN", "PH"}
+# Countries where a sender ID cannot be used (the user guide's country table, "Supports Sender
+# IDs": No, 40 countries), and where it must be registered first ("Registration required":
+# notes 1 and 3, and Singapore's SSIR, note 5). Every other country takes a sender ID as it is.
+SENDER_ID_UNSUPPORTED = {
+    "AR", "BS", "BE", "BR", "CA", "KY", "CL", "CN", "CO", "CR", "DO", "EC", "SV", "GU",
+    "GT", "HU", "LR", "MY", "MH", "MX", "FM", "MC", "MZ", "NZ", "NI", "PY", "PE", "PR",
+    "CG", "KN", "LC", "WS", "ZA", "KR", "TW", "TM", "US", "UY", "VE", "VI",
+}  # fmt: skip
+SENDER_ID_REGISTRATION = {
+    "AU", "BY", "EG", "IN", "JO", "KW", "PH", "QA", "RU", "SA", "LK", "TH", "TR", "AE",
+    "VN", "SG",
+}  # fmt: skip
 
 # Every ISO country code served by GetProtectConfigurationCountryRuleSet.
 _MORE_COUNTRIES = (

@@ -162,6 +162,10 @@ def provision(app, reg: dict, item: dict) -> None:
     for assoc in reg["_associations"]:
         if assoc["_kind"] == "phone-number":
             numbers.activate_number(app, account, assoc["ResourceId"])
+        elif assoc["_kind"] == numbers.SENDER:
+            # "Your phone number or sender ID is associated with this registration and can't
+            # send messages until your registration has been approved."
+            numbers.mark_registered(app, account, assoc)
     catalog_type = app.catalog.types.get(reg["RegistrationType"], {})
     behaviors = {a["ResourceType"]: a for a in catalog_type.get("SupportedAssociations", [])}
     sender = behaviors.get("SENDER_ID")

@@ -233,6 +233,14 @@ def provision_support_short_code(
     return {k: v for k, v in number.items() if not k.startswith("_")}
 
 
+def mark_registered(app, account: str, assoc: dict) -> None:
+    """The sender ID of an association of an approved registration is registered."""
+    kind, obj = _resource_obj(app, account, assoc)
+    if kind == SENDER and obj is not None and not obj["Registered"]:
+        obj["Registered"] = True
+        app.store.touch(SENDER, account, obj["_key"])
+
+
 def register_sender_id(app, reg: dict, sender_id: str, iso: str) -> dict:
     account = reg["_account"]
     key = f"{sender_id}:{iso}"

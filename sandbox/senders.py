@@ -12,6 +12,14 @@ from .resources import Ctx, apply_filters, check_limit, page, tags_of
 @op("RequestSenderId")
 def request_sender_id(ctx: Ctx, params: dict) -> dict:
     sender_id, iso = params["SenderId"], params["IsoCountryCode"]
+    # The model's documentation: "must contain at least one letter and cannot start or end
+    # with a hyphen" (its pattern alone allows both).
+    if not any(c.isalpha() for c in sender_id) or sender_id[0] == "-" or sender_id[-1] == "-":
+        raise ValidationError(
+            "The sender ID must contain at least one letter and cannot start or end with a hyphen.",
+            "INVALID_PARAMETER",
+            [{"Name": "SenderId", "Message": sender_id}],
+        )
     if iso in countries.SENDER_ID_UNSUPPORTED:
         raise ValidationError(
             f"Sender IDs are not supported in {iso}.",

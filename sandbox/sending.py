@@ -263,6 +263,7 @@ def send_text_message(ctx: Ctx, params: dict) -> dict:
             "OriginationIdentity": base["originationPhoneNumber"],
             "DestinationPhoneNumber": dest,
             "MessageBody": params.get("MessageBody", ""),
+            "DestinationCountryParameters": dict(params.get("DestinationCountryParameters") or {}),
             "Parts": parts,
             "Events": events,
         }

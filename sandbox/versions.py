@@ -215,6 +215,10 @@ def associate(ctx: Ctx, reg: dict, resource: dict) -> dict:
     numbers.attach(ctx.app, ctx.account, assoc, reg)
     if reg["RegistrationStatus"] == "COMPLETE" and assoc["_kind"] == "phone-number":
         numbers.activate_number(ctx.app, ctx.account, assoc["ResourceId"])
+    if reg["RegistrationStatus"] == "COMPLETE" and assoc["_kind"] == numbers.SENDER:
+        # ASSOCIATE_ON_APPROVAL: a sender ID associated with an approved registration is
+        # registered by it.
+        numbers.mark_registered(ctx.app, ctx.account, assoc)
     return assoc
 
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import re
 
+from compliance import sender_ids
 from compliance.preflight import sources
 from compliance.preflight.engine import Draft, Violation, rule
 from compliance.preflight.text import GENERIC_WORDS, brand_names
 
 PATH = "senderIdInfo.senderId"
-GENERIC = {
-    "OTP", "2FA", "SMS", "INFO", "ALERT", "ALERTS", "NOTICE", "VERIFY", "TEST", "CODE", "AUTH",
-    "PROMO", "NEWS", "BANK", "SERVICE", "SUPPORT", "MESSAGE",
-}  # fmt: skip
-LENGTH_BY_COUNTRY = {"IN": (6, 6)}
+# The portal asks the sender ID itself where AWS's form has no field for it (GB).
+PORTAL_PATH = "portal.senderId"
+GENERIC = sender_ids.GENERIC
 
 
 def _country(draft: Draft) -> str:
@@ -24,35 +23,38 @@ def _country(draft: Draft) -> str:
     "SENDER_ID_FORMAT",
     severity="error",
     families={"sender_id"},
-    field_paths=(PATH,),
+    field_paths=(PATH, PORTAL_PATH),
     message="The sender ID does not have a valid format for this country.",
     fix_hint="Use 3–11 letters, digits or dashes, with at least one letter and no spaces "
     "(India: exactly 6).",
     source=sources.SENDER_ID,
 )
 def _format(draft: Draft):
-    if PATH not in draft.values and _country(draft) == "GB":
-        return  # the United Kingdom form known so far has no sender ID field
-    value = draft.text(PATH)
-    low, high = LENGTH_BY_COUNTRY.get(_country(draft), (3, 11))
-    if not re.fullmatch(r"[A-Za-z0-9-]+", value) or not re.search(r"[A-Za-z]", value):
-        yield Violation((PATH,), f"(“{value}”)")
-    elif not low <= len(value) <= high:
-        yield Violation((PATH,), f"(“{value}” has {len(value)} characters)")
+    path = PATH if PATH in draft.values else PORTAL_PATH
+    if path not in draft.values:
+        return  # no sender ID yet: the form's own required-field check says so
+    value = draft.text(path)
+    problems = sender_ids.format_problems(value, _country(draft))
+    if problems:
+        chars = sender_ids.CHARACTERS.fullmatch(value) and re.search(r"[A-Za-z]", value)
+        yield Violation(
+            (path,), f"(“{value}” has {len(value)} characters)" if chars else f"(“{value}”)"
+        )
 
 
 @rule(
     "SENDER_ID_GENERIC",
     severity="error",
     families={"sender_id"},
-    field_paths=(PATH,),
+    field_paths=(PATH, PORTAL_PATH),
     message="The sender ID is a generic word, not tied to the brand.",
     fix_hint="Use the brand in the sender ID, e.g. ANYCO or ANYCO-OTP, not OTP or INFO alone.",
     source=sources.SENDER_ID,
 )
 def _generic(draft: Draft):
-    if draft.text(PATH).upper().replace("-", "") in GENERIC:
-        yield Violation((PATH,))
+    path = PATH if PATH in draft.values else PORTAL_PATH
+    if sender_ids.is_generic(draft.text(path)):
+        yield Violation((path,))
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -88,13 +90,14 @@ def tied_to_brand(sender_id: str, names: list[str]) -> bool:
     "SENDER_ID_BRAND",
     severity="warning",
     families={"sender_id"},
-    field_paths=(PATH, "companyInfo.companyName"),
+    field_paths=(PATH, PORTAL_PATH, "companyInfo.companyName"),
     message="The sender ID shares nothing recognisable with the company name.",
     fix_hint="Reviewers reject IDs not tied to the brand; explain the link or attach proof.",
     source=sources.SENDER_ID,
 )
 def _brand(draft: Draft):
-    value = re.sub(r"[^a-z0-9]", "", draft.text(PATH).lower())
+    path = PATH if PATH in draft.values else PORTAL_PATH
+    value = re.sub(r"[^a-z0-9]", "", draft.text(path).lower())
     cores = brand_names(draft)
     if len(value) < 3 or not cores or value.upper() in GENERIC:
         return
@@ -104,7 +107,7 @@ def _brand(draft: Draft):
     if value in connection:
         return
     if not tied_to_brand(value, cores):
-        yield Violation((PATH,))
+        yield Violation((path,))
 
 
 LOA = "senderIdInfo.letterOfAuthorization"

@@ -35,6 +35,11 @@ class MessageIn(serializers.Serializer):
         help_text="One of your senders (number or sender ID); chosen for you when left out.",
     )  # fmt: skip
     context = serializers.DictField(child=serializers.CharField(max_length=200), required=False)
+    dlt_template_id = serializers.RegexField(
+        r"^\S{1,64}$", required=False, allow_blank=True,
+        help_text="India, from a sender ID: the DLT template id of the registered template this "
+        "message matches (the entity id comes from the sender's registration).",
+    )  # fmt: skip
 
     def validate_context(self, value: dict) -> dict:
         # DRF checks the values (CharField) but not the keys: a NUL cannot be stored in
@@ -65,7 +70,8 @@ class MessageOut(serializers.ModelSerializer):
         model = Message
         fields = [
             "id", "to", "sender", "type", "body", "encoding", "parts", "status",
-            "status_reason", "aws_message_id", "batch_id", "context", "created_at", "sent_at",
+            "status_reason", "aws_message_id", "batch_id", "context", "dlt_template_id",
+            "created_at", "sent_at",
         ]  # fmt: skip
 
     to = serializers.CharField(source="destination")

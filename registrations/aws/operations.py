@@ -21,6 +21,7 @@ from registrations.aws.types import (
     RegistrationCreated,
     RegistrationState,
     RemoteValue,
+    SenderId,
     VersionState,
     VersionSubmitted,
 )
@@ -293,6 +294,52 @@ def phone_number_describe(gw: Gateway, *, phone_number_id: str) -> PhoneNumber |
     )
 
 
+# --- Sender IDs -------------------------------------------------------------------------------
+
+
+def _sender_id(item: dict) -> SenderId:
+    return SenderId(
+        sender_id=item["SenderId"],
+        country=item["IsoCountryCode"],
+        arn=item.get("SenderIdArn", ""),
+        registered=bool(item.get("Registered")),
+        message_types=tuple(item.get("MessageTypes") or ()),
+    )
+
+
+def sender_id_request(
+    gw: Gateway,
+    *,
+    sender_id: str,
+    country: str,
+    client_token: str,
+    message_types: tuple[str, ...] = ("TRANSACTIONAL",),
+    tags: dict[str, str] | None = None,
+) -> SenderId:
+    """RequestSenderId: the model has no registration parameter; a sender ID that needs one is
+    associated with its registration afterwards (CreateRegistrationAssociation)."""
+    params: dict = {
+        "SenderId": sender_id,
+        "IsoCountryCode": country,
+        "MessageTypes": list(message_types),
+        "ClientToken": client_token,
+    }
+    if tags:
+        params["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+    return _sender_id(gw.call("RequestSenderId", params))
+
+
+def sender_id_describe(gw: Gateway, *, sender_id: str, country: str) -> SenderId | None:
+    try:
+        found = gw.call(
+            "DescribeSenderIds",
+            {"SenderIds": [{"SenderId": sender_id, "IsoCountryCode": country}]},
+        )["SenderIds"]
+    except NotFoundError:
+        return None
+    return _sender_id(found[0]) if found else None
+
+
 # --- Sending (data plane) ---------------------------------------------------------------------
 
 
@@ -305,6 +352,8 @@ def text_message_send(
     message_type: str,
     configuration_set: str = "",
     context: dict[str, str] | None = None,
+    india_entity_id: str = "",
+    india_template_id: str = "",
 ) -> str:
     """AWS's message id. One attempt (the caller retries throttling on its own schedule and
     spaces sends with its own limiter), and no AWS call log: messages keep their own record.
@@ -319,6 +368,11 @@ def text_message_send(
         params["ConfigurationSetName"] = configuration_set
     if context:
         params["Context"] = context
+    # India's DLT registration: "used when you send messages to recipients in India using a
+    # sender ID"; omitted otherwise.
+    india = {"IN_ENTITY_ID": india_entity_id, "IN_TEMPLATE_ID": india_template_id}
+    if any(india.values()):
+        params["DestinationCountryParameters"] = {k: v for k, v in india.items() if v}
     return gw.call("SendTextMessage", params, attempts=1, logged=False)["MessageId"]
 
 

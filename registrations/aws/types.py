@@ -84,6 +84,17 @@ class PhoneNumber:
 
 
 @dataclass(frozen=True)
+class SenderId:
+    """A sender ID in the account (RequestSenderId, DescribeSenderIds)."""
+
+    sender_id: str
+    country: str
+    arn: str
+    registered: bool
+    message_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class OptedOutNumber:
     number: str
     at: datetime | None  # when it was opted out

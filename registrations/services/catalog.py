@@ -9,7 +9,7 @@ import json
 from django.db import transaction
 from django.db.models import Max
 
-from registrations import shortcode
+from registrations import sender_ids, shortcode
 from registrations.aws import operations as aws
 from registrations.aws.gateway import Gateway
 from registrations.models import CatalogVersion, Registration, RegistrationTypeDef
@@ -165,7 +165,8 @@ def catalog_sync() -> tuple[CatalogVersion, bool]:
     """Reads the definitions from AWS (provider account), adds the portal's short code
     application while AWS offers no short code type, then stores them in one transaction if
     they changed."""
-    return catalog_store(shortcode.catalog_with_short_code(catalog_fetch(Gateway())))
+    definitions = sender_ids.catalog_with_sender_id_fields(catalog_fetch(Gateway()))
+    return catalog_store(shortcode.catalog_with_short_code(definitions))
 
 
 def catalog_latest() -> CatalogVersion | None:

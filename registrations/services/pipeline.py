@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.enqueue import enqueue
-from registrations import shortcode
+from registrations import sender_ids, shortcode
 from registrations.aws import operations as aws
 from registrations.aws.errors import AwsError, ConflictError, RetryableError
 from registrations.aws.gateway import Gateway
@@ -241,7 +241,11 @@ def _step_write(
     gw: Gateway, registration: Registration, version: RegistrationVersion, fresh: bool
 ) -> None:
     rid, number = registration.aws_registration_id, version.aws_version_number
-    local = {v.field_path: _wire(v) for v in version.values.select_related("attachment")}
+    local = {
+        v.field_path: _wire(v)
+        for v in version.values.select_related("attachment")
+        if not sender_ids.is_portal_field(v.field_path)  # kept by the portal, not AWS's field
+    }
     # A new AWS version starts empty.
     remote = {} if fresh else aws.field_values_describe(gw, registration_id=rid, version=number)
     for path, wire in local.items():

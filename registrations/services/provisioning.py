@@ -1,7 +1,10 @@
 """After COMPLETE: the identity the registration provides, per type.
 
 Toll-free: the number requested before submitting turns ACTIVE. 10DLC campaign: a number is
-requested with the campaign's RegistrationId. Sender IDs are provisioned by AWS on approval.
+requested with the campaign's RegistrationId. Sender IDs (ASSOCIATE_ON_APPROVAL) are provisioned
+by AWS on approval when its form names them; otherwise (the portal asked the sender ID) the
+portal requests it and associates it with the approved registration. A sender ID is ACTIVE once
+AWS reports it registered.
 The tenant's sending setup (pool, opt-out list, configuration set, keywords, country rules)
 comes with the sending API.
 """
@@ -12,14 +15,17 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.enqueue import enqueue
-from registrations import overlay
+from registrations import overlay, sender_ids
 from registrations.aws import operations as aws
+from registrations.aws.errors import AwsError, ConflictError
 from registrations.aws.gateway import Gateway
 from registrations.aws.types import PhoneNumber
 from registrations.models import Registration, Sender
+from registrations.selectors import schema_for, version_values
 from registrations.services.transitions import require_reviewer
 from registrations.states import Status
 from tenants.models import Tenant, User
@@ -63,6 +69,79 @@ def sender_record_number(
     return sender
 
 
+def _sender_id_request_and_associate(gw: Gateway, registration: Registration) -> None:
+    """RequestSenderId for the sender ID the portal asked (its model has no registration
+    parameter), then CreateRegistrationAssociation with the approved registration. Both are
+    safe to repeat: a deterministic ClientToken, and a sender ID already in the account (the
+    tenant requested it before, without a registration) is taken as it is, unless another
+    tenant holds it."""
+    iso = sender_ids.country_of(registration.registration_type)
+    approved = registration.versions.filter(aws_status="APPROVED").newest()
+    value = sender_ids.sender_id_value(version_values(approved or registration.current_version))
+    if not value:
+        raise AwsError(
+            "RequestSenderId",
+            "MissingSenderId",
+            "The approved registration names no sender ID; add it in a new version.",
+        )
+    try:
+        requested = aws.sender_id_request(
+            gw,
+            sender_id=value,
+            country=iso,
+            client_token=f"portal-sid-{registration.pk}",
+            tags={"portal-tenant": str(registration.tenant_id)},
+        )
+    except ConflictError:
+        requested = aws.sender_id_describe(gw, sender_id=value, country=iso)
+        if requested is None:
+            raise
+        held = Sender.objects.filter(aws_arn=requested.arn).exclude(tenant=registration.tenant_id)
+        if held.exists():
+            raise AwsError(
+                "RequestSenderId",
+                "SenderIdHeldByAnotherTenant",
+                f"The sender ID {value} ({iso}) already belongs to another tenant of this "
+                "AWS account.",
+            ) from None
+    aws.registration_association_create(
+        gw, registration_id=registration.aws_registration_id, resource_id=requested.arn
+    )
+
+
+def _sender_id_record(gw: Gateway, registration: Registration, value: str, iso: str) -> Sender:
+    """The tenant's sender for a sender ID associated with its registration: ACTIVE once AWS
+    reports it registered, PENDING until then (idempotent; the status follows AWS)."""
+    iso = iso or sender_ids.country_of(registration.registration_type)
+    described = aws.sender_id_describe(gw, sender_id=value, country=iso)
+    status = "ACTIVE" if described is not None and described.registered else "PENDING"
+    arn = described.arn if described is not None else ""
+    sender = (
+        Sender.objects.filter(tenant_id=registration.tenant_id, kind=Sender.Kind.SENDER_ID)
+        .filter(value=value, iso_country=iso)
+        .first()
+    )
+    if sender is None:
+        sender, _ = Sender.objects.get_or_create(
+            tenant_id=registration.tenant_id,
+            aws_id=arn or f"{value}:{iso}",
+            defaults={
+                "registration": registration,
+                "kind": Sender.Kind.SENDER_ID,
+                "value": value,
+                "iso_country": iso,
+                "aws_arn": arn,
+                "status": status,
+            },
+        )
+    # A conditional UPDATE: what AWS said replaces only the status it was compared with.
+    Sender.objects.filter(pk=sender.pk, status=sender.status).update(
+        status=status, registration=registration, aws_arn=arn or sender.aws_arn
+    )
+    sender.refresh_from_db()
+    return sender
+
+
 def registration_provision(*, registration_id: int) -> list[Sender]:
     """Records and refreshes the identities of a COMPLETE registration; safe to repeat."""
     registration = Registration.objects.select_related("tenant").get(pk=registration_id)
@@ -83,26 +162,27 @@ def registration_provision(*, registration_id: int) -> list[Sender]:
             client_token=f"portal-10dlc-{registration.pk}",
         )
         sender_record_number(registration=registration, number=number, number_type="TEN_DLC")
+    associations = aws.registration_associations_list(gw, registration_id=rid)
+    on_approval = any(
+        rule.resource_type == "SENDER_ID" and rule.behavior == "ASSOCIATE_ON_APPROVAL"
+        for rule in schema_for(registration).associations
+    )
+    if on_approval and not any(a.resource_type == "SENDER_ID" for a in associations):
+        # ASSOCIATE_ON_APPROVAL: AWS provisions the sender ID its form names; a form without one
+        # (the portal asked it) has it requested and associated now, on approval.
+        _sender_id_request_and_associate(gw, registration)
+        associations = aws.registration_associations_list(gw, registration_id=rid)
     known = {s.aws_id for s in registration.senders.all()} | {
         s.value for s in registration.senders.all()
     }
-    for association in aws.registration_associations_list(gw, registration_id=rid):
+    for association in associations:
         resource_id, kind = association.resource_id, association.resource_type
+        if kind == "SENDER_ID":
+            _sender_id_record(gw, registration, resource_id, association.country)
+            continue
         if resource_id in known or association.phone_number in known:
             continue
-        if kind == "SENDER_ID":
-            Sender.objects.get_or_create(
-                tenant_id=registration.tenant_id,
-                aws_id=resource_id,
-                defaults={
-                    "registration": registration,
-                    "kind": Sender.Kind.SENDER_ID,
-                    "value": resource_id,
-                    "iso_country": association.country,
-                    "status": "ACTIVE",
-                },
-            )
-        elif kind in PHONE_NUMBER_TYPES:
+        if kind in PHONE_NUMBER_TYPES:
             Sender.objects.get_or_create(
                 tenant_id=registration.tenant_id,
                 aws_id=resource_id,
@@ -130,13 +210,15 @@ def senders_recheck(*, force: bool = False) -> dict:
     (PENDING or ASSOCIATING) and are due (by age: every minute in their first hour, then every
     15 minutes, hourly after a day, every 6 hours after a week), and records what it says; a
     number AWS no longer knows is recorded as DELETED. A tenant with a number that turned
-    ACTIVE gets its sending setup run again, which puts the number in the pool."""
+    ACTIVE gets its sending setup run again, which puts the number in the pool. A sender ID of
+    a COMPLETE registration that AWS did not report registered yet is asked about the same
+    way (DescribeSenderIds), and turns ACTIVE once it is."""
     now = timezone.now()
     waiting = [
         sender
         for sender in Sender.objects.filter(
-            kind=Sender.Kind.PHONE_NUMBER,
-            status__in=WAITING_NUMBER_STATUSES,
+            Q(kind=Sender.Kind.PHONE_NUMBER, status__in=WAITING_NUMBER_STATUSES)
+            | Q(kind=Sender.Kind.SENDER_ID, status="PENDING"),
             registration__status=Status.COMPLETE,
         )
         .exclude(aws_id="")
@@ -147,11 +229,14 @@ def senders_recheck(*, force: bool = False) -> dict:
     ]
     changed, activated = 0, set()
     for sender in waiting:
-        described = aws.phone_number_describe(
-            Gateway.for_registration(sender.registration), phone_number_id=sender.aws_id
-        )
+        gw = Gateway.for_registration(sender.registration)
+        if sender.kind == Sender.Kind.SENDER_ID:
+            found = aws.sender_id_describe(gw, sender_id=sender.value, country=sender.iso_country)
+            status = "DELETED" if found is None else ("ACTIVE" if found.registered else "PENDING")
+        else:
+            described = aws.phone_number_describe(gw, phone_number_id=sender.aws_id)
+            status = described.status if described is not None else "DELETED"
         Sender.objects.filter(pk=sender.pk).update(checked_at=timezone.now())
-        status = described.status if described is not None else "DELETED"
         if status == sender.status:
             continue
         # A conditional UPDATE: what AWS said replaces only the status it was compared with.

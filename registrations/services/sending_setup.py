@@ -105,8 +105,13 @@ def _inbound_topic() -> str:
 
 
 def _target(setup: SendingSetup, senders: list[Sender]) -> OriginationSettings:
-    """What the pool and every number in it share."""
-    registrations = {s.registration_id: s.registration for s in senders if s.registration_id}
+    """What the pool and every number in it share (two-way only for numbers: sender IDs are
+    one-way)."""
+    registrations = {
+        s.registration_id: s.registration
+        for s in senders
+        if s.registration_id and s.kind == Sender.Kind.PHONE_NUMBER
+    }
     topic = _inbound_topic()
     two_way = bool(topic) and any(registration_wants_two_way(r) for r in registrations.values())
     return OriginationSettings(
@@ -316,9 +321,12 @@ def _pool(
 
 def _keywords(gw: Gateway, setup: SendingSetup, senders: list[Sender]) -> None:
     """HELP, STOP and opt-in keywords on the pool, so that every number in it answers alike,
-    from the oldest approved registration that states them."""
+    from the oldest approved registration that states them. Sender IDs have no keywords
+    ("Sender IDs do not support two-way SMS messaging"): their registrations give none, and a
+    pool of sender IDs only gets none."""
+    numbers = [s for s in senders if s.kind == Sender.Kind.PHONE_NUMBER]
     registrations = sorted(
-        {s.registration_id: s.registration for s in senders if s.registration_id}.values(),
+        {s.registration_id: s.registration for s in numbers if s.registration_id}.values(),
         key=lambda r: r.pk,
     )
     wanted = next((k for k in map(registration_keywords, registrations) if k), [])

@@ -262,3 +262,24 @@ class AwsAccountConnectForm(forms.Form):
         help_text="The SNS topic in that account that receives its registration status events; "
         "subscribe the portal's registration hook to it.",
     )
+
+
+class SenderRequestForm(forms.Form):
+    """A sender for a country that needs no registration (services/sender_requests.py)."""
+
+    kind = forms.ChoiceField(
+        choices=[("SENDER_ID", "A sender ID (your name)"), ("LONG_CODE", "A long code (a number)")],
+        initial="SENDER_ID",
+        label="What",
+    )
+    country = forms.ChoiceField(label="Country")
+    sender_id = forms.CharField(
+        max_length=11,
+        required=False,
+        label="Sender ID",
+        help_text="3–11 letters, digits or dashes, one letter at least; your brand, not OTP.",
+    )
+
+    def __init__(self, *args, countries: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "Choose…"), *countries]

@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import pycountry
 from django.db.models import F, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from compliance import sender_ids as sender_id_rules
 from registrations import overlay
 from registrations.models import (
     FieldComment,
@@ -17,6 +19,7 @@ from registrations.models import (
     Registration,
     RegistrationTypeDef,
     RegistrationVersion,
+    Sender,
     SupportMessage,
 )
 from registrations.schema import FieldDef, TypeSchema, effective_rule
@@ -66,6 +69,30 @@ def next_action(status: str) -> tuple[str, str]:
     return NEXT_ACTION.get(status, ("aws", "Wait for AWS and the carriers"))
 
 
+def completion_state(registration: Registration) -> tuple[str, str, str]:
+    """(plain, who, what) for a COMPLETE registration: ready to send only when it has an
+    active sender (a number or sender ID AWS reports active or registered); otherwise what is
+    still missing."""
+    senders = list(registration.senders.all())
+    if any(s.status == "ACTIVE" for s in senders):
+        return PLAIN_STATUS[Status.COMPLETE], *NEXT_ACTION[Status.COMPLETE]
+    if senders:
+        waiting = ", ".join(
+            f"{s.value} ({s.get_kind_display().lower()}, {s.status})" for s in senders
+        )
+        what = f"Wait for AWS to make its sender active: {waiting}"
+    else:
+        what = "Wait for its sender: the portal is requesting it from AWS"
+    return "Approved; its sender is not active yet, so nothing can be sent.", "aws", what
+
+
+def status_words(registration: Registration) -> tuple[str, str, str]:
+    """(plain, who, what) of a registration's status, as the tenant's pages show it."""
+    if registration.status == Status.COMPLETE:
+        return completion_state(registration)
+    return PLAIN_STATUS.get(registration.status, ""), *next_action(registration.status)
+
+
 def expected_by(registration: Registration) -> datetime | None:
     """When AWS and the carriers typically finish, from the submission (reference material)."""
     if registration.status in (Status.COMPLETE, Status.CANCELLED, Status.CLOSED, Status.DELETED):
@@ -81,6 +108,7 @@ def registration_list(*, tenant) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(tenant=tenant)
         .select_related("depends_on")
+        .prefetch_related("senders")
         .annotate(family=Coalesce("depends_on_id", "id"))
         .order_by("family", F("depends_on_id").asc(nulls_first=True), "id")
     )
@@ -91,8 +119,7 @@ def registration_rows(registrations) -> list[Registration]:
     rows = list(registrations)
     for r in rows:
         r.is_child = r.depends_on_id is not None
-        r.plain = PLAIN_STATUS.get(r.status, "")
-        r.next_who, r.next_what = next_action(r.status)
+        r.plain, r.next_who, r.next_what = status_words(r)
         if r.depends_on_id and r.status == Status.DRAFT and r.depends_on.status != Status.COMPLETE:
             r.next_what = "Fill in the form and send it; it waits for the brand to complete"
         r.expected = expected_by(r)
@@ -269,3 +296,39 @@ def support_messages_shared(*, registration: Registration) -> list:
             shared_with_tenant=True,
         ).order_by("created_at", "id")
     )
+
+
+def _country_name(iso: str) -> str:
+    country = pycountry.countries.get(alpha_2=iso)
+    return country.name if country else iso
+
+
+def requestable_countries() -> list[tuple[str, str]]:
+    """Countries where a tenant may ask for a sender without a registration: a sender ID where
+    the country takes one unregistered, a long code where AWS sells one that sends SMS."""
+    codes = {
+        c.alpha_2
+        for c in pycountry.countries
+        if sender_id_rules.country_rule(c.alpha_2).requestable
+    } | set(sender_id_rules.LONG_CODE_WITHOUT_REGISTRATION)
+    rows = [(iso, f"{_country_name(iso)} ({iso})") for iso in codes]
+    return sorted(rows, key=lambda row: row[1])
+
+
+def _names(codes) -> str:
+    return ", ".join(f"{_country_name(c)} ({c})" for c in sorted(codes))
+
+
+def sender_request_context(*, tenant) -> dict:
+    """The rules shown beside the request form, and the tenant's senders without a
+    registration."""
+    return {
+        "rule_default": sender_id_rules.country_rule("GB").describe(),
+        "rule_india": sender_id_rules.country_rule("IN").describe(),
+        "registration_required": _names(sender_id_rules.REGISTRATION_REQUIRED),
+        "unsupported": _names(sender_id_rules.UNSUPPORTED),
+        "long_code_countries": _names(sender_id_rules.LONG_CODE_WITHOUT_REGISTRATION),
+        "requested": list(
+            Sender.objects.filter(tenant=tenant, registration=None).order_by("-created_at")[:50]
+        ),
+    }

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.registration_list, name="registration_list"),
     path("start/", views.registration_start, name="registration_start"),
     path("aws-account/", views.aws_account_connect, name="aws_account_connect"),
+    path("senders/request/", views.sender_request, name="sender_request"),
     path("<int:pk>/", views.registration_detail, name="registration_detail"),
     path("<int:pk>/step/<int:step>/", wizard.registration_step, name="registration_step"),
     path("<int:pk>/autosave/", wizard.registration_autosave, name="registration_autosave"),

@@ -15,11 +15,11 @@ from portal.paging import page_of
 from registrations import overlay, shortcode
 from registrations.models import AccountReadiness, AwsAccount, FieldValue
 from registrations.selectors import schema_for
-from registrations.services import accounts
+from registrations.services import accounts, sender_requests
 from registrations.services.guided import registrations_start
 from registrations.states import Status
 from registrations.web import selectors
-from registrations.web.forms import AwsAccountConnectForm, StartForm
+from registrations.web.forms import AwsAccountConnectForm, SenderRequestForm, StartForm
 from tenants.models import Role
 from tenants.permissions import tenant_view
 
@@ -151,7 +151,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for s in states.values()
         if previous is not None and (s.previous_display or "") != (s.display or "")
     ]
-    who, what = selectors.next_action(registration.status)
+    plain, who, what = selectors.status_words(registration)
     step_of = {f.path: i for i, s in enumerate(sections, start=1) for f in s["fields"]}
     for state in states.values():
         state.step = step_of.get(state.fdef.path, 1)
@@ -185,7 +185,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 {"event": e, "plain": selectors.PLAIN_STATUS.get(e.to_status, "")}
                 for e in registration.timeline.all()
             ],
-            "plain": selectors.PLAIN_STATUS.get(registration.status, ""),
+            "plain": plain,
             "next_who": who,
             "next_what": what,
             "expected": selectors.expected_by(registration),
@@ -258,5 +258,35 @@ def aws_account_connect(request: HttpRequest) -> HttpResponse:
         request,
         "registrations/aws_account.html",
         context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@tenant_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def sender_request(request: HttpRequest) -> HttpResponse:
+    """A sender ID (or a Canadian long code) for a country that needs no registration, with
+    each country's rules; the tenant's senders without a registration below."""
+    countries = selectors.requestable_countries()
+    form = SenderRequestForm(request.POST or None, countries=countries)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sender = sender_requests.sender_request(
+                tenant=request.tenant, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            what = sender.value or "A long code"
+            messages.success(
+                request,
+                f"{what} ({sender.iso_country}) is requested from AWS; it sends once active.",
+            )
+            return redirect("sender_request", request.tenant.slug)
+    return render(
+        request,
+        "registrations/sender_request.html",
+        {"form": form, **selectors.sender_request_context(tenant=request.tenant)},
         status=400 if request.method == "POST" else 200,
     )

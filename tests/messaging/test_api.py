@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from messaging.models import Message, OptOut, WebhookEndpoint
-from registrations.models import Registration
+from registrations.models import Registration, Sender
 from tests.messaging.conftest import US_OK, Api
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +141,27 @@ def test_anonymous_is_401(method, path):
 def test_wrong_method_is_405(api_a):
     assert api_a.delete("senders").status_code == 405
     assert api_a.get("webhooks/1/rotate-secret").status_code == 405
+
+
+def test_india_from_a_sender_id_needs_the_dlt_template_id(api_a, tenant_a):
+    """AWS's DestinationCountryParameters: India's sends from a sender ID carry the template id
+    of the registered DLT template; without it the API refuses, naming the field."""
+    Sender.objects.create(
+        tenant=tenant_a, kind="SENDER_ID", value="EXMPLE", iso_country="IN",
+        aws_id="arn:aws:sms-voice:us-east-1:1:sender-id/EXMPLE/IN", status="ACTIVE",
+    )  # fmt: skip
+    message = {"to": "+919812345678", "body": "Example: code 123456", "type": "TRANSACTIONAL"}
+    refused = api_a.post("messages", message, HTTP_IDEMPOTENCY_KEY="in-1")
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "dlt_template_required"
+    assert refused.json()["error"]["field"] == "dlt_template_id"
+    spaced = api_a.post(
+        "messages", {**message, "dlt_template_id": "11 07"}, HTTP_IDEMPOTENCY_KEY="in-2"
+    )
+    assert spaced.status_code == 400 and spaced.json()["error"]["field"] == "dlt_template_id"
+    accepted = api_a.post(
+        "messages", {**message, "dlt_template_id": "1107161234567890"}, HTTP_IDEMPOTENCY_KEY="in-3"
+    )
+    assert accepted.status_code == 202, accepted.json()
+    assert accepted.json()["dlt_template_id"] == "1107161234567890"
+    assert Message.objects.get(pk=accepted.json()["id"]).dlt_template_id == "1107161234567890"

@@ -260,3 +260,44 @@ def test_ten_dlc_number_waits_pending_then_associating_after_the_campaign(client
         MessageBody="Example Corp: your code is 1234.",
     )
     assert sent["MessageId"]
+
+
+def test_a_sender_id_associated_with_a_registration_is_registered_by_its_approval(client, control):
+    """The user guide: "Your phone number or sender ID is associated with this registration
+    and can't send messages until your registration has been approved" (ASSOCIATE_ON_APPROVAL);
+    a sender ID associated with an already approved registration is registered at once."""
+    control.call("PATCH", "/_sandbox/config", {"review_mode": "manual"})
+    sender = client.request_sender_id(SenderId="EXMPLE", IsoCountryCode="IN")
+    assert sender["Registered"] is False
+    rid = client.create_registration(RegistrationType="IN_SENDER_ID_REGISTRATION")["RegistrationId"]
+    client.create_registration_association(RegistrationId=rid, ResourceId=sender["SenderIdArn"])
+    forms.fill(client, rid, forms.IN_SENDER_ID_GOOD)
+    client.submit_registration_version(RegistrationId=rid)
+    one = [{"SenderId": "EXMPLE", "IsoCountryCode": "IN"}]
+    assert client.describe_sender_ids(SenderIds=one)["SenderIds"][0]["Registered"] is False
+    control.post(f"/_sandbox/registrations/{rid}/versions/1/approve")
+    assert client.describe_sender_ids(SenderIds=one)["SenderIds"][0]["Registered"] is True
+    assoc = client.list_registration_associations(RegistrationId=rid)["RegistrationAssociations"]
+    assert [(a["ResourceType"], a["ResourceId"]) for a in assoc] == [("SENDER_ID", "EXMPLE")]
+
+    # GB's known form has no sender ID field: the sender ID comes after approval.
+    gb = client.create_registration(RegistrationType="GB_SENDER_ID_REGISTRATION")["RegistrationId"]
+    forms.fill(
+        client,
+        gb,
+        {
+            "companyInfo.companyName": "Example Corp",
+            "messagingUseCase.monthlyMessageVolume": ["100"],
+        },
+    )
+    client.submit_registration_version(RegistrationId=gb)
+    control.post(f"/_sandbox/registrations/{gb}/versions/1/approve")
+    assert (
+        client.list_registration_associations(RegistrationId=gb)["RegistrationAssociations"] == []
+    )
+    made = client.request_sender_id(SenderId="EXAMPLECO", IsoCountryCode="GB")
+    client.create_registration_association(RegistrationId=gb, ResourceId=made["SenderIdArn"])
+    found = client.describe_sender_ids(
+        SenderIds=[{"SenderId": "EXAMPLECO", "IsoCountryCode": "GB"}]
+    )
+    assert found["SenderIds"][0]["Registered"] is True

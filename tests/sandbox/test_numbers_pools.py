@@ -87,6 +87,9 @@ def test_sender_ids(client):
     assert made["SenderIdArn"].endswith(":sender-id/EXAMPLE/GB")
     india = client.request_sender_id(SenderId="EXMPLE", IsoCountryCode="IN")
     assert india["Registered"] is False
+    # Registration required (the country table's note 1) vs a sender ID as it is (Germany).
+    assert client.request_sender_id(SenderId="EXAMPLE", IsoCountryCode="AU")["Registered"] is False
+    assert client.request_sender_id(SenderId="EXAMPLE", IsoCountryCode="DE")["Registered"] is True
     cases = [
         (
             dict(SenderId="EXAMPLE", IsoCountryCode="US"),
@@ -98,6 +101,34 @@ def test_sender_ids(client):
             "RESOURCE_ALREADY_EXISTS",
             client.exceptions.ConflictException,
         ),
+        # RequestSenderId's documentation: "must contain at least one letter and cannot start
+        # or end with a hyphen"; the user guide's country table: no sender IDs in Mexico, and
+        # none in South Africa.
+        (
+            dict(SenderId="12345", IsoCountryCode="GB"),
+            "INVALID_PARAMETER",
+            client.exceptions.ValidationException,
+        ),
+        (
+            dict(SenderId="-EXAMPLE", IsoCountryCode="GB"),
+            "INVALID_PARAMETER",
+            client.exceptions.ValidationException,
+        ),
+        (
+            dict(SenderId="EXAMPLE-", IsoCountryCode="GB"),
+            "INVALID_PARAMETER",
+            client.exceptions.ValidationException,
+        ),
+        (
+            dict(SenderId="EXAMPLE", IsoCountryCode="MX"),
+            "SENDER_ID_NOT_SUPPORTED",
+            client.exceptions.ValidationException,
+        ),
+        (
+            dict(SenderId="EXAMPLE", IsoCountryCode="ZA"),
+            "SENDER_ID_NOT_SUPPORTED",
+            client.exceptions.ValidationException,
+        ),
     ]
     for kwargs, reason, error in cases:
         with pytest.raises(error) as err:
@@ -106,7 +137,10 @@ def test_sender_ids(client):
     unregistered = client.describe_sender_ids(
         Filters=[{"Name": "registered", "Values": ["false"]}]
     )["SenderIds"]
-    assert [s["SenderId"] for s in unregistered] == ["EXMPLE"]
+    assert sorted((s["SenderId"], s["IsoCountryCode"]) for s in unregistered) == [
+        ("EXAMPLE", "AU"),
+        ("EXMPLE", "IN"),
+    ]
     one = client.describe_sender_ids(SenderIds=[{"SenderId": "EXAMPLE", "IsoCountryCode": "GB"}])
     assert one["SenderIds"][0]["SenderId"] == "EXAMPLE"
     client.update_sender_id(SenderId="EXAMPLE", IsoCountryCode="GB", DeletionProtectionEnabled=True)
