@@ -17,7 +17,9 @@ from registrations.schema import FieldDef, Value
 _PHONE_PATTERNS = re.compile(r"^\^\\\+\[1-9\]")
 # Separators people put in identifiers: spaces, hyphens, dots, slashes.
 _SEPARATORS = re.compile(r"[\s./-]+")
-TAX_ID_NAMES = ("taxId",)
+# Identifier fields whose separators carry no meaning (a tax or company registration number). Other
+# fields keep what the person typed: a sender ID "EXAMPLE CO" is a mistake to report, not to join.
+TAX_ID_NAMES = ("taxId", "companyId")
 
 
 def is_phone_field(fdef: FieldDef) -> bool:
@@ -47,6 +49,8 @@ def normalise(fdef: FieldDef | None, value: Value, *, country: str = "US") -> Va
         except phones.PhoneFormatError:
             return value
         return e164 if _fits(fdef, e164) else value
+    if fdef.path.rsplit(".", 1)[-1] not in TAX_ID_NAMES:
+        return value
     compact = _SEPARATORS.sub("", text)
     if compact != text and _fits(fdef, compact):
         return compact

@@ -211,6 +211,15 @@ def test_formats_follow_the_fields_own_patterns():
     # What no rewriting fixes is left for the field's own check to report.
     assert formats.normalise(PHONE, "call me") == "call me"
     assert formats.normalise(TAX_ID, "12#3456789") == "12#3456789"
+    # Only identifiers lose their separators: other fields keep what was typed.
+    sender_id = FieldDef(
+        path="senderIdInfo.senderId",
+        section="senderIdInfo",
+        type="TEXT",
+        requirement="REQUIRED",
+        pattern=r"^[A-Za-z0-9]+$",
+    )
+    assert formats.normalise(sender_id, "EXAMPLE CO") == "EXAMPLE CO"
 
 
 def test_the_wizard_accepts_numbers_as_people_write_them_and_shows_them_normalised(
