@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
+from portal.enqueue import enqueue
 from registrations.models import Registration
 from tenants.services import notice_create
 from tenants.tasks import tenant_notify_mail_task
@@ -50,3 +51,8 @@ def notify_status(*, registration: Registration, headline: str, detail: str = ""
             f"{headline}\n\n{detail}\n\nSee it in the portal: {_link(registration)}".strip(),
         )
     )
+
+
+def notify_staff(*, subject: str, body: str) -> None:
+    """An e-mail to provider staff (every user with a staff role), after the transaction."""
+    enqueue("tenants.tasks.staff_notify_mail_task", subject, body)

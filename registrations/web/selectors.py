@@ -226,7 +226,12 @@ def field_states(registration: Registration, version: RegistrationVersion) -> di
 
 
 def is_editable(registration: Registration) -> bool:
-    return registration.status in EDITABLE
+    """The tenant may change the newest version now (an approved registration only once an
+    amendment was started)."""
+    if registration.status not in EDITABLE:
+        return False
+    version = registration.current_version
+    return version is not None and version.is_editable
 
 
 def findings_summary(version: RegistrationVersion) -> dict[str, int]:
