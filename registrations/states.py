@@ -93,9 +93,10 @@ EDITABLE = frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.REQUIRES_UPDATES, S.COMPLE
 TRACKED = frozenset(
     {S.SUBMITTED, S.AWS_REVIEWING, S.REVIEWING, S.REQUIRES_AUTHENTICATION, S.PROVISIONING}
 )
-# Approved registrations are watched too, on a slow cadence (a carrier can revoke the approved
-# version, send the registration back for updates or close it; events are best effort).
-WATCHED = frozenset({S.COMPLETE})
+# Registrations AWS decided are watched too, on a slow cadence (a carrier can revoke the
+# approved version, send the registration back for updates or close it; a closed registration
+# can be deleted; events are best effort).
+WATCHED = frozenset({S.COMPLETE, S.REQUIRES_UPDATES, S.CLOSED})
 
 # AWS's RegistrationStatus and RegistrationVersionStatus, every value of the botocore model,
 # in plain words for people. The portal records whatever AWS reports (`Registration.aws_status`,

@@ -33,6 +33,7 @@ from registrations.states import (
     Status,
     can_transition,
 )
+from tenants.models import AuditEntry
 from tenants.services import audit_record
 
 # Young submissions are polled often, old ones rarely (events do most of the work).
@@ -208,6 +209,19 @@ def _sending_changed(registration: Registration, allowed: bool, aws_status: str)
     senders = list(registration.senders.values_list("value", flat=True))
     if not senders:
         return
+    last = (
+        AuditEntry.objects.filter(
+            tenant_id=registration.tenant_id,
+            object_type="registration",
+            object_id=str(registration.pk),
+            action__in=("registration.sending_paused", "registration.sending_resumed"),
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("action", flat=True)
+        .first()
+    )
+    if allowed and last != "registration.sending_paused":
+        return  # a first approval: nothing was paused, nothing resumes
     words = AWS_REGISTRATION_WORDS.get(aws_status, aws_status)
     if allowed:
         headline = "Sending resumed"
