@@ -89,7 +89,7 @@ def destination_parse(value: str) -> tuple[str, str]:
     return e164, phonenumbers.region_code_for_number(number) or ""
 
 
-def _paused_refusal(registration: Registration, field: str) -> ApiRefusal:
+def paused_refusal(registration: Registration, field: str) -> ApiRefusal:
     status = registration.aws_status or registration.status
     return ApiRefusal(
         "sender_paused",
@@ -115,7 +115,7 @@ def _sender_for(tenant: Tenant, country: str, message_type: str, origin: str) ->
     paused = tenant_state(tenant).paused
     usable = [s for s in senders if s.registration_id not in paused]
     if senders and not usable:
-        raise _paused_refusal(paused[senders[0].registration_id], "sender" if origin else "to")
+        raise paused_refusal(paused[senders[0].registration_id], "sender" if origin else "to")
     senders = usable
     if not senders:
         pending = (

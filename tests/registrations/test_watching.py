@@ -76,6 +76,8 @@ def test_a_revoked_version_pauses_sending_by_event_and_resumes_on_approval(
     with capture(execute=False):
         message = _send(tenant_a)
     assert message_dispatch(tenant_id=tenant_a.pk, message_id=message.pk).status == "sent"
+    with capture(execute=False):
+        queued = _send(tenant_a)  # accepted, not sent yet when the revocation arrives
     mail.outbox.clear()
 
     # A carrier revokes the approved version; AWS emits the status change; the portal applies it.
@@ -97,6 +99,11 @@ def test_a_revoked_version_pauses_sending_by_event_and_resumes_on_approval(
     assert revoked.aws_status == "REVOKED"
     assert revoked.denied_reasons[0]["reason"] == "Use case mismatch"
 
+    # A message accepted before the pause does not go out either.
+    tenant_state_forget()
+    assert message_dispatch(tenant_id=tenant_a.pk, message_id=queued.pk).status == "failed"
+    queued.refresh_from_db()
+    assert (queued.status, queued.status_reason[:14]) == ("FAILED", "sender_paused:")
     refusal = _refusal(tenant_a)
     assert refusal.code == "sender_paused"
     assert registration.name in refusal.message and "REQUIRES_UPDATES" in refusal.message
