@@ -19,7 +19,7 @@ from messaging.services import message_send
 from registrations.aws import operations as aws
 from registrations.aws.gateway import Gateway
 from registrations.models import Registration, StatusEvent
-from registrations.services import changes, drafts, tracking
+from registrations.services import changes, drafts, review, tracking
 from registrations.states import Status
 from tenants.api_keys import api_key_create
 from tenants.models import AuditEntry, Notice
@@ -347,3 +347,55 @@ def test_every_version_status_is_recorded_and_explained(
     page = client_for(alice).get(f"/t/{tenant_a.slug}/registrations/{registration.pk}/")
     assert b'id="offline-review"' in page.content
     assert b"REQUIRES_OFFLINE_REVIEW" in page.content
+
+
+def test_staff_amend_and_delete_from_the_review_page_viewers_only_look(
+    catalog, sandbox, tenant_a, alice, sam, vic, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    registration = _complete(tenant_a, alice, sam, sandbox, capture)
+    page = client_for(sam).get(f"/staff/registrations/{registration.pk}/")
+    assert b'data-aws-status="COMPLETE"' in page.content
+    assert b"Start an amendment" in page.content
+    viewer = client_for(vic)
+    assert (
+        b"Start an amendment" not in viewer.get(f"/staff/registrations/{registration.pk}/").content
+    )
+    assert viewer.post(f"/staff/registrations/{registration.pk}/amend/").status_code == 403
+    delete_url = f"/staff/registrations/{registration.pk}/delete/"
+    assert viewer.get(delete_url).status_code == 200  # viewers may read what it would do
+    assert viewer.post(delete_url, {"confirm": "delete"}).status_code == 403
+
+    staff = client_for(sam)
+    assert staff.post(f"/staff/registrations/{registration.pk}/amend/").status_code == 302
+    registration.refresh_from_db()
+    assert registration.current_version.number == 2 and registration.current_version.is_editable
+    assert AuditEntry.objects.filter(action="registration.amend", actor=sam).exists()
+
+    # A TOLL_FREE number still associated: AWS refuses, the page says why, nothing changes.
+    refused = staff.post(delete_url, {"confirm": "delete"})
+    assert refused.status_code == 400
+    assert b"AWS refused to delete the registration" in refused.content
+    assert Registration.objects.get(pk=registration.pk).status == Status.COMPLETE
+    sandbox.request("POST", f"/_sandbox/registrations/{registration.aws_registration_id}/close")
+    assert staff.post(delete_url, {"confirm": "delete"}).status_code == 302
+    registration.refresh_from_db()
+    assert (registration.status, registration.aws_status) == ("DELETED", "DELETED")
+    assert AuditEntry.objects.filter(action="registration.delete", actor=sam).exists()
+
+
+def test_an_amendment_in_review_cannot_be_cancelled(
+    catalog, sandbox, tenant_a, alice, sam, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    registration = _complete(tenant_a, alice, sam, sandbox, capture)
+    changes.registration_amend(actor=alice, registration=registration)
+    review.registration_submit_for_review(tenant=tenant_a, actor=alice, registration=registration)
+    registration.refresh_from_db()
+    assert registration.status == Status.IN_REVIEW
+    with pytest.raises(ValidationError, match="amendment of a registration AWS approved"):
+        review.registration_cancel(tenant=tenant_a, actor=alice, registration=registration)
+    with pytest.raises(ValidationError, match="amendment of a registration AWS approved"):
+        review.registration_staff_cancel(actor=sam, registration=registration, reason="no")
+    assert Registration.objects.get(pk=registration.pk).status == Status.IN_REVIEW
+    assert _send(tenant_a).sender_id  # still sending from the approved version
