@@ -399,3 +399,21 @@ def test_an_amendment_in_review_cannot_be_cancelled(
         review.registration_staff_cancel(actor=sam, registration=registration, reason="no")
     assert Registration.objects.get(pk=registration.pk).status == Status.IN_REVIEW
     assert _send(tenant_a).sender_id  # still sending from the approved version
+
+
+def test_requires_authentication_tells_the_tenant_what_to_do(
+    catalog, sandbox, tenant_a, alice, sam, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    registration = _submit_and_approve(_tfn_ready(tenant_a, alice), tenant_a, alice, sam, capture)
+    sandbox.decide(registration.aws_registration_id, 1, "require-authentication")
+    with capture(execute=True):
+        tracking.reconcile_pass(force=True)
+    registration.refresh_from_db()
+    assert registration.status == registration.aws_status == "REQUIRES_AUTHENTICATION"
+    notice = Notice.objects.filter(tenant=tenant_a).latest("pk")
+    assert "verification e-mail" in notice.body
+    assert "Needs e-mail authentication" in notice.title
+    page = client_for(alice).get(f"/t/{tenant_a.slug}/registrations/{registration.pk}/")
+    assert b'id="authentication-needed"' in page.content
+    assert b"follow its link" in page.content
