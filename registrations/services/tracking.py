@@ -181,11 +181,18 @@ def registration_observe(
     )
 
 
-def _versions_store(registration: Registration, versions: list[VersionState]) -> None:
+def _versions_store(registration: Registration, versions: list[VersionState]) -> bool:
+    """Records each version's status as AWS reports it; True when one changed."""
+    changed = 0
     for state in versions:
-        RegistrationVersion.objects.filter(
-            registration=registration, aws_version_number=state.number
-        ).exclude(aws_status=state.status).update(aws_status=state.status)
+        changed += (
+            RegistrationVersion.objects.filter(
+                registration=registration, aws_version_number=state.number
+            )
+            .exclude(aws_status=state.status)
+            .update(aws_status=state.status)
+        )
+    return changed > 0
 
 
 def _approved_mark(registration: Registration) -> None:
@@ -309,8 +316,7 @@ def _observed_apply(
             reason=f"AWS reports {aws_status} ({source}); the portal keeps it "
             f"{Status(registration.status).label.lower()}",
         )
-    if versions is not None:
-        _versions_store(registration, versions)
+    versions_changed = versions is not None and _versions_store(registration, versions)
     for state in versions or ():
         if (
             state.status in VERSION_DETAILS
@@ -329,7 +335,7 @@ def _observed_apply(
     allowed_after = registration_sending_allowed(registration)
     if allowed_after != allowed_before:
         _sending_changed(registration, allowed_after, aws_status)
-    return moved or recorded
+    return moved or recorded or versions_changed
 
 
 def registration_event_apply(event: dict) -> bool:
@@ -401,6 +407,16 @@ def _due(now) -> list[Registration]:
     return due
 
 
+def _approved_version(registration: Registration) -> int | None:
+    """The AWS version number the portal last knew approved (None: none)."""
+    return (
+        registration.versions.filter(aws_status="APPROVED")
+        .exclude(aws_version_number=None)
+        .values_list("aws_version_number", flat=True)
+        .first()
+    )
+
+
 def reconcile_pass(*, force: bool = False) -> dict:
     """One reconciliation pass: batch DescribeRegistrations per AWS account for the
     registrations due, and fetch details only for those whose status changed. A registration
@@ -418,7 +434,13 @@ def reconcile_pass(*, force: bool = False) -> dict:
         seen = {item.id for item in observed}
         for item in observed:
             registration = index[item.id]
-            if item.status != registration.status or item.status != registration.aws_status:
+            # The approved version can change without the registration's status (e.g. revoked
+            # while AWS reviews an amendment): the versions are read then too.
+            if (
+                item.status != registration.status
+                or item.status != registration.aws_status
+                or item.approved_version != _approved_version(registration)
+            ):
                 reg_gw = Gateway.for_registration(registration)
                 denied = item.denied_version
                 if item.status == Status.REQUIRES_UPDATES and not denied:

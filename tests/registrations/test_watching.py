@@ -417,3 +417,31 @@ def test_requires_authentication_tells_the_tenant_what_to_do(
     page = client_for(alice).get(f"/t/{tenant_a.slug}/registrations/{registration.pk}/")
     assert b'id="authentication-needed"' in page.content
     assert b"follow its link" in page.content
+
+
+def test_a_revocation_during_an_amendments_review_is_seen_by_the_poll(
+    catalog, sandbox, tenant_a, alice, sam, django_capture_on_commit_callbacks
+):
+    """AWS keeps reviewing the amendment (the registration's status does not change, no
+    event): the poll sees the approved version go and pauses sending."""
+    capture = django_capture_on_commit_callbacks
+    registration = _complete(tenant_a, alice, sam, sandbox, capture)
+    changes.registration_amend(actor=alice, registration=registration)
+    registration = _submit_and_approve(registration, tenant_a, alice, sam, capture)
+    with capture(execute=True):
+        tracking.reconcile_pass(force=True)
+    registration.refresh_from_db()
+    assert registration.aws_status == "REVIEWING"
+    assert _send(tenant_a).sender_id
+    events = len(sandbox.request("GET", "/_sandbox/events")["events"])
+    rid = registration.aws_registration_id
+    sandbox.request("POST", f"/_sandbox/registrations/{rid}/versions/1/revoke")
+    assert len(sandbox.request("GET", "/_sandbox/events")["events"]) == events  # no event
+    with capture(execute=True):
+        assert tracking.reconcile_pass(force=True)["changed"] == 1
+    assert registration.versions.get(number=1).aws_status == "REVOKED"
+    assert "REVIEWING" in _refusal(tenant_a).message
+    sandbox.decide(rid, 2, "approve")
+    with capture(execute=True):
+        tracking.reconcile_pass(force=True)
+    assert _send(tenant_a).sender_id
