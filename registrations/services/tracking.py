@@ -407,13 +407,12 @@ def _due(now) -> list[Registration]:
     return due
 
 
-def _approved_version(registration: Registration) -> int | None:
-    """The AWS version number the portal last knew approved (None: none)."""
-    return (
-        registration.versions.filter(aws_status="APPROVED")
+def _approved_versions(registrations: list[Registration]) -> dict[int, int]:
+    """The AWS version number the portal last knew approved, by registration id (one query)."""
+    return dict(
+        RegistrationVersion.objects.filter(registration__in=registrations, aws_status="APPROVED")
         .exclude(aws_version_number=None)
-        .values_list("aws_version_number", flat=True)
-        .first()
+        .values_list("registration_id", "aws_version_number")
     )
 
 
@@ -432,6 +431,7 @@ def reconcile_pass(*, force: bool = False) -> dict:
         index = {r.aws_registration_id: r for r in group}
         observed = _observed(gw, index)
         seen = {item.id for item in observed}
+        approved = _approved_versions(group)
         for item in observed:
             registration = index[item.id]
             # The approved version can change without the registration's status (e.g. revoked
@@ -439,7 +439,7 @@ def reconcile_pass(*, force: bool = False) -> dict:
             if (
                 item.status != registration.status
                 or item.status != registration.aws_status
-                or item.approved_version != _approved_version(registration)
+                or item.approved_version != approved.get(registration.pk)
             ):
                 reg_gw = Gateway.for_registration(registration)
                 denied = item.denied_version
