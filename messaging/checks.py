@@ -20,6 +20,7 @@ from messaging.models import Message, MessageType, OptOut, SendingPolicy
 from messaging.selectors import sending_policy_get
 from messaging.text import MAX_PARTS, encoding_and_parts
 from registrations.models import Registration, Sender
+from registrations.selectors import registrations_paused
 from tenants.models import Tenant
 
 
@@ -88,6 +89,18 @@ def destination_parse(value: str) -> tuple[str, str]:
     return e164, phonenumbers.region_code_for_number(number) or ""
 
 
+def paused_refusal(registration: Registration, field: str) -> ApiRefusal:
+    status = registration.aws_status or registration.status
+    return ApiRefusal(
+        "sender_paused",
+        f"Sending is paused: the registration “{registration.name}” "
+        f"({registration.registration_type}) is {status} at AWS, not COMPLETE. Its senders "
+        "send again once AWS reports it COMPLETE.",
+        field,
+        status=409,
+    )
+
+
 def _sender_for(tenant: Tenant, country: str, message_type: str, origin: str) -> Sender:
     senders = [s for s in _active_senders(tenant) if s.iso_country == country]
     if origin:
@@ -98,6 +111,12 @@ def _sender_for(tenant: Tenant, country: str, message_type: str, origin: str) ->
                 f"{origin} is not an active sender of this account for {country}.",
                 "sender",
             )
+    # The moment a registration leaves COMPLETE at AWS its senders stop (issue 19).
+    paused = tenant_state(tenant).paused
+    usable = [s for s in senders if s.registration_id not in paused]
+    if senders and not usable:
+        raise paused_refusal(paused[senders[0].registration_id], "sender" if origin else "to")
+    senders = usable
     if not senders:
         pending = (
             Registration.objects.filter(tenant=tenant, senders__iso_country=country)
@@ -122,6 +141,8 @@ class TenantState:
     that a change (a sender turning active, a new policy) applies within that time."""
 
     senders: list[Sender]
+    # The tenant's registrations whose senders must not send now, by id.
+    paused: dict[int, Registration]
     policy: SendingPolicy
     templates_only: bool
     loaded_at: float
@@ -136,6 +157,7 @@ def tenant_state(tenant: Tenant) -> TenantState:
     if state is None or time.monotonic() - state.loaded_at > STATE_SECONDS:
         state = TenantState(
             senders=list(Sender.objects.filter(tenant=tenant, status="ACTIVE").order_by("pk")),
+            paused=registrations_paused(tenant_id=tenant.pk),
             policy=sending_policy_get(tenant=tenant),
             templates_only=sending_restricted_to_templates(tenant=tenant),
             loaded_at=time.monotonic(),

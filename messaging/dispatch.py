@@ -20,7 +20,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from messaging import optouts
-from messaging.checks import ApiRefusal, opt_out_check, parts_per_second
+from messaging.checks import (
+    ApiRefusal,
+    opt_out_check,
+    parts_per_second,
+    paused_refusal,
+    tenant_state,
+)
 from messaging.models import Message
 from messaging.outbound import webhook_event_emit
 from messaging.states import Event, message_transition
@@ -112,6 +118,24 @@ def _opted_out_since(message: Message) -> Outcome | None:
     return None
 
 
+def _paused_since(message: Message) -> Outcome | None:
+    """A message accepted before its sender's registration left COMPLETE at AWS is not sent:
+    it fails as the check would refuse it now (issue 19)."""
+    registration = tenant_state(message.tenant).paused.get(message.sender.registration_id)
+    if registration is None:
+        return None
+    refusal = paused_refusal(registration, "sender")
+    if message_transition(
+        message.pk, Event.SENDER_PAUSED, status_reason=f"{refusal.code}: {refusal.message}"[:200]
+    ):
+        webhook_event_emit(
+            tenant=message.tenant,
+            event_type="message.failed",
+            data={"id": message.pk, "reason": refusal.code},
+        )
+    return Outcome("failed")
+
+
 def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Outcome:
     message = (
         Message.objects.select_related("sender", "tenant")
@@ -120,7 +144,7 @@ def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Ou
     )
     if message is None:
         return Outcome("skipped")
-    refusal = _opted_out_since(message)
+    refusal = _opted_out_since(message) or _paused_since(message)
     if refusal is not None:
         return refusal
     setup = SendingSetup.objects.filter(tenant_id=tenant_id).first()

@@ -34,6 +34,8 @@ class Event(StrEnum):
 
     CLAIM = "claim"  # a worker takes the message to call SendTextMessage
     OPTED_OUT = "opted_out"  # the recipient opted out after the message was accepted
+    # the sender's registration left COMPLETE at AWS after the message was accepted
+    SENDER_PAUSED = "sender_paused"
     SEND_RETRY = "send_retry"  # throttling, 5xx, or an opt-in not yet at AWS: again later
     LEASE_EXPIRED = "lease_expired"  # the claiming worker died before AWS answered
     SEND_ACCEPTED = "send_accepted"  # SendTextMessage returned AWS's message id
@@ -51,6 +53,7 @@ class Move(NamedTuple):
 TRANSITIONS: dict[Event, Move] = {
     Event.CLAIM: Move(frozenset({S.ACCEPTED}), S.SENDING),
     Event.OPTED_OUT: Move(frozenset({S.ACCEPTED}), S.FAILED),
+    Event.SENDER_PAUSED: Move(frozenset({S.ACCEPTED}), S.FAILED),
     Event.SEND_RETRY: Move(frozenset({S.SENDING}), S.ACCEPTED),
     Event.LEASE_EXPIRED: Move(frozenset({S.SENDING}), S.ACCEPTED),
     Event.SEND_ACCEPTED: Move(frozenset({S.SENDING}), S.SENT),

@@ -79,17 +79,68 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     # "Your move": the tenant edits a new version, which goes through provider review again.
     S.REQUIRES_UPDATES: frozenset({S.IN_REVIEW, S.WAITING_FOR_BRAND, S.CLOSED, S.DELETED}),
     S.PROVISIONING: frozenset({S.COMPLETE, S.REQUIRES_UPDATES, S.CLOSED, S.DELETED}),
-    S.COMPLETE: frozenset({S.CLOSED, S.DELETED}),
+    # After approval (issue 19): the tenant amends it (a new version through provider review,
+    # then a new AWS version), or a carrier revokes the approved version / asks for updates.
+    S.COMPLETE: frozenset({S.IN_REVIEW, S.REQUIRES_UPDATES, S.CLOSED, S.DELETED}),
     S.CLOSED: frozenset({S.DELETED}),
     S.DELETED: frozenset(),
 }
 
-# States in which the tenant may edit the newest version.
-EDITABLE = frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.REQUIRES_UPDATES})
+# States in which the tenant may edit the newest version (when it is not locked: a COMPLETE
+# registration is edited only once the tenant started an amendment, a new version).
+EDITABLE = frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.REQUIRES_UPDATES, S.COMPLETE})
 # States the reconciliation poll watches at AWS.
 TRACKED = frozenset(
     {S.SUBMITTED, S.AWS_REVIEWING, S.REVIEWING, S.REQUIRES_AUTHENTICATION, S.PROVISIONING}
 )
+# Registrations AWS decided are watched too, on a slow cadence (a carrier can revoke the
+# approved version, send the registration back for updates or close it; a closed registration
+# can be deleted; events are best effort).
+WATCHED = frozenset({S.COMPLETE, S.REQUIRES_UPDATES, S.CLOSED})
+
+# AWS's RegistrationStatus and RegistrationVersionStatus, every value of the botocore model,
+# in plain words for people. The portal records whatever AWS reports (`Registration.aws_status`,
+# `RegistrationVersion.aws_status`), also a value the transition table has no move for.
+AWS_REGISTRATION_WORDS = {
+    "CREATED": "Created at AWS, not submitted",
+    "SUBMITTED": "Submitted, waiting for review",
+    "AWS_REVIEWING": "AWS pre-review",
+    "REVIEWING": "Being reviewed",
+    "REQUIRES_AUTHENTICATION": "Waiting for e-mail authentication",
+    "PROVISIONING": "Approved; the sender is being created",
+    "COMPLETE": "Approved; the sender can be used",
+    "REQUIRES_UPDATES": "Needs updates and a new submission",
+    "CLOSED": "Closed: its number or sender ID was deleted; delete the registration too",
+    "DELETED": "Deleted",
+}
+AWS_VERSION_WORDS = {
+    "DRAFT": "Draft",
+    "SUBMITTED": "Submitted (can still be discarded)",
+    "AWS_REVIEWING": "AWS pre-review",
+    "REVIEWING": "Being reviewed",
+    "REQUIRES_AUTHENTICATION": "Waiting for e-mail authentication",
+    "REQUIRES_OFFLINE_REVIEW": "Needs an offline review: AWS asks for an AWS Support case",
+    "APPROVED": "Approved",
+    "DISCARDED": "Discarded",
+    "DENIED": "Denied",
+    "REVOKED": "Revoked after approval",
+    "ARCHIVED": "Replaced by a newer approved version",
+}
+# While AWS reviews a newer version, the approved one stays in force (AWS archives it only
+# when the newer one is approved): these statuses keep sending when an approved version exists.
+_REVIEW_OF_AMENDMENT = frozenset(
+    {S.SUBMITTED, S.AWS_REVIEWING, S.REVIEWING, S.REQUIRES_AUTHENTICATION, S.PROVISIONING}
+)
+
+
+def sending_allowed(*, aws_status: str, status: str, has_approved_version: bool) -> bool:
+    """Whether the senders of a registration may send: AWS reports it COMPLETE (a registration
+    AWS does not hold, a short code application, goes by the portal's own status), or it is
+    reviewing an amendment while an approved version is still in force."""
+    current = aws_status or status
+    if current == S.COMPLETE:
+        return True
+    return current in _REVIEW_OF_AMENDMENT and has_approved_version
 
 
 def can_transition(current: str, new: str) -> bool:

@@ -6,7 +6,8 @@ GET    /_sandbox/config   PATCH /_sandbox/config review delay/mode and other liv
 GET    /_sandbox/quotas   PUT /_sandbox/quotas   control-plane quotas
 GET|POST|DELETE /_sandbox/faults                injected faults
 GET|DELETE /_sandbox/calls                      call log (?operation=&since=&limit=)
-POST   /_sandbox/registrations/<id>/versions/<n>/(approve|deny|require-authentication)
+POST   /_sandbox/registrations/<id>/versions/<n>/(approve|deny|require-authentication|revoke)
+POST   /_sandbox/registrations/<id>/(requires-updates|close)   what carriers do after approval
 GET|POST /_sandbox/subscriptions  DELETE /_sandbox/subscriptions/<arn>
 GET    /_sandbox/events  /_sandbox/deliveries  /_sandbox/messages
 PUT    /_sandbox/catalog  POST /_sandbox/catalog/reload
@@ -26,7 +27,7 @@ import json
 import re
 from urllib.parse import unquote
 
-from . import inbound, sts, support
+from . import inbound, lifecycle, sts, support
 from .catalog import Catalog
 from .lifecycle import TransitionError
 from .settings import parse_bool, parse_limits
@@ -57,8 +58,9 @@ CHOICES = {
 _SUPPORT_CASE = re.compile(r"^/_sandbox/support/cases/([^/]+)/(reply|resolve|short-code)$")
 _DECISION = re.compile(
     r"^/_sandbox/registrations/([^/]+)/versions/(\d+)/"
-    r"(approve|deny|require-authentication)$"
+    r"(approve|deny|require-authentication|revoke)$"
 )
+_CARRIER = re.compile(r"^/_sandbox/registrations/([^/]+)/(requires-updates|close)$")
 
 
 def _json(raw: bytes) -> dict:
@@ -123,6 +125,9 @@ def _route(app, method: str, path: str, body: dict, query: dict):
     found = _DECISION.match(path)
     if found and method == "POST":
         return _decide(app, *found.groups(), body, one.get("account"))
+    found = _CARRIER.match(path)
+    if found and method == "POST":
+        return _carrier(app, *found.groups(), one.get("account"))
     if path == "/_sandbox/subscriptions":
         with app.store.lock:
             if method == "POST":
@@ -212,20 +217,46 @@ def _sub(sub: dict) -> dict:
     }
 
 
+def _find_registration(app, rid: str, account: str | None) -> dict | None:
+    for candidate in app.store.items("registration", account):
+        if candidate["RegistrationId"] == rid:
+            return candidate
+    return None
+
+
+def _carrier(app, rid: str, action: str, account: str | None):
+    """After approval, a carrier sends a COMPLETE registration back for updates or closes it;
+    each emits the "Registration Status Change" event AWS would."""
+    with app.store.lock:
+        reg = _find_registration(app, rid, account)
+        if reg is None:
+            return 404, {"error": f"no registration {rid}"}
+        try:
+            if action == "close":
+                lifecycle.close(app, reg)
+            else:
+                lifecycle.require_updates(app, reg)
+        finally:
+            app.store.commit()
+        return 200, {"RegistrationStatus": reg["RegistrationStatus"]}
+
+
 def _decide(app, rid: str, number: str, action: str, body: dict, account: str | None):
     with app.store.lock:
-        reg = None
-        for candidate in app.store.items("registration", account):
-            if candidate["RegistrationId"] == rid:
-                reg = candidate
-                break
+        reg = _find_registration(app, rid, account)
         if reg is None:
             return 404, {"error": f"no registration {rid}"}
         item = next((v for v in reg["_versions"] if v["VersionNumber"] == int(number)), None)
         if item is None:
             return 404, {"error": f"no version {number}"}
         try:
-            app.review.manual(reg, item, action, body)
+            if action == "revoke":
+                reasons = body.get("DeniedReasons")
+                if reasons is not None and not isinstance(reasons, list):
+                    raise ValueError("DeniedReasons must be a list")
+                lifecycle.revoke(app, reg, item, reasons)
+            else:
+                app.review.manual(reg, item, action, body)
         finally:
             app.store.commit()
         return 200, {

@@ -12,19 +12,24 @@ from .resources import now
 
 REGISTRATION_TRANSITIONS = {
     "CREATED": {"SUBMITTED", "DELETED"},
-    "SUBMITTED": {"AWS_REVIEWING", "REVIEWING", "REQUIRES_UPDATES", "COMPLETE"},
+    # SUBMITTED -> CREATED / REQUIRES_UPDATES / COMPLETE: the submitted version was discarded
+    # (DiscardRegistrationVersion), back to what the registration was before it.
+    "SUBMITTED": {"CREATED", "AWS_REVIEWING", "REVIEWING", "REQUIRES_UPDATES", "COMPLETE"},
     "AWS_REVIEWING": {"REVIEWING", "REQUIRES_UPDATES", "COMPLETE"},
     "REVIEWING": {"PROVISIONING", "REQUIRES_UPDATES", "REQUIRES_AUTHENTICATION", "COMPLETE"},
     "REQUIRES_AUTHENTICATION": {"PROVISIONING", "REQUIRES_UPDATES"},
     "PROVISIONING": {"COMPLETE"},
-    "REQUIRES_UPDATES": {"SUBMITTED", "DELETED"},
-    "COMPLETE": {"SUBMITTED", "CLOSED", "DELETED"},
+    "REQUIRES_UPDATES": {"SUBMITTED", "CLOSED", "DELETED"},
+    # COMPLETE -> REQUIRES_UPDATES: after approval, a carrier revokes the approved version or
+    # asks for updates (the control API plays the carrier).
+    "COMPLETE": {"SUBMITTED", "REQUIRES_UPDATES", "CLOSED", "DELETED"},
     "CLOSED": {"DELETED"},
     "DELETED": set(),
 }
 VERSION_TRANSITIONS = {
-    "DRAFT": {"SUBMITTED", "DISCARDED"},
-    "SUBMITTED": {"AWS_REVIEWING", "REVIEWING", "DENIED"},
+    # The user guide: "You can only discard the registration if it's status is Submitted."
+    "DRAFT": {"SUBMITTED"},
+    "SUBMITTED": {"AWS_REVIEWING", "REVIEWING", "DENIED", "DISCARDED"},
     "AWS_REVIEWING": {"REVIEWING", "DENIED"},
     "REVIEWING": {"APPROVED", "DENIED", "REQUIRES_AUTHENTICATION", "REQUIRES_OFFLINE_REVIEW"},
     "REQUIRES_AUTHENTICATION": {"APPROVED", "DENIED"},
@@ -152,6 +157,58 @@ def deny(app, reg: dict, item: dict, reasons: list[dict], fields: dict, feedback
     set_registration_status(
         app, reg, "COMPLETE" if reg.get("ApprovedVersionNumber") else "REQUIRES_UPDATES"
     )
+
+
+def discard(app, reg: dict, item: dict) -> None:
+    """DiscardRegistrationVersion of a SUBMITTED version: the version is DISCARDED and the
+    registration goes back to what it was before that version was submitted (COMPLETE while
+    an approved version is in force, REQUIRES_UPDATES after a denial, CREATED otherwise)."""
+    set_version_status(app, reg, item, "DISCARDED")
+    if reg.get("ApprovedVersionNumber"):
+        back = "COMPLETE"
+    elif reg.get("LatestDeniedVersionNumber"):
+        back = "REQUIRES_UPDATES"
+    else:
+        back = "CREATED"
+    set_registration_status(app, reg, back)
+
+
+# -- what carriers do after approval (the control API plays them) ----------------------------
+def revoke(app, reg: dict, item: dict, reasons: list[dict] | None = None) -> None:
+    """A carrier revokes an approved version (e.g. a toll-free number used for another use
+    case "can be revoked"): the version is REVOKED; when it was the approved one, the
+    registration has no approved version any more and needs updates."""
+    if item["RegistrationVersionStatus"] != "APPROVED":
+        raise TransitionError(
+            f"version {item['VersionNumber']} is {item['RegistrationVersionStatus']}; "
+            "only an APPROVED version can be revoked"
+        )
+    set_version_status(app, reg, item, "REVOKED")
+    if reasons:
+        item["DeniedReasons"] = reasons
+    if reg.get("ApprovedVersionNumber") == item["VersionNumber"]:
+        reg.pop("ApprovedVersionNumber", None)
+        if reg["RegistrationStatus"] == "COMPLETE":
+            set_registration_status(app, reg, "REQUIRES_UPDATES")
+
+
+def require_updates(app, reg: dict) -> None:
+    """A carrier asks for updates to a COMPLETE registration (its approved version stays)."""
+    if reg["RegistrationStatus"] != "COMPLETE":
+        raise TransitionError(
+            f"registration {reg['RegistrationStatus']}; only a COMPLETE one can be sent back"
+        )
+    set_registration_status(app, reg, "REQUIRES_UPDATES")
+
+
+def close(app, reg: dict) -> None:
+    """The registration is closed (its identity is gone: the registration must be deleted)."""
+    if reg["RegistrationStatus"] not in ("COMPLETE", "REQUIRES_UPDATES"):
+        raise TransitionError(
+            f"registration {reg['RegistrationStatus']}; only a COMPLETE or REQUIRES_UPDATES "
+            "one can be closed"
+        )
+    set_registration_status(app, reg, "CLOSED")
 
 
 def provision(app, reg: dict, item: dict) -> None:

@@ -119,17 +119,19 @@ def submit_version(ctx: Ctx, params: dict) -> dict:
 
 @op("DiscardRegistrationVersion")
 def discard_version(ctx: Ctx, params: dict) -> dict:
+    """The user guide: "You can only discard the registration if it's status is Submitted.
+    This will permanently delete the current version of the registration." """
     reg = get_registration(ctx, params["RegistrationId"])
     item = lifecycle.latest(reg)
-    if item["RegistrationVersionStatus"] != "DRAFT" or item["VersionNumber"] == 1:
+    if item["RegistrationVersionStatus"] != "SUBMITTED":
         raise ConflictError(
             f"Version {item['VersionNumber']} is {item['RegistrationVersionStatus']}; only a "
-            "DRAFT version that follows an earlier version can be discarded.",
+            "SUBMITTED version can be discarded.",
             "DISCARD_REGISTRATION_VERSION_NOT_ALLOWED",
             "registration",
             reg["RegistrationId"],
         )
-    lifecycle.set_version_status(ctx.app, reg, item, "DISCARDED")
+    lifecycle.discard(ctx.app, reg, item)
     return _version_result(reg, item)
 
 

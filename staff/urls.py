@@ -43,6 +43,9 @@ registration_patterns = [
     path("<int:pk>/preflight/", registrations.preflight, name="staff_registration_preflight"),
     path("<int:pk>/retry/", registrations.retry, name="staff_registration_retry"),
     path("<int:pk>/cancel/", registrations.cancel, name="staff_registration_cancel"),
+    path("<int:pk>/amend/", registrations.amend, name="staff_registration_amend"),
+    path("<int:pk>/discard/", registrations.discard, name="staff_registration_discard"),
+    path("<int:pk>/delete/", registrations.delete, name="staff_registration_delete"),
     path("<int:pk>/aws-calls/", registrations.aws_calls, name="staff_registration_aws_calls"),
 ]
 

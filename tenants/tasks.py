@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 
 from portal import backoff
 from portal.backoff import Jitter
-from tenants.models import Invitation, Membership, Role
+from tenants.models import Invitation, Membership, Role, User
 from tenants.services import invitation_expire_due
 
 # A mail server that refuses or times out (OSError) is tried again, up to five times, after
@@ -60,6 +60,27 @@ def tenant_notify_mail_task(self, tenant_id: int, subject: str, body: str) -> in
         Membership.objects.filter(
             tenant_id=tenant_id, role__in=[Role.OWNER, Role.ADMIN]
         ).values_list("user__email", flat=True)
+    )
+    if recipients:
+        try:
+            send_mail(
+                subject=subject,
+                message=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+            )
+        except OSError as exc:
+            raise _mail_retry(self, exc) from exc
+    return len(recipients)
+
+
+@shared_task(name="tenants.tasks.staff_notify_mail_task", bind=True)
+def staff_notify_mail_task(self, subject: str, body: str) -> int:
+    """E-mails provider staff (users with a staff role); returns how many were addressed."""
+    recipients = list(
+        User.objects.filter(is_staff=True, is_active=True)
+        .exclude(staff_role="")
+        .values_list("email", flat=True)
     )
     if recipients:
         try:

@@ -87,6 +87,19 @@ def registration_version_create(gw: Gateway, *, registration_id: str) -> int:
     return response["VersionNumber"]
 
 
+def registration_version_discard(gw: Gateway, *, registration_id: str) -> VersionState:
+    """Discards the current version (AWS allows it only while that version is SUBMITTED)."""
+    response = gw.call("DiscardRegistrationVersion", {"RegistrationId": registration_id})
+    return VersionState(
+        number=response["VersionNumber"], status=response["RegistrationVersionStatus"]
+    )
+
+
+def registration_delete(gw: Gateway, *, registration_id: str) -> RegistrationState:
+    """Deletes the registration at AWS for good (DeleteRegistration)."""
+    return _registration(gw.call("DeleteRegistration", {"RegistrationId": registration_id}))
+
+
 def _registration(r: dict) -> RegistrationState:
     return RegistrationState(
         id=r["RegistrationId"],

@@ -50,6 +50,11 @@ class Registration(models.Model):
     )
     aws_registration_id = models.CharField(max_length=64, blank=True)
     aws_registration_arn = models.CharField(max_length=256, blank=True)
+    # What AWS last reported for the registration (RegistrationStatus, as AWS spells it, any
+    # value), recorded on every event and poll even when the transition table does not move
+    # `status`; and when it was seen.
+    aws_status = models.CharField(max_length=32, blank=True)
+    aws_status_at = models.DateTimeField(null=True, blank=True)
     schema_outdated = models.BooleanField(
         default=False, help_text="AWS changed this form since the draft was started"
     )

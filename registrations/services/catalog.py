@@ -15,7 +15,7 @@ from registrations.aws.gateway import Gateway
 from registrations.models import CatalogVersion, Registration, RegistrationTypeDef
 from registrations.schema import FieldDef
 from registrations.services.notifications import notify_schema_change
-from registrations.states import EDITABLE
+from registrations.states import EDITABLE, Status
 
 
 def catalog_fetch(gateway: Gateway) -> dict[str, dict]:
@@ -148,7 +148,10 @@ def catalog_store(definitions: dict[str, dict]) -> tuple[CatalogVersion, bool]:
 
 def _flag_drafts(registration_type: str, version: CatalogVersion, changes: list[dict]) -> None:
     breaking = [c for c in changes if c["breaking"]]
-    drafts = Registration.objects.filter(registration_type=registration_type, status__in=EDITABLE)
+    # An approved registration keeps the form it was approved with (an amendment too).
+    drafts = Registration.objects.filter(
+        registration_type=registration_type, status__in=EDITABLE - {Status.COMPLETE}
+    )
     for registration in drafts.select_related("tenant"):
         registration.catalog = version
         if breaking:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 
+from portal.enqueue import enqueue
 from registrations.models import Registration
 from tenants.services import notice_coalesce, notice_create
 from tenants.tasks import tenant_notify_mail_task
@@ -66,3 +67,8 @@ def notify_status(
             f"{headline}\n\n{detail}\n\nSee it in the portal: {_link(registration)}".strip(),
         )
     )
+
+
+def notify_staff(*, subject: str, body: str) -> None:
+    """An e-mail to provider staff (every user with a staff role), after the transaction."""
+    enqueue("tenants.tasks.staff_notify_mail_task", subject, body)

@@ -197,9 +197,21 @@ def version_return(
     return registration
 
 
+def _refuse_cancelling_an_amendment(registration: Registration) -> None:
+    """An approved registration being amended stays approved at AWS: cancelling would end a
+    registration whose senders still send."""
+    if registration.aws_status == Status.COMPLETE:
+        raise ValidationError(
+            "This is an amendment of a registration AWS approved; cancelling would end the "
+            "approved registration. Delete the registration from its page instead, or send the "
+            "amendment on."
+        )
+
+
 @transaction.atomic
 def registration_cancel(*, tenant: Tenant, actor: User, registration: Registration) -> Registration:
     require_role(tenant, actor, Role.ADMIN)
+    _refuse_cancelling_an_amendment(registration)
     registration_transition(
         registration=registration, to=Status.CANCELLED, actor=actor, reason="Cancelled"
     )
@@ -282,6 +294,7 @@ def registration_staff_cancel(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": ["Say why it is cancelled; the tenant sees this."]})
+    _refuse_cancelling_an_amendment(registration)
     before = registration.status
     registration_transition(
         registration=registration,

@@ -23,9 +23,9 @@ from registrations.models import (
     SupportMessage,
 )
 from registrations.schema import FieldDef, TypeSchema, effective_rule
-from registrations.selectors import schema_for, version_values
+from registrations.selectors import registration_sending_allowed, schema_for, version_values
 from registrations.services.catalog import catalog_latest
-from registrations.states import EDITABLE, Status
+from registrations.states import AWS_REGISTRATION_WORDS, AWS_VERSION_WORDS, EDITABLE, Status
 
 # What each status means for the tenant, in plain words, and what they do next.
 PLAIN_STATUS = {
@@ -276,7 +276,12 @@ def earlier_requests(registration: Registration, version: RegistrationVersion, s
 
 
 def is_editable(registration: Registration) -> bool:
-    return registration.status in EDITABLE
+    """The tenant may change the newest version now (an approved registration only once an
+    amendment was started)."""
+    if registration.status not in EDITABLE:
+        return False
+    version = registration.current_version
+    return version is not None and version.is_editable
 
 
 def findings_summary(version: RegistrationVersion) -> dict[str, int]:
@@ -331,4 +336,41 @@ def sender_request_context(*, tenant) -> dict:
         "requested": list(
             Sender.objects.filter(tenant=tenant, registration=None).order_by("-created_at")[:50]
         ),
+    }
+
+
+def aws_view(registration: Registration) -> dict:
+    """What AWS reports about the registration and its versions, and what can be done with it
+    (amend, discard, delete), for the registration page."""
+    versions = list(registration.versions.exclude(aws_version_number=None).order_by("-number"))
+    newest = registration.current_version
+    return {
+        "aws_status": registration.aws_status,
+        "aws_words": AWS_REGISTRATION_WORDS.get(registration.aws_status, ""),
+        "aws_versions": [
+            {
+                "number": v.number,
+                "aws_number": v.aws_version_number,
+                "status": v.aws_status,
+                "words": AWS_VERSION_WORDS.get(v.aws_status, ""),
+            }
+            for v in versions
+        ],
+        "offline_review": any(v.aws_status == "REQUIRES_OFFLINE_REVIEW" for v in versions),
+        "sending_paused": registration.senders.exists()
+        and not registration_sending_allowed(registration),
+        "can_amend": registration.status == Status.COMPLETE
+        and bool(registration.aws_registration_id)
+        and newest is not None
+        and not newest.is_editable,
+        "can_discard": registration.status == Status.SUBMITTED
+        and newest is not None
+        and newest.aws_status == "SUBMITTED",
+        "can_delete": registration.status
+        in (
+            Status.REQUIRES_UPDATES,
+            Status.COMPLETE,
+            Status.CLOSED,
+        )
+        and bool(registration.aws_registration_id),
     }

@@ -16,5 +16,8 @@ urlpatterns = [
     path("<int:pk>/review/", wizard.registration_review, name="registration_review"),
     path("<int:pk>/submit/", wizard.registration_submit, name="registration_submit"),
     path("<int:pk>/cancel/", wizard.registration_cancel, name="registration_cancel"),
+    path("<int:pk>/amend/", views.registration_amend, name="registration_amend"),
+    path("<int:pk>/discard/", views.registration_discard, name="registration_discard"),
+    path("<int:pk>/delete/", views.registration_delete, name="registration_delete"),
     path("<int:pk>/files/<int:attachment_id>/", views.registration_file, name="registration_file"),
 ]

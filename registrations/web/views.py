@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.paging import page_of
 from registrations import overlay, shortcode
+from registrations.aws.errors import RetryableError
 from registrations.models import AccountReadiness, AwsAccount, FieldValue
 from registrations.selectors import schema_for
-from registrations.services import accounts, sender_requests
+from registrations.services import accounts, changes, sender_requests
 from registrations.services.guided import registrations_start
 from registrations.states import Status
 from registrations.web import selectors
@@ -197,7 +198,81 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": selectors.findings_summary(version),
             "support_messages": selectors.support_messages_shared(registration=registration),
             "Status": Status,
+            **selectors.aws_view(registration),
         },
+    )
+
+
+def _refusal_text(exc: Exception) -> str:
+    if isinstance(exc, RetryableError):
+        return f"AWS is busy ({exc.message}); try again in a minute."
+    return " ".join(exc.messages)
+
+
+@tenant_view(Role.ADMIN)
+@require_POST
+def registration_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Starts an amendment of an approved registration (a new version to edit)."""
+    registration = selectors.registration_get(tenant=request.tenant, pk=pk)
+    try:
+        version = changes.registration_amend(actor=request.user, registration=registration)
+    except ValidationError as exc:
+        messages.error(request, _refusal_text(exc))
+        return redirect("registration_detail", tenant_slug=request.tenant.slug, pk=pk)
+    messages.success(
+        request,
+        f"Version {version.number} started from the approved one. Your senders keep sending "
+        "until AWS approves it.",
+    )
+    return redirect("registration_step", tenant_slug=request.tenant.slug, pk=pk, step=1)
+
+
+@tenant_view(Role.ADMIN)
+@require_POST
+def registration_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Discards the version AWS holds as Submitted (typed confirmation, as AWS's console)."""
+    registration = selectors.registration_get(tenant=request.tenant, pk=pk)
+    if request.POST.get("confirm", "").strip().lower() != "discard":
+        messages.error(request, "Type discard to confirm.")
+        return redirect("registration_detail", tenant_slug=request.tenant.slug, pk=pk)
+    try:
+        changes.registration_version_discard(actor=request.user, registration=registration)
+    except (ValidationError, RetryableError) as exc:
+        messages.error(request, _refusal_text(exc))
+    else:
+        messages.success(request, "The submitted version is discarded at AWS.")
+    return redirect("registration_detail", tenant_slug=request.tenant.slug, pk=pk)
+
+
+@tenant_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def registration_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """What deleting means, then the deletion once the person typed "delete"."""
+    registration = selectors.registration_get(tenant=request.tenant, pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            changes.registration_delete(
+                actor=request.user,
+                registration=registration,
+                confirm=request.POST.get("confirm", ""),
+            )
+        except (ValidationError, RetryableError) as exc:
+            error = _refusal_text(exc)
+        else:
+            messages.success(request, f"“{registration.name}” is deleted at AWS.")
+            return redirect("registration_detail", tenant_slug=request.tenant.slug, pk=pk)
+    return render(
+        request,
+        "registrations/registration_delete.html",
+        {
+            "registration": registration,
+            "senders": list(registration.senders.all()),
+            "deletable": registration.status in changes.DELETABLE
+            and bool(registration.aws_registration_id),
+            "error": error,
+        },
+        status=400 if error else 200,
     )
 
 

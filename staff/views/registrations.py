@@ -11,13 +11,16 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from compliance import selectors as compliance_selectors
 from portal.paging import page_of
+from registrations.aws.errors import RetryableError
 from registrations.selectors import version_under_review
+from registrations.services import changes
 from registrations.services import review as review_services
 from registrations.states import Status
+from registrations.web.selectors import aws_view
 from staff import selectors
 from staff.forms import CancelForm, QueueFilterForm, ReturnForm, prefixed
 from tenants.permissions import staff_view
@@ -92,6 +95,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "can_cancel": registration.status
         in (Status.IN_REVIEW, Status.QUEUED, Status.SUBMISSION_FAILED),
         **selectors.registration_history(registration),
+        **aws_view(registration),
     }
     return render(request, "staff/registration_review.html", context)
 
@@ -214,3 +218,72 @@ def aws_calls(request: HttpRequest, pk: int) -> HttpResponse:
         "version": registration.versions.newest(),
     }
     return render(request, "staff/awscall_list.html", context)
+
+
+def _refusal(exc: Exception) -> str:
+    if isinstance(exc, RetryableError):
+        return f"AWS is busy ({exc.message}); try again in a minute."
+    return _error_text(exc)
+
+
+@staff_view(act=True)
+@require_POST
+def amend(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(pk)
+    try:
+        version = changes.registration_amend(actor=request.user, registration=registration)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, f"Version {version.number} started; the tenant edits it.")
+    return redirect("staff_registration_review", pk=pk)
+
+
+@staff_view(act=True)
+@require_POST
+def discard(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(pk)
+    if request.POST.get("confirm", "").strip().lower() != "discard":
+        messages.error(request, "Type discard to confirm.")
+        return redirect("staff_registration_review", pk=pk)
+    try:
+        changes.registration_version_discard(actor=request.user, registration=registration)
+    except (ValidationError, PermissionDenied, RetryableError) as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, "The submitted version is discarded at AWS.")
+    return redirect("staff_registration_review", pk=pk)
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """What deleting means, then (reviewers, POST) the deletion once "delete" is typed."""
+    registration = _registration(pk)
+    error = ""
+    if request.method == "POST":
+        if not request.user.can_act_as_staff:
+            raise PermissionDenied("Only provider staff with the reviewer role can act.")
+        try:
+            changes.registration_delete(
+                actor=request.user,
+                registration=registration,
+                confirm=request.POST.get("confirm", ""),
+            )
+        except (ValidationError, PermissionDenied, RetryableError) as exc:
+            error = _refusal(exc)
+        else:
+            messages.success(request, f"“{registration.name}” is deleted at AWS.")
+            return redirect("staff_registration_review", pk=pk)
+    return render(
+        request,
+        "staff/registration_delete.html",
+        {
+            "registration": registration,
+            "senders": list(registration.senders.all()),
+            "deletable": registration.status in changes.DELETABLE
+            and bool(registration.aws_registration_id),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

@@ -520,6 +520,7 @@ def test_reconcile_lists_many_and_describes_only_what_moved(catalog, sandbox, te
                 name=f"r{n}",
                 catalog=catalog,
                 status=Status.REVIEWING,
+                aws_status=Status.REVIEWING,  # what AWS last reported
                 aws_registration_id=rid,
             )
             for n, rid in enumerate(ids)
@@ -530,8 +531,11 @@ def test_reconcile_lists_many_and_describes_only_what_moved(catalog, sandbox, te
     sandbox.request("DELETE", "/_sandbox/calls")
     assert tracking.reconcile_pass(force=True) == {"polled": 30, "changed": 7, "accounts": 1}
     describes = sandbox.calls("DescribeRegistrations")
-    # One listing of the tracked states, then the 7 that left it, 5 per call.
-    assert [len(c["Parameters"].get("RegistrationIds", [])) for c in describes] == [0, 5, 2]
+    # One listing of the watched states (in review, and COMPLETE since issue 19): the 7 that
+    # were approved are in it, nothing is described one by one.
+    assert [len(c["Parameters"].get("RegistrationIds", [])) for c in describes] == [0]
+    # Only the 7 that moved have their versions read.
+    assert len(sandbox.calls("DescribeRegistrationVersions")) == 7
     assert Registration.objects.filter(status=Status.COMPLETE).count() == 7
     # Nothing is due right after a pass.
     assert tracking.reconcile_pass() == {"polled": 0, "changed": 0, "accounts": 0}

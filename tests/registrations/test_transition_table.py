@@ -99,6 +99,14 @@ EXPECTED: frozenset[tuple[str, str]] = frozenset(
         # submission (ASSOCIATE_BEFORE_SUBMIT), so it can be released at any point after
         # submission, not only after COMPLETE (first list had only COMPLETE → CLOSED).
         *{(status, "CLOSED") for status in _AWS_REVIEW + _AWS_DECIDED if status != "COMPLETE"},
+        # --- After approval (issue 19). The tenant amends an approved registration: AWS's
+        # CreateRegistrationVersion "creates a new version of the registration" and the
+        # previous one becomes read-only; the new version goes through provider review first.
+        ("COMPLETE", "IN_REVIEW"),
+        # A carrier revokes the approved version (seed 001: a toll-free number used for
+        # another use case "can be revoked"; the model's REVOKED version status) or asks for
+        # updates: the registration is REQUIRES_UPDATES ("fix and resubmit").
+        ("COMPLETE", "REQUIRES_UPDATES"),
         # DELETED: the registration itself was deleted, possible from every AWS status.
         *{(status, "DELETED") for status in _AWS_REVIEW + _AWS_DECIDED + ("CLOSED",)},
     }

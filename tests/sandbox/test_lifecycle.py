@@ -255,10 +255,25 @@ def test_version_rules(client, control):
         {"DeniedReasons": [{"Reason": "Invalid Company Info"}]},
     )
     client.create_registration_version(RegistrationId=rid)
+    # The user guide: a version can be discarded only while it is Submitted, not as a draft.
+    with pytest.raises(client.exceptions.ConflictException) as err:
+        client.discard_registration_version(RegistrationId=rid)
+    assert err.value.response["Reason"] == "DISCARD_REGISTRATION_VERSION_NOT_ALLOWED"
+    control.call("PATCH", "/_sandbox/config", {"review_delay": 600})  # stays SUBMITTED
+    image = client.create_registration_attachment(AttachmentBody=forms.PNG)
+    forms.fill(
+        client,
+        rid,
+        forms.TFN_GOOD,
+        {"messagingUseCase.optInImage": image["RegistrationAttachmentId"]},
+    )
+    client.submit_registration_version(RegistrationId=rid)
     discarded = client.discard_registration_version(RegistrationId=rid)
     assert discarded["VersionNumber"] == 2
     assert discarded["RegistrationVersionStatus"] == "DISCARDED"
     assert "DiscardedTimestamp" in discarded["RegistrationVersionStatusHistory"]
+    registration = client.describe_registrations(RegistrationIds=[rid])["Registrations"][0]
+    assert registration["RegistrationStatus"] == "REQUIRES_UPDATES"  # back to before the submit
     with pytest.raises(client.exceptions.ConflictException) as err:
         client.submit_registration_version(RegistrationId=rid)
     assert err.value.response["Reason"] == "SUBMIT_REGISTRATION_VERSION_NOT_ALLOWED"

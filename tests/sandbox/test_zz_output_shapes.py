@@ -38,7 +38,11 @@ def _every_operation(client, control, app) -> None:
     client.submit_registration_version(RegistrationId=rid, AwsReview=True)
     client.describe_registration_field_values(RegistrationId=rid)
     client.create_registration_version(RegistrationId=rid)
+    # Only a SUBMITTED version can be discarded: keep version 2 SUBMITTED while it is.
+    control.call("PATCH", "/_sandbox/config", {"review_delay": 600})
+    client.submit_registration_version(RegistrationId=rid)
     client.discard_registration_version(RegistrationId=rid)
+    control.call("PATCH", "/_sandbox/config", {"review_delay": 0})
     client.describe_registration_versions(RegistrationId=rid)
     client.describe_registrations()
     client.list_registration_associations(RegistrationId=rid)
