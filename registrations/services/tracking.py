@@ -244,16 +244,18 @@ def _sending_changed(registration: Registration, allowed: bool, aws_status: str)
     if allowed and last != "registration.sending_paused":
         return  # a first approval: nothing was paused, nothing resumes
     words = AWS_REGISTRATION_WORDS.get(aws_status, aws_status)
+    said = aws_status.replace("_", " ").lower()  # AWS's status in words, never its code
     if allowed:
         headline = "Sending resumed"
-        detail = f"AWS reports it {aws_status} ({words}): {', '.join(senders)} send again."
+        detail = f"AWS reports it {said} ({words}): {', '.join(senders)} send again."
     else:
-        headline = f"Sending paused: AWS reports it {aws_status}"
+        headline = f"Sending paused: AWS reports it {said}"
         detail = (
             f"{words}. Messages from {', '.join(senders)} are refused until AWS reports the "
-            "registration COMPLETE again."
+            "registration complete again."
         )
-    notify_status(registration=registration, headline=headline, detail=detail)
+    # Pausing and resuming always reach the tenant by e-mail, even inside a coalesced notice.
+    notify_status(registration=registration, headline=headline, detail=detail, important=True)
     notify_staff(
         subject=f"{registration.tenant.name}: “{registration.name}” {headline.lower()}",
         body=f"{detail}\n\nRegistration {registration.aws_registration_id} "

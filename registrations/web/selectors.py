@@ -339,6 +339,11 @@ def sender_request_context(*, tenant) -> dict:
     }
 
 
+def code_label(code: str) -> str:
+    """AWS's status code as tenants read it ("REQUIRES_UPDATES" → "Requires updates")."""
+    return (code or "").replace("_", " ").capitalize()
+
+
 def aws_view(registration: Registration) -> dict:
     """What AWS reports about the registration and its versions, and what can be done with it
     (amend, discard, delete), for the registration page."""
@@ -346,12 +351,14 @@ def aws_view(registration: Registration) -> dict:
     newest = registration.current_version
     return {
         "aws_status": registration.aws_status,
+        "aws_label": code_label(registration.aws_status),
         "aws_words": AWS_REGISTRATION_WORDS.get(registration.aws_status, ""),
         "aws_versions": [
             {
                 "number": v.number,
                 "aws_number": v.aws_version_number,
                 "status": v.aws_status,
+                "label": code_label(v.aws_status),
                 "words": AWS_VERSION_WORDS.get(v.aws_status, ""),
             }
             for v in versions

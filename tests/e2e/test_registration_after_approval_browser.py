@@ -35,7 +35,9 @@ def test_owner_sees_the_pause_and_deletes_a_closed_registration(
     shot = Shots(page, "registration_after_approval")
     sign_in(page, base, alice.email)
     page.goto(f"{base}/t/{tenant_a.slug}/registrations/{registration.pk}/")
-    expect(page.locator("#sending-paused")).to_contain_text("AWS reports this registration CLOSED")
+    expect(page.locator("#sending-paused")).to_contain_text(
+        "AWS reports this registration as closed"
+    )
     expect(page.locator("#aws-state")).to_contain_text("delete the registration too")
     shot("closed registration, sending paused")
 
@@ -50,6 +52,6 @@ def test_owner_sees_the_pause_and_deletes_a_closed_registration(
     page.get_by_label("Type delete to confirm").fill("delete")
     page.get_by_role("button", name="Delete registration").click()
     expect(page.locator("#status")).to_have_text("Deleted")
-    expect(page.locator("[data-aws-status]")).to_have_text("DELETED")
+    expect(page.locator("#aws-state [data-aws-status=DELETED]")).to_have_text("Deleted")
     shot("deleted")
     assert len(sandbox.calls("DeleteRegistration")) == 1
