@@ -170,6 +170,8 @@ class SupportCaseActionForm(forms.Form):
             ("share", "Show to the tenant"),
             ("unshare", "Hide from the tenant"),
             ("short_code", "Record the short code"),
+            ("resolve", "Mark resolved"),
+            ("reopen", "Reopen"),
         ]
     )
     aws_case_id = forms.CharField(label="Case ID", max_length=128, required=False)

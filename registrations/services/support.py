@@ -218,6 +218,40 @@ def support_case_record_filed(
     )
 
 
+@transaction.atomic
+def support_case_resolve(*, case: SupportCase, actor: User, resolved: bool = True) -> SupportCase:
+    """Staff record that a case filed in the console was resolved (or reopened) there. A case
+    opened through the Support API takes its status from AWS (the poll), never from staff."""
+    require_reviewer(actor)
+    current = SupportCase.objects.select_for_update().get(pk=case.pk)
+    if current.filing != SupportCase.Filing.CONSOLE or current.state not in (
+        SupportCase.State.OPEN,
+        SupportCase.State.RESOLVED,
+    ):
+        raise ValidationError(
+            "Only a case filed in the console is resolved here; a case opened through the "
+            "Support API shows the status AWS gives it."
+        )
+    wanted = SupportCase.State.RESOLVED if resolved else SupportCase.State.OPEN
+    if current.state == wanted:
+        raise ValidationError(
+            "The case is already resolved." if resolved else "The case is already open."
+        )
+    before = {"state": current.state, "aws_status": current.aws_status}
+    current.state = wanted
+    current.aws_status = "resolved" if resolved else "reopened"
+    current.save(update_fields=["state", "aws_status", "updated_at"])
+    audit_record(
+        tenant=current.tenant,
+        actor=actor,
+        action="support_case.resolve" if resolved else "support_case.reopen",
+        obj=current,
+        before=before,
+        after={"state": current.state, "aws_status": current.aws_status},
+    )
+    return current
+
+
 # --- Limit increases ----------------------------------------------------------------------------
 
 

@@ -144,6 +144,15 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
                 message=message, actor=request.user, shared=action == "share"
             )
             done = "The tenant sees it." if action == "share" else "Hidden from the tenant."
+        elif action in ("resolve", "reopen"):
+            support.support_case_resolve(
+                case=case, actor=request.user, resolved=action == "resolve"
+            )
+            done = (
+                "Recorded: the case is resolved."
+                if action == "resolve"
+                else "Recorded: the case is open again."
+            )
         else:
             if case.kind != SupportCase.Kind.SHORT_CODE:
                 raise ValidationError({"short_code": "Only a short code case has a short code."})

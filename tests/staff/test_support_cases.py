@@ -121,3 +121,59 @@ def test_the_account_page_costs_the_same_with_more_cases(
         response = client_for(sam).get(PROVIDER)
     assert response.status_code == 200
     assert response.content.count(b"data-support-case=") == count
+
+
+def test_staff_resolve_a_console_case_and_a_case_resolved_at_aws_shows_resolved(
+    sandbox, sam, django_capture_on_commit_callbacks
+):
+    """Without the Support API staff record the outcome themselves (with an audit entry); a
+    case opened through the API takes AWS's own status, read by the poll."""
+    body = {"kind": "MPS", "value": "20", "justification": "Order alerts, 3,000 an hour at peak."}
+    sandbox.request("PATCH", "/_sandbox/config", {"support_plan": "BASIC"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(sam).post(PROVIDER + "request/", body).status_code == 302
+    console = SupportCase.objects.get()
+    assert console.state == "FILE_IN_CONSOLE"
+    act = f"/staff/support-cases/{console.pk}/act/"
+    refused = client_for(sam).post(act, {"action": "resolve"})
+    assert refused.status_code == 400  # not filed yet: nothing to resolve
+    assert b"Only a case filed in the console is resolved here" in refused.content
+    filed = client_for(sam).post(act, {"action": "filed", "aws_case_id": "case-77"})
+    assert filed.status_code == 302
+    page = client_for(sam).get(f"/staff/support-cases/{console.pk}/")
+    assert b"Mark resolved" in page.content
+
+    assert client_for(sam).post(act, {"action": "resolve"}).status_code == 302
+    console.refresh_from_db()
+    assert (console.state, console.aws_status) == ("RESOLVED", "resolved")
+    entry = AuditEntry.objects.get(action="support_case.resolve")
+    assert (entry.actor, entry.after["state"]) == (sam, "RESOLVED")
+    page = client_for(sam).get(f"/staff/support-cases/{console.pk}/")
+    assert b"<strong data-case-state>Resolved</strong>" in page.content
+    again = client_for(sam).post(act, {"action": "resolve"})
+    assert again.status_code == 400
+    assert b"already resolved" in again.content
+    assert AuditEntry.objects.filter(action="support_case.resolve").count() == 1
+    assert client_for(sam).post(act, {"action": "reopen"}).status_code == 302
+    console.refresh_from_db()
+    assert console.state == "OPEN"
+    assert AuditEntry.objects.filter(action="support_case.reopen").count() == 1
+
+    sandbox.request("PATCH", "/_sandbox/config", {"support_plan": "BUSINESS"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(sam).post(PROVIDER + "request/", body).status_code == 302
+    api = SupportCase.objects.exclude(pk=console.pk).get()
+    assert (api.state, api.filing) == ("OPEN", "API")
+    api_act = f"/staff/support-cases/{api.pk}/act/"
+    staff_resolve = client_for(sam).post(api_act, {"action": "resolve"})
+    assert staff_resolve.status_code == 400  # AWS says when an API case is resolved
+    sandbox.request("POST", f"/_sandbox/support/cases/{api.aws_case_id}/resolve")
+    support_tracking.support_cases_poll()
+    api.refresh_from_db()
+    assert (api.state, api.aws_status) == ("RESOLVED", "resolved")
+    page = client_for(sam).get(f"/staff/support-cases/{api.pk}/")
+    assert b"<strong data-case-state>Resolved</strong>" in page.content
+    assert b"AWS status: resolved" in page.content
+    assert b"Mark resolved" not in page.content
+    readiness = client_for(sam).get("/staff/aws/")
+    assert f'data-support-case="{api.pk}"'.encode() not in readiness.content  # no longer open
