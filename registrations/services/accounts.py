@@ -6,7 +6,9 @@ reached by sts:AssumeRole ("bring your own account").
 - Verified destination numbers: while an account is in the SMS sandbox tier it sends only to
   them; staff add one, AWS texts it a code, staff enter the code.
 - Connecting a tenant's own account: the role is assumed and the account's attributes read
-  before anything is stored; only then do the tenant's calls go there.
+  before anything is stored; only then do the tenant's calls go there, and the portal
+  subscribes its SNS hooks to the account's own topics (registration events; delivery events
+  and inbound messages), which the hooks then accept and confirm.
 
 Each function asks AWS first, outside any transaction, then records what AWS said (and the
 audit entry) in one short `transaction.atomic` block.
@@ -16,8 +18,10 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.enqueue import enqueue
@@ -268,6 +272,7 @@ def aws_account_connect(
     external_id: str,
     region: str = "",
     registration_topic_arn: str = "",
+    events_topic_arn: str = "",
 ) -> AwsAccount:
     """Verifies the role by assuming it and reading the account's attributes; only then is the
     account stored (and the tenant's calls go there). A refusal stores nothing."""
@@ -275,6 +280,7 @@ def aws_account_connect(
         raise PermissionDenied("Connecting an AWS account needs provider staff or the owner role.")
     role_arn, external_id = role_arn.strip(), external_id.strip()
     region, registration_topic_arn = region.strip(), registration_topic_arn.strip()
+    events_topic_arn = events_topic_arn.strip()
     errors: dict[str, str] = {}
     role = ROLE_ARN.match(role_arn)
     if not role:
@@ -297,6 +303,16 @@ def aws_account_connect(
         errors["registration_topic_arn"] = (
             f"The topic belongs to account {topic.group(2)}, the role to {role.group(1)}: the "
             "registration events come from the tenant's own account."
+        )
+    events = TOPIC_ARN.match(events_topic_arn) if events_topic_arn else None
+    if events_topic_arn and not events:
+        errors["events_topic_arn"] = (
+            "Enter an SNS topic ARN: arn:aws:sns:<region>:<account>:<topic name>."
+        )
+    elif events and role and events.group(2) != role.group(1):
+        errors["events_topic_arn"] = (
+            f"The topic belongs to account {events.group(2)}, the role to {role.group(1)}: the "
+            "configuration set publishes to a topic of the tenant's own account."
         )
     if errors:
         raise ValidationError(errors)
@@ -323,6 +339,7 @@ def aws_account_connect(
         account.role_arn, account.external_id, account.region = role_arn, external_id, region
         account.account_id = role.group(1)
         account.registration_topic_arn = registration_topic_arn
+        account.events_topic_arn = events_topic_arn
         account.verified_at, account.verify_error = timezone.now(), ""
         account.save()
         readiness = _readiness_for_update(tenant)
@@ -337,7 +354,87 @@ def aws_account_connect(
             after={"role_arn": role_arn, "account_id": account.account_id, "tier": attributes.tier},
         )
         enqueue("registrations.tasks.account_readiness_read_task", tenant.pk)
+    aws_account_subscribe(tenant=tenant)
+    account.refresh_from_db()
     return account
+
+
+# The portal's SNS hooks, by name: the account's topic each takes, and the hook's URL name.
+SUBSCRIBED_HOOKS = (
+    ("registrations", "registration_topic_arn", "sns_registration_events"),
+    ("delivery", "events_topic_arn", "sns_delivery_events"),
+)
+
+
+def hook_endpoint(url_name: str) -> str:
+    """A hook's address as AWS reaches it (PORTAL_BASE_URL)."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(url_name)
+
+
+def aws_account_subscribe(*, tenant: Tenant) -> dict:
+    """Subscribes the portal's hooks to the topics of the tenant's own account (SNS Subscribe
+    through the role, outside any transaction), as the provider's topics are subscribed to
+    them; SNS then posts a SubscriptionConfirmation that the hook confirms. What SNS answered
+    (or why it refused) is stored on the account for staff. Subscribing again is harmless: SNS
+    answers with the same subscription."""
+    account = AwsAccount.objects.filter(tenant=tenant, verified_at__isnull=False).first()
+    if account is None:
+        return {}
+    gw = Gateway.for_tenant(tenant)
+    found: dict[str, dict] = {}
+    for hook, field, url_name in SUBSCRIBED_HOOKS:
+        topic = getattr(account, field)
+        if not topic:
+            continue
+        entry = {"topic": topic, "endpoint": hook_endpoint(url_name), "subscription": ""}
+        try:
+            entry["subscription"] = aws_account.topic_subscribe(
+                gw, topic_arn=topic, endpoint=entry["endpoint"]
+            )
+            entry["error"] = ""
+        except AwsError as exc:
+            entry["error"] = f"{exc.operation}: {_said(exc)}"
+        entry["at"] = timezone.now().isoformat()
+        found[hook] = entry
+    with transaction.atomic():
+        current = AwsAccount.objects.select_for_update().get(pk=account.pk)
+        if (current.role_arn, current.registration_topic_arn, current.events_topic_arn) != (
+            account.role_arn,
+            account.registration_topic_arn,
+            account.events_topic_arn,
+        ):
+            return current.subscriptions  # changed meanwhile: that change subscribes itself
+        current.subscriptions = found
+        current.save(update_fields=["subscriptions"])
+        audit_record(
+            tenant=tenant,
+            actor=None,
+            action="aws_account.subscribe",
+            obj=current,
+            after={hook: e["error"] or e["subscription"] for hook, e in found.items()},
+        )
+    return found
+
+
+def events_topic_of(tenant: Tenant) -> str:
+    """Where the tenant's configuration set sends its delivery events (and its numbers their
+    inbound messages): its own account's topic once connected, else the provider's."""
+    own = (
+        AwsAccount.objects.filter(tenant=tenant, verified_at__isnull=False)
+        .values_list("events_topic_arn", flat=True)
+        .first()
+    )
+    return own or settings.EUM_EVENTS_TOPIC_ARN
+
+
+def event_topics_of_tenant_accounts() -> list[str]:
+    """The delivery and inbound topics of tenants' own verified accounts: accepted by the
+    delivery hook like the provider's own."""
+    return list(
+        AwsAccount.objects.filter(verified_at__isnull=False)
+        .exclude(events_topic_arn="")
+        .values_list("events_topic_arn", flat=True)
+    )
 
 
 def registration_topics_of_tenant_accounts() -> list[str]:

@@ -22,7 +22,8 @@ from registrations.aws.clients import account_for
 from registrations.aws.errors import AwsError
 from registrations.aws.gateway import Gateway
 from registrations.aws.types import Keyword, OriginationSettings
-from registrations.models import FieldValue, Registration, Sender, SendingSetup
+from registrations.models import AwsAccount, FieldValue, Registration, Sender, SendingSetup
+from registrations.services.accounts import events_topic_of
 from registrations.states import Status
 from tenants.models import Tenant
 from tenants.services import notice_create
@@ -100,14 +101,17 @@ def registration_wants_two_way(registration: Registration) -> bool:
     return False
 
 
-def _inbound_topic() -> str:
+def _inbound_topic(tenant: Tenant) -> str:
+    """A tenant's own account answers on its own topic; the provider's on its inbound topic."""
+    if AwsAccount.objects.filter(tenant=tenant, verified_at__isnull=False).exists():
+        return events_topic_of(tenant)
     return next(iter(settings.SNS_INBOUND_TOPIC_ARNS), "") or settings.EUM_EVENTS_TOPIC_ARN
 
 
 def _target(setup: SendingSetup, senders: list[Sender]) -> OriginationSettings:
     """What the pool and every number in it share."""
     registrations = {s.registration_id: s.registration for s in senders if s.registration_id}
-    topic = _inbound_topic()
+    topic = _inbound_topic(setup.tenant)
     two_way = bool(topic) and any(registration_wants_two_way(r) for r in registrations.values())
     return OriginationSettings(
         opt_out_list=setup.opt_out_list_name,
@@ -337,7 +341,7 @@ def _configuration_set(gw: Gateway, setup: SendingSetup, name: str) -> None:
     destinations = found.event_destinations if found else ()
     setup.configuration_set_name = name
     setup.save(update_fields=["configuration_set_name"])
-    topic = settings.EUM_EVENTS_TOPIC_ARN
+    topic = events_topic_of(setup.tenant)
     if topic and EVENT_DESTINATION not in destinations:
         aws.event_destination_create(
             gw, configuration_set=name, name=EVENT_DESTINATION, topic_arn=topic

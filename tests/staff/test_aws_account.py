@@ -15,7 +15,14 @@ from registrations.aws import clients
 from registrations.aws import operations as aws
 from registrations.aws.errors import ConflictError
 from registrations.aws.gateway import Gateway
-from registrations.models import AccountReadiness, AwsAccount, AwsCall, SendingSetup, SnsMessage
+from registrations.models import (
+    AccountReadiness,
+    AwsAccount,
+    AwsCall,
+    Sender,
+    SendingSetup,
+    SnsMessage,
+)
 from registrations.services import accounts, tracking
 from registrations.services.sending_setup import sending_setup_run
 from registrations.sns_endpoint import REGISTRATION_HOOK
@@ -30,6 +37,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 DESTINATION = "+447700900123"
 ROLE = "arn:aws:iam::210987654321:role/sms-portal"
 TOPIC = "arn:aws:sns:us-east-1:210987654321:eum-registration-events"
+EVENTS_TOPIC = "arn:aws:sns:us-east-1:210987654321:sms-events"
+OTHER_TOPIC = "arn:aws:sns:us-east-1:123456789012:sms-events"
 
 
 @pytest.fixture(autouse=True)
@@ -271,15 +280,23 @@ def test_a_tenant_owner_connects_only_where_the_provider_allows(sandbox, tenant_
     assert accounts.tenants_with_own_accounts() == [tenant_a.pk]
 
 
-def test_registration_events_of_a_tenants_own_account_reach_the_portal(
+def test_connecting_a_tenants_own_account_subscribes_the_portal_to_its_topics(
     sandbox, sandbox_process, live_server, settings, tenant_a, sam
 ):
-    """The account's own topic, subscribed to the portal's hook: the portal confirms the
-    subscription and records the account's registration events, once the account is
-    connected (before, the same topic is refused)."""
+    """Connecting the account subscribes the portal's hooks to the account's own topics (SNS
+    Subscribe through the role, as the provider's topics are subscribed at start); the hooks
+    confirm the subscriptions. The account's registration events then reach the portal, and
+    its sending setup's configuration set sends delivery events to the account's own topic,
+    which reach the delivery hook. Before the account is connected the same topic is refused."""
     settings.SNS_TRUSTED_CERT_ORIGINS = [sandbox_process]
-    sandbox.request("PUT", "/_sandbox/roles", {"RoleArn": ROLE, "ExternalId": "portal-7f3a91"})
+    settings.PORTAL_BASE_URL = live_server.url
+    sandbox.request(
+        "PUT",
+        "/_sandbox/roles",
+        {"RoleArn": ROLE, "ExternalId": "portal-7f3a91", "AccountTier": "PRODUCTION"},
+    )
     hook = live_server.url + "/hooks/sns/registrations/"
+    delivery_hook = live_server.url + "/hooks/sns/delivery/"
     sandbox.request("POST", "/_sandbox/subscriptions", {"TopicArn": TOPIC, "Endpoint": hook})
     wait_until(
         lambda: any(d["Endpoint"] == hook and d.get("Status") for d in _deliveries(sandbox)),
@@ -289,21 +306,53 @@ def test_registration_events_of_a_tenants_own_account_reach_the_portal(
     assert SnsMessage.objects.count() == 0  # refused: not one of the portal's topics yet
     assert [d["Status"] for d in _deliveries(sandbox) if d["Endpoint"] == hook][:1] == [403]
 
+    bad = client_for(sam).post(
+        "/staff/aws/tenants/acme/connect/",
+        {"role_arn": ROLE, "external_id": "portal-7f3a91", "events_topic_arn": OTHER_TOPIC},
+    )
+    assert bad.status_code == 400
+    assert "The topic belongs to account 123456789012, the role to 210987654321" in (
+        bad.content.decode()
+    )
+    assert AwsAccount.objects.count() == 0
+
     response = client_for(sam).post(
         "/staff/aws/tenants/acme/connect/",
-        {"role_arn": ROLE, "external_id": "portal-7f3a91", "registration_topic_arn": TOPIC},
+        {
+            "role_arn": ROLE,
+            "external_id": "portal-7f3a91",
+            "registration_topic_arn": TOPIC,
+            "events_topic_arn": EVENTS_TOPIC,
+        },
     )
     assert response.status_code == 302
-    sandbox.request("POST", "/_sandbox/subscriptions", {"TopicArn": TOPIC, "Endpoint": hook})
-    wait_until(
-        lambda: any(
+    account = AwsAccount.objects.get(tenant=tenant_a)
+    assert {hook_name: e["endpoint"] for hook_name, e in account.subscriptions.items()} == {
+        "registrations": hook,
+        "delivery": delivery_hook,
+    }
+    assert all(e["error"] == "" for e in account.subscriptions.values())
+    # Through the role (the sandbox refuses a topic of another account than the caller's).
+    subscribes = AwsCall.objects.filter(tenant=tenant_a, operation="Subscribe")
+    assert [c.outcome for c in subscribes] == ["ok", "ok"]
+    assert AuditEntry.objects.filter(action="aws_account.subscribe").count() == 1
+
+    def confirmed(endpoint: str, topic: str) -> bool:
+        return any(
             s["Confirmed"]
             for s in sandbox.request("GET", "/_sandbox/subscriptions")["subscriptions"]
-            if s["Endpoint"] == hook
-        ),
+            if s["Endpoint"] == endpoint and s["TopicArn"] == topic
+        )
+
+    wait_until(
+        lambda: confirmed(hook, TOPIC) and confirmed(delivery_hook, EVENTS_TOPIC),
         timeout=15,
-        message="the portal to confirm the subscription to the tenant's topic",
+        message="the portal to confirm its subscriptions to the tenant's topics",
     )
+    page = client_for(sam).get("/staff/aws/tenants/acme/").content.decode()
+    assert 'data-subscription="registrations" data-subscribed="yes"' in page
+    assert 'data-subscription="delivery" data-subscribed="yes"' in page
+
     gw = Gateway.for_tenant(tenant_a)
     brand = aws.registration_create(
         gw, registration_type="US_TEN_DLC_BRAND_REGISTRATION", client_token="byo-1", name="x"
@@ -319,6 +368,44 @@ def test_registration_events_of_a_tenants_own_account_reach_the_portal(
     )
     event = SnsMessage.objects.filter(topic_arn=TOPIC, kind="Notification").first()
     assert brand.id in json.dumps(event.payload)
+
+    # The sending setup in the tenant's account sends its events to the account's own topic.
+    own = _boto(sandbox, key="210987654321")
+    number = own.request_phone_number(
+        IsoCountryCode="GB",
+        MessageType="TRANSACTIONAL",
+        NumberCapabilities=["SMS"],
+        NumberType="LONG_CODE",
+    )
+    Sender.objects.create(
+        tenant=tenant_a,
+        kind=Sender.Kind.PHONE_NUMBER,
+        value=number["PhoneNumber"],
+        iso_country="GB",
+        number_type="LONG_CODE",
+        aws_id=number["PhoneNumberId"],
+        aws_arn=number["PhoneNumberArn"],
+        status="ACTIVE",
+    )
+    setup = sending_setup_run(tenant_id=tenant_a.pk)
+    (configuration_set,) = own.describe_configuration_sets()["ConfigurationSets"]
+    (destination,) = configuration_set["EventDestinations"]
+    assert destination["SnsDestination"]["TopicArn"] == EVENTS_TOPIC
+    aws.text_message_send(
+        gw,
+        destination=DESTINATION,
+        body="Acme: your order shipped.",
+        origination_identity=setup.pool_id,
+        message_type="TRANSACTIONAL",
+        configuration_set=setup.configuration_set_name,
+    )
+    wait_until(
+        lambda: SnsMessage.objects.filter(
+            topic_arn=EVENTS_TOPIC, hook="delivery", kind="Notification"
+        ).exists(),
+        timeout=15,
+        message="the tenant account's delivery event at the delivery hook",
+    )
 
 
 def _deliveries(sandbox) -> list[dict]:
