@@ -39,7 +39,15 @@ def _account_page(request, account, form, status: int = 200) -> HttpResponse:
 @staff_view()
 @require_GET
 def account_cases(request: HttpRequest, account_id: int | None = None) -> HttpResponse:
-    return _account_page(request, _account(account_id), SupportIncreaseForm())
+    """`?kind=` and `?quota=` (links from the readiness page) preselect what to increase."""
+    initial = {}
+    kinds = dict(SupportIncreaseForm.base_fields["kind"].choices)
+    if request.GET.get("kind", "") in kinds:
+        initial["kind"] = request.GET["kind"]
+    quota = request.GET.get("quota", "").strip()
+    if quota and len(quota) <= SupportIncreaseForm.base_fields["quota"].max_length:
+        initial["quota"] = quota
+    return _account_page(request, _account(account_id), SupportIncreaseForm(initial=initial))
 
 
 @staff_view(act=True)

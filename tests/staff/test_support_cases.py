@@ -4,9 +4,11 @@ filing offers the case's files; the tenant sees only the replies staff chose to 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from registrations.models import SupportCase, SupportMessage
+from registrations.models import AccountReadiness, SupportCase, SupportMessage
 from registrations.services import support_text, support_tracking
 from tenants.models import AuditEntry
 from tests.conftest import client_for
@@ -177,3 +179,26 @@ def test_staff_resolve_a_console_case_and_a_case_resolved_at_aws_shows_resolved(
     assert b"Mark resolved" not in page.content
     readiness = client_for(sam).get("/staff/aws/")
     assert f'data-support-case="{api.pk}"'.encode() not in readiness.content  # no longer open
+
+
+def test_the_readiness_page_links_a_full_quota_to_a_prefilled_increase_request(sam, vic):
+    AccountReadiness.objects.create(
+        scope="provider",
+        tier="PRODUCTION",
+        limits=[
+            {"name": "POOLS", "used": 25, "maximum": 25},
+            {"name": "CONFIGURATION_SETS", "used": 2, "maximum": 25},
+        ],
+    )
+    page = client_for(sam).get("/staff/aws/").content.decode()
+    links = re.findall(r'href="([^"]+)" data-request="QUOTA"', page)
+    assert links == [PROVIDER + "?kind=QUOTA&amp;quota=Phone%20pools#request"]  # only the full one
+    assert 'data-request="QUOTA"' not in client_for(vic).get("/staff/aws/").content.decode()
+
+    form = client_for(sam).get(PROVIDER, {"kind": "QUOTA", "quota": "Phone pools"})
+    assert '<option value="QUOTA" selected>' in form.content.decode()
+    assert 'value="Phone pools"' in form.content.decode()
+    ignored = client_for(sam).get(PROVIDER, {"kind": "BANANAS", "quota": "x" * 200})
+    assert ignored.status_code == 200
+    assert "selected>" not in ignored.content.decode().split('name="kind"')[1].split("</select>")[0]
+    assert "x" * 81 not in ignored.content.decode()
