@@ -149,7 +149,8 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for s in states.values()
         if previous is not None and (s.previous_display or "") != (s.display or "")
     ]
-    who, what = selectors.next_action(registration.status)
+    kind = registration.registration_type
+    who, what = selectors.next_action(registration.status, kind)
     step_of = {f.path: i for i, s in enumerate(sections, start=1) for f in s["fields"]}
     for state in states.values():
         state.step = step_of.get(state.fdef.path, 1)
@@ -169,10 +170,10 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changed": changed,
             "denied_reasons": version.denied_reasons or denied,
             "timeline": [
-                {"event": e, "plain": selectors.PLAIN_STATUS.get(e.to_status, "")}
+                {"event": e, "plain": selectors.plain_status(e.to_status, kind)}
                 for e in registration.timeline.all()
             ],
-            "plain": selectors.PLAIN_STATUS.get(registration.status, ""),
+            "plain": selectors.plain_status(registration.status, kind),
             "next_who": who,
             "next_what": what,
             "expected": selectors.expected_by(registration),

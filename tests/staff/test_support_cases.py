@@ -105,6 +105,14 @@ def test_the_tenant_sees_only_the_replies_staff_shared(
     assert page.status_code == 200
     assert b"Your form needs a clearer opt-in mock-up." in page.content
     assert b"Internal: pricing confirmed." not in page.content
+    # What the status means for a short code, in its own words: AWS Support, then the carriers.
+    text = page.content.decode()
+    assert "AWS Support is working on the request with your provider" in text
+    assert "8–12 weeks for a short code to become active on all carrier networks" in text
+    assert "Wait for AWS Support and the carriers (8–12 weeks, no guaranteed date)" in text
+    assert "AWS checks the form before the carriers see it" not in text  # a registration's
+    listed = client_for(alice).get(f"/t/{tenant_a.slug}/registrations/").content.decode()
+    assert "Wait for AWS Support and the carriers (8–12 weeks, no guaranteed date)" in listed
 
 
 @pytest.mark.parametrize("count", [2, 20])
