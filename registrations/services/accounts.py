@@ -17,6 +17,7 @@ audit entry) in one short `transaction.atomic` block.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -105,6 +106,8 @@ def account_readiness_read(*, tenant_id: int | None) -> AccountReadiness:
         readiness.read_at = timezone.now()
         readiness.read_error = ""
         readiness.save()
+    if tenant is not None and subscriptions_wanted(tenant):
+        aws_account_subscribe(tenant=tenant)  # the hourly read tries a refused one again
     return readiness
 
 
@@ -414,6 +417,26 @@ def aws_account_subscribe(*, tenant: Tenant) -> dict:
             after={hook: e["error"] or e["subscription"] for hook, e in found.items()},
         )
     return found
+
+
+# Connecting subscribes right after the account is stored; a topic still without a subscription
+# this long after is one that connecting did not get to.
+SUBSCRIBE_GRACE = timedelta(minutes=10)
+
+
+def subscriptions_wanted(tenant: Tenant) -> bool:
+    """Whether a topic of the tenant's own account has no working subscription of the portal's
+    hook: SNS refused it, or connecting never got to it."""
+    account = AwsAccount.objects.filter(tenant=tenant, verified_at__isnull=False).first()
+    if account is None:
+        return False
+    settled = account.verified_at < timezone.now() - SUBSCRIBE_GRACE
+    for hook, field, _ in SUBSCRIBED_HOOKS:
+        entry = account.subscriptions.get(hook) or {}
+        topic = getattr(account, field)
+        if topic and (entry.get("error") or (settled and entry.get("topic") != topic)):
+            return True
+    return False
 
 
 def events_topic_of(tenant: Tenant) -> str:

@@ -6,6 +6,7 @@ a tenant's own account is connected by assuming its role."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import boto3
 import pytest
@@ -352,6 +353,32 @@ def test_connecting_a_tenants_own_account_subscribes_the_portal_to_its_topics(
     page = client_for(sam).get("/staff/aws/tenants/acme/").content.decode()
     assert 'data-subscription="registrations" data-subscribed="yes"' in page
     assert 'data-subscription="delivery" data-subscribed="yes"' in page
+    # A subscription SNS refused is tried again by the account's hourly read; a working one
+    # is left alone.
+    accounts.account_readiness_read(tenant_id=tenant_a.pk)
+    assert AwsCall.objects.filter(tenant=tenant_a, operation="Subscribe").count() == 2
+    refused = {**account.subscriptions["delivery"], "error": "Subscribe: AWS answered Throttled"}
+    AwsAccount.objects.filter(pk=account.pk).update(
+        subscriptions={**account.subscriptions, "delivery": refused}
+    )
+    assert 'data-subscription="delivery" data-subscribed="no"' in (
+        client_for(sam).get("/staff/aws/tenants/acme/").content.decode()
+    )
+    accounts.account_readiness_read(tenant_id=tenant_a.pk)
+    account.refresh_from_db()
+    assert account.subscriptions["delivery"]["error"] == ""
+    assert AwsCall.objects.filter(tenant=tenant_a, operation="Subscribe").count() == 4
+    # Connecting stored the account but never got to subscribe: the read does it once the
+    # connection has settled.
+    AwsAccount.objects.filter(pk=account.pk).update(subscriptions={})
+    accounts.account_readiness_read(tenant_id=tenant_a.pk)
+    assert AwsCall.objects.filter(tenant=tenant_a, operation="Subscribe").count() == 4
+    AwsAccount.objects.filter(pk=account.pk).update(
+        verified_at=account.verified_at - timedelta(hours=1)
+    )
+    accounts.account_readiness_read(tenant_id=tenant_a.pk)
+    assert AwsCall.objects.filter(tenant=tenant_a, operation="Subscribe").count() == 6
+    assert set(AwsAccount.objects.get(pk=account.pk).subscriptions) == {"registrations", "delivery"}
 
     gw = Gateway.for_tenant(tenant_a)
     brand = aws.registration_create(
