@@ -6,11 +6,13 @@ a tenant's own account is connected by assuming its role."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import boto3
 import pytest
 
+from registrations import overlay
 from registrations.aws import account as aws_account
 from registrations.aws import clients
 from registrations.aws import operations as aws
@@ -20,6 +22,7 @@ from registrations.models import (
     AccountReadiness,
     AwsAccount,
     AwsCall,
+    Registration,
     Sender,
     SendingSetup,
     SnsMessage,
@@ -27,9 +30,10 @@ from registrations.models import (
 from registrations.services import accounts, tracking
 from registrations.services.sending_setup import sending_setup_run
 from registrations.sns_endpoint import REGISTRATION_HOOK
-from tenants.models import AuditEntry, Notice, ProviderProfile
+from registrations.states import Status
+from tenants.models import AuditEntry, Membership, Notice, ProviderProfile, Role
 from tests.conftest import client_for
-from tests.registrations.test_engine import _submit_and_approve, _tfn_ready
+from tests.registrations.test_engine import _draft, _submit_and_approve, _tfn_ready
 from tests.waiting import wait_until
 
 # Real transactions, as production runs: the gateway refuses an AWS call inside any of them.
@@ -437,3 +441,56 @@ def test_connecting_a_tenants_own_account_subscribes_the_portal_to_its_topics(
 
 def _deliveries(sandbox) -> list[dict]:
     return sandbox.request("GET", "/_sandbox/deliveries")["deliveries"]
+
+
+def test_quotas_stand_against_what_tenants_hold_and_what_waiting_tenants_will_need(
+    catalog, tenant_a, tenant_b, alice, sam
+):
+    """A tenant with registrations in the pipeline and no sending setup will need a pool, a
+    configuration set and an opt-out list; a registration not yet at AWS a registration slot;
+    a 10DLC campaign the phone number requested once it completes. A tenant that already has
+    its setup needs none of those again."""
+    in_review = _draft(tenant_a, alice)
+    Registration.objects.filter(pk=in_review.pk).update(status=Status.IN_REVIEW)
+    campaign = _draft(tenant_a, alice)
+    Registration.objects.filter(pk=campaign.pk).update(
+        status=Status.SUBMITTED, registration_type=overlay.CAMPAIGN, aws_registration_id="r-1"
+    )
+    SendingSetup.objects.create(tenant=tenant_b, pool_id="pool-b", configuration_set_name="b")
+    Membership.objects.create(tenant=tenant_b, user=alice, role=Role.ADMIN)
+    waiting_b = _draft(tenant_b, alice)
+    Registration.objects.filter(pk=waiting_b.pk).update(
+        status=Status.REVIEWING, aws_registration_id="r-2"
+    )
+    AccountReadiness.objects.create(
+        scope="provider",
+        tier="PRODUCTION",
+        limits=[
+            {"name": "POOLS", "used": 24, "maximum": 25},
+            {"name": "PHONE_NUMBERS", "used": 25, "maximum": 25},
+            {"name": "REGISTRATIONS", "used": 99, "maximum": 100},
+            {"name": "CONFIGURATION_SETS", "used": 25, "maximum": 26},
+        ],
+    )
+
+    def cells(name: str) -> tuple[str, list[str]]:
+        """The row's state and its cells' texts: quota, used, maximum, tenants hold, waiting
+        tenants need, state."""
+        page = client_for(sam).get("/staff/aws/").content.decode()
+        row = page.split(f'data-limit="{name}" data-state="')[1].split("</tr>")[0]
+        texts = re.findall(r"<td[^>]*>(.*?)</td>", row)
+        return row.split('"')[0], [re.sub(r"<[^>]+>", "", t).strip() for t in texts[:6]]
+
+    assert cells("POOLS") == ("ok", ["Phone pools", "24", "25", "1", "1 (Acme Anvils)", "1 left"])
+    assert cells("PHONE_NUMBERS") == (
+        "full",
+        ["Phone numbers", "25", "25", "0", "1 (Acme Anvils)", "Full"],
+    )
+    assert cells("REGISTRATIONS")[0] == "ok"
+    assert cells("REGISTRATIONS")[1][4] == "1 (Acme Anvils)"
+    assert cells("CONFIGURATION_SETS")[0] == "ok"
+    Registration.objects.filter(pk=waiting_b.pk).update(
+        status=Status.IN_REVIEW, aws_registration_id=""
+    )
+    state, row = cells("REGISTRATIONS")
+    assert (state, row[4]) == ("short", "2 (Acme Anvils, Bravo Bakery)")  # 1 slot left
