@@ -142,9 +142,15 @@ class SupportIncreaseForm(forms.Form):
             ("SPEND_LIMIT", "Monthly SMS spend limit (USD)"),
             ("MPS", "Messages per second"),
             ("QUOTA", "Another account quota"),
+            ("PRODUCTION_ACCESS", "SMS production access (out of the SMS sandbox)"),
         ],
     )
-    value = forms.CharField(label="New value", max_length=12)
+    value = forms.CharField(
+        label="New value",
+        max_length=12,
+        required=False,
+        help_text="Not needed for production access (AWS's form takes 1).",
+    )
     quota = forms.CharField(
         label="Quota (for another quota)",
         max_length=80,

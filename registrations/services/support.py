@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -272,6 +273,8 @@ def support_case_request(
     if kind not in LIMIT_TEXT:
         raise ValidationError({"kind": "Choose what to increase."})
     value, justification, quota = value.strip(), justification.strip(), quota.strip()
+    if kind == SupportCase.Kind.PRODUCTION_ACCESS:
+        value = "1"  # AWS's form: the new quota value of SMS Production Access is 1
     if not value.replace(".", "", 1).isdigit() or float(value) <= 0:
         raise ValidationError({"value": "Enter the new limit as a positive number."})
     if kind == SupportCase.Kind.QUOTA and not quota:
@@ -284,9 +287,11 @@ def support_case_request(
         raise ValidationError("This AWS account belongs to another tenant.")
     reference = _reference()
     title, text = LIMIT_TEXT[kind]
-    subject = f"{title.format(value=value, quota=quota)} [{reference}]"
+    region = (aws_account.region if aws_account else "") or settings.AWS_REGION
+    subject = f"{title.format(value=value, quota=quota, region=region)} [{reference}]"
     body = (
-        f"Service limit increase request\n{text.format(value=value, quota=quota)}\n\n"
+        "Service limit increase request\n"
+        f"{text.format(value=value, quota=quota, region=region)}\n\n"
         f"Use case and justification:\n{justification}\n\nPortal reference: {reference}"
     )
     case = SupportCase.objects.create(

@@ -121,4 +121,11 @@ LIMIT_TEXT = {
         "End User Messaging quota increase: {quota} to {value}",
         "Quota type: Pinpoint SMS\nQuota: {quota}\nNew quota value: {value}",
     ),
+    # Moving from the SMS sandbox to production (seed 001): a service limit increase, per
+    # Region, resource type General Limits, quota SMS Production Access, new value 1.
+    SupportCase.Kind.PRODUCTION_ACCESS: (
+        "SMS production access in {region}",
+        "Quota type: Pinpoint SMS\nRegion: {region}\nResource type: General Limits\n"
+        "Quota: SMS Production Access\nNew quota value: 1",
+    ),
 }

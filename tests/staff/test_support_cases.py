@@ -210,3 +210,34 @@ def test_the_readiness_page_links_a_full_quota_to_a_prefilled_increase_request(s
     assert ignored.status_code == 200
     assert "selected>" not in ignored.content.decode().split('name="kind"')[1].split("</select>")[0]
     assert "x" * 81 not in ignored.content.decode()
+
+
+def test_staff_request_production_access_for_a_sandbox_tier_account(
+    sandbox, sam, settings, django_capture_on_commit_callbacks
+):
+    """Moving out of the SMS sandbox is a service limit increase (seed 001): quota SMS
+    Production Access, resource type General Limits, new value 1, for the Region."""
+    AccountReadiness.objects.create(scope="provider", tier="SANDBOX")
+    page = client_for(sam).get("/staff/aws/").content.decode()
+    assert f'href="{PROVIDER}?kind=PRODUCTION_ACCESS#request"' in page
+    no_value = {"kind": "MPS", "value": "", "justification": "x" * 30}
+    refused = client_for(sam).post(PROVIDER + "request/", no_value)
+    assert refused.status_code == 400
+    assert b"Enter the new limit as a positive number." in refused.content
+
+    body = {
+        "kind": "PRODUCTION_ACCESS",
+        "value": "",
+        "justification": "Transactional order alerts for 40 tenants, tested in the sandbox.",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(sam).post(PROVIDER + "request/", body).status_code == 302
+    case = SupportCase.objects.get()
+    assert (case.kind, case.requested_value, case.state) == ("PRODUCTION_ACCESS", "1", "OPEN")
+    assert case.subject.startswith(f"SMS production access in {settings.AWS_REGION} [")
+    assert (
+        "Resource type: General Limits\nQuota: SMS Production Access\nNew quota value: 1"
+        in case.body
+    )
+    (at_aws,) = sandbox.request("GET", "/_sandbox/support/cases")["cases"]
+    assert at_aws["subject"] == case.subject
