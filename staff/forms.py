@@ -157,6 +157,12 @@ class SupportIncreaseForm(forms.Form):
         required=False,
         help_text="For example Pools, Configuration sets or Phone numbers.",
     )
+    number = forms.CharField(
+        label="Number (for messages per second)",
+        max_length=20,
+        required=False,
+        help_text="The phone number (E.164) or short code whose throughput to raise.",
+    )
     justification = forms.CharField(
         label="Use case and expected volume",
         max_length=2000,

@@ -18,6 +18,7 @@ What a case says is in `support_text.py`; following the cases in `support_tracki
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.conf import settings
@@ -266,6 +267,7 @@ def support_case_request(
     value: str,
     justification: str,
     quota: str = "",
+    number: str = "",
 ) -> SupportCase:
     """A limit increase (spend limit, MPS or a quota) requested as a Support case; opened by a
     task through the Support API, or left for staff to file in the console."""
@@ -279,6 +281,14 @@ def support_case_request(
         raise ValidationError({"value": "Enter the new limit as a positive number."})
     if kind == SupportCase.Kind.QUOTA and not quota:
         raise ValidationError({"quota": "Name the quota, for example Pools or Phone numbers."})
+    number = number.strip().replace(" ", "")
+    if kind == SupportCase.Kind.MPS and not re.fullmatch(r"\+[1-9]\d{6,14}|\d{3,8}", number):
+        raise ValidationError(
+            {
+                "number": "Name the number whose throughput to raise: E.164 (+12065550142) or "
+                "the short code's digits."
+            }
+        )
     if len(justification) < 20:
         raise ValidationError(
             {"justification": "Describe the use case and the expected volume (20+ characters)."}
@@ -288,10 +298,11 @@ def support_case_request(
     reference = _reference()
     title, text = LIMIT_TEXT[kind]
     region = (aws_account.region if aws_account else "") or settings.AWS_REGION
-    subject = f"{title.format(value=value, quota=quota, region=region)} [{reference}]"
+    said = {"value": value, "quota": quota, "region": region, "number": number}
+    subject = f"{title.format(**said)} [{reference}]"
     body = (
         "Service limit increase request\n"
-        f"{text.format(value=value, quota=quota, region=region)}\n\n"
+        f"{text.format(**said)}\n\n"
         f"Use case and justification:\n{justification}\n\nPortal reference: {reference}"
     )
     case = SupportCase.objects.create(
@@ -309,7 +320,7 @@ def support_case_request(
         actor=actor,
         action="support_case.request",
         obj=case,
-        after={"kind": kind, "value": value, "quota": quota},
+        after={"kind": kind, "value": value, "quota": quota, "number": number},
     )
     enqueue("registrations.tasks.support_case_open_task", case.pk)
     return case

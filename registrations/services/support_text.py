@@ -108,14 +108,18 @@ def case_files(case: SupportCase) -> list[SupportFile]:
 
 
 LIMIT_TEXT = {
+    # The console's form asks for the Region in its Requests section (seed 001).
     SupportCase.Kind.SPEND_LIMIT: (
         "Monthly SMS spend limit increase to {value} USD",
-        "Quota type: Pinpoint SMS\nResource type: General Limits\nQuota: Account Spend "
-        "Threshold Increase\nNew quota value: {value} (USD per month)",
+        "Quota type: Pinpoint SMS\nRegion: {region}\nResource type: General Limits\nQuota: "
+        "Account Spend Threshold Increase\nNew quota value: {value} (USD per month)",
     ),
+    # "Provide your short code phone number, requested MPS, use case description, and expected
+    # peak volume" (seed 000, step 5): the number whose throughput is raised.
     SupportCase.Kind.MPS: (
-        "SMS messages per second increase to {value}",
-        "Quota type: Pinpoint SMS\nQuota: Message parts per second\nNew quota value: {value}",
+        "SMS messages per second increase to {value} for {number}",
+        "Quota type: Pinpoint SMS\nRegion: {region}\nPhone number: {number}\nQuota: Message "
+        "parts per second\nNew quota value: {value}",
     ),
     SupportCase.Kind.QUOTA: (
         "End User Messaging quota increase: {quota} to {value}",

@@ -39,14 +39,16 @@ def _account_page(request, account, form, status: int = 200) -> HttpResponse:
 @staff_view()
 @require_GET
 def account_cases(request: HttpRequest, account_id: int | None = None) -> HttpResponse:
-    """`?kind=` and `?quota=` (links from the readiness page) preselect what to increase."""
+    """`?kind=`, `?quota=` and `?number=` (links from the readiness and sender pages)
+    preselect what to increase."""
     initial = {}
     kinds = dict(SupportIncreaseForm.base_fields["kind"].choices)
     if request.GET.get("kind", "") in kinds:
         initial["kind"] = request.GET["kind"]
-    quota = request.GET.get("quota", "").strip()
-    if quota and len(quota) <= SupportIncreaseForm.base_fields["quota"].max_length:
-        initial["quota"] = quota
+    for name in ("quota", "number"):
+        given = request.GET.get(name, "").strip()
+        if given and len(given) <= SupportIncreaseForm.base_fields[name].max_length:
+            initial[name] = given
     return _account_page(request, _account(account_id), SupportIncreaseForm(initial=initial))
 
 
@@ -67,6 +69,7 @@ def account_request(request: HttpRequest, account_id: int | None = None) -> Http
             value=data["value"],
             justification=data["justification"],
             quota=data["quota"],
+            number=data["number"],
         )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():

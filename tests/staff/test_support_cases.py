@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from registrations.models import AccountReadiness, SupportCase, SupportMessage
+from registrations.models import AccountReadiness, Sender, SupportCase, SupportMessage
 from registrations.services import support_text, support_tracking
 from tenants.models import AuditEntry
 from tests.conftest import client_for
@@ -23,7 +23,14 @@ def test_a_bad_increase_request_is_refused_at_its_field_and_stores_nothing(sandb
     cases = [
         ({"kind": "SPEND_LIMIT", "value": "lots", "justification": "x" * 30}, b"positive number"),
         ({"kind": "QUOTA", "value": "20", "justification": "x" * 30}, b"Name the quota"),
-        ({"kind": "MPS", "value": "20", "justification": "short"}, b"20+ characters"),
+        (
+            {"kind": "MPS", "value": "20", "number": "+12065550142", "justification": "short"},
+            b"20+ characters",
+        ),
+        (
+            {"kind": "MPS", "value": "20", "number": "call me", "justification": "x" * 30},
+            b"Name the number whose throughput to raise",
+        ),
         ({"kind": "BANANAS", "value": "20", "justification": "x" * 30}, b"Select a valid choice"),
     ]
     for body, said in cases:
@@ -138,7 +145,12 @@ def test_staff_resolve_a_console_case_and_a_case_resolved_at_aws_shows_resolved(
 ):
     """Without the Support API staff record the outcome themselves (with an audit entry); a
     case opened through the API takes AWS's own status, read by the poll."""
-    body = {"kind": "MPS", "value": "20", "justification": "Order alerts, 3,000 an hour at peak."}
+    body = {
+        "kind": "MPS",
+        "value": "20",
+        "number": "+12065550142",
+        "justification": "Order alerts, 3,000 an hour at peak.",
+    }
     sandbox.request("PATCH", "/_sandbox/config", {"support_plan": "BASIC"})
     with django_capture_on_commit_callbacks(execute=True):
         assert client_for(sam).post(PROVIDER + "request/", body).status_code == 302
@@ -220,7 +232,7 @@ def test_staff_request_production_access_for_a_sandbox_tier_account(
     AccountReadiness.objects.create(scope="provider", tier="SANDBOX")
     page = client_for(sam).get("/staff/aws/").content.decode()
     assert f'href="{PROVIDER}?kind=PRODUCTION_ACCESS#request"' in page
-    no_value = {"kind": "MPS", "value": "", "justification": "x" * 30}
+    no_value = {"kind": "MPS", "value": "", "number": "56789", "justification": "x" * 30}
     refused = client_for(sam).post(PROVIDER + "request/", no_value)
     assert refused.status_code == 400
     assert b"Enter the new limit as a positive number." in refused.content
@@ -241,3 +253,37 @@ def test_staff_request_production_access_for_a_sandbox_tier_account(
     )
     (at_aws,) = sandbox.request("GET", "/_sandbox/support/cases")["cases"]
     assert at_aws["subject"] == case.subject
+
+
+def test_an_mps_increase_names_the_number_from_the_senders_page(
+    sandbox, tenant_a, sam, settings, django_capture_on_commit_callbacks
+):
+    sender = Sender.objects.create(
+        tenant=tenant_a,
+        kind=Sender.Kind.PHONE_NUMBER,
+        value="56789",
+        iso_country="US",
+        number_type="SHORT_CODE",
+        aws_id="phone-1",
+        status="ACTIVE",
+    )
+    page = client_for(sam).get(f"/staff/tenants/acme/senders/{sender.pk}/").content.decode()
+    assert f'href="{PROVIDER}?kind=MPS&amp;number=56789#request" data-request="MPS"' in page
+    form = client_for(sam).get(PROVIDER, {"kind": "MPS", "number": "56789"}).content.decode()
+    assert '<option value="MPS" selected>' in form and 'value="56789"' in form
+    body = {
+        "kind": "MPS",
+        "value": "300",
+        "number": "56789",
+        "justification": "Launch of order alerts: 250 messages per second at peak.",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(sam).post(PROVIDER + "request/", body).status_code == 302
+    case = SupportCase.objects.get()
+    assert case.subject.startswith("SMS messages per second increase to 300 for 56789 [")
+    assert (
+        f"Region: {settings.AWS_REGION}\nPhone number: 56789\nQuota: Message parts per second"
+        in case.body
+    )
+    (at_aws,) = sandbox.request("GET", "/_sandbox/support/cases")["cases"]
+    assert "Phone number: 56789" in at_aws["communications"][0]["body"]
