@@ -424,6 +424,28 @@ def aws_account_subscribe(*, tenant: Tenant) -> dict:
 SUBSCRIBE_GRACE = timedelta(minutes=10)
 
 
+def provider_topics_subscribe() -> list[dict]:
+    """Subscribes the portal's hooks to the provider's own topics (SNS_REGISTRATION_TOPIC_ARNS;
+    EUM_EVENTS_TOPIC_ARN and SNS_INBOUND_TOPIC_ARNS) with the portal's own credentials, for a
+    deployment (`manage.py sns_subscribe`). One entry per topic: what SNS answered, or why it
+    refused. Subscribing again is harmless."""
+    wanted = [(t, "sns_registration_events") for t in settings.SNS_REGISTRATION_TOPIC_ARNS]
+    delivery = [settings.EUM_EVENTS_TOPIC_ARN, *settings.SNS_INBOUND_TOPIC_ARNS]
+    wanted += [(t, "sns_delivery_events") for t in dict.fromkeys(delivery) if t]
+    gw, found = Gateway(), []
+    for topic, url_name in wanted:
+        entry = {"topic": topic, "endpoint": hook_endpoint(url_name), "subscription": ""}
+        try:
+            entry["subscription"] = aws_account.topic_subscribe(
+                gw, topic_arn=topic, endpoint=entry["endpoint"]
+            )
+            entry["error"] = ""
+        except AwsError as exc:
+            entry["error"] = f"{exc.operation}: {_said(exc)}"
+        found.append(entry)
+    return found
+
+
 def subscriptions_wanted(tenant: Tenant) -> bool:
     """Whether a topic of the tenant's own account has no working subscription of the portal's
     hook: SNS refused it, or connecting never got to it."""

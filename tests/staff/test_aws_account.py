@@ -5,12 +5,14 @@ a tenant's own account is connected by assuming its role."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import timedelta
 
 import boto3
 import pytest
+from django.core.management import CommandError, call_command
 
 from registrations import overlay
 from registrations.aws import account as aws_account
@@ -494,3 +496,41 @@ def test_quotas_stand_against_what_tenants_hold_and_what_waiting_tenants_will_ne
     )
     state, row = cells("REGISTRATIONS")
     assert (state, row[4]) == ("short", "2 (Acme Anvils, Bravo Bakery)")  # 1 slot left
+
+
+def test_the_deployment_subscribes_the_hooks_to_the_providers_own_topics(
+    sandbox, sandbox_process, live_server, settings
+):
+    """`manage.py sns_subscribe`: the provider's topics subscribed to the portal's hooks with
+    the portal's own credentials, the hooks confirming; a topic SNS refuses fails the command
+    with what SNS said."""
+    provider = "arn:aws:sns:us-east-1:123456789012:"
+    settings.SNS_TRUSTED_CERT_ORIGINS = [sandbox_process]
+    settings.PORTAL_BASE_URL = live_server.url
+    settings.SNS_REGISTRATION_TOPIC_ARNS = [provider + "registrations-prod"]
+    settings.EUM_EVENTS_TOPIC_ARN = provider + "events-prod"
+    settings.SNS_INBOUND_TOPIC_ARNS = [provider + "events-prod"]  # the same topic: once
+    out = io.StringIO()
+    call_command("sns_subscribe", stdout=out)
+    assert out.getvalue().count("→") == 2
+
+    def confirmed(topic: str, hook: str) -> bool:
+        return any(
+            s["Confirmed"] and s["Endpoint"] == live_server.url + hook
+            for s in sandbox.request("GET", "/_sandbox/subscriptions")["subscriptions"]
+            if s["TopicArn"] == topic
+        )
+
+    wait_until(
+        lambda: (
+            confirmed(provider + "registrations-prod", "/hooks/sns/registrations/")
+            and confirmed(provider + "events-prod", "/hooks/sns/delivery/")
+        ),
+        timeout=15,
+        message="the portal to confirm the subscriptions to the provider's topics",
+    )
+    settings.SNS_INBOUND_TOPIC_ARNS = ["arn:aws:sns:us-east-1:210987654321:someone-elses"]
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="SNS refused a subscription"):
+        call_command("sns_subscribe", stdout=io.StringIO(), stderr=err)
+    assert "AuthorizationError" in err.getvalue()
