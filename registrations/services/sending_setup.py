@@ -102,8 +102,12 @@ def registration_wants_two_way(registration: Registration) -> bool:
 
 
 def _inbound_topic(tenant: Tenant) -> str:
-    """A tenant's own account answers on its own topic; the provider's on its inbound topic."""
-    if AwsAccount.objects.filter(tenant=tenant, verified_at__isnull=False).exists():
+    """A tenant's own account with a topic of its own answers there; otherwise the provider's
+    inbound topic."""
+    own = AwsAccount.objects.filter(tenant=tenant, verified_at__isnull=False).exclude(
+        events_topic_arn=""
+    )
+    if own.exists():
         return events_topic_of(tenant)
     return next(iter(settings.SNS_INBOUND_TOPIC_ARNS), "") or settings.EUM_EVENTS_TOPIC_ARN
 
