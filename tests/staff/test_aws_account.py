@@ -285,6 +285,8 @@ def test_a_tenant_owner_connects_only_where_the_provider_allows(sandbox, tenant_
     assert response.status_code == 302
     assert AwsAccount.objects.get(tenant=tenant_a).account_id == "210987654321"
     assert accounts.tenants_with_own_accounts() == [tenant_a.pk]
+    page = owner.get("/t/acme/registrations/aws-account/").content.decode()
+    assert "Events from the account" in page and "No topic given" in page
 
 
 def test_connecting_a_tenants_own_account_subscribes_the_portal_to_its_topics(
