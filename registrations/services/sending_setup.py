@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,11 +23,19 @@ from registrations.aws.clients import account_for
 from registrations.aws.errors import AwsError
 from registrations.aws.gateway import Gateway
 from registrations.aws.types import Keyword, OriginationSettings
-from registrations.models import AwsAccount, FieldValue, Registration, Sender, SendingSetup
+from registrations.models import (
+    AccountReadiness,
+    AwsAccount,
+    FieldValue,
+    Registration,
+    Sender,
+    SendingSetup,
+)
 from registrations.services.accounts import events_topic_of
+from registrations.services.transitions import require_reviewer
 from registrations.states import Status
-from tenants.models import Tenant
-from tenants.services import notice_create
+from tenants.models import Tenant, User
+from tenants.services import audit_record, notice_create
 
 EVENT_DESTINATION = "portal-events"
 
@@ -230,6 +239,48 @@ def _over_quota(gw: Gateway, setup: SendingSetup, name: str) -> str:
         + ". Provider staff: request a quota increase (or free unused resources) and run the "
         "setup again."
     )
+
+
+@transaction.atomic
+def sending_setup_rerun(*, tenant: Tenant, actor: User) -> None:
+    """Staff run the tenant's setup again (a quota was raised, resources were freed): the
+    `aws` worker reads the quotas again first, as every run does."""
+    require_reviewer(actor)
+    setup = SendingSetup.objects.select_for_update().filter(tenant=tenant).first()
+    if setup is None:
+        raise ValidationError(
+            f"{tenant.name} has no sending setup yet: it starts by itself once a sender is active."
+        )
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="sending_setup.run",
+        obj=setup,
+        after={"held_reason": setup.held_reason},
+    )
+    enqueue("registrations.tasks.sending_setup_task", tenant.pk)
+
+
+def held_setups_rerun(*, tenant_id: int | None) -> list[int]:
+    """After a read of an account's quotas (the provider's when `tenant_id` is None): the held
+    setups of the tenants sending from it run again when the account now has room for a new
+    setup (each run checks its own needs exactly and stays held, without a second notice, when
+    they still do not fit). Returns the tenants queued."""
+    readiness = AccountReadiness.objects.filter(
+        scope=AccountReadiness.scope_of(Tenant(pk=tenant_id) if tenant_id else None)
+    ).first()
+    if readiness is None or readiness.read_error or not readiness.limits:
+        return []
+    left = {item["name"]: item["maximum"] - item["used"] for item in readiness.limits}
+    if any(left.get(name, 1) < 1 for name in QUOTA_LABELS):
+        return []
+    setups = SendingSetup.objects.exclude(held_reason="")
+    own = AwsAccount.objects.filter(verified_at__isnull=False).values("tenant_id")
+    setups = setups.filter(tenant_id=tenant_id) if tenant_id else setups.exclude(tenant_id__in=own)
+    held = list(setups.values_list("tenant_id", flat=True))
+    for tenant_id in held:
+        enqueue("registrations.tasks.sending_setup_task", tenant_id)
+    return held
 
 
 def _hold(setup: SendingSetup, reason: str) -> SendingSetup:

@@ -33,6 +33,7 @@ from registrations.services import accounts, tracking
 from registrations.services.sending_setup import sending_setup_run
 from registrations.sns_endpoint import REGISTRATION_HOOK
 from registrations.states import Status
+from registrations.tasks import account_readiness_read_task
 from tenants.models import AuditEntry, Membership, Notice, ProviderProfile, Role
 from tests.conftest import client_for
 from tests.registrations.test_engine import _draft, _submit_and_approve, _tfn_ready
@@ -182,7 +183,7 @@ def test_a_viewer_sees_the_page_but_cannot_verify_numbers(sandbox, vic):
 
 
 def test_the_setup_is_held_when_the_accounts_pool_quota_is_reached(
-    catalog, sandbox, tenant_a, alice, sam, django_capture_on_commit_callbacks
+    catalog, sandbox, tenant_a, alice, sam, vic, django_capture_on_commit_callbacks
 ):
     client = _boto(sandbox)
     client.create_pool(
@@ -214,10 +215,26 @@ def test_the_setup_is_held_when_the_accounts_pool_quota_is_reached(
         assert setup.held_reason in staff.get("/staff/tenants/acme/").content.decode()
         assert 'data-held="acme"' in staff.get("/staff/aws/").content.decode()
 
+        # The account's read finds no room yet: the setup stays held, without a new notice.
+        account_readiness_read_task.delay(None)
+        assert SendingSetup.objects.get(tenant=tenant_a).held_reason == setup.held_reason
+        assert Notice.objects.filter(title="Your sending setup is on hold").count() == 1
+        # Once the quota is raised, the account's next read runs the held setup again.
         sandbox.request("PATCH", "/_sandbox/config", {"limits": "POOLS=2"})
-        setup = sending_setup_run(tenant_id=tenant_a.pk)
+        account_readiness_read_task.delay(None)
+        setup = SendingSetup.objects.get(tenant=tenant_a)
         assert (setup.held_reason, setup.held_at, setup.complete) == ("", None, True)
         assert Notice.objects.filter(title="Your sending setup is on hold").count() == 1
+        pools = len(client.describe_pools()["Pools"])
+
+        # Staff may run it again from the tenant's page: audited, nothing created twice.
+        assert client_for(vic).post("/staff/tenants/acme/sending-setup/run/").status_code == 403
+        response = staff.post("/staff/tenants/acme/sending-setup/run/")
+        assert response.status_code == 302
+        assert response["Location"] == "/staff/tenants/acme/#sending-setup"
+        assert AuditEntry.objects.filter(action="sending_setup.run", actor=sam).count() == 1
+        assert len(client.describe_pools()["Pools"]) == pools
+        assert SendingSetup.objects.get(tenant=tenant_a).complete
     finally:
         sandbox.request("PATCH", "/_sandbox/config", {"limits": ""})
 
