@@ -258,7 +258,7 @@ def sending_setup_rerun(*, tenant: Tenant, actor: User) -> None:
         obj=setup,
         after={"held_reason": setup.held_reason},
     )
-    enqueue("registrations.tasks.sending_setup_task", tenant.pk)
+    _rerun(tenant.pk)
 
 
 def held_setups_rerun(*, tenant_id: int | None) -> list[int]:
@@ -278,9 +278,32 @@ def held_setups_rerun(*, tenant_id: int | None) -> list[int]:
     own = AwsAccount.objects.filter(verified_at__isnull=False).values("tenant_id")
     setups = setups.filter(tenant_id=tenant_id) if tenant_id else setups.exclude(tenant_id__in=own)
     held = list(setups.values_list("tenant_id", flat=True))
-    for tenant_id in held:
-        enqueue("registrations.tasks.sending_setup_task", tenant_id)
+    for held_tenant in held:
+        _rerun(held_tenant)
     return held
+
+
+def sending_setup_hold(*, tenant: Tenant, reason: str) -> SendingSetup:
+    """Holds the tenant's setup with `reason` (staff see it; the tenant gets one notice)."""
+    setup, _ = SendingSetup.objects.get_or_create(tenant=tenant)
+    return _hold(setup, reason)
+
+
+def _rerun(tenant_id: int) -> None:
+    """Runs a held setup again: a complete 10DLC campaign still without its number is
+    provisioned first (that task runs the setup once the number is active), else the setup."""
+    campaigns = list(
+        Registration.objects.filter(
+            tenant_id=tenant_id,
+            registration_type=overlay.CAMPAIGN,
+            status=Status.COMPLETE,
+            senders__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+    for pk in campaigns:
+        enqueue("registrations.tasks.registration_provision_task", pk)
+    if not campaigns:
+        enqueue("registrations.tasks.sending_setup_task", tenant_id)
 
 
 def _hold(setup: SendingSetup, reason: str) -> SendingSetup:

@@ -37,6 +37,7 @@ from registrations.tasks import account_readiness_read_task
 from tenants.models import AuditEntry, Membership, Notice, ProviderProfile, Role
 from tests.conftest import client_for
 from tests.registrations.test_engine import _draft, _submit_and_approve, _tfn_ready
+from tests.sandbox.forms import BRAND_GOOD, CAMPAIGN_GOOD
 from tests.waiting import wait_until
 
 # Real transactions, as production runs: the gateway refuses an AWS call inside any of them.
@@ -553,3 +554,50 @@ def test_the_deployment_subscribes_the_hooks_to_the_providers_own_topics(
     with pytest.raises(CommandError, match="SNS refused a subscription"):
         call_command("sns_subscribe", stdout=io.StringIO(), stderr=err)
     assert "AuthorizationError" in err.getvalue()
+
+
+def test_a_campaigns_number_is_held_at_the_phone_number_quota_and_requested_once_raised(
+    catalog, sandbox, tenant_a, alice, sam, django_capture_on_commit_callbacks
+):
+    """A 10DLC campaign completes while the account has no phone number left: the number is
+    not requested half-way into a failing worker; the tenant's setup is held with the reason
+    (one notice), and the account's next read with room requests the number and completes the
+    setup."""
+    sandbox.request("PATCH", "/_sandbox/config", {"limits": "PHONE_NUMBERS=0"})
+    try:
+        brand = _draft(tenant_a, alice, "US_TEN_DLC_BRAND_REGISTRATION", BRAND_GOOD)
+        brand = _submit_and_approve(brand, tenant_a, alice, sam, django_capture_on_commit_callbacks)
+        sandbox.decide(brand.aws_registration_id, 1, "approve")
+        tracking.reconcile_pass(force=True)
+        campaign = _draft(
+            tenant_a, alice, "US_TEN_DLC_CAMPAIGN_REGISTRATION", CAMPAIGN_GOOD, depends_on=brand
+        )
+        campaign = _submit_and_approve(
+            campaign, tenant_a, alice, sam, django_capture_on_commit_callbacks
+        )
+        sandbox.decide(campaign.aws_registration_id, 1, "approve")
+        with django_capture_on_commit_callbacks(execute=True):
+            tracking.reconcile_pass(force=True)
+        campaign.refresh_from_db()
+        assert campaign.status == Status.COMPLETE
+        assert not Sender.objects.filter(registration=campaign).exists()
+        setup = SendingSetup.objects.get(tenant=tenant_a)
+        assert setup.held_reason.startswith(
+            "Held: the AWS account has reached its quota of phone numbers, so the number of the "
+            f"10DLC campaign {campaign.name} could not be requested (AWS answered "
+            "ServiceQuotaExceededException"
+        )
+        assert Notice.objects.filter(title="Your sending setup is on hold").count() == 1
+        assert 'data-held="acme"' in client_for(sam).get("/staff/aws/").content.decode()
+        account_readiness_read_task.delay(None)  # still no room: held as it was
+        assert SendingSetup.objects.get(tenant=tenant_a).held_reason == setup.held_reason
+        assert Notice.objects.filter(title="Your sending setup is on hold").count() == 1
+
+        sandbox.request("PATCH", "/_sandbox/config", {"limits": "PHONE_NUMBERS=5"})
+        account_readiness_read_task.delay(None)
+        sender = Sender.objects.get(registration=campaign)
+        assert (sender.number_type, sender.status) == ("TEN_DLC", "ACTIVE")
+        setup = SendingSetup.objects.get(tenant=tenant_a)
+        assert (setup.held_reason, setup.complete) == ("", True)
+    finally:
+        sandbox.request("PATCH", "/_sandbox/config", {"limits": ""})
