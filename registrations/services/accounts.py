@@ -374,6 +374,19 @@ def hook_endpoint(url_name: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse(url_name)
 
 
+def _subscribe(gw: Gateway, topic: str, url_name: str) -> dict:
+    """One hook subscribed to one topic: what SNS answered, or why it refused."""
+    entry = {"topic": topic, "endpoint": hook_endpoint(url_name), "subscription": "", "error": ""}
+    try:
+        entry["subscription"] = aws_account.topic_subscribe(
+            gw, topic_arn=topic, endpoint=entry["endpoint"]
+        )
+    except AwsError as exc:
+        entry["error"] = f"{exc.operation}: {_said(exc)}"
+    entry["at"] = timezone.now().isoformat()
+    return entry
+
+
 def aws_account_subscribe(*, tenant: Tenant) -> dict:
     """Subscribes the portal's hooks to the topics of the tenant's own account (SNS Subscribe
     through the role, outside any transaction), as the provider's topics are subscribed to
@@ -384,21 +397,11 @@ def aws_account_subscribe(*, tenant: Tenant) -> dict:
     if account is None:
         return {}
     gw = Gateway.for_tenant(tenant)
-    found: dict[str, dict] = {}
-    for hook, field, url_name in SUBSCRIBED_HOOKS:
-        topic = getattr(account, field)
-        if not topic:
-            continue
-        entry = {"topic": topic, "endpoint": hook_endpoint(url_name), "subscription": ""}
-        try:
-            entry["subscription"] = aws_account.topic_subscribe(
-                gw, topic_arn=topic, endpoint=entry["endpoint"]
-            )
-            entry["error"] = ""
-        except AwsError as exc:
-            entry["error"] = f"{exc.operation}: {_said(exc)}"
-        entry["at"] = timezone.now().isoformat()
-        found[hook] = entry
+    found = {
+        hook: _subscribe(gw, getattr(account, field), url_name)
+        for hook, field, url_name in SUBSCRIBED_HOOKS
+        if getattr(account, field)
+    }
     with transaction.atomic():
         current = AwsAccount.objects.select_for_update().get(pk=account.pk)
         if (current.role_arn, current.registration_topic_arn, current.events_topic_arn) != (
@@ -419,11 +422,6 @@ def aws_account_subscribe(*, tenant: Tenant) -> dict:
     return found
 
 
-# Connecting subscribes right after the account is stored; a topic still without a subscription
-# this long after is one that connecting did not get to.
-SUBSCRIBE_GRACE = timedelta(minutes=10)
-
-
 def provider_topics_subscribe() -> list[dict]:
     """Subscribes the portal's hooks to the provider's own topics (SNS_REGISTRATION_TOPIC_ARNS;
     EUM_EVENTS_TOPIC_ARN and SNS_INBOUND_TOPIC_ARNS) with the portal's own credentials, for a
@@ -432,18 +430,13 @@ def provider_topics_subscribe() -> list[dict]:
     wanted = [(t, "sns_registration_events") for t in settings.SNS_REGISTRATION_TOPIC_ARNS]
     delivery = [settings.EUM_EVENTS_TOPIC_ARN, *settings.SNS_INBOUND_TOPIC_ARNS]
     wanted += [(t, "sns_delivery_events") for t in dict.fromkeys(delivery) if t]
-    gw, found = Gateway(), []
-    for topic, url_name in wanted:
-        entry = {"topic": topic, "endpoint": hook_endpoint(url_name), "subscription": ""}
-        try:
-            entry["subscription"] = aws_account.topic_subscribe(
-                gw, topic_arn=topic, endpoint=entry["endpoint"]
-            )
-            entry["error"] = ""
-        except AwsError as exc:
-            entry["error"] = f"{exc.operation}: {_said(exc)}"
-        found.append(entry)
-    return found
+    gw = Gateway()
+    return [_subscribe(gw, topic, url_name) for topic, url_name in wanted]
+
+
+# Connecting subscribes right after the account is stored; a topic still without a subscription
+# this long after is one that connecting did not get to.
+SUBSCRIBE_GRACE = timedelta(minutes=10)
 
 
 def subscriptions_wanted(tenant: Tenant) -> bool:
