@@ -269,8 +269,9 @@ def support_case_request(
     quota: str = "",
     number: str = "",
 ) -> SupportCase:
-    """A limit increase (spend limit, MPS or a quota) requested as a Support case; opened by a
-    task through the Support API, or left for staff to file in the console."""
+    """A limit increase (spend limit, MPS of a number, a quota, or SMS production access)
+    requested as a Support case; opened by a task through the Support API, or left for staff to
+    file in the console."""
     require_reviewer(actor)
     if kind not in LIMIT_TEXT:
         raise ValidationError({"kind": "Choose what to increase."})
