@@ -108,13 +108,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def _query_protocol(self, raw: bytes) -> None:
         """AWS's query protocol on ``POST /``: STS ``AssumeRole`` (sandbox/sts.py) and SNS
-        ``Subscribe`` (sandbox/sns.py)."""
+        ``Subscribe`` and ``Unsubscribe`` (sandbox/sns.py)."""
         form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
         account, _ = self._caller()
         if form.get("Action") == "AssumeRole":
             status, body = sts.assume_role(self.app, form, account)
         elif form.get("Action") == "Subscribe":
             status, body = sns.subscribe(self.app, form, account)
+        elif form.get("Action") == "Unsubscribe":
+            status, body = sns.unsubscribe(self.app, form, account)
         else:
             status, body = (
                 400,

@@ -1,6 +1,6 @@
-"""The one Amazon SNS operation the portal calls: ``Subscribe`` (query protocol, XML answer),
-so that a tenant's own AWS account sends its events to the portal's hooks without anyone
-subscribing them by hand.
+"""The Amazon SNS operations the portal calls: ``Subscribe`` and ``Unsubscribe`` (query
+protocol, XML answer), so that a tenant's own AWS account sends its events to the portal's hooks
+without anyone subscribing them by hand, and a topic replaced by another stops sending.
 
 As SNS does, the answer is ``pending confirmation`` (or, with ``ReturnSubscriptionArn``, the
 subscription's ARN) and the endpoint receives a signed ``SubscriptionConfirmation``; the
@@ -84,5 +84,41 @@ def subscribe(app, form: dict[str, str], caller_account: str) -> tuple[int, byte
         f"<SubscriptionArn>{escape(answer)}</SubscriptionArn></SubscribeResult>"
         f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>"
         "</SubscribeResponse>"
+    )
+    return 200, body.encode()
+
+
+def unsubscribe(app, form: dict[str, str], caller_account: str) -> tuple[int, bytes]:
+    """``Unsubscribe``: the subscription's topic must be the caller's account's (else
+    ``AuthorizationError``); an unknown subscription is ``NotFound`` (404)."""
+    request_id = str(uuid.uuid4())
+    arn = form.get("SubscriptionArn", "")
+    if not caller_account:
+        return _error(
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
+            request_id,
+            403,
+        )
+    topic = arn.rsplit(":", 1)[0] if arn.count(":") >= 6 else ""
+    found = TOPIC_ARN.match(topic)
+    if not found:
+        return _error("InvalidParameter", "Invalid parameter: SubscriptionArn", request_id, 400)
+    if found.group(1) != caller_account:
+        return _error(
+            "AuthorizationError",
+            f"User: arn:aws:sts::{caller_account}:assumed-role/portal is not authorized to "
+            f"perform: SNS:Unsubscribe on resource: {arn}",
+            request_id,
+            403,
+        )
+    with app.store.lock:
+        gone = app.events.unsubscribe(arn)
+        app.store.commit()
+    if not gone:
+        return _error("NotFound", "Subscription does not exist", request_id, 404)
+    body = (
+        f'<UnsubscribeResponse xmlns="{XMLNS}"><ResponseMetadata><RequestId>{request_id}'
+        "</RequestId></ResponseMetadata></UnsubscribeResponse>"
     )
     return 200, body.encode()

@@ -120,3 +120,10 @@ def topic_subscribe(gw: Gateway, *, topic_arn: str, endpoint: str) -> str:
         },
     )
     return response.get("SubscriptionArn", "")
+
+
+def topic_unsubscribe(gw: Gateway, *, subscription_arn: str) -> None:
+    """Ends a subscription (of a topic the account no longer uses), in the topic's region."""
+    gw.sns(subscription_arn.split(":")[3]).call(
+        "Unsubscribe", {"SubscriptionArn": subscription_arn}
+    )

@@ -16,6 +16,7 @@ audit entry) in one short `transaction.atomic` block.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import timedelta
 
@@ -397,6 +398,7 @@ def aws_account_subscribe(*, tenant: Tenant) -> dict:
     if account is None:
         return {}
     gw = Gateway.for_tenant(tenant)
+    _unsubscribe_replaced(gw, account)
     found = {
         hook: _subscribe(gw, getattr(account, field), url_name)
         for hook, field, url_name in SUBSCRIBED_HOOKS
@@ -420,6 +422,24 @@ def aws_account_subscribe(*, tenant: Tenant) -> dict:
             after={hook: e["error"] or e["subscription"] for hook, e in found.items()},
         )
     return found
+
+
+def _unsubscribe_replaced(gw: Gateway, account: AwsAccount) -> None:
+    """Ends the portal's subscriptions to topics of the account it no longer uses (a topic
+    replaced or cleared on connecting again). Their messages would be refused by the hooks
+    anyway; a refusal here (the topic gone, the role without sns:Unsubscribe) is left at that."""
+    for hook, field, _ in SUBSCRIBED_HOOKS:
+        old = (account.subscriptions or {}).get(hook) or {}
+        topic = TOPIC_ARN.match(old.get("topic", ""))
+        if (
+            topic is None
+            or old["topic"] == getattr(account, field)
+            or topic.group(2) != account.account_id
+            or not old.get("subscription", "").startswith(old["topic"] + ":")
+        ):
+            continue
+        with contextlib.suppress(AwsError):
+            aws_account.topic_unsubscribe(gw, subscription_arn=old["subscription"])
 
 
 def provider_topics_subscribe() -> list[dict]:

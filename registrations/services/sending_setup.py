@@ -424,6 +424,13 @@ def _configuration_set(gw: Gateway, setup: SendingSetup, name: str) -> None:
         aws.event_destination_create(
             gw, configuration_set=name, name=EVENT_DESTINATION, topic_arn=topic
         )
+    elif topic:
+        # The events topic changed (a tenant's own account connected again with another one).
+        current = aws_account.event_destinations_enabled(gw, configuration_set=name)
+        if current.get(EVENT_DESTINATION, topic) != topic:
+            aws.event_destination_topic_set(
+                gw, configuration_set=name, name=EVENT_DESTINATION, topic_arn=topic
+            )
     if topic:
         _done(setup, "configuration_set")
 

@@ -67,3 +67,21 @@ def test_subscribe_refusals(base_url, control, params, code, status):
     assert refused.value.response["Error"]["Code"] == code
     assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == status
     assert control.get("/_sandbox/subscriptions")["subscriptions"] == []
+
+
+def test_unsubscribe(base_url, control):
+    sns = _sns(base_url)
+    arn = sns.subscribe(
+        TopicArn=TOPIC,
+        Protocol="https",
+        Endpoint="https://portal.example/h",
+        ReturnSubscriptionArn=True,
+    )["SubscriptionArn"]
+    with pytest.raises(ClientError) as foreign:
+        _sns(base_url, key="123456789012").unsubscribe(SubscriptionArn=arn)
+    assert foreign.value.response["Error"]["Code"] == "AuthorizationError"
+    sns.unsubscribe(SubscriptionArn=arn)
+    assert control.get("/_sandbox/subscriptions")["subscriptions"] == []
+    with pytest.raises(ClientError) as gone:
+        sns.unsubscribe(SubscriptionArn=arn)
+    assert gone.value.response["Error"]["Code"] == "NotFound"

@@ -31,7 +31,7 @@ from registrations.models import (
 )
 from registrations.services import accounts, tracking
 from registrations.services.sending_setup import sending_setup_run
-from registrations.sns_endpoint import REGISTRATION_HOOK
+from registrations.sns_endpoint import DELIVERY_HOOK, REGISTRATION_HOOK
 from registrations.states import Status
 from registrations.tasks import account_readiness_read_task
 from tenants.models import AuditEntry, Membership, Notice, ProviderProfile, Role
@@ -459,6 +459,38 @@ def test_connecting_a_tenants_own_account_subscribes_the_portal_to_its_topics(
         timeout=15,
         message="the tenant account's delivery event at the delivery hook",
     )
+
+    # Connected again with another delivery topic: the portal's subscription to the old one
+    # ends, the new one is subscribed and accepted, the old one no longer.
+    newer = "arn:aws:sns:us-east-1:210987654321:sms-events-2"
+    response = client_for(sam).post(
+        "/staff/aws/tenants/acme/connect/",
+        {
+            "role_arn": ROLE,
+            "external_id": "portal-7f3a91",
+            "registration_topic_arn": TOPIC,
+            "events_topic_arn": newer,
+        },
+    )
+    assert response.status_code == 302
+    topics = {
+        s["TopicArn"]
+        for s in sandbox.request("GET", "/_sandbox/subscriptions")["subscriptions"]
+        if s["Endpoint"] == delivery_hook
+    }
+    assert topics == {newer}
+    assert AwsCall.objects.filter(tenant=tenant_a, operation="Unsubscribe").count() == 1
+    wait_until(
+        lambda: confirmed(delivery_hook, newer),
+        timeout=15,
+        message="the portal to confirm its subscription to the new delivery topic",
+    )
+    assert EVENTS_TOPIC not in DELIVERY_HOOK.topics()
+    # The configuration set follows the account's new topic on the next setup run.
+    sending_setup_run(tenant_id=tenant_a.pk)
+    (configuration_set,) = own.describe_configuration_sets()["ConfigurationSets"]
+    (destination,) = configuration_set["EventDestinations"]
+    assert destination["SnsDestination"]["TopicArn"] == newer
 
 
 def _deliveries(sandbox) -> list[dict]:
