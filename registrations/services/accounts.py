@@ -31,7 +31,7 @@ from registrations.aws import account as aws_account
 from registrations.aws.clients import AccountContext
 from registrations.aws.errors import AwsError, RetryableError
 from registrations.aws.gateway import Gateway
-from registrations.models import AccountReadiness, AwsAccount
+from registrations.models import AccountReadiness, AwsAccount, SendingSetup
 from tenants.models import Role, Tenant, User
 from tenants.selectors import membership_get_any, provider_profile_get
 from tenants.services import audit_record
@@ -339,6 +339,7 @@ def aws_account_connect(
     with transaction.atomic():
         account = AwsAccount.objects.select_for_update().filter(tenant=tenant).first()
         before = {"role_arn": account.role_arn, "account_id": account.account_id} if account else {}
+        topic_changed = account is not None and account.events_topic_arn != events_topic_arn
         account = account or AwsAccount(tenant=tenant)
         account.role_arn, account.external_id, account.region = role_arn, external_id, region
         account.account_id = role.group(1)
@@ -358,6 +359,12 @@ def aws_account_connect(
             after={"role_arn": role_arn, "account_id": account.account_id, "tier": attributes.tier},
         )
         enqueue("registrations.tasks.account_readiness_read_task", tenant.pk)
+        has_set = (
+            SendingSetup.objects.filter(tenant=tenant).exclude(configuration_set_name="").exists()
+        )
+        if topic_changed and has_set:
+            # The configuration set's event destination follows the new topic.
+            enqueue("registrations.tasks.sending_setup_task", tenant.pk)
     aws_account_subscribe(tenant=tenant)
     account.refresh_from_db()
     return account

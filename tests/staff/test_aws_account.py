@@ -486,8 +486,7 @@ def test_connecting_a_tenants_own_account_subscribes_the_portal_to_its_topics(
         message="the portal to confirm its subscription to the new delivery topic",
     )
     assert EVENTS_TOPIC not in DELIVERY_HOOK.topics()
-    # The configuration set follows the account's new topic on the next setup run.
-    sending_setup_run(tenant_id=tenant_a.pk)
+    # The configuration set follows the account's new topic: connecting ran the setup again.
     (configuration_set,) = own.describe_configuration_sets()["ConfigurationSets"]
     (destination,) = configuration_set["EventDestinations"]
     assert destination["SnsDestination"]["TopicArn"] == newer
