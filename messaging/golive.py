@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +30,7 @@ from registrations.aws import operations as aws
 from registrations.aws.errors import AwsError, RetryableError
 from registrations.aws.gateway import Gateway
 from registrations.models import Sender, SendingSetup
+from registrations.services.accounts import events_topic_of
 from registrations.services.sending_setup import EVENT_DESTINATION, registration_keywords
 from tenants.models import Tenant, User
 from tenants.services import audit_record
@@ -111,8 +111,9 @@ def _events(gw: Gateway, setup: SendingSetup, message: Message | None) -> tuple[
     topic = destinations.get(EVENT_DESTINATION)
     if topic is None:
         return _result(False, f"{setup.configuration_set_name} has no enabled {EVENT_DESTINATION}.")
-    if settings.EUM_EVENTS_TOPIC_ARN and topic != settings.EUM_EVENTS_TOPIC_ARN:
-        return _result(False, f"The events go to {topic}, not to the portal's topic.")
+    wanted = events_topic_of(setup.tenant)
+    if wanted and topic != wanted:
+        return _result(False, f"The events go to {topic}, not to the portal's topic {wanted}.")
     if message is None or not MessageEvent.objects.filter(message=message).exists():
         return _result(False, "No delivery event of the test message has reached the portal yet.")
     first = MessageEvent.objects.filter(message=message).order_by("received_at").first()

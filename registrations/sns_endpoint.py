@@ -41,7 +41,10 @@ from django.utils.module_loading import import_string
 from portal.enqueue import enqueue_now
 from registrations.aws.errors import RetryableError
 from registrations.models import SnsMessage
-from registrations.services.accounts import registration_topics_of_tenant_accounts
+from registrations.services.accounts import (
+    event_topics_of_tenant_accounts,
+    registration_topics_of_tenant_accounts,
+)
 from registrations.sns import (
     MAX_AGE,
     SnsMalformed,
@@ -98,6 +101,7 @@ DELIVERY_HOOK = SnsHook(
     name="delivery",
     topics_setting=("EUM_EVENTS_TOPIC_ARN", "SNS_INBOUND_TOPIC_ARNS"),
     handler="messaging.webhooks_in.delivery_or_inbound_apply",
+    more_topics=event_topics_of_tenant_accounts,
 )
 HOOKS = {hook.name: hook for hook in (REGISTRATION_HOOK, DELIVERY_HOOK)}
 

@@ -147,9 +147,11 @@ def account_readiness_read_task(self, tenant_id: int | None) -> str:
     """Reads an AWS account's tier, spend limits, quotas and verified numbers (None: the
     provider's account)."""
     try:
-        return accounts.account_readiness_read(tenant_id=tenant_id).scope
+        scope = accounts.account_readiness_read(tenant_id=tenant_id).scope
     except RetryableError as exc:
         raise self.retry(exc=exc, countdown=retry_in(self.request.retries)) from exc
+    sending_setup.held_setups_rerun(tenant_id=tenant_id)  # a quota raised since: run again
+    return scope
 
 
 @shared_task(name="registrations.tasks.support_cases_poll_task")

@@ -12,7 +12,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import control, sts, support
+from . import control, sns, sts, support
 from .app import Dropped, Sandbox
 from .model import TARGET_PREFIX
 from .settings import Settings
@@ -107,11 +107,16 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(body).encode(), "application/x-amz-json-1.1", headers)
 
     def _query_protocol(self, raw: bytes) -> None:
-        """AWS's query protocol on ``POST /``: STS ``AssumeRole`` only (see sandbox/sts.py)."""
+        """AWS's query protocol on ``POST /``: STS ``AssumeRole`` (sandbox/sts.py) and SNS
+        ``Subscribe`` and ``Unsubscribe`` (sandbox/sns.py)."""
         form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
         account, _ = self._caller()
         if form.get("Action") == "AssumeRole":
             status, body = sts.assume_role(self.app, form, account)
+        elif form.get("Action") == "Subscribe":
+            status, body = sns.subscribe(self.app, form, account)
+        elif form.get("Action") == "Unsubscribe":
+            status, body = sns.unsubscribe(self.app, form, account)
         else:
             status, body = (
                 400,

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from compliance.public_address import public_address_checks
 from messaging.models import GoLiveCheck, Message
+from registrations import overlay
 from registrations.models import (
     AccountReadiness,
     AwsAccount,
@@ -101,7 +102,8 @@ def _portal_use(tenant_ids: list[int]) -> dict[str, int]:
 def _waiting(tenant_ids: list[int]) -> tuple[dict[str, int], dict[str, tuple[str, ...]]]:
     """What tenants waiting in the pipeline will need: a tenant without a sending setup yet
     needs a pool, a configuration set and an opt-out list once a registration completes; a
-    registration not yet at AWS needs a registration slot."""
+    registration not yet at AWS needs a registration slot; a 10DLC campaign, the phone number
+    requested for it once it completes."""
     waiting = Registration.objects.filter(tenant_id__in=tenant_ids, status__in=WAITING)
     with_setup = SendingSetup.objects.exclude(pool_id="").values("tenant_id")
     new_tenants = tuple(
@@ -112,10 +114,14 @@ def _waiting(tenant_ids: list[int]) -> tuple[dict[str, int], dict[str, tuple[str
     )
     not_at_aws = waiting.filter(status__in=NOT_YET_AT_AWS, aws_registration_id="")
     registration_tenants = tuple(sorted(set(not_at_aws.values_list("tenant__name", flat=True))))
+    # A 10DLC campaign's number is requested once the campaign completes (provisioning.py).
+    campaigns = waiting.filter(registration_type=overlay.CAMPAIGN, senders__isnull=True)
     needs = {key: len(new_tenants) for key in ("POOLS", "CONFIGURATION_SETS", "OPT_OUT_LISTS")}
     needs["REGISTRATIONS"] = not_at_aws.count()
+    needs["PHONE_NUMBERS"] = campaigns.count()
     names = {key: new_tenants for key in ("POOLS", "CONFIGURATION_SETS", "OPT_OUT_LISTS")}
     names["REGISTRATIONS"] = registration_tenants
+    names["PHONE_NUMBERS"] = tuple(sorted(set(campaigns.values_list("tenant__name", flat=True))))
     return needs, names
 
 

@@ -142,14 +142,26 @@ class SupportIncreaseForm(forms.Form):
             ("SPEND_LIMIT", "Monthly SMS spend limit (USD)"),
             ("MPS", "Messages per second"),
             ("QUOTA", "Another account quota"),
+            ("PRODUCTION_ACCESS", "SMS production access (out of the SMS sandbox)"),
         ],
     )
-    value = forms.CharField(label="New value", max_length=12)
+    value = forms.CharField(
+        label="New value",
+        max_length=12,
+        required=False,
+        help_text="Not needed for production access (AWS's form takes 1).",
+    )
     quota = forms.CharField(
         label="Quota (for another quota)",
         max_length=80,
         required=False,
         help_text="For example Pools, Configuration sets or Phone numbers.",
+    )
+    number = forms.CharField(
+        label="Number (for messages per second)",
+        max_length=20,
+        required=False,
+        help_text="The phone number (E.164) or short code whose throughput to raise.",
     )
     justification = forms.CharField(
         label="Use case and expected volume",
@@ -170,6 +182,8 @@ class SupportCaseActionForm(forms.Form):
             ("share", "Show to the tenant"),
             ("unshare", "Hide from the tenant"),
             ("short_code", "Record the short code"),
+            ("resolve", "Mark resolved"),
+            ("reopen", "Reopen"),
         ]
     )
     aws_case_id = forms.CharField(label="Case ID", max_length=128, required=False)

@@ -24,6 +24,11 @@ tenant_patterns = [
         tenants.staff_sender_throughput,
         name="staff_sender_throughput",
     ),
+    path(
+        "tenants/<slug:slug>/sending-setup/run/",
+        tenants.staff_sending_setup_run,
+        name="staff_sending_setup_run",
+    ),
     path("audit/", tenants.staff_audit_log, name="staff_audit_log"),
     path("provider-profile/", tenants.staff_provider_profile, name="staff_provider_profile"),
 ]

@@ -1,6 +1,7 @@
 """The AWS account itself, as AWS End User Messaging SMS describes it: its tier (the SMS
 sandbox or production), monthly spend limits, resource quotas, the verified destination
-numbers a sandbox-tier account may send to, and the reads the go-live check makes. Each
+numbers a sandbox-tier account may send to, the reads the go-live check makes, and (Amazon
+SNS) the portal's hooks subscribed to a tenant's own account's topics. Each
 function takes a `Gateway` and goes through `Gateway.call`; AWS's wire names stay here."""
 
 from __future__ import annotations
@@ -101,3 +102,28 @@ def event_destinations_enabled(gw: Gateway, *, configuration_set: str) -> dict[s
         for d in item.get("EventDestinations", [])
         if d.get("Enabled", True)
     }
+
+
+def topic_subscribe(gw: Gateway, *, topic_arn: str, endpoint: str) -> str:
+    """Subscribes `endpoint` (one of the portal's SNS hooks) to a topic of the account, through
+    Amazon SNS in the topic's own region; SNS then posts a SubscriptionConfirmation that the
+    hook confirms. Returns the subscription's ARN (SNS gives it while still pending too)."""
+    region = topic_arn.split(":")[3]
+    protocol = endpoint.split("://", 1)[0]
+    response = gw.sns(region).call(
+        "Subscribe",
+        {
+            "TopicArn": topic_arn,
+            "Protocol": protocol,
+            "Endpoint": endpoint,
+            "ReturnSubscriptionArn": True,
+        },
+    )
+    return response.get("SubscriptionArn", "")
+
+
+def topic_unsubscribe(gw: Gateway, *, subscription_arn: str) -> None:
+    """Ends a subscription (of a topic the account no longer uses), in the topic's region."""
+    gw.sns(subscription_arn.split(":")[3]).call(
+        "Unsubscribe", {"SubscriptionArn": subscription_arn}
+    )

@@ -20,6 +20,9 @@ SERVICE = "pinpoint-sms-voice-v2"
 # service whose API is served from us-east-1 only.
 SUPPORT = "support"
 SUPPORT_REGION = "us-east-1"
+# The third: Amazon SNS, to subscribe the portal's hooks to a tenant's own account's topics
+# (reached at EUM_ENDPOINT_URL too when it is set: the sandbox answers Subscribe).
+SNS = "sns"
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ _RETRYABLE_CODES = {
     "ServiceUnavailable",
     "RequestTimeout",
     "RequestTimeoutException",
+    "Throttled",  # Amazon SNS
 }
 
 

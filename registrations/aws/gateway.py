@@ -22,7 +22,14 @@ from django.db import connections
 from portal import backoff
 from portal.backoff import Jitter
 from registrations.aws import limits
-from registrations.aws.clients import SERVICE, SUPPORT, AccountContext, account_for, client_for
+from registrations.aws.clients import (
+    SERVICE,
+    SNS,
+    SUPPORT,
+    AccountContext,
+    account_for,
+    client_for,
+)
 from registrations.aws.errors import AwsCallInTransaction, AwsError, RetryableError, translate
 from registrations.models import AwsCall, Registration
 from tenants.models import Tenant
@@ -69,7 +76,8 @@ class Gateway:
     tenant: Tenant | None = None
     registration: Registration | None = None
     context: AccountContext = field(default_factory=AccountContext)
-    # Which AWS API: End User Messaging SMS (`clients.SERVICE`) or AWS Support (`clients.SUPPORT`).
+    # Which AWS API: End User Messaging SMS (`clients.SERVICE`), AWS Support (`clients.SUPPORT`)
+    # or Amazon SNS (`clients.SNS`).
     service: str = SERVICE
 
     def support(self) -> Gateway:
@@ -79,6 +87,15 @@ class Gateway:
             registration=self.registration,
             context=self.context,
             service=SUPPORT,
+        )
+
+    def sns(self, region: str) -> Gateway:
+        """The same account and call log, for Amazon SNS in `region` (a topic's own)."""
+        return Gateway(
+            tenant=self.tenant,
+            registration=self.registration,
+            context=AccountContext(self.context.role_arn, self.context.external_id, region),
+            service=SNS,
         )
 
     @classmethod

@@ -525,6 +525,21 @@ def event_destination_create(
     )
 
 
+def event_destination_topic_set(
+    gw: Gateway, *, configuration_set: str, name: str, topic_arn: str
+) -> None:
+    """Points an existing event destination at another SNS topic (the account's topic
+    changed)."""
+    gw.call(
+        "UpdateEventDestination",
+        {
+            "ConfigurationSetName": configuration_set,
+            "EventDestinationName": name,
+            "SnsDestination": {"TopicArn": topic_arn},
+        },
+    )
+
+
 # --- Protect configurations -------------------------------------------------------------------
 
 

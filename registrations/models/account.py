@@ -30,6 +30,14 @@ class AwsAccount(models.Model):
     registration_topic_arn = models.CharField(
         max_length=256, blank=True, help_text="the account's own SNS topic of registration events"
     )
+    events_topic_arn = models.CharField(
+        max_length=256,
+        blank=True,
+        help_text="the account's own SNS topic of SMS delivery events and inbound messages",
+    )
+    # The portal's hooks subscribed to the account's topics (SNS Subscribe through the role),
+    # by hook name ("registrations", "delivery"): topic, endpoint, AWS's answer or error, time.
+    subscriptions = models.JSONField(default=dict, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     verify_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)

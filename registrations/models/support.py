@@ -25,6 +25,7 @@ class SupportCase(models.Model):
         SPEND_LIMIT = "SPEND_LIMIT", "Monthly SMS spend limit"
         MPS = "MPS", "Messages per second"
         QUOTA = "QUOTA", "Account quota"
+        PRODUCTION_ACCESS = "PRODUCTION_ACCESS", "SMS production access"
 
     class State(models.TextChoices):
         PREPARED = "PREPARED", "Being opened through the Support API"
@@ -55,7 +56,7 @@ class SupportCase(models.Model):
         related_name="support_case",
         help_text="the short code application the case carries",
     )
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     reference = models.CharField(
         max_length=32, unique=True, help_text="in the subject: finds a case whose answer was lost"
     )

@@ -6,7 +6,9 @@ reached by sts:AssumeRole ("bring your own account").
 - Verified destination numbers: while an account is in the SMS sandbox tier it sends only to
   them; staff add one, AWS texts it a code, staff enter the code.
 - Connecting a tenant's own account: the role is assumed and the account's attributes read
-  before anything is stored; only then do the tenant's calls go there.
+  before anything is stored; only then do the tenant's calls go there, and the portal
+  subscribes its SNS hooks to the account's own topics (registration events; delivery events
+  and inbound messages), which the hooks then accept and confirm.
 
 Each function asks AWS first, outside any transaction, then records what AWS said (and the
 audit entry) in one short `transaction.atomic` block.
@@ -14,10 +16,14 @@ audit entry) in one short `transaction.atomic` block.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.enqueue import enqueue
@@ -25,7 +31,7 @@ from registrations.aws import account as aws_account
 from registrations.aws.clients import AccountContext
 from registrations.aws.errors import AwsError, RetryableError
 from registrations.aws.gateway import Gateway
-from registrations.models import AccountReadiness, AwsAccount
+from registrations.models import AccountReadiness, AwsAccount, SendingSetup
 from tenants.models import Role, Tenant, User
 from tenants.selectors import membership_get_any, provider_profile_get
 from tenants.services import audit_record
@@ -101,6 +107,8 @@ def account_readiness_read(*, tenant_id: int | None) -> AccountReadiness:
         readiness.read_at = timezone.now()
         readiness.read_error = ""
         readiness.save()
+    if tenant is not None and subscriptions_wanted(tenant):
+        aws_account_subscribe(tenant=tenant)  # the hourly read tries a refused one again
     return readiness
 
 
@@ -268,6 +276,7 @@ def aws_account_connect(
     external_id: str,
     region: str = "",
     registration_topic_arn: str = "",
+    events_topic_arn: str = "",
 ) -> AwsAccount:
     """Verifies the role by assuming it and reading the account's attributes; only then is the
     account stored (and the tenant's calls go there). A refusal stores nothing."""
@@ -275,6 +284,7 @@ def aws_account_connect(
         raise PermissionDenied("Connecting an AWS account needs provider staff or the owner role.")
     role_arn, external_id = role_arn.strip(), external_id.strip()
     region, registration_topic_arn = region.strip(), registration_topic_arn.strip()
+    events_topic_arn = events_topic_arn.strip()
     errors: dict[str, str] = {}
     role = ROLE_ARN.match(role_arn)
     if not role:
@@ -298,6 +308,16 @@ def aws_account_connect(
             f"The topic belongs to account {topic.group(2)}, the role to {role.group(1)}: the "
             "registration events come from the tenant's own account."
         )
+    events = TOPIC_ARN.match(events_topic_arn) if events_topic_arn else None
+    if events_topic_arn and not events:
+        errors["events_topic_arn"] = (
+            "Enter an SNS topic ARN: arn:aws:sns:<region>:<account>:<topic name>."
+        )
+    elif events and role and events.group(2) != role.group(1):
+        errors["events_topic_arn"] = (
+            f"The topic belongs to account {events.group(2)}, the role to {role.group(1)}: the "
+            "configuration set publishes to a topic of the tenant's own account."
+        )
     if errors:
         raise ValidationError(errors)
     # No tenant on the gateway: a refused attempt leaves no call-log row behind either.
@@ -319,10 +339,12 @@ def aws_account_connect(
     with transaction.atomic():
         account = AwsAccount.objects.select_for_update().filter(tenant=tenant).first()
         before = {"role_arn": account.role_arn, "account_id": account.account_id} if account else {}
+        topic_changed = account is not None and account.events_topic_arn != events_topic_arn
         account = account or AwsAccount(tenant=tenant)
         account.role_arn, account.external_id, account.region = role_arn, external_id, region
         account.account_id = role.group(1)
         account.registration_topic_arn = registration_topic_arn
+        account.events_topic_arn = events_topic_arn
         account.verified_at, account.verify_error = timezone.now(), ""
         account.save()
         readiness = _readiness_for_update(tenant)
@@ -337,7 +359,147 @@ def aws_account_connect(
             after={"role_arn": role_arn, "account_id": account.account_id, "tier": attributes.tier},
         )
         enqueue("registrations.tasks.account_readiness_read_task", tenant.pk)
+        has_set = (
+            SendingSetup.objects.filter(tenant=tenant).exclude(configuration_set_name="").exists()
+        )
+        if topic_changed and has_set:
+            # The configuration set's event destination follows the new topic.
+            enqueue("registrations.tasks.sending_setup_task", tenant.pk)
+    aws_account_subscribe(tenant=tenant)
+    account.refresh_from_db()
     return account
+
+
+# The portal's SNS hooks, by name: the account's topic each takes, and the hook's URL name.
+SUBSCRIBED_HOOKS = (
+    ("registrations", "registration_topic_arn", "sns_registration_events"),
+    ("delivery", "events_topic_arn", "sns_delivery_events"),
+)
+
+
+def hook_endpoint(url_name: str) -> str:
+    """A hook's address as AWS reaches it (PORTAL_BASE_URL)."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(url_name)
+
+
+def _subscribe(gw: Gateway, topic: str, url_name: str) -> dict:
+    """One hook subscribed to one topic: what SNS answered, or why it refused."""
+    entry = {"topic": topic, "endpoint": hook_endpoint(url_name), "subscription": "", "error": ""}
+    try:
+        entry["subscription"] = aws_account.topic_subscribe(
+            gw, topic_arn=topic, endpoint=entry["endpoint"]
+        )
+    except AwsError as exc:
+        entry["error"] = f"{exc.operation}: {_said(exc)}"
+    entry["at"] = timezone.now().isoformat()
+    return entry
+
+
+def aws_account_subscribe(*, tenant: Tenant) -> dict:
+    """Subscribes the portal's hooks to the topics of the tenant's own account (SNS Subscribe
+    through the role, outside any transaction), as the provider's topics are subscribed to
+    them; SNS then posts a SubscriptionConfirmation that the hook confirms. What SNS answered
+    (or why it refused) is stored on the account for staff. Subscribing again is harmless: SNS
+    answers with the same subscription."""
+    account = AwsAccount.objects.filter(tenant=tenant, verified_at__isnull=False).first()
+    if account is None:
+        return {}
+    gw = Gateway.for_tenant(tenant)
+    _unsubscribe_replaced(gw, account)
+    found = {
+        hook: _subscribe(gw, getattr(account, field), url_name)
+        for hook, field, url_name in SUBSCRIBED_HOOKS
+        if getattr(account, field)
+    }
+    with transaction.atomic():
+        current = AwsAccount.objects.select_for_update().get(pk=account.pk)
+        if (current.role_arn, current.registration_topic_arn, current.events_topic_arn) != (
+            account.role_arn,
+            account.registration_topic_arn,
+            account.events_topic_arn,
+        ):
+            return current.subscriptions  # changed meanwhile: that change subscribes itself
+        current.subscriptions = found
+        current.save(update_fields=["subscriptions"])
+        audit_record(
+            tenant=tenant,
+            actor=None,
+            action="aws_account.subscribe",
+            obj=current,
+            after={hook: e["error"] or e["subscription"] for hook, e in found.items()},
+        )
+    return found
+
+
+def _unsubscribe_replaced(gw: Gateway, account: AwsAccount) -> None:
+    """Ends the portal's subscriptions to topics of the account it no longer uses (a topic
+    replaced or cleared on connecting again). Their messages would be refused by the hooks
+    anyway; a refusal here (the topic gone, the role without sns:Unsubscribe) is left at that."""
+    for hook, field, _ in SUBSCRIBED_HOOKS:
+        old = (account.subscriptions or {}).get(hook) or {}
+        topic = TOPIC_ARN.match(old.get("topic", ""))
+        if (
+            topic is None
+            or old["topic"] == getattr(account, field)
+            or topic.group(2) != account.account_id
+            or not old.get("subscription", "").startswith(old["topic"] + ":")
+        ):
+            continue
+        with contextlib.suppress(AwsError):
+            aws_account.topic_unsubscribe(gw, subscription_arn=old["subscription"])
+
+
+def provider_topics_subscribe() -> list[dict]:
+    """Subscribes the portal's hooks to the provider's own topics (SNS_REGISTRATION_TOPIC_ARNS;
+    EUM_EVENTS_TOPIC_ARN and SNS_INBOUND_TOPIC_ARNS) with the portal's own credentials, for a
+    deployment (`manage.py sns_subscribe`). One entry per topic: what SNS answered, or why it
+    refused. Subscribing again is harmless."""
+    wanted = [(t, "sns_registration_events") for t in settings.SNS_REGISTRATION_TOPIC_ARNS]
+    delivery = [settings.EUM_EVENTS_TOPIC_ARN, *settings.SNS_INBOUND_TOPIC_ARNS]
+    wanted += [(t, "sns_delivery_events") for t in dict.fromkeys(delivery) if t]
+    gw = Gateway()
+    return [_subscribe(gw, topic, url_name) for topic, url_name in wanted]
+
+
+# Connecting subscribes right after the account is stored; a topic still without a subscription
+# this long after is one that connecting did not get to.
+SUBSCRIBE_GRACE = timedelta(minutes=10)
+
+
+def subscriptions_wanted(tenant: Tenant) -> bool:
+    """Whether a topic of the tenant's own account has no working subscription of the portal's
+    hook: SNS refused it, or connecting never got to it."""
+    account = AwsAccount.objects.filter(tenant=tenant, verified_at__isnull=False).first()
+    if account is None:
+        return False
+    settled = account.verified_at < timezone.now() - SUBSCRIBE_GRACE
+    for hook, field, _ in SUBSCRIBED_HOOKS:
+        entry = account.subscriptions.get(hook) or {}
+        topic = getattr(account, field)
+        if topic and (entry.get("error") or (settled and entry.get("topic") != topic)):
+            return True
+    return False
+
+
+def events_topic_of(tenant: Tenant) -> str:
+    """Where the tenant's configuration set sends its delivery events (and its numbers their
+    inbound messages): its own account's topic once connected, else the provider's."""
+    own = (
+        AwsAccount.objects.filter(tenant=tenant, verified_at__isnull=False)
+        .values_list("events_topic_arn", flat=True)
+        .first()
+    )
+    return own or settings.EUM_EVENTS_TOPIC_ARN
+
+
+def event_topics_of_tenant_accounts() -> list[str]:
+    """The delivery and inbound topics of tenants' own verified accounts: accepted by the
+    delivery hook like the provider's own."""
+    return list(
+        AwsAccount.objects.filter(verified_at__isnull=False)
+        .exclude(events_topic_arn="")
+        .values_list("events_topic_arn", flat=True)
+    )
 
 
 def registration_topics_of_tenant_accounts() -> list[str]:

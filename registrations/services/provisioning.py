@@ -21,16 +21,18 @@ from django.utils import timezone
 from portal.enqueue import enqueue
 from registrations import overlay, sender_ids
 from registrations.aws import operations as aws
-from registrations.aws.errors import AwsError, ConflictError
+from registrations.aws.errors import AwsError, ConflictError, PermanentError
 from registrations.aws.gateway import Gateway
 from registrations.aws.types import PhoneNumber
 from registrations.models import Registration, Sender
 from registrations.selectors import schema_for, version_values
+from registrations.services.sending_setup import sending_setup_hold
 from registrations.services.transitions import require_reviewer
 from registrations.states import Status
 from tenants.models import Tenant, User
 from tenants.services import audit_record
 
+QUOTA_EXCEEDED = "ServiceQuotaExceededException"
 PHONE_NUMBER_TYPES = {"TOLL_FREE", "TEN_DLC", "SHORT_CODE", "LONG_CODE", "SIMULATOR"}
 # A number AWS is still working on: associating a 10DLC number with its campaign "can take
 # approximately 14 days" (seed 001), so these are re-checked until ACTIVE or gone.
@@ -154,13 +156,29 @@ def registration_provision(*, registration_id: int) -> list[Sender]:
     gw = Gateway.for_registration(registration)
     rid = registration.aws_registration_id
     if registration.registration_type == overlay.CAMPAIGN and not registration.senders.exists():
-        number = aws.phone_number_request(
-            gw,
-            country="US",
-            number_type="TEN_DLC",
-            registration_id=rid,
-            client_token=f"portal-10dlc-{registration.pk}",
-        )
+        try:
+            number = aws.phone_number_request(
+                gw,
+                country="US",
+                number_type="TEN_DLC",
+                registration_id=rid,
+                client_token=f"portal-10dlc-{registration.pk}",
+            )
+        except PermanentError as exc:
+            if exc.code != QUOTA_EXCEEDED:
+                raise
+            # The account's phone number quota is reached: held with a clear message (and
+            # run again once there is room) instead of failing in the worker.
+            sending_setup_hold(
+                tenant=registration.tenant,
+                reason=(
+                    "Held: the AWS account has reached its quota of phone numbers, so the number "
+                    f"of the 10DLC campaign {registration.name} could not be requested "
+                    f"(AWS answered {exc.code}: {exc.message}). Provider staff: request a quota "
+                    "increase (or release unused numbers) and run the setup again."
+                ),
+            )
+            return []
         sender_record_number(registration=registration, number=number, number_type="TEN_DLC")
     associations = aws.registration_associations_list(gw, registration_id=rid)
     on_approval = any(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,10 +23,19 @@ from registrations.aws.clients import account_for
 from registrations.aws.errors import AwsError
 from registrations.aws.gateway import Gateway
 from registrations.aws.types import Keyword, OriginationSettings
-from registrations.models import FieldValue, Registration, Sender, SendingSetup
+from registrations.models import (
+    AccountReadiness,
+    AwsAccount,
+    FieldValue,
+    Registration,
+    Sender,
+    SendingSetup,
+)
+from registrations.services.accounts import events_topic_of
+from registrations.services.transitions import require_reviewer
 from registrations.states import Status
-from tenants.models import Tenant
-from tenants.services import notice_create
+from tenants.models import Tenant, User
+from tenants.services import audit_record, notice_create
 
 EVENT_DESTINATION = "portal-events"
 
@@ -100,7 +110,14 @@ def registration_wants_two_way(registration: Registration) -> bool:
     return False
 
 
-def _inbound_topic() -> str:
+def _inbound_topic(tenant: Tenant) -> str:
+    """A tenant's own account with a topic of its own answers there; otherwise the provider's
+    inbound topic."""
+    own = AwsAccount.objects.filter(tenant=tenant, verified_at__isnull=False).exclude(
+        events_topic_arn=""
+    )
+    if own.exists():
+        return events_topic_of(tenant)
     return next(iter(settings.SNS_INBOUND_TOPIC_ARNS), "") or settings.EUM_EVENTS_TOPIC_ARN
 
 
@@ -112,7 +129,7 @@ def _target(setup: SendingSetup, senders: list[Sender]) -> OriginationSettings:
         for s in senders
         if s.registration_id and s.kind == Sender.Kind.PHONE_NUMBER
     }
-    topic = _inbound_topic()
+    topic = _inbound_topic(setup.tenant)
     two_way = bool(topic) and any(registration_wants_two_way(r) for r in registrations.values())
     return OriginationSettings(
         opt_out_list=setup.opt_out_list_name,
@@ -227,6 +244,71 @@ def _over_quota(gw: Gateway, setup: SendingSetup, name: str) -> str:
         + ". Provider staff: request a quota increase (or free unused resources) and run the "
         "setup again."
     )
+
+
+@transaction.atomic
+def sending_setup_rerun(*, tenant: Tenant, actor: User) -> None:
+    """Staff run the tenant's setup again (a quota was raised, resources were freed): the
+    `aws` worker reads the quotas again first, as every run does."""
+    require_reviewer(actor)
+    setup = SendingSetup.objects.select_for_update().filter(tenant=tenant).first()
+    if setup is None:
+        raise ValidationError(
+            f"{tenant.name} has no sending setup yet: it starts by itself once a sender is active."
+        )
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="sending_setup.run",
+        obj=setup,
+        after={"held_reason": setup.held_reason},
+    )
+    _rerun(tenant.pk)
+
+
+def held_setups_rerun(*, tenant_id: int | None) -> list[int]:
+    """After a read of an account's quotas (the provider's when `tenant_id` is None): the held
+    setups of the tenants sending from it run again when the account now has room for a new
+    setup (each run checks its own needs exactly and stays held, without a second notice, when
+    they still do not fit). Returns the tenants queued."""
+    readiness = AccountReadiness.objects.filter(
+        scope=AccountReadiness.scope_of(Tenant(pk=tenant_id) if tenant_id else None)
+    ).first()
+    if readiness is None or readiness.read_error or not readiness.limits:
+        return []
+    left = {item["name"]: item["maximum"] - item["used"] for item in readiness.limits}
+    if any(left.get(name, 1) < 1 for name in QUOTA_LABELS):
+        return []
+    setups = SendingSetup.objects.exclude(held_reason="")
+    own = AwsAccount.objects.filter(verified_at__isnull=False).values("tenant_id")
+    setups = setups.filter(tenant_id=tenant_id) if tenant_id else setups.exclude(tenant_id__in=own)
+    held = list(setups.values_list("tenant_id", flat=True))
+    for held_tenant in held:
+        _rerun(held_tenant)
+    return held
+
+
+def sending_setup_hold(*, tenant: Tenant, reason: str) -> SendingSetup:
+    """Holds the tenant's setup with `reason` (staff see it; the tenant gets one notice)."""
+    setup, _ = SendingSetup.objects.get_or_create(tenant=tenant)
+    return _hold(setup, reason)
+
+
+def _rerun(tenant_id: int) -> None:
+    """Runs a held setup again: a complete 10DLC campaign still without its number is
+    provisioned first (that task runs the setup once the number is active), else the setup."""
+    campaigns = list(
+        Registration.objects.filter(
+            tenant_id=tenant_id,
+            registration_type=overlay.CAMPAIGN,
+            status=Status.COMPLETE,
+            senders__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+    for pk in campaigns:
+        enqueue("registrations.tasks.registration_provision_task", pk)
+    if not campaigns:
+        enqueue("registrations.tasks.sending_setup_task", tenant_id)
 
 
 def _hold(setup: SendingSetup, reason: str) -> SendingSetup:
@@ -345,11 +427,18 @@ def _configuration_set(gw: Gateway, setup: SendingSetup, name: str) -> None:
     destinations = found.event_destinations if found else ()
     setup.configuration_set_name = name
     setup.save(update_fields=["configuration_set_name"])
-    topic = settings.EUM_EVENTS_TOPIC_ARN
+    topic = events_topic_of(setup.tenant)
     if topic and EVENT_DESTINATION not in destinations:
         aws.event_destination_create(
             gw, configuration_set=name, name=EVENT_DESTINATION, topic_arn=topic
         )
+    elif topic:
+        # The events topic changed (a tenant's own account connected again with another one).
+        current = aws_account.event_destinations_enabled(gw, configuration_set=name)
+        if current.get(EVENT_DESTINATION, topic) != topic:
+            aws.event_destination_topic_set(
+                gw, configuration_set=name, name=EVENT_DESTINATION, topic_arn=topic
+            )
     if topic:
         _done(setup, "configuration_set")
 

@@ -18,8 +18,10 @@ What a case says is in `support_text.py`; following the cases in `support_tracki
 
 from __future__ import annotations
 
+import re
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -218,6 +220,40 @@ def support_case_record_filed(
     )
 
 
+@transaction.atomic
+def support_case_resolve(*, case: SupportCase, actor: User, resolved: bool = True) -> SupportCase:
+    """Staff record that a case filed in the console was resolved (or reopened) there. A case
+    opened through the Support API takes its status from AWS (the poll), never from staff."""
+    require_reviewer(actor)
+    current = SupportCase.objects.select_for_update().get(pk=case.pk)
+    if current.filing != SupportCase.Filing.CONSOLE or current.state not in (
+        SupportCase.State.OPEN,
+        SupportCase.State.RESOLVED,
+    ):
+        raise ValidationError(
+            "Only a case filed in the console is resolved here; a case opened through the "
+            "Support API shows the status AWS gives it."
+        )
+    wanted = SupportCase.State.RESOLVED if resolved else SupportCase.State.OPEN
+    if current.state == wanted:
+        raise ValidationError(
+            "The case is already resolved." if resolved else "The case is already open."
+        )
+    before = {"state": current.state, "aws_status": current.aws_status}
+    current.state = wanted
+    current.aws_status = "resolved" if resolved else "reopened"
+    current.save(update_fields=["state", "aws_status", "updated_at"])
+    audit_record(
+        tenant=current.tenant,
+        actor=actor,
+        action="support_case.resolve" if resolved else "support_case.reopen",
+        obj=current,
+        before=before,
+        after={"state": current.state, "aws_status": current.aws_status},
+    )
+    return current
+
+
 # --- Limit increases ----------------------------------------------------------------------------
 
 
@@ -231,17 +267,29 @@ def support_case_request(
     value: str,
     justification: str,
     quota: str = "",
+    number: str = "",
 ) -> SupportCase:
-    """A limit increase (spend limit, MPS or a quota) requested as a Support case; opened by a
-    task through the Support API, or left for staff to file in the console."""
+    """A limit increase (spend limit, MPS of a number, a quota, or SMS production access)
+    requested as a Support case; opened by a task through the Support API, or left for staff to
+    file in the console."""
     require_reviewer(actor)
     if kind not in LIMIT_TEXT:
         raise ValidationError({"kind": "Choose what to increase."})
     value, justification, quota = value.strip(), justification.strip(), quota.strip()
+    if kind == SupportCase.Kind.PRODUCTION_ACCESS:
+        value = "1"  # AWS's form: the new quota value of SMS Production Access is 1
     if not value.replace(".", "", 1).isdigit() or float(value) <= 0:
         raise ValidationError({"value": "Enter the new limit as a positive number."})
     if kind == SupportCase.Kind.QUOTA and not quota:
         raise ValidationError({"quota": "Name the quota, for example Pools or Phone numbers."})
+    number = number.strip().replace(" ", "")
+    if kind == SupportCase.Kind.MPS and not re.fullmatch(r"\+[1-9]\d{6,14}|\d{3,8}", number):
+        raise ValidationError(
+            {
+                "number": "Name the number whose throughput to raise: E.164 (+12065550142) or "
+                "the short code's digits."
+            }
+        )
     if len(justification) < 20:
         raise ValidationError(
             {"justification": "Describe the use case and the expected volume (20+ characters)."}
@@ -250,9 +298,12 @@ def support_case_request(
         raise ValidationError("This AWS account belongs to another tenant.")
     reference = _reference()
     title, text = LIMIT_TEXT[kind]
-    subject = f"{title.format(value=value, quota=quota)} [{reference}]"
+    region = (aws_account.region if aws_account else "") or settings.AWS_REGION
+    said = {"value": value, "quota": quota, "region": region, "number": number}
+    subject = f"{title.format(**said)} [{reference}]"
     body = (
-        f"Service limit increase request\n{text.format(value=value, quota=quota)}\n\n"
+        "Service limit increase request\n"
+        f"{text.format(**said)}\n\n"
         f"Use case and justification:\n{justification}\n\nPortal reference: {reference}"
     )
     case = SupportCase.objects.create(
@@ -270,7 +321,7 @@ def support_case_request(
         actor=actor,
         action="support_case.request",
         obj=case,
-        after={"kind": kind, "value": value, "quota": quota},
+        after={"kind": kind, "value": value, "quota": quota, "number": number},
     )
     enqueue("registrations.tasks.support_case_open_task", case.pk)
     return case

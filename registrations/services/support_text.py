@@ -108,17 +108,28 @@ def case_files(case: SupportCase) -> list[SupportFile]:
 
 
 LIMIT_TEXT = {
+    # The console's form asks for the Region in its Requests section (seed 001).
     SupportCase.Kind.SPEND_LIMIT: (
         "Monthly SMS spend limit increase to {value} USD",
-        "Quota type: Pinpoint SMS\nResource type: General Limits\nQuota: Account Spend "
-        "Threshold Increase\nNew quota value: {value} (USD per month)",
+        "Quota type: Pinpoint SMS\nRegion: {region}\nResource type: General Limits\nQuota: "
+        "Account Spend Threshold Increase\nNew quota value: {value} (USD per month)",
     ),
+    # "Provide your short code phone number, requested MPS, use case description, and expected
+    # peak volume" (seed 000, step 5): the number whose throughput is raised.
     SupportCase.Kind.MPS: (
-        "SMS messages per second increase to {value}",
-        "Quota type: Pinpoint SMS\nQuota: Message parts per second\nNew quota value: {value}",
+        "SMS messages per second increase to {value} for {number}",
+        "Quota type: Pinpoint SMS\nRegion: {region}\nPhone number: {number}\nQuota: Message "
+        "parts per second\nNew quota value: {value}",
     ),
     SupportCase.Kind.QUOTA: (
         "End User Messaging quota increase: {quota} to {value}",
         "Quota type: Pinpoint SMS\nQuota: {quota}\nNew quota value: {value}",
+    ),
+    # Moving from the SMS sandbox to production (seed 001): a service limit increase, per
+    # Region, resource type General Limits, quota SMS Production Access, new value 1.
+    SupportCase.Kind.PRODUCTION_ACCESS: (
+        "SMS production access in {region}",
+        "Quota type: Pinpoint SMS\nRegion: {region}\nResource type: General Limits\n"
+        "Quota: SMS Production Access\nNew quota value: 1",
     ),
 }

@@ -259,8 +259,16 @@ class AwsAccountConnectForm(forms.Form):
         max_length=256,
         required=False,
         label="Registration events topic",
-        help_text="The SNS topic in that account that receives its registration status events; "
-        "subscribe the portal's registration hook to it.",
+        help_text="The SNS topic in that account that receives its registration status events "
+        "(an EventBridge rule's target); the portal subscribes its registration hook to it.",
+    )
+    events_topic_arn = forms.CharField(
+        max_length=256,
+        required=False,
+        label="Delivery events topic",
+        help_text="An SNS topic in that account for SMS delivery events and inbound messages "
+        "(its policy lets sms-voice.amazonaws.com publish); the tenant's configuration set "
+        "sends its events there and the portal subscribes its delivery hook to it.",
     )
 
 

@@ -64,8 +64,41 @@ NEXT_ACTION = {
 }
 
 
-def next_action(status: str) -> tuple[str, str]:
-    """(who: you | provider | aws | "", what) for a status."""
+# A short code is not an AWS registration: the provider requests it in an AWS Support case,
+# AWS Support answers with the carriers' form, then the carriers review and provision the code
+# one by one, "8–12 weeks" with no Service Level Agreement (seed 001 "Requesting short codes";
+# overlay.REVIEW_TIMES).
+SHORT_CODE_WAIT = (
+    "it can take 8–12 weeks for a short code to become active on all carrier networks, with no "
+    "guaranteed date; its fees begin once AWS sends the request to the carriers, before it is "
+    "active"
+)
+SHORT_CODE_WEEKS = "8–12 weeks, no guaranteed date"
+SHORT_CODE_PLAIN = {
+    Status.QUEUED: "Approved by your provider; the request to AWS Support is being prepared.",
+    Status.SUBMITTING: "Your provider is filing the short code request with AWS Support.",
+    Status.SUBMITTED: "AWS Support has the request (a support case): it acknowledges it "
+    "within 24 hours and answers with the carriers' short code registration form; then the "
+    f"carriers review it: {SHORT_CODE_WAIT}.",
+    Status.AWS_REVIEWING: "AWS Support is working on the request with your provider; the "
+    f"carriers then review and provision the code: {SHORT_CODE_WAIT}.",
+    Status.REVIEWING: f"The carriers review and provision the short code: {SHORT_CODE_WAIT}.",
+    Status.COMPLETE: "Your short code is active and ready to send, with the keywords and "
+    "replies of your application.",
+}
+SHORT_CODE_NEXT = {
+    Status.QUEUED: ("provider", "Your provider requests the short code from AWS Support"),
+    Status.SUBMITTING: ("provider", "Your provider files the request with AWS Support"),
+    Status.SUBMITTED: ("aws", f"Wait for AWS Support and the carriers ({SHORT_CODE_WEEKS})"),
+    Status.AWS_REVIEWING: ("aws", f"Wait for AWS Support and the carriers ({SHORT_CODE_WEEKS})"),
+    Status.REVIEWING: ("aws", f"Wait for the carriers ({SHORT_CODE_WEEKS})"),
+}
+
+
+def next_action(status: str, registration_type: str = "") -> tuple[str, str]:
+    """(who: you | provider | aws | "", what) for a status (of a registration type)."""
+    if registration_type == overlay.SHORT_CODE and status in SHORT_CODE_NEXT:
+        return SHORT_CODE_NEXT[status]
     return NEXT_ACTION.get(status, ("aws", "Wait for AWS and the carriers"))
 
 
@@ -90,7 +123,15 @@ def status_words(registration: Registration) -> tuple[str, str, str]:
     """(plain, who, what) of a registration's status, as the tenant's pages show it."""
     if registration.status == Status.COMPLETE:
         return completion_state(registration)
-    return PLAIN_STATUS.get(registration.status, ""), *next_action(registration.status)
+    kind = registration.registration_type
+    return plain_status(registration.status, kind), *next_action(registration.status, kind)
+
+
+def plain_status(status: str, registration_type: str = "") -> str:
+    """What a status means for the tenant, in plain words (a short code's in its own)."""
+    if registration_type == overlay.SHORT_CODE and status in SHORT_CODE_PLAIN:
+        return SHORT_CODE_PLAIN[status]
+    return PLAIN_STATUS.get(status, "")
 
 
 def expected_by(registration: Registration) -> datetime | None:

@@ -3,7 +3,6 @@ the detail page (timeline, reasons at their fields, diff, resubmit) and file pre
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -183,7 +182,10 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "denied_reasons": denied,
             "history": history,
             "timeline": [
-                {"event": e, "plain": selectors.PLAIN_STATUS.get(e.to_status, "")}
+                {
+                    "event": e,
+                    "plain": selectors.plain_status(e.to_status, registration.registration_type),
+                }
                 for e in registration.timeline.all()
             ],
             "plain": plain,
@@ -307,7 +309,8 @@ def aws_account_connect(request: HttpRequest) -> HttpResponse:
     account = AwsAccount.objects.filter(tenant=request.tenant).first()
     initial = (
         {"role_arn": account.role_arn, "external_id": account.external_id, "region": account.region,
-         "registration_topic_arn": account.registration_topic_arn}
+         "registration_topic_arn": account.registration_topic_arn,
+         "events_topic_arn": account.events_topic_arn}
         if account else {"external_id": AwsAccount._meta.get_field("external_id").default()}
     )  # fmt: skip
     form = AwsAccountConnectForm(request.POST or None, initial=initial)
@@ -327,7 +330,6 @@ def aws_account_connect(request: HttpRequest) -> HttpResponse:
         "allowed": allowed,
         "account": account,
         "readiness": AccountReadiness.objects.filter(tenant=request.tenant).first(),
-        "hook_url": settings.PORTAL_BASE_URL + reverse("sns_registration_events"),
     }
     return render(
         request,

@@ -6,12 +6,10 @@ worker; the pages show what was last read and when."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -80,7 +78,8 @@ def aws_tenant_account(request: HttpRequest, slug: str) -> HttpResponse:
     account = overview["account"]
     initial = (
         {"role_arn": account.role_arn, "external_id": account.external_id, "region": account.region,
-         "registration_topic_arn": account.registration_topic_arn}
+         "registration_topic_arn": account.registration_topic_arn,
+         "events_topic_arn": account.events_topic_arn}
         if account else {"external_id": AwsAccount._meta.get_field("external_id").default()}
     )  # fmt: skip
     context = {
@@ -90,7 +89,6 @@ def aws_tenant_account(request: HttpRequest, slug: str) -> HttpResponse:
         "connect_form": AwsAccountConnectForm(initial=initial),
         "add_form": VerifiedNumberAddForm(),
         "now": timezone.now(),
-        "hook_url": settings.PORTAL_BASE_URL + reverse("sns_registration_events"),
     }
     return render(request, "staff/aws_tenant_account.html", context)
 
@@ -199,7 +197,6 @@ def aws_tenant_account_connect(request: HttpRequest, slug: str) -> HttpResponse:
         "connect_form": form,
         "add_form": VerifiedNumberAddForm(),
         "now": timezone.now(),
-        "hook_url": settings.PORTAL_BASE_URL + reverse("sns_registration_events"),
     }
     return render(request, "staff/aws_tenant_account.html", context, status=400)
 

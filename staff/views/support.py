@@ -39,7 +39,17 @@ def _account_page(request, account, form, status: int = 200) -> HttpResponse:
 @staff_view()
 @require_GET
 def account_cases(request: HttpRequest, account_id: int | None = None) -> HttpResponse:
-    return _account_page(request, _account(account_id), SupportIncreaseForm())
+    """`?kind=`, `?quota=` and `?number=` (links from the readiness and sender pages)
+    preselect what to increase."""
+    initial = {}
+    kinds = dict(SupportIncreaseForm.base_fields["kind"].choices)
+    if request.GET.get("kind", "") in kinds:
+        initial["kind"] = request.GET["kind"]
+    for name in ("quota", "number"):
+        given = request.GET.get(name, "").strip()
+        if given and len(given) <= SupportIncreaseForm.base_fields[name].max_length:
+            initial[name] = given
+    return _account_page(request, _account(account_id), SupportIncreaseForm(initial=initial))
 
 
 @staff_view(act=True)
@@ -59,6 +69,7 @@ def account_request(request: HttpRequest, account_id: int | None = None) -> Http
             value=data["value"],
             justification=data["justification"],
             quota=data["quota"],
+            number=data["number"],
         )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
@@ -144,6 +155,15 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
                 message=message, actor=request.user, shared=action == "share"
             )
             done = "The tenant sees it." if action == "share" else "Hidden from the tenant."
+        elif action in ("resolve", "reopen"):
+            support.support_case_resolve(
+                case=case, actor=request.user, resolved=action == "resolve"
+            )
+            done = (
+                "Recorded: the case is resolved."
+                if action == "resolve"
+                else "Recorded: the case is open again."
+            )
         else:
             if case.kind != SupportCase.Kind.SHORT_CODE:
                 raise ValidationError({"short_code": "Only a short code case has a short code."})

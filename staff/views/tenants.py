@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.paging import page_of
-from registrations.services import provisioning
+from registrations.services import provisioning, sending_setup
 from staff import selectors as staff_selectors
 from staff.forms import (
     ProviderProfileForm,
@@ -196,3 +197,20 @@ def staff_sender_throughput(request: HttpRequest, slug: str, pk: int) -> HttpRes
     else:
         messages.success(request, f"Throughput of {sender.value} recorded.")
     return redirect("staff_tenant_detail", slug=tenant.slug)
+
+
+@staff_view(act=True)
+@require_POST
+def staff_sending_setup_run(request: HttpRequest, slug: str) -> HttpResponse:
+    """Runs the tenant's sending setup again (after a quota was raised)."""
+    tenant = tenant_selectors.tenant_get_for_staff(slug=slug)
+    if tenant is None:
+        raise Http404("No such tenant.")
+    try:
+        sending_setup.sending_setup_rerun(tenant=tenant, actor=request.user)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, "Running the setup again; the page shows the result in a moment.")
+    return redirect(f"{reverse('staff_tenant_detail', args=[tenant.slug])}#sending-setup")

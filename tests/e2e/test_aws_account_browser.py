@@ -7,7 +7,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from registrations.models import AccountReadiness
+from registrations.models import AccountReadiness, SupportCase
 from tests.e2e.test_foundation_browser import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -87,3 +87,47 @@ def test_staff_open_the_readiness_page_and_verify_a_number(
         _no_overflow(small, 390)
     finally:
         phone.close()
+
+
+def test_staff_request_a_spend_limit_increase_from_the_readiness_page(
+    page, live_server, sandbox, sam
+):
+    """From the readiness page's spend limit to an AWS Support case opened at the sandbox's
+    Support API over HTTP; the case is then listed among the account's open cases on the
+    readiness page and leads to the case page."""
+    base = live_server.url
+    sign_in(page, base, "sam@provider.example")
+    page.wait_for_url(f"{base}/staff/")
+    page.get_by_role("link", name="AWS account").click()
+    page.wait_for_url(f"{base}/staff/aws/")
+    page.get_by_role("button", name="Read from AWS now").click()
+    page.wait_for_url(f"{base}/staff/aws/")
+    assert page.locator("[data-spend-limit]").get_attribute("data-spend-limit") == "100"
+    assert page.locator("#support-cases").get_by_text("No open case.").is_visible()
+
+    page.get_by_role("link", name="Request a spend limit increase").click()
+    page.wait_for_url(f"{base}/staff/aws-accounts/provider/support/?kind=SPEND_LIMIT#request")
+    assert page.get_by_label("Increase").input_value() == "SPEND_LIMIT"
+    page.get_by_label("New value").fill("2500")
+    page.get_by_label("Use case and expected volume").fill(
+        "Order and delivery alerts for 40 tenants, about 300,000 messages a month in the US."
+    )
+    page.get_by_role("button", name="Request the increase").click()
+    page.wait_for_url(f"{base}/staff/support-cases/*/")
+    case = SupportCase.objects.get()
+    assert page.url == f"{base}/staff/support-cases/{case.pk}/"
+    assert page.locator("[data-case-state]").inner_text() == "Open at AWS Support"
+    (at_aws,) = sandbox.request("GET", "/_sandbox/support/cases")["cases"]
+    assert at_aws["caseId"] == case.aws_case_id
+    assert at_aws["subject"] == case.subject
+    assert case.subject.startswith("Monthly SMS spend limit increase to 2500 USD")
+    assert "300,000 messages a month" in at_aws["communications"][0]["body"]
+
+    page.get_by_role("link", name="AWS account", exact=True).click()
+    page.wait_for_url(f"{base}/staff/aws/")
+    row = page.locator(f'#support-cases tr[data-support-case="{case.pk}"]')
+    assert row.get_attribute("data-state") == "OPEN"
+    assert row.get_by_text("Monthly SMS spend limit · 2500").is_visible()
+    row.get_by_role("link", name=case.display_id).click()
+    page.wait_for_url(f"{base}/staff/support-cases/{case.pk}/")
+    assert page.get_by_role("heading", name=case.subject).is_visible()

@@ -4,9 +4,11 @@ filing offers the case's files; the tenant sees only the replies staff chose to 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from registrations.models import SupportCase, SupportMessage
+from registrations.models import AccountReadiness, Sender, SupportCase, SupportMessage
 from registrations.services import support_text, support_tracking
 from tenants.models import AuditEntry
 from tests.conftest import client_for
@@ -21,7 +23,14 @@ def test_a_bad_increase_request_is_refused_at_its_field_and_stores_nothing(sandb
     cases = [
         ({"kind": "SPEND_LIMIT", "value": "lots", "justification": "x" * 30}, b"positive number"),
         ({"kind": "QUOTA", "value": "20", "justification": "x" * 30}, b"Name the quota"),
-        ({"kind": "MPS", "value": "20", "justification": "short"}, b"20+ characters"),
+        (
+            {"kind": "MPS", "value": "20", "number": "+12065550142", "justification": "short"},
+            b"20+ characters",
+        ),
+        (
+            {"kind": "MPS", "value": "20", "number": "call me", "justification": "x" * 30},
+            b"Name the number whose throughput to raise",
+        ),
         ({"kind": "BANANAS", "value": "20", "justification": "x" * 30}, b"Select a valid choice"),
     ]
     for body, said in cases:
@@ -103,6 +112,14 @@ def test_the_tenant_sees_only_the_replies_staff_shared(
     assert page.status_code == 200
     assert b"Your form needs a clearer opt-in mock-up." in page.content
     assert b"Internal: pricing confirmed." not in page.content
+    # What the status means for a short code, in its own words: AWS Support, then the carriers.
+    text = page.content.decode()
+    assert "AWS Support is working on the request with your provider" in text
+    assert "8–12 weeks for a short code to become active on all carrier networks" in text
+    assert "Wait for AWS Support and the carriers (8–12 weeks, no guaranteed date)" in text
+    assert "AWS checks the form before the carriers see it" not in text  # a registration's
+    listed = client_for(alice).get(f"/t/{tenant_a.slug}/registrations/").content.decode()
+    assert "Wait for AWS Support and the carriers (8–12 weeks, no guaranteed date)" in listed
 
 
 @pytest.mark.parametrize("count", [2, 20])
@@ -121,3 +138,152 @@ def test_the_account_page_costs_the_same_with_more_cases(
         response = client_for(sam).get(PROVIDER)
     assert response.status_code == 200
     assert response.content.count(b"data-support-case=") == count
+
+
+def test_staff_resolve_a_console_case_and_a_case_resolved_at_aws_shows_resolved(
+    sandbox, sam, django_capture_on_commit_callbacks
+):
+    """Without the Support API staff record the outcome themselves (with an audit entry); a
+    case opened through the API takes AWS's own status, read by the poll."""
+    body = {
+        "kind": "MPS",
+        "value": "20",
+        "number": "+12065550142",
+        "justification": "Order alerts, 3,000 an hour at peak.",
+    }
+    sandbox.request("PATCH", "/_sandbox/config", {"support_plan": "BASIC"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(sam).post(PROVIDER + "request/", body).status_code == 302
+    console = SupportCase.objects.get()
+    assert console.state == "FILE_IN_CONSOLE"
+    act = f"/staff/support-cases/{console.pk}/act/"
+    refused = client_for(sam).post(act, {"action": "resolve"})
+    assert refused.status_code == 400  # not filed yet: nothing to resolve
+    assert b"Only a case filed in the console is resolved here" in refused.content
+    filed = client_for(sam).post(act, {"action": "filed", "aws_case_id": "case-77"})
+    assert filed.status_code == 302
+    page = client_for(sam).get(f"/staff/support-cases/{console.pk}/")
+    assert b"Mark resolved" in page.content
+
+    assert client_for(sam).post(act, {"action": "resolve"}).status_code == 302
+    console.refresh_from_db()
+    assert (console.state, console.aws_status) == ("RESOLVED", "resolved")
+    entry = AuditEntry.objects.get(action="support_case.resolve")
+    assert (entry.actor, entry.after["state"]) == (sam, "RESOLVED")
+    page = client_for(sam).get(f"/staff/support-cases/{console.pk}/")
+    assert b"<strong data-case-state>Resolved</strong>" in page.content
+    again = client_for(sam).post(act, {"action": "resolve"})
+    assert again.status_code == 400
+    assert b"already resolved" in again.content
+    assert AuditEntry.objects.filter(action="support_case.resolve").count() == 1
+    assert client_for(sam).post(act, {"action": "reopen"}).status_code == 302
+    console.refresh_from_db()
+    assert console.state == "OPEN"
+    assert AuditEntry.objects.filter(action="support_case.reopen").count() == 1
+
+    sandbox.request("PATCH", "/_sandbox/config", {"support_plan": "BUSINESS"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(sam).post(PROVIDER + "request/", body).status_code == 302
+    api = SupportCase.objects.exclude(pk=console.pk).get()
+    assert (api.state, api.filing) == ("OPEN", "API")
+    api_act = f"/staff/support-cases/{api.pk}/act/"
+    staff_resolve = client_for(sam).post(api_act, {"action": "resolve"})
+    assert staff_resolve.status_code == 400  # AWS says when an API case is resolved
+    sandbox.request("POST", f"/_sandbox/support/cases/{api.aws_case_id}/resolve")
+    support_tracking.support_cases_poll()
+    api.refresh_from_db()
+    assert (api.state, api.aws_status) == ("RESOLVED", "resolved")
+    page = client_for(sam).get(f"/staff/support-cases/{api.pk}/")
+    assert b"<strong data-case-state>Resolved</strong>" in page.content
+    assert b"AWS status: resolved" in page.content
+    assert b"Mark resolved" not in page.content
+    readiness = client_for(sam).get("/staff/aws/")
+    assert f'data-support-case="{api.pk}"'.encode() not in readiness.content  # no longer open
+
+
+def test_the_readiness_page_links_a_full_quota_to_a_prefilled_increase_request(sam, vic):
+    AccountReadiness.objects.create(
+        scope="provider",
+        tier="PRODUCTION",
+        limits=[
+            {"name": "POOLS", "used": 25, "maximum": 25},
+            {"name": "CONFIGURATION_SETS", "used": 2, "maximum": 25},
+        ],
+    )
+    page = client_for(sam).get("/staff/aws/").content.decode()
+    links = re.findall(r'href="([^"]+)" data-request="QUOTA"', page)
+    assert links == [PROVIDER + "?kind=QUOTA&amp;quota=Phone%20pools#request"]  # only the full one
+    assert 'data-request="QUOTA"' not in client_for(vic).get("/staff/aws/").content.decode()
+
+    form = client_for(sam).get(PROVIDER, {"kind": "QUOTA", "quota": "Phone pools"})
+    assert '<option value="QUOTA" selected>' in form.content.decode()
+    assert 'value="Phone pools"' in form.content.decode()
+    ignored = client_for(sam).get(PROVIDER, {"kind": "BANANAS", "quota": "x" * 200})
+    assert ignored.status_code == 200
+    assert "selected>" not in ignored.content.decode().split('name="kind"')[1].split("</select>")[0]
+    assert "x" * 81 not in ignored.content.decode()
+
+
+def test_staff_request_production_access_for_a_sandbox_tier_account(
+    sandbox, sam, settings, django_capture_on_commit_callbacks
+):
+    """Moving out of the SMS sandbox is a service limit increase (seed 001): quota SMS
+    Production Access, resource type General Limits, new value 1, for the Region."""
+    AccountReadiness.objects.create(scope="provider", tier="SANDBOX")
+    page = client_for(sam).get("/staff/aws/").content.decode()
+    assert f'href="{PROVIDER}?kind=PRODUCTION_ACCESS#request"' in page
+    no_value = {"kind": "MPS", "value": "", "number": "56789", "justification": "x" * 30}
+    refused = client_for(sam).post(PROVIDER + "request/", no_value)
+    assert refused.status_code == 400
+    assert b"Enter the new limit as a positive number." in refused.content
+
+    body = {
+        "kind": "PRODUCTION_ACCESS",
+        "value": "",
+        "justification": "Transactional order alerts for 40 tenants, tested in the sandbox.",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(sam).post(PROVIDER + "request/", body).status_code == 302
+    case = SupportCase.objects.get()
+    assert (case.kind, case.requested_value, case.state) == ("PRODUCTION_ACCESS", "1", "OPEN")
+    assert case.subject.startswith(f"SMS production access in {settings.AWS_REGION} [")
+    assert (
+        "Resource type: General Limits\nQuota: SMS Production Access\nNew quota value: 1"
+        in case.body
+    )
+    (at_aws,) = sandbox.request("GET", "/_sandbox/support/cases")["cases"]
+    assert at_aws["subject"] == case.subject
+
+
+def test_an_mps_increase_names_the_number_from_the_senders_page(
+    sandbox, tenant_a, sam, settings, django_capture_on_commit_callbacks
+):
+    sender = Sender.objects.create(
+        tenant=tenant_a,
+        kind=Sender.Kind.PHONE_NUMBER,
+        value="56789",
+        iso_country="US",
+        number_type="SHORT_CODE",
+        aws_id="phone-1",
+        status="ACTIVE",
+    )
+    page = client_for(sam).get(f"/staff/tenants/acme/senders/{sender.pk}/").content.decode()
+    assert f'href="{PROVIDER}?kind=MPS&amp;number=56789#request" data-request="MPS"' in page
+    form = client_for(sam).get(PROVIDER, {"kind": "MPS", "number": "56789"}).content.decode()
+    assert '<option value="MPS" selected>' in form and 'value="56789"' in form
+    body = {
+        "kind": "MPS",
+        "value": "300",
+        "number": "56789",
+        "justification": "Launch of order alerts: 250 messages per second at peak.",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(sam).post(PROVIDER + "request/", body).status_code == 302
+    case = SupportCase.objects.get()
+    assert case.subject.startswith("SMS messages per second increase to 300 for 56789 [")
+    assert (
+        f"Region: {settings.AWS_REGION}\nPhone number: 56789\nQuota: Message parts per second"
+        in case.body
+    )
+    (at_aws,) = sandbox.request("GET", "/_sandbox/support/cases")["cases"]
+    assert "Phone number: 56789" in at_aws["communications"][0]["body"]
