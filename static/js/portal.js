@@ -64,6 +64,27 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     }
   });
+  // A table wider than its box scrolls inside its .table-wrap (on a wide screen; on a phone it
+  // is stacked): such a box is made a named, focusable region so that keyboard users can scroll
+  // it too (WCAG 2.1.1).
+  const scrollable = () => {
+    document.querySelectorAll(".table-wrap").forEach((wrap) => {
+      const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !wrap.hasAttribute("tabindex")) {
+        const section = wrap.closest("section, .card");
+        const heading = section && section.querySelector("h2, h3");
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", `${heading ? heading.textContent.trim() : "Table"} (scrolls sideways)`);
+      } else if (!scrolls && wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  };
+  scrollable();
+  window.addEventListener("resize", scrollable);
   // Confirm destructive actions.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {

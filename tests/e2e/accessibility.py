@@ -86,3 +86,23 @@ def overflow(page) -> str:
         inner,
     )
     return f"{scroll}px wide in a {inner}px window; sticking out: {', '.join(culprits)}"
+
+
+def sideways_scrollers(page) -> list[str]:
+    """Boxes in the page's main content that scroll sideways (a table too wide for a phone kept
+    in a scrolling box instead of being stacked)."""
+    return page.evaluate(
+        """() => {
+          const out = [];
+          for (const el of document.querySelectorAll("main *")) {
+            const style = getComputedStyle(el).overflowX;
+            if ((style === "auto" || style === "scroll") && el.scrollWidth > el.clientWidth + 1) {
+              out.push(el.tagName.toLowerCase() +
+                (el.className && typeof el.className === "string"
+                  ? "." + el.className.trim().split(/\\s+/).join(".") : "") +
+                ` (${el.scrollWidth}px of content in ${el.clientWidth}px)`);
+            }
+          }
+          return out;
+        }"""
+    )

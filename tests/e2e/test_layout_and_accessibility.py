@@ -31,7 +31,7 @@ from tests.compliance.conftest import (  # noqa: F401 - fixtures
     program_a,
     published_a,
 )
-from tests.e2e.accessibility import axe_violations, overflow
+from tests.e2e.accessibility import axe_violations, overflow, sideways_scrollers
 from tests.e2e.registration_helpers import artifacts_dir
 from tests.e2e.test_foundation_browser import sign_in
 from tests.registrations.test_query_growth import _grow
@@ -154,6 +154,9 @@ def check(page, url: str, problems: list[str], *, label: str) -> None:
     too_wide = overflow(page)
     if too_wide:
         problems.append(f"[{width}px] {label} {url}: {too_wide}")
+    if width <= PHONE["width"]:  # tables are stacked on a phone, not scrolled sideways
+        for box in sideways_scrollers(page):
+            problems.append(f"[{width}px] {label} {url}: scrolls sideways: {box}")
     for violation in axe_violations(page):
         problems.append(f"[{width}px] {label} {url}: {violation}")
 
