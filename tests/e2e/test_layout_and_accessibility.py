@@ -42,6 +42,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 860}
 MENU = 'nav[aria-label="Main"]'
+# The API reference is drawn by Swagger UI (drf-spectacular's page, third-party markup): it is
+# walked for overflow, but axe-core's findings there are Swagger UI's, not the portal's.
+AXE_EXEMPT = {"api_docs"}
 # Pages of one URL name differ with their object (a draft, a denied and a complete registration):
 # the walk opens up to this many of each.
 PER_NAME = 3
@@ -55,6 +58,7 @@ MUST_REACH_TENANT = {
     "registration_list",
     "registration_detail",
     "registration_step",
+    "password_change",
 }
 MUST_REACH_STAFF = {
     "staff_tenant_list",
@@ -157,6 +161,8 @@ def check(page, url: str, problems: list[str], *, label: str) -> None:
     if width <= PHONE["width"]:  # tables are stacked on a phone, not scrolled sideways
         for box in sideways_scrollers(page):
             problems.append(f"[{width}px] {label} {url}: scrolls sideways: {box}")
+    if label in AXE_EXEMPT:
+        return
     for violation in axe_violations(page):
         problems.append(f"[{width}px] {label} {url}: {violation}")
 
@@ -195,7 +201,8 @@ def visit_all(browser, base: str, email: str, prefixes: tuple[str, ...], must: s
 def test_tenant_pages_fit_a_phone_and_a_desktop_and_pass_axe(browser, live_server, seeded):
     shots = artifacts_dir("layout-tenant")
     pages, problems = visit_all(
-        browser, live_server.url, "owen@acme.example", ("/t/acme/", "/p/acme/"),
+        browser, live_server.url, "owen@acme.example",
+        ("/t/acme/", "/p/acme/", "/accounts/password/", "/api/v1/docs"),
         MUST_REACH_TENANT, shots,
     )  # fmt: skip
     count = sum(map(len, pages.values()))
@@ -205,8 +212,9 @@ def test_tenant_pages_fit_a_phone_and_a_desktop_and_pass_axe(browser, live_serve
 def test_staff_pages_fit_a_phone_and_a_desktop_and_pass_axe(browser, live_server, seeded):
     shots = artifacts_dir("layout-staff")
     pages, problems = visit_all(
-        browser, live_server.url, "sam@provider.example", ("/staff/",), MUST_REACH_STAFF, shots
-    )
+        browser, live_server.url, "sam@provider.example", ("/staff/", "/accounts/password/"),
+        MUST_REACH_STAFF, shots,
+    )  # fmt: skip
     count = sum(map(len, pages.values()))
     assert not problems, f"{len(problems)} problem(s) over {count} pages:\n" + "\n".join(problems)
 
