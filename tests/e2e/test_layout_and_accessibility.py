@@ -314,8 +314,9 @@ def test_forms_submitted_empty_and_flash_messages_pass_axe(browser, live_server,
     assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
 
 
-def test_public_pages_and_their_states_pass_axe(browser, live_server, seeded):
+def test_public_pages_and_their_states_pass_axe(browser, live_server, seeded, owen):
     base, problems = live_server.url, []
+    invited = invitation_create(tenant=seeded, actor=owen, email="joe@acme.example", role="member")
     context = browser.new_context(viewport=DESKTOP)
     try:
         page = context.new_page()
@@ -324,7 +325,9 @@ def test_public_pages_and_their_states_pass_axe(browser, live_server, seeded):
             "/p/acme/privacy/",
             "/p/acme/opt-in/",
             "/p/acme/opt-out/",
+            "/p/acme/widget/",  # the opt-in form embedded in a tenant's site
             "/p/bravo/terms/",  # not published yet
+            invited.path,
             "/accounts/login/",
             "/accounts/password/reset/",
         ):
@@ -338,6 +341,7 @@ def test_public_pages_and_their_states_pass_axe(browser, live_server, seeded):
             ("/p/acme/opt-out/", "Stop messages"),
             ("/accounts/login/", "Sign in"),
             ("/accounts/password/reset/", "Send the link"),
+            (invited.path, "Create account and join"),
         ]:
             page.goto(base + path)
             submit(page, button, empty=True)
