@@ -116,15 +116,15 @@ def default_body(kind: str, facts: dict) -> str:
             [
                 f"<p>This policy explains how {f['legal_name']} handles the information you "
                 f"give when you sign up for {f['program_name']} text messages.</p>",
-                "<h3>What we collect</h3><p>Your mobile number, the messages you agreed to "
+                "<h2>What we collect</h2><p>Your mobile number, the messages you agreed to "
                 "receive, and when, where and how you agreed (date, time, web page, IP address "
                 "and browser).</p>",
-                "<h3>How we use it</h3><p>Only to send you the messages you asked for, to "
+                "<h2>How we use it</h2><p>Only to send you the messages you asked for, to "
                 "answer HELP and STOP requests, and to keep a record of your consent.</p>",
-                "<h3>Sharing</h3><p>We may share information with service providers that help "
+                "<h2>Sharing</h2><p>We may share information with service providers that help "
                 "us run our business, such as our messaging platform, who may use it only on "
                 f"our behalf. {NO_SHARING_TEXT}</p>",
-                f"<h3>Contact</h3><p>Questions about this policy: {contact}.</p>",
+                f"<h2>Contact</h2><p>Questions about this policy: {contact}.</p>",
             ]
         )
     return (
