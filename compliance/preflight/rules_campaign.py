@@ -95,8 +95,9 @@ _reply_rule(
     severity="error",
     families=frozenset(CONFIRMATION),
     field_paths=tuple(CONFIRMATION.values()),
-    message="The opt-in confirmation message misses a required part.",
-    fix_hint="Include the brand, “Msg & data rates may apply” and how to opt out (STOP).",
+    message="The opt-in confirmation message does not meet the carriers' requirements.",
+    fix_hint="In 160 characters or fewer (a keyword response), include the brand, “Msg & data "
+    "rates may apply” and how to opt out (STOP).",
     source=sources.CONFIRMATION,
 )
 def _confirmation(draft: Draft):
