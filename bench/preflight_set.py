@@ -26,6 +26,9 @@ HELDOUT2 = SET_DIR / "heldout2.yaml"
 # third labelled set (issue #15): no short code, other tenants and wording again
 DEV3 = SET_DIR / "dev3.yaml"
 HELDOUT3 = SET_DIR / "heldout3.yaml"
+# fourth labelled set (issue #15): short code again, other tenants and wording again
+DEV4 = SET_DIR / "dev4.yaml"
+HELDOUT4 = SET_DIR / "heldout4.yaml"
 
 FIELDS = (
     "id",
@@ -52,7 +55,8 @@ def _subst(obj: Any, portal: str) -> Any:
 
 
 def load_set(path: str | Path, portal: str = "https://portal.example") -> list[dict]:
-    """Read one part of the set (dev, heldout, dev2, heldout2, dev3, heldout3) into plain dicts."""
+    """Read one part of the set (dev, heldout, dev2, heldout2, dev3, heldout3, dev4, heldout4) into
+    plain dicts."""
     import yaml
 
     with open(path, encoding="utf-8") as fh:

@@ -12,6 +12,7 @@ from compliance.preflight.text import (
     RATES,
     brand_names,
     mentions_brand,
+    own_line_numbers_in,
     phone_numbers_in,
     urls_in,
 )
@@ -94,8 +95,9 @@ _reply_rule(
     severity="error",
     families=frozenset(CONFIRMATION),
     field_paths=tuple(CONFIRMATION.values()),
-    message="The opt-in confirmation message misses a required part.",
-    fix_hint="Include the brand, “Msg & data rates may apply” and how to opt out (STOP).",
+    message="The opt-in confirmation message does not meet the carriers' requirements.",
+    fix_hint="In 160 characters or fewer (a keyword response), include the brand, “Msg & data "
+    "rates may apply” and how to opt out (STOP).",
     source=sources.CONFIRMATION,
 )
 def _confirmation(draft: Draft):
@@ -226,6 +228,17 @@ def _embedded_unused(draft: Draft):
         yield Violation(("campaignUseCase.embeddedPhone",), "No sample contains a phone number.")
 
 
+def _embedded_numbers(draft: Draft):
+    """(sample path, numbers given for someone else, numbers given as the sender's own line)
+    for the samples that show a number other than the support number of the HELP reply."""
+    support = set(phone_numbers_in(draft.text(HELP_REPLY["campaign"])))
+    for path, text in _sample_texts(draft):
+        others = [n for n in phone_numbers_in(text) if n not in support]
+        own = own_line_numbers_in(text)
+        if others:
+            yield path, [n for n in others if n not in own], [n for n in others if n in own]
+
+
 @rule(
     "EMBEDDED_PHONE_ATTRIBUTE",
     severity="error",
@@ -236,12 +249,36 @@ def _embedded_unused(draft: Draft):
     source=sources.CAMPAIGN_BLOG,
 )
 def _embedded_phone(draft: Draft):
-    support = set(phone_numbers_in(draft.text(HELP_REPLY["campaign"])))
-    for path, text in _sample_texts(draft):
-        others = [n for n in phone_numbers_in(text) if n not in support]
-        if others and draft.text("campaignUseCase.embeddedPhone") != "Yes":
+    if draft.text("campaignUseCase.embeddedPhone") == "Yes":
+        return
+    for path, foreign, _own in _embedded_numbers(draft):
+        if foreign:
             yield Violation((path, "campaignUseCase.embeddedPhone"))
             return
+
+
+# The AWS guide's attribute is "a phone number that isn't a customer support number"; the 10DLC
+# blog says any number in a sample. A number the sample gives as the sender's own line ("call us
+# at …", "call the front desk") is a support number by the first and not by the second, so the
+# mismatch is a warning staff read, not an error.
+@rule(
+    "EMBEDDED_PHONE_OWN_LINE",
+    severity="warning",
+    families=CAMPAIGN,
+    field_paths=("campaignUseCase.embeddedPhone",),
+    message="A sample gives a phone number of the sender's own (not the HELP reply's) while "
+    "the embedded-phone attribute says No.",
+    fix_hint="If the number is not a customer support line, answer Yes; otherwise use the "
+    "support number of the HELP reply, or answer Yes to be safe (the 10DLC blog counts any "
+    "number).",
+    source=f"{sources.CAMPAIGN_FORM}; {sources.CAMPAIGN_BLOG}",
+)
+def _embedded_phone_own_line(draft: Draft):
+    if draft.text("campaignUseCase.embeddedPhone") == "Yes":
+        return
+    found = list(_embedded_numbers(draft))
+    if found and not any(foreign for _path, foreign, _own in found):
+        yield Violation((found[0][0], "campaignUseCase.embeddedPhone"))
 
 
 @rule(

@@ -183,7 +183,7 @@ def _country(draft: Draft):
 @rule(
     "TAX_ID_EIN",
     severity="error",
-    families={"brand", "tfn"},
+    families={"brand", "tfn", "short_code"},
     field_paths=(
         "companyInfo.taxId",
         "companyInfo.taxIdIssuingCountry",
@@ -197,10 +197,29 @@ def _ein(draft: Draft):
     value = draft.text("companyInfo.taxId")
     if draft.family == "brand":
         us = draft.text("companyInfo.taxIdIssuingCountry") == "US"
+    elif draft.family == "short_code":  # the company tax ID, the EIN for a US company
+        country = draft.text("companyInfo.isoCountryCode").upper()
+        us = country == "US" or (not country and _us_address(draft))
     else:  # toll-free: the ID's authority says it is an EIN
         us = draft.text("companyInfo.taxIdAuthority") == "EIN"
     if us and value and not re.fullmatch(r"\d{2}-?\d{7}", value):
         yield Violation(("companyInfo.taxId",), f"(“{value}”)")
+
+
+_US_ADDRESS_END = re.compile(r"\b([A-Z]{2})\s+\d{5}(?:-\d{4})?\s*(?:,?\s*(?:US|USA))?\s*$")
+
+
+def _us_address(draft: Draft) -> bool:
+    """True when the company's address, in its fields or on one line, ends in a US state and
+    ZIP code ("…, Reno, NV 89501")."""
+    state = draft.text("companyInfo.state").strip().upper()
+    zip_code = draft.text("companyInfo.zipCode").strip()
+    if state and zip_code:
+        line = f"{state} {zip_code}"
+    else:
+        line = draft.text("companyInfo.address") or draft.text("companyInfo.address1")
+    found = _US_ADDRESS_END.search(line.strip())
+    return bool(found and pycountry.subdivisions.get(code=f"US-{found.group(1)}"))
 
 
 # The countries whose authority issues each kind of company ID the toll-free form offers.

@@ -39,9 +39,13 @@ RESTRICTED = {
                                      r"(?:collect\w*|recover\w*)\s+(?:\w+\s+){0,4}(?:for|on\s+"
                                      r"behalf\s+of)\s+(?:a|the|your)\s+(?:original\s+)?creditors?",
                                      r"creditor\]?[^.]{0,40}?(?:balance|debt|past\s+due|owed?)\b",
-                                     r"reduce\s+(?:what\s+you\s+owe|your\s+(?:credit\s+card\s+)?"
-                                     r"debts?)",
-                                     r"(?:settle|erase|eliminate)\s+(?:your\s+)?debts?"],
+                                     # debt reduction: an offer to take away (part of)
+                                     # what the person owes, "erase up to 60% of what you
+                                     # owe", "cut your card debt in half"
+                                     r"(?:reduce|cut|lower|slash|settle|erase|eliminate|"
+                                     r"forgive|wipe\s+out)\s+(?:up\s+to\s+)?(?:(?:\d+\s*%|"
+                                     r"half|most|part|some|much)\s+of\s+)?(?:what\s+you\s+owe|"
+                                     r"your\s+(?:[\w-]+\s+){0,2}debts?|debts?)"],
     "get-rich-quick schemes": [r"get\s+rich", r"make\s+money\s+fast",
                                r"work\s+from\s+home\s+(?:and\s+)?earn", r"guaranteed\s+income",
                                r"\$\d[\d,]*\s+(?:a|per)\s+(?:day|week)\s+from\s+home"],
@@ -60,7 +64,8 @@ RESTRICTED_POSSIBLE = {
                                      r"crypto(?:currency|currencies)?", r"bitcoin", r"forex",
                                      r"stock\s+(?:tips?|alerts?|picks?)",
                                      r"collections?\s+(?:team|department|account)",
-                                     r"struggling\s+with\s+(?:\w+\s+)?debts?"],
+                                     r"(?:struggling\s+with|tired\s+of|drowning\s+in)\s+"
+                                     r"(?:\w+\s+)?debts?"],
 }  # fmt: skip
 AGE_GATED = [
     r"alcohol\w*", r"beers?", r"wines?", r"liquors?", r"vodka", r"whiske?y", r"tequila",
@@ -477,6 +482,101 @@ def _category_mismatch(draft: Draft):
         yield Violation(
             (text_path, category_path), f"(“{draft.text(category_path)}”, but it speaks of {words})"
         )
+
+
+# Use cases defined by who sends, not by what (AWS SMS User Guide, 10DLC use cases): "Higher
+# education – Campaigns created on behalf of Colleges or Universities … School Districts and
+# education institutions"; "Charity – Communications from a non-religious registered 501(c)(3)
+# charity". The vertical the campaign gives, its names and its texts show who sends.
+SENDER_KINDS = {
+    "HIGHER_EDUCATION": (
+        {"EDUCATION"},
+        "a college, university, school district or other education institution",
+        TOPICS["education"] + r"|academy|institute|faculty|alumni|tutor\w*|lessons?|"
+        r"school\s+district",
+    ),
+    "CHARITY": (
+        {"NGO"},
+        "a registered charity",
+        TOPICS["charity"] + r"|501\s*\(c\)\s*\(3\)|food\s+(?:bank|pantry)|pantry|shelter|"
+        r"foundation|relief",
+    ),
+}
+
+
+@rule(
+    "USE_CASE_SENDER_MISMATCH",
+    severity="warning",
+    families={"campaign"},
+    field_paths=("campaignUseCase.useCase", "campaignInfo.vertical"),
+    message="The use case is reserved for a kind of sender this campaign does not show itself "
+    "to be.",
+    fix_hint="Choose the use case the messages belong to (for example fraud alerts or account "
+    "notifications); reviewers reject a use case that does not fit the sender.",
+    source=f"{sources.CAMPAIGN_FORM}; {sources.USE_CASE_MATCH}",
+)
+def _sender_mismatch(draft: Draft):
+    use_case = category_key(draft.text("campaignUseCase.useCase")).upper()
+    if use_case not in SENDER_KINDS:
+        return
+    verticals, kind, pattern = SENDER_KINDS[use_case]
+    vertical = draft.text("campaignInfo.vertical").upper()
+    if vertical in verticals:
+        return
+    names = [draft.text(p) for p in ("companyInfo.companyName", "contactInfo.dbaName")]
+    texts = [*draft.brand_names, *names, *(text for _, text in content_texts(draft))]
+    if any(re.search(rf"(?i)(?<![\w-])(?:{pattern})(?![\w-])", t) for t in texts if t):
+        return
+    yield Violation(
+        ("campaignUseCase.useCase", "campaignInfo.vertical"),
+        f"(“{draft.text('campaignUseCase.useCase')}” is for {kind}"
+        + (f"; the vertical is {vertical})" if vertical else ")"),
+    )
+
+
+# A short code's use case description names the messages the program sends; the samples, the
+# company overview and the opt-in show what it really sends. A description about a subject
+# (patients and prescriptions, students, donations, passcodes, surveys, fraud) that none of them
+# speaks of describes another program (AWS Messaging blog: samples consistent with the use case).
+SUBJECTS = ("health", "education", "charity", "otp", "polling", "fraud")
+SHORT_CODE_DESCRIPTIONS = ("useCase.programDescription", "useCase.description")
+
+
+@rule(
+    "USE_CASE_DESCRIPTION_MISMATCH",
+    severity="warning",
+    families={"short_code"},
+    field_paths=SHORT_CODE_DESCRIPTIONS,
+    message="The use case description speaks of messages the samples and the program do not send.",
+    fix_hint="Describe the messages this program sends, as its samples show them; reviewers "
+    "reject a description that does not fit the samples.",
+    source=sources.USE_CASE_MATCH,
+)
+def _description_mismatch(draft: Draft):
+    path = next((p for p in SHORT_CODE_DESCRIPTIONS if draft.text(p)), "")
+    if not path:
+        return
+    names = [draft.text("companyInfo.companyName"), *draft.brand_names]
+    described = topic_hits(without_names(draft.text(path), [n for n in names if n]))
+    subjects = {t: words for t, words in described.items() if t in SUBJECTS}
+    if not subjects:
+        return
+    rest = " \n".join(
+        [text for _, text in samples(draft)]
+        + [draft.text(p) for p in ("useCase.companyOverview", "optIn.optInDescription")]
+    )
+    if not rest.strip():
+        return
+    shown = topic_hits(rest)
+    if set(subjects) & set(shown):
+        return
+    # The description may name that subject beside what the program does send ("receipts,
+    # renewals and security notices"): only a description mostly about it is another program's.
+    shared = sum(len(words) for t, words in described.items() if t in shown)
+    if sum(len(words) for words in subjects.values()) <= shared:
+        return
+    words = ", ".join(sorted(w for words in subjects.values() for w in words)[:3])
+    yield Violation((path,), f"(it speaks of {words})")
 
 
 # --- Written in English -------------------------------------------------------------------------

@@ -168,6 +168,27 @@ def phone_numbers_in(text: str) -> list[str]:
     return ["".join(ch for ch in m if ch.isdigit())[-10:] for m in _PHONE.findall(text)]
 
 
+# A number the message gives as the sender's own line for the recipient to reach it: "call us
+# at", "text us on", "call our front desk", "call the office", "Questions? Call". A number given
+# for someone else ("our sales line", "our partner line", "their cell") is not one of these.
+_OWN_LINE = re.compile(
+    r"(?i)(?:\b(?:call|text|phone|ring|reach|contact|dial)\s+(?:us|(?:our|the)\s+(?:front\s+desk|"
+    r"office|clinic|store|shop|branch|pharmacy|studio|team|support\s+(?:line|team|desk)|"
+    r"help\s*(?:desk|line)|care\s+team|customer\s+(?:care|service|support)(?:\s+line)?|"
+    r"member\s+(?:services|care)|patient\s+care))|\bquestions\?\s*(?:call|text|phone|dial))"
+    r"(?:\s+(?:at|on))?[\s:]*$"
+)
+
+
+def own_line_numbers_in(text: str) -> set[str]:
+    """The numbers (last 10 digits) a message introduces as the sender's own line."""
+    return {
+        "".join(ch for ch in found.group(0) if ch.isdigit())[-10:]
+        for found in _PHONE.finditer(text)
+        if _OWN_LINE.search(text[max(0, found.start() - 60) : found.start()])
+    }
+
+
 FREE_MAIL = {
     "gmail.com", "googlemail.com", "yahoo.com", "ymail.com", "hotmail.com", "outlook.com",
     "live.com", "msn.com", "aol.com", "icloud.com", "me.com", "mail.com", "gmx.com", "gmx.net",

@@ -1163,3 +1163,151 @@ def test_stop_and_help_in_title_case_after_a_comma_are_instructions():
     assert help_instruction("Reply Help for info, Stop to end.")
     assert not stop_instruction("Pick it up on your next stop at the depot.")
     assert not help_instruction("Our staff are glad to help with your order.")
+
+
+# --- Round 4: the sender's own line, debt reduction, a short code's EIN, who a use case is for --
+
+FITNESS_SAMPLE = "messageSamples.messageSample2"
+EMBEDDED_PHONE = "campaignUseCase.embeddedPhone"
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Cobalt Fitness: spin moved to [time]. Can't make it? Ring our studio on 720-555-0199.",
+        "Cobalt Fitness: your locker code changes Monday. Questions? Text us at (720) 555-0123.",
+        "Cobalt Fitness: class full, you're on the waitlist. Call the front desk 720.555.0110.",
+    ],
+)
+def test_a_number_given_as_the_senders_own_line_only_warns(sample):
+    d = draft("campaign-fitness", {FITNESS_SAMPLE: sample})
+    assert d.text(EMBEDDED_PHONE) == "No"
+    found = at(d, EMBEDDED_PHONE)
+    assert "EMBEDDED_PHONE_ATTRIBUTE" not in found
+    assert found.get("EMBEDDED_PHONE_OWN_LINE") == "warning"
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Cobalt Fitness: protein shakes 2-for-1! Order from our juice partner at 720-555-0144.",
+        "Cobalt Fitness: want a personal plan? Call our sales line at 720-555-0177.",
+        "Cobalt Fitness: your coach [name] can be reached on her cell, 720-555-0102.",
+    ],
+)
+def test_a_number_given_for_someone_else_is_an_embedded_phone(sample):
+    d = draft("campaign-fitness", {FITNESS_SAMPLE: sample})
+    found = at(d, EMBEDDED_PHONE)
+    assert found.get("EMBEDDED_PHONE_ATTRIBUTE") == "error"
+    assert "EMBEDDED_PHONE_OWN_LINE" not in found
+    # answered Yes, neither finding remains
+    d = draft("campaign-fitness", {FITNESS_SAMPLE: sample, EMBEDDED_PHONE: "Yes"})
+    assert not {"EMBEDDED_PHONE_ATTRIBUTE", "EMBEDDED_PHONE_OWN_LINE"} & set(at(d, EMBEDDED_PHONE))
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Larkspur Dental: behind on bills? We wipe out 40% of what you owe. Reply STOP to end.",
+        "Larkspur Dental: we can cut your credit card debt in half. Reply STOP to end.",
+        "Larkspur Dental: lower your debts with one call. Reply STOP to end.",
+    ],
+)
+def test_an_offer_to_reduce_what_someone_owes_is_prohibited(sample):
+    d = draft("tfn-dental", {SAMPLE2: sample})
+    assert at(d, SAMPLE2).get("RESTRICTED_CONTENT") == "error"
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Larkspur Dental: your balance of [amount] is due on [date]. Reply STOP to end.",
+        "Larkspur Dental: autopay lowers your monthly fee by $2. Reply STOP to end.",
+    ],
+)
+def test_a_bill_or_a_lower_fee_is_not_debt_reduction(sample):
+    d = draft("tfn-dental", {SAMPLE2: sample})
+    assert "RESTRICTED_CONTENT" not in at(d, SAMPLE2)
+
+
+def _without(case_id: str, *paths: str, **values) -> Draft:
+    found = base(case_id)
+    kept = {k: v for k, v in found.values.items() if k not in paths}
+    return dataclasses.replace(found, values={**kept, **values})
+
+
+TAX_ID = "companyInfo.taxId"
+
+
+@pytest.mark.parametrize("value", ["4471", "EIN to follow", "123-45-6789"])
+def test_a_us_short_code_applicant_gives_its_nine_digit_ein(value):
+    d = draft("shortcode-pharmacy", {TAX_ID: value})
+    assert d.text("companyInfo.isoCountryCode") == "US"
+    assert at(d, TAX_ID).get("TAX_ID_EIN") == "error"
+    # no country field: the address in its fields, or on one line, says where the company is
+    d = _without("shortcode-pharmacy", "companyInfo.isoCountryCode", **{TAX_ID: value})
+    d = dataclasses.replace(
+        d, values={**d.values, "companyInfo.state": "MN", "companyInfo.zipCode": "55802"}
+    )
+    assert at(d, TAX_ID).get("TAX_ID_EIN") == "error"
+    one_line = {TAX_ID: value, "companyInfo.address": "12 Lake Ave S, Duluth, MN 55802"}
+    d = _without("shortcode-pharmacy", "companyInfo.isoCountryCode", **one_line)
+    assert at(d, TAX_ID).get("TAX_ID_EIN") == "error"
+
+
+def test_a_short_code_ein_may_be_written_with_its_hyphen_and_a_foreign_id_is_not_an_ein():
+    assert "TAX_ID_EIN" not in at(draft("shortcode-pharmacy", {TAX_ID: "41-2345678"}), TAX_ID)
+    foreign = {TAX_ID: "4471", "companyInfo.address": "10 King St W, Toronto, ON M5H 1A1"}
+    d = _without("shortcode-pharmacy", "companyInfo.isoCountryCode", **foreign)
+    assert "TAX_ID_EIN" not in at(d, TAX_ID)
+    d = draft("shortcode-pharmacy", {TAX_ID: "4471", "companyInfo.isoCountryCode": "IE"})
+    assert "TAX_ID_EIN" not in at(d, TAX_ID)
+
+
+USE_CASE = "campaignUseCase.useCase"
+
+
+@pytest.mark.parametrize("use_case", ["HIGHER_EDUCATION", "CHARITY"])
+def test_a_use_case_reserved_for_a_kind_of_sender_warns_for_another_sender(use_case):
+    d = draft("campaign-fitness", {USE_CASE: use_case})
+    assert d.text("campaignInfo.vertical") == "ENTERTAINMENT"
+    assert at(d, USE_CASE).get("USE_CASE_SENDER_MISMATCH") == "warning"
+
+
+def test_a_use_case_reserved_for_a_kind_of_sender_fits_when_the_campaign_shows_it():
+    school = {USE_CASE: "HIGHER_EDUCATION", "campaignInfo.vertical": "EDUCATION"}
+    assert "USE_CASE_SENDER_MISMATCH" not in at(draft("campaign-fitness", school), USE_CASE)
+    college = {
+        USE_CASE: "HIGHER_EDUCATION",
+        "campaignInfo.campaignName": "Cobalt Fitness Institute texts enrolled trainees the "
+        "times of their certification courses and exams.",
+    }
+    assert "USE_CASE_SENDER_MISMATCH" not in at(draft("campaign-fitness", college), USE_CASE)
+    giving = {USE_CASE: "CHARITY", FITNESS_SAMPLE: "Cobalt Fitness: thank you for your donation!"}
+    assert "USE_CASE_SENDER_MISMATCH" not in at(draft("campaign-fitness", giving), USE_CASE)
+
+
+DESCRIPTION = "useCase.programDescription"
+
+
+def test_a_short_code_description_of_another_programs_messages_warns():
+    text = "Pinecrest Pharmacy sends students their exam timetables and tuition reminders."
+    d = draft("shortcode-pharmacy", {DESCRIPTION: text})
+    assert at(d, DESCRIPTION).get("USE_CASE_DESCRIPTION_MISMATCH") == "warning"
+    # the set's naming of the field is read the same way
+    d = draft("shortcode-pharmacy", {"useCase.description": text})
+    assert at(d, "useCase.description").get("USE_CASE_DESCRIPTION_MISMATCH") == "warning"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pinecrest Pharmacy tells patients when a prescription refill is ready for pickup.",
+        # names a subject the samples do not show beside the program's main matter
+        "Pinecrest Pharmacy texts refill-ready notices and reminders before a prescription is "
+        "returned to stock, and rare security notices about the customer's account.",
+    ],
+)
+def test_a_short_code_description_of_its_own_messages_does_not_warn(text):
+    d = draft("shortcode-pharmacy", {DESCRIPTION: text})
+    assert "USE_CASE_DESCRIPTION_MISMATCH" not in at(d, DESCRIPTION)

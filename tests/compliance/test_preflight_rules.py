@@ -244,6 +244,23 @@ EXTRA_FAILING = {
             "discounts and flash sale offers to its shoppers."
         },
     ),
+    "EMBEDDED_PHONE_OWN_LINE": lambda: _with(
+        "campaign-fitness",
+        values={
+            "messageSamples.messageSample2": "Cobalt Fitness: pool closed today. Call us at "
+            "720-555-0190 to move your swim lesson."
+        },
+    ),
+    "USE_CASE_SENDER_MISMATCH": lambda: _with(
+        "campaign-fitness", values={"campaignUseCase.useCase": "HIGHER_EDUCATION"}
+    ),
+    "USE_CASE_DESCRIPTION_MISMATCH": lambda: _with(
+        "shortcode-pharmacy",
+        values={
+            "useCase.programDescription": "Pinecrest Pharmacy sends voters its polls and "
+            "surveys about the city council race."
+        },
+    ),
 }
 
 
@@ -260,7 +277,7 @@ def _portal(settings):
 
 
 def test_every_rule_is_fully_described():
-    assert len(RULES) == 96
+    assert len(RULES) == 99
     for rule in RULES.values():
         assert rule.severity in ("error", "warning"), rule.id
         assert rule.families, rule.id

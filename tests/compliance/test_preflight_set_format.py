@@ -9,7 +9,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bench.preflight_set import DEV, DEV2, DEV3, FIELDS, HELDOUT, HELDOUT2, HELDOUT3, load_set
+from bench.preflight_set import (
+    DEV,
+    DEV2,
+    DEV3,
+    DEV4,
+    FIELDS,
+    HELDOUT,
+    HELDOUT2,
+    HELDOUT3,
+    HELDOUT4,
+    load_set,
+)
 
 SET_DIR = Path(__file__).resolve().parent / "preflight_set"
 
@@ -88,6 +99,8 @@ PATHS = {
     "heldout2": HELDOUT2,
     "dev3": DEV3,
     "heldout3": HELDOUT3,
+    "dev4": DEV4,
+    "heldout4": HELDOUT4,
 }
 # the second set (dev2 + heldout2) was written apart from the first one, with its own tenants
 SECOND_SET_MINIMUM = 170
@@ -257,3 +270,62 @@ def test_third_set_tenants_are_its_own(parts):
         assert not (b & c), b & c
         assert not (a & b), a & b
         assert not (a & c), a & c
+
+
+# the fourth set (dev4 + heldout4): every type again, short code included; written apart from the
+# rules and from the first three sets
+FOURTH_SET_MINIMUM = 165
+FOURTH_SET_TYPES = set(MINIMUMS) | SENDER_ID_TYPES
+
+
+@pytest.mark.parametrize("part", ["dev4", "heldout4"])
+def test_fourth_set_parts_are_large_and_mixed(parts, part):
+    regs = parts[part]
+    assert len(regs) >= FOURTH_SET_MINIMUM, (part, len(regs))
+    compliant = sum(r["label"] == "compliant" for r in regs) / len(regs)
+    assert 0.35 <= compliant <= 0.5, (part, compliant)
+    assert {r["registration_type"] for r in regs} == FOURTH_SET_TYPES, part
+    for rtype in FOURTH_SET_TYPES:
+        labels = {r["label"] for r in regs if r["registration_type"] == rtype}
+        assert labels == {"compliant", "defect"}, (part, rtype, labels)
+    used = collections.Counter(r["defect"]["category"] for r in regs if r["label"] == "defect")
+    assert set(used) == CATEGORIES, (part, CATEGORIES - set(used))
+    assert min(used.values()) >= 2, (part, used.most_common()[-3:])
+
+
+def test_fourth_set_tenants_are_its_own(parts):
+    """dev4 and heldout4 share no tenant or provider with each other nor with earlier sets."""
+
+    def tenants(regs):
+        return (
+            {r["tenant"]["slug"] for r in regs},
+            {d for r in regs for d in r["tenant"]["domains"]},
+            {n for r in regs for n in r["tenant"]["names"]},
+            {n for r in regs for n in r["provider"]["names"]},
+        )
+
+    earlier = tenants(
+        parts["dev"]
+        + parts["heldout"]
+        + parts["dev2"]
+        + parts["heldout2"]
+        + parts["dev3"]
+        + parts["heldout3"]
+    )
+    dev4, held4 = tenants(parts["dev4"]), tenants(parts["heldout4"])
+    for a, b, c in zip(earlier, dev4, held4, strict=True):
+        assert not (b & c), b & c
+        assert not (a & b), a & b
+        assert not (a & c), a & c
+
+
+@pytest.mark.parametrize("part", ["dev4", "heldout4"])
+def test_fourth_set_defect_fields_name_the_registration_type(parts, part):
+    """The labelled field belongs to the registration's own form (catalog paths or the set's
+    documented provisional names), so a finding elsewhere cannot count as the catch."""
+    for reg in parts[part]:
+        if reg["label"] != "defect":
+            continue
+        field = reg["defect"]["field"]
+        known = set(reg["values"]) | set(reg["attachments"])
+        assert field in known or reg["defect"]["category"] in MAY_BE_ABSENT, (reg["id"], field)
