@@ -197,27 +197,11 @@ def check(draft, schemas: dict) -> list:
     from compliance.preflight import preflight_run
     from compliance.preflight.catalog import catalog_findings
 
-    schema = schemas.get(draft.registration_type)
-    if schema is not None:
-        draft = as_saved(draft, schema)
     findings = preflight_run(draft)
+    schema = schemas.get(draft.registration_type)
     if schema is not None:
         findings += catalog_findings(draft, schema)
     return findings
-
-
-def as_saved(draft, schema):
-    """The draft as the wizard stores it: what a person typed in a phone or tax id field is saved
-    in the form the field's AWS pattern wants (registrations/formats.py, issue 18), and the
-    preflight reads the saved values."""
-    import dataclasses
-
-    from registrations import formats
-
-    prefix = draft.registration_type[:2]
-    country = prefix if prefix.isalpha() and prefix != "PO" else "US"
-    values = formats.normalise_values(schema, dict(draft.values), country=country)
-    return dataclasses.replace(draft, values=values)
 
 
 def _at_field(finding, field: str) -> bool:
