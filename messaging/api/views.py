@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from messaging import optouts, selectors, services
+from messaging.api import idempotency
 from messaging.api import serializers as s
 from messaging.api.auth import ApiKeyAuthentication, api_exception_handler, rate_check, scoped
 from messaging.api.idempotency import idempotent
@@ -145,14 +146,24 @@ class MessagesView(ApiView, generics.GenericAPIView):
         request=s.MessageIn, parameters=[IDEMPOTENCY], examples=[MESSAGE_EXAMPLE],
         responses={202: s.MessageOut, **errors(*WITH_BODY, 402, 409, 422)},
     )  # fmt: skip
-    @idempotent
     def post(self, request):
-        data = s.MessageIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        message = services.message_send(
-            tenant=self.tenant, api_key=request.auth, item=data.validated_data
-        )
-        return Response(s.MessageOut(message).data, status=202)
+        # Idempotency on the message row (unique per tenant and key), not a record of its own.
+        key = idempotency.key_of(request)
+        if isinstance(key, Response):
+            return key
+        item = s.message_in(request.data)
+        try:
+            message = services.message_send(
+                tenant=self.tenant, api_key=request.auth, item=item, idempotency_key=key or None,
+                request_hash=idempotency.request_hash(request) if key else "",
+            )  # fmt: skip
+        except services.IdempotentReplay as replay:
+            if not replay.same:
+                return idempotency.reused_key()
+            response = Response(s.message_out(replay.message), status=202)
+            response["Idempotent-Replayed"] = "true"
+            return response
+        return Response(s.message_out(message), status=202)
 
 
 class MessageBatchView(ApiView):
