@@ -60,6 +60,8 @@ DRAIN_SECONDS = 60.0
 CLAIM_SECONDS = 1.0
 # Threads sending one sender's messages: enough to keep the sender busy over AWS's round trips.
 MAX_THREADS = 16
+# A drain pauses after this many transient failures in a row (beat's wake starts it again).
+FAILING_IN_A_ROW = 3
 
 # Spacing of sends: the sandbox and AWS keep a bucket of one second's parts, so a little
 # jitter is absorbed; 0.98 keeps the long-run rate just under the limit.
@@ -322,6 +324,7 @@ def sender_drain(sender_id: int, *, max_seconds: float = DRAIN_SECONDS) -> dict[
     deadline = time.monotonic() + max_seconds
     pending: set = set()
     lock = threading.Lock()
+    failing = [0]  # transient failures in a row (AWS or the network unwell)
 
     def claim() -> list[int]:
         now = timezone.now()
@@ -334,14 +337,24 @@ def sender_drain(sender_id: int, *, max_seconds: float = DRAIN_SECONDS) -> dict[
         with lock:
             status = future.result()
             counts[status] = counts.get(status, 0) + 1
+            failing[0] = failing[0] + 1 if status in ("retry", "error") else 0
+
+    def unwell() -> bool:
+        return failing[0] >= FAILING_IN_A_ROW
 
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"drain-{sender_id}") as pool:
         while True:
             cache.set(_flag(sender_id), "1", DRAIN_FLAG_SECONDS)
             # Claim the next second's messages while the last half of this one's are in flight.
             if len(pending) <= batch // 2:
-                ids = claim() if time.monotonic() < deadline else []
+                ids = claim() if time.monotonic() < deadline and not unwell() else []
                 if not ids and not pending:
+                    if unwell():
+                        # Every recent call failed for a transient reason: stop here and let
+                        # beat's wake (every 10 s) start again, instead of spinning.
+                        cache.delete(_flag(sender_id))
+                        log.warning("sender %s: AWS keeps failing, dispatch paused", sender_id)
+                        break
                     if time.monotonic() >= deadline:
                         cache.delete(_flag(sender_id))
                         sender_wake(sender_id)  # a fresh task goes on
