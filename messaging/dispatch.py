@@ -12,9 +12,10 @@ of the sender's flag and looks once more, so a message committed meanwhile is ne
 A worker killed after claiming leaves its messages SENDING; once their lease ran out
 (`MESSAGING_SEND_LEASE_SECONDS`) the next claim takes them again, unless a delivery event
 (matched through the `Context` sent with the message) shows that AWS took them. A killed
-worker's drain flag lapses within `DRAIN_FLAG_SECONDS`; the next acceptance, or the periodic
-`senders_wake_all`, starts a new drain. Every status change is a move of the table in
-`messaging/states.py`.
+worker's drain flag lapses within `DRAIN_FLAG_SECONDS`: its partner drain (two per sender, in
+slots 0 and 1, each keeping the other running) goes on meanwhile and restarts it; when both
+were on the killed worker, the next acceptance or the periodic `senders_wake_all` does. Every
+status change is a move of the table in `messaging/states.py`.
 """
 
 from __future__ import annotations
@@ -52,8 +53,9 @@ from registrations.models import Sender, SendingSetup
 log = logging.getLogger(__name__)
 
 DRAIN_TASK = "messaging.tasks.sender_drain_task"
-# A drain refreshes its sender's flag every round; a killed worker's flag lapses after this.
-DRAIN_FLAG_SECONDS = 5.0
+# A drain refreshes its flag at least every half second; a killed worker's flag lapses after
+# this.
+DRAIN_FLAG_SECONDS = 2.0
 # A drain hands over to a new task after this long, so no task runs for ever.
 DRAIN_SECONDS = 60.0
 # Each claim takes about this much of the sender's parts per second (well inside the lease).
@@ -236,15 +238,16 @@ def message_dispatch(*, tenant_id: int, message_id: int, attempt: int = 0) -> Ou
 # --- The outbox: one drain per sender --------------------------------------------------------
 
 
-def _flag(sender_id: int) -> str:
-    return f"messaging:drain:{sender_id}"
+def _flag(sender_id: int, slot: int = 0) -> str:
+    return f"messaging:drain:{sender_id}:{slot}"
 
 
-def sender_wake(sender_id: int) -> bool:
-    """Starts the sender's drain unless one runs (its flag is set); returns whether it did."""
-    if not cache.add(_flag(sender_id), "1", DRAIN_FLAG_SECONDS):
+def sender_wake(sender_id: int, slot: int = 0) -> bool:
+    """Starts the sender's drain in `slot` unless one runs there (its flag is set); returns
+    whether it did. Acceptance wakes slot 0; each drain keeps its partner's slot running."""
+    if not cache.add(_flag(sender_id, slot), "1", DRAIN_FLAG_SECONDS):
         return False
-    enqueue_now(DRAIN_TASK, sender_id)
+    enqueue_now(DRAIN_TASK, sender_id, slot)
     return True
 
 
@@ -308,13 +311,20 @@ def _opted_out_since_claimed(message: Message) -> Outcome | None:
     return None
 
 
-def sender_drain(sender_id: int, *, max_seconds: float = DRAIN_SECONDS) -> dict[str, int]:
+def sender_drain(
+    sender_id: int, slot: int = 0, *, max_seconds: float = DRAIN_SECONDS
+) -> dict[str, int]:
     """Sends the sender's claimable messages until none is left (or `max_seconds` passed, then
-    a fresh drain takes over). Returns the count of each outcome."""
+    a fresh drain takes over). Returns the count of each outcome.
+
+    Two drains run per sender (slots 0 and 1, each keeping the other's running): when a worker
+    is killed, the drain on another worker goes on at the sender's full rate at once, instead
+    of the sender waiting for the killed drain's flag to lapse."""
     counts: dict[str, int] = {}
+    flag, partner = _flag(sender_id, slot), 1 - slot
     sender = Sender.objects.select_related("tenant").filter(pk=sender_id).first()
     if sender is None:
-        cache.delete(_flag(sender_id))
+        cache.delete(flag)
         return counts
     rate = parts_per_second(sender)
     setup = _setup(sender.tenant_id)
@@ -342,26 +352,31 @@ def sender_drain(sender_id: int, *, max_seconds: float = DRAIN_SECONDS) -> dict[
     def unwell() -> bool:
         return failing[0] >= FAILING_IN_A_ROW
 
+    partner_checked, busy = 0.0, True
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"drain-{sender_id}") as pool:
         while True:
-            cache.set(_flag(sender_id), "1", DRAIN_FLAG_SECONDS)
+            cache.set(flag, "1", DRAIN_FLAG_SECONDS)
+            if busy and time.monotonic() >= partner_checked + 1.0 and not unwell():
+                partner_checked = time.monotonic()
+                sender_wake(sender_id, partner)  # started, or restarted after its worker died
             # Claim the next second's messages while the last half of this one's are in flight.
             if len(pending) <= batch // 2:
                 ids = claim() if time.monotonic() < deadline and not unwell() else []
+                busy = bool(ids)  # the partner is only kept running while there is work
                 if not ids and not pending:
                     if unwell():
                         # Every recent call failed for a transient reason: stop here and let
-                        # beat's wake (every 10 s) start again, instead of spinning.
-                        cache.delete(_flag(sender_id))
+                        # beat's wake (every 2 s) start again, instead of spinning.
+                        cache.delete(flag)
                         log.warning("sender %s: AWS keeps failing, dispatch paused", sender_id)
                         break
                     if time.monotonic() >= deadline:
-                        cache.delete(_flag(sender_id))
-                        sender_wake(sender_id)  # a fresh task goes on
+                        cache.delete(flag)
+                        sender_wake(sender_id, slot)  # a fresh task goes on
                         break
                     # Nothing left: let go of the flag, then look once more, so that a message
                     # committed before an acceptance saw the flag is not left behind.
-                    cache.delete(_flag(sender_id))
+                    cache.delete(flag)
                     ids = claim()
                     if not ids:
                         break

@@ -22,9 +22,9 @@ log = logging.getLogger(__name__)
 
 
 @shared_task(name="messaging.tasks.sender_drain_task")
-def sender_drain_task(sender_id: int) -> dict[str, int]:
+def sender_drain_task(sender_id: int, slot: int = 0) -> dict[str, int]:
     """Sends the sender's accepted messages (the outbox) until none is left."""
-    return sender_drain(sender_id)
+    return sender_drain(sender_id, slot)
 
 
 @shared_task(name="messaging.tasks.senders_wake_task")

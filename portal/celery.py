@@ -55,7 +55,7 @@ app.conf.beat_schedule = {
     },
     # Starts the dispatch of senders with messages to send and no drain running: a drain whose
     # worker was killed (its flag lapsed), messages whose lease ran out (claimed again).
-    "senders-wake": {"task": "messaging.tasks.senders_wake_task", "schedule": 10},
+    "senders-wake": {"task": "messaging.tasks.senders_wake_task", "schedule": 2},
     # Queues again SNS messages whose handling task was lost, and prunes message ids too old to
     # be replayed (the age check refuses such messages anyway).
     "sns-messages-maintain": {
