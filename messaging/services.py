@@ -146,15 +146,23 @@ class _NoRoom(Exception):
     """The reservation changed no row: rolls back the message inserted with it."""
 
 
+_INSERT_SQL: dict[str, tuple[list, str]] = {}  # per database vendor: fields and statement
+
+
 def _insert_statement(message: Message) -> tuple[str, list]:
     """The message's INSERT (without RETURNING), with the same column values as
     `save(force_insert=True)` would write, adapted by the fields for this database."""
     message.created_at = message.updated_at = timezone.now()
-    fields = [Message._meta.get_field(name) for name in _INSERT_FIELDS]
-    values = [f.get_db_prep_save(getattr(message, f.attname), connection) for f in fields]
-    table = connection.ops.quote_name(Message._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", values
+    if connection.vendor not in _INSERT_SQL:
+        fields = [Message._meta.get_field(name) for name in _INSERT_FIELDS]
+        table = connection.ops.quote_name(Message._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        _INSERT_SQL[connection.vendor] = (
+            fields, f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        )  # fmt: skip
+    fields, sql = _INSERT_SQL[connection.vendor]
+    return sql, [f.get_db_prep_save(getattr(message, f.attname), connection) for f in fields]
 
 
 def _reserve_and_insert(message: Message, amount, cap) -> bool:

@@ -92,6 +92,17 @@ class ApiView(APIView):
         super().initial(request, *args, **kwargs)
         rate_check(request)
 
+    # What DRF's negotiation answers for the usual Accept headers (its first renderer, JSON),
+    # without parsing them on every request; any other header is negotiated as before.
+    _PLAIN_ACCEPT = frozenset({"", "*/*", "application/json"})
+
+    def perform_content_negotiation(self, request, force=False):
+        renderers = self.get_renderers()
+        plain = request.META.get("HTTP_ACCEPT", "") in self._PLAIN_ACCEPT
+        if plain and renderers and renderers[0].media_type == "application/json":
+            return renderers[0], renderers[0].media_type
+        return super().perform_content_negotiation(request, force)
+
     @property
     def tenant(self):
         return self.request.auth.tenant
