@@ -259,8 +259,9 @@ def senders_wake_all() -> int:
     expired = Message.objects.filter(
         status=Message.Status.SENDING, claimed_at__lt=stale, aws_message_id=""
     )
-    senders = set(accepted.values_list("sender_id", flat=True).distinct()[:10_000])
-    senders |= set(expired.values_list("sender_id", flat=True).distinct()[:10_000])
+    # (order_by() drops the model's ordering, which would otherwise defeat the DISTINCT.)
+    senders = set(accepted.order_by().values_list("sender_id", flat=True).distinct()[:10_000])
+    senders |= set(expired.order_by().values_list("sender_id", flat=True).distinct()[:10_000])
     return sum(1 for pk in sorted(senders) if sender_wake(pk))
 
 
