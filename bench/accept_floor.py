@@ -35,6 +35,49 @@ PG = "postgres://postgres@127.0.0.1:5432"
 DEST = "+14254147755"
 
 
+INSERT_MESSAGE = """
+    INSERT INTO messaging_message (tenant_id, api_key_id, sender_id, destination,
+        iso_country, body, message_type, encoding, parts, estimated_price, context,
+        batch_id, status, status_reason, aws_message_id, attempts, claim_token, request_hash,
+        created_at, updated_at)
+    VALUES (%s, %s, %s, %s, %s, %s, 'TRANSACTIONAL', 'GSM', 1, 0.00581, '{}', '',
+        'ACCEPTED', '', '', 0, '', '', now(), now())
+    RETURNING id"""
+INSERT_IDEMPOTENCY = """
+    INSERT INTO messaging_idempotencyrecord (tenant_id, api_key_id, key, request_hash,
+        status_code, response, created_at)
+    VALUES (%s, %s, %s, '', 202, %s, now())"""
+
+
+def make_floor(client, key, tenant, sender, redis, body: str):
+    """The floor's call (see the module's docstring), for this script and bench/send_api.py:
+    the ping's Django request, then parse, authenticate the cached key, parse the number, two
+    raw inserts in one transaction, commit, one Redis push."""
+    from django.db import connection, transaction
+
+    from messaging.checks import destination_parse
+    from tenants.api_keys import api_key_authenticate
+
+    def floor(i: int) -> None:
+        client.get("/api/v1/ping")
+        item = json.loads(body)
+        found = api_key_authenticate(key.plaintext)
+        destination, country = destination_parse(item["to"])
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                INSERT_MESSAGE,
+                [tenant.pk, found.pk, sender.pk, destination, country, item["body"]],
+            )
+            message_id = cursor.fetchone()[0]
+            cursor.execute(
+                INSERT_IDEMPOTENCY,
+                [tenant.pk, found.pk, f"floor-{i}", json.dumps({"id": message_id})],
+            )
+        redis.lpush("portal:bench-floor:accepted", message_id)
+
+    return floor
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=500)
@@ -62,7 +105,6 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
     from django.test import Client
 
     from messaging.checks import destination_parse
@@ -88,35 +130,7 @@ def main() -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key.plaintext}"}
     body = json.dumps({"to": DEST, "body": "Your Floor Co code is 481516."})
-    insert_message = """
-        INSERT INTO messaging_message (tenant_id, api_key_id, sender_id, destination,
-            iso_country, body, message_type, encoding, parts, estimated_price, context,
-            batch_id, status, status_reason, aws_message_id, attempts, created_at,
-            updated_at)
-        VALUES (%s, %s, %s, %s, %s, %s, 'TRANSACTIONAL', 'GSM', 1, 0.00581, '{}', '',
-            'ACCEPTED', '', '', 0, now(), now())
-        RETURNING id"""
-    insert_idempotency = """
-        INSERT INTO messaging_idempotencyrecord (tenant_id, api_key_id, key, request_hash,
-            status_code, response, created_at)
-        VALUES (%s, %s, %s, '', 202, %s, now())"""
-
-    def floor(i: int) -> None:
-        client.get("/api/v1/ping")
-        item = json.loads(body)
-        found = api_key_authenticate(key.plaintext)
-        destination, country = destination_parse(item["to"])
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                insert_message,
-                [tenant.pk, found.pk, sender.pk, destination, country, item["body"]],
-            )
-            message_id = cursor.fetchone()[0]
-            cursor.execute(
-                insert_idempotency,
-                [tenant.pk, found.pk, f"floor-{i}", json.dumps({"id": message_id})],
-            )
-        redis.lpush("portal:bench-floor:accepted", message_id)
+    floor = make_floor(client, key, tenant, sender, redis, body)
 
     def send(i: int) -> None:
         response = client.post(
@@ -137,11 +151,13 @@ def main() -> None:
         }
 
     def write_only(i: int) -> None:
+        from django.db import connection, transaction
+
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(insert_message, [tenant.pk, key.key.pk, sender.pk, DEST, "US", "x"])
+            cursor.execute(INSERT_MESSAGE, [tenant.pk, key.key.pk, sender.pk, DEST, "US", "x"])
             message_id = cursor.fetchone()[0]
             cursor.execute(
-                insert_idempotency, [tenant.pk, key.key.pk, f"w-{i}", json.dumps({"id": 1})]
+                INSERT_IDEMPOTENCY, [tenant.pk, key.key.pk, f"w-{i}", json.dumps({"id": 1})]
             )
         return message_id
 

@@ -3,12 +3,15 @@
 1. Acceptance (Celery workers stopped, so that only the web tier is measured): a bare JSON
    endpoint on the same gunicorn (`/api/v1/ping`), then single sends (`POST /api/v1/messages`)
    and batches of 100 (`POST /api/v1/messages/batch`), each from C concurrent keep-alive
-   clients: requests and messages per second, p50 / p99 latency, and our single-send
-   throughput divided by the ping's (goal >= 0.5).
+   clients: requests and messages per second, p50 / p99 latency, the single-send throughput
+   divided by the ping's, and the server CPU of a single send divided by the floor's CPU
+   (bench/accept_floor.py's floor, measured in the same run: `send_cpu_over_floor`, goal
+   <= 2.0), with the load average (the machine is shared).
 2. Dispatch: M messages accepted with workers running, simulator senders at 20 parts per
    second each in the sandbox (MPS limits on; --senders, default 1); one worker is killed
-   with SIGKILL mid-run and a new one started. Messages sent per second (first to last send
-   as the sandbox saw them) divided by the combined parts per second (goal >= 0.95),
+   with SIGKILL mid-run and a new one started (the senders' drains: messaging/dispatch.py).
+   Messages sent per second (first to last send as the sandbox saw them) divided by the
+   combined parts per second (goal >= 0.95),
    throttling errors (goal 0), and every accepted message sent exactly once (no loss, no
    duplicate).
 
@@ -123,14 +126,20 @@ def _load(port: int, clients: int, requests: int, make) -> dict:
     }
 
 
-def _cpu_per_request(token: str, count: int = 300) -> dict:
+def _cpu_per_request(key, tenant, sender, redis_url: str, count: int = 300) -> dict:
     """CPU milliseconds this process spends per request (Django test client, same settings,
-    PostgreSQL and Redis; no HTTP server, no load generator): where a send's time goes."""
+    PostgreSQL and Redis; no HTTP server, no load generator): where a send's time goes, and
+    the floor of bench/accept_floor.py (its own call, same process, same run)."""
     from django.test import Client
 
+    from bench.accept_floor import make_floor
+    from registrations.aws.limits import redis_client
+
+    token = key.plaintext
     client = Client(HTTP_HOST="127.0.0.1")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     one = json.dumps({"to": DEST, "body": "Your Bench Co code is 481516."})
+    floor = make_floor(client, key, tenant, sender, redis_client(redis_url), one)
 
     def measure(call) -> float:
         for i in range(20):
@@ -140,18 +149,28 @@ def _cpu_per_request(token: str, count: int = 300) -> dict:
             call(i)
         return round((time.process_time() - started) / count * 1000, 2)
 
+    def send(i: int) -> None:
+        client.post(
+            "/api/v1/messages", one, content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=f"cpu-{i}", **auth,
+        )  # fmt: skip
+
+    # The send and the floor alternate in rounds, so that both see the same load (the machine
+    # is shared): their ratio is then steadier than two measurements one after the other.
+    for i in range(20):
+        send(-1 - i), floor(-1 - i)
+    spent = {"single_send": 0.0, "floor": 0.0}
+    rounds, per_round = 10, max(1, count // 10)
+    for r in range(rounds):
+        for name, call in (("single_send", send), ("floor", floor)):
+            started = time.process_time()
+            for i in range(per_round):
+                call(r * per_round + i)
+            spent[name] += time.process_time() - started
     return {
         "ping": measure(lambda i: client.get("/api/v1/ping")),
         "senders_get": measure(lambda i: client.get("/api/v1/senders", **auth)),
-        "single_send": measure(
-            lambda i: client.post(
-                "/api/v1/messages",
-                one,
-                content_type="application/json",
-                HTTP_IDEMPOTENCY_KEY=f"cpu-{i}",
-                **auth,
-            )  # fmt: skip
-        ),
+        **{name: round(cpu / (rounds * per_round) * 1000, 2) for name, cpu in spent.items()},
     }
 
 
@@ -179,7 +198,6 @@ def main() -> None:
         "API_RATE_PER_KEY": "1000000",
         "API_RATE_PER_TENANT": "1000000",
         "MESSAGING_SEND_LEASE_SECONDS": "5",
-        "MESSAGING_REQUEUE_SECONDS": "15",
         "LOG_LEVEL": "WARNING",
         "DEBUG": "false",  # measured as deployed: no query log, no debug pages
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -227,7 +245,7 @@ def main() -> None:
         django.setup()
         from django.utils import timezone
 
-        from messaging.dispatch import messages_requeue_accepted, messages_resume
+        from messaging.dispatch import senders_wake_all
         from messaging.models import Message
         from registrations.aws import operations as aws
         from registrations.aws.gateway import Gateway
@@ -241,14 +259,17 @@ def main() -> None:
         Membership.objects.create(tenant=tenant, user=owner, role=Role.OWNER)
         key = api_key_create(tenant=tenant, actor=owner, name="bench", scopes=["send", "read"])
         gw = Gateway()
+        senders = []
         for i in range(args.senders):
             number = aws.phone_number_request(
                 gw, country="US", number_type="SIMULATOR", client_token=f"bench-{i}"
             )
-            Sender.objects.create(
-                tenant=tenant, kind="PHONE_NUMBER", value=number.number, iso_country="US",
-                number_type="SIMULATOR", aws_id=number.id, aws_arn=number.arn,
-                status="ACTIVE",
+            senders.append(
+                Sender.objects.create(
+                    tenant=tenant, kind="PHONE_NUMBER", value=number.number, iso_country="US",
+                    number_type="SIMULATOR", aws_id=number.id, aws_arn=number.arn,
+                    status="ACTIVE",
+                )
             )  # fmt: skip
         aws.configuration_set_create(gw, name="cs-bench")
         aws.event_destination_create(
@@ -265,6 +286,7 @@ def main() -> None:
                                          for i in range(100)]})  # fmt: skip
 
         # --- 1. acceptance ------------------------------------------------------------------
+        load_before = os.getloadavg()
         _load(web_port, args.clients, 300, lambda i: ("GET", "/api/v1/ping", None, {}, 0))
         _load(web_port, args.clients, 300,
               lambda i: ("POST", "/api/v1/messages", one, auth, 1))  # warm-up  # fmt: skip
@@ -279,10 +301,11 @@ def main() -> None:
             lambda i: ("POST", "/api/v1/messages/batch", batch,
                        {**auth, "Idempotency-Key": f"b-{i}"}, 100),
         )  # fmt: skip
-        cpu_ms = _cpu_per_request(key.plaintext)
-        # Those messages were for measuring the web tier only: drop their queued tasks.
+        load_acceptance = os.getloadavg()
+        cpu_ms = _cpu_per_request(key, tenant, senders[0], env["REDIS_URL"])
+        # Those messages were for measuring the web tier only: drop the queued drains.
         client = redis.Redis.from_url(env["REDIS_URL"])
-        for pattern in ("aws*", "default*"):  # dispatch tasks, and the batches' fan-out tasks
+        for pattern in ("aws*", "default*"):  # the senders' drain tasks
             for name in client.scan_iter(pattern):
                 client.delete(name)
         acceptance_only = Message.objects.filter(tenant=tenant).update(
@@ -309,8 +332,7 @@ def main() -> None:
         worker("w3")
         deadline = time.time() + 180
         while time.time() < deadline:
-            messages_resume()
-            messages_requeue_accepted()
+            senders_wake_all()  # what beat does every 10 s: a killed worker's drain restarts
             pending = Message.objects.filter(
                 id__in=dispatch_ids, status__in=["ACCEPTED", "SENDING"]
             ).count()
@@ -358,6 +380,10 @@ def main() -> None:
             ),
             "batches_of_100": batches,
             "server_cpu_ms_per_request": cpu_ms,
+            "send_cpu_over_floor": round(cpu_ms["single_send"] / cpu_ms["floor"], 2),
+            "single_send_p99_ms_at_clients": {str(args.clients): singles.get("p99_ms")},
+            "load_average_before_acceptance": [round(x, 1) for x in load_before],
+            "load_average_after_acceptance": [round(x, 1) for x in load_acceptance],
             "acceptance_messages": acceptance_only,
             "dispatch": {
                 "accepted": len(dispatch_ids),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,16 +11,15 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import phonenumbers
-from django.core.cache import cache
-from django.db.models import Sum
+from django.db import connection
 from django.utils import timezone
 from phonenumbers import timezone as phone_timezone
 
 from compliance.selectors import sending_restricted_to_templates, template_match
-from messaging.models import Message, MessageType, OptOut, SendingPolicy
+from messaging.models import MessageType, OptOut, SendingPolicy
 from messaging.selectors import sending_policy_get
-from messaging.text import MAX_PARTS, encoding_and_parts
-from registrations.models import Registration, Sender
+from messaging.text import MAX_UNITS, encoding_and_parts
+from registrations.models import FieldValue, Registration, Sender
 from registrations.selectors import registrations_paused
 from tenants.models import Tenant
 
@@ -101,8 +101,97 @@ def paused_refusal(registration: Registration, field: str) -> ApiRefusal:
     )
 
 
+# What a registration says about the kinds of message its senders carry (the registration's own
+# answers; seed 001: a promotional message goes through a number registered for marketing).
+USE_CASE_PATHS = (
+    "messagingUseCase.useCaseCategory",  # toll-free; ID sender ID
+    "campaignCapabilities.messageType",  # 10DLC campaign
+    "campaignUseCase.useCase",
+    "campaignUseCase.subUseCases",
+    "shortCodeService.messageType",  # short code application
+    "useCase.messageTypes",
+)
+_T, _P = MessageType.TRANSACTIONAL.value, MessageType.PROMOTIONAL.value
+
+
+def registration_message_types(registration_type: str, values: dict[str, list[str]]):
+    """The kinds of message (TRANSACTIONAL, PROMOTIONAL) a registration is for, from its
+    answers; None when its type asks nothing about it (GB and SG sender IDs): not restricted."""
+
+    def first(path: str) -> str:
+        return (values.get(path) or [""])[0]
+
+    if registration_type == "US_TOLL_FREE_REGISTRATION":
+        marketing = first("messagingUseCase.useCaseCategory") == "PROMOTIONS_AND_MARKETING"
+        return frozenset({_P} if marketing else {_T})
+    if registration_type == "US_TEN_DLC_CAMPAIGN_REGISTRATION":
+        use_case = first("campaignUseCase.useCase")
+        kinds = set()
+        declared = first("campaignCapabilities.messageType").upper()
+        if declared in (_T, _P):
+            kinds.add(declared)
+        if use_case == "MARKETING" or "MARKETING" in values.get("campaignUseCase.subUseCases", []):
+            kinds.add(_P)
+        if use_case and use_case != "MARKETING":
+            kinds.add(_T)
+        return frozenset(kinds or {_T})
+    if registration_type == "PORTAL_SHORT_CODE_APPLICATION":
+        kinds = {_P if first("shortCodeService.messageType") == _P else _T}
+        if _P in values.get("useCase.messageTypes", []):
+            kinds.add(_P)
+        return frozenset(kinds)
+    if registration_type in ("ID_SENDER_ID_REGISTRATION", "IN_SENDER_ID_REGISTRATION"):
+        marketing = first("messagingUseCase.useCaseCategory") == "Promotions and marketing"
+        return frozenset({_P} if marketing else {_T})
+    return None
+
+
+def _use_cases(senders: list[Sender]) -> dict[int, frozenset[str] | None]:
+    """Per sender id: the kinds its registration's newest version is for (one query)."""
+    registrations = {s.registration_id: s for s in senders if s.registration_id}
+    answers: dict[int, tuple[int, dict[str, list[str]]]] = {}
+    rows = FieldValue.objects.filter(
+        version__registration_id__in=list(registrations), field_path__in=USE_CASE_PATHS
+    ).values_list(
+        "version__registration_id", "version__number", "field_path", "text_value",
+        "select_choices",
+    )  # fmt: skip
+    for registration_id, number, path, text, choices in rows:
+        newest, values = answers.get(registration_id, (-1, {}))
+        if number > newest:
+            newest, values = number, {}
+        if number == newest:
+            values[path] = list(choices) if choices else [text]
+            answers[registration_id] = (newest, values)
+    kinds: dict[int, frozenset[str] | None] = {}
+    for sender in senders:
+        registration = sender.registration if sender.registration_id else None
+        kinds[sender.pk] = (
+            None
+            if registration is None
+            else registration_message_types(
+                registration.registration_type, answers.get(sender.registration_id, (0, {}))[1]
+            )
+        )
+    return kinds
+
+
+def _carries(sender: Sender, message_type: str, state: TenantState) -> bool:
+    kinds = state.use_cases.get(sender.pk)
+    return message_type != _P or kinds is None or _P in kinds
+
+
+def _rank(sender: Sender, message_type: str, state: TenantState) -> tuple:
+    """Registered for this kind first, then not restricted, then the others; then the
+    fastest (parts per second); never by age."""
+    kinds = state.use_cases.get(sender.pk)
+    match = 0 if kinds is not None and message_type in kinds else 1 if kinds is None else 2
+    return (match, -parts_per_second(sender))
+
+
 def _sender_for(tenant: Tenant, country: str, message_type: str, origin: str) -> Sender:
-    senders = [s for s in _active_senders(tenant) if s.iso_country == country]
+    state = tenant_state(tenant)
+    senders = [s for s in state.senders if s.iso_country == country]
     if origin:
         senders = [s for s in senders if origin in (s.value, s.aws_id)]
         if not senders:
@@ -132,7 +221,21 @@ def _sender_for(tenant: Tenant, country: str, message_type: str, origin: str) ->
             needed = NEEDED_REGISTRATION.get(country, f"a sender registration for {country}")
             message = f"No registered sender for {country}: complete {needed} first."
         raise ApiRefusal("no_registered_sender", message, "to")
-    return min(senders, key=lambda s: s.pk)
+    allowed = [s for s in senders if _carries(s, message_type, state)]
+    if not allowed:
+        names = ", ".join(s.value for s in senders)
+        raise ApiRefusal(
+            "sender_not_registered_for_marketing",
+            f"Promotional messages go only through a sender whose registration is for "
+            f"marketing; {'the sender' if origin else 'your senders'} for {country} ({names}) "
+            "are registered for other use cases. Send it as TRANSACTIONAL if it is, or register "
+            "a sender for marketing.",
+            "sender" if origin else "type",
+        )
+    best = min(_rank(s, message_type, state) for s in allowed)
+    top = [s for s in allowed if _rank(s, message_type, state) == best]
+    # Equal senders share the traffic (so that their combined throughput is used).
+    return top[0] if len(top) == 1 else random.choice(top)
 
 
 @dataclass
@@ -143,6 +246,7 @@ class TenantState:
     senders: list[Sender]
     # The tenant's registrations whose senders must not send now, by id.
     paused: dict[int, Registration]
+    use_cases: dict[int, frozenset[str] | None]  # sender id → kinds (None: not restricted)
     policy: SendingPolicy
     templates_only: bool
     loaded_at: float
@@ -155,8 +259,14 @@ _state: dict[int, TenantState] = {}
 def tenant_state(tenant: Tenant) -> TenantState:
     state = _state.get(tenant.pk)
     if state is None or time.monotonic() - state.loaded_at > STATE_SECONDS:
+        senders = list(
+            Sender.objects.filter(tenant=tenant, status="ACTIVE")
+            .select_related("registration")
+            .order_by("pk")
+        )
         state = TenantState(
-            senders=list(Sender.objects.filter(tenant=tenant, status="ACTIVE").order_by("pk")),
+            senders=senders,
+            use_cases=_use_cases(senders),
             paused=registrations_paused(tenant_id=tenant.pk),
             policy=sending_policy_get(tenant=tenant),
             templates_only=sending_restricted_to_templates(tenant=tenant),
@@ -181,19 +291,6 @@ def policy_for(tenant: Tenant) -> SendingPolicy:
     return tenant_state(tenant).policy
 
 
-def month_spend(tenant: Tenant) -> Decimal:
-    """This month's estimated spend, refreshed at most every 5 seconds."""
-    key = f"messaging:spend:{tenant.pk}"
-    value = cache.get(key)
-    if value is None:
-        start = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        value = Message.objects.filter(tenant=tenant, created_at__gte=start).aggregate(
-            total=Sum("estimated_price")
-        )["total"] or Decimal(0)
-        cache.set(key, value, 5)
-    return value
-
-
 def in_quiet_hours(destination: str, policy: SendingPolicy, now: datetime) -> bool:
     zones = phone_timezone.time_zones_for_number(phonenumbers.parse(destination, None))
     zones = [z for z in zones if z != "Etc/Unknown"]
@@ -204,6 +301,20 @@ def in_quiet_hours(destination: str, policy: SendingPolicy, now: datetime) -> bo
         if quiet:  # several zones (a US area code over two): quiet if quiet in any of them
             return True
     return False
+
+
+_OPT_OUTS = (
+    f"SELECT message_type FROM {OptOut._meta.db_table} "
+    "WHERE tenant_id = %s AND phone = %s AND message_type IN ('', %s)"
+)
+
+
+def _opt_outs_of(tenant_id: int, phone: str, message_type: str) -> set[str]:
+    """The number's opt-outs that stop this kind of message, read fresh on every message (one
+    statement, written out: this runs on every single send)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_OPT_OUTS, [tenant_id, phone, message_type])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def opt_out_check(destination: str, message_type: str, kinds: set[str]) -> None:
@@ -222,6 +333,15 @@ def opt_out_check(destination: str, message_type: str, kinds: set[str]) -> None:
         )
 
 
+def spend_cap_refusal(cap) -> ApiRefusal:
+    return ApiRefusal(
+        "spend_cap_reached",
+        f"This month's spend cap of ${cap} would be exceeded by this message.",
+        None,
+        status=402,
+    )
+
+
 def message_check(
     *,
     tenant: Tenant,
@@ -238,10 +358,16 @@ def message_check(
     if not body or not body.strip():
         raise ApiRefusal("empty_body", "The message has no text.", "body")
     encoding, parts, units = encoding_and_parts(body)
-    if parts > MAX_PARTS:
+    if units > MAX_UNITS[encoding]:
+        kind = "GSM-7 characters" if encoding == "GSM" else "UCS-2 characters (UTF-16 units)"
         raise ApiRefusal(
             "body_too_long",
-            f"The message needs {parts} parts in {encoding}; at most {MAX_PARTS} are allowed.",
+            f"The message is {units} {kind}; AWS sends at most {MAX_UNITS[encoding]:,}"
+            + (
+                " (extension characters such as € [ ] { } count twice)."
+                if encoding == "GSM"
+                else " (a character outside GSM-7 makes the whole message UCS-2)."
+            ),
             "body",
         )
     destination, country = destination_parse(to)
@@ -257,11 +383,7 @@ def message_check(
     kinds = (
         opted_out.get(destination, set())
         if opted_out is not None
-        else set(
-            OptOut.objects.filter(
-                tenant=tenant, phone=destination, message_type__in=["", message_type]
-            ).values_list("message_type", flat=True)
-        )
+        else _opt_outs_of(tenant.pk, destination, message_type)
     )
     opt_out_check(destination, message_type, kinds)
     if tenant_state(tenant).templates_only and template_match(tenant, body) is None:
@@ -278,13 +400,4 @@ def message_check(
             "type",
         )
     price = PRICE_PER_PART.get(country, DEFAULT_PRICE_PER_PART) * parts
-    if policy.monthly_spend_cap is not None and month_spend(tenant) + price > (
-        policy.monthly_spend_cap
-    ):
-        raise ApiRefusal(
-            "spend_cap_reached",
-            f"This month's spend cap of ${policy.monthly_spend_cap} is reached.",
-            None,
-            status=402,
-        )
     return Checked(destination, country, sender, encoding, parts, price)

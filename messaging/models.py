@@ -49,7 +49,14 @@ class Message(models.Model):
     status_reason = models.CharField(max_length=200, blank=True)
     aws_message_id = models.CharField(max_length=64, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The outbox claim (messaging/dispatch.py): the worker's token and when it claimed the
+    # message; a SENDING message whose lease ran out is claimed again.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True, default="", db_index=True)
+    # `Idempotency-Key` of the single-send call that created it (unique per tenant), with a
+    # hash of that request: a replay answers with this message, another request is a 409.
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -59,10 +66,36 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["tenant", "-id"], name="message_tenant_recent"),
             models.Index(fields=["status", "claimed_at"], name="message_status_claimed"),
+            models.Index(fields=["sender", "status", "id"], name="message_sender_outbox"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="message_tenant_idempotency_key_unique",
+            )
         ]
 
     def __str__(self) -> str:
         return f"message {self.pk} to {self.destination} ({self.status})"
+
+
+class MonthlySpend(models.Model):
+    """The spend ledger: a tenant's estimated spend of one calendar month (UTC), reserved at
+    acceptance (a conditional UPDATE of this row, so concurrent requests cannot pass the cap
+    together) and released when a message fails before AWS took it (messaging/spend.py)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    reserved = models.DecimalField(max_digits=14, decimal_places=5, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "month"], name="spend_tenant_month_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"spend of {self.tenant_id} in {self.month:%Y-%m}: {self.reserved}"
 
 
 class MessageEvent(models.Model):

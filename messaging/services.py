@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-import random
 import secrets
 import uuid
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from messaging import optouts
 from messaging.checks import (
     ApiRefusal,
     Checked,
-    _active_senders,
     destination_parse,
     message_check,
-    parts_per_second,
+    policy_for,
+    spend_cap_refusal,
     tenant_state_forget,
 )
+from messaging.dispatch import sender_wake
 from messaging.models import Message, OptOut, SendingPolicy, WebhookEndpoint
 from messaging.optouts import opted_out_kinds
+from messaging.spend import spend_fit, spend_reserve_statement, spend_row_missing
 from portal import outbound_http
-from portal.enqueue import enqueue
 from registrations.models import Sender
 from registrations.services.sending_setup import sending_setup_countries_set
 from tenants.models import ApiKey, Tenant, User
@@ -33,13 +33,12 @@ from tenants.services import audit_record
 BATCH_MAX = 100
 
 
-def _enqueue(message_ids: list[int], tenant_id: int) -> None:
-    """Queues the messages once the transaction commits: one task per message; a batch is one
-    fan-out task, so that the request does not wait for a hundred broker round trips."""
-    if len(message_ids) == 1:
-        enqueue("messaging.tasks.message_dispatch_task", tenant_id, message_ids[0])
-    elif message_ids:
-        enqueue("messaging.tasks.messages_fanout_task", tenant_id, message_ids)
+def _enqueue(sender_ids: list[int], tenant_id: int) -> None:
+    """Wakes the dispatch of each sender once the transaction commits (no task per message:
+    the messages table is the outbox, messaging/dispatch.py)."""
+    senders = sorted(set(sender_ids))
+    if senders:
+        transaction.on_commit(lambda: [sender_wake(pk) for pk in senders])
 
 
 def _new(tenant: Tenant, api_key: ApiKey | None, checked: Checked, item: dict, batch: str):
@@ -60,18 +59,6 @@ def _new(tenant: Tenant, api_key: ApiKey | None, checked: Checked, item: dict, b
     )
 
 
-def _spread(checked: Checked, tenant: Tenant, item: dict) -> None:
-    """Several senders for one country: pick one in proportion to its throughput."""
-    if item.get("from"):
-        return
-    same = [
-        s for s in _active_senders(tenant)
-        if s.iso_country == checked.iso_country and s.kind == checked.sender.kind
-    ]  # fmt: skip
-    if len(same) > 1:
-        checked.sender = random.choices(same, weights=[parts_per_second(s) for s in same])[0]
-
-
 def _checked(tenant: Tenant, item: dict, opted_out: dict[str, set[str]] | None = None) -> Checked:
     checked = message_check(
         tenant=tenant,
@@ -81,7 +68,6 @@ def _checked(tenant: Tenant, item: dict, opted_out: dict[str, set[str]] | None =
         origin=item.get("from") or "",
         opted_out=opted_out,
     )
-    _spread(checked, tenant, item)
     if (
         checked.iso_country == "IN"
         and checked.sender.kind == Sender.Kind.SENDER_ID
@@ -96,18 +82,129 @@ def _checked(tenant: Tenant, item: dict, opted_out: dict[str, set[str]] | None =
     return checked
 
 
-def message_send(*, tenant: Tenant, api_key: ApiKey | None, item: dict) -> Message:
-    """Checks one message, stores it and queues it for sending; raises ApiRefusal.
+class IdempotentReplay(Exception):
+    """The key was used before: `message` is the first request's message, `same` whether
+    this request is the same as that one."""
 
-    The checks only read, so they run before the write; the write joins the caller's
-    transaction without a savepoint (nothing in it is expected to fail and be caught).
+    def __init__(self, message: Message, same: bool) -> None:
+        super().__init__("idempotent replay")
+        self.message, self.same = message, same
+
+
+def _replay(tenant: Tenant, key: str, request_hash: str) -> IdempotentReplay | None:
+    first = (
+        Message.objects.select_related("sender").filter(tenant=tenant, idempotency_key=key).first()
+    )
+    return None if first is None else IdempotentReplay(first, first.request_hash == request_hash)
+
+
+def message_send(
+    *,
+    tenant: Tenant,
+    api_key: ApiKey | None,
+    item: dict,
+    idempotency_key: str | None = None,
+    request_hash: str = "",
+) -> Message:
+    """Checks one message, reserves its estimated price and stores it (the messages table is
+    the outbox: nothing else is written or queued per message); raises ApiRefusal, or
+    IdempotentReplay when `idempotency_key` (unique per tenant, on the message row) was used.
+
+    The checks only read; the reservation and the insert are one transaction, so a refused or
+    failed insert reserves nothing. A concurrent request with the same key waits on the
+    unique index until the first commits, then replays it.
     """
-    checked = _checked(tenant, item)
-    with transaction.atomic(savepoint=False):
+    try:
+        checked = _checked(tenant, item)
+        cap = policy_for(tenant).monthly_spend_cap
         message = _new(tenant, api_key, checked, item, "")
-        message.save()
-        _enqueue([message.pk], tenant.pk)
+        message.idempotency_key = idempotency_key or None
+        message.request_hash = request_hash if idempotency_key else ""
+        for attempt in range(2):
+            try:
+                with transaction.atomic():
+                    if not _reserve_and_insert(message, checked.price, cap):
+                        raise _NoRoom
+                    _enqueue([checked.sender.pk], tenant.pk)
+                break
+            except _NoRoom:
+                # Over the cap, or the month's ledger row did not exist yet (then it is
+                # created and the reservation tried once more).
+                if attempt or not spend_row_missing(tenant.pk):
+                    raise spend_cap_refusal(cap) from None
+    except IntegrityError:
+        replay = _replay(tenant, idempotency_key, request_hash) if idempotency_key else None
+        if replay is None:
+            raise
+        raise replay from None
+    except ApiRefusal:
+        # A replay that the checks now refuse (the number opted out since, the cap reached)
+        # answers with its message, not with the refusal.
+        replay = _replay(tenant, idempotency_key, request_hash) if idempotency_key else None
+        if replay is None:
+            raise
+        raise replay from None
     return message
+
+
+# The columns of a single send's INSERT, written out (the ORM's save costs several times the
+# statement's round trip in Python; this runs on every single send).
+_INSERT_FIELDS = (
+    "tenant_id", "api_key_id", "sender_id", "destination", "iso_country", "body",
+    "message_type", "encoding", "parts", "estimated_price", "context", "batch_id", "status",
+    "status_reason", "aws_message_id", "attempts", "claim_token", "idempotency_key",
+    "request_hash", "dlt_template_id", "created_at", "updated_at",
+)  # fmt: skip
+
+
+class _NoRoom(Exception):
+    """The reservation changed no row: rolls back the message inserted with it."""
+
+
+_INSERT_SQL: dict[str, tuple[list, str]] = {}  # per database vendor: fields and statement
+
+
+def _insert_statement(message: Message) -> tuple[str, list]:
+    """The message's INSERT (without RETURNING), with the same column values as
+    `save(force_insert=True)` would write, adapted by the fields for this database."""
+    message.created_at = message.updated_at = timezone.now()
+    if connection.vendor not in _INSERT_SQL:
+        fields = [Message._meta.get_field(name) for name in _INSERT_FIELDS]
+        table = connection.ops.quote_name(Message._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        _INSERT_SQL[connection.vendor] = (
+            fields, f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        )  # fmt: skip
+    fields, sql = _INSERT_SQL[connection.vendor]
+    return sql, [f.get_db_prep_save(getattr(message, f.attname), connection) for f in fields]
+
+
+def _reserve_and_insert(message: Message, amount, cap) -> bool:
+    """Reserves the message's price and inserts it, in the caller's transaction; False (the
+    caller rolls back) when the reservation changed no row. PostgreSQL: one statement (both
+    in a WITH, each run once); SQLite: the two statements."""
+    insert_sql, values = _insert_statement(message)
+    reserve_sql, params = spend_reserve_statement(
+        tenant_id=message.tenant_id, amount=amount, cap=cap
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH reserved AS ({reserve_sql} RETURNING 1), "
+                f"inserted AS ({insert_sql} RETURNING id) "
+                "SELECT (SELECT id FROM inserted), (SELECT count(*) FROM reserved)",
+                [*params, *values],
+            )
+            message.pk, reserved = cursor.fetchone()
+        else:
+            cursor.execute(reserve_sql, params)
+            reserved = cursor.rowcount
+            if reserved:
+                cursor.execute(insert_sql, values)
+                message.pk = cursor.lastrowid
+    message._state.adding, message._state.db = False, connection.alias
+    return bool(reserved)
 
 
 def _parseable(items: list[dict]) -> list[str]:
@@ -124,23 +221,29 @@ def _parseable(items: list[dict]) -> list[str]:
 def message_send_batch(
     *, tenant: Tenant, api_key: ApiKey | None, items: list[dict]
 ) -> tuple[str, list[Message | ApiRefusal]]:
-    """Each message is checked on its own: accepted ones are stored, refused ones reported."""
+    """Each message is checked on its own; the accepted ones reserve their estimated price
+    together (those that no longer fit under the cap are refused, in order) and are stored."""
     if not 1 <= len(items) <= BATCH_MAX:
         raise ApiRefusal("batch_size", f"Send 1 to {BATCH_MAX} messages.", "messages")
     batch = uuid.uuid4().hex
     opted_out = opted_out_kinds(tenant=tenant, phones=_parseable(items))
     results: list[Message | ApiRefusal] = []
-    accepted: list[Message] = []
     for item in items:
         try:
-            message = _new(tenant, api_key, _checked(tenant, item, opted_out), item, batch)
+            results.append(_new(tenant, api_key, _checked(tenant, item, opted_out), item, batch))
         except ApiRefusal as refusal:
             results.append(refusal)
-            continue
-        accepted.append(message)
-        results.append(message)
+    checked = [r for r in results if isinstance(r, Message)]
+    cap = policy_for(tenant).monthly_spend_cap
+    fits = iter(
+        spend_fit(tenant_id=tenant.pk, prices=[m.estimated_price for m in checked], cap=cap)
+    )
+    results = [
+        r if not isinstance(r, Message) or next(fits) else spend_cap_refusal(cap) for r in results
+    ]
+    accepted = [r for r in results if isinstance(r, Message)]
     Message.objects.bulk_create(accepted)
-    _enqueue([m.pk for m in accepted], tenant.pk)
+    _enqueue([m.sender_id for m in accepted], tenant.pk)
     return batch, results
 
 
@@ -316,4 +419,4 @@ def sending_policy_set(*, tenant: Tenant, actor: User | None, **fields) -> Sendi
     return policy
 
 
-__all__ = ["ApiRefusal", "BATCH_MAX", "message_send", "message_send_batch"]
+__all__ = ["ApiRefusal", "BATCH_MAX", "IdempotentReplay", "message_send", "message_send_batch"]

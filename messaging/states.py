@@ -15,13 +15,20 @@ expired lease puts the message back in the queue.
 
 `message_transition` applies a move with a conditional UPDATE (the row's status must be one the
 move may leave, checked in the same statement), so that of two workers, or a worker and a late
-event, only one moves a message. It is the only writer of `Message.status`.
+event, only one moves a message. `messages_claim` is its batch form for the outbox: a dispatch
+worker claims a sender's messages (`claim`; for a SENDING message whose lease ran out,
+`lease_expired` then `claim` in the same statement). These two are the only writers of
+`Message.status`.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
+
+from django.db import connection, transaction
+from django.db.models import F, Q
 
 from messaging.models import Message
 
@@ -89,10 +96,58 @@ def message_transition(
 ) -> bool:
     """Moves the message as `event` says, writing `fields` with the status, if its status is
     one the event may leave (and the extra conditions `where` hold); returns whether it did.
-    `updated_at` is left alone: it marks when a message was last queued (see
-    `dispatch.messages_requeue_accepted`)."""
+    `updated_at` is left alone."""
     sources, target = TRANSITIONS[event]
     moved = Message.objects.filter(pk=message_id, status__in=sources, **(where or {})).update(
         status=target, **fields
     )
     return bool(moved)
+
+
+def _claimable(sender_id: int, stale_before: datetime) -> Q:
+    """A sender's messages a worker may claim: accepted ones, and those whose claiming worker
+    died (SENDING, lease over, and no AWS event recorded that AWS took them)."""
+    claim, expired = TRANSITIONS[Event.CLAIM], TRANSITIONS[Event.LEASE_EXPIRED]
+    assert claim.target in expired.sources and expired.target in claim.sources
+    return Q(sender_id=sender_id) & (
+        Q(status__in=claim.sources)
+        | Q(status__in=expired.sources, claimed_at__lt=stale_before, aws_message_id="")
+    )
+
+
+def messages_claim(
+    *, sender_id: int, limit: int, token: str, now: datetime, stale_before: datetime
+) -> list[int]:
+    """Claims up to `limit` of the sender's claimable messages, oldest first, for the worker
+    holding `token`: they become SENDING with that token, `claimed_at` now and one more
+    attempt. Returns their ids. Two claimers never get the same message:
+
+    - PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED` picks rows no other claimer holds, and the
+      UPDATE writes them in the same transaction;
+    - SQLite (one writer at a time, transactions IMMEDIATE): one UPDATE whose WHERE repeats
+      the condition, so a row another claimer took is no longer claimable when this one
+      writes; the claimed rows are read back by token.
+    """
+    claimable = _claimable(sender_id, stale_before)
+    fields = {
+        "status": TRANSITIONS[Event.CLAIM].target, "claim_token": token, "claimed_at": now,
+        "attempts": F("attempts") + 1,
+    }  # fmt: skip
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            ids = list(
+                Message.objects.filter(claimable)
+                .order_by("id")
+                .select_for_update(skip_locked=True)
+                .values_list("id", flat=True)[:limit]
+            )
+            if ids:
+                Message.objects.filter(claimable, id__in=ids).update(**fields)
+        else:
+            picked = Message.objects.filter(claimable).order_by("id").values("id")[:limit]
+            Message.objects.filter(claimable, id__in=picked).update(**fields)
+        return list(
+            Message.objects.filter(claim_token=token, status=fields["status"], sender_id=sender_id)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )

@@ -10,7 +10,7 @@ import logging
 
 from celery import shared_task
 
-from messaging.dispatch import message_dispatch, messages_requeue_accepted, messages_resume
+from messaging.dispatch import sender_drain, senders_wake_all
 from messaging.golive import go_live_check_run, go_live_check_waiting
 from messaging.optouts import aws_sync, reconcile, tenants_with_opt_out_lists
 from messaging.outbound import webhook_attempt
@@ -21,30 +21,16 @@ from tenants.models import Tenant
 log = logging.getLogger(__name__)
 
 
-@shared_task(
-    name="messaging.tasks.message_dispatch_task", bind=True, acks_late=True, max_retries=12
-)
-def message_dispatch_task(self, tenant_id: int, message_id: int) -> str:
-    outcome = message_dispatch(
-        tenant_id=tenant_id, message_id=message_id, attempt=self.request.retries
-    )
-    if outcome.status == "retry":
-        if self.request.retries >= self.max_retries:
-            return "retries exhausted (left ACCEPTED; requeued by the periodic sweep)"
-        raise self.retry(countdown=outcome.retry_in)  # jittered by the service
-    return outcome.status
+@shared_task(name="messaging.tasks.sender_drain_task")
+def sender_drain_task(sender_id: int, slot: int = 0) -> dict[str, int]:
+    """Sends the sender's accepted messages (the outbox) until none is left."""
+    return sender_drain(sender_id, slot)
 
 
-@shared_task(name="messaging.tasks.messages_fanout_task", acks_late=True)
-def messages_fanout_task(tenant_id: int, message_ids: list[int]) -> int:
-    for message_id in message_ids:
-        message_dispatch_task.delay(tenant_id, message_id)
-    return len(message_ids)
-
-
-@shared_task(name="messaging.tasks.messages_resume_task")
-def messages_resume_task() -> int:
-    return len(messages_resume()) + messages_requeue_accepted()
+@shared_task(name="messaging.tasks.senders_wake_task")
+def senders_wake_task() -> int:
+    """Starts the drain of every sender with messages to send and none running."""
+    return senders_wake_all()
 
 
 @shared_task(

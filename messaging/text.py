@@ -12,7 +12,9 @@ _BASIC = (
 _EXTENSION = "^{}\\[~]|€"
 GSM7 = frozenset(_BASIC) | frozenset(_EXTENSION)
 
-MAX_PARTS = 10
+# The longest message AWS sends (seed 001, "SMS character limits"): 1,530 GSM-7 characters
+# (septets: an extension character counts two) or 630 UCS-2 characters (UTF-16 units).
+MAX_UNITS = {"GSM": 1530, "UNICODE": 630}
 
 
 def encoding_and_parts(body: str) -> tuple[str, int, int]:

@@ -11,8 +11,9 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from messaging import selectors, services
-from messaging.checks import STATE_SECONDS, month_spend
+from messaging.checks import STATE_SECONDS
 from messaging.forms import SendingPolicyForm
+from messaging.spend import month_spend
 from tenants.models import Role
 from tenants.permissions import tenant_view
 

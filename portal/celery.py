@@ -26,7 +26,7 @@ app.conf.task_routes = {
     "staff.tasks.dashboard_summary_task": {"queue": "default"},
     "tenants.tasks.*_mail_task": {"queue": "mail"},
     "messaging.tasks.*_webhook_task": {"queue": "webhooks"},
-    "messaging.tasks.message_dispatch_task": {"queue": "aws"},
+    "messaging.tasks.sender_drain_task": {"queue": "aws"},
     "messaging.tasks.opt_out*": {"queue": "aws"},
     # Reads the tenant's resources at AWS.
     "messaging.tasks.go_live_check_task": {"queue": "aws"},
@@ -53,9 +53,9 @@ app.conf.beat_schedule = {
         "task": "registrations.tasks.registration_reconcile_task",
         "schedule": 60,
     },
-    # Gives back to the queue messages whose worker died mid-send (lease over, no AWS event)
-    # and accepted messages whose task was lost.
-    "messages-resume": {"task": "messaging.tasks.messages_resume_task", "schedule": 60},
+    # Starts the dispatch of senders with messages to send and no drain running: a drain whose
+    # worker was killed (its flag lapsed), messages whose lease ran out (claimed again).
+    "senders-wake": {"task": "messaging.tasks.senders_wake_task", "schedule": 2},
     # Queues again SNS messages whose handling task was lost, and prunes message ids too old to
     # be replayed (the age check refuses such messages anyway).
     "sns-messages-maintain": {

@@ -364,11 +364,9 @@ SPECTACULAR_SETTINGS = {
 # Sending API: requests per minute per key and per tenant (429 with Retry-After above).
 API_RATE_PER_KEY = env_int("API_RATE_PER_KEY", 6000, minimum=1)
 API_RATE_PER_TENANT = env_int("API_RATE_PER_TENANT", 12000, minimum=1)
-# A message claimed by a worker that died is sent again after this lease unless AWS's events
-# show that it was taken; accepted messages whose task was lost are queued again after
-# MESSAGING_REQUEUE_SECONDS.
+# A message claimed by a worker that died is claimed and sent again after this lease unless
+# AWS's events show that it was taken.
 MESSAGING_SEND_LEASE_SECONDS = env_int("MESSAGING_SEND_LEASE_SECONDS", 120, minimum=1)
-MESSAGING_REQUEUE_SECONDS = env_int("MESSAGING_REQUEUE_SECONDS", 300, minimum=1)
 # URLs that tenants give (webhooks) go through portal/outbound_http.py: https only, addresses
 # that are not globally routable refused at connect time. http:// only when explicitly allowed
 # (never in production); OUTBOUND_ALLOWED_NETWORKS exempts networks from the address check (a

@@ -47,6 +47,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         return 'Bearer realm="api"'
 
 
+@functools.cache  # one class per scope, built once (not on every request)
 def scoped(scope: str) -> type[BasePermission]:
     class HasScope(BasePermission):
         message = f"This API key lacks the “{scope}” scope."

@@ -1,6 +1,9 @@
 """`Idempotency-Key` for creating calls: the first answer is stored with a hash of the request
 and replayed for the same key; another request under the same key is refused (409).
 
+A single send keeps its key on the message row itself (unique per tenant, no record of its
+own: `messaging.services.message_send`); the other creating calls use `idempotent` below.
+
 The record is inserted at the end of the same transaction as the work: a concurrent request with
 the same key waits on the unique index until the first commits, then rolls back and replays.
 """
@@ -46,14 +49,7 @@ def _form_hash(digest, request) -> None:
 
 def _replay(record: IdempotencyRecord, request_hash: str) -> Response:
     if record.request_hash != request_hash:
-        return Response(
-            error_body(
-                "idempotency_key_reused",
-                "This Idempotency-Key was used for a different request.",
-                None,
-            ),
-            status=409,
-        )
+        return reused_key()
     if record.status_code is None:
         return Response(
             error_body("idempotency_in_progress", "The first request is still running.", None),
@@ -64,27 +60,48 @@ def _replay(record: IdempotencyRecord, request_hash: str) -> Response:
     return response
 
 
+def key_of(request) -> str | Response:
+    """The request's Idempotency-Key ("" when none), or the 400 answer for an invalid one."""
+    key = request.META.get(HEADER, "").strip()
+    if len(key) > 255:
+        return Response(
+            error_body("invalid_header", "Idempotency-Key is at most 255 characters.", None),
+            status=400,
+        )
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in key):
+        # A NUL cannot be stored (PostgreSQL), other control characters are no key either.
+        return Response(
+            error_body(
+                "invalid_header", "Idempotency-Key may not contain control characters.", None
+            ),
+            status=400,
+        )
+    return key
+
+
+def request_hash(request) -> str:
+    return _hash(request)
+
+
+def reused_key() -> Response:
+    return Response(
+        error_body(
+            "idempotency_key_reused", "This Idempotency-Key was used for a different request.", None
+        ),
+        status=409,
+    )
+
+
 def idempotent(handler):
     """Wraps a DRF handler method (`post`)."""
 
     @wraps(handler)
     def wrapper(view, request, *args, **kwargs):
-        key = request.META.get(HEADER, "").strip()
+        key = key_of(request)
+        if isinstance(key, Response):
+            return key
         if not key:
             return handler(view, request, *args, **kwargs)
-        if len(key) > 255:
-            return Response(
-                error_body("invalid_header", "Idempotency-Key is at most 255 characters.", None),
-                status=400,
-            )
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in key):
-            # A NUL cannot be stored (PostgreSQL), other control characters are no key either.
-            return Response(
-                error_body(
-                    "invalid_header", "Idempotency-Key may not contain control characters.", None
-                ),
-                status=400,
-            )
         request_hash = _hash(request)
         tenant, api_key = request.auth.tenant, request.auth
         # No look-up first: a replay runs the handler, fails on the unique index when it writes

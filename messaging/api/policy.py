@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from messaging import selectors, services
 from messaging.api.auth import scoped
 from messaging.api.views import WITH_BODY, ApiView, errors
-from messaging.checks import month_spend
 from messaging.models import country_codes_normalize
+from messaging.spend import month_spend
 
 
 class PolicyIn(serializers.Serializer):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from messaging import optouts, selectors, services
+from messaging.api import idempotency
 from messaging.api import serializers as s
 from messaging.api.auth import ApiKeyAuthentication, api_exception_handler, rate_check, scoped
 from messaging.api.idempotency import idempotent
@@ -91,6 +92,17 @@ class ApiView(APIView):
         super().initial(request, *args, **kwargs)
         rate_check(request)
 
+    # What DRF's negotiation answers for the usual Accept headers (its first renderer, JSON),
+    # without parsing them on every request; any other header is negotiated as before.
+    _PLAIN_ACCEPT = frozenset({"", "*/*", "application/json"})
+
+    def perform_content_negotiation(self, request, force=False):
+        renderers = self.get_renderers()
+        plain = request.META.get("HTTP_ACCEPT", "") in self._PLAIN_ACCEPT
+        if plain and renderers and renderers[0].media_type == "application/json":
+            return renderers[0], renderers[0].media_type
+        return super().perform_content_negotiation(request, force)
+
     @property
     def tenant(self):
         return self.request.auth.tenant
@@ -145,14 +157,25 @@ class MessagesView(ApiView, generics.GenericAPIView):
         request=s.MessageIn, parameters=[IDEMPOTENCY], examples=[MESSAGE_EXAMPLE],
         responses={202: s.MessageOut, **errors(*WITH_BODY, 402, 409, 422)},
     )  # fmt: skip
-    @idempotent
     def post(self, request):
-        data = s.MessageIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        message = services.message_send(
-            tenant=self.tenant, api_key=request.auth, item=data.validated_data
-        )
-        return Response(s.MessageOut(message).data, status=202)
+        # Idempotency on the message row (unique per tenant and key), not a record of its own.
+        key = idempotency.key_of(request)
+        if isinstance(key, Response):
+            return key
+        item = s.message_in(request.data)
+        try:
+            message = services.message_send(
+                tenant=self.tenant, api_key=request.auth, item=item, idempotency_key=key or None,
+                request_hash=idempotency.request_hash(request) if key else "",
+            )  # fmt: skip
+        except services.IdempotentReplay as replay:
+            if not replay.same:
+                return idempotency.reused_key()
+            response = JsonResponse(s.message_out(replay.message), status=202)
+            response["Idempotent-Replayed"] = "true"
+            return response
+        # Written out and encoded at once: no serializer, no renderer on the hot path.
+        return JsonResponse(s.message_out(message), status=202)
 
 
 class MessageBatchView(ApiView):

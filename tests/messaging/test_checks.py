@@ -71,7 +71,8 @@ def test_spend_cap(api_a, sender_a, tenant_a):
     response = api_a.post("messages", {"to": US_OK, "body": "two"})
     assert response.status_code == 402
     assert response.json()["error"] == {
-        "code": "spend_cap_reached", "message": "This month's spend cap of $0.01 is reached.",
+        "code": "spend_cap_reached",
+        "message": "This month's spend cap of $0.01 would be exceeded by this message.",
         "field": None,
     }  # fmt: skip
     assert Message.objects.count() == 1
@@ -113,9 +114,12 @@ def test_template_restriction(api_a, sender_a, tenant_a):
 
 
 def test_body_too_long(api_a, sender_a):
-    status, error = _refusal(api_a, {"to": US_OK, "body": "ê" * 700})
+    status, error = _refusal(api_a, {"to": US_OK, "body": "ê" * 631})
     assert (status, error["code"], error["field"]) == (422, "body_too_long", "body")
-    assert error["message"] == "The message needs 11 parts in UNICODE; at most 10 are allowed."
+    assert error["message"] == (
+        "The message is 631 UCS-2 characters (UTF-16 units); AWS sends at most 630 (a "
+        "character outside GSM-7 makes the whole message UCS-2)."
+    )
 
 
 @pytest.mark.parametrize(

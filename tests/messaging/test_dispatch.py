@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from messaging import dispatch
-from messaging.dispatch import message_dispatch, messages_resume
+from messaging.dispatch import message_dispatch, sender_drain, senders_wake_all
 from messaging.models import Message, MessageEvent, OptOut
 from messaging.services import message_send
 from registrations.aws import operations as aws
@@ -28,7 +30,7 @@ TOPIC = "arn:aws:sns:us-east-1:123456789012:portal-sms-events"
 
 @pytest.fixture(autouse=True)
 def _workers_by_hand(monkeypatch):
-    """These tests play the workers themselves: accepting a message queues nothing."""
+    """These tests play the workers themselves: accepting a message wakes no drain."""
     monkeypatch.setattr("messaging.services._enqueue", lambda ids, tenant_id: None)
 
 
@@ -151,19 +153,79 @@ def test_throttling_is_retried_and_refusals_are_final(sandbox, tenant_a, setting
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_claimed_message_is_sent_once(sandbox, tenant_a, settings):
+def test_a_message_claimed_by_a_dead_worker_is_claimed_again_after_its_lease(
+    sandbox, tenant_a, settings
+):
     _simulator_sender(tenant_a, "t-once")
     (pk,) = _accept(tenant_a, 1)
-    Message.objects.filter(pk=pk).update(status="SENDING")  # a worker claimed it and died
+    # A worker claimed it and died before AWS answered.
+    Message.objects.filter(pk=pk).update(status="SENDING", claimed_at=timezone.now(), attempts=1)
+    sender_id = Message.objects.get(pk=pk).sender_id
     assert message_dispatch(tenant_id=tenant_a.pk, message_id=pk).status == "skipped"
-    settings.MESSAGING_SEND_LEASE_SECONDS = 0
-    from django.utils import timezone
-
-    Message.objects.filter(pk=pk).update(claimed_at=timezone.now())
-    assert messages_resume() == [pk]  # the eager task sends it
-    assert Message.objects.get(pk=pk).status == "SENT"
-    assert messages_resume() == []
+    assert sender_drain(sender_id) == {}  # within its lease: nobody takes it
+    assert senders_wake_all() == 0
+    settings.MESSAGING_SEND_LEASE_SECONDS = 1
+    Message.objects.filter(pk=pk).update(claimed_at=timezone.now() - timedelta(seconds=2))
+    assert senders_wake_all() == 1  # the eager drain claims it again and sends it
+    message = Message.objects.get(pk=pk)
+    assert (message.status, message.attempts) == ("SENT", 2)
+    assert senders_wake_all() == 0
     assert len(_sent(sandbox)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sent_message_whose_event_came_is_not_claimed_again(sandbox, tenant_a, settings):
+    _simulator_sender(tenant_a, "t-event")
+    (pk,) = _accept(tenant_a, 1)
+    settings.MESSAGING_SEND_LEASE_SECONDS = 1
+    # Claimed long ago by a dead worker, but AWS's event recorded that AWS took it.
+    Message.objects.filter(pk=pk).update(
+        status="SENDING", aws_message_id="aws-1", claimed_at=timezone.now() - timedelta(hours=1)
+    )
+    assert senders_wake_all() == 0
+    assert _sent(sandbox) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_accepted_messages_wait_in_the_outbox_until_a_drain_runs(sandbox, tenant_a):
+    """No task per message: the periodic wake starts the sender's drain, which sends each
+    accepted message once; a second wake finds nothing."""
+    _simulator_sender(tenant_a, "t-lost")
+    ids = _accept(tenant_a, 3)  # the autouse fixture woke nobody
+    assert senders_wake_all() == 1
+    assert sorted(Message.objects.filter(status="SENT").values_list("pk", flat=True)) == ids
+    assert senders_wake_all() == 0
+    assert len(_sent(sandbox)) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_drains_of_one_sender_send_each_message_once_at_its_rate(sandbox, tenant_a):
+    sender = _simulator_sender(tenant_a, "t-drains")
+    ids = _accept(tenant_a, 44)
+    started = time.monotonic()
+    results: list[dict] = []
+
+    def drain() -> None:
+        try:
+            results.append(sender_drain(sender.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=drain) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    # (Each drain also starts its partner, which here runs inside it: the counts are split.)
+    assert len(results) == 2
+    assert Message.objects.filter(status="SENT").count() == 44
+    assert elapsed >= 43 / 20  # 20 parts per second for a simulator number
+    calls = sandbox.calls("SendTextMessage")
+    assert [c["Error"] for c in calls if c.get("Error")] == []
+    sent = _sent(sandbox)
+    contexts = sorted(int(m["Events"][0]["context"]["portal_message_id"]) for m in sent)
+    assert contexts == sorted(ids)  # each once
 
 
 @pytest.fixture
@@ -227,21 +289,3 @@ def test_delivery_events_arrive_signed_and_update_the_message(
     )  # fmt: skip
     assert replay.content == b"already handled"
     assert MessageEvent.objects.count() == 2
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_lost_task_is_queued_again_once(sandbox, tenant_a, settings):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from messaging.dispatch import messages_requeue_accepted
-
-    _simulator_sender(tenant_a, "t-lost")
-    (pk,) = _accept(tenant_a, 1)  # its task never ran (the autouse fixture queued nothing)
-    assert messages_requeue_accepted() == 0  # not old enough yet
-    Message.objects.filter(pk=pk).update(updated_at=timezone.now() - timedelta(minutes=6))
-    assert messages_requeue_accepted() == 1
-    assert Message.objects.get(pk=pk).status == "SENT"
-    assert messages_requeue_accepted() == 0
-    assert len(_sent(sandbox)) == 1

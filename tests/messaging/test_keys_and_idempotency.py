@@ -132,11 +132,21 @@ def test_conflicting_replay_is_409(api_a, sender_a):
     assert Message.objects.count() == 1
 
 
-def test_keys_are_scoped_per_api_key(api_a, tenant_a, alice, sender_a):
+def test_a_single_send_key_is_the_tenants_whichever_api_key_sends(
+    api_a, api_b, tenant_a, alice, sender_a, sender_b
+):
+    """The key is kept on the message row, unique per tenant: another key of the same tenant
+    replays the message; another tenant's same key is its own."""
     other = Api(api_key_create(tenant=tenant_a, actor=alice, name="two", scopes=["send"]))
-    api_a.post("messages", {"to": US_OK, "body": "hi"}, HTTP_IDEMPOTENCY_KEY="k1")
-    other.post("messages", {"to": US_OK, "body": "hi"}, HTTP_IDEMPOTENCY_KEY="k1")
-    assert Message.objects.count() == 2
+    first = api_a.post("messages", {"to": US_OK, "body": "hi"}, HTTP_IDEMPOTENCY_KEY="k1")
+    again = other.post("messages", {"to": US_OK, "body": "hi"}, HTTP_IDEMPOTENCY_KEY="k1")
+    assert (again.status_code, again.json()) == (202, first.json())
+    assert again["Idempotent-Replayed"] == "true"
+    assert Message.objects.filter(tenant=tenant_a).count() == 1
+    assert Message.objects.get().idempotency_key == "k1"
+    theirs = api_b.post("messages", {"to": US_OK, "body": "hi"}, HTTP_IDEMPOTENCY_KEY="k1")
+    assert theirs.status_code == 202 and theirs.json()["id"] != first.json()["id"]
+    assert "Idempotent-Replayed" not in theirs
 
 
 def test_refusals_are_not_stored(api_a):
