@@ -114,7 +114,8 @@ def message_out(message: Message) -> dict:
         "type": message.message_type, "body": message.body, "encoding": message.encoding,
         "parts": message.parts, "status": message.status, "status_reason": message.status_reason,
         "aws_message_id": message.aws_message_id, "batch_id": message.batch_id,
-        "context": message.context, "created_at": _when(message.created_at),
+        "context": message.context, "dlt_template_id": message.dlt_template_id,
+        "created_at": _when(message.created_at),
         "sent_at": _when(message.sent_at),
     }  # fmt: skip
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from compliance.selectors import published_kinds, sms_program_get
 from messaging import selectors
-from messaging.checks import month_spend
+from messaging.spend import month_spend
 from registrations.models import Registration
 from registrations.states import Status
 from registrations.web.selectors import next_action
