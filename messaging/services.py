@@ -128,10 +128,13 @@ def message_send(
                     _enqueue([checked.sender.pk], tenant.pk)
                 break
             except _NoRoom:
-                # Over the cap, or the month's ledger row did not exist yet (then it is
-                # created and the reservation tried once more).
-                if attempt or not spend_row_missing(tenant.pk):
+                # Over the cap, or the month's ledger row did not exist when the statement
+                # ran: it is created if still missing and the reservation tried once more.
+                # (Deciding by whether it is missing *now* would refuse a request that raced
+                # with the one creating it.)
+                if attempt:
                     raise spend_cap_refusal(cap) from None
+                spend_row_missing(tenant.pk)
     except IntegrityError:
         replay = _replay(tenant, idempotency_key, request_hash) if idempotency_key else None
         if replay is None:

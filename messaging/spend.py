@@ -86,14 +86,14 @@ def spend_reserve(*, tenant_id: int, amount: Decimal, cap: Decimal | None) -> bo
     """Adds `amount` to this month's spend if it keeps the spend within `cap` (None: no cap);
     returns whether it did. Call it inside the transaction that stores the messages."""
     sql, params = spend_reserve_statement(tenant_id=tenant_id, amount=amount, cap=cap)
-    for _ in range(2):
+    for attempt in range(2):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             if cursor.rowcount:
                 return True
-        if not spend_row_missing(tenant_id):
-            return False  # the row is there: the cap refused
-    return False
+        if attempt == 0:
+            spend_row_missing(tenant_id)  # created if missing (or by a concurrent request)
+    return False  # the row is there: the cap refused
 
 
 def spend_fit(*, tenant_id: int, prices: list[Decimal], cap: Decimal | None) -> list[bool]:

@@ -97,7 +97,7 @@ def test_gb_sender_id_from_get_registered_to_a_sent_message(
     )
     assert [c["Parameters"]["SenderId"] for c in sandbox.calls("RequestSenderId")] == ["ACMEANVILS"]
     page.goto(f"{base}/t/{tenant_a.slug}/registrations/{registration.pk}/")
-    expect(page.locator(".status-code")).to_have_text("COMPLETE")
+    expect(page.locator("[data-status]").first).to_have_attribute("data-status", "COMPLETE")
     expect(page.get_by_text("Nothing: you can send")).to_be_visible()
     shot("gb complete ready to send")
 
