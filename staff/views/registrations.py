@@ -138,8 +138,14 @@ def vetting_score(request: HttpRequest, pk: int) -> HttpResponse:
                 source=form.cleaned_data["source"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            if registration.registration_type != overlay.VETTING or (
+                registration.status != Status.COMPLETE
+            ):
+                # The page shows no score form there: the reason goes to the page's messages.
+                messages.error(request, " ".join(exc.messages))
+            else:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, "Vetting score recorded.")
             return redirect(f"{reverse('staff_registration_review', args=[pk])}#vetting-score")
