@@ -79,7 +79,7 @@ def sender_list_with_registrations(*, tenant: Tenant) -> QuerySet[Sender]:
     """The tenant's senders for its pages: active ones first, each with its registration."""
     return (
         Sender.objects.filter(tenant=tenant)
-        .select_related("registration")
+        .select_related("registration__depends_on")
         .order_by(Case(When(status="ACTIVE", then=Value(0)), default=Value(1)), "kind", "value")
     )
 

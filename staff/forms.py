@@ -133,6 +133,23 @@ class SenderThroughputForm(forms.Form):
     reason = forms.CharField(max_length=200, label="Where AWS raised it")
 
 
+class VettingScoreForm(forms.Form):
+    """A 10DLC brand vetting's score, as AWS's console shows it, and where staff read it."""
+
+    vetting_score = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        label="Vetting score (0–100)",
+        error_messages={"required": "Give the score from 0 to 100, as AWS's console shows it."},
+    )
+    source = forms.CharField(
+        max_length=200,
+        label="Where you read it",
+        help_text="e.g. AWS console, registration page, 2026-12-05",
+        error_messages={"required": "Say where you read the score."},
+    )
+
+
 class SupportIncreaseForm(forms.Form):
     """A limit increase requested as an AWS Support case."""
 

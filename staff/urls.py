@@ -52,6 +52,11 @@ registration_patterns = [
     path("<int:pk>/discard/", registrations.discard, name="staff_registration_discard"),
     path("<int:pk>/delete/", registrations.delete, name="staff_registration_delete"),
     path("<int:pk>/aws-calls/", registrations.aws_calls, name="staff_registration_aws_calls"),
+    path(
+        "<int:pk>/vetting-score/",
+        registrations.vetting_score,
+        name="staff_registration_vetting_score",
+    ),
 ]
 
 compliance_patterns = [

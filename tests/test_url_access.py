@@ -82,7 +82,7 @@ def _is_login_redirect(response) -> bool:
 def test_the_walk_sees_the_portal():
     names = {r.name for r in ROUTES}
     assert {"tenant_dashboard", "member_list", "staff_tenant_list", "login", "home"} <= names
-    assert len(ROUTES) == 136
+    assert len(ROUTES) == 137
 
 
 def test_the_sending_pages_ask_for_their_roles():

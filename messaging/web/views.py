@@ -29,6 +29,7 @@ from messaging.web.forms import (
 )
 from portal import csv_safe
 from portal.paging import page_of
+from registrations import throughput
 from registrations.services.sending_setup import registration_keywords
 from tenants.models import Role
 from tenants.permissions import tenant_view
@@ -113,6 +114,7 @@ def sender_list(request: HttpRequest) -> HttpResponse:
                 "active": sender.status == "ACTIVE",
                 "throughput": parts_per_second(sender),
                 "raised": bool(sender.parts_per_second_override),
+                "qualification": throughput.qualification(sender),
                 "keywords": keywords_of.get(registration.pk, []) if registration else [],
             }
         )

@@ -66,6 +66,11 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
+    # A 10DLC brand vetting's score (0–100). AWS's API does not return it: the account holder
+    # reads it in AWS's console and staff record it here, with where they read it.
+    vetting_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    vetting_score_source = models.CharField(max_length=200, blank=True)
+    vetting_score_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.enqueue import enqueue
-from registrations import overlay, sender_ids
+from registrations import overlay, sender_ids, throughput
 from registrations.aws import operations as aws
 from registrations.aws.errors import AwsError, ConflictError, PermanentError
 from registrations.aws.gateway import Gateway
@@ -304,3 +304,64 @@ def sender_throughput_set(
         after={"parts_per_second": parts_per_second, "reason": reason},
     )
     return sender
+
+
+@transaction.atomic
+def vetting_score_record(
+    *,
+    actor: User,
+    registration: Registration,
+    score: int | None,
+    source: str,
+) -> Registration:
+    """Staff record the score of a complete 10DLC brand vetting, read in AWS's console (AWS's
+    API does not return it), with where they read it. The score gives the brand's 10DLC class
+    (registrations.throughput); it never changes a sender's rate by itself."""
+    require_reviewer(actor)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.registration_type != overlay.VETTING:
+        raise ValidationError(
+            {"vetting_score": ["A vetting score is recorded only on a 10DLC brand vetting."]}
+        )
+    if registration.status != Status.COMPLETE:
+        raise ValidationError(
+            {"vetting_score": ["Record the score once the vetting is complete at AWS."]}
+        )
+    errors: dict[str, list[str]] = {}
+    if (
+        score is None
+        or isinstance(score, bool)
+        or not isinstance(score, int)
+        or not throughput.MIN_SCORE <= score <= throughput.MAX_SCORE
+    ):
+        errors["vetting_score"] = [
+            f"Give the score as a whole number from {throughput.MIN_SCORE} to "
+            f"{throughput.MAX_SCORE}, as AWS's console shows it."
+        ]
+    source = (source or "").strip()
+    if not source:
+        errors["source"] = ["Say where you read the score (e.g. AWS console, the date)."]
+    elif len(source) > 200:
+        errors["source"] = ["Keep where you read it to 200 characters."]
+    if errors:
+        raise ValidationError(errors)
+    before = {"score": registration.vetting_score, "source": registration.vetting_score_source}
+    registration.vetting_score = score
+    registration.vetting_score_source = source
+    registration.vetting_score_recorded_at = timezone.now()
+    registration.save(
+        update_fields=["vetting_score", "vetting_score_source", "vetting_score_recorded_at"]
+    )
+    audit_record(
+        tenant=registration.tenant,
+        actor=actor,
+        action="registration.vetting_score",
+        obj=registration,
+        before=before,
+        after={
+            "score": score,
+            "source": source,
+            "class": throughput.ten_dlc_class(score).name,
+        },
+    )
+    return registration

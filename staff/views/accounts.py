@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from messaging import golive
+from messaging.checks import parts_per_second
+from registrations import throughput
 from registrations.models import AwsAccount
 from registrations.services import accounts
 from registrations.web.forms import AwsAccountConnectForm
@@ -214,6 +216,21 @@ def aws_account_settings(request: HttpRequest) -> HttpResponse:
     return redirect("staff_aws_account")
 
 
+def _mps_justification(sender, qualification) -> str:
+    """The use case text of an MPS increase request for a 10DLC number (AWS Support reads it)."""
+    if qualification is None:
+        return ""
+    cls = qualification.ten_dlc_class
+    campaign = sender.registration.name if sender.registration else "its campaign"
+    return (
+        f'10DLC number {sender.value} of the campaign "{campaign}" '
+        f"({sender.registration.aws_registration_id if sender.registration else ''}). "
+        f"{qualification.reason} The campaign qualifies for the {cls.name} class: "
+        f"{cls.att_mps:g} MPS at AT&T, {cls.tmobile_daily} messages a day at T-Mobile. "
+        "Please raise the number from the default 1 MPS to what the campaign qualifies for."
+    )
+
+
 @staff_view()
 def staff_sender_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     tenant = _tenant(slug)
@@ -221,9 +238,13 @@ def staff_sender_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     if sender is None:
         raise Http404("No such sender.")
     check = selectors.go_live_check_of(sender)
+    qualification = throughput.qualification(sender)
     context = {
         "tenant": tenant,
         "sender": sender,
+        "throughput": parts_per_second(sender),
+        "qualification": qualification,
+        "justification": _mps_justification(sender, qualification),
         "check": check,
         "checklist": selectors.go_live_checklist(check),
         "form": GoLiveForm(),

@@ -10,19 +10,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from compliance import selectors as compliance_selectors
 from portal.paging import page_of
+from registrations import overlay, throughput
 from registrations.aws.errors import RetryableError
 from registrations.selectors import version_under_review
-from registrations.services import changes
+from registrations.services import changes, provisioning
 from registrations.services import review as review_services
 from registrations.states import Status
 from registrations.web.selectors import aws_view
 from staff import selectors
-from staff.forms import CancelForm, QueueFilterForm, ReturnForm, prefixed
+from staff.forms import CancelForm, QueueFilterForm, ReturnForm, VettingScoreForm, prefixed
 from tenants.permissions import staff_view
 
 
@@ -67,7 +69,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 @staff_view()
 @csp_replace({"object-src": ["'self'"]})  # the PDF preview is an <object> of the attachment view
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = _registration(pk)
+    return _review_page(request, _registration(pk))
+
+
+def _review_page(request, registration, *, vetting_form=None, status=200) -> HttpResponse:
     version = version_under_review(registration)
     errors = [f for f in version.preflight_findings if f.get("severity") == "error"]
     compare = request.GET.get("compare", "")
@@ -96,8 +101,56 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         in (Status.IN_REVIEW, Status.QUEUED, Status.SUBMISSION_FAILED),
         **selectors.registration_history(registration),
         **aws_view(registration),
+        **_vetting_context(registration, vetting_form),
     }
-    return render(request, "staff/registration_review.html", context)
+    return render(request, "staff/registration_review.html", context, status=status)
+
+
+def _vetting_context(registration, form) -> dict:
+    """A complete 10DLC brand vetting: the score staff read in AWS's console, and its class."""
+    if registration.registration_type != overlay.VETTING:
+        return {}
+    score = registration.vetting_score
+    return {
+        "vetting": {
+            "complete": registration.status == Status.COMPLETE,
+            "class": throughput.ten_dlc_class(score) if score is not None else None,
+            "form": form
+            or VettingScoreForm(
+                initial={"vetting_score": score, "source": registration.vetting_score_source}
+            ),
+        }
+    }
+
+
+@staff_view(act=True)
+@require_POST
+def vetting_score(request: HttpRequest, pk: int) -> HttpResponse:
+    """Records a complete brand vetting's score (read in AWS's console; the API has none)."""
+    registration = _registration(pk)
+    form = VettingScoreForm(request.POST)
+    if form.is_valid():
+        try:
+            provisioning.vetting_score_record(
+                actor=request.user,
+                registration=registration,
+                score=form.cleaned_data["vetting_score"],
+                source=form.cleaned_data["source"],
+            )
+        except ValidationError as exc:
+            if registration.registration_type != overlay.VETTING or (
+                registration.status != Status.COMPLETE
+            ):
+                # The page shows no score form there: the reason goes to the page's messages.
+                messages.error(request, " ".join(exc.messages))
+            else:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Vetting score recorded.")
+            return redirect(f"{reverse('staff_registration_review', args=[pk])}#vetting-score")
+    registration.refresh_from_db()
+    return _review_page(request, registration, vetting_form=form, status=400)
 
 
 @staff_view()

@@ -39,13 +39,13 @@ def _account_page(request, account, form, status: int = 200) -> HttpResponse:
 @staff_view()
 @require_GET
 def account_cases(request: HttpRequest, account_id: int | None = None) -> HttpResponse:
-    """`?kind=`, `?quota=` and `?number=` (links from the readiness and sender pages)
-    preselect what to increase."""
+    """`?kind=`, `?quota=`, `?number=`, `?value=` and `?justification=` (links from the
+    readiness and sender pages) preselect what to increase."""
     initial = {}
     kinds = dict(SupportIncreaseForm.base_fields["kind"].choices)
     if request.GET.get("kind", "") in kinds:
         initial["kind"] = request.GET["kind"]
-    for name in ("quota", "number"):
+    for name in ("quota", "number", "value", "justification"):
         given = request.GET.get(name, "").strip()
         if given and len(given) <= SupportIncreaseForm.base_fields[name].max_length:
             initial[name] = given
