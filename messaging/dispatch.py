@@ -123,46 +123,12 @@ def _no_burst(message: Message, rate: float) -> None:
     )
 
 
-def _opted_out_since(message: Message) -> Outcome | None:
-    """A message accepted before its recipient opted out is not sent: it fails as the check
-    would refuse it now."""
-    kinds = optouts.opted_out_kinds(tenant=message.tenant, phones=[message.destination])
-    try:
-        opt_out_check(
-            message.destination, message.message_type, kinds.get(message.destination, set())
-        )
-    except ApiRefusal as refusal:
-        with transaction.atomic():
-            moved = message_transition(
-                message.pk,
-                Event.OPTED_OUT,
-                status_reason=f"{refusal.code}: {refusal.message}"[:200],
-            )
-            if moved:
-                spend_release(message)
-        if moved:
-            webhook_event_emit(
-                tenant=message.tenant,
-                event_type="message.failed",
-                data={"id": message.pk, "reason": refusal.code},
-            )
-        return Outcome("failed")
-    return None
-
-
-def _paused_since(message: Message, *, claimed: bool = False) -> Outcome | None:
-    """A message accepted before its sender's registration left COMPLETE at AWS is not sent:
-    it fails as the check would refuse it now (issue 19), and its price is given back. A
-    message this worker claimed (SENDING) fails with a refusal of its own."""
-    registration = tenant_state(message.tenant).paused.get(message.sender.registration_id)
-    if registration is None:
-        return None
-    refusal = paused_refusal(registration, "sender")
+def _fail(message: Message, event: str, refusal: ApiRefusal) -> Outcome:
+    """A message that must not go out any more fails with the check's refusal: its price is
+    given back and the tenant's webhook told (once, by whoever moved it)."""
     with transaction.atomic():
         moved = message_transition(
-            message.pk,
-            Event.SEND_REFUSED if claimed else Event.SENDER_PAUSED,
-            status_reason=f"{refusal.code}: {refusal.message}"[:200],
+            message.pk, event, status_reason=f"{refusal.code}: {refusal.message}"[:200]
         )
         if moved:
             spend_release(message)
@@ -173,6 +139,30 @@ def _paused_since(message: Message, *, claimed: bool = False) -> Outcome | None:
             data={"id": message.pk, "reason": refusal.code},
         )
     return Outcome("failed")
+
+
+def _opted_out_since(message: Message, *, claimed: bool = False) -> Outcome | None:
+    """A message accepted before its recipient opted out is not sent: it fails as the check
+    would refuse it now. A message this worker claimed (SENDING) fails with a refusal of its
+    own."""
+    kinds = optouts.opted_out_kinds(tenant=message.tenant, phones=[message.destination])
+    try:
+        opt_out_check(
+            message.destination, message.message_type, kinds.get(message.destination, set())
+        )
+    except ApiRefusal as refusal:
+        return _fail(message, Event.SEND_REFUSED if claimed else Event.OPTED_OUT, refusal)
+    return None
+
+
+def _paused_since(message: Message, *, claimed: bool = False) -> Outcome | None:
+    """A message accepted before its sender's registration left COMPLETE at AWS is not sent:
+    it fails as the check would refuse it now (issue 19)."""
+    registration = tenant_state(message.tenant).paused.get(message.sender.registration_id)
+    if registration is None:
+        return None
+    refusal = paused_refusal(registration, "sender")
+    return _fail(message, Event.SEND_REFUSED if claimed else Event.SENDER_PAUSED, refusal)
 
 
 def _setup(tenant_id: int) -> SendingSetup | None:
@@ -307,7 +297,7 @@ def _send_one(message_id: int, rate: float, setup, gateway: Gateway) -> str:
         message = Message.objects.select_related("sender", "tenant").get(pk=message_id)
         if message.status != Message.Status.SENDING:
             return "skipped"  # a delivery event moved it meanwhile
-        refusal = _opted_out_since_claimed(message) or _paused_since(message, claimed=True)
+        refusal = _opted_out_since(message, claimed=True) or _paused_since(message, claimed=True)
         if refusal is not None:
             return refusal.status
         _wait_for_slot(message, rate)
@@ -321,32 +311,6 @@ def _send_one(message_id: int, rate: float, setup, gateway: Gateway) -> str:
         return "error"
     finally:
         connection.close()
-
-
-def _opted_out_since_claimed(message: Message) -> Outcome | None:
-    """`_opted_out_since` for a message this worker claimed (SENDING): it fails with a
-    refusal of its own, and its price is given back."""
-    kinds = optouts.opted_out_kinds(tenant=message.tenant, phones=[message.destination])
-    try:
-        opt_out_check(
-            message.destination, message.message_type, kinds.get(message.destination, set())
-        )
-    except ApiRefusal as refusal:
-        with transaction.atomic():
-            moved = message_transition(
-                message.pk, Event.SEND_REFUSED,
-                status_reason=f"{refusal.code}: {refusal.message}"[:200],
-            )  # fmt: skip
-            if moved:
-                spend_release(message)
-        if moved:
-            webhook_event_emit(
-                tenant=message.tenant,
-                event_type="message.failed",
-                data={"id": message.pk, "reason": refusal.code},
-            )
-        return Outcome("failed")
-    return None
 
 
 def sender_drain(

@@ -209,7 +209,7 @@ def test_a_failed_message_gives_its_price_back(tenant_a, sender_a):
     opt_out(tenant=tenant_a, phone=US_OK, source="api")
     (claimed,) = _claim(sender_a.pk, 1)
     message = Message.objects.select_related("tenant", "sender").get(pk=claimed)
-    assert dispatch._opted_out_since_claimed(message).status == "failed"
+    assert dispatch._opted_out_since(message, claimed=True).status == "failed"
     assert Message.objects.get(pk=first).status == "FAILED"
     assert month_spend(tenant_a) == PRICE * 2
     spend_release(Message.objects.get(pk=first))
