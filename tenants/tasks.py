@@ -53,14 +53,8 @@ def invitation_expire_task() -> int:
     return invitation_expire_due()
 
 
-@shared_task(name="tenants.tasks.tenant_notify_mail_task", bind=True)
-def tenant_notify_mail_task(self, tenant_id: int, subject: str, body: str) -> int:
-    """E-mails the owners and admins of a tenant; returns how many were addressed."""
-    recipients = list(
-        Membership.objects.filter(
-            tenant_id=tenant_id, role__in=[Role.OWNER, Role.ADMIN]
-        ).values_list("user__email", flat=True)
-    )
+def _mail_to(task, recipients: list[str], subject: str, body: str) -> int:
+    """One e-mail to `recipients` (none: nothing sent); a mail server error retries the task."""
     if recipients:
         try:
             send_mail(
@@ -70,8 +64,19 @@ def tenant_notify_mail_task(self, tenant_id: int, subject: str, body: str) -> in
                 recipient_list=recipients,
             )
         except OSError as exc:
-            raise _mail_retry(self, exc) from exc
+            raise _mail_retry(task, exc) from exc
     return len(recipients)
+
+
+@shared_task(name="tenants.tasks.tenant_notify_mail_task", bind=True)
+def tenant_notify_mail_task(self, tenant_id: int, subject: str, body: str) -> int:
+    """E-mails the owners and admins of a tenant; returns how many were addressed."""
+    recipients = list(
+        Membership.objects.filter(
+            tenant_id=tenant_id, role__in=[Role.OWNER, Role.ADMIN]
+        ).values_list("user__email", flat=True)
+    )
+    return _mail_to(self, recipients, subject, body)
 
 
 @shared_task(name="tenants.tasks.staff_notify_mail_task", bind=True)
@@ -82,14 +87,4 @@ def staff_notify_mail_task(self, subject: str, body: str) -> int:
         .exclude(staff_role="")
         .values_list("email", flat=True)
     )
-    if recipients:
-        try:
-            send_mail(
-                subject=subject,
-                message=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=recipients,
-            )
-        except OSError as exc:
-            raise _mail_retry(self, exc) from exc
-    return len(recipients)
+    return _mail_to(self, recipients, subject, body)
