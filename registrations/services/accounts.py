@@ -298,26 +298,18 @@ def aws_account_connect(
         )
     if region and not REGION.match(region):
         errors["region"] = "Enter an AWS region such as us-east-1, or leave it empty."
-    topic = TOPIC_ARN.match(registration_topic_arn) if registration_topic_arn else None
-    if registration_topic_arn and not topic:
-        errors["registration_topic_arn"] = (
-            "Enter an SNS topic ARN: arn:aws:sns:<region>:<account>:<topic name>."
-        )
-    elif topic and role and topic.group(2) != role.group(1):
-        errors["registration_topic_arn"] = (
-            f"The topic belongs to account {topic.group(2)}, the role to {role.group(1)}: the "
-            "registration events come from the tenant's own account."
-        )
-    events = TOPIC_ARN.match(events_topic_arn) if events_topic_arn else None
-    if events_topic_arn and not events:
-        errors["events_topic_arn"] = (
-            "Enter an SNS topic ARN: arn:aws:sns:<region>:<account>:<topic name>."
-        )
-    elif events and role and events.group(2) != role.group(1):
-        errors["events_topic_arn"] = (
-            f"The topic belongs to account {events.group(2)}, the role to {role.group(1)}: the "
-            "configuration set publishes to a topic of the tenant's own account."
-        )
+    for name, value, whose in (
+        ("registration_topic_arn", registration_topic_arn, "the registration events come from"),
+        ("events_topic_arn", events_topic_arn, "the configuration set publishes to a topic of"),
+    ):
+        topic = TOPIC_ARN.match(value) if value else None
+        if value and not topic:
+            errors[name] = "Enter an SNS topic ARN: arn:aws:sns:<region>:<account>:<topic name>."
+        elif topic and role and topic.group(2) != role.group(1):
+            errors[name] = (
+                f"The topic belongs to account {topic.group(2)}, the role to {role.group(1)}: "
+                f"{whose} the tenant's own account."
+            )
     if errors:
         raise ValidationError(errors)
     # No tenant on the gateway: a refused attempt leaves no call-log row behind either.

@@ -26,6 +26,13 @@ from tenants.services import audit_record
 
 # Where AWS holds a registration that is not under review: the ones a tenant may delete.
 DELETABLE = (Status.REQUIRES_UPDATES, Status.COMPLETE, Status.CLOSED)
+
+
+def is_deletable(registration: Registration) -> bool:
+    """Whether AWS holds the registration and it is in a state the portal deletes from."""
+    return registration.status in DELETABLE and bool(registration.aws_registration_id)
+
+
 CONFIRM_WORD = "delete"
 
 
@@ -145,7 +152,7 @@ def registration_delete(*, actor: User, registration: Registration, confirm: str
     if (confirm or "").strip().lower() != CONFIRM_WORD:
         raise ValidationError({"confirm": [f"Type {CONFIRM_WORD} to confirm the deletion."]})
     registration = Registration.objects.select_related("tenant").get(pk=registration.pk)
-    if registration.status not in DELETABLE or not registration.aws_registration_id:
+    if not is_deletable(registration):
         raise ValidationError(
             f"“{registration.name}” is {Status(registration.status).label.lower()}; only a "
             "registration AWS holds and is not reviewing (needs updates, complete or closed) "

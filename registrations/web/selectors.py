@@ -24,6 +24,7 @@ from registrations.models import (
 )
 from registrations.schema import FieldDef, TypeSchema, effective_rule
 from registrations.selectors import registration_sending_allowed, schema_for, version_values
+from registrations.services import changes
 from registrations.services.catalog import catalog_latest
 from registrations.states import AWS_REGISTRATION_WORDS, AWS_VERSION_WORDS, EDITABLE, Status
 
@@ -414,11 +415,5 @@ def aws_view(registration: Registration) -> dict:
         "can_discard": registration.status == Status.SUBMITTED
         and newest is not None
         and newest.aws_status == "SUBMITTED",
-        "can_delete": registration.status
-        in (
-            Status.REQUIRES_UPDATES,
-            Status.COMPLETE,
-            Status.CLOSED,
-        )
-        and bool(registration.aws_registration_id),
+        "can_delete": changes.is_deletable(registration),
     }

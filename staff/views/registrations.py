@@ -334,8 +334,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "registration": registration,
             "senders": list(registration.senders.all()),
-            "deletable": registration.status in changes.DELETABLE
-            and bool(registration.aws_registration_id),
+            "deletable": changes.is_deletable(registration),
             "error": error,
         },
         status=400 if error else 200,

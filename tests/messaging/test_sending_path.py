@@ -92,14 +92,19 @@ def test_two_claimers_never_take_the_same_message(tenant_a, sender_a):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_held_row_is_skipped_not_waited_for(tenant_a, sender_a):
-    """PostgreSQL: a claimer skips a message another claimer holds (SKIP LOCKED) instead of
-    waiting for it; SQLite has one writer at a time, so the holder there blocks nothing."""
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are PostgreSQL's; SQLite's claim is one conditional UPDATE")
+    """A claimer skips a message another claimer holds instead of waiting for it. PostgreSQL:
+    a row locked by another transaction (SKIP LOCKED). SQLite has one writer at a time and no
+    row locks: there the claim is one conditional UPDATE, and a message another claimer took
+    (its lease running) is what it skips."""
     first, second = _accept(tenant_a, 2)
-    with RowHolder(lambda: list(Message.objects.select_for_update().filter(pk=first))):
+    if connection.vendor == "postgresql":
+        with RowHolder(lambda: list(Message.objects.select_for_update().filter(pk=first))):
+            assert _claim(sender_a.pk, 5) == [second]
+        assert _claim(sender_a.pk, 5) == [first]
+    else:
+        assert _claim(sender_a.pk, 1) == [first]
         assert _claim(sender_a.pk, 5) == [second]
-    assert _claim(sender_a.pk, 5) == [first]
+        assert _claim(sender_a.pk, 5) == []
 
 
 @pytest.mark.django_db
