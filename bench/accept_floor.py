@@ -39,14 +39,14 @@ INSERT_MESSAGE = """
     INSERT INTO messaging_message (tenant_id, api_key_id, sender_id, destination,
         iso_country, body, message_type, encoding, parts, estimated_price, context,
         batch_id, status, status_reason, aws_message_id, attempts, claim_token, request_hash,
-        created_at, updated_at)
+        dlt_template_id, created_at, updated_at)
     VALUES (%s, %s, %s, %s, %s, %s, 'TRANSACTIONAL', 'GSM', 1, 0.00581, '{}', '',
-        'ACCEPTED', '', '', 0, '', '', now(), now())
+        'ACCEPTED', '', '', 0, '', '', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)
     RETURNING id"""
 INSERT_IDEMPOTENCY = """
     INSERT INTO messaging_idempotencyrecord (tenant_id, api_key_id, key, request_hash,
         status_code, response, created_at)
-    VALUES (%s, %s, %s, '', 202, %s, now())"""
+    VALUES (%s, %s, %s, '', 202, %s, CURRENT_TIMESTAMP)"""
 
 
 def make_floor(client, key, tenant, sender, redis, body: str):
