@@ -9,9 +9,11 @@ Two labelled sets:
   share of defective registrations on which the expected rule reports a finding;
   wrongly_flagged: share of compliant ones with at least one error (the findings that block
   submission); wrongly_warned: share with any finding at all.
-- `dev`, `heldout`, `dev2`, `heldout2`, `dev3`, `heldout3`, `dev4`, `heldout4` and `whole` (the
-  eight together): tests/compliance/preflight_set/ (dev2/heldout2, dev3/heldout3 and dev4/heldout4:
-  a second, third and fourth set, each with its own author, tenants and wording), written
+- `dev` … `dev6`, `heldout` … `heldout5`, `heldout7`, `heldout8` and `whole` (all of them
+  together): tests/compliance/preflight_set/ (dev2/heldout2, dev3/heldout3 and dev4/heldout4: a
+  second, third and fourth set; dev5, dev6 (written as "heldout6"), heldout5, heldout7 and
+  heldout8: parts written by hand, each by its own author; every set with its own tenants and
+  wording), written
   from the reference documents by someone who had not read the rules, each registration complete and
   labelled compliant or with one documented defect at one field. caught: share of defective
   registrations with at least one finding (error or warning) at the labelled field, or anywhere
@@ -158,8 +160,7 @@ def set_draft(item: dict):
 
 def load_set(part: str, portal: str = SET_PORTAL, folder: Path | None = None) -> list[dict]:
     """The registrations of one part ("dev", "heldout", "dev2", "heldout2", "dev3", "heldout3",
-    "dev4", "heldout4") of
-    the labelled set, as
+    "dev4", "heldout4", "dev5", "dev6", "heldout5", "heldout7", "heldout8") of the labelled set, as
     {"id", "label", "defect", "draft"}; [] while the set is not in this tree."""
     path = (folder or SET_DIR) / f"{part}.yaml"
     if not path.exists():
@@ -290,15 +291,19 @@ def main() -> None:
         "dev2": load_set("dev2", folder=folder),
         "dev3": load_set("dev3", folder=folder),
         "dev4": load_set("dev4", folder=folder),
+        "dev5": load_set("dev5", folder=folder),
+        "dev6": load_set("dev6", folder=folder),
     }
     if "--skip-heldout" not in sys.argv:
-        for held in ("heldout", "heldout2", "heldout3", "heldout4"):
+        held_out = ("heldout", "heldout2", "heldout3", "heldout4")
+        held_out += ("heldout5", "heldout7", "heldout8")
+        for held in held_out:
             parts[held] = load_set(held, folder=folder)
         parts["whole"] = [item for items in list(parts.values()) for item in items]
     for name, items in parts.items():
         result = measure_set(items)
         rows = result.pop("rows")
-        if name in ("dev", "dev2", "dev3", "dev4"):
+        if name in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6"):
             result["misses_by_category"] = misses_by_category(rows)
             if verbose:
                 for row in rows:
