@@ -164,7 +164,7 @@ class _NoRoom(Exception):
     """The reservation changed no row: rolls back the message inserted with it."""
 
 
-_INSERT_SQL: dict[str, tuple[list, str]] = {}  # per database vendor: fields and statement
+_INSERT_SQL: dict[str, tuple[list, str]] = {}  # per database vendor: columns and statement
 
 
 def _insert_statement(message: Message) -> tuple[str, list]:
@@ -176,11 +176,26 @@ def _insert_statement(message: Message) -> tuple[str, list]:
         table = connection.ops.quote_name(Message._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
-        _INSERT_SQL[connection.vendor] = (
-            fields, f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        # On PostgreSQL the driver takes the plain values (text, integers, keys, aware
+        # datetimes) as they are; only JSON and decimals go through their fields.
+        plain = (
+            {"CharField", "TextField", "IntegerField", "PositiveIntegerField",
+             "PositiveSmallIntegerField", "ForeignKey", "DateTimeField"}
+            if connection.vendor == "postgresql"
+            else set()
         )  # fmt: skip
-    fields, sql = _INSERT_SQL[connection.vendor]
-    return sql, [f.get_db_prep_save(getattr(message, f.attname), connection) for f in fields]
+        prepared = [None if f.get_internal_type() in plain else f for f in fields]
+        attnames = [f.attname for f in fields]
+        _INSERT_SQL[connection.vendor] = (
+            list(zip(attnames, prepared, strict=True)),
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+        )
+    columns, sql = _INSERT_SQL[connection.vendor]
+    values = message.__dict__
+    return sql, [
+        values[name] if field is None else field.get_db_prep_save(values[name], connection)
+        for name, field in columns
+    ]
 
 
 def _reserve_and_insert(message: Message, amount, cap) -> bool:

@@ -18,6 +18,7 @@ import redis
 from django.conf import settings as django_settings
 from django.test import Client
 
+from messaging.api.auth import rate_leases_forget
 from portal.celery import app
 from tenants.models import BusinessProfile, Membership, Role, Tenant, User
 from tests.waiting import WaitTimeout, wait_until
@@ -36,6 +37,16 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fresh_rate_counts():
+    """API rate counts live in Redis per tenant and key id for a minute; a run that starts within
+    a minute of another reuses the same ids (a new test database), so it starts without them."""
+    if django_settings.REDIS_URL:
+        client = redis.Redis.from_url(django_settings.REDIS_URL)
+        for key in client.scan_iter("portal:api-rate:*", count=1000):
+            client.delete(key)
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_eager(settings):
     """Tasks run in-process during tests unless a test starts a real worker; hashing is cheap."""
@@ -43,6 +54,7 @@ def _fast_and_eager(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
+    rate_leases_forget()  # shares of API rate counts this process took in an earlier test
     yield
     app.conf.task_always_eager = previous
 

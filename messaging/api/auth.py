@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 import time
 from collections.abc import Callable
 
@@ -59,38 +60,93 @@ def scoped(scope: str) -> type[BasePermission]:
     return HasScope
 
 
-def _counts(names: list[str], window: int) -> list[int]:
-    """Counts this minute's requests under each name."""
-    return _counter()([f"portal:api-rate:{name}:{window}" for name in names])
+# A web process takes its count of a window in shares (leases) instead of one Redis call per
+# request: a share of 1 % of the limit (at least 1, at most LEASE_MAX) is added to the shared count
+# at once and then spent locally. The shared count is never below what was allowed, so a limit is
+# never passed; a process's unspent share only makes the others refuse up to that share early.
+# Limits under 200 a minute are counted request by request, as before.
+LEASE_SHARE = 100
+LEASE_MAX = 100
+
+
+def _lease_size(limit: int) -> int:
+    return max(1, min(LEASE_MAX, limit // LEASE_SHARE))
+
+
+class RateLeases:
+    """One process's unspent shares of the current windows' counts, per counted name."""
+
+    def __init__(self, count_by: Callable[[list[str], list[int]], list[int]]) -> None:
+        self._count_by = count_by  # adds each size to its key's shared count, returns the totals
+        self._left: dict[str, tuple[int, int, int]] = {}  # name -> (window, limit, left)
+        self._lock = threading.Lock()
+
+    def allow(self, limits: dict[str, int], window: int) -> bool:
+        """Counts one request under each name; False when any name is over its limit."""
+        allowed, needed = True, []
+        with self._lock:
+            for name, limit in limits.items():
+                held = self._left.get(name)
+                if held and held[0] == window and held[1] == limit and held[2] > 0:
+                    self._left[name] = (window, limit, held[2] - 1)
+                else:
+                    needed.append((name, limit))
+        if not needed:
+            return True
+        sizes = [_lease_size(limit) for _, limit in needed]
+        totals = self._count_by([f"portal:api-rate:{name}:{window}" for name, _ in needed], sizes)
+        with self._lock:
+            for (name, limit), size, total in zip(needed, sizes, totals, strict=True):
+                granted = min(size, limit - (total - size))
+                if granted <= 0:
+                    allowed = False
+                    continue
+                held = self._left.get(name)
+                left = held[2] if held and held[0] == window and held[1] == limit else 0
+                self._left[name] = (window, limit, left + granted - 1)
+        return allowed
+
+    def forget(self) -> None:
+        with self._lock:
+            self._left.clear()
 
 
 @functools.cache
-def _counter() -> Callable[[list[str]], list[int]]:
-    """How this process counts, chosen once from the settings: Redis when REDIS_URL is set (one
-    round trip for all the keys, shared by every process), else Django's cache."""
+def _leases() -> RateLeases:
+    """This process's leases, counted in Redis when REDIS_URL is set (one round trip for all the
+    names that need a share, shared by every process), else in Django's cache."""
     if not settings.REDIS_URL:
-        return lambda keys: [_cache_count(key) for key in keys]
+
+        def cache_count_by(keys: list[str], sizes: list[int]) -> list[int]:
+            return [_cache_count(k, n) for k, n in zip(keys, sizes, strict=True)]
+
+        return RateLeases(cache_count_by)
     client = redis_client(settings.REDIS_URL)
 
-    def count(keys: list[str]) -> list[int]:
+    def count_by(keys: list[str], sizes: list[int]) -> list[int]:
         pipe = client.pipeline(transaction=False)
-        for key in keys:
-            pipe.incr(key)
+        for key, size in zip(keys, sizes, strict=True):
+            pipe.incrby(key, size)
             pipe.expire(key, 70)
         return pipe.execute()[::2]
 
-    return count
+    return RateLeases(count_by)
 
 
-def _cache_count(key: str) -> int:
-    if cache.add(key, 1, 70):
-        count = 1
+def rate_leases_forget() -> None:
+    """Drops this process's unspent shares (tests that change the limits or reuse ids)."""
+    _leases().forget()
+
+
+def _cache_count(key: str, size: int = 1) -> int:
+    if cache.add(key, size, 70):
+        count = size
     else:
         try:
-            count = cache.incr(key)
+            count = cache.incr(key, size)
         except ValueError:
-            cache.set(key, 1, 70)
-            count = 1
+            cache.set(key, size, 70)
+            count = size
     return count
 
 
@@ -98,9 +154,11 @@ def rate_check(request) -> None:
     """Fixed one-minute windows per key and per tenant, shared by every process."""
     key = request.auth
     now = time.time()
-    counts = _counts([f"key:{key.pk}", f"tenant:{key.tenant_id}"], int(now // 60))
-    limits = (settings.API_RATE_PER_KEY, settings.API_RATE_PER_TENANT)
-    if any(count > limit for count, limit in zip(counts, limits, strict=True)):
+    limits = {
+        f"key:{key.pk}": settings.API_RATE_PER_KEY,
+        f"tenant:{key.tenant_id}": settings.API_RATE_PER_TENANT,
+    }
+    if not _leases().allow(limits, int(now // 60)):
         raise exceptions.Throttled(
             wait=60 - (now % 60), detail="Too many requests for this key or account."
         )
