@@ -70,7 +70,21 @@ FREQUENCY = [
     rf"{_NUM}\s+times\s+(?:a|an|per|each|every|in\s+an?|a\s+single)\s+{_PERIOD}\b",
     # sent on an event of the world rather than of the person: "only when there is an outage"
     r"only\s+(?:when|if|whenever)\s+(?:there\s+is|there's|there\s+are|there\s+has\s+been)\s+an?\b",
-    rf"\d+\s*(?:{_UNIT})?\s*/\s*{_PERIOD}\b",
+    rf"\d+\s*(?:{_UNIT})?\s*/\s*(?:[a-z-]+\s+)?{_PERIOD}\b",  # "4/mo", "6/event day"
+    # sent only on an event: "msgs only when your area is affected", "we text you only when the
+    # prescription is ready", "texts only if a class is cancelled"
+    rf"{_UNIT}\s+(?:are\s+|is\s+|will\s+be\s+)?(?:sent\s+)?only\s+(?:when|if|whenever|after|"
+    r"on|for|during)\b",
+    r"(?:text|texts|message|messages|alert|alerts|notify|notifies|contact|contacts|sms)\s+"
+    r"(?:you|them|patients|customers|members|residents|parents|guests|users|clients)\s+only\s+"
+    r"(?:when|if|whenever|after|once)\b",
+    # rare events only: "closures and emergencies only", "outage alerts only"
+    r"\b(?:emergenc(?:y|ies)|closures?|outages?|cancell?ations?|delays?|urgent\s+\w+|critical\s+"
+    r"\w+)\s+(?:\w+\s+)?only\b",
+    # one message tied to each event: "a text the day before each session", "a reminder after
+    # every visit"
+    rf"\b(?:a|an|one|1)\s+(?:short\s+|quick\s+)?{_UNIT}\s+(?:[\w-]+\s+){{0,3}}(?:before|after|"
+    r"ahead\s+of|following|for)\s+(?:each|every)\b",
     r"\b(?:daily|weekly|monthly|quarterly|yearly|annually|nightly|hourly|bi-?weekly|"
     r"bi-?monthly|semi-?monthly)\b",
     rf"(?:every|each|per)\s+(?:other\s+)?{_PERIOD}\b",
@@ -105,10 +119,28 @@ _KEYWORD = r"[\"“'‘]?(?-i:(?!(?:STOP|HELP|UNSTOP|CANCEL|END|QUIT|INFO)\b)[A-
 CONSENT = [
     # a box, button, toggle or option the person acts on
     r"(?<![\w-])(?:check|tick|select|click|tap|press|toggl|switch|turn|enabl|mark|choos|chose|"
-    r"flip|slid|activat)\w*\s+"
+    r"flip|slid|activat)\w*\s+(?:\([^()]{0,40}\)\s*)?"
     rf"{_words(6)}(?:box|boxes|checkbox|checkboxes|button|toggle|switch|option|radio|"
     r"yes|on|opt[\s-]?in|consent|[\"“'‘])",
-    r"(?:unchecked|empty|blank|unticked|un-ticked|un-checked)\s+(?:\w+\s+){0,2}(?:check)?box",
+    r"(?:unchecked|empty|blank|unticked|un-ticked|un-checked)\s+(?:[\"“][^\"”]{1,60}[\"”]\s+|"
+    r"(?:\w+\s+){0,2})(?:check)?box",
+    # a control labelled with the yes: a button "Yes, text me", a toggle marked "Send me texts"
+    r"\b(?:button|toggle|switch|checkbox|check-box|tick\s*box)\s+(?:labell?ed\s+|marked\s+|"
+    r"reading\s+|that\s+(?:says|reads)\s+)?[\"“]",
+    # texts chosen among channels: "chooses how to get codes: app, e-mail or text", "picking SMS"
+    r"(?:choos|chose|pick|select|prefer)\w*\s+(?:how|whether|between|which)\b[^.]{0,80}?"
+    r"\b(?:text|sms)\b",
+    r"(?:choos|chose|pick|select)\w*\s+(?:the\s+)?[\"“]?(?:text(?:\s+message)?|sms)\b",
+    # a signature on the consent line: "its own signature box", "signature and date"
+    r"\bsignature\s+(?:box|line|field|block|space)\b|\bsignature\s*(?:,\s*|\s+and\s+|\s*&\s*)"
+    r"(?:the\s+)?date\b|\bdate\s+(?:and|&)\s+signature\b",
+    # the yes given to a question asked by staff, then kept: "the yes, date and initials go
+    # into the record", "if yes, ..."
+    r"\bthe\s+(?:\w+['’]s\s+)?(?:spoken\s+|verbal\s+)?yes\b"
+    r"[^.]{0,60}?\b(?:go(?:es)?|is|are|gets?)\s+(?:\w+\s+){0,2}(?:into|in|on|to)\s+",
+    r"\basks?\b[^.\"“]{0,60}[:,]?\s*[\"“](?:would|do|may|can|shall|want)\b[^\"”]{0,120}"
+    r"\b(?:text|sms|message)[^\"”]{0,200}[\"”][^.]{0,40}?\b(?:if|when)\s+(?:\w+\s+){0,2}"
+    r"(?:says?\s+)?yes\b",
     r"check-?box(?:es)?\b",
     r"\[\s?\]\s*(?:yes|i\s+agree|send|text)",  # a box drawn on a paper form: "[ ] Yes, text me"
     r"\bsigns?\s+and\s+dates?\b",
@@ -187,13 +219,18 @@ _RECIPIENT = (
     r"(?:other|outside|external|unaffiliated|partner|participating|selected|select|chosen|trusted|"
     r"reputable)\s+(?:companies|businesses|organi[sz]ations|brands|merchants|firms|entities|"
     r"parties|sellers|lenders|advertisers)|"
-    r"subsidiaries|sister\s+(?:companies|brands|concerns)|parent\s+company|"
+    r"subsidiar(?:y|ies)|sister\s+(?:compan(?:y|ies)|brands?|concerns?|stores?|businesses|"
+    r"business|organi[sz]ations?|sites?|clinics?|schools?)|parent\s+company|"
+    # "the other parks in our Desert Loop network", "members of our dealer alliance"
+    r"(?:other\s+)?[\w-]+\s+(?:in|of|across|within)\s+(?:our|the)\s+(?:[\w&'-]+\s+){0,3}"
+    r"(?:network|alliance|consortium|co-?op|cooperative|association|coalition)|"
     r"(?:companies|brands|businesses)\s+(?:in|within|of)\s+our\s+(?:group|family|network)|"
     r"our\s+(?:group\s+companies|family\s+of\s+(?:brands|companies)|network)|group\s+companies|"
     r"lenders|brokers|data\s+brokers|list\s+brokers|anyone\s+else|other\s+parties|"
     r"(?:partner|affiliate|advertising|marketing|referral)\s+networks?|"
     r"(?:family|group|network)\s+of\s+(?:companies|brands|businesses)|"
-    r"(?:sister|group|affiliated|related|associated)\s+(?:companies|brands|businesses|entities)|"
+    r"(?:sister|group|affiliated|related|associated|partner|affiliate)\s+(?:compan(?:y|ies)|"
+    r"brands?|business(?:es)?|entit(?:y|ies)|agenc(?:y|ies)|organi[sz]ations?)|"
     r"(?:marketing|advertising|media|lead|referral)\s+(?:agenc(?:y|ies)|firms?|companies))"
 )
 # Those who only carry the messages for the sender: warned about, never an error.
@@ -251,10 +288,15 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
             return Reading(exception.group(0), sure=True)
         positive = (
             _search(rf"\b{_SHARE_VERB}\b\s+{_words(10)}(?:with|to|within|among|across|between)\s+"
-                    rf"{_words(3)}{_RECIPIENT}\b", clause)
-            or _search(rf"\b{_RECIPIENT}\s+{_words(3)}(?:may|might|will|can|could|would)\s+"
-                       r"(?:also\s+)?(?:contact|text|message|call|send|reach|receive|access|use|"
-                       r"market)", clause)
+                    rf"{_words(5)}{_RECIPIENT}\b", clause)
+            or _search(rf"\b{_RECIPIENT},?\s+(?:(?:who|which|that)\s+)?{_words(3)}(?:may|might|"
+                       r"will|can|could|would)\s+(?:also\s+)?(?:contact|text|message|call|send|"
+                       r"reach|receive|access|use|market)", clause)
+            # the person's yes lets someone else message them: "checking the box also lets our
+            # sponsors text you", "you allow our partners to call you"
+            or _search(rf"\b(?:lets?|allows?|permits?|authori[sz]es?|enables?)\s+{_words(3)}"
+                       rf"{_RECIPIENT}\s+(?:\w+\s+){{0,3}}(?:to\s+)?(?:contact|text|message|call|"
+                       r"send|reach|email|e-mail|market\s+to)\b", clause)
             or _search(r"(?:receive|get|be\s+sent)\s+(?:\w+\s+){0,4}(?:from|by)\s+(?:our\s+|"
                        rf"trusted\s+|select\s+)*{_RECIPIENT}\b", clause)
             or _search(rf"(?:contacted|texted|messaged|called)\s+by\s+{_words(2)}{_RECIPIENT}\b",
@@ -413,6 +455,14 @@ LEAD_SURE += [
     r"commissions?\s+(?:per|for\s+each)\s+(?:\w+\s+)?(?:sign[\s-]?ups?|leads?|referrals?|sales?|"
     r"customers?)|(?:earn|earns|earning|receive|receives|paid)\s+(?:\w+\s+){0,2}commissions?\b",
     r"third[\s-]party\s+(?:\w+\s+)?(?:offers?|promotions?|deals?)\b",
+    # paid for each person passed on: "we are paid per referral", "earn a fee for every sign-up"
+    r"(?:paid|compensated|earn|earns|receive|receives|get|gets|charge|charges)\s+(?:\w+\s+){0,2}"
+    r"(?:per|for\s+(?:each|every))\s+(?:\w+\s+)?(?:referral|lead|sign[\s-]?up|applicant|"
+    r"inquiry|enquiry|request|prospect|transfer|match|introduction)\b",
+    # others buy what people submit: "agencies that buy the contact requests we collect"
+    r"(?:buy|buys|bought|purchase|purchases|purchased|pay\s+for|pays\s+for|paid\s+for)\s+"
+    r"(?:\w+\s+){0,3}(?:contact\s+requests?|quote\s+requests?|requests|inquir(?:y|ies)|"
+    r"enquir(?:y|ies)|referrals|contact\s+(?:details|information|info)|submissions)\b",
     r"(?:multiple|several|competing|many|up\s+to\s+\w+)\s+(?:\w+\s+)?"
     + _PARTY
     + r"\s+(?:\w+\s+){0,3}(?:compet\w+|bid\w*|will\s+(?:contact|call|text))",
@@ -527,6 +577,8 @@ _FILLER = [
     r"\b(?:sample|example|test|dummy|placeholder|demo)\s+(?:(?!results?\b)[\w-]+\s+){0,2}"
     r"(?:message|msg|text|sms|content|copy|wording)(?:\s+(?:#?\d+|one|two|three|here))?\b",
     r"\b(?:sample|example|test)\s+(?:sms|message|msg|text)\s*#?\d*\s*$",
+    # a label where the message belongs: "Message sample 2", "SMS example #1 - ..."
+    r"^\W*(?:message|msg|sms|text)\s+(?:sample|example|template)\b",
     r"\b(?:hello|hi)\s+world\b|\bfoo\s*bar\b|^\W*(?:abc|xyz|asdf|qwerty)\b",
     r"(?:your|insert|enter|add|put|type)\s+(?:\w+\s+){0,3}(?:message|text|content|copy)\s+"
     r"(?:here|goes\s+here)",
@@ -546,7 +598,8 @@ _FILLER = [
 # "venue to be confirmed"): a warning, unless the sample says little else.
 _UNFINISHED = (
     r"(?:to\s+be\s+(?:determined|decided|confirmed|written|added|finali[sz]ed)|coming\s+soon|"
-    r"will\s+be\s+(?:provided|added|written|updated|finali[sz]ed)\s+later)"
+    r"will\s+be\s+(?:provided|added|written|updated|finali[sz]ed)\s+later|"
+    r"(?<![\w-])(?-i:TBD|TBA|TBC|tbd|tba)(?![\w-]))"
 )
 
 

@@ -22,10 +22,13 @@ _CONTACT = re.compile(
     r"(?i)\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|\b[\w-]+\.(?:com|net|org|io|co|us)\b"
 )
 # A STOP reply confirms that the messages end, in whatever words: "unsubscribed", "no more
-# texts", "you will no longer receive messages", "we won't text you again", "texts are now off".
+# texts", "no more snow reports", "you will no longer receive messages", "we won't text you
+# again", "texts are now off", "we'll stop texting you".
 _STOPPED = re.compile(
-    r"(?i)\b(?:unsubscribed|opted[\s-]out|no\s+(?:more|further|other)\s+(?:\w+\s+)?(?:messages|"
-    r"msgs|texts|alerts|sms)|(?:will|shall)\s+(?:not|no\s+longer|never)\s+(?:\w+\s+)?"
+    r"(?i)\b(?:unsubscribed|opted[\s-]out|no\s+(?:more|further|other)\s+(?!than\b)(?:\w+\s+){0,2}"
+    r"(?:messages|msgs|texts|alerts|sms|reports|updates|notifications|reminders|notices|offers|"
+    r"codes|news)|(?:we|we['’]ll|we\s+will)\s+(?:now\s+)?stop\s+(?:texting|messaging|sending|"
+    r"contacting)|(?:won['’]?t|will\s+not|no\s+longer|never)\s+hear\s+from\s+us|(?:will|shall)\s+(?:not|no\s+longer|never)\s+(?:\w+\s+)?"
     r"(?:receive|get|be\s+(?:sent|texted|messaged|contacted))|won['’]?t\s+(?:\w+\s+)?"
     r"(?:receive|get|text|message|send|contact|be\s+(?:sent|texted|contacted))|no\s+longer\s+"
     r"(?:\w+\s+)?(?:receive|get|be\s+(?:sent|texted|contacted))|removed\s+from|stopped|"
