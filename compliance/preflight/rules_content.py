@@ -404,7 +404,9 @@ _CATEGORY_TOPICS = {
     "BOOKING": {"appointment", "event"},
     "ACCOUNT_NOTIFICATIONS": {"account", "fraud", "financial", "otp", "appointment", "delivery"},
     "ACCOUNT_NOTIFICATION": {"account", "fraud", "financial", "otp", "appointment", "delivery"},
-    "Account or security alerts": {"account", "fraud", "otp"},
+    # the sender ID forms' short list has no appointment category: reminders for an
+    # account holder's booking are the account alerts there (as ACCOUNT_NOTIFICATIONS above)
+    "Account or security alerts": {"account", "fraud", "otp", "appointment"},
     "FRAUD_ALERT": {"fraud"},
     "SECURITY_ALERT": {"fraud", "account", "otp"},
     "CUSTOMER_CARE": {"care", "account", "appointment", "delivery"},  # "all customer interaction"

@@ -10,6 +10,7 @@ from compliance.preflight.engine import ALL, US, Draft, Violation, rule
 from compliance.preflight.fields import WEBSITE, samples
 from compliance.preflight.phrases import bad_variable, placeholder_sample
 from compliance.preflight.rules_sender_id import GENERIC as GENERIC_SENDER_IDS
+from compliance.preflight.rules_sender_id import client_names, sender_id_forms
 from compliance.preflight.text import (
     brand_names,
     host_of,
@@ -102,9 +103,10 @@ def _sample_brand_sender_id(draft: Draft):
     cores = brand_names(draft)
     if not cores:
         return
-    sender_id = draft.text("senderIdInfo.senderId").lower()
-    if len(sender_id) >= 4 and sender_id.upper() not in GENERIC_SENDER_IDS:
-        cores.append(sender_id)  # the sender ID shows the brand as recipients see it
+    sender_id = draft.text("senderIdInfo.senderId")
+    if sender_id.upper() not in GENERIC_SENDER_IDS:
+        cores += sender_id_forms(sender_id)  # the sender ID shows the brand as recipients see it
+    cores += client_names(draft)  # registered on behalf of that brand
     for path, text in samples(draft):
         if not mentions_brand(text, cores):
             yield Violation((path,))

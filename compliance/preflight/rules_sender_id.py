@@ -57,6 +57,35 @@ def _generic(draft: Draft):
         yield Violation((path,))
 
 
+def sender_id_forms(sender_id: str) -> list[str]:
+    """The sender ID as recipients read it: its words when it is written in mixed case or with
+    dashes ("PeonyClinic" is "peony clinic", "Katong-Dent" is "katong dent"), else itself."""
+    parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z][a-z]+|[a-z]+|\d+", sender_id)
+    forms = [sender_id.lower()] if len(sender_id) >= 4 else []
+    if len(parts) > 1:
+        forms.append(" ".join(p.lower() for p in parts))
+    return forms
+
+
+ON_BEHALF_PATH = "senderIdInfo.registeringOnBehalf"
+CONNECTION_PATH = "senderIdInfo.senderIdConnection"
+
+
+def client_names(draft: Draft) -> list[str]:
+    """When the registration is made on behalf of another brand, the names that brand goes by
+    in the answer explaining the link (runs of capitalised words: "Peony Family Clinic")."""
+    if draft.text(ON_BEHALF_PATH).strip().lower() not in ("true", "yes"):
+        return []
+    text = draft.text(CONNECTION_PATH)
+    runs = re.findall(r"(?:[A-Z][\w'&.-]*(?:\s+|$)){1,5}", text)
+    cores = []
+    for run in runs:
+        core = " ".join(w for w in re.findall(r"[a-z0-9]+", run.lower()) if len(w) > 1)
+        if len(core.replace(" ", "")) >= 4 and not set(core.split()) <= GENERIC_WORDS:
+            cores.append(core)
+    return cores
+
+
 def _is_subsequence(short: str, long: str) -> bool:
     letters = iter(long)
     return all(ch in letters for ch in short)
@@ -103,15 +132,16 @@ def _brand(draft: Draft):
         return
     # The form's own place for the link ("How is the sender ID connected to your business?"):
     # an answer that names the sender ID explains it.
-    connection = re.sub(r"[^a-z0-9]", "", draft.text("senderIdInfo.senderIdConnection").lower())
+    connection = re.sub(r"[^a-z0-9]", "", draft.text(CONNECTION_PATH).lower())
     if value in connection:
         return
-    if not tied_to_brand(value, cores):
+    # on behalf of another brand: the sender ID belongs to that brand, named in the answer
+    if not tied_to_brand(value, cores + client_names(draft)):
         yield Violation((path,))
 
 
 LOA = "senderIdInfo.letterOfAuthorization"
-ON_BEHALF = "senderIdInfo.registeringOnBehalf"
+ON_BEHALF = ON_BEHALF_PATH
 
 
 @rule(

@@ -34,10 +34,20 @@ def brand_core(name: str) -> str:
     return " ".join(words)
 
 
+# The program name a form asks for beside the company ("Service name" on the short code
+# application): the name recipients see at the start of each message.
+PROGRAM_NAME_PATHS = ("useCase.serviceName",)
+
+
 def brand_names(draft: Draft) -> list[str]:
     names = list(draft.brand_names)
     for path in ("companyInfo.companyName", "contactInfo.dbaName"):
         if draft.text(path):
+            names.append(draft.text(path))
+    for path in PROGRAM_NAME_PATHS:
+        # a program name made only of trade words ("Alerts", "Text Club") names no one
+        program = brand_core(draft.text(path))
+        if program and not set(program.split()) <= GENERIC_WORDS:
             names.append(draft.text(path))
     cores = []
     for name in names:
@@ -122,7 +132,7 @@ def mentions_brand(text: str, cores: list[str]) -> bool:
 _URL = re.compile(
     r"(?i)\b(?:https?://[^\s<>\"']+|www\.[^\s<>\"']+|"
     r"(?:[a-z0-9-]+\.)+(?:com|net|org|io|co|ly|gl|gd|me|us|cc|at|id|to|info|biz|app|link|"
-    r"shop|store|page|site)(?:/[^\s<>\"']*)?)"
+    r"shop|store|page|site|edu|gov|mil|uk|ca|au|nz|sg|ai|dev)(?![a-z0-9-])(?:/[^\s<>\"']*)?)"
 )
 # Public shorteners (the documents name TinyURL and Bit.ly; the others work the same way).
 SHORTENERS = {
