@@ -1311,3 +1311,275 @@ def test_a_short_code_description_of_another_programs_messages_warns():
 def test_a_short_code_description_of_its_own_messages_does_not_warn(text):
     d = draft("shortcode-pharmacy", {DESCRIPTION: text})
     assert "USE_CASE_DESCRIPTION_MISMATCH" not in at(d, DESCRIPTION)
+
+
+# --- Round 5: sharing by meaning: long recipient names, "lets them text you", networks ---------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        # several words before the recipient, then what the recipient does
+        " With your consent we may forward your details to our heating and insurance partners, "
+        "who might call you with quotes.",
+        # one sister business, named in the singular
+        " Your mobile number may also go, shared, to our partner company so it can text you deals.",
+        # no sharing verb: the yes itself lets someone else message the person
+        " Ticking the box also allows our event sponsors to text you.",
+        # the others of a group the sender belongs to
+        " We may give your number to the other shops in our Main Street merchants association.",
+    ],
+)
+def test_round5_sharing_in_other_shapes_is_an_error(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " We never let sponsors or any other company text you.",
+        " Your number is not passed to our sister company or to its partners.",
+        " No shop in our merchants association receives your number.",
+    ],
+)
+def test_round5_the_same_shapes_negated_are_fine(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert errors(d) == []
+    assert not {"OPTIN_THIRD_PARTY", "OPTIN_THIRD_PARTY_POSSIBLE"} & set(at(d, TFN_OPT_IN))
+
+
+# --- Round 5: frequency tied to an event, consent shown in other words ------------------------
+
+
+@pytest.mark.parametrize(
+    "frequency",
+    [
+        "texts only when a cleaning slot opens up",
+        "we message you only when your crown is back from the lab",
+        "closures and emergencies only",
+        "one reminder the evening before every appointment",
+        "up to 3/visit day",
+    ],
+)
+def test_round5_frequency_tied_to_an_event_is_a_frequency(frequency):
+    d = draft("tfn-dental", dental_opt_in(frequency=frequency))
+    assert "OPTIN_FREQUENCY" not in at(d, TFN_OPT_IN)
+    assert errors(d) == []
+
+
+@pytest.mark.parametrize(
+    "frequency", ["texts about your visits", "members only", "we only use your number for visits"]
+)
+def test_round5_words_near_a_frequency_still_warn(frequency):
+    d = draft("tfn-dental", dental_opt_in(frequency=frequency))
+    assert at(d, TFN_OPT_IN).get("OPTIN_FREQUENCY") == "warning"
+
+
+_CTA = (
+    "“Larkspur Dental Group appointment reminders. About 2 msgs per visit. Message and data "
+    "rates may apply. Text HELP for help, STOP to opt out. Terms and privacy: "
+    "larkspurdental.com/sms.”"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a question asked aloud, then the yes
+        "At checkout the receptionist asks, “Can we text you before your next cleaning?” and if "
+        f"the patient says yes, she reads {_CTA} and types the number in.",
+        # a control named by its label
+        f"The patient portal shows a toggle labelled “Text me reminders”, off until tapped: {_CTA}",
+        # a channel picked among others
+        f"Patients pick how they want reminders: e-mail, phone call or text. {_CTA}",
+        # a signature line on paper
+        f"The intake card has an optional SMS section with a date and signature line: {_CTA}",
+        # the yes kept by staff
+        f"Staff read {_CTA} on the phone; the patient's yes goes into the chart with the date.",
+        # a parenthesis between the verb and the label
+        f"On the booking page patients may check (it starts empty) “Text me”. {_CTA}",
+    ],
+)
+def test_round5_consent_in_other_words_is_explicit(text):
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert "OPTIN_CONSENT_ACTION" not in at(d, TFN_OPT_IN)
+    assert errors(d) == []
+
+
+def test_round5_a_number_taken_without_a_yes_still_warns():
+    text = f"Patients give a phone number when they book. Reminders read {_CTA}"
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert at(d, TFN_OPT_IN).get("OPTIN_CONSENT_ACTION") == "warning"
+
+
+# --- Round 5: STOP replies in other words, and one that only sounds like it ------------------
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Cobalt Fitness: no more class reminders will come to this number. Text START to rejoin.",
+        "Cobalt Fitness: we'll stop texting this number now. Text START to rejoin.",
+        "Cobalt Fitness: you won't hear from us again by text. Text START to rejoin.",
+    ],
+)
+def test_round5_a_stop_reply_confirming_the_end_in_other_words(reply):
+    d = draft("campaign-fitness", {STOP_REPLY: reply})
+    assert "STOP_MESSAGE" not in at(d, STOP_REPLY)
+
+
+def test_round5_a_cap_on_messages_is_not_a_stop_confirmation():
+    reply = "Cobalt Fitness: thanks! You will get no more than 4 texts a month. HELP for help."
+    d = draft("campaign-fitness", {STOP_REPLY: reply})
+    assert at(d, STOP_REPLY).get("STOP_MESSAGE") == "error"
+
+
+# --- Round 5: a short code's service name is its brand; its mockup is required ---------------
+
+SC_SAMPLE1 = "messageSamples.messageSample1"
+SC_SAMPLE2 = "messageSamples.messageSample2"
+
+
+def _service_named(name: str) -> Draft:
+    return draft(
+        "shortcode-pharmacy",
+        {
+            "useCase.serviceName": name,
+            SC_SAMPLE1: f"{name}: your refill for [Patient] is ready at [Store]. STOP to cancel.",
+            SC_SAMPLE2: f"{name}: your prescription at [Store] goes back to stock on [Date].",
+        },
+    )
+
+
+def test_round5_samples_that_start_with_the_service_name_name_the_brand():
+    d = _service_named("RxReady")
+    for path in (SC_SAMPLE1, SC_SAMPLE2):
+        assert not {"SAMPLE_BRAND_EACH", "SAMPLE_SERVICE_NAME_FIRST"} & set(at(d, path))
+
+
+def test_round5_a_service_name_of_trade_words_names_no_one():
+    d = _service_named("Pharmacy Alerts")
+    assert at(d, SC_SAMPLE1).get("SAMPLE_BRAND_EACH") == "error"
+
+
+def test_round5_a_short_code_without_its_opt_in_mockup_is_an_error():
+    mockup = "optIn.optInMockup"
+    assert "OPTIN_IMAGE_REQUIRED" not in at(draft("shortcode-pharmacy"), mockup)
+    d = draft("shortcode-pharmacy", attachments={})
+    assert at(d, mockup).get("OPTIN_IMAGE_REQUIRED") == "error"
+
+
+# --- Round 5: placeholder labels and TBD; lead generation paid per person ---------------------
+
+
+@pytest.mark.parametrize("sample", ["Text example 3 (final wording pending)", "SMS sample one"])
+def test_round5_a_label_where_the_message_belongs_is_placeholder_text(sample):
+    d = draft("tfn-dental", {SAMPLE2: sample})
+    assert at(d, SAMPLE2).get("SAMPLE_PLACEHOLDER_TEXT") == "error"
+
+
+def test_round5_tbd_inside_a_real_message_only_warns():
+    sample = (
+        "Larkspur Dental: our new Elm St office opens in spring, exact date TBD. We will text "
+        "you the week before. Reply STOP to opt out."
+    )
+    d = draft("tfn-dental", {SAMPLE2: sample})
+    found = at(d, SAMPLE2)
+    assert "SAMPLE_PLACEHOLDER_TEXT" not in found
+    assert found.get("SAMPLE_MAYBE_PLACEHOLDER") == "warning"
+
+
+OVERVIEW = "useCase.companyOverview"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pinecrest Pharmacy earns a fee for every sign-up it sends to partner gyms.",
+        "Local clinics pay for the contact requests people leave on our comparison page.",
+    ],
+)
+def test_round5_being_paid_for_each_person_passed_on_is_lead_generation(text):
+    d = draft("shortcode-pharmacy", {OVERVIEW: text})
+    assert at(d, OVERVIEW).get("LEAD_GENERATION") == "error"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pinecrest Pharmacy runs fourteen pharmacies; customers pay for each refill at pickup.",
+        "Pinecrest Pharmacy never buys or sells contact details.",
+    ],
+)
+def test_round5_paying_for_ones_own_service_is_not_lead_generation(text):
+    d = draft("shortcode-pharmacy", {OVERVIEW: text})
+    assert not {"LEAD_GENERATION", "LEAD_GENERATION_POSSIBLE"} & set(at(d, OVERVIEW))
+
+
+# --- Round 5: a sender ID registered for a client brand; its words in mixed case ----------------
+
+SID = "senderIdInfo.senderId"
+SID_SAMPLE = "messageSamples.messageSample1"
+LOA_FILE = {"senderIdInfo.letterOfAuthorization": AttachmentInfo("image/png", 90_000, 900, 1200)}
+
+
+def _for_client(on_behalf: str, sample: str) -> Draft:
+    return draft(
+        "sid-indonesia",
+        {
+            SID: "KopiRoast",  # the client's name shortened, in mixed case
+            "senderIdInfo.registeringOnBehalf": on_behalf,
+            "senderIdInfo.senderIdConnection": "We run the ordering system of our client Kopi "
+            "Senja Roastery, which signed the attached letter.",
+            SID_SAMPLE: sample,
+        },
+        attachments=LOA_FILE,
+    )
+
+
+def test_round5_a_sender_id_for_a_client_brand_is_tied_to_that_brand():
+    d = _for_client("True", "Kopi Senja Roastery: pesanan [Order] siap diambil. Order ready.")
+    assert "SENDER_ID_BRAND" not in at(d, SID)
+    assert "SAMPLE_BRAND_SENDER_ID" not in at(d, SID_SAMPLE)
+
+
+def test_round5_a_sample_naming_a_third_brand_still_warns():
+    d = _for_client("True", "Warung Lestari: pesanan [Order] siap diambil. Order ready.")
+    assert at(d, SID_SAMPLE).get("SAMPLE_BRAND_SENDER_ID") == "warning"
+
+
+def test_round5_the_client_names_count_only_when_registering_on_behalf():
+    d = draft(
+        "sid-indonesia",
+        {
+            SID: "BTKLOKA",
+            "senderIdInfo.senderIdConnection": "Batik Loka is a shop we once worked with.",
+            SID_SAMPLE: "Batik Loka: pesanan [Order] siap diambil.",
+        },
+    )
+    assert at(d, SID_SAMPLE).get("SAMPLE_BRAND_SENDER_ID") == "warning"
+
+
+# --- Round 5: appointment reminders under the sender ID forms' account alerts; bare links -----
+
+CATEGORY = "messagingUseCase.useCaseCategory"
+DETAILS = "messagingUseCase.useCaseDescription"
+
+
+def test_round5_appointment_reminders_fit_account_alerts_on_the_short_list():
+    details = "Nusantara Trip reminds travellers of their booked tour times and reschedules."
+    d = draft("sid-indonesia", {CATEGORY: "Account or security alerts", DETAILS: details})
+    assert "USE_CASE_CATEGORY_MISMATCH" not in at(d, CATEGORY)
+    d = draft("sid-indonesia", {CATEGORY: "Polling and surveys", DETAILS: details})
+    assert at(d, CATEGORY).get("USE_CASE_CATEGORY_MISMATCH") == "warning"
+
+
+def test_round5_a_link_is_read_to_its_whole_host():
+    site = {"companyInfo.website": "https://www.larkspurdental.gov"}
+    own = "Larkspur Dental: clinic closed today, updates at status.larkspurdental.gov. STOP to end."
+    d = draft("tfn-dental", {**site, SAMPLE2: own})
+    assert "LINK_OFF_DOMAIN" not in at(d, SAMPLE2)
+    other = "Larkspur Dental: flu shots are in, read more at healthfacts.gov/flu. STOP to end."
+    d = draft("tfn-dental", {**site, SAMPLE2: other})
+    assert at(d, SAMPLE2).get("LINK_OFF_DOMAIN") == "warning"
