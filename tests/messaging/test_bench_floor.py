@@ -23,4 +23,8 @@ def test_the_floors_inserts_fit_the_current_tables(tenant_a, key_a, sender_a):
             INSERT_IDEMPOTENCY, [tenant_a.pk, key_a.key.pk, "floor-1", json.dumps({"id": 1})]
         )
     message = Message.objects.get(pk=message_id)
-    assert (message.tenant_id, message.body, message.status) == (tenant_a.pk, "floor body", "ACCEPTED")
+    assert (message.tenant_id, message.body, message.status) == (
+        tenant_a.pk,
+        "floor body",
+        "ACCEPTED",
+    )
