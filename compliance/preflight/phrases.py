@@ -73,7 +73,8 @@ FREQUENCY = [
     rf"\d+\s*(?:{_UNIT})?\s*/\s*(?:[a-z-]+\s+)?{_PERIOD}\b",  # "4/mo", "6/event day"
     # sent only on an event: "msgs only when your area is affected", "we text you only when the
     # prescription is ready", "texts only if a class is cancelled"
-    rf"{_UNIT}\s+(?:are\s+|is\s+|will\s+be\s+)?(?:sent\s+)?only\s+(?:when|if|whenever|after|"
+    rf"{_UNIT}\s+(?:are\s+|is\s+|will\s+be\s+)?(?:sent\s+|arrive\s+|come\s+|go\s+out\s+)?"
+    r"only\s+(?:when|if|whenever|after|"
     r"on|for|during)\b",
     r"(?:text|texts|message|messages|alert|alerts|notify|notifies|contact|contacts|sms)\s+"
     r"(?:you|them|patients|customers|members|residents|parents|guests|users|clients)\s+only\s+"
@@ -81,10 +82,14 @@ FREQUENCY = [
     # rare events only: "closures and emergencies only", "outage alerts only"
     r"\b(?:emergenc(?:y|ies)|closures?|outages?|cancell?ations?|delays?|urgent\s+\w+|critical\s+"
     r"\w+)\s+(?:\w+\s+)?only\b",
-    # one message tied to each event: "a text the day before each session", "a reminder after
-    # every visit"
-    rf"\b(?:a|an|one|1)\s+(?:short\s+|quick\s+)?{_UNIT}\s+(?:[\w-]+\s+){{0,3}}(?:before|after|"
-    r"ahead\s+of|following|for)\s+(?:each|every)\b",
+    # one message tied to an event: "a text the day before each session", "a code whenever you
+    # sign in", "a text when your order ships", "a reminder 24 hours before your visit"
+    rf"\b(?:a|an|one|1|single)\s+(?:[\w-]+\s+)?{_UNIT}\s+(?:[\w-]+\s+){{0,4}}(?:before|after|"
+    r"ahead\s+of|following|when|whenever|once|if|as\s+soon\s+as|on\s+the\s+day|the\s+(?:day|"
+    r"morning|evening|night|week)\s+(?:of|before)|for\s+(?:each|every))\b",
+    # timing tied to an event: "reminders 1 day prior", "texts two hours before pickup"
+    rf"{_UNIT}\s+(?:[\w-]+\s+){{0,3}}{_NUM}\s+(?:hours?|days?|weeks?|minutes?|mins?|hrs?)\s+"
+    r"(?:before|prior|ahead|after|in\s+advance)\b",
     r"\b(?:daily|weekly|monthly|quarterly|yearly|annually|nightly|hourly|bi-?weekly|"
     r"bi-?monthly|semi-?monthly)\b",
     rf"(?:every|each|per)\s+(?:other\s+)?{_PERIOD}\b",
@@ -165,6 +170,18 @@ CONSENT = [
     r"captures?|captured|saves?|saved|stores?|stored|timestamps?|timestamped)\s+"
     r"(?:\w+\s+){0,5}(?:consent|agreement|answer|response|yes|opt[\s-]?in|permission)",
     r"verbal\s+(?:opt[\s-]?in|script|consent)",
+    # the consent kept, said the other way round: "their consent is noted in the CRM"
+    r"(?:consent|agreement|yes|permission|opt[\s-]?in)\s+(?:is|was|are|were|gets?|will\s+be)\s+"
+    r"(?:\w+\s+){0,2}(?:recorded|logged|noted|documented|captured|saved|stored|timestamped)",
+    r"\basks?\s+(?:\w+\s+){0,2}for\s+(?:\w+['’]s\s+|their\s+|his\s+or\s+her\s+)?(?:verbal\s+|"
+    r"spoken\s+|explicit\s+|express\s+)?(?:permission|consent)\b",
+    r"\bon\s+a\s+recorded\s+(?:phone\s+)?(?:line|call)\b",
+    # the person turns the texts on: "members enable SMS notifications in their settings"
+    r"(?:enabl\w*|activat\w*|turns?\s+on|turning\s+on|switch(?:es)?\s+on)\s+(?:\w+\s+){0,2}"
+    r"(?:sms|text)\s+(?:\w+\s+)?(?:notifications|alerts|messages|reminders|updates|messaging)",
+    # the person asks for a message: "users request a code on the login page"
+    r"(?:request|requests|requested|requesting)\s+(?:a|an|the|their|your)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:code|passcode|otp|text|sms|reminder|alert)s?\b",
     # a signature on paper or screen
     r"(?:sign|signs|signed|signing|initial|initials|initialed)\s+(?:and\s+dates?\s+)?"
     r"(?:\w+\s+){0,4}(?:form|card|sheet|consent|agreement|waiver|slip|paper|document|line|box)",
@@ -217,8 +234,12 @@ _RECIPIENT = (
     r"affiliate\s+|strategic\s+|lending\s+|insurance\s+)?partners?|affiliates?|affiliated\s+"
     r"(?:companies|brands|businesses|entities)|sponsors?|advertisers?|marketers?|"
     r"(?:other|outside|external|unaffiliated|partner|participating|selected|select|chosen|trusted|"
-    r"reputable)\s+(?:companies|businesses|organi[sz]ations|brands|merchants|firms|entities|"
-    r"parties|sellers|lenders|advertisers)|"
+    r"reputable|interested)\s+(?:companies|businesses|organi[sz]ations|brands|merchants|firms|"
+    r"entities|parties|sellers|lenders|advertisers|retailers|stores|shops|dealers|dealerships|"
+    r"venues|agencies)|franchisees|resellers|"
+    # "companies we work with", "businesses we partner with"
+    r"(?:companies|businesses|organi[sz]ations|firms|brands)\s+(?:that\s+|who\s+)?we\s+"
+    r"(?:work|partner|deal|collaborate)\s+with|"
     r"subsidiar(?:y|ies)|sister\s+(?:compan(?:y|ies)|brands?|concerns?|stores?|businesses|"
     r"business|organi[sz]ations?|sites?|clinics?|schools?)|parent\s+company|"
     # "the other parks in our Desert Loop network", "members of our dealer alliance"
@@ -254,6 +275,20 @@ _NEGATION = (
 _EXCEPTION = r"(?:except|other\s+than|apart\s+from|besides|save\s+for|but\s+only|only)\s+" + _words(
     3
 )
+
+
+# Data sold or rented is shared whoever buys it: "your details may be sold", "we rent our
+# subscriber list".
+_SOLD = (
+    r"\b(?:sell|sells|selling|rent|rents|renting|resell|resells|trade|trades|monetiz\w+)\s+"
+    r"(?:\w+\s+){0,2}(?:your|their|customer|customers['’]|subscriber|subscribers['’]|contact|"
+    r"personal|mobile|phone|opt[\s-]?in|our\s+(?:customer|subscriber|mailing|sms|text))\s+"
+    r"(?:\w+\s+)?(?:numbers?|data|details|information|info|lists?)\b|"
+    r"\b(?:numbers?|data|details|information|info|lists?)\s+(?:\w+\s+){0,2}(?:be|are|is|get|"
+    r"gets)\s+(?:\w+\s+)?(?:sold|rented|resold|traded|monetized|monetised)\b"
+)
+# Data that names no one: sharing it is not sharing an opt-in.
+_NOT_PERSONAL = r"\b(?:aggregated?|anonymi[sz]ed|de-?identified|statistical|statistics|anonymous)\b"
 
 
 def _negated(clause: str) -> bool:
@@ -308,6 +343,10 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
                        r"(?:your|their|the|our)\s+(?:\w+\s+){0,2}(?:number|data|information|"
                        r"details|list|consent)", clause)
         )  # fmt: skip
+        if not positive:
+            positive = _search(_SOLD, clause)  # sold or rented, to anyone
+        if positive and _search(_NOT_PERSONAL, positive.group(0)):
+            positive = None  # "aggregated statistics with partners": no one's number
         if positive and not _negated(clause):
             return Reading(positive.group(0), sure=True)
         processor = _search(

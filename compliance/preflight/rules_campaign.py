@@ -23,17 +23,25 @@ _CONTACT = re.compile(
 )
 # A STOP reply confirms that the messages end, in whatever words: "unsubscribed", "no more
 # texts", "no more snow reports", "you will no longer receive messages", "we won't text you
-# again", "texts are now off", "we'll stop texting you".
+# again", "texts are now off", "we'll stop texting you", "we will no longer text you",
+# "opt-out confirmed", "your number has been removed", "subscription ended".
+_STOP_VERB = (
+    r"(?:receive|get|text|message|send|contact|e-?mail|call|be\s+(?:sent|texted|messaged|"
+    r"contacted|sms(?:ed)?))"
+)
 _STOPPED = re.compile(
     r"(?i)\b(?:unsubscribed|opted[\s-]out|no\s+(?:more|further|other)\s+(?!than\b)(?:\w+\s+){0,2}"
     r"(?:messages|msgs|texts|alerts|sms|reports|updates|notifications|reminders|notices|offers|"
     r"codes|news)|(?:we|we['’]ll|we\s+will)\s+(?:now\s+)?stop\s+(?:texting|messaging|sending|"
-    r"contacting)|(?:won['’]?t|will\s+not|no\s+longer|never)\s+hear\s+from\s+us|(?:will|shall)\s+(?:not|no\s+longer|never)\s+(?:\w+\s+)?"
-    r"(?:receive|get|be\s+(?:sent|texted|messaged|contacted))|won['’]?t\s+(?:\w+\s+)?"
-    r"(?:receive|get|text|message|send|contact|be\s+(?:sent|texted|contacted))|no\s+longer\s+"
-    r"(?:\w+\s+)?(?:receive|get|be\s+(?:sent|texted|contacted))|removed\s+from|stopped|"
-    r"cancel(?:l)?ed|(?:texts|messages|alerts|sms|notifications)\s+(?:\w+\s+){0,3}(?:are|is|have\s+"
-    r"been)\s+(?:now\s+)?(?:off|turned\s+off|disabled|ended|stopped|cancel(?:l)?ed))\b"
+    r"contacting)|(?:won['’]?t|will\s+not|no\s+longer|never)\s+hear\s+from\s+us|"
+    rf"(?:will|shall)\s+(?:not|no\s+longer|never)\s+(?:\w+\s+)?{_STOP_VERB}|"
+    rf"won['’]?t\s+(?:\w+\s+)?{_STOP_VERB}|no\s+longer\s+(?:\w+\s+)?{_STOP_VERB}|"
+    r"removed\s+from|(?:has|have)\s+been\s+(?:removed|deactivated|unsubscribed)|stopped|"
+    r"cancel(?:l)?ed|(?:opt[\s-]?out|unsubscribe|stop\s+request)\s+(?:request\s+)?(?:is\s+)?"
+    r"(?:confirmed|complete|completed|processed|received)|(?:turned|switched)\s+off|"
+    r"(?:texts|messages|alerts|sms|notifications|subscription)\s+(?:\w+\s+){0,3}"
+    r"(?:(?:are|is|have\s+been|has\s+been)\s+)?(?:now\s+)?(?:off|turned\s+off|disabled|ended|"
+    r"stopped|cancel(?:l)?ed|deactivated))\b"
 )
 _OPT_OUT = re.compile(r"(?i)\b(?:stop|opt[\s-]?out|unsubscribe)\b")
 # HELP and STOP replies name "the program (brand) name OR a product description" ("account

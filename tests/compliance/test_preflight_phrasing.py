@@ -1583,3 +1583,84 @@ def test_round5_a_link_is_read_to_its_whole_host():
     other = "Larkspur Dental: flu shots are in, read more at healthfacts.gov/flu. STOP to end."
     d = draft("tfn-dental", {**site, SAMPLE2: other})
     assert at(d, SAMPLE2).get("LINK_OFF_DOMAIN") == "warning"
+
+
+# --- Round 5 review: wordings real tenants write that no labelled set holds yet ---------------
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Cobalt Fitness: we will no longer text this number. Text START to rejoin.",
+        "Cobalt Fitness: opt-out confirmed. Text START to rejoin.",
+        "Cobalt Fitness: this number has been removed. Text START to rejoin.",
+        "Cobalt Fitness: class texts turned off. Text START to rejoin.",
+    ],
+)
+def test_round5_review_more_stop_confirmations(reply):
+    d = draft("campaign-fitness", {STOP_REPLY: reply})
+    assert "STOP_MESSAGE" not in at(d, STOP_REPLY)
+
+
+def test_round5_review_a_stop_reply_that_only_thanks_is_still_an_error():
+    reply = "Cobalt Fitness: we got your reply and will get back to you soon. HELP for help."
+    d = draft("campaign-fitness", {STOP_REPLY: reply})
+    assert at(d, STOP_REPLY).get("STOP_MESSAGE") == "error"
+
+
+@pytest.mark.parametrize(
+    "frequency",
+    [
+        "you get a text when your aligners ship",
+        "one reminder 48 hours before your visit",
+        "reminders 2 days prior",
+        "a code whenever you sign in to the portal",
+        "alerts arrive only for office closures",
+    ],
+)
+def test_round5_review_frequency_tied_to_an_event(frequency):
+    d = draft("tfn-dental", dental_opt_in(frequency=frequency))
+    assert "OPTIN_FREQUENCY" not in at(d, TFN_OPT_IN)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"On the call the coordinator asks for the patient's verbal consent after reading {_CTA}",
+        f"Patients enable SMS reminders in the portal settings, which show {_CTA}",
+        f"The patient agrees on a recorded line after hearing {_CTA}",
+        f"Patients request a reminder at the desk; the consent is logged with the date. {_CTA}",
+    ],
+)
+def test_round5_review_consent_in_more_words(text):
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert "OPTIN_CONSENT_ACTION" not in at(d, TFN_OPT_IN)
+    assert errors(d) == []
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Your mobile number may be disclosed to businesses we partner with.",
+        " Your contact details may be sold.",
+        " We may rent our text list to other retailers.",
+        " We may pass your number to our franchisees.",
+    ],
+)
+def test_round5_review_sharing_and_selling_in_more_words(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " We never share numbers, but we may share anonymized visit statistics with partners.",
+        " Your contact details are never sold or rented.",
+        " Larkspur Dental Group sells whitening kits and toothbrushes at the front desk.",
+    ],
+)
+def test_round5_review_what_is_not_sharing_a_number(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert errors(d) == []
+    assert not {"OPTIN_THIRD_PARTY", "OPTIN_THIRD_PARTY_POSSIBLE"} & set(at(d, TFN_OPT_IN))
