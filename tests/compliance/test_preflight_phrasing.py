@@ -1664,3 +1664,35 @@ def test_round5_review_what_is_not_sharing_a_number(extra):
     d = draft("tfn-dental", dental_opt_in(extra=extra))
     assert errors(d) == []
     assert not {"OPTIN_THIRD_PARTY", "OPTIN_THIRD_PARTY_POSSIBLE"} & set(at(d, TFN_OPT_IN))
+
+
+@pytest.mark.parametrize("name", ["TEXTWISE LABS, LLC", "Textwise Labs Incorporated", "Textwise"])
+def test_round5_review_the_provider_name_in_other_spellings(name):
+    d = draft("tfn-parcel", {"companyInfo.companyName": name}, **PROVIDER)
+    assert at(d, "companyInfo.companyName").get("PROVIDER_REGISTERED") == "error"
+
+
+def test_round5_review_a_tenant_sharing_a_word_with_the_provider_is_not_the_provider():
+    d = draft("tfn-parcel", {"companyInfo.companyName": "Textwise Tutoring LLC"}, **PROVIDER)
+    assert "PROVIDER_REGISTERED" not in at(d, "companyInfo.companyName")
+
+
+@pytest.mark.parametrize(
+    ("website", "email"),
+    [
+        ("https://shop.northwind.com.au", "help@northwind.com.au"),  # two-label suffix
+        ("https://northwindparcel.myshopify.com", "help@northwindparcel.com"),  # hosted store
+        ("https://track.northwindparcel.com", "help@northwindparcel.co.uk"),  # other suffix
+    ],
+)
+def test_round5_review_one_organisation_across_hosts(website, email):
+    path = "contactInfo.supportEmail"
+    d = draft("tfn-parcel", {"companyInfo.website": website, path: email})
+    assert "EMAIL_DOMAIN_MISMATCH" not in at(d, path)
+
+
+def test_round5_review_a_neighbour_on_the_same_suffix_is_another_organisation():
+    path = "contactInfo.supportEmail"
+    site = {"companyInfo.website": "https://shop.northwind.com.au"}
+    d = draft("tfn-parcel", {**site, path: "help@southwind.com.au"})
+    assert at(d, path).get("EMAIL_DOMAIN_MISMATCH") == "warning"
