@@ -70,6 +70,9 @@ FREQUENCY = [
     rf"{_NUM}\s+times\s+(?:a|an|per|each|every|in\s+an?|a\s+single)\s+{_PERIOD}\b",
     # sent on an event of the world rather than of the person: "only when there is an outage"
     r"only\s+(?:when|if|whenever)\s+(?:there\s+is|there's|there\s+are|there\s+has\s+been)\s+an?\b",
+    # a disclosure sentence that starts with the event: "Only when unusual activity is
+    # detected.", "Only during outages at your address."
+    r"(?:^|[.!:;]\s+|[\"“]\s*)only\s+(?:when|if|whenever|during|in\s+case\s+of)\s+",
     rf"\d+\s*(?:{_UNIT})?\s*/\s*(?:[a-z-]+\s+)?{_PERIOD}\b",  # "4/mo", "6/event day"
     # sent only on an event: "msgs only when your area is affected", "we text you only when the
     # prescription is ready", "texts only if a class is cancelled"

@@ -95,8 +95,10 @@ def tied_to_brand(sender_id: str, names: list[str]) -> bool:
     """True when the sender ID is recognisably one of the names: a part of it, its initials, or
     an abbreviation keeping its letters in order ("MDKART" for MediKart, "BLJRPINTAR")."""
     value = re.sub(r"[^a-z0-9]", "", sender_id.lower())
-    for name in names:
-        words = [w for w in name.split() if w not in ("and", "of", "the", "for")]
+    for name, small in ((n, s) for n in names for s in (False, True)):
+        # the small words are left out ("Bank of Anywhere" is "BOA"), or kept where the ID spells
+        # them ("OakandKey" for Oak & Key)
+        words = [w for w in name.split() if small or w not in ("and", "of", "the", "for")]
         # A trade word ("travel", "dental") ties an ID to a trade, not to this company: the
         # distinctive words carry the link when the name has any.
         words = [w for w in words if w not in GENERIC_WORDS] or words

@@ -1696,3 +1696,45 @@ def test_round5_review_a_neighbour_on_the_same_suffix_is_another_organisation():
     site = {"companyInfo.website": "https://shop.northwind.com.au"}
     d = draft("tfn-parcel", {**site, path: "help@southwind.com.au"})
     assert at(d, path).get("EMAIL_DOMAIN_MISMATCH") == "warning"
+
+
+# --- Round 5: warnings on compliant text: an event-only sentence, a spelled "and", a charity's
+# public notices, and sender ID descriptions in the country's language ---------------------
+
+
+@pytest.mark.parametrize(
+    "frequency", ["Only when a storm closes the office", "Only during flu season clinics"]
+)
+def test_round5_a_sentence_that_starts_with_the_event_is_a_frequency(frequency):
+    d = draft("tfn-dental", dental_opt_in(frequency=frequency))
+    assert "OPTIN_FREQUENCY" not in at(d, TFN_OPT_IN)
+
+
+def test_round5_only_inside_a_sentence_is_not_a_frequency():
+    d = draft("tfn-dental", dental_opt_in(frequency="reminders sent to patients only"))
+    assert at(d, TFN_OPT_IN).get("OPTIN_FREQUENCY") == "warning"
+
+
+def test_round5_a_sender_id_that_spells_the_and_of_its_brand():
+    from compliance.preflight.rules_sender_id import tied_to_brand
+
+    assert tied_to_brand("ElmandIvy", ["elm and ivy florals"])
+    assert not tied_to_brand("AndOver", ["elm and ivy florals"])
+
+
+def test_round5_a_charitys_public_notices_fit_public_service_announcements():
+    from compliance.preflight.rules_content import CATEGORY_TOPICS, category_key, topic_hits
+
+    text = "Volunteer shift reminders and donation drive notices for our food bank."
+    wanted = CATEGORY_TOPICS[category_key("PUBLIC_SERVICE_ANNOUNCEMENT")]
+    assert wanted & set(topic_hits(text))
+    assert not CATEGORY_TOPICS[category_key("POLLING_VOTING")] & set(topic_hits(text))
+
+
+def test_round5_a_sender_id_description_may_be_in_the_countrys_language():
+    details = "Kami mengirimkan pengingat jadwal tur kepada pelancong yang sudah memesan."
+    d = draft("sid-indonesia", {DETAILS: details})
+    assert not {"NOT_ENGLISH", "MAYBE_NOT_ENGLISH"} & set(at(d, DETAILS))
+    # the same words in a toll-free use case are an error
+    d = draft("tfn-dental", {"messagingUseCase.useCaseDetails": details})
+    assert at(d, "messagingUseCase.useCaseDetails").get("NOT_ENGLISH") == "error"
