@@ -12,6 +12,7 @@ from compliance.preflight.text import (
     RATES,
     brand_names,
     mentions_brand,
+    names_brand,
     own_line_numbers_in,
     phone_numbers_in,
     urls_in,
@@ -73,7 +74,7 @@ def _reply_rule(rule_id: str, paths: dict[str, str], label: str, source: str, ex
         if not 20 <= len(text) <= 160:
             problems.append(f"it is {len(text)} characters long")
         cores = brand_names(draft)
-        if text and cores and not mentions_brand(text, cores) and not _PROGRAM.search(text):
+        if text and cores and not names_brand(text, cores) and not _PROGRAM.search(text):
             problems.append("it names neither the brand nor the program")
         if text and not extra[1].search(text):
             problems.append(extra[2])
@@ -120,7 +121,7 @@ def _confirmation(draft: Draft):
     if not 20 <= len(text) <= 160:
         problems.append(f"it is {len(text)} characters long")
     cores = brand_names(draft)
-    if text and cores and not mentions_brand(text, cores):
+    if text and cores and not names_brand(text, cores):
         problems.append("it does not name the brand")
     if text and not re.search(rf"(?i){RATES}", text):
         problems.append("it lacks “Msg & data rates may apply”")

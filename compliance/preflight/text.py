@@ -127,6 +127,36 @@ def mentions_brand(text: str, cores: list[str]) -> bool:
     return False
 
 
+# A message that opens with a sender label ("Jackrabbits: rain delay tonight", "BLC Alerts -
+# campus closed"): the label is how recipients know the sender.
+_SENDER_LABEL = re.compile(r"^\W*((?:[^\W_][\w'’&.+-]*\s*){1,3}?)\s*(?::|\s[-–—|]\s)")
+
+
+def labelled_with_brand(text: str, cores: list[str]) -> bool:
+    """True when the message opens with a label made of a distinctive word of a brand (a word
+    that is not a trade word: "Jackrabbits" for Lubbock Jackrabbits) or its initials ("BLC"
+    for Bemidji Lakes College), with perhaps trade words after it ("BLC Alerts")."""
+    found = _SENDER_LABEL.match(text)
+    if not found:
+        return False
+    label = _words(found.group(1))
+    if not label or label[0] in GENERIC_WORDS or not set(label[1:]) <= GENERIC_WORDS:
+        return False
+    first = label[0]
+    for core in cores:
+        words = core.split()
+        distinctive = {w for w in words if w not in GENERIC_WORDS and len(w) >= 4}
+        initials = "".join(w[0] for w in words if w not in ("and", "of", "the"))
+        if first in distinctive or (len(first) >= 3 and first == initials):
+            return True
+    return False
+
+
+def names_brand(text: str, cores: list[str]) -> bool:
+    """The brand named anywhere in the text, or in its opening label."""
+    return mentions_brand(text, cores) or labelled_with_brand(text, cores)
+
+
 # --- Links -----------------------------------------------------------------------------------
 
 _URL = re.compile(

@@ -1738,3 +1738,34 @@ def test_round5_a_sender_id_description_may_be_in_the_countrys_language():
     # the same words in a toll-free use case are an error
     d = draft("tfn-dental", {"messagingUseCase.useCaseDetails": details})
     assert at(d, "messagingUseCase.useCaseDetails").get("NOT_ENGLISH") == "error"
+
+
+# --- Round 5: a sample that opens with a label naming the sender ------------------------------
+
+LONG_NAME = {"companyInfo.companyName": "Gulf Coast Larkspur Dental LLC"}
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Larkspur: your cleaning is on [date] at [time]. Reply STOP to opt out.",  # a later word
+        "GCLD - your cleaning is on [date] at [time]. Reply STOP to opt out.",  # its initials
+        "GCLD Reminders: your cleaning is on [date]. Reply STOP to opt out.",  # plus a trade word
+    ],
+)
+def test_round5_a_label_of_a_distinctive_word_or_the_initials_names_the_brand(sample):
+    d = draft("tfn-dental", {**LONG_NAME, SAMPLE2: sample})
+    assert "SAMPLE_BRAND_EACH" not in at(d, SAMPLE2)
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Reminder: your cleaning is on [date] at [time]. Reply STOP to opt out.",
+        "Dental: your cleaning is on [date] at [time]. Reply STOP to opt out.",
+        "Your cleaning is on [date]: reply STOP to opt out.",
+    ],
+)
+def test_round5_a_label_of_trade_words_or_none_does_not_name_the_brand(sample):
+    d = draft("tfn-dental", {**LONG_NAME, SAMPLE2: sample})
+    assert at(d, SAMPLE2).get("SAMPLE_BRAND_EACH") == "error"
