@@ -7,7 +7,7 @@ import re
 from compliance import sender_ids
 from compliance.preflight import sources
 from compliance.preflight.engine import Draft, Violation, rule
-from compliance.preflight.text import GENERIC_WORDS, brand_names
+from compliance.preflight.text import GENERIC_WORDS, brand_core, brand_names
 
 PATH = "senderIdInfo.senderId"
 # The portal asks the sender ID itself where AWS's form has no field for it (GB).
@@ -71,6 +71,9 @@ ON_BEHALF_PATH = "senderIdInfo.registeringOnBehalf"
 CONNECTION_PATH = "senderIdInfo.senderIdConnection"
 
 
+_OPENERS = {"we", "the", "our", "their", "this", "it", "they", "a", "an", "its", "on", "for", "as"}
+
+
 def client_names(draft: Draft) -> list[str]:
     """When the registration is made on behalf of another brand, the names that brand goes by
     in the answer explaining the link (runs of capitalised words: "Peony Family Clinic")."""
@@ -80,7 +83,10 @@ def client_names(draft: Draft) -> list[str]:
     runs = re.findall(r"(?:[A-Z][\w'&.-]*(?:\s+|$)){1,5}", text)
     cores = []
     for run in runs:
-        core = " ".join(w for w in re.findall(r"[a-z0-9]+", run.lower()) if len(w) > 1)
+        # short acronyms ("LOA", "UEN", "SMS") and sentence openers ("We", "The") name no one
+        words = [w for w in run.split() if not (w.isupper() and len(w.strip(".,")) <= 3)]
+        words = [w for w in words if w.lower().strip(".,") not in _OPENERS]
+        core = brand_core(" ".join(words))
         if len(core.replace(" ", "")) >= 4 and not set(core.split()) <= GENERIC_WORDS:
             cores.append(core)
     return cores

@@ -1769,3 +1769,19 @@ def test_round5_a_label_of_a_distinctive_word_or_the_initials_names_the_brand(sa
 def test_round5_a_label_of_trade_words_or_none_does_not_name_the_brand(sample):
     d = draft("tfn-dental", {**LONG_NAME, SAMPLE2: sample})
     assert at(d, SAMPLE2).get("SAMPLE_BRAND_EACH") == "error"
+
+
+def test_round5_client_names_leave_out_acronyms_openers_and_legal_forms():
+    from compliance.preflight.rules_sender_id import client_names
+
+    d = draft(
+        "sid-indonesia",
+        {
+            "senderIdInfo.registeringOnBehalf": "True",
+            "senderIdInfo.senderIdConnection": "We send reminders for Teratai Spa Pte. Ltd. "
+            "(UEN 201912345K). The LOA is attached.",
+        },
+    )
+    assert client_names(d) == ["teratai spa"]
+    d = draft("sid-indonesia", {"senderIdInfo.senderIdConnection": "Teratai Spa is our client."})
+    assert client_names(d) == []  # not registering on behalf of anyone
