@@ -366,6 +366,12 @@ _SMS = (
     r"(?:sms|texts?|text\s+messag(?:es|ing)|texting|mobile\s+(?:number|phone)|phone\s+number|"
     r"cell(?:\s+phone)?\s+number|opt[\s-]?in|messages|alerts|consent)"
 )
+# The messages or the consent to them, not the number alone: a phone number required to open an
+# account ("for delivery questions") does not make texts a condition.
+_SMS_ITSELF = (
+    r"(?:sms|texts?|text\s+messag(?:es|ing)|texting|opt[\s-]?in|messages|alerts|consent)"
+    r"(?!\s+number)"
+)
 _SERVICE = (
     r"(?:sign(?:ing)?[\s-]?up|register|registration|create|creating|open|opening|account|service|"
     r"membership|join|joining|enrol+|enrol+ment|book|booking|checkout|check\s+out|purchase|"
@@ -386,11 +392,11 @@ SMS_REQUIRED_SURE = [
     rf"{_SERVICE}\s+{_words(4)}requires?\s+{_words(2)}(?:sign(?:ing)?\s+up\s+for|agree(?:ing)?\s+to|"
     rf"opt(?:ing)?\s+in(?:to)?|accept(?:ing)?|consent(?:ing)?\s+to|receiv(?:e|ing)|subscrib(?:e|ing)"
     rf"\s+to)\s+{_words(3)}{_SMS}",
-    rf"{_SMS}\s+{_words(3)}(?:is|are|becomes?)\s+(?:a\s+|the\s+)?(?:condition|prerequisite|"
+    rf"{_SMS_ITSELF}\s+{_words(3)}(?:is|are|becomes?)\s+(?:a\s+|the\s+)?(?:condition|prerequisite|"
     rf"requirement)\s+(?:of|for|to)\s+{_words(2)}{_SERVICE}",
     rf"(?:condition|prerequisite|requirement)\s+(?:of|for|to)\s+{_words(3)}{_SERVICE}\s+"
     rf"{_words(4)}{_SMS}",
-    rf"{_SMS}\s+{_words(3)}(?:is|are)\s+(?:required|mandatory|compulsory|obligatory|needed|"
+    rf"{_SMS_ITSELF}\s+{_words(3)}(?:is|are)\s+(?:required|mandatory|compulsory|obligatory|needed|"
     rf"necessary)\s+(?:to|for|in\s+order\s+to|before)\s+{_words(2)}{_SERVICE}",
     rf"(?:must|have\s+to|has\s+to|need\s+to|needs\s+to|are\s+required\s+to|is\s+required\s+to)\s+"
     rf"(?:\w+\s+){{0,3}}(?:agree|accept|opt|consent|receive|enable|subscribe|sign\s+up\s+for)\s+"
@@ -409,7 +415,7 @@ SMS_REQUIRED_SURE = [
     r"(?:\w+\s+){0,4}(?:by|via|through|over|with)\s+(?:\w+\s+){0,4}(?:sms|text(?:\s+message)?)\b",
     r"only\s+(?:way|option|method|means)\s+to\s+(?:sign|log)[\s-]?in\b[^.]{0,60}?\b(?:sms|text)",
     r"(?:sms|text)\s+(?:opt[\s-]?in|consent|enrol+ment)\s+(?:is\s+)?(?:required|mandatory)",
-    rf"{_SMS}\s+{_words(3)}(?:is|are)\s+(?:mandatory|compulsory|obligatory|not\s+optional)\b",
+    rf"{_SMS_ITSELF}\s+{_words(3)}(?:is|are)\s+(?:mandatory|compulsory|obligatory|not\s+optional)\b",
 ]
 _REQUIRE_CUE = (
     r"(?:required|require[sd]?|mandatory|compulsory|obligatory|must|have\s+to|has\s+to|"
@@ -467,6 +473,10 @@ def sms_required(text: str) -> Reading | None:
             and possible is None
         ):
             possible = clause
+    # "a mobile number is required to open an account, but texts are optional": the text
+    # itself says the messages are not the condition
+    if possible and _search(rf"{_SMS_ITSELF}\s+{_words(3)}(?:are|is)\s+(?:\w+\s+)?optional", text):
+        return None
     return Reading(possible, sure=False) if possible else None
 
 

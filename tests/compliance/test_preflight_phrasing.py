@@ -1785,3 +1785,30 @@ def test_round5_client_names_leave_out_acronyms_openers_and_legal_forms():
     assert client_names(d) == ["teratai spa"]
     d = draft("sid-indonesia", {"senderIdInfo.senderIdConnection": "Teratai Spa is our client."})
     assert client_names(d) == []  # not registering on behalf of anyone
+
+
+# --- Round 5 review: a phone number required is not texts required ---------------------------
+
+_REMINDERS = (
+    "“Text me reminders from Larkspur Dental Group.” About 2 msgs per visit. Message and data "
+    "rates may apply. Reply HELP for help, STOP to cancel. Terms and privacy: "
+    "larkspurdental.com/sms."
+)
+
+
+def test_round5_a_number_required_for_an_account_with_optional_texts_is_fine():
+    text = (
+        "A mobile number is required to create a patient account, but text messages are "
+        f"optional: patients may tick an unchecked box {_REMINDERS}"
+    )
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert not {"OPTIN_SMS_REQUIRED", "OPTIN_SMS_MAYBE_REQUIRED"} & set(at(d, TFN_OPT_IN))
+
+
+def test_round5_texts_required_for_an_account_are_still_a_condition():
+    text = (
+        "Text messages are required to create a patient account; patients tick the box "
+        f"{_REMINDERS}"
+    )
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert at(d, TFN_OPT_IN).get("OPTIN_SMS_REQUIRED") == "error"
