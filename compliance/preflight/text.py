@@ -330,6 +330,12 @@ PRECHECKED = [
     r"(?<![\w-])(?:selected|ticked|enabled|opted[\s-]in|checked|on)\s+(?:by\s+default|"
     r"automatically)",
     r"automatically\s+(?:opted[\s-]in|enrolled|subscribed|checked|ticked|selected)",
+    # checked as the form appears: "… is checked when the page loads", "ticked on page load"
+    r"(?:is|are|comes|come)\s+(?:already\s+)?(?:checked|ticked|selected|switched\s+on|turned\s+on)"
+    r"\s+(?:when|as\s+soon\s+as|once|as)\s+(?:the\s+|it\s+|they\s+)?(?:\w+\s+)?(?:page|form|"
+    r"screen|app|window|it|they)\s+(?:first\s+)?(?:loads?|opens?|appears?|is\s+(?:shown|opened|"
+    r"loaded|displayed))",
+    r"(?:checked|ticked|selected)\s+on\s+(?:page\s+)?load\b",
     r"defaults?\s+to\s+(?:yes|on|checked|opted[\s-]in)",
 ]
 _TERMS_DOC = (

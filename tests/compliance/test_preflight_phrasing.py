@@ -1812,3 +1812,30 @@ def test_round5_texts_required_for_an_account_are_still_a_condition():
     )
     d = draft("tfn-dental", {TFN_OPT_IN: text})
     assert at(d, TFN_OPT_IN).get("OPTIN_SMS_REQUIRED") == "error"
+
+
+# --- Round 5 review: a box ticked as the page appears ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "state",
+    ["is ticked when the booking page opens", "is already selected as the form loads"],
+)
+def test_round5_a_box_ticked_as_the_page_appears_is_prechecked(state):
+    text = f"On the booking form the box {_REMINDERS[:-1]} {state}."
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert at(d, TFN_OPT_IN).get("OPTIN_PRECHECKED") == "error"
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        "is empty when the booking page opens",
+        "is not ticked when the booking page opens",
+        "starts empty; patients can untick it later in their profile",
+    ],
+)
+def test_round5_an_empty_box_or_a_later_untick_is_not_prechecked(state):
+    text = f"Patients may tick the box {_REMINDERS[:-1]} It {state}."
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert "OPTIN_PRECHECKED" not in at(d, TFN_OPT_IN)
