@@ -142,10 +142,6 @@ CONSENT = [
     # a signature on the consent line: "its own signature box", "signature and date"
     r"\bsignature\s+(?:box|line|field|block|space)\b|\bsignature\s*(?:,\s*|\s+and\s+|\s*&\s*)"
     r"(?:the\s+)?date\b|\bdate\s+(?:and|&)\s+signature\b",
-    # the yes given to a question asked by staff, then kept: "the yes, date and initials go
-    # into the record", "if yes, ..."
-    r"\bthe\s+(?:\w+['’]s\s+)?(?:spoken\s+|verbal\s+)?yes\b"
-    r"[^.]{0,60}?\b(?:go(?:es)?|is|are|gets?)\s+(?:\w+\s+){0,2}(?:into|in|on|to)\s+",
     r"\basks?\b[^.\"“]{0,60}[:,]?\s*[\"“](?:would|do|may|can|shall|want)\b[^\"”]{0,120}"
     r"\b(?:text|sms|message)[^\"”]{0,200}[\"”][^.]{0,40}?\b(?:if|when)\s+(?:\w+\s+){0,2}"
     r"(?:says?\s+)?yes\b",
@@ -169,16 +165,7 @@ CONSENT = [
     r"(?:says?|said|saying|answers?|answered|answering|responds?|responded|gives?|gave|given|"
     r"provides?|provided)\s+(?:a\s+|their\s+|his\s+or\s+her\s+|an?\s+explicit\s+)?(?:verbal\s+|"
     r"spoken\s+|clear\s+|explicit\s+)?[\"“']?(?:yes|consent|agreement|permission|ok(?:ay)?)\b",
-    r"(?:records?|recorded|recording|logs?|logged|logging|notes?|noted|documents?|documented|"
-    r"captures?|captured|saves?|saved|stores?|stored|timestamps?|timestamped)\s+"
-    r"(?:\w+\s+){0,5}(?:consent|agreement|answer|response|yes|opt[\s-]?in|permission)",
     r"verbal\s+(?:opt[\s-]?in|script|consent)",
-    # the consent kept, said the other way round: "their consent is noted in the CRM"
-    r"(?:consent|agreement|yes|permission|opt[\s-]?in)\s+(?:is|was|are|were|gets?|will\s+be)\s+"
-    r"(?:\w+\s+){0,2}(?:recorded|logged|noted|documented|captured|saved|stored|timestamped)",
-    r"\basks?\s+(?:\w+\s+){0,2}for\s+(?:\w+['’]s\s+|their\s+|his\s+or\s+her\s+)?(?:verbal\s+|"
-    r"spoken\s+|explicit\s+|express\s+)?(?:permission|consent)\b",
-    r"\bon\s+a\s+recorded\s+(?:phone\s+)?(?:line|call)\b",
     # the person turns the texts on: "members enable SMS notifications in their settings"
     r"(?:enabl\w*|activat\w*|turns?\s+on|turning\s+on|switch(?:es)?\s+on)\s+(?:\w+\s+){0,2}"
     r"(?:sms|text)\s+(?:\w+\s+)?(?:notifications|alerts|messages|reminders|updates|messaging)",
@@ -196,6 +183,26 @@ CONSENT = [
     r"(?:\w+\s+){0,2}(?:for|to\s+(?:receive|get))\s+(?:\w+\s+){0,3}(?:texts?|sms|messages?|"
     r"alerts?|codes?|reminders?|notifications?|updates?)",
 ]
+# How a consent is kept or asked for rather than given ("staff record the consent", "the yes
+# goes into the chart", "asks for verbal consent"): it shows a consent step, but beside a
+# consent taken for granted ("by entering a number you agree; consent is logged") it is no
+# deliberate action of the person's.
+KEPT = [
+    # the yes given to a question asked by staff, then kept: "the yes, date and initials go
+    # into the record", "if yes, ..."
+    r"\bthe\s+(?:\w+['’]s\s+)?(?:spoken\s+|verbal\s+)?yes\b"
+    r"[^.]{0,60}?\b(?:go(?:es)?|is|are|gets?)\s+(?:\w+\s+){0,2}(?:into|in|on|to)\s+",
+    r"(?:records?|recorded|recording|logs?|logged|logging|notes?|noted|documents?|documented|"
+    r"captures?|captured|saves?|saved|stores?|stored|timestamps?|timestamped)\s+"
+    r"(?:\w+\s+){0,5}(?:consent|agreement|answer|response|yes|opt[\s-]?in|permission)",
+    # the consent kept, said the other way round: "their consent is noted in the CRM"
+    r"(?:consent|agreement|yes|permission|opt[\s-]?in)\s+(?:is|was|are|were|gets?|will\s+be)\s+"
+    r"(?:\w+\s+){0,2}(?:recorded|logged|noted|documented|captured|saved|stored|timestamped)",
+    r"\basks?\s+(?:\w+\s+){0,2}for\s+(?:\w+['’]s\s+|their\s+|his\s+or\s+her\s+)?(?:verbal\s+|"
+    r"spoken\s+|explicit\s+|express\s+)?(?:permission|consent)\b",
+    r"\bon\s+a\s+recorded\s+(?:phone\s+)?(?:line|call)\b",
+]
+CONSENT += KEPT
 # Consent taken for granted: an action that is not a request for messages.
 IMPLIED = [
     r"by\s+(?:providing|entering|giving|submitting|sharing|supplying|leaving|using|creating|"
@@ -215,6 +222,17 @@ IMPLIED = [
 
 def consent_action(text: str) -> str | None:
     for pattern in CONSENT:
+        found = _search(pattern, text)
+        if found:
+            return found.group(0)
+    return None
+
+
+def explicit_action(text: str) -> str | None:
+    """An action of the person's own (not only the record of one)."""
+    for pattern in CONSENT:
+        if pattern in KEPT:
+            continue
         found = _search(pattern, text)
         if found:
             return found.group(0)

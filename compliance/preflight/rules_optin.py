@@ -20,6 +20,7 @@ from compliance.preflight.fields import (
 )
 from compliance.preflight.phrases import (
     consent_action,
+    explicit_action,
     frequency,
     implied_consent,
     sentences,
@@ -155,7 +156,7 @@ def _implied(draft: Draft):
     found = _opt_in(draft)
     if found and found[1]:
         implied = implied_consent(found[1])
-        if implied and not consent_action(found[1]):
+        if implied and not explicit_action(found[1]):
             yield Violation((found[0],), f"Found “{implied}”.")
 
 

@@ -1839,3 +1839,27 @@ def test_round5_an_empty_box_or_a_later_untick_is_not_prechecked(state):
     text = f"Patients may tick the box {_REMINDERS[:-1]} It {state}."
     d = draft("tfn-dental", {TFN_OPT_IN: text})
     assert "OPTIN_PRECHECKED" not in at(d, TFN_OPT_IN)
+
+
+# --- Round 5 review: a record of consent does not make a consent taken for granted explicit ----
+
+
+def test_round5_consent_taken_for_granted_stays_an_error_when_its_record_is_mentioned():
+    text = (
+        "By entering a mobile number at booking, patients agree to get reminders from Larkspur "
+        "Dental Group; their consent is logged with a timestamp. About 2 msgs per visit. Message "
+        "and data rates may apply. Reply HELP for help, STOP to cancel. Terms and privacy: "
+        "larkspurdental.com/sms."
+    )
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert at(d, TFN_OPT_IN).get("OPTIN_IMPLIED_CONSENT") == "error"
+
+
+def test_round5_a_spoken_yes_that_is_recorded_is_explicit():
+    text = (
+        "Staff ask each caller for verbal consent after reading "
+        f"{_REMINDERS} The patient's consent is logged with a timestamp."
+    )
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert errors(d) == []
+    assert "OPTIN_CONSENT_ACTION" not in at(d, TFN_OPT_IN)
