@@ -304,7 +304,11 @@ _SOLD = (
     r"\b(?:sell|sells|selling|rent|rents|renting|resell|resells|trade|trades|monetiz\w+)\s+"
     r"(?:\w+\s+){0,2}(?:your|their|customer|customers['’]|subscriber|subscribers['’]|contact|"
     r"personal|mobile|phone|opt[\s-]?in|our\s+(?:customer|subscriber|mailing|sms|text))\s+"
-    r"(?:\w+\s+)?(?:numbers?|data|details|information|info|lists?)\b|"
+    r"(?:\w+\s+)?(?:numbers?|data|details|information|info|lists?)\b"
+    # a product named after the data it handles is not the data: "we sell customer data
+    # platforms", "personal information management software"
+    r"(?!\s+(?:platforms?|software|systems?|tools?|services?|solutions?|management|products?|"
+    r"analytics|plans?|apps?|hardware|devices?|security|protection)\b)|"
     r"\b(?:numbers?|data|details|information|info|lists?)\s+(?:\w+\s+){0,2}(?:be|are|is|get|"
     r"gets)\s+(?:\w+\s+)?(?:sold|rented|resold|traded|monetized|monetised)\b"
 )

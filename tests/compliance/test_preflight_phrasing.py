@@ -1658,6 +1658,7 @@ def test_round5_review_sharing_and_selling_in_more_words(extra):
         " We never share numbers, but we may share anonymized visit statistics with partners.",
         " Your contact details are never sold or rented.",
         " Larkspur Dental Group sells whitening kits and toothbrushes at the front desk.",
+        " Our parent practice also sells patient information management software to clinics.",
     ],
 )
 def test_round5_review_what_is_not_sharing_a_number(extra):
