@@ -113,6 +113,13 @@ def mentions_brand(text: str, cores: list[str]) -> bool:
     text = re.sub(
         r"(?i)\b[\w-]+\.(?:com|net|org|io|co|us|uk|in|id|sg|dev|app|edu|gov)\b\S*", " ", text
     )
+    # the initials of a name of three words or more, written in capitals ("BLC" for Bemidji
+    # Lakes College)
+    capitals = set(re.findall(r"\b[A-Z]{3,6}\b", text))
+    for core in cores:
+        words = [w for w in core.split() if w not in ("and", "of", "the")]
+        if len(words) >= 3 and "".join(w[0] for w in words).upper() in capitals:
+            return True
     tokens = _words(text)
     words = " ".join(tokens)
     runs = _squashed_runs(tokens)

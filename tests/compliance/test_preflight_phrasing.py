@@ -1864,3 +1864,16 @@ def test_round5_a_spoken_yes_that_is_recorded_is_explicit():
     d = draft("tfn-dental", {TFN_OPT_IN: text})
     assert errors(d) == []
     assert "OPTIN_CONSENT_ACTION" not in at(d, TFN_OPT_IN)
+
+
+def test_round5_the_capital_initials_of_a_long_name_name_the_brand():
+    text = (
+        "Patients tick an unchecked box “Text me LDG reminders.” About 2 msgs per visit. Message "
+        "and data rates may apply. Reply HELP for help, STOP to cancel. Terms and privacy: "
+        "larkspurdental.com/sms."
+    )
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert "OPTIN_BRAND" not in at(d, TFN_OPT_IN)
+    # in lower case the letters are only letters
+    d = draft("tfn-dental", {TFN_OPT_IN: text.replace("LDG", "ldg")})
+    assert at(d, TFN_OPT_IN).get("OPTIN_BRAND") == "error"
