@@ -70,7 +70,29 @@ FREQUENCY = [
     rf"{_NUM}\s+times\s+(?:a|an|per|each|every|in\s+an?|a\s+single)\s+{_PERIOD}\b",
     # sent on an event of the world rather than of the person: "only when there is an outage"
     r"only\s+(?:when|if|whenever)\s+(?:there\s+is|there's|there\s+are|there\s+has\s+been)\s+an?\b",
-    rf"\d+\s*(?:{_UNIT})?\s*/\s*{_PERIOD}\b",
+    # a disclosure sentence that starts with the event: "Only when unusual activity is
+    # detected.", "Only during outages at your address."
+    r"(?:^|[.!:;]\s+|[\"“]\s*)only\s+(?:when|if|whenever|during|in\s+case\s+of)\s+",
+    rf"\d+\s*(?:{_UNIT})?\s*/\s*(?:[a-z-]+\s+)?{_PERIOD}\b",  # "4/mo", "6/event day"
+    # sent only on an event: "msgs only when your area is affected", "we text you only when the
+    # prescription is ready", "texts only if a class is cancelled"
+    rf"{_UNIT}\s+(?:are\s+|is\s+|will\s+be\s+)?(?:sent\s+|arrive\s+|come\s+|go\s+out\s+)?"
+    r"only\s+(?:when|if|whenever|after|"
+    r"on|for|during)\b",
+    r"(?:text|texts|message|messages|alert|alerts|notify|notifies|contact|contacts|sms)\s+"
+    r"(?:you|them|patients|customers|members|residents|parents|guests|users|clients)\s+only\s+"
+    r"(?:when|if|whenever|after|once)\b",
+    # rare events only: "closures and emergencies only", "outage alerts only"
+    r"\b(?:emergenc(?:y|ies)|closures?|outages?|cancell?ations?|delays?|urgent\s+\w+|critical\s+"
+    r"\w+)\s+(?:\w+\s+)?only\b",
+    # one message tied to an event: "a text the day before each session", "a code whenever you
+    # sign in", "a text when your order ships", "a reminder 24 hours before your visit"
+    rf"\b(?:a|an|one|1|single)\s+(?:[\w-]+\s+)?{_UNIT}\s+(?:[\w-]+\s+){{0,4}}(?:before|after|"
+    r"ahead\s+of|following|when|whenever|once|if|as\s+soon\s+as|on\s+the\s+day|the\s+(?:day|"
+    r"morning|evening|night|week)\s+(?:of|before)|for\s+(?:each|every))\b",
+    # timing tied to an event: "reminders 1 day prior", "texts two hours before pickup"
+    rf"{_UNIT}\s+(?:[\w-]+\s+){{0,3}}{_NUM}\s+(?:hours?|days?|weeks?|minutes?|mins?|hrs?)\s+"
+    r"(?:before|prior|ahead|after|in\s+advance)\b",
     r"\b(?:daily|weekly|monthly|quarterly|yearly|annually|nightly|hourly|bi-?weekly|"
     r"bi-?monthly|semi-?monthly)\b",
     rf"(?:every|each|per)\s+(?:other\s+)?{_PERIOD}\b",
@@ -105,10 +127,24 @@ _KEYWORD = r"[\"“'‘]?(?-i:(?!(?:STOP|HELP|UNSTOP|CANCEL|END|QUIT|INFO)\b)[A-
 CONSENT = [
     # a box, button, toggle or option the person acts on
     r"(?<![\w-])(?:check|tick|select|click|tap|press|toggl|switch|turn|enabl|mark|choos|chose|"
-    r"flip|slid|activat)\w*\s+"
+    r"flip|slid|activat)\w*\s+(?:\([^()]{0,40}\)\s*)?"
     rf"{_words(6)}(?:box|boxes|checkbox|checkboxes|button|toggle|switch|option|radio|"
     r"yes|on|opt[\s-]?in|consent|[\"“'‘])",
-    r"(?:unchecked|empty|blank|unticked|un-ticked|un-checked)\s+(?:\w+\s+){0,2}(?:check)?box",
+    r"(?:unchecked|empty|blank|unticked|un-ticked|un-checked)\s+(?:[\"“][^\"”]{1,60}[\"”]\s+|"
+    r"(?:\w+\s+){0,2})(?:check)?box",
+    # a control labelled with the yes: a button "Yes, text me", a toggle marked "Send me texts"
+    r"\b(?:button|toggle|switch|checkbox|check-box|tick\s*box)\s+(?:labell?ed\s+|marked\s+|"
+    r"reading\s+|that\s+(?:says|reads)\s+)?[\"“]",
+    # texts chosen among channels: "chooses how to get codes: app, e-mail or text", "picking SMS"
+    r"(?:choos|chose|pick|select|prefer)\w*\s+(?:how|whether|between|which)\b[^.]{0,80}?"
+    r"\b(?:text|sms)\b",
+    r"(?:choos|chose|pick|select)\w*\s+(?:the\s+)?[\"“]?(?:text(?:\s+message)?|sms)\b",
+    # a signature on the consent line: "its own signature box", "signature and date"
+    r"\bsignature\s+(?:box|line|field|block|space)\b|\bsignature\s*(?:,\s*|\s+and\s+|\s*&\s*)"
+    r"(?:the\s+)?date\b|\bdate\s+(?:and|&)\s+signature\b",
+    r"\basks?\b[^.\"“]{0,60}[:,]?\s*[\"“](?:would|do|may|can|shall|want)\b[^\"”]{0,120}"
+    r"\b(?:text|sms|message)[^\"”]{0,200}[\"”][^.]{0,40}?\b(?:if|when)\s+(?:\w+\s+){0,2}"
+    r"(?:says?\s+)?yes\b",
     r"check-?box(?:es)?\b",
     r"\[\s?\]\s*(?:yes|i\s+agree|send|text)",  # a box drawn on a paper form: "[ ] Yes, text me"
     r"\bsigns?\s+and\s+dates?\b",
@@ -129,10 +165,13 @@ CONSENT = [
     r"(?:says?|said|saying|answers?|answered|answering|responds?|responded|gives?|gave|given|"
     r"provides?|provided)\s+(?:a\s+|their\s+|his\s+or\s+her\s+|an?\s+explicit\s+)?(?:verbal\s+|"
     r"spoken\s+|clear\s+|explicit\s+)?[\"“']?(?:yes|consent|agreement|permission|ok(?:ay)?)\b",
-    r"(?:records?|recorded|recording|logs?|logged|logging|notes?|noted|documents?|documented|"
-    r"captures?|captured|saves?|saved|stores?|stored|timestamps?|timestamped)\s+"
-    r"(?:\w+\s+){0,5}(?:consent|agreement|answer|response|yes|opt[\s-]?in|permission)",
     r"verbal\s+(?:opt[\s-]?in|script|consent)",
+    # the person turns the texts on: "members enable SMS notifications in their settings"
+    r"(?:enabl\w*|activat\w*|turns?\s+on|turning\s+on|switch(?:es)?\s+on)\s+(?:\w+\s+){0,2}"
+    r"(?:sms|text)\s+(?:\w+\s+)?(?:notifications|alerts|messages|reminders|updates|messaging)",
+    # the person asks for a message: "users request a code on the login page"
+    r"(?:request|requests|requested|requesting)\s+(?:a|an|the|their|your)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:code|passcode|otp|text|sms|reminder|alert)s?\b",
     # a signature on paper or screen
     r"(?:sign|signs|signed|signing|initial|initials|initialed)\s+(?:and\s+dates?\s+)?"
     r"(?:\w+\s+){0,4}(?:form|card|sheet|consent|agreement|waiver|slip|paper|document|line|box)",
@@ -144,6 +183,26 @@ CONSENT = [
     r"(?:\w+\s+){0,2}(?:for|to\s+(?:receive|get))\s+(?:\w+\s+){0,3}(?:texts?|sms|messages?|"
     r"alerts?|codes?|reminders?|notifications?|updates?)",
 ]
+# How a consent is kept or asked for rather than given ("staff record the consent", "the yes
+# goes into the chart", "asks for verbal consent"): it shows a consent step, but beside a
+# consent taken for granted ("by entering a number you agree; consent is logged") it is no
+# deliberate action of the person's.
+KEPT = [
+    # the yes given to a question asked by staff, then kept: "the yes, date and initials go
+    # into the record", "if yes, ..."
+    r"\bthe\s+(?:\w+['’]s\s+)?(?:spoken\s+|verbal\s+)?yes\b"
+    r"[^.]{0,60}?\b(?:go(?:es)?|is|are|gets?)\s+(?:\w+\s+){0,2}(?:into|in|on|to)\s+",
+    r"(?:records?|recorded|recording|logs?|logged|logging|notes?|noted|documents?|documented|"
+    r"captures?|captured|saves?|saved|stores?|stored|timestamps?|timestamped)\s+"
+    r"(?:\w+\s+){0,5}(?:consent|agreement|answer|response|yes|opt[\s-]?in|permission)",
+    # the consent kept, said the other way round: "their consent is noted in the CRM"
+    r"(?:consent|agreement|yes|permission|opt[\s-]?in)\s+(?:is|was|are|were|gets?|will\s+be)\s+"
+    r"(?:\w+\s+){0,2}(?:recorded|logged|noted|documented|captured|saved|stored|timestamped)",
+    r"\basks?\s+(?:\w+\s+){0,2}for\s+(?:\w+['’]s\s+|their\s+|his\s+or\s+her\s+)?(?:verbal\s+|"
+    r"spoken\s+|explicit\s+|express\s+)?(?:permission|consent)\b",
+    r"\bon\s+a\s+recorded\s+(?:phone\s+)?(?:line|call)\b",
+]
+CONSENT += KEPT
 # Consent taken for granted: an action that is not a request for messages.
 IMPLIED = [
     r"by\s+(?:providing|entering|giving|submitting|sharing|supplying|leaving|using|creating|"
@@ -169,6 +228,17 @@ def consent_action(text: str) -> str | None:
     return None
 
 
+def explicit_action(text: str) -> str | None:
+    """An action of the person's own (not only the record of one)."""
+    for pattern in CONSENT:
+        if pattern in KEPT:
+            continue
+        found = _search(pattern, text)
+        if found:
+            return found.group(0)
+    return None
+
+
 def implied_consent(text: str) -> str | None:
     for pattern in IMPLIED:
         found = _search(pattern, text)
@@ -185,15 +255,24 @@ _RECIPIENT = (
     r"affiliate\s+|strategic\s+|lending\s+|insurance\s+)?partners?|affiliates?|affiliated\s+"
     r"(?:companies|brands|businesses|entities)|sponsors?|advertisers?|marketers?|"
     r"(?:other|outside|external|unaffiliated|partner|participating|selected|select|chosen|trusted|"
-    r"reputable)\s+(?:companies|businesses|organi[sz]ations|brands|merchants|firms|entities|"
-    r"parties|sellers|lenders|advertisers)|"
-    r"subsidiaries|sister\s+(?:companies|brands|concerns)|parent\s+company|"
+    r"reputable|interested)\s+(?:companies|businesses|organi[sz]ations|brands|merchants|firms|"
+    r"entities|parties|sellers|lenders|advertisers|retailers|stores|shops|dealers|dealerships|"
+    r"venues|agencies)|franchisees|resellers|"
+    # "companies we work with", "businesses we partner with"
+    r"(?:companies|businesses|organi[sz]ations|firms|brands)\s+(?:that\s+|who\s+)?we\s+"
+    r"(?:work|partner|deal|collaborate)\s+with|"
+    r"subsidiar(?:y|ies)|sister\s+(?:compan(?:y|ies)|brands?|concerns?|stores?|businesses|"
+    r"business|organi[sz]ations?|sites?|clinics?|schools?)|parent\s+company|"
+    # "the other parks in our Desert Loop network", "members of our dealer alliance"
+    r"(?:other\s+)?[\w-]+\s+(?:in|of|across|within)\s+(?:our|the)\s+(?:[\w&'-]+\s+){0,3}"
+    r"(?:network|alliance|consortium|co-?op|cooperative|association|coalition)|"
     r"(?:companies|brands|businesses)\s+(?:in|within|of)\s+our\s+(?:group|family|network)|"
     r"our\s+(?:group\s+companies|family\s+of\s+(?:brands|companies)|network)|group\s+companies|"
     r"lenders|brokers|data\s+brokers|list\s+brokers|anyone\s+else|other\s+parties|"
     r"(?:partner|affiliate|advertising|marketing|referral)\s+networks?|"
     r"(?:family|group|network)\s+of\s+(?:companies|brands|businesses)|"
-    r"(?:sister|group|affiliated|related|associated)\s+(?:companies|brands|businesses|entities)|"
+    r"(?:sister|group|affiliated|related|associated|partner|affiliate)\s+(?:compan(?:y|ies)|"
+    r"brands?|business(?:es)?|entit(?:y|ies)|agenc(?:y|ies)|organi[sz]ations?)|"
     r"(?:marketing|advertising|media|lead|referral)\s+(?:agenc(?:y|ies)|firms?|companies))"
 )
 # Those who only carry the messages for the sender: warned about, never an error.
@@ -217,6 +296,24 @@ _NEGATION = (
 _EXCEPTION = r"(?:except|other\s+than|apart\s+from|besides|save\s+for|but\s+only|only)\s+" + _words(
     3
 )
+
+
+# Data sold or rented is shared whoever buys it: "your details may be sold", "we rent our
+# subscriber list".
+_SOLD = (
+    r"\b(?:sell|sells|selling|rent|rents|renting|resell|resells|trade|trades|monetiz\w+)\s+"
+    r"(?:\w+\s+){0,2}(?:your|their|customer|customers['’]|subscriber|subscribers['’]|contact|"
+    r"personal|mobile|phone|opt[\s-]?in|our\s+(?:customer|subscriber|mailing|sms|text))\s+"
+    r"(?:\w+\s+)?(?:numbers?|data|details|information|info|lists?)\b"
+    # a product named after the data it handles is not the data: "we sell customer data
+    # platforms", "personal information management software"
+    r"(?!\s+(?:platforms?|software|systems?|tools?|services?|solutions?|management|products?|"
+    r"analytics|plans?|apps?|hardware|devices?|security|protection)\b)|"
+    r"\b(?:numbers?|data|details|information|info|lists?)\s+(?:\w+\s+){0,2}(?:be|are|is|get|"
+    r"gets)\s+(?:\w+\s+)?(?:sold|rented|resold|traded|monetized|monetised)\b"
+)
+# Data that names no one: sharing it is not sharing an opt-in.
+_NOT_PERSONAL = r"\b(?:aggregated?|anonymi[sz]ed|de-?identified|statistical|statistics|anonymous)\b"
 
 
 def _negated(clause: str) -> bool:
@@ -251,10 +348,15 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
             return Reading(exception.group(0), sure=True)
         positive = (
             _search(rf"\b{_SHARE_VERB}\b\s+{_words(10)}(?:with|to|within|among|across|between)\s+"
-                    rf"{_words(3)}{_RECIPIENT}\b", clause)
-            or _search(rf"\b{_RECIPIENT}\s+{_words(3)}(?:may|might|will|can|could|would)\s+"
-                       r"(?:also\s+)?(?:contact|text|message|call|send|reach|receive|access|use|"
-                       r"market)", clause)
+                    rf"{_words(5)}{_RECIPIENT}\b", clause)
+            or _search(rf"\b{_RECIPIENT},?\s+(?:(?:who|which|that)\s+)?{_words(3)}(?:may|might|"
+                       r"will|can|could|would)\s+(?:also\s+)?(?:contact|text|message|call|send|"
+                       r"reach|receive|access|use|market)", clause)
+            # the person's yes lets someone else message them: "checking the box also lets our
+            # sponsors text you", "you allow our partners to call you"
+            or _search(rf"\b(?:lets?|allows?|permits?|authori[sz]es?|enables?)\s+{_words(3)}"
+                       rf"{_RECIPIENT}\s+(?:\w+\s+){{0,3}}(?:to\s+)?(?:contact|text|message|call|"
+                       r"send|reach|email|e-mail|market\s+to)\b", clause)
             or _search(r"(?:receive|get|be\s+sent)\s+(?:\w+\s+){0,4}(?:from|by)\s+(?:our\s+|"
                        rf"trusted\s+|select\s+)*{_RECIPIENT}\b", clause)
             or _search(rf"(?:contacted|texted|messaged|called)\s+by\s+{_words(2)}{_RECIPIENT}\b",
@@ -266,6 +368,10 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
                        r"(?:your|their|the|our)\s+(?:\w+\s+){0,2}(?:number|data|information|"
                        r"details|list|consent)", clause)
         )  # fmt: skip
+        if not positive:
+            positive = _search(_SOLD, clause)  # sold or rented, to anyone
+        if positive and _search(_NOT_PERSONAL, positive.group(0)):
+            positive = None  # "aggregated statistics with partners": no one's number
         if positive and not _negated(clause):
             return Reading(positive.group(0), sure=True)
         processor = _search(
@@ -281,6 +387,12 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
 _SMS = (
     r"(?:sms|texts?|text\s+messag(?:es|ing)|texting|mobile\s+(?:number|phone)|phone\s+number|"
     r"cell(?:\s+phone)?\s+number|opt[\s-]?in|messages|alerts|consent)"
+)
+# The messages or the consent to them, not the number alone: a phone number required to open an
+# account ("for delivery questions") does not make texts a condition.
+_SMS_ITSELF = (
+    r"(?:sms|texts?|text\s+messag(?:es|ing)|texting|opt[\s-]?in|messages|alerts|consent)"
+    r"(?!\s+number)"
 )
 _SERVICE = (
     r"(?:sign(?:ing)?[\s-]?up|register|registration|create|creating|open|opening|account|service|"
@@ -302,11 +414,11 @@ SMS_REQUIRED_SURE = [
     rf"{_SERVICE}\s+{_words(4)}requires?\s+{_words(2)}(?:sign(?:ing)?\s+up\s+for|agree(?:ing)?\s+to|"
     rf"opt(?:ing)?\s+in(?:to)?|accept(?:ing)?|consent(?:ing)?\s+to|receiv(?:e|ing)|subscrib(?:e|ing)"
     rf"\s+to)\s+{_words(3)}{_SMS}",
-    rf"{_SMS}\s+{_words(3)}(?:is|are|becomes?)\s+(?:a\s+|the\s+)?(?:condition|prerequisite|"
+    rf"{_SMS_ITSELF}\s+{_words(3)}(?:is|are|becomes?)\s+(?:a\s+|the\s+)?(?:condition|prerequisite|"
     rf"requirement)\s+(?:of|for|to)\s+{_words(2)}{_SERVICE}",
     rf"(?:condition|prerequisite|requirement)\s+(?:of|for|to)\s+{_words(3)}{_SERVICE}\s+"
     rf"{_words(4)}{_SMS}",
-    rf"{_SMS}\s+{_words(3)}(?:is|are)\s+(?:required|mandatory|compulsory|obligatory|needed|"
+    rf"{_SMS_ITSELF}\s+{_words(3)}(?:is|are)\s+(?:required|mandatory|compulsory|obligatory|needed|"
     rf"necessary)\s+(?:to|for|in\s+order\s+to|before)\s+{_words(2)}{_SERVICE}",
     rf"(?:must|have\s+to|has\s+to|need\s+to|needs\s+to|are\s+required\s+to|is\s+required\s+to)\s+"
     rf"(?:\w+\s+){{0,3}}(?:agree|accept|opt|consent|receive|enable|subscribe|sign\s+up\s+for)\s+"
@@ -325,7 +437,7 @@ SMS_REQUIRED_SURE = [
     r"(?:\w+\s+){0,4}(?:by|via|through|over|with)\s+(?:\w+\s+){0,4}(?:sms|text(?:\s+message)?)\b",
     r"only\s+(?:way|option|method|means)\s+to\s+(?:sign|log)[\s-]?in\b[^.]{0,60}?\b(?:sms|text)",
     r"(?:sms|text)\s+(?:opt[\s-]?in|consent|enrol+ment)\s+(?:is\s+)?(?:required|mandatory)",
-    rf"{_SMS}\s+{_words(3)}(?:is|are)\s+(?:mandatory|compulsory|obligatory|not\s+optional)\b",
+    rf"{_SMS_ITSELF}\s+{_words(3)}(?:is|are)\s+(?:mandatory|compulsory|obligatory|not\s+optional)\b",
 ]
 _REQUIRE_CUE = (
     r"(?:required|require[sd]?|mandatory|compulsory|obligatory|must|have\s+to|has\s+to|"
@@ -383,6 +495,10 @@ def sms_required(text: str) -> Reading | None:
             and possible is None
         ):
             possible = clause
+    # "a mobile number is required to open an account, but texts are optional": the text
+    # itself says the messages are not the condition
+    if possible and _search(rf"{_SMS_ITSELF}\s+{_words(3)}(?:are|is)\s+(?:\w+\s+)?optional", text):
+        return None
     return Reading(possible, sure=False) if possible else None
 
 
@@ -413,6 +529,14 @@ LEAD_SURE += [
     r"commissions?\s+(?:per|for\s+each)\s+(?:\w+\s+)?(?:sign[\s-]?ups?|leads?|referrals?|sales?|"
     r"customers?)|(?:earn|earns|earning|receive|receives|paid)\s+(?:\w+\s+){0,2}commissions?\b",
     r"third[\s-]party\s+(?:\w+\s+)?(?:offers?|promotions?|deals?)\b",
+    # paid for each person passed on: "we are paid per referral", "earn a fee for every sign-up"
+    r"(?:paid|compensated|earn|earns|receive|receives|get|gets|charge|charges)\s+(?:\w+\s+){0,2}"
+    r"(?:per|for\s+(?:each|every))\s+(?:\w+\s+)?(?:referral|lead|sign[\s-]?up|applicant|"
+    r"inquiry|enquiry|request|prospect|transfer|match|introduction)\b",
+    # others buy what people submit: "agencies that buy the contact requests we collect"
+    r"(?:buy|buys|bought|purchase|purchases|purchased|pay\s+for|pays\s+for|paid\s+for)\s+"
+    r"(?:\w+\s+){0,3}(?:contact\s+requests?|quote\s+requests?|requests|inquir(?:y|ies)|"
+    r"enquir(?:y|ies)|referrals|contact\s+(?:details|information|info)|submissions)\b",
     r"(?:multiple|several|competing|many|up\s+to\s+\w+)\s+(?:\w+\s+)?"
     + _PARTY
     + r"\s+(?:\w+\s+){0,3}(?:compet\w+|bid\w*|will\s+(?:contact|call|text))",
@@ -527,6 +651,8 @@ _FILLER = [
     r"\b(?:sample|example|test|dummy|placeholder|demo)\s+(?:(?!results?\b)[\w-]+\s+){0,2}"
     r"(?:message|msg|text|sms|content|copy|wording)(?:\s+(?:#?\d+|one|two|three|here))?\b",
     r"\b(?:sample|example|test)\s+(?:sms|message|msg|text)\s*#?\d*\s*$",
+    # a label where the message belongs: "Message sample 2", "SMS example #1 - ..."
+    r"^\W*(?:message|msg|sms|text)\s+(?:sample|example|template)\b",
     r"\b(?:hello|hi)\s+world\b|\bfoo\s*bar\b|^\W*(?:abc|xyz|asdf|qwerty)\b",
     r"(?:your|insert|enter|add|put|type)\s+(?:\w+\s+){0,3}(?:message|text|content|copy)\s+"
     r"(?:here|goes\s+here)",
@@ -546,7 +672,8 @@ _FILLER = [
 # "venue to be confirmed"): a warning, unless the sample says little else.
 _UNFINISHED = (
     r"(?:to\s+be\s+(?:determined|decided|confirmed|written|added|finali[sz]ed)|coming\s+soon|"
-    r"will\s+be\s+(?:provided|added|written|updated|finali[sz]ed)\s+later)"
+    r"will\s+be\s+(?:provided|added|written|updated|finali[sz]ed)\s+later|"
+    r"(?<![\w-])(?-i:TBD|TBA|TBC|tbd|tba)(?![\w-]))"
 )
 
 

@@ -12,6 +12,7 @@ from compliance.preflight.text import (
     RATES,
     brand_names,
     mentions_brand,
+    names_brand,
     own_line_numbers_in,
     phone_numbers_in,
     urls_in,
@@ -22,15 +23,26 @@ _CONTACT = re.compile(
     r"(?i)\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|\b[\w-]+\.(?:com|net|org|io|co|us)\b"
 )
 # A STOP reply confirms that the messages end, in whatever words: "unsubscribed", "no more
-# texts", "you will no longer receive messages", "we won't text you again", "texts are now off".
+# texts", "no more snow reports", "you will no longer receive messages", "we won't text you
+# again", "texts are now off", "we'll stop texting you", "we will no longer text you",
+# "opt-out confirmed", "your number has been removed", "subscription ended".
+_STOP_VERB = (
+    r"(?:receive|get|text|message|send|contact|e-?mail|call|be\s+(?:sent|texted|messaged|"
+    r"contacted|sms(?:ed)?))"
+)
 _STOPPED = re.compile(
-    r"(?i)\b(?:unsubscribed|opted[\s-]out|no\s+(?:more|further|other)\s+(?:\w+\s+)?(?:messages|"
-    r"msgs|texts|alerts|sms)|(?:will|shall)\s+(?:not|no\s+longer|never)\s+(?:\w+\s+)?"
-    r"(?:receive|get|be\s+(?:sent|texted|messaged|contacted))|won['’]?t\s+(?:\w+\s+)?"
-    r"(?:receive|get|text|message|send|contact|be\s+(?:sent|texted|contacted))|no\s+longer\s+"
-    r"(?:\w+\s+)?(?:receive|get|be\s+(?:sent|texted|contacted))|removed\s+from|stopped|"
-    r"cancel(?:l)?ed|(?:texts|messages|alerts|sms|notifications)\s+(?:\w+\s+){0,3}(?:are|is|have\s+"
-    r"been)\s+(?:now\s+)?(?:off|turned\s+off|disabled|ended|stopped|cancel(?:l)?ed))\b"
+    r"(?i)\b(?:unsubscribed|opted[\s-]out|no\s+(?:more|further|other)\s+(?!than\b)(?:\w+\s+){0,2}"
+    r"(?:messages|msgs|texts|alerts|sms|reports|updates|notifications|reminders|notices|offers|"
+    r"codes|news)|(?:we|we['’]ll|we\s+will)\s+(?:now\s+)?stop\s+(?:texting|messaging|sending|"
+    r"contacting)|(?:won['’]?t|will\s+not|no\s+longer|never)\s+hear\s+from\s+us|"
+    rf"(?:will|shall)\s+(?:not|no\s+longer|never)\s+(?:\w+\s+)?{_STOP_VERB}|"
+    rf"won['’]?t\s+(?:\w+\s+)?{_STOP_VERB}|no\s+longer\s+(?:\w+\s+)?{_STOP_VERB}|"
+    r"removed\s+from|(?:has|have)\s+been\s+(?:removed|deactivated|unsubscribed)|stopped|"
+    r"cancel(?:l)?ed|(?:opt[\s-]?out|unsubscribe|stop\s+request)\s+(?:request\s+)?(?:is\s+)?"
+    r"(?:confirmed|complete|completed|processed|received)|(?:turned|switched)\s+off|"
+    r"(?:texts|messages|alerts|sms|notifications|subscription)\s+(?:\w+\s+){0,3}"
+    r"(?:(?:are|is|have\s+been|has\s+been)\s+)?(?:now\s+)?(?:off|turned\s+off|disabled|ended|"
+    r"stopped|cancel(?:l)?ed|deactivated))\b"
 )
 _OPT_OUT = re.compile(r"(?i)\b(?:stop|opt[\s-]?out|unsubscribe)\b")
 # HELP and STOP replies name "the program (brand) name OR a product description" ("account
@@ -62,7 +74,7 @@ def _reply_rule(rule_id: str, paths: dict[str, str], label: str, source: str, ex
         if not 20 <= len(text) <= 160:
             problems.append(f"it is {len(text)} characters long")
         cores = brand_names(draft)
-        if text and cores and not mentions_brand(text, cores) and not _PROGRAM.search(text):
+        if text and cores and not names_brand(text, cores) and not _PROGRAM.search(text):
             problems.append("it names neither the brand nor the program")
         if text and not extra[1].search(text):
             problems.append(extra[2])
@@ -109,7 +121,7 @@ def _confirmation(draft: Draft):
     if not 20 <= len(text) <= 160:
         problems.append(f"it is {len(text)} characters long")
     cores = brand_names(draft)
-    if text and cores and not mentions_brand(text, cores):
+    if text and cores and not names_brand(text, cores):
         problems.append("it does not name the brand")
     if text and not re.search(rf"(?i){RATES}", text):
         problems.append("it lacks “Msg & data rates may apply”")

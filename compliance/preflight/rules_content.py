@@ -404,16 +404,19 @@ _CATEGORY_TOPICS = {
     "BOOKING": {"appointment", "event"},
     "ACCOUNT_NOTIFICATIONS": {"account", "fraud", "financial", "otp", "appointment", "delivery"},
     "ACCOUNT_NOTIFICATION": {"account", "fraud", "financial", "otp", "appointment", "delivery"},
-    "Account or security alerts": {"account", "fraud", "otp"},
+    # the sender ID forms' short list has no appointment category: reminders for an
+    # account holder's booking are the account alerts there (as ACCOUNT_NOTIFICATIONS above)
+    "Account or security alerts": {"account", "fraud", "otp", "appointment"},
     "FRAUD_ALERT": {"fraud"},
     "SECURITY_ALERT": {"fraud", "account", "otp"},
     "CUSTOMER_CARE": {"care", "account", "appointment", "delivery"},  # "all customer interaction"
     "NON_POLITICAL_POLLING_AND_SURVEY": {"polling"},
     "POLLING_VOTING": {"polling"},
     "Polling and surveys": {"polling"},
-    "PUBLIC_ANNOUNCEMENTS": {"public", "event", "education", "health"},
-    "PUBLIC_SERVICE_ANNOUNCEMENT": {"public", "event", "education", "health"},
-    "Public service announcements": {"public", "event", "education", "health"},
+    "PUBLIC_ANNOUNCEMENTS": {"public", "event", "education", "health", "charity"},
+    # a not-for-profit's notices to its community and volunteers are public service messages
+    "PUBLIC_SERVICE_ANNOUNCEMENT": {"public", "event", "education", "health", "charity"},
+    "Public service announcements": {"public", "event", "education", "health", "charity"},
     "EDUCATION": {"education", "appointment", "event"},
     "HIGHER_EDUCATION": {"education", "appointment", "event"},
     "HEALTH_CARE": {"health", "appointment"},
@@ -593,7 +596,10 @@ def _english_rule(rule_id: str, sure: bool) -> None:
     @rule(
         rule_id,
         severity="error" if sure else "warning",
-        families={"tfn"} if sure else {"tfn", "campaign", "sender_id", "short_code"},
+        # English is the toll-free form's rule ("Answers must be written in English"); US
+        # reviewers read 10DLC and short code too. Sender ID forms are read in their country,
+        # where the local language is natural: no finding there.
+        families={"tfn"} if sure else {"tfn", "campaign", "short_code"},
         field_paths=tuple(p for paths in ENGLISH_PATHS.values() for p in paths),
         message="A description the reviewers read is not written in English."
         if sure

@@ -20,6 +20,7 @@ from compliance.preflight.fields import (
 )
 from compliance.preflight.phrases import (
     consent_action,
+    explicit_action,
     frequency,
     implied_consent,
     sentences,
@@ -155,7 +156,7 @@ def _implied(draft: Draft):
     found = _opt_in(draft)
     if found and found[1]:
         implied = implied_consent(found[1])
-        if implied and not consent_action(found[1]):
+        if implied and not explicit_action(found[1]):
             yield Violation((found[0],), f"Found “{implied}”.")
 
 
@@ -299,18 +300,26 @@ IMAGE_HARD_LIMIT = upload_policy.REGISTRATION_ATTACHMENT.max_bytes  # blog and t
 IMAGE_CONSOLE_LIMIT = upload_policy.TOLL_FREE_OPTIN_IMAGE.max_bytes  # toll-free console: 400 KB
 
 
+# Toll-free: the form's required opt-in image. Short code: "you must provide mockups of the
+# opt-in workflows for all of the options that you select" (the short code guide), and the
+# portal's short code form requires the mockup too.
+IMAGE_REQUIRED = {"tfn": OPT_IN_IMAGE["tfn"], "short_code": OPT_IN_IMAGE["short_code"]}
+
+
 @rule(
     "OPTIN_IMAGE_REQUIRED",
     severity="error",
-    families={"tfn"},
-    field_paths=("messagingUseCase.optInImage",),
+    families=frozenset(IMAGE_REQUIRED),
+    field_paths=tuple(IMAGE_REQUIRED.values()),
     message="The opt-in image (screenshot of the opt-in) is missing.",
-    fix_hint="Attach the rendered hosted opt-in page, or upload a screenshot of your own form.",
+    fix_hint="Attach the rendered hosted opt-in page, or upload a screenshot of your own form "
+    "(for a verbal or paper opt-in: the script or the form).",
     source=sources.TFN_FORM,
 )
 def _image_required(draft: Draft):
-    if "messagingUseCase.optInImage" not in draft.attachments:
-        yield Violation(("messagingUseCase.optInImage",))
+    path = IMAGE_REQUIRED[draft.family]
+    if path not in draft.attachments:
+        yield Violation((path,))
 
 
 @rule(

@@ -10,11 +10,12 @@ from compliance.preflight.engine import ALL, US, Draft, Violation, rule
 from compliance.preflight.fields import WEBSITE, samples
 from compliance.preflight.phrases import bad_variable, placeholder_sample
 from compliance.preflight.rules_sender_id import GENERIC as GENERIC_SENDER_IDS
+from compliance.preflight.rules_sender_id import client_names, sender_id_forms
 from compliance.preflight.text import (
     brand_names,
     host_of,
     is_shortener,
-    mentions_brand,
+    names_brand,
     same_site,
     urls_in,
 )
@@ -84,7 +85,7 @@ def _sample_brand_each(draft: Draft):
     if not cores:
         return
     for path, text in samples(draft):
-        if not mentions_brand(text, cores):
+        if not names_brand(text, cores):
             yield Violation((path,))
 
 
@@ -102,11 +103,12 @@ def _sample_brand_sender_id(draft: Draft):
     cores = brand_names(draft)
     if not cores:
         return
-    sender_id = draft.text("senderIdInfo.senderId").lower()
-    if len(sender_id) >= 4 and sender_id.upper() not in GENERIC_SENDER_IDS:
-        cores.append(sender_id)  # the sender ID shows the brand as recipients see it
+    sender_id = draft.text("senderIdInfo.senderId")
+    if sender_id.upper() not in GENERIC_SENDER_IDS:
+        cores += sender_id_forms(sender_id)  # the sender ID shows the brand as recipients see it
+    cores += client_names(draft)  # registered on behalf of that brand
     for path, text in samples(draft):
-        if not mentions_brand(text, cores):
+        if not names_brand(text, cores):
             yield Violation((path,))
 
 
@@ -122,7 +124,7 @@ def _sample_brand_sender_id(draft: Draft):
 def _sample_brand_any(draft: Draft):
     cores = brand_names(draft)
     found = samples(draft)
-    if cores and found and not any(mentions_brand(text, cores) for _, text in found):
+    if cores and found and not any(names_brand(text, cores) for _, text in found):
         yield Violation(tuple(p for p, _ in found))
 
 
@@ -140,7 +142,7 @@ def _sample_service_first(draft: Draft):
     if not cores:
         return
     for path, text in samples(draft):
-        if not mentions_brand(text[:40], cores):
+        if not names_brand(text[:40], cores):
             yield Violation((path,))
 
 

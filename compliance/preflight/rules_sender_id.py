@@ -7,7 +7,7 @@ import re
 from compliance import sender_ids
 from compliance.preflight import sources
 from compliance.preflight.engine import Draft, Violation, rule
-from compliance.preflight.text import GENERIC_WORDS, brand_names
+from compliance.preflight.text import GENERIC_WORDS, brand_core, brand_names
 
 PATH = "senderIdInfo.senderId"
 # The portal asks the sender ID itself where AWS's form has no field for it (GB).
@@ -57,6 +57,41 @@ def _generic(draft: Draft):
         yield Violation((path,))
 
 
+def sender_id_forms(sender_id: str) -> list[str]:
+    """The sender ID as recipients read it: its words when it is written in mixed case or with
+    dashes ("PeonyClinic" is "peony clinic", "Katong-Dent" is "katong dent"), else itself."""
+    parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z][a-z]+|[a-z]+|\d+", sender_id)
+    forms = [sender_id.lower()] if len(sender_id) >= 4 else []
+    if len(parts) > 1:
+        forms.append(" ".join(p.lower() for p in parts))
+    return forms
+
+
+ON_BEHALF_PATH = "senderIdInfo.registeringOnBehalf"
+CONNECTION_PATH = "senderIdInfo.senderIdConnection"
+
+
+_OPENERS = {"we", "the", "our", "their", "this", "it", "they", "a", "an", "its", "on", "for", "as"}
+
+
+def client_names(draft: Draft) -> list[str]:
+    """When the registration is made on behalf of another brand, the names that brand goes by
+    in the answer explaining the link (runs of capitalised words: "Peony Family Clinic")."""
+    if draft.text(ON_BEHALF_PATH).strip().lower() not in ("true", "yes"):
+        return []
+    text = draft.text(CONNECTION_PATH)
+    runs = re.findall(r"(?:[A-Z][\w'&.-]*(?:\s+|$)){1,5}", text)
+    cores = []
+    for run in runs:
+        # short acronyms ("LOA", "UEN", "SMS") and sentence openers ("We", "The") name no one
+        words = [w for w in run.split() if not (w.isupper() and len(w.strip(".,")) <= 3)]
+        words = [w for w in words if w.lower().strip(".,") not in _OPENERS]
+        core = brand_core(" ".join(words))
+        if len(core.replace(" ", "")) >= 4 and not set(core.split()) <= GENERIC_WORDS:
+            cores.append(core)
+    return cores
+
+
 def _is_subsequence(short: str, long: str) -> bool:
     letters = iter(long)
     return all(ch in letters for ch in short)
@@ -66,8 +101,10 @@ def tied_to_brand(sender_id: str, names: list[str]) -> bool:
     """True when the sender ID is recognisably one of the names: a part of it, its initials, or
     an abbreviation keeping its letters in order ("MDKART" for MediKart, "BLJRPINTAR")."""
     value = re.sub(r"[^a-z0-9]", "", sender_id.lower())
-    for name in names:
-        words = [w for w in name.split() if w not in ("and", "of", "the", "for")]
+    for name, small in ((n, s) for n in names for s in (False, True)):
+        # the small words are left out ("Bank of Anywhere" is "BOA"), or kept where the ID spells
+        # them ("OakandKey" for Oak & Key)
+        words = [w for w in name.split() if small or w not in ("and", "of", "the", "for")]
         # A trade word ("travel", "dental") ties an ID to a trade, not to this company: the
         # distinctive words carry the link when the name has any.
         words = [w for w in words if w not in GENERIC_WORDS] or words
@@ -103,15 +140,16 @@ def _brand(draft: Draft):
         return
     # The form's own place for the link ("How is the sender ID connected to your business?"):
     # an answer that names the sender ID explains it.
-    connection = re.sub(r"[^a-z0-9]", "", draft.text("senderIdInfo.senderIdConnection").lower())
+    connection = re.sub(r"[^a-z0-9]", "", draft.text(CONNECTION_PATH).lower())
     if value in connection:
         return
-    if not tied_to_brand(value, cores):
+    # on behalf of another brand: the sender ID belongs to that brand, named in the answer
+    if not tied_to_brand(value, cores + client_names(draft)):
         yield Violation((path,))
 
 
 LOA = "senderIdInfo.letterOfAuthorization"
-ON_BEHALF = "senderIdInfo.registeringOnBehalf"
+ON_BEHALF = ON_BEHALF_PATH
 
 
 @rule(

@@ -34,10 +34,20 @@ def brand_core(name: str) -> str:
     return " ".join(words)
 
 
+# The program name a form asks for beside the company ("Service name" on the short code
+# application): the name recipients see at the start of each message.
+PROGRAM_NAME_PATHS = ("useCase.serviceName",)
+
+
 def brand_names(draft: Draft) -> list[str]:
     names = list(draft.brand_names)
     for path in ("companyInfo.companyName", "contactInfo.dbaName"):
         if draft.text(path):
+            names.append(draft.text(path))
+    for path in PROGRAM_NAME_PATHS:
+        # a program name made only of trade words ("Alerts", "Text Club") names no one
+        program = brand_core(draft.text(path))
+        if program and not set(program.split()) <= GENERIC_WORDS:
             names.append(draft.text(path))
     cores = []
     for name in names:
@@ -103,6 +113,13 @@ def mentions_brand(text: str, cores: list[str]) -> bool:
     text = re.sub(
         r"(?i)\b[\w-]+\.(?:com|net|org|io|co|us|uk|in|id|sg|dev|app|edu|gov)\b\S*", " ", text
     )
+    # the initials of a name of three words or more, written in capitals ("BLC" for Bemidji
+    # Lakes College)
+    capitals = set(re.findall(r"\b[A-Z]{3,6}\b", text))
+    for core in cores:
+        words = [w for w in core.split() if w not in ("and", "of", "the")]
+        if len(words) >= 3 and "".join(w[0] for w in words).upper() in capitals:
+            return True
     tokens = _words(text)
     words = " ".join(tokens)
     runs = _squashed_runs(tokens)
@@ -117,12 +134,42 @@ def mentions_brand(text: str, cores: list[str]) -> bool:
     return False
 
 
+# A message that opens with a sender label ("Jackrabbits: rain delay tonight", "BLC Alerts -
+# campus closed"): the label is how recipients know the sender.
+_SENDER_LABEL = re.compile(r"^\W*((?:[^\W_][\w'’&.+-]*\s*){1,3}?)\s*(?::|\s[-–—|]\s)")
+
+
+def labelled_with_brand(text: str, cores: list[str]) -> bool:
+    """True when the message opens with a label made of a distinctive word of a brand (a word
+    that is not a trade word: "Jackrabbits" for Lubbock Jackrabbits) or its initials ("BLC"
+    for Bemidji Lakes College), with perhaps trade words after it ("BLC Alerts")."""
+    found = _SENDER_LABEL.match(text)
+    if not found:
+        return False
+    label = _words(found.group(1))
+    if not label or label[0] in GENERIC_WORDS or not set(label[1:]) <= GENERIC_WORDS:
+        return False
+    first = label[0]
+    for core in cores:
+        words = core.split()
+        distinctive = {w for w in words if w not in GENERIC_WORDS and len(w) >= 4}
+        initials = "".join(w[0] for w in words if w not in ("and", "of", "the"))
+        if first in distinctive or (len(first) >= 3 and first == initials):
+            return True
+    return False
+
+
+def names_brand(text: str, cores: list[str]) -> bool:
+    """The brand named anywhere in the text, or in its opening label."""
+    return mentions_brand(text, cores) or labelled_with_brand(text, cores)
+
+
 # --- Links -----------------------------------------------------------------------------------
 
 _URL = re.compile(
     r"(?i)\b(?:https?://[^\s<>\"']+|www\.[^\s<>\"']+|"
     r"(?:[a-z0-9-]+\.)+(?:com|net|org|io|co|ly|gl|gd|me|us|cc|at|id|to|info|biz|app|link|"
-    r"shop|store|page|site)(?:/[^\s<>\"']*)?)"
+    r"shop|store|page|site|edu|gov|mil|uk|ca|au|nz|sg|ai|dev)(?![a-z0-9-])(?:/[^\s<>\"']*)?)"
 )
 # Public shorteners (the documents name TinyURL and Bit.ly; the others work the same way).
 SHORTENERS = {
@@ -290,6 +337,12 @@ PRECHECKED = [
     r"(?<![\w-])(?:selected|ticked|enabled|opted[\s-]in|checked|on)\s+(?:by\s+default|"
     r"automatically)",
     r"automatically\s+(?:opted[\s-]in|enrolled|subscribed|checked|ticked|selected)",
+    # checked as the form appears: "… is checked when the page loads", "ticked on page load"
+    r"(?:is|are|comes|come)\s+(?:already\s+)?(?:checked|ticked|selected|switched\s+on|turned\s+on)"
+    r"\s+(?:when|as\s+soon\s+as|once|as)\s+(?:the\s+|it\s+|they\s+)?(?:\w+\s+)?(?:page|form|"
+    r"screen|app|window|it|they)\s+(?:first\s+)?(?:loads?|opens?|appears?|is\s+(?:shown|opened|"
+    r"loaded|displayed))",
+    r"(?:checked|ticked|selected)\s+on\s+(?:page\s+)?load\b",
     r"defaults?\s+to\s+(?:yes|on|checked|opted[\s-]in)",
 ]
 _TERMS_DOC = (

@@ -1311,3 +1311,569 @@ def test_a_short_code_description_of_another_programs_messages_warns():
 def test_a_short_code_description_of_its_own_messages_does_not_warn(text):
     d = draft("shortcode-pharmacy", {DESCRIPTION: text})
     assert "USE_CASE_DESCRIPTION_MISMATCH" not in at(d, DESCRIPTION)
+
+
+# --- Round 5: sharing by meaning: long recipient names, "lets them text you", networks ---------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        # several words before the recipient, then what the recipient does
+        " With your consent we may forward your details to our heating and insurance partners, "
+        "who might call you with quotes.",
+        # one sister business, named in the singular
+        " Your mobile number may also go, shared, to our partner company so it can text you deals.",
+        # no sharing verb: the yes itself lets someone else message the person
+        " Ticking the box also allows our event sponsors to text you.",
+        # the others of a group the sender belongs to
+        " We may give your number to the other shops in our Main Street merchants association.",
+    ],
+)
+def test_round5_sharing_in_other_shapes_is_an_error(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " We never let sponsors or any other company text you.",
+        " Your number is not passed to our sister company or to its partners.",
+        " No shop in our merchants association receives your number.",
+    ],
+)
+def test_round5_the_same_shapes_negated_are_fine(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert errors(d) == []
+    assert not {"OPTIN_THIRD_PARTY", "OPTIN_THIRD_PARTY_POSSIBLE"} & set(at(d, TFN_OPT_IN))
+
+
+# --- Round 5: frequency tied to an event, consent shown in other words ------------------------
+
+
+@pytest.mark.parametrize(
+    "frequency",
+    [
+        "texts only when a cleaning slot opens up",
+        "we message you only when your crown is back from the lab",
+        "closures and emergencies only",
+        "one reminder the evening before every appointment",
+        "up to 3/visit day",
+    ],
+)
+def test_round5_frequency_tied_to_an_event_is_a_frequency(frequency):
+    d = draft("tfn-dental", dental_opt_in(frequency=frequency))
+    assert "OPTIN_FREQUENCY" not in at(d, TFN_OPT_IN)
+    assert errors(d) == []
+
+
+@pytest.mark.parametrize(
+    "frequency", ["texts about your visits", "members only", "we only use your number for visits"]
+)
+def test_round5_words_near_a_frequency_still_warn(frequency):
+    d = draft("tfn-dental", dental_opt_in(frequency=frequency))
+    assert at(d, TFN_OPT_IN).get("OPTIN_FREQUENCY") == "warning"
+
+
+_CTA = (
+    "“Larkspur Dental Group appointment reminders. About 2 msgs per visit. Message and data "
+    "rates may apply. Text HELP for help, STOP to opt out. Terms and privacy: "
+    "larkspurdental.com/sms.”"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a question asked aloud, then the yes
+        "At checkout the receptionist asks, “Can we text you before your next cleaning?” and if "
+        f"the patient says yes, she reads {_CTA} and types the number in.",
+        # a control named by its label
+        f"The patient portal shows a toggle labelled “Text me reminders”, off until tapped: {_CTA}",
+        # a channel picked among others
+        f"Patients pick how they want reminders: e-mail, phone call or text. {_CTA}",
+        # a signature line on paper
+        f"The intake card has an optional SMS section with a date and signature line: {_CTA}",
+        # the yes kept by staff
+        f"Staff read {_CTA} on the phone; the patient's yes goes into the chart with the date.",
+        # a parenthesis between the verb and the label
+        f"On the booking page patients may check (it starts empty) “Text me”. {_CTA}",
+    ],
+)
+def test_round5_consent_in_other_words_is_explicit(text):
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert "OPTIN_CONSENT_ACTION" not in at(d, TFN_OPT_IN)
+    assert errors(d) == []
+
+
+def test_round5_a_number_taken_without_a_yes_still_warns():
+    text = f"Patients give a phone number when they book. Reminders read {_CTA}"
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert at(d, TFN_OPT_IN).get("OPTIN_CONSENT_ACTION") == "warning"
+
+
+# --- Round 5: STOP replies in other words, and one that only sounds like it ------------------
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Cobalt Fitness: no more class reminders will come to this number. Text START to rejoin.",
+        "Cobalt Fitness: we'll stop texting this number now. Text START to rejoin.",
+        "Cobalt Fitness: you won't hear from us again by text. Text START to rejoin.",
+    ],
+)
+def test_round5_a_stop_reply_confirming_the_end_in_other_words(reply):
+    d = draft("campaign-fitness", {STOP_REPLY: reply})
+    assert "STOP_MESSAGE" not in at(d, STOP_REPLY)
+
+
+def test_round5_a_cap_on_messages_is_not_a_stop_confirmation():
+    reply = "Cobalt Fitness: thanks! You will get no more than 4 texts a month. HELP for help."
+    d = draft("campaign-fitness", {STOP_REPLY: reply})
+    assert at(d, STOP_REPLY).get("STOP_MESSAGE") == "error"
+
+
+# --- Round 5: a short code's service name is its brand; its mockup is required ---------------
+
+SC_SAMPLE1 = "messageSamples.messageSample1"
+SC_SAMPLE2 = "messageSamples.messageSample2"
+
+
+def _service_named(name: str) -> Draft:
+    return draft(
+        "shortcode-pharmacy",
+        {
+            "useCase.serviceName": name,
+            SC_SAMPLE1: f"{name}: your refill for [Patient] is ready at [Store]. STOP to cancel.",
+            SC_SAMPLE2: f"{name}: your prescription at [Store] goes back to stock on [Date].",
+        },
+    )
+
+
+def test_round5_samples_that_start_with_the_service_name_name_the_brand():
+    d = _service_named("RxReady")
+    for path in (SC_SAMPLE1, SC_SAMPLE2):
+        assert not {"SAMPLE_BRAND_EACH", "SAMPLE_SERVICE_NAME_FIRST"} & set(at(d, path))
+
+
+def test_round5_a_service_name_of_trade_words_names_no_one():
+    d = _service_named("Pharmacy Alerts")
+    assert at(d, SC_SAMPLE1).get("SAMPLE_BRAND_EACH") == "error"
+
+
+def test_round5_a_short_code_without_its_opt_in_mockup_is_an_error():
+    mockup = "optIn.optInMockup"
+    assert "OPTIN_IMAGE_REQUIRED" not in at(draft("shortcode-pharmacy"), mockup)
+    d = draft("shortcode-pharmacy", attachments={})
+    assert at(d, mockup).get("OPTIN_IMAGE_REQUIRED") == "error"
+
+
+# --- Round 5: placeholder labels and TBD; lead generation paid per person ---------------------
+
+
+@pytest.mark.parametrize("sample", ["Text example 3 (final wording pending)", "SMS sample one"])
+def test_round5_a_label_where_the_message_belongs_is_placeholder_text(sample):
+    d = draft("tfn-dental", {SAMPLE2: sample})
+    assert at(d, SAMPLE2).get("SAMPLE_PLACEHOLDER_TEXT") == "error"
+
+
+def test_round5_tbd_inside_a_real_message_only_warns():
+    sample = (
+        "Larkspur Dental: our new Elm St office opens in spring, exact date TBD. We will text "
+        "you the week before. Reply STOP to opt out."
+    )
+    d = draft("tfn-dental", {SAMPLE2: sample})
+    found = at(d, SAMPLE2)
+    assert "SAMPLE_PLACEHOLDER_TEXT" not in found
+    assert found.get("SAMPLE_MAYBE_PLACEHOLDER") == "warning"
+
+
+OVERVIEW = "useCase.companyOverview"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pinecrest Pharmacy earns a fee for every sign-up it sends to partner gyms.",
+        "Local clinics pay for the contact requests people leave on our comparison page.",
+    ],
+)
+def test_round5_being_paid_for_each_person_passed_on_is_lead_generation(text):
+    d = draft("shortcode-pharmacy", {OVERVIEW: text})
+    assert at(d, OVERVIEW).get("LEAD_GENERATION") == "error"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pinecrest Pharmacy runs fourteen pharmacies; customers pay for each refill at pickup.",
+        "Pinecrest Pharmacy never buys or sells contact details.",
+    ],
+)
+def test_round5_paying_for_ones_own_service_is_not_lead_generation(text):
+    d = draft("shortcode-pharmacy", {OVERVIEW: text})
+    assert not {"LEAD_GENERATION", "LEAD_GENERATION_POSSIBLE"} & set(at(d, OVERVIEW))
+
+
+# --- Round 5: a sender ID registered for a client brand; its words in mixed case ----------------
+
+SID = "senderIdInfo.senderId"
+SID_SAMPLE = "messageSamples.messageSample1"
+LOA_FILE = {"senderIdInfo.letterOfAuthorization": AttachmentInfo("image/png", 90_000, 900, 1200)}
+
+
+def _for_client(on_behalf: str, sample: str) -> Draft:
+    return draft(
+        "sid-indonesia",
+        {
+            SID: "KopiRoast",  # the client's name shortened, in mixed case
+            "senderIdInfo.registeringOnBehalf": on_behalf,
+            "senderIdInfo.senderIdConnection": "We run the ordering system of our client Kopi "
+            "Senja Roastery, which signed the attached letter.",
+            SID_SAMPLE: sample,
+        },
+        attachments=LOA_FILE,
+    )
+
+
+def test_round5_a_sender_id_for_a_client_brand_is_tied_to_that_brand():
+    d = _for_client("True", "Kopi Senja Roastery: pesanan [Order] siap diambil. Order ready.")
+    assert "SENDER_ID_BRAND" not in at(d, SID)
+    assert "SAMPLE_BRAND_SENDER_ID" not in at(d, SID_SAMPLE)
+
+
+def test_round5_a_sample_naming_a_third_brand_still_warns():
+    d = _for_client("True", "Warung Lestari: pesanan [Order] siap diambil. Order ready.")
+    assert at(d, SID_SAMPLE).get("SAMPLE_BRAND_SENDER_ID") == "warning"
+
+
+def test_round5_the_client_names_count_only_when_registering_on_behalf():
+    d = draft(
+        "sid-indonesia",
+        {
+            SID: "BTKLOKA",
+            "senderIdInfo.senderIdConnection": "Batik Loka is a shop we once worked with.",
+            SID_SAMPLE: "Batik Loka: pesanan [Order] siap diambil.",
+        },
+    )
+    assert at(d, SID_SAMPLE).get("SAMPLE_BRAND_SENDER_ID") == "warning"
+
+
+# --- Round 5: appointment reminders under the sender ID forms' account alerts; bare links -----
+
+CATEGORY = "messagingUseCase.useCaseCategory"
+DETAILS = "messagingUseCase.useCaseDescription"
+
+
+def test_round5_appointment_reminders_fit_account_alerts_on_the_short_list():
+    details = "Nusantara Trip reminds travellers of their booked tour times and reschedules."
+    d = draft("sid-indonesia", {CATEGORY: "Account or security alerts", DETAILS: details})
+    assert "USE_CASE_CATEGORY_MISMATCH" not in at(d, CATEGORY)
+    d = draft("sid-indonesia", {CATEGORY: "Polling and surveys", DETAILS: details})
+    assert at(d, CATEGORY).get("USE_CASE_CATEGORY_MISMATCH") == "warning"
+
+
+def test_round5_a_link_is_read_to_its_whole_host():
+    site = {"companyInfo.website": "https://www.larkspurdental.gov"}
+    own = "Larkspur Dental: clinic closed today, updates at status.larkspurdental.gov. STOP to end."
+    d = draft("tfn-dental", {**site, SAMPLE2: own})
+    assert "LINK_OFF_DOMAIN" not in at(d, SAMPLE2)
+    other = "Larkspur Dental: flu shots are in, read more at healthfacts.gov/flu. STOP to end."
+    d = draft("tfn-dental", {**site, SAMPLE2: other})
+    assert at(d, SAMPLE2).get("LINK_OFF_DOMAIN") == "warning"
+
+
+# --- Round 5 review: wordings real tenants write that no labelled set holds yet ---------------
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Cobalt Fitness: we will no longer text this number. Text START to rejoin.",
+        "Cobalt Fitness: opt-out confirmed. Text START to rejoin.",
+        "Cobalt Fitness: this number has been removed. Text START to rejoin.",
+        "Cobalt Fitness: class texts turned off. Text START to rejoin.",
+    ],
+)
+def test_round5_review_more_stop_confirmations(reply):
+    d = draft("campaign-fitness", {STOP_REPLY: reply})
+    assert "STOP_MESSAGE" not in at(d, STOP_REPLY)
+
+
+def test_round5_review_a_stop_reply_that_only_thanks_is_still_an_error():
+    reply = "Cobalt Fitness: we got your reply and will get back to you soon. HELP for help."
+    d = draft("campaign-fitness", {STOP_REPLY: reply})
+    assert at(d, STOP_REPLY).get("STOP_MESSAGE") == "error"
+
+
+@pytest.mark.parametrize(
+    "frequency",
+    [
+        "you get a text when your aligners ship",
+        "one reminder 48 hours before your visit",
+        "reminders 2 days prior",
+        "a code whenever you sign in to the portal",
+        "alerts arrive only for office closures",
+    ],
+)
+def test_round5_review_frequency_tied_to_an_event(frequency):
+    d = draft("tfn-dental", dental_opt_in(frequency=frequency))
+    assert "OPTIN_FREQUENCY" not in at(d, TFN_OPT_IN)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"On the call the coordinator asks for the patient's verbal consent after reading {_CTA}",
+        f"Patients enable SMS reminders in the portal settings, which show {_CTA}",
+        f"The patient agrees on a recorded line after hearing {_CTA}",
+        f"Patients request a reminder at the desk; the consent is logged with the date. {_CTA}",
+    ],
+)
+def test_round5_review_consent_in_more_words(text):
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert "OPTIN_CONSENT_ACTION" not in at(d, TFN_OPT_IN)
+    assert errors(d) == []
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Your mobile number may be disclosed to businesses we partner with.",
+        " Your contact details may be sold.",
+        " We may rent our text list to other retailers.",
+        " We may pass your number to our franchisees.",
+    ],
+)
+def test_round5_review_sharing_and_selling_in_more_words(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " We never share numbers, but we may share anonymized visit statistics with partners.",
+        " Your contact details are never sold or rented.",
+        " Larkspur Dental Group sells whitening kits and toothbrushes at the front desk.",
+        " Our parent practice also sells patient information management software to clinics.",
+    ],
+)
+def test_round5_review_what_is_not_sharing_a_number(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert errors(d) == []
+    assert not {"OPTIN_THIRD_PARTY", "OPTIN_THIRD_PARTY_POSSIBLE"} & set(at(d, TFN_OPT_IN))
+
+
+@pytest.mark.parametrize("name", ["TEXTWISE LABS, LLC", "Textwise Labs Incorporated", "Textwise"])
+def test_round5_review_the_provider_name_in_other_spellings(name):
+    d = draft("tfn-parcel", {"companyInfo.companyName": name}, **PROVIDER)
+    assert at(d, "companyInfo.companyName").get("PROVIDER_REGISTERED") == "error"
+
+
+def test_round5_review_a_tenant_sharing_a_word_with_the_provider_is_not_the_provider():
+    d = draft("tfn-parcel", {"companyInfo.companyName": "Textwise Tutoring LLC"}, **PROVIDER)
+    assert "PROVIDER_REGISTERED" not in at(d, "companyInfo.companyName")
+
+
+@pytest.mark.parametrize(
+    ("website", "email"),
+    [
+        ("https://shop.northwind.com.au", "help@northwind.com.au"),  # two-label suffix
+        ("https://northwindparcel.myshopify.com", "help@northwindparcel.com"),  # hosted store
+        ("https://track.northwindparcel.com", "help@northwindparcel.co.uk"),  # other suffix
+    ],
+)
+def test_round5_review_one_organisation_across_hosts(website, email):
+    path = "contactInfo.supportEmail"
+    d = draft("tfn-parcel", {"companyInfo.website": website, path: email})
+    assert "EMAIL_DOMAIN_MISMATCH" not in at(d, path)
+
+
+def test_round5_review_a_neighbour_on_the_same_suffix_is_another_organisation():
+    path = "contactInfo.supportEmail"
+    site = {"companyInfo.website": "https://shop.northwind.com.au"}
+    d = draft("tfn-parcel", {**site, path: "help@southwind.com.au"})
+    assert at(d, path).get("EMAIL_DOMAIN_MISMATCH") == "warning"
+
+
+# --- Round 5: warnings on compliant text: an event-only sentence, a spelled "and", a charity's
+# public notices, and sender ID descriptions in the country's language ---------------------
+
+
+@pytest.mark.parametrize(
+    "frequency", ["Only when a storm closes the office", "Only during flu season clinics"]
+)
+def test_round5_a_sentence_that_starts_with_the_event_is_a_frequency(frequency):
+    d = draft("tfn-dental", dental_opt_in(frequency=frequency))
+    assert "OPTIN_FREQUENCY" not in at(d, TFN_OPT_IN)
+
+
+def test_round5_only_inside_a_sentence_is_not_a_frequency():
+    d = draft("tfn-dental", dental_opt_in(frequency="reminders sent to patients only"))
+    assert at(d, TFN_OPT_IN).get("OPTIN_FREQUENCY") == "warning"
+
+
+def test_round5_a_sender_id_that_spells_the_and_of_its_brand():
+    from compliance.preflight.rules_sender_id import tied_to_brand
+
+    assert tied_to_brand("ElmandIvy", ["elm and ivy florals"])
+    assert not tied_to_brand("AndOver", ["elm and ivy florals"])
+
+
+def test_round5_a_charitys_public_notices_fit_public_service_announcements():
+    from compliance.preflight.rules_content import CATEGORY_TOPICS, category_key, topic_hits
+
+    text = "Volunteer shift reminders and donation drive notices for our food bank."
+    wanted = CATEGORY_TOPICS[category_key("PUBLIC_SERVICE_ANNOUNCEMENT")]
+    assert wanted & set(topic_hits(text))
+    assert not CATEGORY_TOPICS[category_key("POLLING_VOTING")] & set(topic_hits(text))
+
+
+def test_round5_a_sender_id_description_may_be_in_the_countrys_language():
+    details = "Kami mengirimkan pengingat jadwal tur kepada pelancong yang sudah memesan."
+    d = draft("sid-indonesia", {DETAILS: details})
+    assert not {"NOT_ENGLISH", "MAYBE_NOT_ENGLISH"} & set(at(d, DETAILS))
+    # the same words in a toll-free use case are an error
+    d = draft("tfn-dental", {"messagingUseCase.useCaseDetails": details})
+    assert at(d, "messagingUseCase.useCaseDetails").get("NOT_ENGLISH") == "error"
+
+
+# --- Round 5: a sample that opens with a label naming the sender ------------------------------
+
+LONG_NAME = {"companyInfo.companyName": "Gulf Coast Larkspur Dental LLC"}
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Larkspur: your cleaning is on [date] at [time]. Reply STOP to opt out.",  # a later word
+        "GCLD - your cleaning is on [date] at [time]. Reply STOP to opt out.",  # its initials
+        "GCLD Reminders: your cleaning is on [date]. Reply STOP to opt out.",  # plus a trade word
+    ],
+)
+def test_round5_a_label_of_a_distinctive_word_or_the_initials_names_the_brand(sample):
+    d = draft("tfn-dental", {**LONG_NAME, SAMPLE2: sample})
+    assert "SAMPLE_BRAND_EACH" not in at(d, SAMPLE2)
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Reminder: your cleaning is on [date] at [time]. Reply STOP to opt out.",
+        "Dental: your cleaning is on [date] at [time]. Reply STOP to opt out.",
+        "Your cleaning is on [date]: reply STOP to opt out.",
+    ],
+)
+def test_round5_a_label_of_trade_words_or_none_does_not_name_the_brand(sample):
+    d = draft("tfn-dental", {**LONG_NAME, SAMPLE2: sample})
+    assert at(d, SAMPLE2).get("SAMPLE_BRAND_EACH") == "error"
+
+
+def test_round5_client_names_leave_out_acronyms_openers_and_legal_forms():
+    from compliance.preflight.rules_sender_id import client_names
+
+    d = draft(
+        "sid-indonesia",
+        {
+            "senderIdInfo.registeringOnBehalf": "True",
+            "senderIdInfo.senderIdConnection": "We send reminders for Teratai Spa Pte. Ltd. "
+            "(UEN 201912345K). The LOA is attached.",
+        },
+    )
+    assert client_names(d) == ["teratai spa"]
+    d = draft("sid-indonesia", {"senderIdInfo.senderIdConnection": "Teratai Spa is our client."})
+    assert client_names(d) == []  # not registering on behalf of anyone
+
+
+# --- Round 5 review: a phone number required is not texts required ---------------------------
+
+_REMINDERS = (
+    "“Text me reminders from Larkspur Dental Group.” About 2 msgs per visit. Message and data "
+    "rates may apply. Reply HELP for help, STOP to cancel. Terms and privacy: "
+    "larkspurdental.com/sms."
+)
+
+
+def test_round5_a_number_required_for_an_account_with_optional_texts_is_fine():
+    text = (
+        "A mobile number is required to create a patient account, but text messages are "
+        f"optional: patients may tick an unchecked box {_REMINDERS}"
+    )
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert not {"OPTIN_SMS_REQUIRED", "OPTIN_SMS_MAYBE_REQUIRED"} & set(at(d, TFN_OPT_IN))
+
+
+def test_round5_texts_required_for_an_account_are_still_a_condition():
+    text = (
+        "Text messages are required to create a patient account; patients tick the box "
+        f"{_REMINDERS}"
+    )
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert at(d, TFN_OPT_IN).get("OPTIN_SMS_REQUIRED") == "error"
+
+
+# --- Round 5 review: a box ticked as the page appears ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "state",
+    ["is ticked when the booking page opens", "is already selected as the form loads"],
+)
+def test_round5_a_box_ticked_as_the_page_appears_is_prechecked(state):
+    text = f"On the booking form the box {_REMINDERS[:-1]} {state}."
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert at(d, TFN_OPT_IN).get("OPTIN_PRECHECKED") == "error"
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        "is empty when the booking page opens",
+        "is not ticked when the booking page opens",
+        "starts empty; patients can untick it later in their profile",
+    ],
+)
+def test_round5_an_empty_box_or_a_later_untick_is_not_prechecked(state):
+    text = f"Patients may tick the box {_REMINDERS[:-1]} It {state}."
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert "OPTIN_PRECHECKED" not in at(d, TFN_OPT_IN)
+
+
+# --- Round 5 review: a record of consent does not make a consent taken for granted explicit ----
+
+
+def test_round5_consent_taken_for_granted_stays_an_error_when_its_record_is_mentioned():
+    text = (
+        "By entering a mobile number at booking, patients agree to get reminders from Larkspur "
+        "Dental Group; their consent is logged with a timestamp. About 2 msgs per visit. Message "
+        "and data rates may apply. Reply HELP for help, STOP to cancel. Terms and privacy: "
+        "larkspurdental.com/sms."
+    )
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert at(d, TFN_OPT_IN).get("OPTIN_IMPLIED_CONSENT") == "error"
+
+
+def test_round5_a_spoken_yes_that_is_recorded_is_explicit():
+    text = (
+        "Staff ask each caller for verbal consent after reading "
+        f"{_REMINDERS} The patient's consent is logged with a timestamp."
+    )
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert errors(d) == []
+    assert "OPTIN_CONSENT_ACTION" not in at(d, TFN_OPT_IN)
+
+
+def test_round5_the_capital_initials_of_a_long_name_name_the_brand():
+    text = (
+        "Patients tick an unchecked box “Text me LDG reminders.” About 2 msgs per visit. Message "
+        "and data rates may apply. Reply HELP for help, STOP to cancel. Terms and privacy: "
+        "larkspurdental.com/sms."
+    )
+    d = draft("tfn-dental", {TFN_OPT_IN: text})
+    assert "OPTIN_BRAND" not in at(d, TFN_OPT_IN)
+    # in lower case the letters are only letters
+    d = draft("tfn-dental", {TFN_OPT_IN: text.replace("LDG", "ldg")})
+    assert at(d, TFN_OPT_IN).get("OPTIN_BRAND") == "error"

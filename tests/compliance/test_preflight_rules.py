@@ -90,10 +90,10 @@ EXTRA_FAILING = {
         brand_names=("Cobalt Fitness Studios LLC",),
     ),
     "MAYBE_NOT_ENGLISH": lambda: _with(
-        "sid-indonesia",
+        "campaign-fitness",
         values={
-            "messagingUseCase.useCaseDescription": "Kami mengirimkan kode login kepada para "
-            "pelancong yang masuk ke aplikasi pemesanan."
+            "campaignInfo.campaignName": "Enviamos recordatorios de clases y avisos de horario a "
+            "los socios del gimnasio que aceptaron recibir mensajes."
         },
     ),
     "NOT_ENGLISH": lambda: _with(
