@@ -293,6 +293,7 @@ def main() -> None:
         "dev4": load_set("dev4", folder=folder),
         "dev5": load_set("dev5", folder=folder),
         "dev6": load_set("dev6", folder=folder),
+        "dev7": load_set("dev7", folder=folder),
     }
     if "--skip-heldout" not in sys.argv:
         held_out = ("heldout", "heldout2", "heldout3", "heldout4")
@@ -303,7 +304,7 @@ def main() -> None:
     for name, items in parts.items():
         result = measure_set(items)
         rows = result.pop("rows")
-        if name in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6"):
+        if name in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7"):
             result["misses_by_category"] = misses_by_category(rows)
             if verbose:
                 for row in rows:
