@@ -121,6 +121,16 @@ FIFTH_ROUND_MINIMUM = 90
 SECOND_SET_MINIMUM = 170
 
 
+def _tenants(regs: list[dict]) -> tuple[set, set, set, set]:
+    """Slugs, domains, tenant names and provider names of some registrations."""
+    return (
+        {r["tenant"]["slug"] for r in regs},
+        {d for r in regs for d in r["tenant"]["domains"]},
+        {n for r in regs for n in r["tenant"]["names"]},
+        {n for r in regs for n in r["provider"]["names"]},
+    )
+
+
 @pytest.fixture(scope="module")
 def parts() -> dict[str, list[dict]]:
     return {name: _raw(path) for name, path in PATHS.items()}
@@ -209,15 +219,15 @@ def test_second_set_parts_are_large_and_mixed(parts, part):
 def test_second_set_tenants_are_its_own(parts):
     """dev2 and heldout2 share no tenant with each other nor with the first set."""
 
-    def tenants(regs):
+    def _tenants(regs):
         return (
             {r["tenant"]["slug"] for r in regs},
             {d for r in regs for d in r["tenant"]["domains"]},
             {n for r in regs for n in r["tenant"]["names"]},
         )
 
-    first = tenants(parts["dev"] + parts["heldout"])
-    dev2, held2 = tenants(parts["dev2"]), tenants(parts["heldout2"])
+    first = _tenants(parts["dev"] + parts["heldout"])
+    dev2, held2 = _tenants(parts["dev2"]), _tenants(parts["heldout2"])
     for a, b, c in zip(first, dev2, held2, strict=True):
         assert not (b & c), b & c
         assert not (a & b), a & b
@@ -272,15 +282,15 @@ def test_third_set_parts_are_large_and_mixed(parts, part):
 def test_third_set_tenants_are_its_own(parts):
     """dev3 and heldout3 share no tenant with each other nor with the first two sets."""
 
-    def tenants(regs):
+    def _tenants(regs):
         return (
             {r["tenant"]["slug"] for r in regs},
             {d for r in regs for d in r["tenant"]["domains"]},
             {n for r in regs for n in r["tenant"]["names"]},
         )
 
-    earlier = tenants(parts["dev"] + parts["heldout"] + parts["dev2"] + parts["heldout2"])
-    dev3, held3 = tenants(parts["dev3"]), tenants(parts["heldout3"])
+    earlier = _tenants(parts["dev"] + parts["heldout"] + parts["dev2"] + parts["heldout2"])
+    dev3, held3 = _tenants(parts["dev3"]), _tenants(parts["heldout3"])
     for a, b, c in zip(earlier, dev3, held3, strict=True):
         assert not (b & c), b & c
         assert not (a & b), a & b
@@ -311,15 +321,7 @@ def test_fourth_set_parts_are_large_and_mixed(parts, part):
 def test_fourth_set_tenants_are_its_own(parts):
     """dev4 and heldout4 share no tenant or provider with each other nor with earlier sets."""
 
-    def tenants(regs):
-        return (
-            {r["tenant"]["slug"] for r in regs},
-            {d for r in regs for d in r["tenant"]["domains"]},
-            {n for r in regs for n in r["tenant"]["names"]},
-            {n for r in regs for n in r["provider"]["names"]},
-        )
-
-    earlier = tenants(
+    earlier = _tenants(
         parts["dev"]
         + parts["heldout"]
         + parts["dev2"]
@@ -327,7 +329,7 @@ def test_fourth_set_tenants_are_its_own(parts):
         + parts["dev3"]
         + parts["heldout3"]
     )
-    dev4, held4 = tenants(parts["dev4"]), tenants(parts["heldout4"])
+    dev4, held4 = _tenants(parts["dev4"]), _tenants(parts["heldout4"])
     for a, b, c in zip(earlier, dev4, held4, strict=True):
         assert not (b & c), b & c
         assert not (a & b), a & b
@@ -360,16 +362,8 @@ def test_fifth_round_parts_are_large_and_mixed(parts, part):
 def test_fifth_round_tenants_are_their_own(parts):
     """Each fifth-round part shares no tenant or provider with any other part, earlier or not."""
 
-    def tenants(regs):
-        return (
-            {r["tenant"]["slug"] for r in regs},
-            {d for r in regs for d in r["tenant"]["domains"]},
-            {n for r in regs for n in r["tenant"]["names"]},
-            {n for r in regs for n in r["provider"]["names"]},
-        )
-
     for part in FIFTH_ROUND:
-        mine = tenants(parts[part])
-        others = tenants([r for name, regs in parts.items() if name != part for r in regs])
+        mine = _tenants(parts[part])
+        others = _tenants([r for name, regs in parts.items() if name != part for r in regs])
         for a, b in zip(mine, others, strict=True):
             assert not (a & b), (part, a & b)
