@@ -9,7 +9,7 @@ Two labelled sets:
   share of defective registrations on which the expected rule reports a finding;
   wrongly_flagged: share of compliant ones with at least one error (the findings that block
   submission); wrongly_warned: share with any finding at all.
-- `dev` … `dev6`, `heldout` … `heldout5`, `heldout7`, `heldout8` and `whole` (all of them
+- `dev` … `dev7`, `heldout` … `heldout5`, `heldout7`, `heldout8` and `whole` (all of them
   together): tests/compliance/preflight_set/ (dev2/heldout2, dev3/heldout3 and dev4/heldout4: a
   second, third and fourth set; dev5, dev6 (written as "heldout6"), heldout5, heldout7 and
   heldout8: parts written by hand, each by its own author; every set with its own tenants and
@@ -20,7 +20,9 @@ Two labelled sets:
   for a finding without a field, findings being the preflight's plus the catalog's validation
   (registrations.schema against sandbox/catalog.json, the forms the portal syncs);
   caught_as_error: the same counting errors only; blocked: share of compliant registrations
-  with at least one error; warned: share with any finding.
+  with at least one error; warned: share with any finding; blocked_by_form_only: share of
+  compliant registrations whose only error is the catalog's (a field the synced form requires is
+  empty or malformed, so the registration could not be submitted as written).
 
 The rules are never adjusted against the held-out parts: `--verbose` prints per-registration and
 per-category details for the dev parts only; of the held-out parts only the aggregate figures are
@@ -215,7 +217,9 @@ def measure_set(items: list[dict]) -> dict:
     schemas = catalog_schemas()
     defects = [i for i in items if i["label"] != "compliant"]
     compliant = [i for i in items if i["label"] == "compliant"]
-    caught = caught_error = blocked = warned = 0
+    from compliance.preflight.catalog import CATALOG_RULE
+
+    caught = caught_error = blocked = warned = blocked_form = 0
     rows = []
     for item in items:
         findings = check(item["draft"], schemas)
@@ -223,6 +227,7 @@ def measure_set(items: list[dict]) -> dict:
         if item["label"] == "compliant":
             errors = sorted({f.rule_id for f in findings if f.severity == "error"})
             blocked += bool(errors)
+            blocked_form += errors == [CATALOG_RULE]
             warned += bool(findings)
             row.update(errors=errors, warnings=sorted({f.rule_id for f in findings} - set(errors)))
         else:
@@ -251,6 +256,9 @@ def measure_set(items: list[dict]) -> dict:
         "caught_as_error": ratio(caught_error, len(defects)),
         "blocked": ratio(blocked, len(compliant)),
         "warned": ratio(warned, len(compliant)),
+        # blocked only because a field the synced form requires is empty or malformed: the
+        # registration could not be submitted as written, whatever its wording
+        "blocked_by_form_only": ratio(blocked_form, len(compliant)),
         "rows": rows,
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bench.preflight import load_cases, measure
 
 
@@ -96,3 +98,12 @@ def test_the_bench_reads_the_set_format(tmp_path, settings):
         "warned": 0.0,
     }
     assert result["rows"][1]["found_here"] == ["PROVIDER_REGISTERED"]
+
+    # a compliant text with a field the synced form requires left empty: blocked by the form alone
+    city_empty = {**items[0], "id": "brand-3"}
+    city_empty["draft"] = dataclasses.replace(
+        items[0]["draft"], values={**items[0]["draft"].values, "companyInfo.city": ""}
+    )
+    result = measure_set([items[0], city_empty])
+    assert (result["blocked"], result["blocked_by_form_only"]) == (0.5, 0.5)
+    assert result["rows"][1]["errors"] == ["CATALOG"]
