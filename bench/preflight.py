@@ -11,8 +11,8 @@ Two labelled sets:
   submission); wrongly_warned: share with any finding at all.
 - `dev` … `dev7`, `heldout` … `heldout5`, `heldout7`, `heldout8` and `whole` (all of them
   together): tests/compliance/preflight_set/ (dev2/heldout2, dev3/heldout3 and dev4/heldout4: a
-  second, third and fourth set; dev5, dev6 (written as "heldout6"), heldout5, heldout7 and
-  heldout8: parts written by hand, each by its own author; every set with its own tenants and
+  second, third and fourth set; dev5, dev6 (written as "heldout6"), dev7, heldout5, heldout7
+  and heldout8: parts written by hand, each by its own author; every set with its own tenants and
   wording), written
   from the reference documents by someone who had not read the rules, each registration complete and
   labelled compliant or with one documented defect at one field. caught: share of defective
@@ -212,13 +212,13 @@ def _at_field(finding, field: str) -> bool:
 
 
 def measure_set(items: list[dict]) -> dict:
-    """caught / caught_as_error on the defective registrations, blocked / warned on the
-    compliant ones, and the rows behind them."""
+    """caught / caught_as_error on the defective registrations, blocked / warned /
+    blocked_by_form_only on the compliant ones, and the rows behind them."""
+    from compliance.preflight.catalog import CATALOG_RULE  # after django.setup(), like check()
+
     schemas = catalog_schemas()
     defects = [i for i in items if i["label"] != "compliant"]
     compliant = [i for i in items if i["label"] == "compliant"]
-    from compliance.preflight.catalog import CATALOG_RULE
-
     caught = caught_error = blocked = warned = blocked_form = 0
     rows = []
     for item in items:
