@@ -214,6 +214,11 @@ ALIASES: dict[str, dict[str, str]] = {
         "useCase.specialUses": "useCase.specialUse",
         "shortCode.option": "shortCodeService.shortCodeOption",
         "primaryContact.phone": "primaryContact.phoneNumber",
+        # the guide's "Company Name (Required): Legal company name" and one-line address
+        "companyInfo.legalName": "companyInfo.companyName",
+        "companyInfo.address": "companyInfo.address1",
+        "useCase.monthlyMessageVolume": "useCase.monthlyVolume",
+        "shortCode.awsRegion": "shortCodeService.awsRegion",
     },
     "sender_id": {
         "contactInfo.supportEmail": "contactInfo.emailAddress",
@@ -239,7 +244,11 @@ def _canonical(draft: Draft) -> tuple[Draft, dict[str, str]]:
     if draft.family in WHOLE_SCHEME and any(
         a in draft.values or a in draft.attachments for a in aliases
     ):
-        back = {name: alias for alias, name in aliases.items()}
+        back = {
+            name: alias
+            for alias, name in aliases.items()
+            if name not in draft.values and name not in draft.attachments
+        }  # a field the draft fills under the form's own name keeps that name
     values, attachments = dict(draft.values), dict(draft.attachments)
     for alias, name in aliases.items():
         for store in (values, attachments):

@@ -39,8 +39,8 @@ def _words(n: int) -> str:
 
 # --- Frequency --------------------------------------------------------------------------------
 
-_NUM = (
-    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+_NUM = (  # a whole word: not the "one" of "phone" or "someone"
+    r"(?<![\w'’])(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     r"thirty|fifty|hundred|a\s+few|a\s+couple(?:\s+of)?|a\s+handful\s+of|several|single|"
     r"once|twice)"
 )
@@ -261,11 +261,12 @@ _RECIPIENT = (
     # "companies we work with", "businesses we partner with"
     r"(?:companies|businesses|organi[sz]ations|firms|brands)\s+(?:that\s+|who\s+)?we\s+"
     r"(?:work|partner|deal|collaborate)\s+with|"
-    r"subsidiar(?:y|ies)|sister\s+(?:compan(?:y|ies)|brands?|concerns?|stores?|businesses|"
-    r"business|organi[sz]ations?|sites?|clinics?|schools?)|parent\s+company|"
+    # "sister" names a kin business whatever it is: "our sister inns", "sister restaurants"
+    r"subsidiar(?:y|ies)|sister\s+(?!(?:company|brand|business)['’]s\b)[\w-]+|parent\s+company|"
     # "the other parks in our Desert Loop network", "members of our dealer alliance"
     r"(?:other\s+)?[\w-]+\s+(?:in|of|across|within)\s+(?:our|the)\s+(?:[\w&'-]+\s+){0,3}"
-    r"(?:network|alliance|consortium|co-?op|cooperative|association|coalition)|"
+    r"(?:network|alliance|consortium|co-?op|cooperative|association|coalition|collection|"
+    r"portfolio|chain)|"
     r"(?:companies|brands|businesses)\s+(?:in|within|of)\s+our\s+(?:group|family|network)|"
     r"our\s+(?:group\s+companies|family\s+of\s+(?:brands|companies)|network)|group\s+companies|"
     r"lenders|brokers|data\s+brokers|list\s+brokers|anyone\s+else|other\s+parties|"
@@ -287,7 +288,9 @@ _SHARE_VERB = (
     r"mak(?:e|es|ing)\s+available|made\s+available|distribut(?:e|es|ed|ing)|"
     r"exchang(?:e|es|ed|ing)|hand(?:s|ed)?\s+(?:over|on)|licens(?:e|es|ed|ing)|send\s+to|sent\s+to|"
     r"forward(?:s|ed)?|pool(?:s|ed|ing)?|combin(?:e|es|ed|ing)|merg(?:e|es|ed|ing)|"
-    r"upload(?:s|ed|ing)?|syncs?|synced|export(?:s|ed|ing)?)"
+    r"upload(?:s|ed|ing)?|syncs?|synced|export(?:s|ed|ing)?|"
+    # the data moves along with something else: "your number travels with your profile to …"
+    r"travel(?:s|led|ling)?|carr(?:y|ies|ied)\s+over)"
 )
 _NEGATION = (
     r"(?:\bnot\b|\bnever\b|\bno\b|n't\b|n’t\b|\bnor\b|\bneither\b|\bnone\b|\bnothing\b|\bwithout\b|"
@@ -438,6 +441,19 @@ SMS_REQUIRED_SURE = [
     r"only\s+(?:way|option|method|means)\s+to\s+(?:sign|log)[\s-]?in\b[^.]{0,60}?\b(?:sms|text)",
     r"(?:sms|text)\s+(?:opt[\s-]?in|consent|enrol+ment)\s+(?:is\s+)?(?:required|mandatory)",
     rf"{_SMS_ITSELF}\s+{_words(3)}(?:is|are)\s+(?:mandatory|compulsory|obligatory|not\s+optional)\b",
+    # the service kept only for those who take texts: "we can only hold slots for families who
+    # can be reached by text"
+    r"\bonly\s+(?:\w+\s+){0,2}(?:hold|holds|keep|keeps|reserve|reserves|accept|accepts|book|books|"
+    r"confirm|confirms|guarantee|guarantees|honou?r|honou?rs|schedule|schedules|seat|seats)\s+"
+    r"(?:\w+\s+){0,3}(?:for|to|from)\s+(?:\w+\s+){0,3}(?:who|that)\s+(?:can\s+be\s+reached|"
+    r"are\s+reachable|receive|get|agree\s+to|accept|opt\s+in\s+to|sign\s+up\s+for|keep|have)\s+"
+    r"(?:\w+\s+){0,3}(?:by\s+|via\s+|over\s+)?(?:sms|texts?|text\s+messag\w+|text\s+reminders?)\b",
+    # the service lost without the texts: "bookings without text reminders are released"
+    r"(?:appointments?|bookings?|reservations?|slots?|orders?|places?|spots?|seats?|tables?|"
+    r"memberships?|accounts?|tickets?|registrations?|enrol+ments?)\s+without\s+"
+    rf"{_words(3)}{_SMS_ITSELF}\s+{_words(3)}(?:are|is|will\s+be|get|gets)\s+(?:automatically\s+)?"
+    r"(?:released|cancel+ed|forfeited|given\s+away|lost|dropped|closed|refused|declined|"
+    r"rejected|removed|not\s+(?:held|kept|confirmed|accepted))\b",
 ]
 _REQUIRE_CUE = (
     r"(?:required|require[sd]?|mandatory|compulsory|obligatory|must|have\s+to|has\s+to|"
@@ -512,7 +528,8 @@ _PARTY = (
     r"therapists?|doctors?|physicians?|dentists?|practitioners?|vendors?|sellers?|merchants?|"
     r"suppliers?|firms?|experts?|consultants?|planners?|counsel(?:l)?ors?|tutors?|coaches|"
     r"installers?|sponsors?|buyers?|clinics?|schools?|colleges?|realtors?|movers?|"
-    r"solar\s+(?:companies|installers))"
+    r"solar\s+(?:companies|installers)|roofers?|plumbers?|electricians?|builders?|remodel+ers?|"
+    r"landscapers?|handym[ae]n|tradespeople|tradesmen)"
 )
 LEAD_SURE = [
     r"lead[\s-]?gen(?:eration)?\b",
@@ -561,10 +578,13 @@ LEAD_POSSIBLE = [
     r"touch)\s+(?:with|to)\s+" + _words(4) + _PARTY,
     r"(?:connect|connects|connecting|match|matches|matching|pair|pairs|refer|refers|referring|"
     r"introduce|introduces|put|puts|link|links)\s+(?:\w+\s+){0,3}(?:you|them|customers|"
-    r"consumers|users|homeowners|shoppers|borrowers|applicants|visitors|drivers|patients|"
-    rf"people|subscribers)\s+{_words(5)}(?:with|to|in\s+touch\s+with)\s+{_words(3)}{_PARTY}",
+    r"consumers|users|homeowners?|shoppers|borrowers|applicants|visitors|drivers|patients|"
+    rf"people|subscribers|(?:each|every)\s+\w+)\s+{_words(5)}(?:with|to|in\s+touch\s+with)\s+{_words(3)}{_PARTY}",
     rf"quotes?\s+from\s+{_words(3)}{_PARTY}",
     rf"(?:our|a|the)\s+network\s+of\s+{_words(2)}{_PARTY}",
+    # businesses of a "partner network" who then reach the person themselves
+    rf"{_PARTY}\s+(?:from|in|of)\s+(?:its|our|their|a|the)\s+(?:partner|referral|affiliate)\s+"
+    r"network\b",
     r"partner\s+(?:lenders?|agents?|brands?|offers?|companies|insurers?|dealers?|"
     r"advertisers?|merchants?)",
     r"(?:offers?|deals?|promotions?|opportunities)\s+from\s+(?:our\s+|trusted\s+|select\s+)*"
@@ -626,6 +646,13 @@ _CAPS_VARIABLE = re.compile(
 )
 
 
+# A token built of words that name a kind of value ("PICKUP_CODE", "ORDER_ID") is the name of a
+# variable even where a code or keyword is expected ("pickup code PICKUP_CODE").
+_NAMES_A_VALUE = re.compile(
+    r"(?:^|_)(?:CODE|NAME|DATE|TIME|NUMBER|NUM|NO|ID|AMOUNT|LINK|URL|PIN|OTP)(?:_|$)"
+)
+
+
 def bad_variable(sample: str) -> str | None:
     """A variable written some other way than in [square brackets]."""
     text = re.sub(r"\[[^\]]*\]", " ", sample)  # bracketed variables are right
@@ -634,7 +661,13 @@ def bad_variable(sample: str) -> str | None:
         flags = 0 if pattern.startswith(r"\b") else re.IGNORECASE
         for found in re.finditer(pattern, text, flags=flags):
             before = text[: found.start()].split()[-1:] or [""]
-            if before[0].lower().strip(":") in ("code", "coupon", "promo", "keyword", "text"):
+            if before[0].lower().strip(":") in (
+                "code",
+                "coupon",
+                "promo",
+                "keyword",
+                "text",
+            ) and not _NAMES_A_VALUE.search(found.group(0)):
                 continue  # a promo code or keyword written in capitals, not a variable
             return found.group(0)
     letters = re.findall(r"[^\W\d_]", text)

@@ -415,7 +415,7 @@ def _use_case_details(draft: Draft):
 VOLUME = {
     "tfn": "messagingUseCase.monthlyMessageVolume",
     "sender_id": "messagingUseCase.monthlyMessageVolume",
-    "short_code": "useCase.monthlyMessageVolume",
+    "short_code": "useCase.monthlyVolume",  # the portal's form (registrations/shortcode.py)
 }
 TOLL_FREE_MONTHLY_CEILING = 3 * 60 * 60 * 24 * 31  # 3 message parts a second, a whole month
 

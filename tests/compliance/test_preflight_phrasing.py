@@ -1858,3 +1858,123 @@ def test_round5_the_capital_initials_of_a_long_name_name_the_brand():
     # in lower case the letters are only letters
     d = draft("tfn-dental", {TFN_OPT_IN: text.replace("LDG", "ldg")})
     assert at(d, TFN_OPT_IN).get("OPTIN_BRAND") == "error"
+
+
+# --- Round 6: dev7's misses, in wordings of their own -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " As our calendar is full for months, we can only keep a chair for patients who can be "
+        "reached by text.",
+        " Bookings without text reminders switched on are released to the next patient on the "
+        "list.",
+        " We only reserve evening slots for families that agree to SMS reminders.",
+    ],
+)
+def test_round6_a_service_kept_only_for_those_who_take_texts_is_a_condition(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_SMS_REQUIRED") == "error"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Reminders only go to patients who opt in to texts.",
+        " We only send reminders to patients who opt in to texts.",
+        " Bookings without text reminders are never cancelled; we call those patients instead.",
+        " Appointments without a mobile number are confirmed by e-mail.",
+    ],
+)
+def test_round6_texts_sent_only_to_those_who_asked_are_no_condition(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert errors(d) == []
+    assert "OPTIN_SMS_REQUIRED" not in at(d, TFN_OPT_IN)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Your mobile number and reminder settings travel with your patient file to our sister "
+        "practices.",
+        " Consent given here carries over to the other clinics in our dental collection.",
+    ],
+)
+def test_round6_opt_in_data_that_moves_to_kin_businesses_is_shared(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
+
+
+def test_round6_data_that_never_travels_to_a_sister_practice_is_not_shared():
+    d = draft(
+        "tfn-dental",
+        dental_opt_in(extra=" Your number never travels to our sister practices."),
+    )
+    assert errors(d) == []
+    assert not {"OPTIN_THIRD_PARTY", "OPTIN_THIRD_PARTY_POSSIBLE"} & set(at(d, TFN_OPT_IN))
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Larkspur Dental: hi [Name], your door code for the clinic is code DOOR_CODE. Reply "
+        "STOP to opt out.",
+        "Larkspur Dental: [Name], show code ORDER_ID at the desk. Reply STOP to opt out.",
+    ],
+)
+def test_round6_a_variable_name_after_the_word_code_is_still_a_variable(sample):
+    d = draft("tfn-dental", {SAMPLE2: sample})
+    assert at(d, SAMPLE2).get("SAMPLE_PLACEHOLDER_FORMAT") == "error"
+
+
+def test_round6_a_promo_code_with_an_underscore_is_a_promo_code():
+    sample = "Larkspur Dental: 10% off whitening this month with code SMILE_10. Reply STOP to end."
+    assert "SAMPLE_PLACEHOLDER_FORMAT" not in at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+
+
+def test_round6_introductions_to_tradespeople_of_a_partner_network_may_be_lead_generation():
+    details = "messagingUseCase.useCaseDetails"
+    d = draft(
+        "tfn-outfitters",
+        {
+            details: "Juniper and Pine Outfitters texts each hiker who asks for a repair and "
+            "introduces every hiker to two electricians from its partner network, who then call "
+            "with their prices."
+        },
+    )
+    assert at(d, details).get("LEAD_GENERATION_POSSIBLE") == "warning"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Phone numbers and SMS consent are never shared.",
+        "Someone from our team texts you back.",
+        "Our phone line takes messages.",
+    ],
+)
+def test_round6_a_number_inside_another_word_is_no_frequency(text):
+    from compliance.preflight.phrases import frequency
+
+    assert frequency(text) is None
+
+
+def test_round6_the_short_code_guides_legal_name_is_the_company_name():
+    found = base("shortcode-pharmacy")
+    values = {k: v for k, v in found.values.items() if k != "companyInfo.companyName"}
+    # the application guide's names: "Company Name (Required): Legal company name", one-line
+    # address, monthly volume
+    values["companyInfo.legalName"] = "Textwise Labs Inc."
+    values["companyInfo.address"] = "12 Lake Ave S, Duluth, MN 55802"
+    d = dataclasses.replace(found, values=values, **PROVIDER)
+    assert at(d, "companyInfo.legalName").get("PROVIDER_REGISTERED") == "error"
+    # the portal's own name keeps its name in the findings
+    d = draft("shortcode-pharmacy", {"companyInfo.companyName": "Textwise Labs Inc."}, **PROVIDER)
+    assert at(d, "companyInfo.companyName").get("PROVIDER_REGISTERED") == "error"
+
+
+@pytest.mark.parametrize("path", ["useCase.monthlyVolume", "useCase.monthlyMessageVolume"])
+def test_round6_the_short_code_volume_is_read_under_both_names(path):
+    d = draft("shortcode-pharmacy", {path: "40"})  # a short code is for high volume
+    assert at(d, path).get("VOLUME_IMPLAUSIBLE") == "warning"
