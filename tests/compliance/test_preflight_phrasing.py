@@ -1978,3 +1978,11 @@ def test_round6_the_short_code_guides_legal_name_is_the_company_name():
 def test_round6_the_short_code_volume_is_read_under_both_names(path):
     d = draft("shortcode-pharmacy", {path: "40"})  # a short code is for high volume
     assert at(d, path).get("VOLUME_IMPLAUSIBLE") == "warning"
+
+
+def test_round6_a_family_member_called_sister_is_no_sister_business():
+    d = draft(
+        "tfn-dental",
+        dental_opt_in(extra=" I share the front desk schedule with my sister and her assistant."),
+    )
+    assert not {"OPTIN_THIRD_PARTY", "OPTIN_THIRD_PARTY_POSSIBLE"} & set(at(d, TFN_OPT_IN))
