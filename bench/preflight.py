@@ -9,11 +9,11 @@ Two labelled sets:
   share of defective registrations on which the expected rule reports a finding;
   wrongly_flagged: share of compliant ones with at least one error (the findings that block
   submission); wrongly_warned: share with any finding at all.
-- `dev` … `dev7`, `heldout` … `heldout5`, `heldout7`, `heldout8` and `whole` (all of them
+- `dev` … `dev8`, `heldout` … `heldout5`, `heldout7` … `heldout9` and `whole` (all of them
   together): tests/compliance/preflight_set/ (dev2/heldout2, dev3/heldout3 and dev4/heldout4: a
   second, third and fourth set; dev5, dev6 (written as "heldout6"), dev7, heldout5, heldout7
-  and heldout8: parts written by hand, each by its own author; every set with its own tenants and
-  wording), written
+  and heldout8: parts written by hand, each by its own author; dev8 and heldout9: each by two
+  authors at once; every set with its own tenants and wording), written
   from the reference documents by someone who had not read the rules, each registration complete and
   labelled compliant or with one documented defect at one field. caught: share of defective
   registrations with at least one finding (error or warning) at the labelled field, or anywhere
@@ -162,8 +162,8 @@ def set_draft(item: dict):
 
 def load_set(part: str, portal: str = SET_PORTAL, folder: Path | None = None) -> list[dict]:
     """The registrations of one part ("dev", "heldout", "dev2", "heldout2", "dev3", "heldout3",
-    "dev4", "heldout4", "dev5", "dev6", "heldout5", "heldout7", "heldout8") of the labelled set, as
-    {"id", "label", "defect", "draft"}; [] while the set is not in this tree."""
+    "dev4", "heldout4", "dev5" … "dev8", "heldout5", "heldout7" … "heldout9") of the labelled
+    set, as {"id", "label", "defect", "draft"}; [] while the set is not in this tree."""
     path = (folder or SET_DIR) / f"{part}.yaml"
     if not path.exists():
         return []
@@ -302,17 +302,18 @@ def main() -> None:
         "dev5": load_set("dev5", folder=folder),
         "dev6": load_set("dev6", folder=folder),
         "dev7": load_set("dev7", folder=folder),
+        "dev8": load_set("dev8", folder=folder),
     }
     if "--skip-heldout" not in sys.argv:
         held_out = ("heldout", "heldout2", "heldout3", "heldout4")
-        held_out += ("heldout5", "heldout7", "heldout8")
+        held_out += ("heldout5", "heldout7", "heldout8", "heldout9")
         for held in held_out:
             parts[held] = load_set(held, folder=folder)
         parts["whole"] = [item for items in list(parts.values()) for item in items]
     for name, items in parts.items():
         result = measure_set(items)
         rows = result.pop("rows")
-        if name in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7"):
+        if name.startswith("dev"):
             result["misses_by_category"] = misses_by_category(rows)
             if verbose:
                 for row in rows:

@@ -38,6 +38,10 @@ DEV7 = SET_DIR / "dev7.yaml"  # three sittings, not tuned against yet
 HELDOUT5 = SET_DIR / "heldout5.yaml"
 HELDOUT7 = SET_DIR / "heldout7.yaml"
 HELDOUT8 = SET_DIR / "heldout8.yaml"
+# sixth round (issue #15): each part written by two authors at once (tenants A-F and G-L for
+# dev8, M-R and S-Z for heldout9), each with its own style; heldout9 is never tuned against.
+DEV8 = SET_DIR / "dev8.yaml"
+HELDOUT9 = SET_DIR / "heldout9.yaml"
 
 FIELDS = (
     "id",
@@ -64,8 +68,8 @@ def _subst(obj: Any, portal: str) -> Any:
 
 
 def load_set(path: str | Path, portal: str = "https://portal.example") -> list[dict]:
-    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5, dev6, heldout5, heldout7,
-    heldout8) into plain dicts."""
+    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev8, heldout5,
+    heldout7, heldout8, heldout9) into plain dicts."""
     import yaml
 
     with open(path, encoding="utf-8") as fh:

@@ -17,6 +17,7 @@ from bench.preflight_set import (
     DEV5,
     DEV6,
     DEV7,
+    DEV8,
     FIELDS,
     HELDOUT,
     HELDOUT2,
@@ -25,6 +26,7 @@ from bench.preflight_set import (
     HELDOUT5,
     HELDOUT7,
     HELDOUT8,
+    HELDOUT9,
     load_set,
 )
 
@@ -113,6 +115,8 @@ PATHS = {
     "heldout5": HELDOUT5,
     "heldout7": HELDOUT7,
     "heldout8": HELDOUT8,
+    "dev8": DEV8,
+    "heldout9": HELDOUT9,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
@@ -363,6 +367,30 @@ def test_fifth_round_tenants_are_their_own(parts):
     """Each fifth-round part shares no tenant or provider with any other part, earlier or not."""
 
     for part in FIFTH_ROUND:
+        mine = _tenants(parts[part])
+        others = _tenants([r for name, regs in parts.items() if name != part for r in regs])
+        for a, b in zip(mine, others, strict=True):
+            assert not (a & b), (part, a & b)
+
+
+# the sixth round: two parts, each written by two authors at once (README.md, "Sixth round")
+SIXTH_ROUND = ("dev8", "heldout9")
+
+
+@pytest.mark.parametrize("part", SIXTH_ROUND)
+def test_sixth_round_parts_are_large_and_mixed(parts, part):
+    regs = parts[part]
+    assert len(regs) >= 60, (part, len(regs))
+    compliant = sum(r["label"] == "compliant" for r in regs) / len(regs)
+    assert 0.35 <= compliant <= 0.5, (part, compliant)
+    assert {r["registration_type"] for r in regs} == set(MINIMUMS) | SENDER_ID_TYPES, part
+    used = collections.Counter(r["defect"]["category"] for r in regs if r["label"] == "defect")
+    assert len(used) >= 24, (part, CATEGORIES - set(used))
+
+
+def test_sixth_round_tenants_are_their_own(parts):
+    """Each sixth-round part shares no tenant or provider with any other part."""
+    for part in SIXTH_ROUND:
         mine = _tenants(parts[part])
         others = _tenants([r for name, regs in parts.items() if name != part for r in regs])
         for a, b in zip(mine, others, strict=True):
