@@ -112,11 +112,25 @@ FREQUENCY = [
 ]
 
 
+def _in_a_name(text: str, found: re.Match) -> bool:
+    """The match is one capitalised word inside a Title Case name, not at a sentence's start
+    ("Text DEALS for Farrow & Finch Weekly Deals"): the program's name, not its frequency."""
+    word = found.group(0)
+    if " " in word.strip() or not word[:1].isupper():
+        return False
+    before = text[: found.start()].rstrip()
+    after = text[found.end() :].lstrip()
+    at_start = not before or before[-1] in '.!?:;"“(\n'
+    return not at_start and after[:1].isupper()
+
+
 def frequency(text: str) -> str | None:
+    # a web address says nothing of frequency ("…/weekly-deals", "{portal}/p/daily-grind/terms")
+    text = re.sub(r"(?i)\b(?:https?://|www\.)\S+|\S+\.[a-z]{2,}/\S*|\S+@\S+", " ", text)
     for pattern in FREQUENCY:
-        found = _search(pattern, text)
-        if found:
-            return found.group(0)
+        for found in re.finditer(pattern, text, flags=re.IGNORECASE):
+            if not _in_a_name(text, found):
+                return found.group(0)
     return None
 
 
@@ -345,6 +359,21 @@ _TRAILING_LEGAL_FORM = (
 )
 
 
+_ON_THEIR_LIST = (
+    r"\b(?:numbers?|details|contact\s+(?:details|information|info)|information|data)\s+"
+    r"(?:\w+\s+){0,2}(?:goes|go|(?:is|are|gets?)\s+(?:also\s+)?(?:added|put|listed|placed))\s+"
+    r"(?:on|to|in)\s+(?:\S+\s+){0,5}"
+    r"(?:vendor|vendors['’]?|partner|partners['’]?|sponsor|sponsors['’]?|exhibitor|exhibitors['’]?|"
+    r"merchant|merchants['’]?|member\s+business|shared|marketing|mailing)\s+(?:contact\s+)?lists?\b"
+)
+# Other businesses that may text the person: "so the other stands can text you their specials"
+# (a warning: "other stylists can text you" may be the sender's own staff).
+_OTHERS_TEXT_YOU = (
+    r"\b(?:the\s+)?other\s+(?:[\w-]+\s+)?[\w-]+s\s+(?:\w+\s+)?(?:can|may|will|could|might)\s+"
+    r"(?:also\s+)?(?:text|call|contact|message|e-?mail|send)\s+you\b"
+)
+
+
 def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | None:
     """A clause that lets opt-in data (or the person) reach someone other than the sender."""
     possible: str | None = None
@@ -354,8 +383,11 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
         if exception and _search(_SHARE_VERB, clause):
             return Reading(exception.group(0), sure=True)
         positive = (
-            _search(rf"\b{_SHARE_VERB}\b\s+{_words(10)}(?:with|to|within|among|across|between)\s+"
+            _search(rf"\b{_SHARE_VERB}\b\s+{_words(14)}(?:with|to|within|among|across|between)\s+"
                     rf"{_words(5)}{_RECIPIENT}\b", clause)
+            # the number put on someone else's list: "your number also goes on the market's
+            # vendor list"
+            or _search(_ON_THEIR_LIST, clause)
             or _search(rf"\b{_RECIPIENT},?\s+(?:(?:who|which|that)\s+)?{_words(3)}(?:may|might|"
                        r"will|can|could|would)\s+(?:also\s+)?(?:contact|text|message|call|send|"
                        r"reach|receive|access|use|market)", clause)
@@ -386,6 +418,9 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
         )
         if processor and not _negated(clause) and possible is None:
             possible = processor.group(0)
+        others = _search(_OTHERS_TEXT_YOU, clause)
+        if others and not _negated(clause) and possible is None:
+            possible = others.group(0)
     return Reading(possible, sure=False) if possible else None
 
 

@@ -1986,3 +1986,79 @@ def test_round6_a_family_member_called_sister_is_no_sister_business():
         dental_opt_in(extra=" I share the front desk schedule with my sister and her assistant."),
     )
     assert not {"OPTIN_THIRD_PARTY", "OPTIN_THIRD_PARTY_POSSIBLE"} & set(at(d, TFN_OPT_IN))
+
+
+# --- Round 7: dev8's misses, in wordings of their own -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Join at https://www.larkspurdental.com/weekly-tips by ticking the box.",
+        "Patients sign up for the Larkspur Monthly Smile Club by ticking the box.",
+        "Details at larkspurdental.com/daily-care or write to daily@larkspurdental.com.",
+    ],
+)
+def test_round7_a_period_word_in_an_address_or_a_name_is_no_frequency(text):
+    from compliance.preflight.phrases import frequency
+
+    assert frequency(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Monthly reminders, nothing more.", "You get a text weekly.", "We text Weekly on Mondays."],
+)
+def test_round7_a_period_word_stated_as_such_is_a_frequency(text):
+    from compliance.preflight.phrases import frequency
+
+    assert frequency(text)
+
+
+def test_round7_a_privacy_page_sharing_a_long_list_of_details_with_partners_blocks():
+    page = (
+        "Larkspur Dental Group privacy notice. We collect your name, address and phone number. "
+        "We may disclose your contact details, such as your full name, home address, e-mail "
+        "address and mobile phone number, to our co-marketing partners so they can send you "
+        "offers."
+    )
+    d = draft(
+        "tfn-dental",
+        {"messagingUseCase.privacyPolicyUrl": "https://www.larkspurdental.com/privacy"},
+        pages={"privacy": page},
+    )
+    path = "messagingUseCase.privacyPolicyUrl"
+    assert at(d, path).get("PRIVACY_POLICY_SHARES") == "error"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Numbers collected here are added to the Riverside Dental Fair exhibitor list.",
+        " Your mobile number is also placed on our sponsors' contact list.",
+    ],
+)
+def test_round7_a_number_put_on_someone_elses_list_is_shared(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
+
+
+def test_round7_other_businesses_that_may_text_you_warn():
+    extra = " At the health fair, the other clinics may text you their open days."
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY_POSSIBLE") == "warning"
+    assert errors(d) == []
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Your number is never added to any partner list.",
+        " Other patients cannot see your number.",
+        " Your number goes on our own reminder list only.",
+    ],
+)
+def test_round7_lists_and_others_that_share_nothing(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert errors(d) == []
+    assert not {"OPTIN_THIRD_PARTY", "OPTIN_THIRD_PARTY_POSSIBLE"} & set(at(d, TFN_OPT_IN))
