@@ -42,6 +42,8 @@ HELDOUT8 = SET_DIR / "heldout8.yaml"
 # dev8, M-R and S-Z for heldout9), each with its own style; heldout9 is never tuned against.
 DEV8 = SET_DIR / "dev8.yaml"
 HELDOUT9 = SET_DIR / "heldout9.yaml"
+# written after round 7 by two more authors (tenants A-L and M-Z); never tuned against
+HELDOUT10 = SET_DIR / "heldout10.yaml"
 
 FIELDS = (
     "id",
@@ -69,7 +71,7 @@ def _subst(obj: Any, portal: str) -> Any:
 
 def load_set(path: str | Path, portal: str = "https://portal.example") -> list[dict]:
     """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev8, heldout5,
-    heldout7, heldout8, heldout9) into plain dicts."""
+    heldout7 … heldout10) into plain dicts."""
     import yaml
 
     with open(path, encoding="utf-8") as fh:
