@@ -9,7 +9,7 @@ Two labelled sets:
   share of defective registrations on which the expected rule reports a finding;
   wrongly_flagged: share of compliant ones with at least one error (the findings that block
   submission); wrongly_warned: share with any finding at all.
-- `dev` … `dev8`, `heldout` … `heldout5`, `heldout7` … `heldout10` and `whole` (all of them
+- `dev` … `dev9`, `heldout` … `heldout5`, `heldout7` … `heldout10` and `whole` (all of them
   together): tests/compliance/preflight_set/ (dev2/heldout2, dev3/heldout3 and dev4/heldout4: a
   second, third and fourth set; dev5, dev6 (written as "heldout6"), dev7, heldout5, heldout7
   and heldout8: parts written by hand, each by its own author; dev8, heldout9 and heldout10: each
@@ -303,6 +303,7 @@ def main() -> None:
         "dev6": load_set("dev6", folder=folder),
         "dev7": load_set("dev7", folder=folder),
         "dev8": load_set("dev8", folder=folder),
+        "dev9": load_set("dev9", folder=folder),
     }
     if "--skip-heldout" not in sys.argv:
         held_out = ("heldout", "heldout2", "heldout3", "heldout4")

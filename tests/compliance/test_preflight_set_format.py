@@ -18,6 +18,7 @@ from bench.preflight_set import (
     DEV6,
     DEV7,
     DEV8,
+    DEV9,
     FIELDS,
     HELDOUT,
     HELDOUT2,
@@ -119,6 +120,7 @@ PATHS = {
     "dev8": DEV8,
     "heldout9": HELDOUT9,
     "heldout10": HELDOUT10,
+    "dev9": DEV9,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
