@@ -162,7 +162,7 @@ def set_draft(item: dict):
 
 def load_set(part: str, portal: str = SET_PORTAL, folder: Path | None = None) -> list[dict]:
     """The registrations of one part ("dev", "heldout", "dev2", "heldout2", "dev3", "heldout3",
-    "dev4", "heldout4", "dev5" … "dev8", "heldout5", "heldout7" … "heldout10") of the labelled
+    "dev4", "heldout4", "dev5" … "dev9", "heldout5", "heldout7" … "heldout10") of the labelled
     set, as {"id", "label", "defect", "draft"}; [] while the set is not in this tree."""
     path = (folder or SET_DIR) / f"{part}.yaml"
     if not path.exists():
@@ -293,21 +293,10 @@ def main() -> None:
     if "--set-dir" in sys.argv:
         folder = Path(sys.argv[sys.argv.index("--set-dir") + 1])
     settings.PORTAL_BASE_URL = SET_PORTAL
-    dev = load_set("dev", folder=folder)
-    parts = {
-        "dev": dev,
-        "dev2": load_set("dev2", folder=folder),
-        "dev3": load_set("dev3", folder=folder),
-        "dev4": load_set("dev4", folder=folder),
-        "dev5": load_set("dev5", folder=folder),
-        "dev6": load_set("dev6", folder=folder),
-        "dev7": load_set("dev7", folder=folder),
-        "dev8": load_set("dev8", folder=folder),
-        "dev9": load_set("dev9", folder=folder),
-    }
+    dev_parts = ("dev", *(f"dev{n}" for n in range(2, 10)))
+    parts = {name: load_set(name, folder=folder) for name in dev_parts}
     if "--skip-heldout" not in sys.argv:
-        held_out = ("heldout", "heldout2", "heldout3", "heldout4")
-        held_out += ("heldout5", "heldout7", "heldout8", "heldout9", "heldout10")
+        held_out = ("heldout", *(f"heldout{n}" for n in (2, 3, 4, 5, 7, 8, 9, 10)))
         for held in held_out:
             parts[held] = load_set(held, folder=folder)
         parts["whole"] = [item for items in list(parts.values()) for item in items]

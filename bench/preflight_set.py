@@ -72,7 +72,7 @@ def _subst(obj: Any, portal: str) -> Any:
 
 
 def load_set(path: str | Path, portal: str = "https://portal.example") -> list[dict]:
-    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev8, heldout5,
+    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev9, heldout5,
     heldout7 … heldout10) into plain dicts."""
     import yaml
 
