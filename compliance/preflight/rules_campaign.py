@@ -241,14 +241,15 @@ def _embedded_unused(draft: Draft):
 
 
 def _embedded_numbers(draft: Draft):
-    """(sample path, numbers given for someone else, numbers given as the sender's own line)
-    for the samples that show a number other than the support number of the HELP reply."""
+    """(sample path, numbers given for someone else, the sender's own numbers) for the samples
+    that show a number; the sender's own are the support number of the HELP reply and the
+    numbers a sample introduces as the sender's line."""
     support = set(phone_numbers_in(draft.text(HELP_REPLY["campaign"])))
     for path, text in _sample_texts(draft):
-        others = [n for n in phone_numbers_in(text) if n not in support]
-        own = own_line_numbers_in(text)
-        if others:
-            yield path, [n for n in others if n not in own], [n for n in others if n in own]
+        numbers = phone_numbers_in(text)
+        own = own_line_numbers_in(text) | support
+        if numbers:
+            yield path, [n for n in numbers if n not in own], [n for n in numbers if n in own]
 
 
 @rule(
@@ -270,19 +271,19 @@ def _embedded_phone(draft: Draft):
 
 
 # The AWS guide's attribute is "a phone number that isn't a customer support number"; the 10DLC
-# blog says any number in a sample. A number the sample gives as the sender's own line ("call us
-# at …", "call the front desk") is a support number by the first and not by the second, so the
-# mismatch is a warning staff read, not an error.
+# blog says any number in a sample ("you must mark this as a 'yes'"). A number the sample gives
+# as the sender's own line ("call us at …", "call the front desk"), or the support number of the
+# HELP reply, is a support number by the first and not by the second, so the mismatch is a
+# warning staff read, not an error.
 @rule(
     "EMBEDDED_PHONE_OWN_LINE",
     severity="warning",
     families=CAMPAIGN,
     field_paths=("campaignUseCase.embeddedPhone",),
-    message="A sample gives a phone number of the sender's own (not the HELP reply's) while "
-    "the embedded-phone attribute says No.",
-    fix_hint="If the number is not a customer support line, answer Yes; otherwise use the "
-    "support number of the HELP reply, or answer Yes to be safe (the 10DLC blog counts any "
-    "number).",
+    message="A sample gives a phone number of the sender's own (its line or the HELP reply's "
+    "support number) while the embedded-phone attribute says No.",
+    fix_hint="The 10DLC blog counts any number in a sample, the AWS guide only numbers that "
+    "are not customer support: answer Yes to be safe, or take the number out of the sample.",
     source=f"{sources.CAMPAIGN_FORM}; {sources.CAMPAIGN_BLOG}",
 )
 def _embedded_phone_own_line(draft: Draft):

@@ -2062,3 +2062,30 @@ def test_round7_lists_and_others_that_share_nothing(extra):
     d = draft("tfn-dental", dental_opt_in(extra=extra))
     assert errors(d) == []
     assert not {"OPTIN_THIRD_PARTY", "OPTIN_THIRD_PARTY_POSSIBLE"} & set(at(d, TFN_OPT_IN))
+
+
+# --- Round 8: dev9's miss, in wordings of its own -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Cobalt Fitness: the pool is closed for repairs on [Date]. Questions? 720-555-0161.",
+        "Cobalt Fitness: your plan renews [Date]; to change it phone +1 (720) 555-0161 any day.",
+    ],
+)
+def test_round8_the_help_replys_support_number_in_a_sample_warns(sample):
+    # The HELP reply's own number (+1 720 555 0161): a support number by the AWS guide, any
+    # number by the 10DLC blog; No is a warning to read, not an error.
+    d = draft("campaign-fitness", {FITNESS_SAMPLE: sample})
+    found = at(d, EMBEDDED_PHONE)
+    assert found.get("EMBEDDED_PHONE_OWN_LINE") == "warning"
+    assert "EMBEDDED_PHONE_ATTRIBUTE" not in found
+    assert errors(d) == []
+    d = draft("campaign-fitness", {FITNESS_SAMPLE: sample, EMBEDDED_PHONE: "Yes"})
+    assert not {"EMBEDDED_PHONE_ATTRIBUTE", "EMBEDDED_PHONE_OWN_LINE"} & set(at(d, EMBEDDED_PHONE))
+
+
+def test_round8_a_sample_without_a_number_says_nothing_of_the_help_number():
+    d = draft("campaign-fitness")
+    assert not {"EMBEDDED_PHONE_ATTRIBUTE", "EMBEDDED_PHONE_OWN_LINE"} & set(at(d, EMBEDDED_PHONE))
