@@ -12,6 +12,7 @@ from compliance.preflight.text import (
     RATES,
     brand_names,
     mentions_brand,
+    message_length,
     names_brand,
     own_line_numbers_in,
     phone_numbers_in,
@@ -71,8 +72,8 @@ def _reply_rule(rule_id: str, paths: dict[str, str], label: str, source: str, ex
         if draft.family != "campaign" and not text:
             return  # the short code form: presence is the form's own check
         problems = []
-        if not 20 <= len(text) <= 160:
-            problems.append(f"it is {len(text)} characters long")
+        if not 20 <= message_length(text) <= 160:
+            problems.append(f"it is {message_length(text)} characters long")
         cores = brand_names(draft)
         if text and cores and not names_brand(text, cores) and not _PROGRAM.search(text):
             problems.append("it names neither the brand nor the program")
@@ -118,8 +119,8 @@ def _confirmation(draft: Draft):
     if draft.family != "campaign" and not text:
         return
     problems = []
-    if not 20 <= len(text) <= 160:
-        problems.append(f"it is {len(text)} characters long")
+    if not 20 <= message_length(text) <= 160:
+        problems.append(f"it is {message_length(text)} characters long")
     cores = brand_names(draft)
     if text and cores and not names_brand(text, cores):
         problems.append("it does not name the brand")

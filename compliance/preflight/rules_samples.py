@@ -15,6 +15,7 @@ from compliance.preflight.text import (
     brand_names,
     host_of,
     is_shortener,
+    message_length,
     names_brand,
     same_site,
     urls_in,
@@ -157,8 +158,8 @@ def _sample_service_first(draft: Draft):
 )
 def _sample_short_code_length(draft: Draft):
     for path, text in samples(draft):
-        if len(text) > 160:
-            yield Violation((path,), f"({len(text)} characters)")
+        if message_length(text) > 160:
+            yield Violation((path,), f"({message_length(text)} characters)")
 
 
 _BAD_PLACEHOLDER = re.compile(

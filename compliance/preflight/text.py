@@ -227,6 +227,12 @@ _OWN_LINE = re.compile(
 )
 
 
+def message_length(text: str) -> int:
+    """A reply's length as a handset shows it: runs of spaces, tabs and line breaks (a reply
+    pasted from a word processor, two spaces after a full stop) count as one space."""
+    return len(" ".join(text.split()))
+
+
 def own_line_numbers_in(text: str) -> set[str]:
     """The numbers (last 10 digits) a message introduces as the sender's own line."""
     return {

@@ -2089,3 +2089,18 @@ def test_round8_the_help_replys_support_number_in_a_sample_warns(sample):
 def test_round8_a_sample_without_a_number_says_nothing_of_the_help_number():
     d = draft("campaign-fitness")
     assert not {"EMBEDDED_PHONE_ATTRIBUTE", "EMBEDDED_PHONE_OWN_LINE"} & set(at(d, EMBEDDED_PHONE))
+
+
+def test_round8_a_reply_pasted_with_double_spaces_and_line_breaks_keeps_its_length():
+    # 155 characters as a handset shows it; 168 if every space and line break counted.
+    reply = (
+        "Cobalt Fitness reminders:   for help call +1 720 555 0161\r\n\r\n"
+        "or e-mail members@cobaltfitness.com.   Reply STOP to cancel.   "
+        "Msg frequency varies with your bookings.\r\n\r\n"
+    )
+    assert len(reply) > 160
+    d = draft("campaign-fitness", {"campaignInfo.helpMessage": reply})
+    assert "HELP_MESSAGE" not in at(d, "campaignInfo.helpMessage")
+    longer = reply.replace("bookings.", "bookings and waitlist moves, weekly or less.")
+    d = draft("campaign-fitness", {"campaignInfo.helpMessage": longer})
+    assert at(d, "campaignInfo.helpMessage").get("HELP_MESSAGE") == "error"
