@@ -29,6 +29,7 @@ from bench.preflight_set import (
     HELDOUT8,
     HELDOUT9,
     HELDOUT10,
+    HELDOUT11,
     load_set,
 )
 
@@ -121,6 +122,7 @@ PATHS = {
     "heldout9": HELDOUT9,
     "heldout10": HELDOUT10,
     "dev9": DEV9,
+    "heldout11": HELDOUT11,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
@@ -368,10 +370,10 @@ def test_fifth_round_parts_are_large_and_mixed(parts, part):
 
 
 def test_fifth_round_tenants_are_their_own(parts):
-    """Each fifth- and sixth-round part shares no tenant or provider with any other part,
+    """Each part of the fifth round and after shares no tenant or provider with any other part,
     earlier or not."""
 
-    for part in FIFTH_ROUND + SIXTH_ROUND:
+    for part in FIFTH_ROUND + SIXTH_ROUND + SEVENTH_ROUND:
         mine = _tenants(parts[part])
         others = _tenants([r for name, regs in parts.items() if name != part for r in regs])
         for a, b in zip(mine, others, strict=True):
@@ -389,5 +391,28 @@ def test_sixth_round_parts_are_large_and_mixed(parts, part):
     compliant = sum(r["label"] == "compliant" for r in regs) / len(regs)
     assert 0.35 <= compliant <= 0.5, (part, compliant)
     assert {r["registration_type"] for r in regs} == set(MINIMUMS) | SENDER_ID_TYPES, part
+    used = collections.Counter(r["defect"]["category"] for r in regs if r["label"] == "defect")
+    assert len(used) >= 20, (part, CATEGORIES - set(used))
+
+
+# the seventh round: the outside set's types only, each part by two authors at once (README.md,
+# "Seventh round")
+SEVENTH_ROUND = ("heldout11",)
+OUTSIDE_SET_TYPES = {
+    "US_TOLL_FREE_REGISTRATION",
+    "US_TEN_DLC_BRAND_REGISTRATION",
+    "US_TEN_DLC_CAMPAIGN_REGISTRATION",
+    "ID_SENDER_ID_REGISTRATION",
+    "IN_SENDER_ID_REGISTRATION",
+}
+
+
+@pytest.mark.parametrize("part", SEVENTH_ROUND)
+def test_seventh_round_parts_are_large_and_mixed(parts, part):
+    regs = parts[part]
+    assert len(regs) >= 60, (part, len(regs))
+    compliant = sum(r["label"] == "compliant" for r in regs) / len(regs)
+    assert 0.35 <= compliant <= 0.5, (part, compliant)
+    assert {r["registration_type"] for r in regs} == OUTSIDE_SET_TYPES, part
     used = collections.Counter(r["defect"]["category"] for r in regs if r["label"] == "defect")
     assert len(used) >= 20, (part, CATEGORIES - set(used))
