@@ -50,6 +50,7 @@ DEV9 = SET_DIR / "dev9.yaml"
 # campaign, Indonesian and Indian sender IDs), each part by two authors at once after round 8;
 # heldout11 is never tuned against.
 HELDOUT11 = SET_DIR / "heldout11.yaml"
+DEV10 = SET_DIR / "dev10.yaml"
 
 FIELDS = (
     "id",
@@ -76,7 +77,7 @@ def _subst(obj: Any, portal: str) -> Any:
 
 
 def load_set(path: str | Path, portal: str = "https://portal.example") -> list[dict]:
-    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev9, heldout5,
+    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev10, heldout5,
     heldout7 … heldout11) into plain dicts."""
     import yaml
 

@@ -19,6 +19,7 @@ from bench.preflight_set import (
     DEV7,
     DEV8,
     DEV9,
+    DEV10,
     FIELDS,
     HELDOUT,
     HELDOUT2,
@@ -123,6 +124,7 @@ PATHS = {
     "heldout10": HELDOUT10,
     "dev9": DEV9,
     "heldout11": HELDOUT11,
+    "dev10": DEV10,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
@@ -397,7 +399,7 @@ def test_sixth_round_parts_are_large_and_mixed(parts, part):
 
 # the seventh round: the outside set's types only, each part by two authors at once (README.md,
 # "Seventh round")
-SEVENTH_ROUND = ("heldout11",)
+SEVENTH_ROUND = ("heldout11", "dev10")
 OUTSIDE_SET_TYPES = {
     "US_TOLL_FREE_REGISTRATION",
     "US_TEN_DLC_BRAND_REGISTRATION",
