@@ -25,7 +25,8 @@ def _search(pattern: str, text: str) -> re.Match | None:
 
 def sentences(text: str) -> list[str]:
     """Sentences, then clauses joined by "but" or "; ", without list bullets."""
-    parts = re.split(r"(?<=[.!?;])\s+|\n+|\s+[•·-]\s+", text)
+    # a sentence also ends at a closing quote or bracket after its stop: '… to them." Joining'
+    parts = re.split(r"(?<=[.!?;])\s+|(?<=[.!?;][\"'”’)\]])\s+|\n+|\s+[•·-]\s+", text)
     out = []
     for part in parts:
         out += [p.strip() for p in re.split(r",?\s+but\s+|;\s+", part) if p and p.strip()]
@@ -275,6 +276,9 @@ _RECIPIENT = (
     # "companies we work with", "businesses we partner with"
     r"(?:companies|businesses|organi[sz]ations|firms|brands)\s+(?:that\s+|who\s+)?we\s+"
     r"(?:work|partner|deal|collaborate)\s+with|"
+    # the makers of what the sender sells: "the hair-care brands we carry", "labels we stock"
+    r"(?:brands|labels|manufacturers|makers|designers)\s+(?:that\s+|which\s+)?we\s+"
+    r"(?:carry|stock|sell|represent|feature)|"
     # "sister" names a kin business whatever it is: "our sister inns", "sister restaurants"
     r"subsidiar(?:y|ies)|sister\s+(?!(?:is|was|has|says|does|and|or|who|as)\b)"
     r"(?:[\w-]+s\b|[\w-]*(?:company|brand|business|store|site|clinic|school|hotel|inn|restaurant|"
@@ -374,9 +378,18 @@ _OTHERS_TEXT_YOU = (
 )
 
 
+_TO_THEM = (
+    rf"\b(?:{_SHARE_VERB}|hand(?:s|ed|ing)?)\s+(?:your|their|the|members['’]?|customers['’]?|guests['’]?)\s+"
+    r"(?:[\w-]+\s+){0,2}(?:numbers?|details|information|info|data|contacts?|lists?|opt[\s-]?ins?)"
+    r"\s+(?:(?:along|on|over)\s+)?(?:to|with)\s+(?:(?:each|all|both)\s+(?:of\s+)?)?"
+    r"(?:them|those|these)\b"
+)
+
+
 def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | None:
     """A clause that lets opt-in data (or the person) reach someone other than the sender."""
     possible: str | None = None
+    previous = ""  # the clause before: who "them" are
     for clause in sentences(without_names(text, names)):
         # "never shared, except with our marketing partners": the exception is the sharing
         exception = _search(rf"{_EXCEPTION}(?:with|to)?\s*{_words(2)}{_RECIPIENT}\b", clause)
@@ -406,6 +419,9 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
             or _search(rf"\b{_RECIPIENT}\s+{_words(4)}(?:access\s+to|receive|get|obtain)\s+"
                        r"(?:your|their|the|our)\s+(?:\w+\s+){0,2}(?:number|data|information|"
                        r"details|list|consent)", clause)
+            # a recipient named first, then the data handed "to them": "… free samples from the
+            # brands we carry, so we'll pass your number along to them"
+            or (_search(_TO_THEM, clause) and _search(rf"\b{_RECIPIENT}\b", previous + clause))
         )  # fmt: skip
         if not positive:
             positive = _search(_SOLD, clause)  # sold or rented, to anyone
@@ -421,6 +437,7 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
         others = _search(_OTHERS_TEXT_YOU, clause)
         if others and not _negated(clause) and possible is None:
             possible = others.group(0)
+        previous = clause + " "
     return Reading(possible, sure=False) if possible else None
 
 

@@ -21,8 +21,19 @@ RESTRICTED = {
                  r"salves?|drinks?|capsules?|shop|store)", r"hemp\s+(?:oils?|extracts?|gummies)",
                  r"weed[\s-](?:infused|delivery|shop|store|gummies|edibles)", r"delta[\s-]?[89]",
                  r"pre-?rolls?", r"420\s+(?:special|deals?|sale|menu)"],
-    "firearms": [r"firearms?", r"handguns?", r"ammo", r"ammunition", r"gun\s+(?:shop|store|show|"
-                 r"range|sale)s?", r"assault\s+(?:rifles?|weapons?)"],
+    "firearms": [r"firearms?", r"handguns?", r"shotguns?", r"ammo", r"ammunition", r"gun\s+(?:shop|"
+                 r"store|show|range|sale)s?", r"assault\s+(?:rifles?|weapons?)",
+                 r"(?:ar|ak)-?(?:15|47)s?", r"lower\s+receivers?",
+                 r"ffl\s+(?:dealers?|holders?|transfers?|licen[cs]e\w*)",
+                 # cartridges by calibre, load and bullet: "9mm 115gr FMJ", "5.56 NATO",
+                 # ".308 Win", "12 gauge shells", "hollow points", "buckshot"
+                 r"fmj", r"jhp", r"hollow[\s-]?points?", r"buckshot", r"birdshot",
+                 r"\d+\s*(?:gr|grain)\s+(?:fmj|jhp|hp|sp|ammo|rounds?|loads?|bullets?)",
+                 r"(?:5\.56|7\.62)(?:\s*(?:nato|x\s*\d+(?:mm)?))?",
+                 r"\.(?:22|223|243|270|300|308|30-06|357|38|380|40|44|45)\s*(?:lr|wmr|rem|win|acp|"
+                 r"s&w|special|spl|magnum|mag|auto|blackout|caliber|cal)",
+                 r"\d+[\s-]?(?:gauge|ga)\s+(?:shells?|loads?|ammo|shotguns?|slugs?|buckshot)",
+                 r"(?:9|10)\s*mm\s+(?:luger|parabellum|rounds?|ammo|fmj|jhp|hollow|\d+\s*gr)"],
     "sexual content": [r"xxx", r"porn\w*", r"sexting",
                        r"adult\s+(?:content|entertainment|videos?)"],
     "hate": [r"white\s+power", r"racial\s+purity"],
@@ -57,7 +68,9 @@ RESTRICTED = {
 # crypto scams, a first-party lender has a collections team): a warning staff read.
 RESTRICTED_POSSIBLE = {
     "cannabis": [r"cbd", r"weed", r"edibles", r"420"],
-    "firearms": [r"guns?", r"rifles?", r"pistols?", r"gun\s+shop"],
+    "firearms": [r"guns?", r"rifles?", r"pistols?", r"gun\s+shop", r"revolvers?",
+                 r"silencers?", r"suppressors?", r"ffl",
+                 r"cartridges?\s+(?:and|or|&)\s+(?:shells?|rounds?)"],
     "sexual content": [r"escorts?", r"nudes?", r"hook-?ups?"],
     "gambling": [r"betting", r"wagers?", r"poker", r"jackpots?", r"bets?"],
     "high-risk financial services": [r"cash\s+advances?", r"bad\s+credit",

@@ -2104,3 +2104,80 @@ def test_round8_a_reply_pasted_with_double_spaces_and_line_breaks_keeps_its_leng
     longer = reply.replace("bookings.", "bookings and waitlist moves, weekly or less.")
     d = draft("campaign-fitness", {"campaignInfo.helpMessage": longer})
     assert at(d, "campaignInfo.helpMessage").get("HELP_MESSAGE") == "error"
+
+
+# --- Round 9: dev10's misses, in wordings of their own --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Larkspur Outdoors: 1,000 rounds of 9mm 124gr FMJ back in stock for [Name].",
+        "Larkspur Outdoors: .223 Rem and .308 Win cases land [Date]. Reserve yours today.",
+        "Larkspur Outdoors: 12 gauge shells and buckshot restocked at the counter.",
+        "Larkspur Outdoors: your 7.62x39 order is packed. Pick it up with your license.",
+        "Larkspur Outdoors: hollow points are limited to 5 boxes per [Name] this week.",
+    ],
+)
+def test_round9_cartridges_named_by_calibre_and_load_are_firearms(sample):
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    assert found.get("RESTRICTED_CONTENT") == "error", found
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Larkspur Hardware: 9mm drill bits and 12 gauge wire are back on aisle [Aisle].",
+        "Larkspur Dental: our team brings high-caliber care to [Name]'s whole family.",
+        "Larkspur Hardware: the 5.5 inch shelf brackets you ordered are in.",
+    ],
+)
+def test_round9_sizes_and_gauges_of_ordinary_goods_are_no_firearms(sample):
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    assert not {"RESTRICTED_CONTENT", "RESTRICTED_CONTENT_POSSIBLE"} & set(found), found
+
+
+def test_round9_surge_suppressors_only_warn():
+    sample = "Larkspur Hardware: surge suppressors are 20% off until [Date]."
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    assert "RESTRICTED_CONTENT" not in found
+    assert found.get("RESTRICTED_CONTENT_POSSIBLE") == "warning"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Patients also get tips from the toothbrush makers we stock, so we hand your details"
+        " over to them.",
+        " You may hear from the whitening labels we carry; we give your mobile number to each"
+        " of them.",
+    ],
+)
+def test_round9_data_handed_to_them_after_naming_who_they_are_is_shared(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " The toothbrush makers we stock never get your number; we do not pass your details"
+        " to them.",
+        " We text you about the brands we carry. Ask us and we will send the details to them"
+        " by e-mail, never your number.",
+        " Your details stay with us; the dentists on our team pass your notes to each other.",
+    ],
+)
+def test_round9_data_kept_from_them_is_not_shared(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert "OPTIN_THIRD_PARTY" not in at(d, TFN_OPT_IN)
+
+
+def test_round9_a_sentence_ends_at_the_quote_after_its_full_stop():
+    # the negation of the next sentence ("nothing") no longer hides the sharing in the quote
+    extra = (
+        ' Small print: "We pass your number on to our marketing partners." Joining has nothing'
+        " to do with booking."
+    )
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
