@@ -69,8 +69,12 @@ def _clean(text: str, names: list[str]) -> list[str]:
     for name in sorted(names, key=len, reverse=True):
         if len(name) >= 3:
             text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
-    # Words in capitals are keywords, acronyms or brands (STOP, OTP, PT, ACME).
-    return [w for w in re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text) if not w.isupper()]
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text)
+    # Words in capitals are keywords, acronyms or brands (STOP, OTP, PT, ACME), unless the
+    # whole text is typed in capitals: then they are its words.
+    if words and sum(w.isupper() for w in words) >= 0.6 * len(words):
+        return [w.lower() for w in words]
+    return [w for w in words if not w.isupper()]
 
 
 def not_english(text: str, names: list[str] | tuple[str, ...] = ()) -> LanguageVerdict | None:

@@ -284,7 +284,8 @@ _HELP_INSTRUCTION = re.compile(
 _STOP_INSTRUCTION = re.compile(
     r"\bSTOP\b|(?i:\b(?:text|txt|reply|send|texting|replying)\s+[\"“'‘]?(?:stop|end|cancel|quit|"
     r"unsubscribe|stopall)\b|(?:reply|text|send|txt)\s+\S+\s+to\s+(?:cancel|end|quit|stop)|"
-    r"opt[\s-]?out|unsubscrib\w*|\bstop\s+to\s+(?:cancel|end|quit|unsubscribe|stop)\b|"
+    r"opt[\s-]?out|unsubscrib\w*|\bstop\s+to\s+(?:cancel|end|quit|unsubscribe|stop|leave|"
+    r"switch\s+(?:back|off|to)|turn\s+(?:them\s+|texts\s+)?off)\b|"
     r"to\s+(?:cancel|end|quit|stop)\s+(?:\w+\s+)"
     r"{0,2}(?:texts|messages|alerts|subscription|sms|receiving))"
 )

@@ -2181,3 +2181,29 @@ def test_round9_a_sentence_ends_at_the_quote_after_its_full_stop():
     )
     d = draft("tfn-dental", dental_opt_in(extra=extra))
     assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
+
+
+# --- Found by probes that retype the dev parts (no labelled part involved) -----------------------
+
+
+def test_details_typed_in_capitals_are_read_for_their_language():
+    details = "messagingUseCase.useCaseDetails"
+    spanish = (
+        "LARKSPUR DENTAL GROUP ENVÍA RECORDATORIOS DE CITAS A SUS PACIENTES QUE RESERVARON UNA "
+        "VISITA EN LA CLÍNICA."
+    )
+    assert at(draft("tfn-dental", {details: spanish}), details).get("NOT_ENGLISH") == "error"
+    english = (
+        "LARKSPUR DENTAL GROUP SENDS APPOINTMENT REMINDERS TO PATIENTS WHO BOOKED A VISIT AT "
+        "THE CLINIC."
+    )
+    found = at(draft("tfn-dental", {details: english}), details)
+    assert not {"NOT_ENGLISH", "MAYBE_NOT_ENGLISH"} & set(found)
+
+
+@pytest.mark.parametrize(
+    "cta", ["Reply help for help, stop to switch back to e-mail.", "Text stop to turn texts off."]
+)
+def test_stop_in_lower_case_with_what_it_does_is_an_opt_out(cta):
+    d = draft("tfn-dental", _cta(cta))
+    assert "OPTIN_STOP" not in at(d, TFN_OPT_IN)
