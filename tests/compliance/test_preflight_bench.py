@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from bench.preflight import load_cases, measure
 
@@ -107,3 +108,26 @@ def test_the_bench_reads_the_set_format(tmp_path, settings):
     result = measure_set([items[0], city_empty])
     assert (result["blocked"], result["blocked_by_form_only"]) == (0.5, 0.5)
     assert result["rows"][1]["errors"] == ["CATALOG"]
+
+
+def test_the_retyping_bench_changes_the_form_of_the_text_only():
+    from bench.preflight_retype import RETYPINGS, retyped
+    from compliance.preflight import Draft
+
+    opt_in = "They tick \"Yes, text me\". Don't worry - it's optional. 2 texts a month. Reply STOP."
+    draft = Draft(
+        registration_type="US_TOLL_FREE_REGISTRATION",
+        values={
+            "messagingUseCase.optInDescription": opt_in,
+            "messagingUseCase.useCaseCategory": "ACCOUNT_NOTIFICATIONS",
+            "companyInfo.website": "https://a-very-long-website-address.example/x",
+        },
+    )
+    for name, (change, descriptions_only) in RETYPINGS.items():
+        values = retyped(draft, change, descriptions_only).values
+        changed = values["messagingUseCase.optInDescription"]
+        assert changed != opt_in, name
+        # the words are the same, whatever their case, quotes and spacing
+        assert re.sub(r"\W+", "", changed).lower() == re.sub(r"\W+", "", opt_in).lower(), name
+        assert values["messagingUseCase.useCaseCategory"] == "ACCOUNT_NOTIFICATIONS", name
+        assert values["companyInfo.website"] == draft.values["companyInfo.website"], name
