@@ -20,6 +20,7 @@ from bench.preflight_set import (
     DEV8,
     DEV9,
     DEV10,
+    DEV11,
     FIELDS,
     HELDOUT,
     HELDOUT2,
@@ -31,6 +32,7 @@ from bench.preflight_set import (
     HELDOUT9,
     HELDOUT10,
     HELDOUT11,
+    HELDOUT12,
     load_set,
 )
 
@@ -125,6 +127,8 @@ PATHS = {
     "dev9": DEV9,
     "heldout11": HELDOUT11,
     "dev10": DEV10,
+    "heldout12": HELDOUT12,
+    "dev11": DEV11,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
@@ -399,7 +403,7 @@ def test_sixth_round_parts_are_large_and_mixed(parts, part):
 
 # the seventh round: the outside set's types only, each part by two authors at once (README.md,
 # "Seventh round")
-SEVENTH_ROUND = ("heldout11", "dev10")
+SEVENTH_ROUND = ("heldout11", "dev10", "heldout12", "dev11")
 OUTSIDE_SET_TYPES = {
     "US_TOLL_FREE_REGISTRATION",
     "US_TEN_DLC_BRAND_REGISTRATION",
