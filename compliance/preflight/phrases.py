@@ -488,6 +488,14 @@ SMS_REQUIRED_SURE = [
     r"(?:way|channel|option|method|means)",
     r"(?:no|without\s+any|there\s+is\s+no|there\s+are\s+no)\s+(?:other|alternative|"
     r"e-?mail|email|voice)\s+(?:\w+\s+){0,2}(?:channel|option|way|method|alternative)",
+    # the consent box the form will not go without: "a checkbox that must be checked before
+    # the form can be submitted: 'I agree to receive text messages …'"
+    r"(?:box|checkbox|check-box|tick\s*box|toggle)\s+(?:that\s+|which\s+)?(?:\w+\s+){0,2}"
+    r"(?:must|has\s+to|needs\s+to|is\s+required\s+to)\s+be\s+(?:checked|ticked|selected|"
+    r"accepted|enabled|switched\s+on|turned\s+on)\s+(?:before|to|in\s+order\s+to|for)\s+"
+    r"(?:\w+\s+){0,4}(?:submit\w*|continu\w*|finish\w*|complet\w*|proceed\w*|book\w*|enrol\w*|"
+    r"register\w*|order\w*|check\w*\s+out|pay\w*|sign\w*\s+up)\b[^.]{0,60}?\b"
+    r"(?:sms|texts?|text\s+messag\w+|texting)\b",
     r"only\s+(?:available|offered|possible|sent|delivered)\s+(?:by|via|through|over)\s+"
     r"(?:sms|text)",
     r"(?:required|mandatory)\s+(?:sms|text)\s+(?:opt[\s-]?in|consent|checkbox|box|enrol+ment)",
@@ -538,12 +546,32 @@ _WITHHELD_WITHOUT = (
 )
 
 
+# The same, the consent named in the clause before: "… a checkbox for texts. Enrollment cannot
+# be finished without it."
+_WITHHELD_WITHOUT_IT = (
+    rf"{_SERVICE}s?\s+{_words(3)}(?:cannot|can\s+not|can't|can’t|won't|will\s+not|is\s+not|"
+    r"isn't)\s+be\s+(?:finished|completed|complete|submitted|done|processed|accepted|finali[sz]ed|"
+    r"confirmed|approved)\s+without\s+(?:it|this|that|them)\b"
+)
+_CONSENT_BOX = rf"(?:box|checkbox|check-box|tick\s*box|toggle|{_SMS_ITSELF})"
+# No other way in: "there is no password or e-mail login to fall back on" (its "or e-mail" is
+# no alternative, so it is read before the clause's alternatives are).
+_NO_OTHER_LOGIN = (
+    r"\bno\s+(?:password\s+(?:or|nor|and)\s+)?(?:e-?mail|email)(?:\s+(?:or|nor|and)\s+password)?"
+    r"\s+(?:log[\s-]?in|sign[\s-]?in|sign[\s-]?on|fall[\s-]?back|backup|option)"
+)
+
+
 def sms_required(text: str) -> Reading | None:
     """SMS made a condition of the service (no other channel, no way around it)."""
     possible = None
+    previous = ""
     for clause in sentences(text):
         found = _search(_CANNOT_WITHOUT, clause)
-        found = found or _search(_WITHHELD_WITHOUT, clause)
+        found = found or _search(_WITHHELD_WITHOUT, clause) or _search(_NO_OTHER_LOGIN, clause)
+        if not found and _search(rf"\b{_CONSENT_BOX}\b", previous):
+            found = _search(_WITHHELD_WITHOUT_IT, clause)
+        previous = clause
         if found:
             return Reading(found.group(0), sure=True)
         if _search(_NOT_REQUIRED, clause):

@@ -2207,3 +2207,34 @@ def test_details_typed_in_capitals_are_read_for_their_language():
 def test_stop_in_lower_case_with_what_it_does_is_an_opt_out(cta):
     d = draft("tfn-dental", _cta(cta))
     assert "OPTIN_STOP" not in at(d, TFN_OPT_IN)
+
+
+# --- Round 10: dev11's misses, in wordings of their own -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " The booking form has a box that has to be ticked to finish the booking: “Yes, send me"
+        " text reminders.”",
+        " Patients see a toggle for text reminders. Booking can't be completed without it.",
+        " Sign-in is by a code we text; there's no e-mail login or password to use instead.",
+    ],
+)
+def test_round10_consent_the_form_will_not_go_without_is_forced(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_SMS_REQUIRED") == "error"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " A box for our terms of service has to be ticked to finish the booking; the text box"
+        " is optional.",
+        " Patients see a box for the privacy notice. The visit is confirmed without it by e-mail.",
+        " There is no password: sign in with a code by text or by e-mail, your choice.",
+    ],
+)
+def test_round10_other_boxes_and_other_ways_in_force_nothing(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert "OPTIN_SMS_REQUIRED" not in at(d, TFN_OPT_IN)
