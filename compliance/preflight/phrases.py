@@ -276,9 +276,13 @@ _RECIPIENT = (
     # "companies we work with", "businesses we partner with"
     r"(?:companies|businesses|organi[sz]ations|firms|brands)\s+(?:that\s+|who\s+)?we\s+"
     r"(?:work|partner|deal|collaborate)\s+with|"
-    # the makers of what the sender sells: "the hair-care brands we carry", "labels we stock"
+    # the makers of what the sender sells: "the hair-care brands we carry", "labels we stock",
+    # "the companies whose products we sell"
     r"(?:brands|labels|manufacturers|makers|designers)\s+(?:that\s+|which\s+)?we\s+"
     r"(?:carry|stock|sell|represent|feature)|"
+    r"(?:companies|brands|businesses|makers|firms)\s+whose\s+(?:products|goods|services|brands?|"
+    r"lines)\s+we\s+(?:sell|carry|stock|offer|represent|feature)|"
+    r"co-?sponsors?|local\s+(?:partners|sponsors)|"
     # "sister" names a kin business whatever it is: "our sister inns", "sister restaurants"
     r"subsidiar(?:y|ies)|sister\s+(?!(?:is|was|has|says|does|and|or|who|as)\b)"
     r"(?:[\w-]+s\b|[\w-]*(?:company|brand|business|store|site|clinic|school|hotel|inn|restaurant|"
@@ -298,6 +302,19 @@ _RECIPIENT = (
     r"brands?|business(?:es)?|entit(?:y|ies)|agenc(?:y|ies)|organi[sz]ations?)|"
     r"(?:marketing|advertising|media|lead|referral)\s+(?:agenc(?:y|ies)|firms?|companies))"
 )
+# Businesses that may as well be the ones the sender texts ("exhibitors who register receive
+# load-in times"): third parties only when the person's data is what they are given.
+_RECIPIENT_IF_GIVEN_DATA = (
+    r"(?:manufacturers?|suppliers?|distributors?|wholesalers?|exhibitors?|promoters?|"
+    r"(?:event\s+)?organi[sz]ers|co-?hosts?|charit(?:y|ies)|local\s+(?:businesses|merchants|shops|"
+    r"stores|restaurants|companies)|the\s+(?:venue|landlord|property\s+owner)s?)"
+)
+_PERSONS_DATA = (
+    r"(?:your|their|the\s+(?:customer|guest|member|patient|client|subscriber)['’]?s?|"
+    r"customers['’]|guests['’]|members['’]|patients['’]|clients['’]|subscribers['’])\s+"
+    r"(?:[\w-]+\s+){0,2}(?:numbers?|details|information|info|data|contacts?|lists?|"
+    r"opt[\s-]?ins?|consent)"
+)
 # Those who only carry the messages for the sender: warned about, never an error.
 _PROCESSOR = (
     r"(?:service\s+providers?|(?:sms|messaging|technology|platform|telecom)\s+(?:providers?|vendors?)"
@@ -311,6 +328,10 @@ _SHARE_VERB = (
     r"exchang(?:e|es|ed|ing)|hand(?:s|ed)?\s+(?:over|on)|licens(?:e|es|ed|ing)|send\s+to|sent\s+to|"
     r"forward(?:s|ed)?|pool(?:s|ed|ing)?|combin(?:e|es|ed|ing)|merg(?:e|es|ed|ing)|"
     r"upload(?:s|ed|ing)?|syncs?|synced|export(?:s|ed|ing)?|"
+    # the person put in touch with someone else: "we may connect you with partner lenders",
+    # "your number is visible to our sponsors"
+    r"introduc(?:e|es|ed|ing)|connect(?:s|ed|ing)?|put\s+you\s+in\s+touch|refer(?:s|red|ring)?|"
+    r"visible|"
     # the data moves along with something else: "your number travels with your profile to …"
     r"travel(?:s|led|ling)?|carr(?:y|ies|ied)\s+over)"
 )
@@ -419,6 +440,11 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
             or _search(rf"\b{_RECIPIENT}\s+{_words(4)}(?:access\s+to|receive|get|obtain)\s+"
                        r"(?:your|their|the|our)\s+(?:\w+\s+){0,2}(?:number|data|information|"
                        r"details|list|consent)", clause)
+            or _search(rf"\b{_SHARE_VERB}\s+{_words(2)}{_PERSONS_DATA}\s+{_words(8)}"
+                       rf"(?:with|to)\s+{_words(3)}{_RECIPIENT_IF_GIVEN_DATA}\b", clause)
+            or _search(rf"{_PERSONS_DATA}\s+(?:\w+\s+){{0,3}}(?:is|are|gets?|will\s+be|may\s+be|"
+                       rf"can\s+be)\s+(?:also\s+)?{_SHARE_VERB}\s+(?:(?:along|on|over)\s+)?"
+                       rf"(?:with|to)\s+{_words(3)}{_RECIPIENT_IF_GIVEN_DATA}\b", clause)
             # a recipient named first, then the data handed "to them": "… free samples from the
             # brands we carry, so we'll pass your number along to them"
             or (_search(_TO_THEM, clause) and _search(rf"\b{_RECIPIENT}\b", previous + clause))

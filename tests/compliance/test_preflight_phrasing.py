@@ -2238,3 +2238,38 @@ def test_round10_consent_the_form_will_not_go_without_is_forced(extra):
 def test_round10_other_boxes_and_other_ways_in_force_nothing(extra):
     d = draft("tfn-dental", dental_opt_in(extra=extra))
     assert "OPTIN_SMS_REQUIRED" not in at(d, TFN_OPT_IN)
+
+
+# --- Who may receive the data: more recipients and verbs, and the ones a sender texts itself --
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " We may connect you with partner lenders.",
+        " Your number is visible to our sponsors.",
+        " We share your number with the companies whose products we sell.",
+        " We pass your mobile number to the event organizers.",
+        " Your number is shared with exhibitors so they can send you offers.",
+        " Patients' contact details are given to the venue for the guest list.",
+    ],
+)
+def test_data_given_to_more_kinds_of_recipient_is_shared(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Exhibitors who register will receive load-in reminders by text.",
+        " Suppliers who opt in will receive purchase order alerts.",
+        " Our drivers text suppliers and distributors when a pallet is ready.",
+        " We give load-in times to exhibitors by text.",
+        " Your details are never shared with our suppliers.",
+        " We connect you with our front desk by text.",
+    ],
+)
+def test_businesses_the_sender_texts_itself_are_no_recipients_of_data(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert "OPTIN_THIRD_PARTY" not in at(d, TFN_OPT_IN)
