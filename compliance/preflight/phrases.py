@@ -545,6 +545,73 @@ SMS_REQUIRED_SURE = [
     r"(?:released|cancel+ed|forfeited|given\s+away|lost|dropped|closed|refused|declined|"
     r"rejected|removed|not\s+(?:held|kept|confirmed|accepted))\b",
 ]
+_DECLINE = (
+    r"(?:declin\w*|refus\w*|opt(?:s|ing|ed)?\s+out\s+of|say(?:s|ing)?\s+no\s+to|untick\w*|"
+    r"uncheck\w*|(?:don't|do\s+not|doesn't|does\s+not|not)\s+(?:accept\w*|agree\w*|want\w*|"
+    r"tick\w*|check\w*))"
+)
+_CANT = (
+    r"(?:can't|can’t|cannot|can\s+not|won't|won’t|will\s+not|unable\s+to|not\s+able\s+to|"
+    r"no\s+longer)"
+)
+# What the person keeps only while the texts stay on (the messages themselves are not it:
+# "cancels your appointment reminders" is the opt-out working).
+_MESSAGES = (
+    r"(?:sms|texts?|text\s+messag\w+|alerts?|messages|msgs|subscriptions?|reminders?|"
+    r"notifications?|updates?|offers?|news|codes?|deals?|promotions?|notices?|confirmations?)"
+)
+_KEPT = (
+    rf"(?!(?:[\w'’-]+\s+){{0,2}}{_MESSAGES}\b)"
+    r"(?:[\w'’-]+\s+){0,2}(?:bookings?|accounts?|memberships?|orders?|reservations?|"
+    r"enrol+ments?|rewards?|points|loyalty|appointments?|places?|spots?|seats?|tables?|plans?|"
+    r"polic(?:y|ies)|warrant(?:y|ies)|registrations?|tickets?|visits?)\b"
+    rf"(?!\s+{_MESSAGES}\b)"
+)
+
+
+def _words_no_negation(n: int) -> str:
+    """Up to n words in between, none of them a negation ("does not cancel" is no cost)."""
+    return (
+        r"(?:(?!(?:not|never|no|doesn't|don't|won't|isn't|does|will|can't|cannot)\b)"
+        rf"[\w'’&/-]+[,:]?\s+){{0,{n}}}"
+    )
+
+
+SMS_REQUIRED_SURE += [
+    # "you can't book a table unless you agree to receive texts"
+    rf"{_CANT}\s+{_words(4)}{_SERVICE}\s+{_words(4)}unless\s+{_words(4)}(?:agree|accept|opt|"
+    rf"consent|sign\s+up|subscribe|receive|tick|check)\w*\s+{_words(4)}{_SMS}",
+    # "only customers who accept texts can place an order"
+    r"\bonly\s+(?:\w+\s+){0,2}(?:who|that)\s+(?:accept|agree\s+to|opt\s+in\s+to|sign\s+up\s+for|"
+    rf"consent\s+to|receive|allow)\s+{_words(3)}{_SMS_ITSELF}\s+(?:can|may|are\s+able\s+to|get\s+to)"
+    rf"\s+{_words(3)}{_SERVICE}",
+    # "we require all patients to accept appointment texts"
+    r"\brequire[sd]?\s+(?:all\s+|every\s+|each\s+)?(?:\w+\s+){0,2}to\s+(?:accept|receive|agree\s+to|"
+    rf"opt\s+in\s+to|sign\s+up\s+for|consent\s+to)\s+{_words(3)}{_SMS_ITSELF}",
+    # declining the texts costs the service: "if you decline texts, we can't process your
+    # order", "declining texts means we can't hold your reservation", "unticking the SMS box
+    # cancels the booking", "replying STOP also ends your rewards" (seed 003: SMS may not be a
+    # requirement to join a rewards program)
+    rf"\bif\s+(?:you|they|\w+s)\s+{_DECLINE}\s+{_words(3)}{_SMS_ITSELF}[^.]{{0,40}}?{_CANT}\s+"
+    rf"{_words(3)}(?:process|accept|complete|hold|book|confirm|open|ship|serve|enrol\w*|register|"
+    r"take|keep|honou?r)",
+    rf"\b{_DECLINE}\s+{_words(3)}{_SMS_ITSELF}\s+(?:box\s+)?(?:also\s+)?(?:means|will\s+mean)\s+"
+    rf"{_words_no_negation(3)}{_CANT}",
+    rf"(?:{_DECLINE}|(?:replying|texting|sending)\s+stop|opting\s+out|unsubscribing)\s+"
+    rf"{_words_no_negation(3)}(?:(?:{_SMS_ITSELF}|box)\s+)?(?:also\s+|automatically\s+)?"
+    r"(?:cancels?|closes?|ends?|"
+    r"terminates?|forfeits?|voids?|deletes?|releases?|removes?\s+you\s+from|will\s+(?:also\s+)?"
+    rf"(?:cancel|close|end|terminate|forfeit|void|delete|release))\s+(?:your\s+|the\s+)?{_KEPT}",
+    # the texts cannot be refused: "text alerts are part of the membership and can't be turned
+    # off", "texts can't be declined during checkout"
+    rf"{_SMS_ITSELF}\s+{_words(6)}(?:can't|can’t|cannot|can\s+not|may\s+not)\s+be\s+"
+    r"(?:turned\s+off|switched\s+off|disabled|declined|refused|opted\s+out\s+of|unchecked|"
+    r"unticked)",
+    r"\bno\s+way\s+to\s+(?:opt\s+out|decline|refuse|turn\s+(?:them\s+|texts\s+)?off)",
+    # "members must keep text alerts on to stay enrolled"
+    rf"must\s+(?:keep|leave|have)\s+{_words(3)}{_SMS_ITSELF}\s+(?:on|enabled|turned\s+on|active|"
+    r"switched\s+on)\s+to\s+(?:stay|remain|keep)",
+]
 _REQUIRE_CUE = (
     r"(?:required|require[sd]?|mandatory|compulsory|obligatory|must|have\s+to|has\s+to|"
     r"need\s+to|needs\s+to|only\s+way|only\s+option|cannot|can't|can’t|unless|condition)"

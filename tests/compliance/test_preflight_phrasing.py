@@ -2273,3 +2273,44 @@ def test_data_given_to_more_kinds_of_recipient_is_shared(extra):
 def test_businesses_the_sender_texts_itself_are_no_recipients_of_data(extra):
     d = draft("tfn-dental", dental_opt_in(extra=extra))
     assert "OPTIN_THIRD_PARTY" not in at(d, TFN_OPT_IN)
+
+
+# --- SMS as a condition: what declining the texts costs, texts that cannot be refused ----------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Text alerts are part of the membership and can't be turned off.",
+        " You can't book a table unless you agree to receive texts.",
+        " Only customers who accept texts can place an order.",
+        " We require all patients to accept appointment texts.",
+        " If you decline texts, we can't process your order.",
+        " Declining texts means we can't hold your reservation.",
+        " Unticking the SMS box cancels the booking.",
+        " Opting out of texts also closes your account.",
+        " Replying STOP will cancel your membership.",
+        " Members must keep text alerts on to stay enrolled in the rewards program.",
+        " Texts can't be declined during checkout.",
+    ],
+)
+def test_texts_that_cannot_be_declined_without_losing_the_service_are_forced(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_SMS_REQUIRED") == "error"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Replying STOP will cancel your text subscription.",
+        " Replying STOP cancels your appointment reminders only.",
+        " Opting out of texts does not cancel your membership.",
+        " Unticking the box cancels the booking reminders, not the booking.",
+        " Declining texts means nothing changes: we e-mail you instead.",
+        " If you decline texts, we can still process your order by e-mail.",
+        " Only customers who accept texts get the reminders.",
+    ],
+)
+def test_declining_that_costs_only_the_texts_forces_nothing(extra):
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert "OPTIN_SMS_REQUIRED" not in at(d, TFN_OPT_IN)
