@@ -54,6 +54,9 @@ DEV10 = SET_DIR / "dev10.yaml"
 # the same, after round 9; heldout12 is never tuned against
 HELDOUT12 = SET_DIR / "heldout12.yaml"
 DEV11 = SET_DIR / "dev11.yaml"
+# the same, after round 10; heldout13 is never tuned against
+HELDOUT13 = SET_DIR / "heldout13.yaml"
+DEV12 = SET_DIR / "dev12.yaml"
 
 FIELDS = (
     "id",
@@ -80,8 +83,8 @@ def _subst(obj: Any, portal: str) -> Any:
 
 
 def load_set(path: str | Path, portal: str = "https://portal.example") -> list[dict]:
-    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev11, heldout5,
-    heldout7 … heldout12) into plain dicts."""
+    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev12, heldout5,
+    heldout7 … heldout13) into plain dicts."""
     import yaml
 
     with open(path, encoding="utf-8") as fh:
