@@ -283,6 +283,8 @@ _RECIPIENT = (
     r"(?:companies|brands|businesses|makers|firms)\s+whose\s+(?:products|goods|services|brands?|"
     r"lines)\s+we\s+(?:sell|carry|stock|offer|represent|feature)|"
     r"co-?sponsors?|local\s+(?:partners|sponsors)|"
+    # "our preferred caterers, florists and bands", "preferred vendors"
+    r"preferred\s+(?!(?:times?|days?|dates?|language|name|method|channel|way)\b)[\w-]+s\b|"
     # "sister" names a kin business whatever it is: "our sister inns", "sister restaurants"
     r"subsidiar(?:y|ies)|sister\s+(?!(?:is|was|has|says|does|and|or|who|as)\b)"
     r"(?:[\w-]+s\b|[\w-]*(?:company|brand|business|store|site|clinic|school|hotel|inn|restaurant|"
@@ -455,6 +457,9 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
             positive = None  # "aggregated statistics with partners": no one's number
         if positive and not _negated(clause):
             return Reading(positive.group(0), sure=True)
+        handed = _search(_TO_THEM, clause)  # "them" not named: staff read who they are
+        if handed and not _negated(clause) and possible is None:
+            possible = handed.group(0)
         processor = _search(
             rf"\b{_SHARE_VERB}\b\s+{_words(10)}(?:with|to)\s+{_words(3)}{_PROCESSOR}\b", clause
         )
@@ -483,7 +488,8 @@ _SERVICE = (
     r"(?:sign(?:ing)?[\s-]?up|register|registration|create|creating|open|opening|account|service|"
     r"membership|join|joining|enrol+|enrol+ment|book|booking|checkout|check\s+out|purchase|"
     r"order|use|using|access|continue|proceed|complete|completing|activate|participate|"
-    r"application|apply|receive\s+(?:our|the)\s+(?:service|product|loan)|the\s+app|program)"
+    r"application|apply|receive\s+(?:our|the)\s+(?:service|product|loan)|the\s+app|program|"
+    r"check[\s-]?in|reservation|request)"
 )
 SMS_REQUIRED_SURE = [
     # "To complete a booking, customers must … agree to texts" (the purpose not SMS itself)
@@ -492,10 +498,18 @@ SMS_REQUIRED_SURE = [
     rf"\s+[^.]{{0,80}}?\b(?:agree|accept|opt|consent|receive|tick|check|subscribe)\b[^.]{{0,60}}?"
     rf"\b{_SMS}",
     # the booking / checkout button stays off until the SMS box is ticked
-    r"(?:booking|checkout|check-out|order|purchase|registration|sign[\s-]?up|account|submit|pay|"
-    r"continue)\s+(?:\w+\s+){0,2}(?:is|are|stays?|remains?)\s+(?:disabled|greyed\s+out|grayed\s+"
-    r"out|blocked|locked|unavailable)\s+until\s+(?:\w+\s+){0,4}(?:box|checkbox|consent|"
-    r"opt[\s-]?in|sms|text)",
+    r"(?:booking|checkout|check-out|check-in|order|purchase|registration|sign[\s-]?up|account|"
+    r"submit|pay|continue)\s+(?:\w+\s+){0,4}(?:is|are|stays?|remains?)\s+(?:disabled|"
+    r"greyed(?:\s+out)?|grayed(?:\s+out)?|grey|gray|inactive|blocked|locked|unavailable)\s+until\s+"
+    r"(?:\w+\s+){0,8}(?:box|checkbox|consent|opt[\s-]?in|sms|text)",
+    # "the checkbox has to be ticked or the Send Request button stays grey"
+    r"(?:box|checkbox|check-box|tick\s*box)\s+(?:[\w'’-]+\s+){0,4}(?:has\s+to|must|needs\s+to|is\s+"
+    r"required\s+to)\s+be\s+(?:ticked|checked|selected)\s+or\s+(?:[\w'’-]+\s+){0,5}(?:stays?|"
+    r"remains?|is|won't|will\s+not|can't|cannot)\s+(?:disabled|greyed|grayed|grey|gray|inactive|"
+    r"locked|unclickable|submit|send|go\s+through|work)",
+    # the texts the only channel: "the driver's updates only go by text"
+    r"\bonly\s+(?:go|goes|come|comes|arrive|arrives|travel|travels)\s+(?:out\s+)?(?:by|via|"
+    r"through|over)\s+(?:sms|text)",
     rf"{_SERVICE}\s+{_words(4)}requires?\s+{_words(2)}(?:sign(?:ing)?\s+up\s+for|agree(?:ing)?\s+to|"
     rf"opt(?:ing)?\s+in(?:to)?|accept(?:ing)?|consent(?:ing)?\s+to|receiv(?:e|ing)|subscrib(?:e|ing)"
     rf"\s+to)\s+{_words(3)}{_SMS}",
@@ -662,7 +676,12 @@ def sms_required(text: str) -> Reading | None:
     for clause in sentences(text):
         found = _search(_CANNOT_WITHOUT, clause)
         found = found or _search(_WITHHELD_WITHOUT, clause) or _search(_NO_OTHER_LOGIN, clause)
-        if not found and _search(rf"\b{_CONSENT_BOX}\b", previous):
+        context = previous + " " + clause
+        if (
+            not found
+            and _search(rf"\b{_CONSENT_BOX}\b", context)
+            and not _search(_NOT_REQUIRED, context)
+        ):
             found = _search(_WITHHELD_WITHOUT_IT, clause)
         previous = clause
         if found:

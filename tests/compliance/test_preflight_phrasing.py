@@ -2314,3 +2314,49 @@ def test_texts_that_cannot_be_declined_without_losing_the_service_are_forced(ext
 def test_declining_that_costs_only_the_texts_forces_nothing(extra):
     d = draft("tfn-dental", dental_opt_in(extra=extra))
     assert "OPTIN_SMS_REQUIRED" not in at(d, TFN_OPT_IN)
+
+
+# --- Round 11: dev12's misses, in wordings of their own -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " The consent box has to be ticked or the Book Now button stays greyed out.",
+        " Updates only go out by text: we do not e-mail or phone about online bookings.",
+        " Our check-in uses text-message keys, so the Continue button on this page stays"
+        " disabled until a mobile number is typed and the box is ticked.",
+        " The app delivers your door code by text, so online check-in cannot be completed"
+        " without it.",
+    ],
+)
+def test_round11_a_service_held_back_until_the_text_box_is_ticked_is_forced(extra):
+    # an opt-in that does not say elsewhere that texts are optional
+    opt_in = _cta("Reply HELP for help, STOP to opt out.")[TFN_OPT_IN] + extra
+    d = draft("tfn-dental", {TFN_OPT_IN: opt_in})
+    assert at(d, TFN_OPT_IN).get("OPTIN_SMS_REQUIRED") == "error"
+
+
+def test_round11_the_text_sign_up_buttons_own_box_forces_nothing():
+    extra = " The Join button stays disabled until the person ticks the box for texts."
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert "OPTIN_SMS_REQUIRED" not in at(d, TFN_OPT_IN)
+
+
+def test_round11_preferred_businesses_handed_the_number_are_third_parties():
+    extra = (
+        " We work closely with our preferred florists and caterers, so we pass your number"
+        " along to them when you book."
+    )
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert at(d, TFN_OPT_IN).get("OPTIN_THIRD_PARTY") == "error"
+    extra = " Tell us your preferred times and we text you when one opens up."
+    d = draft("tfn-dental", dental_opt_in(extra=extra))
+    assert "OPTIN_THIRD_PARTY" not in at(d, TFN_OPT_IN)
+
+
+def test_round11_a_number_handed_to_someone_unnamed_warns():
+    extra = " Once you sign up we pass your number along to them as well."
+    found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
+    assert found.get("OPTIN_THIRD_PARTY_POSSIBLE") == "warning"
+    assert "OPTIN_THIRD_PARTY" not in found
