@@ -20,7 +20,8 @@ RESTRICTED = {
                  r"gumm(?:y|ies)|products?|tinctures?|edibles?|vapes?|balms?|creams?|lotions?|"
                  r"salves?|drinks?|capsules?|shop|store)", r"hemp\s+(?:oils?|extracts?|gummies)",
                  r"weed[\s-](?:infused|delivery|shop|store|gummies|edibles)", r"delta[\s-]?[89]",
-                 r"pre-?rolls?", r"420\s+(?:special|deals?|sale|menu)"],
+                 r"pre-?rolls?", r"420\s+(?:special|deals?|sale|menu)", r"microdos\w*",
+                 r"shrooms?", r"mmj(?:\s+cards?)?"],
     "firearms": [r"firearms?", r"handguns?", r"shotguns?", r"ammo", r"ammunition", r"gun\s+(?:shop|"
                  r"store|show|range|sale)s?", r"assault\s+(?:rifles?|weapons?)",
                  r"(?:ar|ak)-?(?:15|47)s?", r"lower\s+receivers?",
@@ -39,7 +40,9 @@ RESTRICTED = {
     "hate": [r"white\s+power", r"racial\s+purity"],
     "gambling": [r"casinos?", r"sportsbooks?", r"sports\s+betting", r"bet\s+now",
                  r"online\s+betting", r"free\s+spins",
-                 r"(?:place|placing)\s+(?:a\s+|your\s+)?bets?"],
+                 r"(?:place|placing)\s+(?:a\s+|your\s+)?bets?", r"parlays?",
+                 r"odds\s+boosts?", r"(?:bet|wager)\s+\$\d+", r"free\s+bets?",
+                 r"slot\s+machines?"],
     "high-risk financial services": [r"payday\s+loans?", r"title\s+loans?",
                                      r"no\s+credit\s+check", r"debt\s+relief",
                                      r"debt\s+consolidation", r"debt\s+forgiveness",
@@ -59,7 +62,14 @@ RESTRICTED = {
                                      r"your\s+(?:[\w-]+\s+){0,2}debts?|debts?)"],
     "get-rich-quick schemes": [r"get\s+rich", r"make\s+money\s+fast",
                                r"work\s+from\s+home\s+(?:and\s+)?earn", r"guaranteed\s+income",
-                               r"\$\d[\d,]*\s+(?:a|per)\s+(?:day|week)\s+from\s+home"],
+                               r"\$\d[\d,]*\s+(?:a|per)\s+(?:day|week|month)\s+(?:from|at|"
+                               r"with)\s+(?:home|your\s+phone)",
+                               # AWS guide: pyramid or multi-level marketing schemes,
+                               # risk-investment opportunities
+                               r"multi-?level\s+marketing", r"mlm", r"pyramid\s+schemes?",
+                               r"be\s+your\s+own\s+boss", r"downlines?",
+                               r"guaranteed\s+(?:returns?|profits?|payouts?)",
+                               r"risk[\s-]free\s+(?:investments?|returns?|profits?)"],
     "phishing": [r"account\s+(?:will\s+be\s+)?(?:locked|suspended)\s+unless",
                  r"confirm\s+your\s+(?:ssn|social\s+security|bank\s+password)"],
 }  # fmt: skip
@@ -72,7 +82,9 @@ RESTRICTED_POSSIBLE = {
                  r"silencers?", r"suppressors?", r"ffl",
                  r"cartridges?\s+(?:and|or|&)\s+(?:shells?|rounds?)"],
     "sexual content": [r"escorts?", r"nudes?", r"hook-?ups?"],
-    "gambling": [r"betting", r"wagers?", r"poker", r"jackpots?", r"bets?"],
+    "gambling": [r"betting", r"wagers?", r"poker", r"jackpots?", r"bets?", r"sweepstakes",
+                 r"lottery", r"lotto", r"powerball", r"mega\s+millions", r"scratch[\s-]?offs?",
+                 r"raffles?"],
     "high-risk financial services": [r"cash\s+advances?", r"bad\s+credit",
                                      r"crypto(?:currency|currencies)?", r"bitcoin", r"forex",
                                      r"stock\s+(?:tips?|alerts?|picks?)",

@@ -2360,3 +2360,35 @@ def test_round11_a_number_handed_to_someone_unnamed_warns():
     found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
     assert found.get("OPTIN_THIRD_PARTY_POSSIBLE") == "warning"
     assert "OPTIN_THIRD_PARTY" not in found
+
+
+# --- Restricted content the AWS guide lists, in more words --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Larkspur Lounge: your parlay hit! Claim it at the cage.",
+        "Larkspur Lounge: odds boost tonight, bet $10 get $50 in free bets.",
+        "Larkspur Lounge: join my team, be your own boss and build a downline.",
+        "Larkspur Lounge: guaranteed returns of 12% a month, ask [Name] how.",
+        "Larkspur Lounge: earn $5,000 a month from your phone.",
+        "Larkspur Lounge: microdose kits ship free this week.",
+    ],
+)
+def test_gambling_schemes_and_substances_in_more_words_block(sample):
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    assert found.get("RESTRICTED_CONTENT") == "error", found
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Larkspur Dental: enter our sweepstakes for a free electric toothbrush!",
+        "Larkspur Dental: raffle tickets for the school fundraiser are at the front desk.",
+    ],
+)
+def test_sweepstakes_and_raffles_warn(sample):
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    assert "RESTRICTED_CONTENT" not in found
+    assert found.get("RESTRICTED_CONTENT_POSSIBLE") == "warning"
