@@ -57,6 +57,9 @@ DEV11 = SET_DIR / "dev11.yaml"
 # the same, after round 10; heldout13 is never tuned against
 HELDOUT13 = SET_DIR / "heldout13.yaml"
 DEV12 = SET_DIR / "dev12.yaml"
+# the same, after round 11, both held out: never tuned against
+HELDOUT14 = SET_DIR / "heldout14.yaml"
+HELDOUT15 = SET_DIR / "heldout15.yaml"
 
 FIELDS = (
     "id",
@@ -84,7 +87,7 @@ def _subst(obj: Any, portal: str) -> Any:
 
 def load_set(path: str | Path, portal: str = "https://portal.example") -> list[dict]:
     """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev12, heldout5,
-    heldout7 … heldout13) into plain dicts."""
+    heldout7 … heldout15) into plain dicts."""
     import yaml
 
     with open(path, encoding="utf-8") as fh:

@@ -35,6 +35,8 @@ from bench.preflight_set import (
     HELDOUT11,
     HELDOUT12,
     HELDOUT13,
+    HELDOUT14,
+    HELDOUT15,
     load_set,
 )
 
@@ -133,6 +135,8 @@ PATHS = {
     "dev11": DEV11,
     "heldout13": HELDOUT13,
     "dev12": DEV12,
+    "heldout14": HELDOUT14,
+    "heldout15": HELDOUT15,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
@@ -407,7 +411,7 @@ def test_sixth_round_parts_are_large_and_mixed(parts, part):
 
 # the seventh round: the outside set's types only, each part by two authors at once (README.md,
 # "Seventh round")
-SEVENTH_ROUND = ("heldout11", "dev10", "heldout12", "dev11", "heldout13", "dev12")
+SEVENTH_ROUND = ("heldout11", "dev10", "heldout12", "dev11", "heldout13", "dev12", "heldout14", "heldout15")
 OUTSIDE_SET_TYPES = {
     "US_TOLL_FREE_REGISTRATION",
     "US_TEN_DLC_BRAND_REGISTRATION",
