@@ -296,7 +296,7 @@ def main() -> None:
     dev_parts = ("dev", *(f"dev{n}" for n in range(2, 13)))
     parts = {name: load_set(name, folder=folder) for name in dev_parts}
     if "--skip-heldout" not in sys.argv:
-        held_out = ("heldout", *(f"heldout{n}" for n in (2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15)))
+        held_out = ("heldout", *(f"heldout{n}" for n in (2, 3, 4, 5, 7, *range(8, 16))))
         for held in held_out:
             parts[held] = load_set(held, folder=folder)
         parts["whole"] = [item for items in list(parts.values()) for item in items]

@@ -411,7 +411,16 @@ def test_sixth_round_parts_are_large_and_mixed(parts, part):
 
 # the seventh round: the outside set's types only, each part by two authors at once (README.md,
 # "Seventh round")
-SEVENTH_ROUND = ("heldout11", "dev10", "heldout12", "dev11", "heldout13", "dev12", "heldout14", "heldout15")
+SEVENTH_ROUND = (
+    "heldout11",
+    "dev10",
+    "heldout12",
+    "dev11",
+    "heldout13",
+    "dev12",
+    "heldout14",
+    "heldout15",
+)
 OUTSIDE_SET_TYPES = {
     "US_TOLL_FREE_REGISTRATION",
     "US_TEN_DLC_BRAND_REGISTRATION",
