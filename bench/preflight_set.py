@@ -60,6 +60,8 @@ DEV12 = SET_DIR / "dev12.yaml"
 # the same, after round 11, both held out: never tuned against
 HELDOUT14 = SET_DIR / "heldout14.yaml"
 HELDOUT15 = SET_DIR / "heldout15.yaml"
+DEV13 = SET_DIR / "dev13.yaml"  # after round 11 too
+HELDOUT16 = SET_DIR / "heldout16.yaml"  # after round 11 too; never tuned against
 
 FIELDS = (
     "id",
@@ -86,8 +88,8 @@ def _subst(obj: Any, portal: str) -> Any:
 
 
 def load_set(path: str | Path, portal: str = "https://portal.example") -> list[dict]:
-    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev12, heldout5,
-    heldout7 … heldout15) into plain dicts."""
+    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev13, heldout5,
+    heldout7 … heldout16) into plain dicts."""
     import yaml
 
     with open(path, encoding="utf-8") as fh:

@@ -22,6 +22,7 @@ from bench.preflight_set import (
     DEV10,
     DEV11,
     DEV12,
+    DEV13,
     FIELDS,
     HELDOUT,
     HELDOUT2,
@@ -37,6 +38,7 @@ from bench.preflight_set import (
     HELDOUT13,
     HELDOUT14,
     HELDOUT15,
+    HELDOUT16,
     load_set,
 )
 
@@ -137,6 +139,8 @@ PATHS = {
     "dev12": DEV12,
     "heldout14": HELDOUT14,
     "heldout15": HELDOUT15,
+    "dev13": DEV13,
+    "heldout16": HELDOUT16,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
@@ -420,6 +424,8 @@ SEVENTH_ROUND = (
     "dev12",
     "heldout14",
     "heldout15",
+    "dev13",
+    "heldout16",
 )
 OUTSIDE_SET_TYPES = {
     "US_TOLL_FREE_REGISTRATION",
