@@ -489,7 +489,7 @@ _SERVICE = (
     r"membership|join|joining|enrol+|enrol+ment|book|booking|checkout|check\s+out|purchase|"
     r"order|use|using|access|continue|proceed|complete|completing|activate|participate|"
     r"application|apply|receive\s+(?:our|the)\s+(?:service|product|loan)|the\s+app|program|"
-    r"check[\s-]?in|reservation|request)"
+    r"check[\s-]?in|reservation|request|rent|rental|lease|move[\s-]in)"
 )
 SMS_REQUIRED_SURE = [
     # "To complete a booking, customers must … agree to texts" (the purpose not SMS itself)
@@ -538,6 +538,13 @@ SMS_REQUIRED_SURE = [
     r"(?:sms|texts?|text\s+messag\w+|texting)\b",
     r"only\s+(?:available|offered|possible|sent|delivered)\s+(?:by|via|through|over)\s+"
     r"(?:sms|text)",
+    # "gate codes are delivered only by text"
+    r"(?:sent|delivered|available|given|provided|issued)\s+only\s+(?:by|via|through|over)\s+"
+    r"(?:sms|text)",
+    # "a mobile number able to receive texts is required to rent a unit"
+    r"(?:number|phone)\s+(?:that\s+can|able\s+to|capable\s+of)\s+receiv\w+\s+(?:sms|texts?|"
+    r"text\s+messages)\s+(?:is|are)\s+(?:required|mandatory|needed|necessary)\s+(?:to|for|before)\s+"
+    rf"{_words(2)}{_SERVICE}",
     r"(?:required|mandatory)\s+(?:sms|text)\s+(?:opt[\s-]?in|consent|checkbox|box|enrol+ment)",
     # SMS the only way in: "sign-in is only possible with a code sent by text"
     r"(?:sign(?:ing)?[\s-]?in|log(?:ging)?[\s-]?in|login|access)\s+(?:\w+\s+){0,6}only\s+"

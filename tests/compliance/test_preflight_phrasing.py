@@ -2392,3 +2392,26 @@ def test_sweepstakes_and_raffles_warn(sample):
     found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
     assert "RESTRICTED_CONTENT" not in found
     assert found.get("RESTRICTED_CONTENT_POSSIBLE") == "warning"
+
+
+# --- Round 12: dev13's miss, in wordings of its own ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Door codes for the lockers are sent only by text.",
+        " A phone able to receive texts is required to lease a locker.",
+    ],
+)
+def test_round12_a_service_that_needs_a_textable_phone_is_forced(extra):
+    opt_in = _cta("Reply HELP for help, STOP to opt out.")[TFN_OPT_IN] + extra
+    d = draft("tfn-dental", {TFN_OPT_IN: opt_in})
+    assert at(d, TFN_OPT_IN).get("OPTIN_SMS_REQUIRED") == "error"
+
+
+def test_round12_a_phone_number_needed_for_the_service_alone_forces_nothing():
+    extra = " A phone number is required to lease a locker; texts are optional."
+    opt_in = _cta("Reply HELP for help, STOP to opt out.")[TFN_OPT_IN] + extra
+    d = draft("tfn-dental", {TFN_OPT_IN: opt_in})
+    assert "OPTIN_SMS_REQUIRED" not in at(d, TFN_OPT_IN)
