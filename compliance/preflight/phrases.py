@@ -409,6 +409,18 @@ _TO_THEM = (
 )
 
 
+# The person's data handed to anyone but the person and the sender's own people, whoever they are
+# ("we pass guests' contact details to the host"): not sure enough to block, a warning to read.
+_HANDED_ON = (
+    r"\b(?:shar\w*|pass\w*|giv\w*|gave|send\w*|sent|forward\w*|provid\w*|hand\w*|disclos\w*|"
+    r"transfer\w*|releas\w*)\s+(?:(?!us\b)\w+\s+){0,3}(?:your|their|the|customers?['’]?|"
+    r"guests?['’]?|members?['’]?|clients?['’]?|patients?['’]?|renters?['’]?|parents?['’]?)\s+"
+    r"(?:[\w-]+\s+){0,2}(?:numbers?|details|information|info|data|contact\w*|opt[\s-]?ins?)\s+"
+    r"(?:(?:along|on|over|onward|also)\s+)?(?:to|with)\s+(?!(?:you|us|them\s+only|our\s+(?:own\s+)?(?:team|staff|office|front\s+desk|"
+    r"technicians?|drivers?|dispatch\w*|stylists?|employees|crew|coordinators?|agents?))\b)\w+"
+)
+
+
 def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | None:
     """A clause that lets opt-in data (or the person) reach someone other than the sender."""
     possible: str | None = None
@@ -457,7 +469,7 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
             positive = None  # "aggregated statistics with partners": no one's number
         if positive and not _negated(clause):
             return Reading(positive.group(0), sure=True)
-        handed = _search(_TO_THEM, clause)  # "them" not named: staff read who they are
+        handed = _search(_TO_THEM, clause) or _search(_HANDED_ON, clause)  # staff read who
         if handed and not _negated(clause) and possible is None:
             possible = handed.group(0)
         processor = _search(

@@ -263,12 +263,13 @@ def _sharing_rule(rule_id: str, sure: bool) -> None:
         field_paths=paths,
         message="The registration lets opt-in data reach third parties."
         if sure
-        else "The registration mentions passing opt-in data to a service provider.",
+        else "The registration may let opt-in data reach someone other than the sender (a "
+        "service provider, or someone it does not name).",
         fix_hint="Remove the sharing language, or state that opt-in data is never shared with "
         "third parties."
         if sure
-        else "If the provider only delivers the messages, say so; otherwise remove it. Staff "
-        "check this wording.",
+        else "If they only deliver the messages, say so; otherwise remove it. Staff check this "
+        "wording.",
         source=sources.TFN_REJECTIONS,
     )
     def _check(draft: Draft):

@@ -2415,3 +2415,32 @@ def test_round12_a_phone_number_needed_for_the_service_alone_forces_nothing():
     opt_in = _cta("Reply HELP for help, STOP to opt out.")[TFN_OPT_IN] + extra
     d = draft("tfn-dental", {TFN_OPT_IN: opt_in})
     assert "OPTIN_SMS_REQUIRED" not in at(d, TFN_OPT_IN)
+
+
+# --- The person's data handed on to someone unnamed: a warning to read --------------------------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " We pass patients' contact details to the lab that reads the scans.",
+        " At booking we send your number along to the host of your class.",
+    ],
+)
+def test_data_handed_on_to_someone_unnamed_warns(extra):
+    found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
+    assert found.get("OPTIN_THIRD_PARTY_POSSIBLE") == "warning"
+    assert "OPTIN_THIRD_PARTY" not in found
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        " Patients gave us their mobile number and agreed to texts at the front desk.",
+        " We pass your details to our front desk team only.",
+        " We send your appointment details to you by text.",
+    ],
+)
+def test_data_given_to_the_sender_or_kept_in_house_is_not_handed_on(extra):
+    found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
+    assert not {"OPTIN_THIRD_PARTY", "OPTIN_THIRD_PARTY_POSSIBLE"} & set(found)
