@@ -311,11 +311,12 @@ _RECIPIENT_IF_GIVEN_DATA = (
     r"(?:event\s+)?organi[sz]ers|co-?hosts?|charit(?:y|ies)|local\s+(?:businesses|merchants|shops|"
     r"stores|restaurants|companies)|the\s+(?:venue|landlord|property\s+owner)s?)"
 )
+# What of the person's can be handed on: "your mobile number", "guests' contact details".
+_DATA_NOUN = r"(?:numbers?|details|information|info|data|contact\w*|lists?|opt[\s-]?ins?|consent)"
 _PERSONS_DATA = (
     r"(?:your|their|the\s+(?:customer|guest|member|patient|client|subscriber)['’]?s?|"
     r"customers['’]|guests['’]|members['’]|patients['’]|clients['’]|subscribers['’])\s+"
-    r"(?:[\w-]+\s+){0,2}(?:numbers?|details|information|info|data|contacts?|lists?|"
-    r"opt[\s-]?ins?|consent)"
+    rf"(?:[\w-]+\s+){{0,2}}{_DATA_NOUN}"
 )
 # Those who only carry the messages for the sender: warned about, never an error.
 _PROCESSOR = (
@@ -403,7 +404,7 @@ _OTHERS_TEXT_YOU = (
 
 _TO_THEM = (
     rf"\b(?:{_SHARE_VERB}|hand(?:s|ed|ing)?)\s+(?:your|their|the|members['’]?|customers['’]?|guests['’]?)\s+"
-    r"(?:[\w-]+\s+){0,2}(?:numbers?|details|information|info|data|contacts?|lists?|opt[\s-]?ins?)"
+    rf"(?:[\w-]+\s+){{0,2}}{_DATA_NOUN}"
     r"\s+(?:(?:along|on|over)\s+)?(?:to|with)\s+(?:(?:each|all|both)\s+(?:of\s+)?)?"
     r"(?:them|those|these)\b"
 )
@@ -415,7 +416,7 @@ _HANDED_ON = (
     r"\b(?:shar\w*|pass\w*|giv\w*|gave|send\w*|sent|forward\w*|provid\w*|hand\w*|disclos\w*|"
     r"transfer\w*|releas\w*)\s+(?:(?!us\b)\w+\s+){0,3}(?:your|their|the|customers?['’]?|"
     r"guests?['’]?|members?['’]?|clients?['’]?|patients?['’]?|renters?['’]?|parents?['’]?)\s+"
-    r"(?:[\w-]+\s+){0,2}(?:numbers?|details|information|info|data|contact\w*|opt[\s-]?ins?)\s+"
+    rf"(?:[\w-]+\s+){{0,2}}{_DATA_NOUN}\s+"
     r"(?:(?:along|on|over|onward|also)\s+)?(?:to|with)\s+(?!(?:you|us|them\s+only|our\s+(?:own\s+)?(?:team|staff|office|front\s+desk|"
     r"technicians?|drivers?|dispatch\w*|stylists?|employees|crew|coordinators?|agents?))\b)\w+"
 )
@@ -426,6 +427,7 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
     possible: str | None = None
     previous = ""  # the clause before: who "them" are
     for clause in sentences(without_names(text, names)):
+        to_them = _search(_TO_THEM, clause)
         # "never shared, except with our marketing partners": the exception is the sharing
         exception = _search(rf"{_EXCEPTION}(?:with|to)?\s*{_words(2)}{_RECIPIENT}\b", clause)
         if exception and _search(_SHARE_VERB, clause):
@@ -461,7 +463,7 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
                        rf"(?:with|to)\s+{_words(3)}{_RECIPIENT_IF_GIVEN_DATA}\b", clause)
             # a recipient named first, then the data handed "to them": "… free samples from the
             # brands we carry, so we'll pass your number along to them"
-            or (_search(_TO_THEM, clause) and _search(rf"\b{_RECIPIENT}\b", previous + clause))
+            or (to_them and _search(rf"\b{_RECIPIENT}\b", previous + clause))
         )  # fmt: skip
         if not positive:
             positive = _search(_SOLD, clause)  # sold or rented, to anyone
@@ -469,7 +471,7 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
             positive = None  # "aggregated statistics with partners": no one's number
         if positive and not _negated(clause):
             return Reading(positive.group(0), sure=True)
-        handed = _search(_TO_THEM, clause) or _search(_HANDED_ON, clause)  # staff read who
+        handed = to_them or _search(_HANDED_ON, clause)  # someone unnamed: staff read who
         if handed and not _negated(clause) and possible is None:
             possible = handed.group(0)
         processor = _search(

@@ -72,8 +72,9 @@ def _reply_rule(rule_id: str, paths: dict[str, str], label: str, source: str, ex
         if draft.family != "campaign" and not text:
             return  # the short code form: presence is the form's own check
         problems = []
-        if not 20 <= message_length(text) <= 160:
-            problems.append(f"it is {message_length(text)} characters long")
+        length = message_length(text)
+        if not 20 <= length <= 160:
+            problems.append(f"it is {length} characters long")
         cores = brand_names(draft)
         if text and cores and not names_brand(text, cores) and not _PROGRAM.search(text):
             problems.append("it names neither the brand nor the program")
@@ -119,8 +120,9 @@ def _confirmation(draft: Draft):
     if draft.family != "campaign" and not text:
         return
     problems = []
-    if not 20 <= message_length(text) <= 160:
-        problems.append(f"it is {message_length(text)} characters long")
+    length = message_length(text)
+    if not 20 <= length <= 160:
+        problems.append(f"it is {length} characters long")
     cores = brand_names(draft)
     if text and cores and not names_brand(text, cores):
         problems.append("it does not name the brand")

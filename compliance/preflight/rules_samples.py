@@ -158,8 +158,9 @@ def _sample_service_first(draft: Draft):
 )
 def _sample_short_code_length(draft: Draft):
     for path, text in samples(draft):
-        if message_length(text) > 160:
-            yield Violation((path,), f"({message_length(text)} characters)")
+        length = message_length(text)
+        if length > 160:
+            yield Violation((path,), f"({length} characters)")
 
 
 _BAD_PLACEHOLDER = re.compile(
