@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from messaging.api import auth
 from messaging.checks import tenant_state_forget
 from registrations.models import Sender
 from tenants.api_keys import api_key_cache_forget, api_key_create
@@ -25,6 +27,15 @@ def _clear_cache():
     cache.clear()
     tenant_state_forget()
     api_key_cache_forget()
+
+
+@pytest.fixture
+def one_minute(monkeypatch):
+    """Holds the API's rate-limit clock in the middle of one minute, so that a test counting
+    requests against a per-minute limit never sees its window roll over halfway."""
+    still = (time.time() // 60) * 60 + 30
+    monkeypatch.setattr(auth, "_now", lambda: still)
+    return still
 
 
 @pytest.fixture

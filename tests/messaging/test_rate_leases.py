@@ -81,7 +81,9 @@ def test_threads_of_one_process_never_pass_the_limit():
     assert sum(allowed) == 700  # one process, so nothing is left unspent by another
 
 
-def test_the_api_refuses_the_request_over_a_limit_counted_in_shares(api_a, sender_a, settings):
+def test_the_api_refuses_the_request_over_a_limit_counted_in_shares(
+    api_a, sender_a, settings, one_minute
+):
     settings.API_RATE_PER_KEY = 250  # shares of 2
     statuses = [api_a.get("senders").status_code for _ in range(251)]
     assert statuses[:250] == [200] * 250
