@@ -138,7 +138,19 @@ def frequency(text: str) -> str | None:
 # --- Consent action ---------------------------------------------------------------------------
 
 # A keyword is written in capitals (case matters here even where the rest does not).
-_KEYWORD = r"[\"“'‘]?(?-i:(?!(?:STOP|HELP|UNSTOP|CANCEL|END|QUIT|INFO)\b)[A-Z][A-Z0-9]{1,})[\"”'’]?"
+_OPT_OUT_WORDS = r"(?:STOP|HELP|UNSTOP|CANCEL|END|QUIT|INFO)"
+_KEYWORD = rf"[\"“'‘]?(?-i:(?!{_OPT_OUT_WORDS}\b)[A-Z][A-Z0-9]{{1,}})[\"”'’]?"
+_TEXTS = (
+    r"(?:text|texts|texting|texted|send|sends|sending|reply|replies|replying|message|messages|sms)"
+)
+_TEXTED_KEYWORD = rf"{_TEXTS}\s+(?:the\s+)?(?:(?:word|keyword)\s+)?{_KEYWORD}(?=[\s,.;:!)]|$)"
+# In a text typed all in capitals a word in capitals is no keyword by itself: it is one when it
+# is quoted, called a keyword, or texted to a number ("TEXT JOIN TO 12345").
+_TEXTED_KEYWORD_SHOUTED = (
+    rf"{_TEXTS}\s+(?:the\s+)?(?!(?:(?:word|keyword)\s+)?[\"“'‘]?{_OPT_OUT_WORDS}\b)"
+    r"(?:(?:word|keyword)\s+[\"“'‘]?[A-Z0-9]{2,}|[\"“'‘][A-Z0-9]{2,}[\"”'’]|"
+    r"[A-Z0-9]{2,}\s+to\s+(?:\+?[\d-]{4,}|(?:our|the)\s+(?:short\s*code|number)))"
+)
 CONSENT = [
     # a box, button, toggle or option the person acts on
     r"(?<![\w-])(?:check|tick|select|click|tap|press|toggl|switch|turn|enabl|mark|choos|chose|"
@@ -165,8 +177,7 @@ CONSENT = [
     r"\bsigns?\s+and\s+dates?\b",
     r"\btaps?\s+(?:\w+\s+){0,2}(?:send|subscribe|join|yes|agree)\b",
     # a keyword texted, a QR code scanned
-    rf"(?:text|texts|texting|texted|send|sends|sending|reply|replies|replying|message|messages|"
-    rf"sms)\s+(?:the\s+)?(?:(?:word|keyword)\s+)?{_KEYWORD}(?=[\s,.;:!)]|$)",
+    _TEXTED_KEYWORD,
     r"(?:reply|replies|replying|respond|responds|answer|answers)\s+(?:with\s+)?[\"“']?(?:YES|Y)\b",
     r"(?:opt[\s-]?in|join|subscription)\s+keyword",
     r"keyword\s+[\"“']?(?-i:[A-Z]{2,})",
@@ -235,8 +246,20 @@ IMPLIED = [
 ]
 
 
+def _shouted(text: str) -> bool:
+    """Typed all in capitals, where capitals no longer single out a keyword."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _consent_patterns(text: str) -> list[str]:
+    if not _shouted(text):
+        return CONSENT
+    return [_TEXTED_KEYWORD_SHOUTED if p is _TEXTED_KEYWORD else p for p in CONSENT]
+
+
 def consent_action(text: str) -> str | None:
-    for pattern in CONSENT:
+    for pattern in _consent_patterns(text):
         found = _search(pattern, text)
         if found:
             return found.group(0)
@@ -245,7 +268,7 @@ def consent_action(text: str) -> str | None:
 
 def explicit_action(text: str) -> str | None:
     """An action of the person's own (not only the record of one)."""
-    for pattern in CONSENT:
+    for pattern in _consent_patterns(text):
         if pattern in KEPT:
             continue
         found = _search(pattern, text)

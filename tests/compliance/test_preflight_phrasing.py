@@ -2444,3 +2444,32 @@ def test_data_handed_on_to_someone_unnamed_warns(extra):
 def test_data_given_to_the_sender_or_kept_in_house_is_not_handed_on(extra):
     found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
     assert not {"OPTIN_THIRD_PARTY", "OPTIN_THIRD_PARTY_POSSIBLE"} & set(found)
+
+
+# --- An opt-in typed all in capitals: capitals no longer single out a keyword ---------------------
+
+
+def test_a_shouted_opt_in_without_a_consent_step_still_lacks_one():
+    text = (
+        "WE WILL SEND TEXT REMINDERS TO EVERY PATIENT ON FILE FROM LARKSPUR DENTAL GROUP. ABOUT 2 "
+        "PER VISIT. MESSAGE AND DATA RATES MAY APPLY. TEXT HELP FOR HELP, STOP TO OPT OUT. TERMS "
+        "AND PRIVACY POLICY AT LARKSPURDENTAL.COM/SMS."
+    )
+    assert "OPTIN_CONSENT_ACTION" in at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN)
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "PATIENTS TEXT SMILE TO 555-0142 TO JOIN.",
+        "PATIENTS TEXT THE KEYWORD SMILE TO JOIN.",
+        "PATIENTS TEXT “SMILE” FROM THEIR PHONE TO JOIN.",
+    ],
+)
+def test_a_shouted_keyword_is_still_a_keyword_when_it_is_marked_as_one(action):
+    text = (
+        f"{action} LARKSPUR DENTAL GROUP REMINDERS: ABOUT 2 PER VISIT. MESSAGE AND DATA RATES "
+        "MAY APPLY. TEXT HELP FOR HELP, STOP TO OPT OUT. TERMS AND PRIVACY POLICY AT "
+        "LARKSPURDENTAL.COM/SMS."
+    )
+    assert "OPTIN_CONSENT_ACTION" not in at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN)
