@@ -296,7 +296,7 @@ def main() -> None:
     dev_parts = ("dev", *(f"dev{n}" for n in range(2, 14)))
     parts = {name: load_set(name, folder=folder) for name in dev_parts}
     if "--skip-heldout" not in sys.argv:
-        held_out = ("heldout", *(f"heldout{n}" for n in (2, 3, 4, 5, 7, *range(8, 17))))
+        held_out = ("heldout", *(f"heldout{n}" for n in (2, 3, 4, 5, 7, *range(8, 18))))
         for held in held_out:
             parts[held] = load_set(held, folder=folder)
         parts["whole"] = [item for items in list(parts.values()) for item in items]

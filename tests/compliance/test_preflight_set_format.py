@@ -39,6 +39,7 @@ from bench.preflight_set import (
     HELDOUT14,
     HELDOUT15,
     HELDOUT16,
+    HELDOUT17,
     load_set,
 )
 
@@ -141,6 +142,7 @@ PATHS = {
     "heldout15": HELDOUT15,
     "dev13": DEV13,
     "heldout16": HELDOUT16,
+    "heldout17": HELDOUT17,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
@@ -176,7 +178,7 @@ def test_each_registration_has_the_schema(parts, part):
         keys = set(reg)
         assert keys >= REQUIRED_KEYS, (rid, REQUIRED_KEYS - keys)
         assert keys <= REQUIRED_KEYS | OPTIONAL_KEYS, (rid, keys - REQUIRED_KEYS - OPTIONAL_KEYS)
-        assert re.fullmatch(r"[a-z]+-\d{3}", rid), rid
+        assert re.fullmatch(r"[a-z]+-\d{3,4}", rid), rid
         assert reg["registration_type"] in set(MINIMUMS) | SENDER_ID_TYPES, rid
         tenant = reg["tenant"]
         assert tenant["slug"] and tenant["names"] and tenant["domains"], rid
@@ -415,6 +417,7 @@ SEVENTH_ROUND = (
     "heldout15",
     "dev13",
     "heldout16",
+    "heldout17",
 )
 OUTSIDE_SET_TYPES = {
     "US_TOLL_FREE_REGISTRATION",
