@@ -64,6 +64,7 @@ DEV13 = SET_DIR / "dev13.yaml"  # after round 11 too
 HELDOUT16 = SET_DIR / "heldout16.yaml"  # after round 11 too; never tuned against
 # after round 12, both parts by two authors at once; heldout17 is never tuned against
 HELDOUT17 = SET_DIR / "heldout17.yaml"
+DEV14 = SET_DIR / "dev14.yaml"  # tuned against in round 13
 
 FIELDS = (
     "id",
@@ -90,7 +91,7 @@ def _subst(obj: Any, portal: str) -> Any:
 
 
 def load_set(path: str | Path, portal: str = "https://portal.example") -> list[dict]:
-    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev13, heldout5,
+    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev14, heldout5,
     heldout7 … heldout17) into plain dicts."""
     import yaml
 

@@ -290,10 +290,13 @@ def implied_consent(text: str) -> str | None:
 _RECIPIENT = (
     r"(?:third[\s-]?part(?:y|ies)|3rd[\s-]?part(?:y|ies)|(?:marketing\s+|business\s+|trusted\s+|"
     r"selected\s+|select\s+|carefully\s+selected\s+|commercial\s+|media\s+|advertising\s+|"
-    r"affiliate\s+|strategic\s+|lending\s+|insurance\s+)?partners?|affiliates?|affiliated\s+"
+    r"affiliate\s+|strategic\s+|lending\s+|insurance\s+)?partners?|(?:non-?)?affiliates?|"
+    r"non-?affiliated\s+(?:companies|businesses|parties|third\s+parties|entities|firms)|affiliated\s+"
     r"(?:companies|brands|businesses|entities)|sponsors?|advertisers?|marketers?|"
     r"(?:other|outside|external|unaffiliated|partner|participating|selected|select|chosen|trusted|"
-    r"reputable|interested)\s+(?:companies|businesses|organi[sz]ations|brands|merchants|firms|"
+    r"reputable|interested)\s+(?:(?:carefully\s+)?(?:selected|chosen|like-minded|charitable|"
+    r"local|national|nonprofit|non-profit)\s+)?(?:charities|nonprofits|non-profits|"
+    r"companies|businesses|organi[sz]ations|brands|merchants|firms|"
     r"entities|parties|sellers|lenders|advertisers|retailers|stores|shops|dealers|dealerships|"
     r"venues|agencies)|franchisees|resellers|"
     # "companies we work with", "businesses we partner with"
@@ -348,6 +351,7 @@ _PROCESSOR = (
 )
 _SHARE_VERB = (
     r"(?:shar(?:e|es|ed|ing)|sell(?:s|ing)?|sold|resell(?:s|ing)?|resold|rent(?:s|ed|ing)?|"
+    r"exchang(?:e|es|ed|ing)|swap(?:s|ped|ping)?|"
     r"leas(?:e|es|ed|ing)|trad(?:e|es|ed|ing)|disclos(?:e|es|ed|ing)|transfer(?:s|red|ring)?|"
     r"provid(?:e|es|ed|ing)|giv(?:e|es|en|ing)|gave|pass(?:es|ed|ing)?(?:\s+(?:on|along))?|"
     r"mak(?:e|es|ing)\s+available|made\s+available|distribut(?:e|es|ed|ing)|"
@@ -474,6 +478,12 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
             or _search(rf"(?:contacted|texted|messaged|called)\s+by\s+{_words(2)}{_RECIPIENT}\b",
                        clause)
             or _search(rf"on\s+behalf\s+of\s+{_words(2)}{_RECIPIENT}\b", clause)
+            # who it goes to, named first: "nonaffiliates we share with include …"
+            or _search(rf"\b{_RECIPIENT}\s+(?:that\s+|whom\s+|to\s+whom\s+)?we\s+(?:may\s+|can\s+)?"
+                       rf"{_SHARE_VERB}\b", clause)
+            # the US banks' model privacy notice (GLBA): "for nonaffiliates to market to you: Yes"
+            or _search(r"\bfor\s+(?:our\s+)?(?:non-?)?affiliates\s+to\s+market\s+to\s+you\W{0,4}"
+                       r"yes\b", clause)
             or _search(rf"(?:used|accessed|received|viewed|seen|reused)\s+(?:\w+\s+){{0,2}}by\s+"
                        rf"{_words(2)}{_RECIPIENT}\b", clause)
             or _search(rf"\b{_RECIPIENT}\s+{_words(4)}(?:access\s+to|receive|get|obtain)\s+"

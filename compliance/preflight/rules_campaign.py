@@ -20,9 +20,15 @@ from compliance.preflight.text import (
 )
 
 CAMPAIGN = {"campaign"}
+# Phone numbers may be spelled in letters: "1-800-FLOWERS".
+_VANITY = r"\b1?[-. ]?8(?:00|33|44|55|66|77|88)[-. ]?(?-i:[A-Z0-9]{3}[-. ]?[A-Z0-9]{4})\b"
 _CONTACT = re.compile(
-    r"(?i)\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|\b[\w-]+\.(?:com|net|org|io|co|us)\b"
+    r"(?i)\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|\b[\w-]+\.(?:com|net|org|io|co|us)\b|"
+    + _VANITY
 )
+# The 10DLC guide: "It is mandatory to include a phone number and/or email for end-user support"
+# (seeds/003, 10DLC campaign registration); a web address alone is not enough there.
+_PHONE_OR_EMAIL = re.compile(r"(?i)\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+|" + _VANITY)
 # A STOP reply confirms that the messages end, in whatever words: "unsubscribed", "no more
 # texts", "no more snow reports", "you will no longer receive messages", "we won't text you
 # again", "texts are now off", "we'll stop texting you", "we will no longer text you",
@@ -80,6 +86,8 @@ def _reply_rule(rule_id: str, paths: dict[str, str], label: str, source: str, ex
             problems.append("it names neither the brand nor the program")
         if text and not extra[1].search(text):
             problems.append(extra[2])
+        elif text and len(extra) > 3 and draft.family == "campaign" and not extra[3].search(text):
+            problems.append(extra[4])
         if problems:
             yield Violation((path,), "Here " + "; ".join(problems) + ".")
 
@@ -89,7 +97,14 @@ _reply_rule(
     HELP_REPLY,
     "HELP reply",
     sources.HELP_STOP,
-    ("give a phone number, e-mail or web address for support.", _CONTACT, "it has no contact"),
+    (
+        "give a phone number or e-mail for support (10DLC asks for one of them; a web address "
+        "may come beside it).",
+        _CONTACT,
+        "it has no contact",
+        _PHONE_OR_EMAIL,
+        "it gives a web address but no phone number or e-mail for support",
+    ),
 )
 _reply_rule(
     "STOP_MESSAGE",

@@ -47,6 +47,17 @@ RESTRICTED = {
                                      r"no\s+credit\s+check", r"debt\s+relief",
                                      r"debt\s+consolidation", r"debt\s+forgiveness",
                                      r"debt\s+settlement", r"credit\s+repair",
+                                     # credit repair by what it does: "disputes late payments
+                                     # on your credit report", "fix your credit"
+                                     r"credit\s+(?:restoration|fix(?:ing)?|rebuild(?:ing)?\s+"
+                                     r"(?:program|service|plan)s?)",
+                                     r"(?:fix|repair|restore)\s+your\s+credit(?!\s+card)",
+                                     r"(?:disput\w*|remov\w*|delet\w*|eras\w*|challeng\w*)\s+"
+                                     r"(?:\w+\s+){0,4}?(?:late\s+payments?|collections?|"
+                                     r"negative\s+(?:items?|marks?|entries)|charge[\s-]?offs?|"
+                                     r"derogatory\s+(?:items?|marks?|accounts?)|repossessions?|"
+                                     r"bankruptc(?:y|ies))\b[^.]{0,60}?\bcredit\s+(?:reports?|"
+                                     r"files?|histor(?:y|ies)|scores?)",
                                      r"crypto\s+signals?", r"(?:trading|investment)\s+signals?",
                                      r"debt\s+collect\w*", r"collections?\s+agency",
                                      r"placed\s+(?:with|in)\s+(?:\w+\s+){0,2}collections?",
@@ -89,6 +100,9 @@ RESTRICTED_POSSIBLE = {
                                      r"crypto(?:currency|currencies)?", r"bitcoin", r"forex",
                                      r"stock\s+(?:tips?|alerts?|picks?)",
                                      r"collections?\s+(?:team|department|account)",
+                                     r"rebuild\s+your\s+credit",
+                                     r"(?:boost|raise|improve)\s+your\s+(?:credit\s+)?score\s+"
+                                     r"fast",
                                      r"(?:struggling\s+with|tired\s+of|drowning\s+in)\s+"
                                      r"(?:\w+\s+)?debts?"],
 }  # fmt: skip

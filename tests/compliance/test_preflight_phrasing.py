@@ -2473,3 +2473,81 @@ def test_a_shouted_keyword_is_still_a_keyword_when_it_is_marked_as_one(action):
         "LARKSPURDENTAL.COM/SMS."
     )
     assert "OPTIN_CONSENT_ACTION" not in at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN)
+
+
+# --- Round 13: dev14's misses, in wordings of their own -------------------------------------------
+
+HELP = "campaignInfo.helpMessage"
+
+
+@pytest.mark.parametrize(
+    "reply, fine",
+    [
+        ("Cobalt Fitness alerts: help at cobaltfitness.com/support. Reply STOP to cancel.", False),
+        ("Cobalt Fitness alerts: help at 720-555-0161 or cobaltfitness.com. STOP to cancel.", True),
+        ("Cobalt Fitness alerts: write to desk@cobaltfitness.com. Reply STOP to cancel.", True),
+        ("Cobalt Fitness alerts: call 1-800-COBALT1 for help. Reply STOP to cancel.", True),
+    ],
+)
+def test_a_10dlc_help_reply_gives_a_phone_number_or_an_email(reply, fine):
+    found = at(draft("campaign-fitness", {HELP: reply}), HELP)
+    assert ("HELP_MESSAGE" not in found) is fine
+
+
+@pytest.mark.parametrize(
+    "page, shares",
+    [
+        (
+            "Reasons we can share your personal information: for our everyday business "
+            "purposes (Yes); for nonaffiliates to market to you (Yes).",
+            True,
+        ),
+        (
+            "Reasons we can share your personal information: for our everyday business "
+            "purposes (Yes); for nonaffiliates to market to you (No).",
+            False,
+        ),
+        ("Non-affiliated companies we share customer lists with include local retailers.", True),
+    ],
+)
+def test_a_bank_privacy_notice_that_shares_with_nonaffiliates(page, shares):
+    found = at(draft("tfn-parcel", pages={"privacy": page}), "messagingUseCase.privacyPolicyUrl")
+    assert ("PRIVACY_POLICY_SHARES" in found) is shares
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Larkspur Dental: our partner removes charge-offs and late payments from your credit "
+        "report in 30 days. Reply STOP to end.",
+        "Larkspur Dental: ask about our credit restoration plan today. Reply STOP to end.",
+        "Larkspur Dental: we can fix your credit before your next visit. Reply STOP to end.",
+    ],
+)
+def test_credit_repair_by_what_it_does_is_prohibited(sample):
+    d = draft("tfn-dental", {SAMPLE2: sample})
+    assert at(d, SAMPLE2).get("RESTRICTED_CONTENT") == "error"
+
+
+def test_a_credit_card_fix_or_a_bank_statement_is_not_credit_repair():
+    for sample in (
+        "Larkspur Dental: we fix your credit card on file if it expires. Reply STOP to end.",
+        "Larkspur Dental: your payment history is on your statement. Reply STOP to end.",
+    ):
+        assert "RESTRICTED_CONTENT" not in at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+
+
+@pytest.mark.parametrize(
+    "page, shares",
+    [
+        (
+            "Donor lists, phone numbers included, may be swapped with other like-minded charities.",
+            True,
+        ),
+        ("Our members' details are exchanged with other local charities twice a year.", True),
+        ("Supporter phone numbers are never exchanged with other charities.", False),
+    ],
+)
+def test_a_list_exchanged_with_other_charities_is_shared(page, shares):
+    found = at(draft("tfn-parcel", pages={"privacy": page}), "messagingUseCase.privacyPolicyUrl")
+    assert ("PRIVACY_POLICY_SHARES" in found) is shares

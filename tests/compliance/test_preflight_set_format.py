@@ -23,6 +23,7 @@ from bench.preflight_set import (
     DEV11,
     DEV12,
     DEV13,
+    DEV14,
     FIELDS,
     HELDOUT,
     HELDOUT2,
@@ -143,6 +144,7 @@ PATHS = {
     "dev13": DEV13,
     "heldout16": HELDOUT16,
     "heldout17": HELDOUT17,
+    "dev14": DEV14,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
@@ -418,6 +420,7 @@ SEVENTH_ROUND = (
     "dev13",
     "heldout16",
     "heldout17",
+    "dev14",
 )
 OUTSIDE_SET_TYPES = {
     "US_TOLL_FREE_REGISTRATION",
