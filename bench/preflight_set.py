@@ -65,6 +65,8 @@ HELDOUT16 = SET_DIR / "heldout16.yaml"  # after round 11 too; never tuned agains
 # after round 12, both parts by two authors at once; heldout17 is never tuned against
 HELDOUT17 = SET_DIR / "heldout17.yaml"
 DEV14 = SET_DIR / "dev14.yaml"  # tuned against in round 13
+# after round 13, by two more authors; never tuned against
+HELDOUT18 = SET_DIR / "heldout18.yaml"
 
 FIELDS = (
     "id",
@@ -92,7 +94,7 @@ def _subst(obj: Any, portal: str) -> Any:
 
 def load_set(path: str | Path, portal: str = "https://portal.example") -> list[dict]:
     """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev14, heldout5,
-    heldout7 … heldout17) into plain dicts."""
+    heldout7 … heldout18) into plain dicts."""
     import yaml
 
     with open(path, encoding="utf-8") as fh:

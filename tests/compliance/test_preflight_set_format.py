@@ -41,6 +41,7 @@ from bench.preflight_set import (
     HELDOUT15,
     HELDOUT16,
     HELDOUT17,
+    HELDOUT18,
     load_set,
 )
 
@@ -145,6 +146,7 @@ PATHS = {
     "heldout16": HELDOUT16,
     "heldout17": HELDOUT17,
     "dev14": DEV14,
+    "heldout18": HELDOUT18,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
@@ -421,6 +423,7 @@ SEVENTH_ROUND = (
     "heldout16",
     "heldout17",
     "dev14",
+    "heldout18",
 )
 OUTSIDE_SET_TYPES = {
     "US_TOLL_FREE_REGISTRATION",
