@@ -67,6 +67,7 @@ HELDOUT17 = SET_DIR / "heldout17.yaml"
 DEV14 = SET_DIR / "dev14.yaml"  # tuned against in round 13
 # after round 13, by two more authors; never tuned against
 HELDOUT18 = SET_DIR / "heldout18.yaml"
+DEV15 = SET_DIR / "dev15.yaml"  # after round 13 too; tuned against in round 14
 
 FIELDS = (
     "id",
@@ -93,7 +94,7 @@ def _subst(obj: Any, portal: str) -> Any:
 
 
 def load_set(path: str | Path, portal: str = "https://portal.example") -> list[dict]:
-    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev14, heldout5,
+    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev15, heldout5,
     heldout7 … heldout18) into plain dicts."""
     import yaml
 

@@ -545,10 +545,13 @@ SMS_REQUIRED_SURE = [
     rf"\s+[^.]{{0,80}}?\b(?:agree|accept|opt|consent|receive|tick|check|subscribe)\b[^.]{{0,60}}?"
     rf"\b{_SMS}",
     # the booking / checkout button stays off until the SMS box is ticked
+    # (the button's name may be quoted: "'Next' stays disabled until it is ticked")
     r"(?:booking|checkout|check-out|check-in|order|purchase|registration|sign[\s-]?up|account|"
-    r"submit|pay|continue)\s+(?:\w+\s+){0,4}(?:is|are|stays?|remains?)\s+(?:disabled|"
-    r"greyed(?:\s+out)?|grayed(?:\s+out)?|grey|gray|inactive|blocked|locked|unavailable)\s+until\s+"
-    r"(?:\w+\s+){0,8}(?:box|checkbox|consent|opt[\s-]?in|sms|text)",
+    r"submit|pay|continue|next|proceed|finish|done|apply|register|join|book|reserve|confirm|"
+    r"get\s+started|create\s+account)[\"”'’]?\s+(?:\w+\s+){0,4}(?:is|are|stays?|remains?)\s+"
+    r"(?:disabled|greyed(?:\s+out)?|grayed(?:\s+out)?|grey|gray|inactive|blocked|locked|"
+    r"unavailable)\s+until\s+(?:(?:\w+\s+){0,8}(?:box|checkbox|consent|opt[\s-]?in|sms|text)|"
+    r"(?:it|this|that)\s+(?:is|has\s+been|gets?)\s+(?:ticked|checked|selected))",
     # "the checkbox has to be ticked or the Send Request button stays grey"
     r"(?:box|checkbox|check-box|tick\s*box)\s+(?:[\w'’-]+\s+){0,4}(?:has\s+to|must|needs\s+to|is\s+"
     r"required\s+to)\s+be\s+(?:ticked|checked|selected)\s+or\s+(?:[\w'’-]+\s+){0,5}(?:stays?|"

@@ -2551,3 +2551,16 @@ def test_a_credit_card_fix_or_a_bank_statement_is_not_credit_repair():
 def test_a_list_exchanged_with_other_charities_is_shared(page, shares):
     found = at(draft("tfn-parcel", pages={"privacy": page}), "messagingUseCase.privacyPolicyUrl")
     assert ("PRIVACY_POLICY_SHARES" in found) is shares
+
+
+@pytest.mark.parametrize(
+    "extra, forced",
+    [
+        (" The box is mandatory: “Continue” stays greyed out until it is checked.", True),
+        (" 'Finish' remains disabled until this is ticked.", True),
+        (" The Next button is never disabled; ticking the box is up to the patient.", False),
+    ],
+)
+def test_a_button_held_until_the_box_is_ticked_forces_consent(extra, forced):
+    found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
+    assert (found.get("OPTIN_SMS_REQUIRED") == "error") is forced

@@ -24,6 +24,7 @@ from bench.preflight_set import (
     DEV12,
     DEV13,
     DEV14,
+    DEV15,
     FIELDS,
     HELDOUT,
     HELDOUT2,
@@ -147,6 +148,7 @@ PATHS = {
     "heldout17": HELDOUT17,
     "dev14": DEV14,
     "heldout18": HELDOUT18,
+    "dev15": DEV15,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
@@ -424,6 +426,7 @@ SEVENTH_ROUND = (
     "heldout17",
     "dev14",
     "heldout18",
+    "dev15",
 )
 OUTSIDE_SET_TYPES = {
     "US_TOLL_FREE_REGISTRATION",
