@@ -545,9 +545,10 @@ SMS_REQUIRED_SURE = [
     rf"\s+[^.]{{0,80}}?\b(?:agree|accept|opt|consent|receive|tick|check|subscribe)\b[^.]{{0,60}}?"
     rf"\b{_SMS}",
     # the booking / checkout button stays off until the SMS box is ticked
-    # (the button's name may be quoted: "'Next' stays disabled until it is ticked")
+    # (the button's name may be quoted: "'Next' stays disabled until it is ticked"; not the
+    # texts' own Join or Confirm button)
     r"(?:booking|checkout|check-out|check-in|order|purchase|registration|sign[\s-]?up|account|"
-    r"submit|pay|continue|next|proceed|finish|done|apply|register|join|book|reserve|confirm|"
+    r"submit|pay|continue|next|proceed|finish|done|apply|register|book|reserve|"
     r"get\s+started|create\s+account)[\"”'’]?\s+(?:\w+\s+){0,4}(?:is|are|stays?|remains?)\s+"
     r"(?:disabled|greyed(?:\s+out)?|grayed(?:\s+out)?|grey|gray|inactive|blocked|locked|"
     r"unavailable)\s+until\s+(?:(?:\w+\s+){0,8}(?:box|checkbox|consent|opt[\s-]?in|sms|text)|"
