@@ -804,7 +804,9 @@ def test_a_vague_opt_in_still_lacks_a_consent_action():
         "Group. About 2 per visit. Message and data rates may apply. Text HELP for help, STOP to "
         "opt out. Terms and privacy policy at larkspurdental.com/sms."
     )
-    assert "OPTIN_CONSENT_ACTION" in at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN)
+    # typed all in capitals too: "WE TEXT REMINDERS" is no keyword REMINDERS
+    for typed in (text, text.upper()):
+        assert "OPTIN_CONSENT_ACTION" in at(draft("tfn-dental", {TFN_OPT_IN: typed}), TFN_OPT_IN)
 
 
 # --- Passcodes in the recipients' language; a promotional short code --------------------------
@@ -859,6 +861,11 @@ def test_a_link_on_a_domain_named_after_the_brand_is_on_domain():
         "Larkspur Dental: we are collecting an overdue balance on behalf of your original "
         "creditor. Reply STOP to opt out.",
         "Larkspur Dental partners can reduce what you owe by half. Reply STOP to opt out.",
+        # credit repair by what it does (round 13)
+        "Larkspur Dental: our partner removes charge-offs and late payments from your credit "
+        "report in 30 days. Reply STOP to end.",
+        "Larkspur Dental: ask about our credit restoration plan today. Reply STOP to end.",
+        "Larkspur Dental: we can fix your credit before your next visit. Reply STOP to end.",
     ],
 )
 def test_prohibited_content_in_other_words(sample):
@@ -2449,15 +2456,6 @@ def test_data_given_to_the_sender_or_kept_in_house_is_not_handed_on(extra):
 # --- An opt-in typed all in capitals: capitals no longer single out a keyword ---------------------
 
 
-def test_a_shouted_opt_in_without_a_consent_step_still_lacks_one():
-    text = (
-        "WE WILL SEND TEXT REMINDERS TO EVERY PATIENT ON FILE FROM LARKSPUR DENTAL GROUP. ABOUT 2 "
-        "PER VISIT. MESSAGE AND DATA RATES MAY APPLY. TEXT HELP FOR HELP, STOP TO OPT OUT. TERMS "
-        "AND PRIVACY POLICY AT LARKSPURDENTAL.COM/SMS."
-    )
-    assert "OPTIN_CONSENT_ACTION" in at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN)
-
-
 @pytest.mark.parametrize(
     "action",
     [
@@ -2508,38 +2506,7 @@ def test_a_10dlc_help_reply_gives_a_phone_number_or_an_email(reply, fine):
             False,
         ),
         ("Non-affiliated companies we share customer lists with include local retailers.", True),
-    ],
-)
-def test_a_bank_privacy_notice_that_shares_with_nonaffiliates(page, shares):
-    found = at(draft("tfn-parcel", pages={"privacy": page}), "messagingUseCase.privacyPolicyUrl")
-    assert ("PRIVACY_POLICY_SHARES" in found) is shares
-
-
-@pytest.mark.parametrize(
-    "sample",
-    [
-        "Larkspur Dental: our partner removes charge-offs and late payments from your credit "
-        "report in 30 days. Reply STOP to end.",
-        "Larkspur Dental: ask about our credit restoration plan today. Reply STOP to end.",
-        "Larkspur Dental: we can fix your credit before your next visit. Reply STOP to end.",
-    ],
-)
-def test_credit_repair_by_what_it_does_is_prohibited(sample):
-    d = draft("tfn-dental", {SAMPLE2: sample})
-    assert at(d, SAMPLE2).get("RESTRICTED_CONTENT") == "error"
-
-
-def test_a_credit_card_fix_or_a_bank_statement_is_not_credit_repair():
-    for sample in (
-        "Larkspur Dental: we fix your credit card on file if it expires. Reply STOP to end.",
-        "Larkspur Dental: your payment history is on your statement. Reply STOP to end.",
-    ):
-        assert "RESTRICTED_CONTENT" not in at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
-
-
-@pytest.mark.parametrize(
-    "page, shares",
-    [
+        # a charity's list exchanged with other charities
         (
             "Donor lists, phone numbers included, may be swapped with other like-minded charities.",
             True,
@@ -2548,9 +2515,17 @@ def test_a_credit_card_fix_or_a_bank_statement_is_not_credit_repair():
         ("Supporter phone numbers are never exchanged with other charities.", False),
     ],
 )
-def test_a_list_exchanged_with_other_charities_is_shared(page, shares):
+def test_a_bank_notice_or_a_charity_list_exchange_shares(page, shares):
     found = at(draft("tfn-parcel", pages={"privacy": page}), "messagingUseCase.privacyPolicyUrl")
     assert ("PRIVACY_POLICY_SHARES" in found) is shares
+
+
+def test_a_credit_card_fix_or_a_bank_statement_is_not_credit_repair():
+    for sample in (
+        "Larkspur Dental: we fix your credit card on file if it expires. Reply STOP to end.",
+        "Larkspur Dental: your payment history is on your statement. Reply STOP to end.",
+    ):
+        assert "RESTRICTED_CONTENT" not in at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
 
 
 @pytest.mark.parametrize(
