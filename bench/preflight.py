@@ -178,6 +178,14 @@ def load_set(part: str, portal: str = SET_PORTAL, folder: Path | None = None) ->
     ]
 
 
+def part_names(prefix: str, folder: Path | None = None) -> list[str]:
+    """The parts of the set whose names are the prefix and a number ("dev", "dev2", … in order
+    of their numbers), as the files in the set's folder are named."""
+    found = [p.stem for p in (folder or SET_DIR).glob(f"{prefix}*.yaml")]
+    numbered = [n for n in found if n == prefix or n[len(prefix) :].isdigit()]
+    return sorted(numbered, key=lambda n: int(n[len(prefix) :] or 1))
+
+
 CATALOG = ROOT / "sandbox" / "catalog.json"
 
 
@@ -293,11 +301,9 @@ def main() -> None:
     if "--set-dir" in sys.argv:
         folder = Path(sys.argv[sys.argv.index("--set-dir") + 1])
     settings.PORTAL_BASE_URL = SET_PORTAL
-    dev_parts = ("dev", *(f"dev{n}" for n in range(2, 16)))
-    parts = {name: load_set(name, folder=folder) for name in dev_parts}
+    parts = {name: load_set(name, folder=folder) for name in part_names("dev", folder)}
     if "--skip-heldout" not in sys.argv:
-        held_out = ("heldout", *(f"heldout{n}" for n in (2, 3, 4, 5, 7, *range(8, 19))))
-        for held in held_out:
+        for held in part_names("heldout", folder):
             parts[held] = load_set(held, folder=folder)
         parts["whole"] = [item for items in list(parts.values()) for item in items]
     for name, items in parts.items():

@@ -83,12 +83,7 @@ def main() -> None:
     settings.PORTAL_BASE_URL = measure.SET_PORTAL
     verbose = "--verbose" in sys.argv
     schemas = measure.catalog_schemas()
-    items = [
-        item
-        for part in ("dev", *(f"dev{n}" for n in range(2, 100)))
-        if (measure.SET_DIR / f"{part}.yaml").exists()
-        for item in measure.load_set(part)
-    ]
+    items = [item for part in measure.part_names("dev") for item in measure.load_set(part)]
     before = {item["id"]: measure.check(item["draft"], schemas) for item in items}
     summary: dict = {"registrations": len(items)}
     for name, (change, descriptions_only) in RETYPINGS.items():

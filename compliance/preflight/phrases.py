@@ -229,6 +229,8 @@ KEPT = [
     r"\bon\s+a\s+recorded\s+(?:phone\s+)?(?:line|call)\b",
 ]
 CONSENT += KEPT
+# The same, for a text typed all in capitals (see _TEXTED_KEYWORD_SHOUTED).
+_CONSENT_SHOUTED = [_TEXTED_KEYWORD_SHOUTED if p is _TEXTED_KEYWORD else p for p in CONSENT]
 # Consent taken for granted: an action that is not a request for messages.
 IMPLIED = [
     r"by\s+(?:providing|entering|giving|submitting|sharing|supplying|leaving|using|creating|"
@@ -253,9 +255,7 @@ def _shouted(text: str) -> bool:
 
 
 def _consent_patterns(text: str) -> list[str]:
-    if not _shouted(text):
-        return CONSENT
-    return [_TEXTED_KEYWORD_SHOUTED if p is _TEXTED_KEYWORD else p for p in CONSENT]
+    return _CONSENT_SHOUTED if _shouted(text) else CONSENT
 
 
 def consent_action(text: str) -> str | None:

@@ -22,13 +22,13 @@ from compliance.preflight.text import (
 CAMPAIGN = {"campaign"}
 # Phone numbers may be spelled in letters: "1-800-FLOWERS".
 _VANITY = r"\b1?[-. ]?8(?:00|33|44|55|66|77|88)[-. ]?(?-i:[A-Z0-9]{3}[-. ]?[A-Z0-9]{4})\b"
-_CONTACT = re.compile(
-    r"(?i)\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|\b[\w-]+\.(?:com|net|org|io|co|us)\b|"
-    + _VANITY
-)
+_PHONE_OR_EMAIL_TEXT = r"\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+|" + _VANITY
 # The 10DLC guide: "It is mandatory to include a phone number and/or email for end-user support"
 # (seeds/003, 10DLC campaign registration); a web address alone is not enough there.
-_PHONE_OR_EMAIL = re.compile(r"(?i)\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+|" + _VANITY)
+_PHONE_OR_EMAIL = re.compile("(?i)" + _PHONE_OR_EMAIL_TEXT)
+_CONTACT = re.compile(
+    "(?i)" + _PHONE_OR_EMAIL_TEXT + r"|https?://\S+|\b[\w-]+\.(?:com|net|org|io|co|us)\b"
+)
 # A STOP reply confirms that the messages end, in whatever words: "unsubscribed", "no more
 # texts", "no more snow reports", "you will no longer receive messages", "we won't text you
 # again", "texts are now off", "we'll stop texting you", "we will no longer text you",
@@ -62,7 +62,17 @@ _PROGRAM = re.compile(
 )
 
 
-def _reply_rule(rule_id: str, paths: dict[str, str], label: str, source: str, extra) -> None:
+def _reply_rule(
+    rule_id: str,
+    paths: dict[str, str],
+    label: str,
+    source: str,
+    extra,
+    campaign_extra: tuple[re.Pattern, str] | None = None,
+) -> None:
+    """`extra` is (the fix's last words, what the reply must contain, the problem without it);
+    `campaign_extra` the same test and problem for 10DLC campaigns only."""
+
     @rule(
         rule_id,
         severity="error",
@@ -86,8 +96,10 @@ def _reply_rule(rule_id: str, paths: dict[str, str], label: str, source: str, ex
             problems.append("it names neither the brand nor the program")
         if text and not extra[1].search(text):
             problems.append(extra[2])
-        elif text and len(extra) > 3 and draft.family == "campaign" and not extra[3].search(text):
-            problems.append(extra[4])
+        elif text and draft.family == "campaign" and campaign_extra:
+            needed, problem = campaign_extra
+            if not needed.search(text):
+                problems.append(problem)
         if problems:
             yield Violation((path,), "Here " + "; ".join(problems) + ".")
 
@@ -102,6 +114,8 @@ _reply_rule(
         "may come beside it).",
         _CONTACT,
         "it has no contact",
+    ),
+    campaign_extra=(
         _PHONE_OR_EMAIL,
         "it gives a web address but no phone number or e-mail for support",
     ),
