@@ -68,6 +68,12 @@ DEV14 = SET_DIR / "dev14.yaml"  # tuned against in round 13
 # after round 13, by two more authors; never tuned against
 HELDOUT18 = SET_DIR / "heldout18.yaml"
 DEV15 = SET_DIR / "dev15.yaml"  # after round 13 too; tuned against in round 14
+# after round 14, each part by two authors at once; heldout19 is never tuned against, dev18 was
+# written after heldout19 was measured, with businesses of the same kinds
+DEV16 = SET_DIR / "dev16.yaml"  # tuned against in round 15
+HELDOUT19 = SET_DIR / "heldout19.yaml"
+DEV17 = SET_DIR / "dev17.yaml"  # tuned against in round 15
+DEV18 = SET_DIR / "dev18.yaml"  # tuned against in round 15
 
 FIELDS = (
     "id",

@@ -25,6 +25,9 @@ from bench.preflight_set import (
     DEV13,
     DEV14,
     DEV15,
+    DEV16,
+    DEV17,
+    DEV18,
     FIELDS,
     HELDOUT,
     HELDOUT2,
@@ -43,6 +46,7 @@ from bench.preflight_set import (
     HELDOUT16,
     HELDOUT17,
     HELDOUT18,
+    HELDOUT19,
     load_set,
 )
 
@@ -149,6 +153,10 @@ PATHS = {
     "dev14": DEV14,
     "heldout18": HELDOUT18,
     "dev15": DEV15,
+    "dev16": DEV16,
+    "heldout19": HELDOUT19,
+    "dev17": DEV17,
+    "dev18": DEV18,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
@@ -427,6 +435,10 @@ SEVENTH_ROUND = (
     "dev14",
     "heldout18",
     "dev15",
+    "dev16",
+    "heldout19",
+    "dev17",
+    "dev18",
 )
 OUTSIDE_SET_TYPES = {
     "US_TOLL_FREE_REGISTRATION",
