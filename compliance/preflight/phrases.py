@@ -691,6 +691,9 @@ _REQUIRE_CUE = (
 _NOT_REQUIRED = (
     r"(?:not\s+(?:\w+\s+){0,2}(?:required|mandatory|a\s+condition|necessary|needed)|optional|"
     r"(?:don't|do\s+not|doesn't|does\s+not|never)\s+(?:\w+\s+){0,2}(?:have|need)\s+to|"
+    # nobody is made to: "nobody has to sign up for texts to buy service", "no patient needs to"
+    r"\b(?:nobody|no[\s-]?one|none\s+of\s+(?:\w+\s+){1,2}|no\s+\w+)\s+(?:has|have|needs?|is\s+"
+    r"(?:required|obliged|forced|made)|are\s+(?:required|obliged|forced|made))\s+to\b|"
     r"instead|(?<!\bno )(?<!\bany )(?<!other )alternative|or\s+(?:by\s+)?e-?mail|"
     r"choose\s+(?:e-?mail|voice)|"
     r"(?:may|can|could)\s+(?:also\s+)?(?:choose\s+to\s+)?(?:tick|check|select|opt|choose|toggle)|"

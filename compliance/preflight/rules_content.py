@@ -67,6 +67,10 @@ RESTRICTED = {
                                      # debt reduction: an offer to take away (part of)
                                      # what the person owes, "erase up to 60% of what you
                                      # owe", "cut your card debt in half"
+                                     # debt consolidation by what it does: "consolidate
+                                     # your high-interest card debt into one payment"
+                                     r"consolidat\w*\s+(?:[\w$\[\]-]+\s+){0,6}?(?:debts?|"
+                                     r"credit[\s-]cards?|card\s+balances|high[\s-]interest)",
                                      r"(?:reduce|cut|lower|slash|settle|erase|eliminate|"
                                      r"forgive|wipe\s+out)\s+(?:up\s+to\s+)?(?:(?:\d+\s*%|"
                                      r"half|most|part|some|much)\s+of\s+)?(?:what\s+you\s+owe|"

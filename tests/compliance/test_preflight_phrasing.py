@@ -2539,3 +2539,45 @@ def test_a_credit_card_fix_or_a_bank_statement_is_not_credit_repair():
 def test_a_button_held_until_the_box_is_ticked_forces_consent(extra, forced):
     found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
     assert (found.get("OPTIN_SMS_REQUIRED") == "error") is forced
+
+
+# --- Round 15: dev16's miss and block, in wordings of their own ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra, forced",
+    [
+        (" No patient has to agree to text reminders to book a cleaning.", False),
+        (" Nobody is required to sign up for texts to get an appointment.", False),
+        (" None of our patients need to accept texts to be seen.", False),
+        (" Every patient has to agree to text reminders to book a cleaning.", True),
+    ],
+)
+def test_round15_nobody_made_to_take_the_texts_forces_nothing(extra, forced):
+    found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
+    assert (found.get("OPTIN_SMS_REQUIRED") == "error") is forced
+
+
+@pytest.mark.parametrize(
+    "sample, restricted",
+    [
+        (
+            "Larkspur Dental: consolidate those high-interest store cards into one easy "
+            "payment with our partner plan. Reply STOP to end.",
+            True,
+        ),
+        (
+            "Larkspur Dental: we can consolidate $[amount] of credit card debt for you. "
+            "Reply STOP to end.",
+            True,
+        ),
+        (
+            "Larkspur Dental: we consolidated your two visits into one appointment on [date]. "
+            "Reply STOP to end.",
+            False,
+        ),
+    ],
+)
+def test_round15_debt_consolidation_said_by_what_it_does_is_prohibited(sample, restricted):
+    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
+    assert ("RESTRICTED_CONTENT" in found) is restricted
