@@ -245,6 +245,16 @@ IMPLIED = [
     r"is\s+sent)\b",
     r"automatically\s+(?:\w+\s+){0,2}(?:receive|receives|get|gets|sent)\b",
     r"(?:implied|implicit|deemed)\s+consent",
+    # the messages start by themselves: "reminders go out automatically before every due date"
+    r"(?:go|goes|going|are\s+sent|get\s+sent|gets\s+sent|start|starts)\s+(?:out\s+)?"
+    r"automatically\b",
+    # numbers taken from records: "added from our billing system and guest lists", "already
+    # part of our SMS list"
+    r"(?:added|imported|uploaded|pulled|copied|synced|loaded|taken)\s+(?:\w+\s+){0,3}from\s+"
+    r"(?:our|the|their)\s+(?:[\w-]+\s+){0,3}(?:system|database|records?|lists?|crm|files?|"
+    r"spreadsheets?|software|pos|point[\s-]of[\s-]sale)\b",
+    r"already\s+(?:part\s+of|on|in|enrolled\s+in|subscribed\s+to)\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:sms|text|texting|messaging|alerts?)\s+(?:list|program(?:me)?|club|service)",
 ]
 
 
@@ -292,7 +302,7 @@ _RECIPIENT = (
     r"selected\s+|select\s+|carefully\s+selected\s+|commercial\s+|media\s+|advertising\s+|"
     r"affiliate\s+|strategic\s+|lending\s+|insurance\s+)?partners?|(?:non-?)?affiliates?|"
     r"non-?affiliated\s+(?:companies|businesses|parties|third\s+parties|entities|firms)|affiliated\s+"
-    r"(?:companies|brands|businesses|entities)|sponsors?|advertisers?|marketers?|"
+    r"(?!with\b)[\w-]+s\b|sponsors?|advertisers?|marketers?|"
     r"(?:other|outside|external|unaffiliated|partner|participating|selected|select|chosen|trusted|"
     r"reputable|interested)\s+(?:(?:carefully\s+)?(?:selected|chosen|like-minded|charitable|"
     r"local|national|nonprofit|non-profit)\s+)?(?:charities|nonprofits|non-profits|"
@@ -462,6 +472,10 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
         positive = (
             _search(rf"\b{_SHARE_VERB}\b\s+{_words(14)}(?:with|to|within|among|across|between)\s+"
                     rf"{_words(5)}{_RECIPIENT}\b", clause)
+            # a list of recipients, one of them further on: "share it with our practices, with
+            # billing agencies, and with selected companies that …"
+            or _search(rf"\b{_SHARE_VERB}\b\s+{_words(14)}with\s+[^.;]{{0,160}}?,\s+"
+                       rf"(?:and\s+|or\s+)?with\s+{_words(3)}{_RECIPIENT}\b", clause)
             # the number put on someone else's list: "your number also goes on the market's
             # vendor list"
             or _search(_ON_THEIR_LIST, clause)
@@ -552,7 +566,7 @@ SMS_REQUIRED_SURE = [
     r"get\s+started|create\s+account)[\"”'’]?\s+(?:\w+\s+){0,4}(?:is|are|stays?|remains?)\s+"
     r"(?:disabled|greyed(?:\s+out)?|grayed(?:\s+out)?|grey|gray|inactive|blocked|locked|"
     r"unavailable)\s+until\s+(?:(?:\w+\s+){0,8}(?:box|checkbox|consent|opt[\s-]?in|sms|text)|"
-    r"(?:it|this|that)\s+(?:is|has\s+been|gets?)\s+(?:ticked|checked|selected))",
+    r"(?:it|this|that)(?:\s+is|\s+has\s+been|\s+gets?|['’]s)\s+(?:ticked|checked|selected))",
     # "the checkbox has to be ticked or the Send Request button stays grey"
     r"(?:box|checkbox|check-box|tick\s*box)\s+(?:[\w'’-]+\s+){0,4}(?:has\s+to|must|needs\s+to|is\s+"
     r"required\s+to)\s+be\s+(?:ticked|checked|selected)\s+or\s+(?:[\w'’-]+\s+){0,5}(?:stays?|"
@@ -650,6 +664,12 @@ def _words_no_negation(n: int) -> str:
 
 
 SMS_REQUIRED_SURE += [
+    # the service withheld from whoever does not take the texts: "a table can't be held for
+    # anyone who doesn't agree to the texts"
+    rf"{_CANT}\s+{_words(4)}(?:for|to|from)\s+(?:anyone|anybody|any\s+\w+|guests?|customers?|people|"
+    r"those|members?|patients?|users?|clients?|tenants?|students?)\s+who\s+(?:don't|doesn't|"
+    r"don’t|doesn’t|do\s+not|does\s+not|won't|will\s+not|refuses?\s+to|declines?\s+to)\s+"
+    rf"(?:\w+\s+)?(?:agree|accept|opt\s+in|consent|sign\s+up|want)\s+{_words(3)}{_SMS_ITSELF}",
     # "you can't book a table unless you agree to receive texts"
     rf"{_CANT}\s+{_words(4)}{_SERVICE}\s+{_words(4)}unless\s+{_words(4)}(?:agree|accept|opt|"
     rf"consent|sign\s+up|subscribe|receive|tick|check)\w*\s+{_words(4)}{_SMS}",

@@ -2581,3 +2581,105 @@ def test_round15_nobody_made_to_take_the_texts_forces_nothing(extra, forced):
 def test_round15_debt_consolidation_said_by_what_it_does_is_prohibited(sample, restricted):
     found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
     assert ("RESTRICTED_CONTENT" in found) is restricted
+
+
+# --- Round 15: dev18's misses and blocks, in wordings of their own ------------------------------
+
+SID_OPT_IN = "messagingUseCase.optInDescription"
+
+
+@pytest.mark.parametrize(
+    "gate, found",
+    [
+        ("", {"AGE_GATED_CONTENT": "error"}),
+        (" Only shoppers who confirm they are 21 or older can sign up.", {}),
+        (" The sign-up page asks for a date of birth first.", {}),
+        (" Customers of legal drinking age only.", {}),
+        # denied, it is no gate
+        (" We don't ask for a date of birth.", {"AGE_GATED_CONTENT": "error"}),
+    ],
+)
+def test_round15_alcohol_behind_a_described_age_gate_is_a_warning(gate, found):
+    d = draft(
+        "tfn-outfitters",
+        {
+            SAMPLE2: "Juniper & Pine Outfitters: " + "wine tasting on "
+            "[Date] at our Bend store. Reply STOP to end."
+        },
+    )
+    d = dataclasses.replace(d, values={**d.values, TFN_OPT_IN: d.values[TFN_OPT_IN] + gate})
+    results = at(d, SAMPLE2)
+    gated = {k: v for k, v in results.items() if k.startswith("AGE_GATED")}
+    expected = found or {"AGE_GATED_CONTENT_CHECK": "warning"}
+    assert gated == expected
+
+
+def test_round15_more_words_for_alcohol_and_tobacco():
+    for sample in (
+        "Juniper & Pine Outfitters: our taproom opens at noon on [Date]. Reply STOP to end.",
+        "Juniper & Pine Outfitters: new shisha flavours in the lounge. Reply STOP to end.",
+        "Juniper & Pine Outfitters: small-batch bourbon tasting on [Date]. Reply STOP to end.",
+    ):
+        assert "AGE_GATED_CONTENT" in at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2)
+
+
+@pytest.mark.parametrize(
+    "extra, forced",
+    [
+        (" The Book Visit button stays greyed out until it's ticked.", True),
+        (" A chair can't be booked for anyone who won't accept the reminder texts.", True),
+        (" Anyone who doesn't agree to texts can still book by phone.", False),
+    ],
+)
+def test_round15_a_service_withheld_from_whoever_declines_is_forced(extra, forced):
+    found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
+    assert (found.get("OPTIN_SMS_REQUIRED") == "error") is forced
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Juniper & Pine Outfitters: Friday cards in the back room, $25 buy-in. Reply STOP to end.",
+        "Juniper & Pine Outfitters: trivia night! Top two teams split the pot. Reply STOP to end.",
+    ],
+)
+def test_round15_a_game_for_a_pot_is_possible_gambling(sample):
+    assert (
+        at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2).get("RESTRICTED_CONTENT_POSSIBLE")
+        == "warning"
+    )
+
+
+@pytest.mark.parametrize(
+    "opt_in, implied",
+    [
+        ("Customer numbers are imported from our point-of-sale records every night.", True),
+        ("Buyers are already part of our SMS list once they have ordered from us.", True),
+        ("Numbers are collected at the counter; order updates go out automatically.", True),
+        (
+            "Customers tick an unchecked box in the app; after that, updates go out automatically.",
+            False,
+        ),
+    ],
+)
+def test_round15_numbers_taken_from_records_are_implied_consent(opt_in, implied):
+    found = at(draft("sid-india", {SID_OPT_IN: opt_in}), SID_OPT_IN)
+    assert ("OPTIN_IMPLIED_CONSENT" in found) is implied
+
+
+@pytest.mark.parametrize(
+    "page, shares",
+    [
+        (
+            "We may share your contact details, phone numbers included, with the billing "
+            "office that handles your invoices, with the couriers who bring your parcels to "
+            "your door, and with selected companies whose offers may interest you.",
+            True,
+        ),
+        ("Your phone number may be shared with our affiliated clinics.", True),
+        ("Your phone number is never shared with our affiliated clinics.", False),
+    ],
+)
+def test_round15_recipients_further_along_a_list_or_affiliated_practices_share(page, shares):
+    found = at(draft("tfn-parcel", pages={"privacy": page}), "messagingUseCase.privacyPolicyUrl")
+    assert ("PRIVACY_POLICY_SHARES" in found) is shares
