@@ -74,6 +74,11 @@ DEV16 = SET_DIR / "dev16.yaml"  # tuned against in round 15
 HELDOUT19 = SET_DIR / "heldout19.yaml"
 DEV17 = SET_DIR / "dev17.yaml"  # tuned against in round 15
 DEV18 = SET_DIR / "dev18.yaml"  # tuned against in round 15
+# after round 15, each part by two authors at once; the held-out parts are never tuned against
+HELDOUT20 = SET_DIR / "heldout20.yaml"
+HELDOUT21 = SET_DIR / "heldout21.yaml"
+DEV19 = SET_DIR / "dev19.yaml"  # tuned against in round 16
+DEV20 = SET_DIR / "dev20.yaml"  # tuned against in round 16
 
 FIELDS = (
     "id",

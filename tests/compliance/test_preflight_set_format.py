@@ -28,6 +28,8 @@ from bench.preflight_set import (
     DEV16,
     DEV17,
     DEV18,
+    DEV19,
+    DEV20,
     FIELDS,
     HELDOUT,
     HELDOUT2,
@@ -47,6 +49,8 @@ from bench.preflight_set import (
     HELDOUT17,
     HELDOUT18,
     HELDOUT19,
+    HELDOUT20,
+    HELDOUT21,
     load_set,
 )
 
@@ -157,6 +161,10 @@ PATHS = {
     "heldout19": HELDOUT19,
     "dev17": DEV17,
     "dev18": DEV18,
+    "heldout20": HELDOUT20,
+    "heldout21": HELDOUT21,
+    "dev19": DEV19,
+    "dev20": DEV20,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
@@ -439,6 +447,10 @@ SEVENTH_ROUND = (
     "heldout19",
     "dev17",
     "dev18",
+    "heldout20",
+    "heldout21",
+    "dev19",
+    "dev20",
 )
 OUTSIDE_SET_TYPES = {
     "US_TOLL_FREE_REGISTRATION",
