@@ -96,9 +96,9 @@ FREQUENCY = [
     r"(?:before|prior|ahead|after|in\s+advance)\b",
     r"\b(?:daily|weekly|monthly|quarterly|yearly|annually|nightly|hourly|bi-?weekly|"
     r"bi-?monthly|semi-?monthly)\b",
-    rf"(?:every|each|per)\s+(?:other\s+)?{_PERIOD}\b",
+    rf"\b(?:every|each|per)\s+(?:other\s+)?{_PERIOD}\b",
     r"recurring\s+(?:\w+\s+)?(?:messages?|msgs?|texts?|alerts?|reminders?|offers?)",
-    r"(?:per|each|every|for\s+each|one\s+per)\s+(?:login|log-?in|sign-?in|request|order|"
+    r"\b(?:per|each|every|for\s+each|one\s+per)\s+(?:login|log-?in|sign-?in|request|order|"
     r"purchase|booking|appointment|visit|delivery|shipment|transaction|attempt|reservation)",
     r"only\s+when\s+(?:you|they|the\s+(?:user|customer|member|patient))\s+(?:request|ask|log|sign)",
     # "2-3 per session", "about one a month", "one per stay"
@@ -459,6 +459,21 @@ _HANDED_ON = (
 )
 
 
+# The same said of the data: "your name and number may be passed to the host venue".
+_HANDED_ON_PASSIVE = (
+    rf"\b{_DATA_NOUN}\s+(?:\w+\s+){{0,2}}(?:is|are|may\s+be|will\s+be|can\s+be|might\s+be|gets?|"
+    r"could\s+be)\s+(?:also\s+)?(?:passed|given|handed|forwarded|sent|provided|released|disclosed|"
+    r"shared|transferred)\s+(?:(?:along|on|over|onward)\s+)?(?:to|with)\s+(?!(?:you|us|them\s+only|"
+    r"our\s+(?:own\s+)?(?:team|staff|office|front\s+desk|technicians?|drivers?|dispatch\w*|"
+    r"stylists?|employees|crew|coordinators?|agents?))\b)\w+"
+)
+# Whoever received it then contacts the person: "… so they can text you about the night".
+_THEY_CONTACT_YOU = (
+    r"\bso\s+(?:that\s+)?(?:they|it|the\s+[\w-]+(?:\s+[\w-]+)?)\s+(?:can|may|will|could|might)\s+"
+    r"(?:also\s+|then\s+)?(?:text|call|contact|message|e-?mail|reach|market\s+to|send\s+you)\b"
+)
+
+
 def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | None:
     """A clause that lets opt-in data (or the person) reach someone other than the sender."""
     possible: str | None = None
@@ -471,10 +486,10 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
             return Reading(exception.group(0), sure=True)
         positive = (
             _search(rf"\b{_SHARE_VERB}\b\s+{_words(14)}(?:with|to|within|among|across|between)\s+"
-                    rf"{_words(5)}{_RECIPIENT}\b", clause)
+                    rf"{_words(7)}{_RECIPIENT}\b", clause)
             # a list of recipients, one of them further on: "share it with our practices, with
             # billing agencies, and with selected companies that …"
-            or _search(rf"\b{_SHARE_VERB}\b\s+{_words(14)}with\s+[^.;]{{0,160}}?,\s+"
+            or _search(rf"\b{_SHARE_VERB}\b\s+{_words(22)}with\s+[^.;]{{0,160}}?,\s+"
                        rf"(?:and\s+|or\s+)?with\s+{_words(3)}{_RECIPIENT}\b", clause)
             # the number put on someone else's list: "your number also goes on the market's
             # vendor list"
@@ -518,9 +533,13 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
             positive = None  # "aggregated statistics with partners": no one's number
         if positive and not _negated(clause):
             return Reading(positive.group(0), sure=True)
-        handed = to_them or _search(_HANDED_ON, clause)  # someone unnamed: staff read who
-        if handed and not _negated(clause) and possible is None:
-            possible = handed.group(0)
+        # someone unnamed: staff read who
+        handed = to_them or _search(_HANDED_ON, clause) or _search(_HANDED_ON_PASSIVE, clause)
+        if handed and not _negated(clause):
+            if _search(_THEY_CONTACT_YOU, clause[handed.end() :]):
+                return Reading(handed.group(0), sure=True)  # and they text the person
+            if possible is None:
+                possible = handed.group(0)
         processor = _search(
             rf"\b{_SHARE_VERB}\b\s+{_words(10)}(?:with|to)\s+{_words(3)}{_PROCESSOR}\b", clause
         )
@@ -562,7 +581,7 @@ SMS_REQUIRED_SURE = [
     # (the button's name may be quoted: "'Next' stays disabled until it is ticked"; not the
     # texts' own Join or Confirm button)
     r"(?:booking|checkout|check-out|check-in|order|purchase|registration|sign[\s-]?up|account|"
-    r"submit|pay|continue|next|proceed|finish|done|apply|register|book|reserve|"
+    r"submit|pay|continue|next|proceed|finish|done|apply|register|book|reserve|plan|"
     r"get\s+started|create\s+account)[\"”'’]?\s+(?:\w+\s+){0,4}(?:is|are|stays?|remains?)\s+"
     r"(?:disabled|greyed(?:\s+out)?|grayed(?:\s+out)?|grey|gray|inactive|blocked|locked|"
     r"unavailable)\s+until\s+(?:(?:\w+\s+){0,8}(?:box|checkbox|consent|opt[\s-]?in|sms|text)|"
@@ -664,6 +683,11 @@ def _words_no_negation(n: int) -> str:
 
 
 SMS_REQUIRED_SURE += [
+    # "ticking the box is needed to open a plan" (the box of an SMS opt-in is the texts')
+    r"(?:ticking|checking|selecting)\s+(?:the\s+|this\s+|that\s+|our\s+)?(?:(?:sms|text|texting|"
+    r"consent)\s+)?(?:box|checkbox|check-box|tick\s*box)\s+(?:is|was|will\s+be)\s+(?:also\s+)?"
+    r"(?:needed|required|mandatory|necessary|compulsory)\s+(?:to|for|in\s+order\s+to|before)\s+"
+    rf"(?!{_words(2)}{_SMS_ITSELF})(?:{_words(2)}){_SERVICE}\b(?!\s+{_words(2)}{_SMS_ITSELF})",
     # the service withheld from whoever does not take the texts: "a table can't be held for
     # anyone who doesn't agree to the texts"
     rf"{_CANT}\s+{_words(4)}(?:for|to|from)\s+(?:anyone|anybody|any\s+\w+|guests?|customers?|people|"
@@ -711,6 +735,10 @@ _REQUIRE_CUE = (
 _NOT_REQUIRED = (
     r"(?:not\s+(?:\w+\s+){0,2}(?:required|mandatory|a\s+condition|necessary|needed)|optional|"
     r"(?:don't|do\s+not|doesn't|does\s+not|never)\s+(?:\w+\s+){0,2}(?:have|need)\s+to|"
+    # "booking never requires signing up for texts", "is not conditioned on"
+    r"(?:never|doesn't|does\s+not|don't|do\s+not|won't|will\s+not|isn't|is\s+not|aren't|are\s+not)"
+    r"\s+(?:\w+\s+)?(?:require[sd]?|requiring|mandate[sd]?|conditioned|contingent|dependent|"
+    r"depends?)\b|"
     # nobody is made to: "nobody has to sign up for texts to buy service", "no patient needs to"
     r"\b(?:nobody|no[\s-]?one|none\s+of\s+(?:\w+\s+){1,2}|no\s+\w+)\s+(?:has|have|needs?|is\s+"
     r"(?:required|obliged|forced|made)|are\s+(?:required|obliged|forced|made))\s+to\b|"

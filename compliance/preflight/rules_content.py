@@ -59,6 +59,11 @@ RESTRICTED = {
                                      r"bankruptc(?:y|ies))\b[^.]{0,60}?\bcredit\s+(?:reports?|"
                                      r"files?|histor(?:y|ies)|scores?)",
                                      r"crypto\s+signals?", r"(?:trading|investment)\s+signals?",
+                                     # a trade signal by what it says: "entry at $[price],
+                                     # target +35%"
+                                     r"target\s+\+\s?\d+\s*%",
+                                     r"(?:entry|buy\s+zone|buy)\s+(?:at|@|zone|price)\s+"
+                                     r"[^.]{0,30}?\b(?:target|take[\s-]profit|tp)\b",
                                      r"debt\s+collect\w*", r"collections?\s+agency",
                                      r"placed\s+(?:with|in)\s+(?:\w+\s+){0,2}collections?",
                                      r"(?:collect\w*|recover\w*)\s+(?:\w+\s+){0,4}(?:for|on\s+"
@@ -118,6 +123,9 @@ AGE_GATED = [
     r"vapes?", r"vaping", r"e-?cigs?", r"nicotine", r"hookah",
     r"distiller(?:y|ies)", r"distilling", r"bourbon", r"mezcal", r"cognac", r"brandy",
     r"taprooms?", r"hard\s+seltzers?", r"shisha", r"cigarillos?", r"humidors?",
+    r"mimosas?", r"margaritas?", r"sangria", r"champagne", r"prosecco", r"martinis?", r"mojitos?",
+    r"spritz(?:es)?", r"booze", r"boozy", r"open\s+bar", r"hard\s+ciders?", r"lagers?",
+    r"bottomless\s+(?:drinks|bellinis?|bloody\s+marys?)",
 ]  # fmt: skip
 # An age gate the registration describes: "21+", "21 or older", "of legal drinking age", "date
 # of birth", "age verification", Indonesian "usia 21+".
@@ -141,6 +149,8 @@ def age_gate(draft: Draft) -> str | None:
             if not _NO_GATE_BEFORE.search(text[max(0, found.start() - 40) : found.start()]):
                 return found.group(0)
     return None
+
+
 LENDING = [
     r"loans?", r"lending", r"lenders?", r"line\s+of\s+credit", r"mortgages?", r"refinanc\w+",
     r"financing",

@@ -125,13 +125,27 @@ def mentions_brand(text: str, cores: list[str]) -> bool:
     runs = _squashed_runs(tokens)
     for core in cores:
         for form in _brand_forms(core):
-            if re.search(rf"(^|\s){re.escape(form)}($|\s)", words):
+            if re.search(rf"(^|\s){re.escape(form)}($|\s)", words) and _as_a_name(text, form, core):
                 return True
         for form in {core, *_brand_forms(core)}:
             squashed = form.replace(" ", "")
-            if len(squashed) >= 4 and squashed in runs:
+            if len(squashed) >= 4 and squashed in runs and _as_a_name(text, squashed, core):
                 return True
     return False
+
+
+def _as_a_name(text: str, form: str, core: str) -> bool:
+    """The first word of a longer brand, alone, is the brand only where it is written as a
+    name, with a capital ("Table: your seat…" for Table for Six, not "one long table"), unless
+    the whole text is in lower case."""
+    if form == core or " " in form or not re.search(r"[A-Z]", text):
+        return True
+    folded = unicodedata.normalize("NFKD", text.replace("&", " and "))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return any(
+        found.group(0)[0].isupper()
+        for found in re.finditer(rf"(?i)(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])", folded)
+    )
 
 
 # A message that opens with a sender label ("Jackrabbits: rain delay tonight", "BLC Alerts -

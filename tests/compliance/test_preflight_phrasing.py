@@ -2683,3 +2683,88 @@ def test_round15_numbers_taken_from_records_are_implied_consent(opt_in, implied)
 def test_round15_recipients_further_along_a_list_or_affiliated_practices_share(page, shares):
     found = at(draft("tfn-parcel", pages={"privacy": page}), "messagingUseCase.privacyPolicyUrl")
     assert ("PRIVACY_POLICY_SHARES" in found) is shares
+
+
+# --- Round 16: dev19's and dev20's misses and block, in wordings of their own -------------------
+
+
+@pytest.mark.parametrize(
+    "sample, named",
+    [
+        ("Our new candles smell like juniper, cedar and smoke. Reply STOP to end.", False),
+        ("Our Juniper crew restocked the tents. Reply STOP to end.", True),
+        ("juniper: tents are restocked. reply stop to end.", True),  # all lower case
+    ],
+)
+def test_round16_a_brands_first_word_alone_names_it_only_as_a_name(sample, named):
+    found = at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2)
+    assert ("SAMPLE_BRAND_EACH" not in found) is named
+
+
+@pytest.mark.parametrize(
+    "extra, found",
+    [
+        (
+            " Your name and number may be passed to the lab that makes your crown, so it can "
+            "text you pickup times.",
+            "OPTIN_THIRD_PARTY",
+        ),
+        (
+            " Your number may be passed to the lab that makes your crown.",
+            "OPTIN_THIRD_PARTY_POSSIBLE",
+        ),
+        (
+            " Sign-ups are also passed to our official floss and whitening kit partners.",
+            "OPTIN_THIRD_PARTY",
+        ),
+        (" Your number is never passed to the lab, so it can't text you.", None),
+    ],
+)
+def test_round16_a_number_passed_on_to_someone_who_then_texts_is_shared(extra, found):
+    rules = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
+    shared = {r for r in rules if r.startswith("OPTIN_THIRD_PARTY")}
+    assert shared == ({found} if found else set())
+
+
+def test_round16_more_names_for_drinks_on_a_campaign_without_the_age_gate():
+    for sample in (
+        "Cobalt Fitness: bottomless mimosas at the Sunday social. Reply STOP to opt out.",
+        "Cobalt Fitness: post-race margaritas on the patio on [Date]. Reply STOP to opt out.",
+    ):
+        d = draft("campaign-fitness", {SAMPLE2: sample, "campaignUseCase.ageGated": "No"})
+        assert at(d, "campaignUseCase.ageGated") == {"AGE_GATED_ATTRIBUTE": "warning"}
+
+
+@pytest.mark.parametrize(
+    "extra, forced",
+    [
+        (" Ticking the box is required to open a patient account.", True),
+        (" The 'Confirm my plan' button stays greyed out until it is ticked.", True),
+        (" Ticking the box is required to finish the SMS sign-up.", False),
+        (" Booking a cleaning never requires signing up for texts.", False),
+    ],
+)
+def test_round16_a_box_needed_for_the_service_is_forced(extra, forced):
+    found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
+    assert (found.get("OPTIN_SMS_REQUIRED") == "error") is forced
+
+
+@pytest.mark.parametrize(
+    "sample, restricted",
+    [
+        (
+            "Juniper & Pine: desk call, [coin] entry at $[price], target +40% by Friday.",
+            True,
+        ),
+        ("Juniper & Pine Outfitters: your order to buy at $[price] was filled.", False),
+    ],
+)
+def test_round16_a_trade_signal_is_prohibited(sample, restricted):
+    found = at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2)
+    assert ("RESTRICTED_CONTENT" in found) is restricted
+
+
+def test_round16_paper_delivery_is_no_frequency():
+    shown = "customers who skip texts get paper delivery notes"
+    found = at(draft("tfn-dental", dental_opt_in(frequency=shown)), TFN_OPT_IN)
+    assert found.get("OPTIN_FREQUENCY") == "warning"
