@@ -79,6 +79,11 @@ HELDOUT20 = SET_DIR / "heldout20.yaml"
 HELDOUT21 = SET_DIR / "heldout21.yaml"
 DEV19 = SET_DIR / "dev19.yaml"  # tuned against in round 16
 DEV20 = SET_DIR / "dev20.yaml"  # tuned against in round 16
+# after round 16, each part by two authors at once; the held-out parts are never tuned against
+HELDOUT22 = SET_DIR / "heldout22.yaml"
+HELDOUT23 = SET_DIR / "heldout23.yaml"
+DEV21 = SET_DIR / "dev21.yaml"  # tuned against in round 17
+DEV22 = SET_DIR / "dev22.yaml"  # tuned against in round 17
 
 FIELDS = (
     "id",

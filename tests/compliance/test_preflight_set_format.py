@@ -30,6 +30,8 @@ from bench.preflight_set import (
     DEV18,
     DEV19,
     DEV20,
+    DEV21,
+    DEV22,
     FIELDS,
     HELDOUT,
     HELDOUT2,
@@ -51,6 +53,8 @@ from bench.preflight_set import (
     HELDOUT19,
     HELDOUT20,
     HELDOUT21,
+    HELDOUT22,
+    HELDOUT23,
     load_set,
 )
 
@@ -165,6 +169,10 @@ PATHS = {
     "heldout21": HELDOUT21,
     "dev19": DEV19,
     "dev20": DEV20,
+    "heldout22": HELDOUT22,
+    "heldout23": HELDOUT23,
+    "dev21": DEV21,
+    "dev22": DEV22,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
@@ -451,6 +459,10 @@ SEVENTH_ROUND = (
     "heldout21",
     "dev19",
     "dev20",
+    "heldout22",
+    "heldout23",
+    "dev21",
+    "dev22",
 )
 OUTSIDE_SET_TYPES = {
     "US_TOLL_FREE_REGISTRATION",
