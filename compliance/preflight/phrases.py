@@ -683,6 +683,35 @@ def _words_no_negation(n: int) -> str:
 
 
 SMS_REQUIRED_SURE += [
+    # the service refused to whoever will not take the texts: "we don't write bonds for people
+    # who won't take our reminder texts"
+    r"(?:don't|don’t|do\s+not|never|won't|won’t|will\s+not|can't|can’t|cannot)\s+(?:\w+\s+){1,4}"
+    r"(?:for|to)\s+(?:anyone|anybody|people|those|customers|clients|guests|members|patients|"
+    r"users|students|tenants|defendants)\s+who\s+(?:don't|don’t|do\s+not|won't|won’t|will\s+not|"
+    rf"refuse\s+to|decline\s+to)\s+(?:take|accept|agree\s+to|want|get|receive)\s+{_words(3)}"
+    rf"{_SMS_ITSELF}",
+    # nothing to decline them with: "there is no box to skip it"
+    r"\bno\s+(?:box|checkbox|option|way|toggle|setting)\s+to\s+(?:skip|decline|refuse|avoid|opt\s+out\s+of|"
+    r"turn\s+off|untick|uncheck)\s+(?:it|them|the\s+texts?|texts|(?:the\s+)?(?:sms|text)\s+\w+)\b",
+    # the texts part of the agreement: "SMS consent is part of the slip agreement", "text
+    # verification is a built-in part of the monitoring"
+    rf"\b{_SMS_ITSELF}\s+(?:[\w-]+\s+){{0,2}}(?:is|are)\s+(?:a\s+|an\s+)?(?:built[\s-]in\s+|required\s+|"
+    r"mandatory\s+|integral\s+|standard\s+|fixed\s+|non-optional\s+)?part\s+of\s+(?:(?:the|our|"
+    r"every|each|your|all)\s+)?(?:[\w+&'’-]+\s+){0,3}(?:agreement|contract|terms|membership|service|plan|"
+    r"subscription|enrol+ment|booking|monitoring|package|account|program(?:me)?)\b",
+    # the service held until the SMS consent: "activation cannot be finished until a mobile
+    # number is enrolled for alarm texts", "the order cannot be placed until this box is ticked"
+    rf"(?:{_SERVICE}|activation|installation|setup|set-up)\w*\s+{_words(2)}(?:cannot|can\s+not|"
+    r"can't|can’t|won't|will\s+not)\s+be\s+"
+    r"(?:finished|completed|placed|submitted|made|done|processed|confirmed|booked|activated|"
+    r"opened)\s+until\s+(?:(?:[\w'’-]+\s+){0,8}(?:enrolled|opted\s+in|signed\s+up|registered)\s+"
+    rf"(?:for|in|to)\s+{_words(2)}{_SMS_ITSELF}|(?:this|the|that)\s+(?:sms\s+|text\s+|consent\s+)?"
+    r"(?:box|checkbox|check-box|tick\s*box)\s+(?:is|has\s+been|gets)\s+(?:ticked|checked|selected))",
+    # a button that unlocks only once the box is ticked (not the texts' own button)
+    r"must\s+be\s+(?:checked|ticked|selected)\s+(?:before|for|so)\s+(?:the\s+)?[\"“'‘]?"
+    r"(?:(?!(?:the|join|confirm|subscribe|opt|yes|sign\s+me|text\s+me)\b)[\w-]+\s+){0,2}"
+    r"[\"”'’]?\s*(?:button|link)\s+(?:unlocks|activates|is\s+enabled|works|appears|becomes\s+"
+    r"(?:active|clickable|available))",
     # "ticking the box is needed to open a plan" (the box of an SMS opt-in is the texts')
     r"(?:ticking|checking|selecting)\s+(?:the\s+|this\s+|that\s+|our\s+)?(?:(?:sms|text|texting|"
     r"consent)\s+)?(?:box|checkbox|check-box|tick\s*box)\s+(?:is|was|will\s+be)\s+(?:also\s+)?"

@@ -116,6 +116,15 @@ RESTRICTED_POSSIBLE = {
                                      r"fast",
                                      r"(?:struggling\s+with|tired\s+of|drowning\s+in)\s+"
                                      r"(?:\w+\s+)?debts?"],
+    # income claims: "clears $12k/mo working 2 hrs a day from her phone", "fired her boss",
+    # "replacing their paycheck" (a course may also promise a career: staff read it)
+    "get-rich-quick schemes": [r"\$\d[\d,.]*k?\s*(?:/|a|per)\s*(?:mo|month|wk|week|day)\b"
+                               r"[^.]{0,60}?\b(?:from\s+(?:home|the\s+couch|(?:her|his|your|their|my)\s+"
+                               r"(?:phone|couch|laptop|kitchen))|working\s+(?:just\s+|only\s+)?\d)",
+                               r"fired\s+(?:her|his|my|their|your)\s+boss",
+                               r"replac\w+\s+(?:your|their|her|his|my)\s+(?:paycheck|salary|"
+                               r"income|9-to-5|day\s+job)",
+                               r"quit\s+(?:your|their|her|his|my)\s+(?:9-to-5|day\s+job)"],
 }  # fmt: skip
 AGE_GATED = [
     r"alcohol\w*", r"beers?", r"wines?", r"liquors?", r"vodka", r"whiske?y", r"tequila",
@@ -125,7 +134,7 @@ AGE_GATED = [
     r"taprooms?", r"hard\s+seltzers?", r"shisha", r"cigarillos?", r"humidors?",
     r"mimosas?", r"margaritas?", r"sangria", r"champagne", r"prosecco", r"martinis?", r"mojitos?",
     r"spritz(?:es)?", r"booze", r"boozy", r"open\s+bar", r"hard\s+ciders?", r"lagers?",
-    r"bottomless\s+(?:drinks|bellinis?|bloody\s+marys?)",
+    r"bottomless\s+(?:drinks|bellinis?|bloody\s+marys?)", r"rum",
 ]  # fmt: skip
 # An age gate the registration describes: "21+", "21 or older", "of legal drinking age", "date
 # of birth", "age verification", Indonesian "usia 21+".

@@ -74,7 +74,8 @@ _GENERIC_TEXT = """
     therapy wellness yoga north south east west northern southern eastern western central
     metro general standard premier prime best quality trusted local regional international
     world smart easy quick fast online direct plus pro max team office offices news updates
-    reminders notifications account accounts messages message texts text program rewards"""
+    reminders notifications account accounts messages message texts text program rewards
+    trip trips tour excursion excursions adventure adventures charter charters cruise cruises"""
 GENERIC_WORDS = frozenset(_GENERIC_TEXT.split())
 
 

@@ -2768,3 +2768,58 @@ def test_round16_paper_delivery_is_no_frequency():
     shown = "customers who skip texts get paper delivery notes"
     found = at(draft("tfn-dental", dental_opt_in(frequency=shown)), TFN_OPT_IN)
     assert found.get("OPTIN_FREQUENCY") == "warning"
+
+
+# --- Round 17: dev21's and dev22's misses, in wordings of their own ------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra, forced",
+    [
+        (" We don't book cleanings for patients who won't accept our reminder texts.", True),
+        (" There is no box to skip the texts.", True),
+        (" Text reminders are a built-in part of every treatment plan.", True),
+        (" SMS consent is part of the Larkspur patient agreement.", True),
+        (" The booking cannot be completed until this box is ticked.", True),
+        (
+            " Activation cannot be finished until a mobile number is enrolled for reminder texts.",
+            True,
+        ),
+        (" The box must be ticked before the Book Now button unlocks.", True),
+        (" Text reminders are an optional part of every treatment plan.", False),
+        (" The box must be ticked before the Join button unlocks.", False),
+        (" We don't send texts to patients who don't want them.", False),
+    ],
+)
+def test_round17_more_ways_the_service_waits_for_the_texts(extra, forced):
+    found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
+    assert (found.get("OPTIN_SMS_REQUIRED") == "error") is forced
+
+
+def test_round17_a_sender_id_sharing_only_trips_with_the_brand_is_not_tied_to_it():
+    path = "senderIdInfo.senderId"
+    names = ("PT Laut Biru Wisata", "Coral Cove Snorkel Trips")
+    unrelated = draft("sid-indonesia", {path: "TRIPSERU"}, brand_names=names)
+    assert at(unrelated, path).get("SENDER_ID_BRAND") == "warning"
+    tied = draft("sid-indonesia", {path: "CORALCOVE"}, brand_names=names)
+    assert "SENDER_ID_BRAND" not in at(tied, path)
+
+
+def test_round17_rum_on_a_campaign_without_the_age_gate_warns():
+    sample = "Cobalt Fitness: your first rum punch at the beach social is on us. Reply STOP to end."
+    d = draft("campaign-fitness", {SAMPLE2: sample, "campaignUseCase.ageGated": "No"})
+    assert at(d, "campaignUseCase.ageGated") == {"AGE_GATED_ATTRIBUTE": "warning"}
+
+
+@pytest.mark.parametrize(
+    "sample, warned",
+    [
+        ("Juniper & Pine: Jo now clears $9k/mo working 3 hrs a day from her laptop.", True),
+        ("Juniper & Pine: our guide shows how beginners replace their paycheck.", True),
+        ("Juniper & Pine: Dana fired her boss after our course. Reply STOP to end.", True),
+        ("Juniper & Pine: the trail guide course is $300/mo for 12 months.", False),
+    ],
+)
+def test_round17_income_claims_are_possible_get_rich_quick(sample, warned):
+    found = at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2)
+    assert (found.get("RESTRICTED_CONTENT_POSSIBLE") == "warning") is warned
