@@ -84,6 +84,11 @@ HELDOUT22 = SET_DIR / "heldout22.yaml"
 HELDOUT23 = SET_DIR / "heldout23.yaml"
 DEV21 = SET_DIR / "dev21.yaml"  # tuned against in round 17
 DEV22 = SET_DIR / "dev22.yaml"  # tuned against in round 17
+# after round 17, each part by two authors at once; the held-out parts are never tuned against
+HELDOUT24 = SET_DIR / "heldout24.yaml"
+HELDOUT25 = SET_DIR / "heldout25.yaml"
+DEV23 = SET_DIR / "dev23.yaml"  # tuned against in round 18
+DEV24 = SET_DIR / "dev24.yaml"  # tuned against in round 18
 
 FIELDS = (
     "id",

@@ -32,6 +32,8 @@ from bench.preflight_set import (
     DEV20,
     DEV21,
     DEV22,
+    DEV23,
+    DEV24,
     FIELDS,
     HELDOUT,
     HELDOUT2,
@@ -55,6 +57,8 @@ from bench.preflight_set import (
     HELDOUT21,
     HELDOUT22,
     HELDOUT23,
+    HELDOUT24,
+    HELDOUT25,
     load_set,
 )
 
@@ -173,6 +177,10 @@ PATHS = {
     "heldout23": HELDOUT23,
     "dev21": DEV21,
     "dev22": DEV22,
+    "heldout24": HELDOUT24,
+    "heldout25": HELDOUT25,
+    "dev23": DEV23,
+    "dev24": DEV24,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
@@ -463,6 +471,10 @@ SEVENTH_ROUND = (
     "heldout23",
     "dev21",
     "dev22",
+    "heldout24",
+    "heldout25",
+    "dev23",
+    "dev24",
 )
 OUTSIDE_SET_TYPES = {
     "US_TOLL_FREE_REGISTRATION",
