@@ -128,6 +128,8 @@ def _in_a_name(text: str, found: re.Match) -> bool:
 def frequency(text: str) -> str | None:
     # a web address says nothing of frequency ("…/weekly-deals", "{portal}/p/daily-grind/terms")
     text = re.sub(r"(?i)\b(?:https?://|www\.)\S+|\S+\.[a-z]{2,}/\S*|\S+@\S+", " ", text)
+    # nor does a phone number ("call 816-555-0166 for help, reply STOP" is no "0166 … reply")
+    text = re.sub(r"\+?\d?[\s.-]?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b", " ", text)
     for pattern in FREQUENCY:
         for found in re.finditer(pattern, text, flags=re.IGNORECASE):
             if not _in_a_name(text, found):
@@ -253,6 +255,15 @@ IMPLIED = [
     r"(?:added|imported|uploaded|pulled|copied|synced|loaded|taken)\s+(?:\w+\s+){0,3}from\s+"
     r"(?:our|the|their)\s+(?:[\w-]+\s+){0,3}(?:system|database|records?|lists?|crm|files?|"
     r"spreadsheets?|software|pos|point[\s-]of[\s-]sale)\b",
+    # "we will send to the customers in our client register", "those numbers go into our
+    # customer database and we send them our promos", "so they are happy to get SMS"
+    r"(?:send|text|message)\w*\s+(?:\w+\s+)?(?:to\s+)?(?:all\s+)?(?:the\s+)?(?:customers|clients|members|"
+    r"patients|contacts|everyone|people)\s+(?:in|on|from)\s+our\s+(?:[\w-]+\s+){0,3}(?:register|"
+    r"diary|records?|database|crm|list|files?|address\s+book|contacts)\b",
+    r"(?:go|goes|are\s+(?:added|put|entered|saved|stored))\s+(?:in)?to\s+our\s+(?:[\w-]+\s+){0,2}"
+    r"(?:database|list|crm|system|records?)\s+and\s+(?:then\s+)?(?:we\s+)?(?:send|text|message)",
+    r"\bso\s+(?:they|customers|clients|members)\s+(?:\w+\s+){0,6}(?:happy|glad|willing|keen)\s+to\s+"
+    r"(?:get|receive)\s+(?:our\s+)?(?:sms|texts?|messages)",
     r"already\s+(?:part\s+of|on|in|enrolled\s+in|subscribed\s+to)\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}"
     r"(?:sms|text|texting|messaging|alerts?)\s+(?:list|program(?:me)?|club|service)",
 ]
@@ -513,6 +524,12 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
             # the US banks' model privacy notice (GLBA): "for nonaffiliates to market to you: Yes"
             or _search(r"\bfor\s+(?:our\s+)?(?:non-?)?affiliates\s+to\s+market\s+to\s+you\W{0,4}"
                        r"yes\b", clause)
+            or _search(r"\bfor\s+joint\s+marketing\s+with\s+(?:other\s+)?(?:financial\s+)?"
+                       r"(?:companies|institutions)\W{0,4}yes\b", clause)
+            # "our marketing partners include insurers, who may contact you"
+            or _search(rf"\b{_RECIPIENT}\s+(?:include|are|such\s+as)\s+[^.]{{0,80}}?,?\s+"
+                       r"(?:who|which|that)\s+(?:may|might|will|can|could)\s+(?:also\s+)?(?:contact|"
+                       r"text|message|call|send|reach|market)", clause)
             or _search(rf"(?:used|accessed|received|viewed|seen|reused)\s+(?:\w+\s+){{0,2}}by\s+"
                        rf"{_words(2)}{_RECIPIENT}\b", clause)
             or _search(rf"\b{_RECIPIENT}\s+{_words(4)}(?:access\s+to|receive|get|obtain)\s+"
@@ -569,7 +586,7 @@ _SERVICE = (
     r"membership|join|joining|enrol+|enrol+ment|book|booking|checkout|check\s+out|purchase|"
     r"order|use|using|access|continue|proceed|complete|completing|activate|participate|"
     r"application|apply|receive\s+(?:our|the)\s+(?:service|product|loan)|the\s+app|program|"
-    r"check[\s-]?in|reservation|request|rent|rental|lease|move[\s-]in)"
+    r"check[\s-]?in|reservation|request|rent|rental|lease|move[\s-]in|hold)"
 )
 SMS_REQUIRED_SURE = [
     # "To complete a booking, customers must … agree to texts" (the purpose not SMS itself)
@@ -581,7 +598,7 @@ SMS_REQUIRED_SURE = [
     # (the button's name may be quoted: "'Next' stays disabled until it is ticked"; not the
     # texts' own Join or Confirm button)
     r"(?:booking|checkout|check-out|check-in|order|purchase|registration|sign[\s-]?up|account|"
-    r"submit|pay|continue|next|proceed|finish|done|apply|register|book|reserve|plan|"
+    r"pay|continue|next|proceed|finish|done|apply|register|book|reserve|plan|"
     r"get\s+started|create\s+account)[\"”'’]?\s+(?:\w+\s+){0,4}(?:is|are|stays?|remains?)\s+"
     r"(?:disabled|greyed(?:\s+out)?|grayed(?:\s+out)?|grey|gray|inactive|blocked|locked|"
     r"unavailable)\s+until\s+(?:(?:\w+\s+){0,8}(?:box|checkbox|consent|opt[\s-]?in|sms|text)|"
@@ -591,6 +608,9 @@ SMS_REQUIRED_SURE = [
     r"required\s+to)\s+be\s+(?:ticked|checked|selected)\s+or\s+(?:[\w'’-]+\s+){0,5}(?:stays?|"
     r"remains?|is|won't|will\s+not|can't|cannot)\s+(?:disabled|greyed|grayed|grey|gray|inactive|"
     r"locked|unclickable|submit|send|go\s+through|work)",
+    # "all confirmations go out by text only" (not "by text only to those who opt in")
+    r"(?:go|goes|are\s+sent|come|comes)\s+(?:out\s+)?(?:by|via|through|over)\s+(?:sms|text)\s+only\b"
+    r"(?!\s+(?:to|for)\s+(?:those|people|customers|patients|members|users|guests|clients|anyone)\b)",
     # the texts the only channel: "the driver's updates only go by text"
     r"\bonly\s+(?:go|goes|come|comes|arrive|arrives|travel|travels)\s+(?:out\s+)?(?:by|via|"
     r"through|over)\s+(?:sms|text)",
@@ -702,9 +722,9 @@ SMS_REQUIRED_SURE += [
     # the service held until the SMS consent: "activation cannot be finished until a mobile
     # number is enrolled for alarm texts", "the order cannot be placed until this box is ticked"
     rf"(?:{_SERVICE}|activation|installation|setup|set-up)\w*\s+{_words(2)}(?:cannot|can\s+not|"
-    r"can't|can’t|won't|will\s+not)\s+be\s+"
+    r"can't|can’t|won't|will\s+not)\s+(?:be\s+"
     r"(?:finished|completed|placed|submitted|made|done|processed|confirmed|booked|activated|"
-    r"opened)\s+until\s+(?:(?:[\w'’-]+\s+){0,8}(?:enrolled|opted\s+in|signed\s+up|registered)\s+"
+    r"opened)|go\s+through|proceed|complete)\s+until\s+(?:(?:[\w'’-]+\s+){0,8}(?:enrolled|opted\s+in|signed\s+up|registered)\s+"
     rf"(?:for|in|to)\s+{_words(2)}{_SMS_ITSELF}|(?:this|the|that)\s+(?:sms\s+|text\s+|consent\s+)?"
     r"(?:box|checkbox|check-box|tick\s*box)\s+(?:is|has\s+been|gets)\s+(?:ticked|checked|selected))",
     # a button that unlocks only once the box is ticked (not the texts' own button)
@@ -807,6 +827,16 @@ _NO_OTHER_LOGIN = (
 )
 
 
+# A Submit button held until the box is ticked, or a form that will not send: on a form made
+# for the texts alone that is the texts' own button, so staff read it.
+_SUBMIT_HELD = (
+    r"(?:\bsubmit[\"”'’]?\s+(?:\w+\s+){0,4}(?:is|are|stays?|remains?)\s+(?:disabled|greyed(?:\s+out)?|"
+    r"grayed(?:\s+out)?|grey|gray|inactive|locked)|\bform\s+(?:won't|won’t|will\s+not|can't|"
+    r"cannot|doesn't|does\s+not)\s+(?:submit|send|go\s+through|be\s+submitted|be\s+sent))\s+until\s+"
+    r"(?:the|this|that|it)\b"
+)
+
+
 def sms_required(text: str) -> Reading | None:
     """SMS made a condition of the service (no other channel, no way around it)."""
     possible = None
@@ -830,6 +860,9 @@ def sms_required(text: str) -> Reading | None:
             found = _search(pattern, clause)
             if found:
                 return Reading(found.group(0), sure=True)
+        held = _search(_SUBMIT_HELD, clause)
+        if held and possible is None:
+            possible = held.group(0)
         cue = _search(_REQUIRE_CUE, clause)
         rest = re.sub(
             rf"(?i)(?:sign(?:ing)?\s+up|subscrib\w*|enrol+\w*|join\w*|register\w*|opt\w*\s+in)\s+"
@@ -976,7 +1009,8 @@ _BAD_VARIABLE = [
 # A generic variable word in capitals where a value belongs ("Hi NAME, … on DATE at TIME"),
 # read only in a sample not written in capitals throughout.
 _CAPS_VARIABLE = re.compile(
-    r"\b(?:NAME|FIRST|DATE|TIME|AMOUNT|LINK|URL|ADDRESS|LOCATION|BALANCE|TOTAL|PRICE)\b"
+    r"(?<![A-Z][\s-])\b(?:NAME|FIRST|DATE|TIME|AMOUNT|LINK|URL|ADDRESS|LOCATION|BALANCE|TOTAL|"
+    r"PRICE)\b(?![\s-][A-Z]{2,}\b)"  # not in a run of capitals: "PRICE DROP" is emphasis
 )
 
 

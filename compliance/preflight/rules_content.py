@@ -62,6 +62,8 @@ RESTRICTED = {
                                      # a trade signal by what it says: "entry at $[price],
                                      # target +35%"
                                      r"target\s+\+\s?\d+\s*%",
+                                     # payday pricing: "fee $15 per $100"
+                                     r"\$\d+\s+(?:fee\s+)?per\s+\$100\b",
                                      r"(?:entry|buy\s+zone|buy)\s+(?:at|@|zone|price)\s+"
                                      r"[^.]{0,30}?\b(?:target|take[\s-]profit|tp)\b",
                                      r"debt\s+collect\w*", r"collections?\s+agency",
@@ -112,6 +114,10 @@ RESTRICTED_POSSIBLE = {
                                      r"stock\s+(?:tips?|alerts?|picks?)",
                                      r"collections?\s+(?:team|department|account)",
                                      r"rebuild\s+your\s+credit",
+                                     # an advance paid back out of the next pay
+                                     r"repaid\s+(?:from|on|out\s+of|with)\s+(?:your\s+)?(?:next\s+)?"
+                                     r"(?:paycheck|payday|pay\s*check|pay\s+day|\[\w*pay\w*\]\s+"
+                                     r"(?:check|paycheck))",
                                      r"(?:boost|raise|improve)\s+your\s+(?:credit\s+)?score\s+"
                                      r"fast",
                                      r"(?:struggling\s+with|tired\s+of|drowning\s+in)\s+"

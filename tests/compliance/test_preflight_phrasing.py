@@ -2823,3 +2823,86 @@ def test_round17_rum_on_a_campaign_without_the_age_gate_warns():
 def test_round17_income_claims_are_possible_get_rich_quick(sample, warned):
     found = at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2)
     assert (found.get("RESTRICTED_CONTENT_POSSIBLE") == "warning") is warned
+
+
+# --- Round 18: dev23's and dev24's misses and blocks, in wordings of their own ------------------
+
+
+@pytest.mark.parametrize(
+    "extra, severity",
+    [
+        # a form's Submit may be the texts' own: staff read it
+        (" Submit stays disabled until the box is ticked.", "warning"),
+        (" The form won't submit until the box is ticked.", "warning"),
+        (" The texting checkbox is required to place a hold on a chair.", "error"),
+        (" The appointment request won't go through until the box is checked.", "error"),
+        (" All reminders go out by text only.", "error"),
+        (" Reminders go out by text only to patients who opt in.", None),
+    ],
+)
+def test_round18_what_the_form_waits_for(extra, severity):
+    # the dental opt-in without its own "texts are optional" sentence
+    text = dental_opt_in(extra=extra)[TFN_OPT_IN].replace(
+        " Texts are optional; patients may choose e-mail reminders instead.", ""
+    )
+    found = at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN)
+    required = {found.get("OPTIN_SMS_REQUIRED"), found.get("OPTIN_SMS_MAYBE_REQUIRED")} - {None}
+    assert required == ({severity} if severity else set())
+
+
+def test_round18_a_phone_number_is_no_frequency():
+    shown = "call 512-555-0199 for help, reply HELP anytime"
+    found = at(draft("tfn-dental", dental_opt_in(frequency=shown)), TFN_OPT_IN)
+    assert found.get("OPTIN_FREQUENCY") == "warning"
+
+
+@pytest.mark.parametrize(
+    "sample, flagged",
+    [
+        ("Juniper & Pine: PRICE DROP on all tents this weekend. Reply STOP to end.", False),
+        ("Juniper & Pine: your tent ships on DATE. Reply STOP to end.", True),
+    ],
+)
+def test_round18_capitals_for_emphasis_are_no_variable(sample, flagged):
+    found = at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2)
+    assert ("SAMPLE_PLACEHOLDER_FORMAT" in found) is flagged
+
+
+@pytest.mark.parametrize(
+    "opt_in",
+    [
+        "We text the customers in our client register about new offers.",
+        "Numbers go into our customer database and we send them our promos.",
+        "Customers give their number when they book, so they are happy to get SMS.",
+    ],
+)
+def test_round18_numbers_on_record_are_implied_consent(opt_in):
+    found = at(draft("sid-india", {SID_OPT_IN: opt_in}), SID_OPT_IN)
+    assert found.get("OPTIN_IMPLIED_CONSENT") == "error"
+
+
+@pytest.mark.parametrize(
+    "page, shares",
+    [
+        ("Reasons we can share: for joint marketing with other financial companies: Yes.", True),
+        ("Reasons we can share: for joint marketing with other financial companies: No.", False),
+        ("Our marketing partners include insurers and brokers, who may contact you.", True),
+    ],
+)
+def test_round18_joint_marketing_shares(page, shares):
+    found = at(draft("tfn-parcel", pages={"privacy": page}), "messagingUseCase.privacyPolicyUrl")
+    assert ("PRIVACY_POLICY_SHARES" in found) is shares
+
+
+@pytest.mark.parametrize(
+    "sample, rule",
+    [
+        ("Juniper & Pine: get $[Amount] today, fee $15 per $100.", "RESTRICTED_CONTENT"),
+        (
+            "Juniper & Pine: get $[Amount] today, repaid from your next paycheck.",
+            "RESTRICTED_CONTENT_POSSIBLE",
+        ),
+    ],
+)
+def test_round18_a_payday_advance_in_other_words(sample, rule):
+    assert rule in at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2)
