@@ -89,6 +89,11 @@ HELDOUT24 = SET_DIR / "heldout24.yaml"
 HELDOUT25 = SET_DIR / "heldout25.yaml"
 DEV23 = SET_DIR / "dev23.yaml"  # tuned against in round 18
 DEV24 = SET_DIR / "dev24.yaml"  # tuned against in round 18
+# after round 18, each part by two authors at once; the held-out parts are never tuned against
+HELDOUT26 = SET_DIR / "heldout26.yaml"
+HELDOUT27 = SET_DIR / "heldout27.yaml"
+DEV25 = SET_DIR / "dev25.yaml"  # tuned against in round 19
+DEV26 = SET_DIR / "dev26.yaml"  # tuned against in round 19
 
 FIELDS = (
     "id",

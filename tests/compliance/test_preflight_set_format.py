@@ -34,6 +34,8 @@ from bench.preflight_set import (
     DEV22,
     DEV23,
     DEV24,
+    DEV25,
+    DEV26,
     FIELDS,
     HELDOUT,
     HELDOUT2,
@@ -59,6 +61,8 @@ from bench.preflight_set import (
     HELDOUT23,
     HELDOUT24,
     HELDOUT25,
+    HELDOUT26,
+    HELDOUT27,
     load_set,
 )
 
@@ -181,6 +185,10 @@ PATHS = {
     "heldout25": HELDOUT25,
     "dev23": DEV23,
     "dev24": DEV24,
+    "heldout26": HELDOUT26,
+    "heldout27": HELDOUT27,
+    "dev25": DEV25,
+    "dev26": DEV26,
 }
 # the fifth round: parts written by hand, each by its own author (README.md, "Fifth round")
 FIFTH_ROUND = ("dev5", "dev6", "heldout5", "heldout7", "heldout8")
@@ -475,6 +483,10 @@ SEVENTH_ROUND = (
     "heldout25",
     "dev23",
     "dev24",
+    "heldout26",
+    "heldout27",
+    "dev25",
+    "dev26",
 )
 OUTSIDE_SET_TYPES = {
     "US_TOLL_FREE_REGISTRATION",
