@@ -35,7 +35,7 @@ def sentences(text: str) -> list[str]:
 
 def _words(n: int) -> str:
     """Up to n words in between."""
-    return rf"(?:[\w'’&/-]+[,:]?\s+){{0,{n}}}"
+    return rf"(?:\(?[\w'’&/-]+\)?[,:]?\s+){{0,{n}}}"
 
 
 # --- Frequency --------------------------------------------------------------------------------
@@ -262,6 +262,14 @@ IMPLIED = [
     r"diary|records?|database|crm|list|files?|address\s+book|contacts)\b",
     r"(?:go|goes|are\s+(?:added|put|entered|saved|stored))\s+(?:in)?to\s+our\s+(?:[\w-]+\s+){0,2}"
     r"(?:database|list|crm|system|records?)\s+and\s+(?:then\s+)?(?:we\s+)?(?:send|text|message)",
+    # "our SMS list is built from our customer database", "numbers are uploaded to the SMS
+    # system", "our lab system has the numbers of all patients … these numbers will receive"
+    r"(?:list|numbers|contacts)\s+(?:is|are|was|were)\s+(?:built|compiled|taken|drawn|made)\s+(?:up\s+)?"
+    r"from\s+(?:our|the)\b",
+    r"(?:uploaded|imported|added|loaded|synced|copied)\s+(?:in)?to\s+(?:the|our)\s+(?:sms|text|texting|"
+    r"messaging|bulk)\s+(?:system|platform|list|tool|software|portal)",
+    r"(?:these|those|all\s+(?:these|those|the|our))\s+(?:mobile\s+|phone\s+)?numbers\s+(?:will|would|are\s+"
+    r"going\s+to|then)\s+(?:\w+\s+)?(?:receive|get)\b",
     r"\bso\s+(?:they|customers|clients|members)\s+(?:\w+\s+){0,6}(?:happy|glad|willing|keen)\s+to\s+"
     r"(?:get|receive)\s+(?:our\s+)?(?:sms|texts?|messages)",
     r"already\s+(?:part\s+of|on|in|enrolled\s+in|subscribed\s+to)\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}"
@@ -493,7 +501,9 @@ def sharing(text: str, names: list[str] | tuple[str, ...] = ()) -> Reading | Non
         to_them = _search(_TO_THEM, clause)
         # "never shared, except with our marketing partners": the exception is the sharing
         exception = _search(rf"{_EXCEPTION}(?:with|to)?\s*{_words(2)}{_RECIPIENT}\b", clause)
-        if exception and _search(_SHARE_VERB, clause):
+        # ("used for sign-in only and are not shared with third parties" excepts nothing)
+        denied = exception and re.search(r"(?i)\b(?:not|never|no)\b|n['’]t\b", exception.group(0))
+        if exception and not denied and _search(_SHARE_VERB, clause):
             return Reading(exception.group(0), sure=True)
         positive = (
             _search(rf"\b{_SHARE_VERB}\b\s+{_words(14)}(?:with|to|within|among|across|between)\s+"
@@ -728,10 +738,11 @@ SMS_REQUIRED_SURE += [
     rf"(?:for|in|to)\s+{_words(2)}{_SMS_ITSELF}|(?:this|the|that)\s+(?:sms\s+|text\s+|consent\s+)?"
     r"(?:box|checkbox|check-box|tick\s*box)\s+(?:is|has\s+been|gets)\s+(?:ticked|checked|selected))",
     # a button that unlocks only once the box is ticked (not the texts' own button)
-    r"must\s+be\s+(?:checked|ticked|selected)\s+(?:before|for|so)\s+(?:the\s+)?[\"“'‘]?"
+    r"(?:must|has\s+to|have\s+to|needs\s+to|need\s+to)\s+be\s+(?:checked|ticked|selected)\s+(?:before|"
+    r"for|so)\s+(?:the\s+)?[\"“'‘]?"
     r"(?:(?!(?:the|join|confirm|subscribe|opt|yes|sign\s+me|text\s+me)\b)[\w-]+\s+){0,2}"
-    r"[\"”'’]?\s*(?:button|link)\s+(?:unlocks|activates|is\s+enabled|works|appears|becomes\s+"
-    r"(?:active|clickable|available))",
+    r"[\"”'’]?\s*(?:button|link)\s+(?:unlocks|activates|is\s+enabled|works|appears|turns\s+on|"
+    r"lights\s+up|goes\s+live|becomes\s+(?:active|clickable|available))",
     # "ticking the box is needed to open a plan" (the box of an SMS opt-in is the texts')
     r"(?:ticking|checking|selecting)\s+(?:the\s+|this\s+|that\s+|our\s+)?(?:(?:sms|text|texting|"
     r"consent)\s+)?(?:box|checkbox|check-box|tick\s*box)\s+(?:is|was|will\s+be)\s+(?:also\s+)?"

@@ -369,7 +369,7 @@ def _promotional(draft: Draft):
     "OTP_SAMPLES_CONSISTENT",
     severity="warning",
     families=ALL - {"brand"},
-    field_paths=("messageSamples.*",),
+    field_paths=("messageSamples.*", "use case category"),
     message="The use case is one-time passcodes but a sample is not a passcode message.",
     fix_hint="Passcode registrations may only send codes; register other messages separately.",
     source=sources.TFN_REJECTIONS,
@@ -379,8 +379,16 @@ def _otp(draft: Draft):
     if not path or category_key(draft.text(path)) not in OTP_CATEGORIES:
         return
     for sample_path, text in samples(draft):
-        if not OTP_WORDS.search(text):
-            yield Violation((sample_path,))
+        # a booking, order or promo code is not a passcode ("booking code [BookingCode]")
+        if not OTP_WORDS.search(_NOT_A_PASSCODE.sub(" ", text)):
+            # the sample or the chosen category is what must change
+            yield Violation((sample_path, path))
+
+
+_NOT_A_PASSCODE = re.compile(
+    r"(?i)\b(?:booking|order|confirmation|tracking|promo|discount|coupon|reference|ref|gift|"
+    r"voucher|referral|reservation|ticket)\s+(?:code|no\.?|number)\b|(?:बुकिंग|ऑर्डर)\s+कोड"
+)
 
 
 PASSCODE = re.compile(

@@ -2906,3 +2906,66 @@ def test_round18_joint_marketing_shares(page, shares):
 )
 def test_round18_a_payday_advance_in_other_words(sample, rule):
     assert rule in at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2)
+
+
+# --- Round 19: dev25's and dev26's misses and block, in wordings of their own -------------------
+
+
+@pytest.mark.parametrize(
+    "page, shares",
+    [
+        (
+            "We may share your contact details (your mobile number too) and order history "
+            "with our makers and trade partners.",
+            True,
+        ),
+        # "only" that excepts nothing: the clause denies the sharing
+        (
+            "Numbers are used for delivery updates only and are not shared with third parties.",
+            False,
+        ),
+    ],
+)
+def test_round19_words_in_brackets_and_a_denied_only(page, shares):
+    found = at(draft("tfn-parcel", pages={"privacy": page}), "messagingUseCase.privacyPolicyUrl")
+    assert ("PRIVACY_POLICY_SHARES" in found) is shares
+
+
+@pytest.mark.parametrize(
+    "opt_in",
+    [
+        "Our SMS list is built from our billing records and enquiry forms.",
+        "Numbers from past orders are uploaded to the SMS platform each week.",
+        "Our clinic system holds the numbers of all past patients; these numbers will receive "
+        "the camp alerts.",
+    ],
+)
+def test_round19_lists_built_from_records_are_implied_consent(opt_in):
+    found = at(draft("sid-india", {SID_OPT_IN: opt_in}), SID_OPT_IN)
+    assert found.get("OPTIN_IMPLIED_CONSENT") == "error"
+
+
+def test_round19_a_box_to_tick_before_the_pay_button_turns_on_is_forced():
+    extra = " The box has to be ticked before the Pay button turns on."
+    found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
+    assert found.get("OPTIN_SMS_REQUIRED") == "error"
+
+
+@pytest.mark.parametrize(
+    "sample, consistent",
+    [
+        ("Kirana Mart: your booking code is [BookingCode] for [Date].", False),
+        ("Kirana Mart: your login code is [Code]. It expires in 10 minutes.", True),
+    ],
+)
+def test_round19_a_booking_code_is_no_passcode(sample, consistent):
+    d = draft(
+        "sid-india",
+        {
+            "messagingUseCase.useCaseCategory": "One-time passcodes",
+            "messageSamples.messageSample1": sample,
+        },
+    )
+    # the finding names the category too: either may be what must change
+    found = at(d, "messagingUseCase.useCaseCategory")
+    assert ("OTP_SAMPLES_CONSISTENT" not in found) is consistent
