@@ -614,13 +614,21 @@ def test_the_dba_given_as_the_legal_name_on_toll_free():
     assert at(d, "companyInfo.companyName").get("LEGAL_NAME_IS_DBA") == "error"
 
 
-def test_a_sender_id_sharing_only_a_trade_word_is_not_tied_to_the_brand():
+@pytest.mark.parametrize(
+    "names, unrelated, tied",
+    [
+        (("Orchid Trails Travel Pte. Ltd.", "Orchid Trails"), "TRAVELSG", "ORCHID"),
+        # round 17: "trips" is a trade word too
+        (("PT Laut Biru Wisata", "Coral Cove Snorkel Trips"), "TRIPSERU", "CORALCOVE"),
+    ],
+)
+def test_a_sender_id_sharing_only_a_trade_word_is_not_tied_to_the_brand(names, unrelated, tied):
     path = "senderIdInfo.senderId"
-    names = ("Orchid Trails Travel Pte. Ltd.", "Orchid Trails")
-    unrelated = draft("sid-indonesia", {path: "TRAVELSG"}, brand_names=names)
-    assert at(unrelated, path).get("SENDER_ID_BRAND") == "warning"
-    tied = draft("sid-indonesia", {path: "ORCHID"}, brand_names=names)
-    assert "SENDER_ID_BRAND" not in at(tied, path)
+    found = at(draft("sid-indonesia", {path: unrelated}, brand_names=names), path)
+    assert found.get("SENDER_ID_BRAND") == "warning"
+    assert "SENDER_ID_BRAND" not in at(
+        draft("sid-indonesia", {path: tied}, brand_names=names), path
+    )
 
 
 def test_a_tax_id_from_another_country_warns():
@@ -2541,113 +2549,69 @@ def test_a_button_held_until_the_box_is_ticked_forces_consent(extra, forced):
     assert (found.get("OPTIN_SMS_REQUIRED") == "error") is forced
 
 
-# --- Round 15: dev16's miss and block, in wordings of their own ---------------------------------
+# --- Rounds 15 to 19: the misses and blocks of dev16 … dev26, in wordings of their own -----------
+# (docs/compliance.md, "heldout19 …, and round 15" and "heldout20 … heldout27 …, rounds 16 to 19")
+
+SID_OPT_IN = "messagingUseCase.optInDescription"
+NO_OPTIONAL_SENTENCE = " Texts are optional; patients may choose e-mail reminders instead."
 
 
 @pytest.mark.parametrize(
     "extra, forced",
     [
+        # nobody is made to
         (" No patient has to agree to text reminders to book a cleaning.", False),
         (" Nobody is required to sign up for texts to get an appointment.", False),
         (" None of our patients need to accept texts to be seen.", False),
         (" Every patient has to agree to text reminders to book a cleaning.", True),
-    ],
-)
-def test_round15_nobody_made_to_take_the_texts_forces_nothing(extra, forced):
-    found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
-    assert (found.get("OPTIN_SMS_REQUIRED") == "error") is forced
-
-
-@pytest.mark.parametrize(
-    "sample, restricted",
-    [
-        (
-            "Larkspur Dental: consolidate those high-interest store cards into one easy "
-            "payment with our partner plan. Reply STOP to end.",
-            True,
-        ),
-        (
-            "Larkspur Dental: we can consolidate $[amount] of credit card debt for you. "
-            "Reply STOP to end.",
-            True,
-        ),
-        (
-            "Larkspur Dental: we consolidated your two visits into one appointment on [date]. "
-            "Reply STOP to end.",
-            False,
-        ),
-    ],
-)
-def test_round15_debt_consolidation_said_by_what_it_does_is_prohibited(sample, restricted):
-    found = at(draft("tfn-dental", {SAMPLE2: sample}), SAMPLE2)
-    assert ("RESTRICTED_CONTENT" in found) is restricted
-
-
-# --- Round 15: dev18's misses and blocks, in wordings of their own ------------------------------
-
-SID_OPT_IN = "messagingUseCase.optInDescription"
-
-
-@pytest.mark.parametrize(
-    "gate, found",
-    [
-        ("", {"AGE_GATED_CONTENT": "error"}),
-        (" Only shoppers who confirm they are 21 or older can sign up.", {}),
-        (" The sign-up page asks for a date of birth first.", {}),
-        (" Customers of legal drinking age only.", {}),
-        # denied, it is no gate
-        (" We don't ask for a date of birth.", {"AGE_GATED_CONTENT": "error"}),
-    ],
-)
-def test_round15_alcohol_behind_a_described_age_gate_is_a_warning(gate, found):
-    d = draft(
-        "tfn-outfitters",
-        {
-            SAMPLE2: "Juniper & Pine Outfitters: " + "wine tasting on "
-            "[Date] at our Bend store. Reply STOP to end."
-        },
-    )
-    d = dataclasses.replace(d, values={**d.values, TFN_OPT_IN: d.values[TFN_OPT_IN] + gate})
-    results = at(d, SAMPLE2)
-    gated = {k: v for k, v in results.items() if k.startswith("AGE_GATED")}
-    expected = found or {"AGE_GATED_CONTENT_CHECK": "warning"}
-    assert gated == expected
-
-
-def test_round15_more_words_for_alcohol_and_tobacco():
-    for sample in (
-        "Juniper & Pine Outfitters: our taproom opens at noon on [Date]. Reply STOP to end.",
-        "Juniper & Pine Outfitters: new shisha flavours in the lounge. Reply STOP to end.",
-        "Juniper & Pine Outfitters: small-batch bourbon tasting on [Date]. Reply STOP to end.",
-    ):
-        assert "AGE_GATED_CONTENT" in at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2)
-
-
-@pytest.mark.parametrize(
-    "extra, forced",
-    [
+        (" Booking a cleaning never requires signing up for texts.", False),
+        # the service withheld from whoever declines
         (" The Book Visit button stays greyed out until it's ticked.", True),
         (" A chair can't be booked for anyone who won't accept the reminder texts.", True),
         (" Anyone who doesn't agree to texts can still book by phone.", False),
+        (" We don't book cleanings for patients who won't accept our reminder texts.", True),
+        (" We don't send texts to patients who don't want them.", False),
+        # what the form waits for
+        (" Ticking the box is required to open a patient account.", True),
+        (" Ticking the box is required to finish the SMS sign-up.", False),
+        (" The 'Confirm my plan' button stays greyed out until it is ticked.", True),
+        (" The booking cannot be completed until this box is ticked.", True),
+        (
+            " Activation cannot be finished until a mobile number is enrolled for reminder texts.",
+            True,
+        ),
+        (" The box must be ticked before the Book Now button unlocks.", True),
+        (" The box must be ticked before the Join button unlocks.", False),
+        (" The box has to be ticked before the Pay button turns on.", True),
+        (" There is no box to skip the texts.", True),
+        # texts part of the service or the agreement
+        (" Text reminders are a built-in part of every treatment plan.", True),
+        (" Text reminders are an optional part of every treatment plan.", False),
+        (" SMS consent is part of the Larkspur patient agreement.", True),
     ],
 )
-def test_round15_a_service_withheld_from_whoever_declines_is_forced(extra, forced):
+def test_later_rounds_sms_as_a_condition(extra, forced):
     found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
     assert (found.get("OPTIN_SMS_REQUIRED") == "error") is forced
 
 
 @pytest.mark.parametrize(
-    "sample",
+    "extra, severity",
     [
-        "Juniper & Pine Outfitters: Friday cards in the back room, $25 buy-in. Reply STOP to end.",
-        "Juniper & Pine Outfitters: trivia night! Top two teams split the pot. Reply STOP to end.",
+        # a form's Submit may be the texts' own: staff read it
+        (" Submit stays disabled until the box is ticked.", "warning"),
+        (" The form won't submit until the box is ticked.", "warning"),
+        (" The texting checkbox is required to place a hold on a chair.", "error"),
+        (" The appointment request won't go through until the box is checked.", "error"),
+        (" All reminders go out by text only.", "error"),
+        (" Reminders go out by text only to patients who opt in.", None),
     ],
 )
-def test_round15_a_game_for_a_pot_is_possible_gambling(sample):
-    assert (
-        at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2).get("RESTRICTED_CONTENT_POSSIBLE")
-        == "warning"
-    )
+def test_later_rounds_what_a_form_without_an_optional_sentence_waits_for(extra, severity):
+    text = dental_opt_in(extra=extra)[TFN_OPT_IN].replace(NO_OPTIONAL_SENTENCE, "")
+    found = at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN)
+    required = {found.get("OPTIN_SMS_REQUIRED"), found.get("OPTIN_SMS_MAYBE_REQUIRED")} - {None}
+    assert required == ({severity} if severity else set())
 
 
 @pytest.mark.parametrize(
@@ -2660,9 +2624,19 @@ def test_round15_a_game_for_a_pot_is_possible_gambling(sample):
             "Customers tick an unchecked box in the app; after that, updates go out automatically.",
             False,
         ),
+        ("We text the customers in our client register about new offers.", True),
+        ("Numbers go into our customer database and we send them our promos.", True),
+        ("Customers give their number when they book, so they are happy to get SMS.", True),
+        ("Our SMS list is built from our billing records and enquiry forms.", True),
+        ("Numbers from past orders are uploaded to the SMS platform each week.", True),
+        (
+            "Our clinic system holds the numbers of all past patients; these numbers will "
+            "receive the camp alerts.",
+            True,
+        ),
     ],
 )
-def test_round15_numbers_taken_from_records_are_implied_consent(opt_in, implied):
+def test_later_rounds_numbers_taken_from_records_are_implied_consent(opt_in, implied):
     found = at(draft("sid-india", {SID_OPT_IN: opt_in}), SID_OPT_IN)
     assert ("OPTIN_IMPLIED_CONSENT" in found) is implied
 
@@ -2678,27 +2652,24 @@ def test_round15_numbers_taken_from_records_are_implied_consent(opt_in, implied)
         ),
         ("Your phone number may be shared with our affiliated clinics.", True),
         ("Your phone number is never shared with our affiliated clinics.", False),
+        ("Reasons we can share: for joint marketing with other financial companies: Yes.", True),
+        ("Reasons we can share: for joint marketing with other financial companies: No.", False),
+        ("Our marketing partners include insurers and brokers, who may contact you.", True),
+        (
+            "We may share your contact details (your mobile number too) and order history "
+            "with our makers and trade partners.",
+            True,
+        ),
+        # "only" that excepts nothing: the clause denies the sharing
+        (
+            "Numbers are used for delivery updates only and are not shared with third parties.",
+            False,
+        ),
     ],
 )
-def test_round15_recipients_further_along_a_list_or_affiliated_practices_share(page, shares):
+def test_later_rounds_privacy_pages_that_share(page, shares):
     found = at(draft("tfn-parcel", pages={"privacy": page}), "messagingUseCase.privacyPolicyUrl")
     assert ("PRIVACY_POLICY_SHARES" in found) is shares
-
-
-# --- Round 16: dev19's and dev20's misses and block, in wordings of their own -------------------
-
-
-@pytest.mark.parametrize(
-    "sample, named",
-    [
-        ("Our new candles smell like juniper, cedar and smoke. Reply STOP to end.", False),
-        ("Our Juniper crew restocked the tents. Reply STOP to end.", True),
-        ("juniper: tents are restocked. reply stop to end.", True),  # all lower case
-    ],
-)
-def test_round16_a_brands_first_word_alone_names_it_only_as_a_name(sample, named):
-    found = at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2)
-    assert ("SAMPLE_BRAND_EACH" not in found) is named
 
 
 @pytest.mark.parametrize(
@@ -2720,235 +2691,175 @@ def test_round16_a_brands_first_word_alone_names_it_only_as_a_name(sample, named
         (" Your number is never passed to the lab, so it can't text you.", None),
     ],
 )
-def test_round16_a_number_passed_on_to_someone_who_then_texts_is_shared(extra, found):
+def test_later_rounds_a_number_passed_on_to_someone_who_then_texts_is_shared(extra, found):
     rules = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
     shared = {r for r in rules if r.startswith("OPTIN_THIRD_PARTY")}
     assert shared == ({found} if found else set())
 
 
-def test_round16_more_names_for_drinks_on_a_campaign_without_the_age_gate():
-    for sample in (
-        "Cobalt Fitness: bottomless mimosas at the Sunday social. Reply STOP to opt out.",
-        "Cobalt Fitness: post-race margaritas on the patio on [Date]. Reply STOP to opt out.",
-    ):
-        d = draft("campaign-fitness", {SAMPLE2: sample, "campaignUseCase.ageGated": "No"})
-        assert at(d, "campaignUseCase.ageGated") == {"AGE_GATED_ATTRIBUTE": "warning"}
-
-
 @pytest.mark.parametrize(
-    "extra, forced",
+    "case, sample, rule, expected",
     [
-        (" Ticking the box is required to open a patient account.", True),
-        (" The 'Confirm my plan' button stays greyed out until it is ticked.", True),
-        (" Ticking the box is required to finish the SMS sign-up.", False),
-        (" Booking a cleaning never requires signing up for texts.", False),
-    ],
-)
-def test_round16_a_box_needed_for_the_service_is_forced(extra, forced):
-    found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
-    assert (found.get("OPTIN_SMS_REQUIRED") == "error") is forced
-
-
-@pytest.mark.parametrize(
-    "sample, restricted",
-    [
+        # debt consolidation said by what it does
         (
+            "tfn-dental",
+            "Larkspur Dental: consolidate those high-interest store cards into one easy "
+            "payment with our partner plan. Reply STOP to end.",
+            "RESTRICTED_CONTENT",
+            "error",
+        ),
+        (
+            "tfn-dental",
+            "Larkspur Dental: we can consolidate $[amount] of credit card debt for you. "
+            "Reply STOP to end.",
+            "RESTRICTED_CONTENT",
+            "error",
+        ),
+        (
+            "tfn-dental",
+            "Larkspur Dental: we consolidated your two visits into one appointment on [date]. "
+            "Reply STOP to end.",
+            "RESTRICTED_CONTENT",
+            None,
+        ),
+        # a game for a pot
+        (
+            "tfn-outfitters",
+            "Juniper & Pine Outfitters: Friday cards in the back room, $25 buy-in. Reply STOP.",
+            "RESTRICTED_CONTENT_POSSIBLE",
+            "warning",
+        ),
+        (
+            "tfn-outfitters",
+            "Juniper & Pine Outfitters: trivia night! Top two teams split the pot. Reply STOP.",
+            "RESTRICTED_CONTENT_POSSIBLE",
+            "warning",
+        ),
+        # a trade signal
+        (
+            "tfn-outfitters",
             "Juniper & Pine: desk call, [coin] entry at $[price], target +40% by Friday.",
-            True,
+            "RESTRICTED_CONTENT",
+            "error",
         ),
-        ("Juniper & Pine Outfitters: your order to buy at $[price] was filled.", False),
-    ],
-)
-def test_round16_a_trade_signal_is_prohibited(sample, restricted):
-    found = at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2)
-    assert ("RESTRICTED_CONTENT" in found) is restricted
-
-
-def test_round16_paper_delivery_is_no_frequency():
-    shown = "customers who skip texts get paper delivery notes"
-    found = at(draft("tfn-dental", dental_opt_in(frequency=shown)), TFN_OPT_IN)
-    assert found.get("OPTIN_FREQUENCY") == "warning"
-
-
-# --- Round 17: dev21's and dev22's misses, in wordings of their own ------------------------------
-
-
-@pytest.mark.parametrize(
-    "extra, forced",
-    [
-        (" We don't book cleanings for patients who won't accept our reminder texts.", True),
-        (" There is no box to skip the texts.", True),
-        (" Text reminders are a built-in part of every treatment plan.", True),
-        (" SMS consent is part of the Larkspur patient agreement.", True),
-        (" The booking cannot be completed until this box is ticked.", True),
         (
-            " Activation cannot be finished until a mobile number is enrolled for reminder texts.",
-            True,
+            "tfn-outfitters",
+            "Juniper & Pine Outfitters: your order to buy at $[price] was filled.",
+            "RESTRICTED_CONTENT",
+            None,
         ),
-        (" The box must be ticked before the Book Now button unlocks.", True),
-        (" Text reminders are an optional part of every treatment plan.", False),
-        (" The box must be ticked before the Join button unlocks.", False),
-        (" We don't send texts to patients who don't want them.", False),
-    ],
-)
-def test_round17_more_ways_the_service_waits_for_the_texts(extra, forced):
-    found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
-    assert (found.get("OPTIN_SMS_REQUIRED") == "error") is forced
-
-
-def test_round17_a_sender_id_sharing_only_trips_with_the_brand_is_not_tied_to_it():
-    path = "senderIdInfo.senderId"
-    names = ("PT Laut Biru Wisata", "Coral Cove Snorkel Trips")
-    unrelated = draft("sid-indonesia", {path: "TRIPSERU"}, brand_names=names)
-    assert at(unrelated, path).get("SENDER_ID_BRAND") == "warning"
-    tied = draft("sid-indonesia", {path: "CORALCOVE"}, brand_names=names)
-    assert "SENDER_ID_BRAND" not in at(tied, path)
-
-
-def test_round17_rum_on_a_campaign_without_the_age_gate_warns():
-    sample = "Cobalt Fitness: your first rum punch at the beach social is on us. Reply STOP to end."
-    d = draft("campaign-fitness", {SAMPLE2: sample, "campaignUseCase.ageGated": "No"})
-    assert at(d, "campaignUseCase.ageGated") == {"AGE_GATED_ATTRIBUTE": "warning"}
-
-
-@pytest.mark.parametrize(
-    "sample, warned",
-    [
-        ("Juniper & Pine: Jo now clears $9k/mo working 3 hrs a day from her laptop.", True),
-        ("Juniper & Pine: our guide shows how beginners replace their paycheck.", True),
-        ("Juniper & Pine: Dana fired her boss after our course. Reply STOP to end.", True),
-        ("Juniper & Pine: the trail guide course is $300/mo for 12 months.", False),
-    ],
-)
-def test_round17_income_claims_are_possible_get_rich_quick(sample, warned):
-    found = at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2)
-    assert (found.get("RESTRICTED_CONTENT_POSSIBLE") == "warning") is warned
-
-
-# --- Round 18: dev23's and dev24's misses and blocks, in wordings of their own ------------------
-
-
-@pytest.mark.parametrize(
-    "extra, severity",
-    [
-        # a form's Submit may be the texts' own: staff read it
-        (" Submit stays disabled until the box is ticked.", "warning"),
-        (" The form won't submit until the box is ticked.", "warning"),
-        (" The texting checkbox is required to place a hold on a chair.", "error"),
-        (" The appointment request won't go through until the box is checked.", "error"),
-        (" All reminders go out by text only.", "error"),
-        (" Reminders go out by text only to patients who opt in.", None),
-    ],
-)
-def test_round18_what_the_form_waits_for(extra, severity):
-    # the dental opt-in without its own "texts are optional" sentence
-    text = dental_opt_in(extra=extra)[TFN_OPT_IN].replace(
-        " Texts are optional; patients may choose e-mail reminders instead.", ""
-    )
-    found = at(draft("tfn-dental", {TFN_OPT_IN: text}), TFN_OPT_IN)
-    required = {found.get("OPTIN_SMS_REQUIRED"), found.get("OPTIN_SMS_MAYBE_REQUIRED")} - {None}
-    assert required == ({severity} if severity else set())
-
-
-def test_round18_a_phone_number_is_no_frequency():
-    shown = "call 512-555-0199 for help, reply HELP anytime"
-    found = at(draft("tfn-dental", dental_opt_in(frequency=shown)), TFN_OPT_IN)
-    assert found.get("OPTIN_FREQUENCY") == "warning"
-
-
-@pytest.mark.parametrize(
-    "sample, flagged",
-    [
-        ("Juniper & Pine: PRICE DROP on all tents this weekend. Reply STOP to end.", False),
-        ("Juniper & Pine: your tent ships on DATE. Reply STOP to end.", True),
-    ],
-)
-def test_round18_capitals_for_emphasis_are_no_variable(sample, flagged):
-    found = at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2)
-    assert ("SAMPLE_PLACEHOLDER_FORMAT" in found) is flagged
-
-
-@pytest.mark.parametrize(
-    "opt_in",
-    [
-        "We text the customers in our client register about new offers.",
-        "Numbers go into our customer database and we send them our promos.",
-        "Customers give their number when they book, so they are happy to get SMS.",
-    ],
-)
-def test_round18_numbers_on_record_are_implied_consent(opt_in):
-    found = at(draft("sid-india", {SID_OPT_IN: opt_in}), SID_OPT_IN)
-    assert found.get("OPTIN_IMPLIED_CONSENT") == "error"
-
-
-@pytest.mark.parametrize(
-    "page, shares",
-    [
-        ("Reasons we can share: for joint marketing with other financial companies: Yes.", True),
-        ("Reasons we can share: for joint marketing with other financial companies: No.", False),
-        ("Our marketing partners include insurers and brokers, who may contact you.", True),
-    ],
-)
-def test_round18_joint_marketing_shares(page, shares):
-    found = at(draft("tfn-parcel", pages={"privacy": page}), "messagingUseCase.privacyPolicyUrl")
-    assert ("PRIVACY_POLICY_SHARES" in found) is shares
-
-
-@pytest.mark.parametrize(
-    "sample, rule",
-    [
-        ("Juniper & Pine: get $[Amount] today, fee $15 per $100.", "RESTRICTED_CONTENT"),
+        # income claims
         (
+            "tfn-outfitters",
+            "Juniper & Pine: Jo now clears $9k/mo working 3 hrs a day from her laptop.",
+            "RESTRICTED_CONTENT_POSSIBLE",
+            "warning",
+        ),
+        (
+            "tfn-outfitters",
+            "Juniper & Pine: our guide shows how beginners replace their paycheck.",
+            "RESTRICTED_CONTENT_POSSIBLE",
+            "warning",
+        ),
+        (
+            "tfn-outfitters",
+            "Juniper & Pine: Dana fired her boss after our course. Reply STOP to end.",
+            "RESTRICTED_CONTENT_POSSIBLE",
+            "warning",
+        ),
+        (
+            "tfn-outfitters",
+            "Juniper & Pine: the trail guide course is $300/mo for 12 months.",
+            "RESTRICTED_CONTENT_POSSIBLE",
+            None,
+        ),
+        # a payday advance
+        (
+            "tfn-outfitters",
+            "Juniper & Pine: get $[Amount] today, fee $15 per $100.",
+            "RESTRICTED_CONTENT",
+            "error",
+        ),
+        (
+            "tfn-outfitters",
             "Juniper & Pine: get $[Amount] today, repaid from your next paycheck.",
             "RESTRICTED_CONTENT_POSSIBLE",
+            "warning",
         ),
     ],
 )
-def test_round18_a_payday_advance_in_other_words(sample, rule):
-    assert rule in at(draft("tfn-outfitters", {SAMPLE2: sample}), SAMPLE2)
-
-
-# --- Round 19: dev25's and dev26's misses and block, in wordings of their own -------------------
+def test_later_rounds_prohibited_content_by_what_it_says(case, sample, rule, expected):
+    assert at(draft(case, {SAMPLE2: sample}), SAMPLE2).get(rule) == expected
 
 
 @pytest.mark.parametrize(
-    "page, shares",
+    "gate, found",
     [
-        (
-            "We may share your contact details (your mobile number too) and order history "
-            "with our makers and trade partners.",
-            True,
-        ),
-        # "only" that excepts nothing: the clause denies the sharing
-        (
-            "Numbers are used for delivery updates only and are not shared with third parties.",
-            False,
-        ),
+        ("", {"AGE_GATED_CONTENT": "error"}),
+        (" Only shoppers who confirm they are 21 or older can sign up.", {}),
+        (" The sign-up page asks for a date of birth first.", {}),
+        (" Customers of legal drinking age only.", {}),
+        # denied, it is no gate
+        (" We don't ask for a date of birth.", {"AGE_GATED_CONTENT": "error"}),
     ],
 )
-def test_round19_words_in_brackets_and_a_denied_only(page, shares):
-    found = at(draft("tfn-parcel", pages={"privacy": page}), "messagingUseCase.privacyPolicyUrl")
-    assert ("PRIVACY_POLICY_SHARES" in found) is shares
+def test_later_rounds_alcohol_behind_a_described_age_gate_is_a_warning(gate, found):
+    sample = "Juniper & Pine Outfitters: wine tasting on [Date] at our Bend store. Reply STOP."
+    d = draft("tfn-outfitters", {SAMPLE2: sample})
+    d = dataclasses.replace(d, values={**d.values, TFN_OPT_IN: d.values[TFN_OPT_IN] + gate})
+    gated = {k: v for k, v in at(d, SAMPLE2).items() if k.startswith("AGE_GATED")}
+    assert gated == (found or {"AGE_GATED_CONTENT_CHECK": "warning"})
 
 
 @pytest.mark.parametrize(
-    "opt_in",
+    "case, sample",
     [
-        "Our SMS list is built from our billing records and enquiry forms.",
-        "Numbers from past orders are uploaded to the SMS platform each week.",
-        "Our clinic system holds the numbers of all past patients; these numbers will receive "
-        "the camp alerts.",
+        ("tfn-outfitters", "Juniper & Pine Outfitters: our taproom opens at noon on [Date]."),
+        ("tfn-outfitters", "Juniper & Pine Outfitters: new shisha flavours in the lounge."),
+        ("tfn-outfitters", "Juniper & Pine Outfitters: small-batch bourbon tasting on [Date]."),
+        ("campaign-fitness", "Cobalt Fitness: bottomless mimosas at the Sunday social."),
+        ("campaign-fitness", "Cobalt Fitness: post-race margaritas on the patio on [Date]."),
+        ("campaign-fitness", "Cobalt Fitness: your first rum punch at the beach social is on us."),
     ],
 )
-def test_round19_lists_built_from_records_are_implied_consent(opt_in):
-    found = at(draft("sid-india", {SID_OPT_IN: opt_in}), SID_OPT_IN)
-    assert found.get("OPTIN_IMPLIED_CONSENT") == "error"
+def test_later_rounds_more_words_for_alcohol_and_tobacco(case, sample):
+    values = {SAMPLE2: sample + " Reply STOP to end."}
+    if case == "campaign-fitness":
+        values["campaignUseCase.ageGated"] = "No"
+        found = at(draft(case, values), "campaignUseCase.ageGated")
+        assert found == {"AGE_GATED_ATTRIBUTE": "warning"}
+    else:
+        assert "AGE_GATED_CONTENT" in at(draft(case, values), SAMPLE2)
 
 
-def test_round19_a_box_to_tick_before_the_pay_button_turns_on_is_forced():
-    extra = " The box has to be ticked before the Pay button turns on."
-    found = at(draft("tfn-dental", dental_opt_in(extra=extra)), TFN_OPT_IN)
-    assert found.get("OPTIN_SMS_REQUIRED") == "error"
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "customers who skip texts get paper delivery notes",
+        "call 512-555-0199 for help, reply HELP anytime",
+    ],
+)
+def test_later_rounds_no_frequency_read_into_other_words(shown):
+    found = at(draft("tfn-dental", dental_opt_in(frequency=shown)), TFN_OPT_IN)
+    assert found.get("OPTIN_FREQUENCY") == "warning"
+
+
+@pytest.mark.parametrize(
+    "sample, rule, flagged",
+    [
+        # a brand's first word alone names it only when written as a name
+        ("Our new candles smell like juniper, cedar and smoke.", "SAMPLE_BRAND_EACH", True),
+        ("Our Juniper crew restocked the tents.", "SAMPLE_BRAND_EACH", False),
+        ("juniper: tents are restocked. reply stop to end", "SAMPLE_BRAND_EACH", False),
+        # capitals in a run are emphasis, not a variable
+        ("Juniper & Pine: PRICE DROP on all tents.", "SAMPLE_PLACEHOLDER_FORMAT", False),
+        ("Juniper & Pine: your tent ships on DATE.", "SAMPLE_PLACEHOLDER_FORMAT", True),
+    ],
+)
+def test_later_rounds_brand_words_and_capitals_in_samples(sample, rule, flagged):
+    text = sample if sample.islower() else sample + " Reply STOP to end."
+    found = at(draft("tfn-outfitters", {SAMPLE2: text}), SAMPLE2)
+    assert (rule in found) is flagged
 
 
 @pytest.mark.parametrize(
@@ -2958,7 +2869,7 @@ def test_round19_a_box_to_tick_before_the_pay_button_turns_on_is_forced():
         ("Kirana Mart: your login code is [Code]. It expires in 10 minutes.", True),
     ],
 )
-def test_round19_a_booking_code_is_no_passcode(sample, consistent):
+def test_later_rounds_a_booking_code_is_no_passcode(sample, consistent):
     d = draft(
         "sid-india",
         {
