@@ -9,11 +9,11 @@ Two labelled sets:
   share of defective registrations on which the expected rule reports a finding;
   wrongly_flagged: share of compliant ones with at least one error (the findings that block
   submission); wrongly_warned: share with any finding at all.
-- `dev` … `dev15`, `heldout` … `heldout5`, `heldout7` … `heldout18` and `whole` (all of them
+- `dev` … `dev26`, `heldout` … `heldout5`, `heldout7` … `heldout27` and `whole` (all of them
   together): tests/compliance/preflight_set/ (dev2/heldout2, dev3/heldout3 and dev4/heldout4: a
   second, third and fourth set; dev5, dev6 (written as "heldout6"), dev7, heldout5, heldout7
-  and heldout8: parts written by hand, each by its own author; dev8, heldout9 … heldout16, dev10
-  … dev15: each by two authors at once; every set with its own tenants and wording), written
+  and heldout8: parts written by hand, each by its own author; dev8, heldout9 … heldout27, dev10
+  … dev26: each by two authors at once; every set with its own tenants and wording), written
   from the reference documents by someone who had not read the rules, each registration complete and
   labelled compliant or with one documented defect at one field. caught: share of defective
   registrations with at least one finding (error or warning) at the labelled field, or anywhere
@@ -162,7 +162,7 @@ def set_draft(item: dict):
 
 def load_set(part: str, portal: str = SET_PORTAL, folder: Path | None = None) -> list[dict]:
     """The registrations of one part ("dev", "heldout", "dev2", "heldout2", "dev3", "heldout3",
-    "dev4", "heldout4", "dev5" … "dev15", "heldout5", "heldout7" … "heldout18") of the labelled
+    "dev4", "heldout4", "dev5" … "dev26", "heldout5", "heldout7" … "heldout27") of the labelled
     set, as {"id", "label", "defect", "draft"}; [] while the set is not in this tree."""
     path = (folder or SET_DIR) / f"{part}.yaml"
     if not path.exists():

@@ -120,8 +120,8 @@ def _subst(obj: Any, portal: str) -> Any:
 
 
 def load_set(path: str | Path, portal: str = "https://portal.example") -> list[dict]:
-    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev15, heldout5,
-    heldout7 … heldout18) into plain dicts."""
+    """Read one part of the set (dev, heldout, …, dev4, heldout4, dev5 … dev26, heldout5,
+    heldout7 … heldout27) into plain dicts."""
     import yaml
 
     with open(path, encoding="utf-8") as fh:
