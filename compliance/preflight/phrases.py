@@ -466,6 +466,13 @@ _TO_THEM = (
 )
 
 
+# Whom data handed "to" does not leave the sender for: the person, the sender, its own people.
+_NOT_THE_SENDERS_OWN = (
+    r"(?!(?:you|us|them\s+only|our\s+(?:own\s+)?(?:team|staff|office|front\s+desk|technicians?|"
+    r"drivers?|dispatch\w*|stylists?|employees|crew|coordinators?|agents?))\b)"
+)
+
+
 # The person's data handed to anyone but the person and the sender's own people, whoever they are
 # ("we pass guests' contact details to the host"): not sure enough to block, a warning to read.
 _HANDED_ON = (
@@ -473,8 +480,7 @@ _HANDED_ON = (
     r"transfer\w*|releas\w*)\s+(?:(?!us\b)\w+\s+){0,3}(?:your|their|the|customers?['’]?|"
     r"guests?['’]?|members?['’]?|clients?['’]?|patients?['’]?|renters?['’]?|parents?['’]?)\s+"
     rf"(?:[\w-]+\s+){{0,2}}{_DATA_NOUN}\s+"
-    r"(?:(?:along|on|over|onward|also)\s+)?(?:to|with)\s+(?!(?:you|us|them\s+only|our\s+(?:own\s+)?(?:team|staff|office|front\s+desk|"
-    r"technicians?|drivers?|dispatch\w*|stylists?|employees|crew|coordinators?|agents?))\b)\w+"
+    r"(?:(?:along|on|over|onward|also)\s+)?(?:to|with)\s+" + _NOT_THE_SENDERS_OWN + r"\w+"
 )
 
 
@@ -482,9 +488,9 @@ _HANDED_ON = (
 _HANDED_ON_PASSIVE = (
     rf"\b{_DATA_NOUN}\s+(?:\w+\s+){{0,2}}(?:is|are|may\s+be|will\s+be|can\s+be|might\s+be|gets?|"
     r"could\s+be)\s+(?:also\s+)?(?:passed|given|handed|forwarded|sent|provided|released|disclosed|"
-    r"shared|transferred)\s+(?:(?:along|on|over|onward)\s+)?(?:to|with)\s+(?!(?:you|us|them\s+only|"
-    r"our\s+(?:own\s+)?(?:team|staff|office|front\s+desk|technicians?|drivers?|dispatch\w*|"
-    r"stylists?|employees|crew|coordinators?|agents?))\b)\w+"
+    r"shared|transferred)\s+(?:(?:along|on|over|onward)\s+)?(?:to|with)\s+"
+    + _NOT_THE_SENDERS_OWN
+    + r"\w+"
 )
 # Whoever received it then contacts the person: "… so they can text you about the night".
 _THEY_CONTACT_YOU = (

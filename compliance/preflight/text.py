@@ -21,11 +21,15 @@ _LEGAL_SUFFIXES = {
 _SAME_WORD = {"saint": "st", "mount": "mt", "fort": "ft"}
 
 
+def _fold(text: str) -> str:
+    """The text without accents, "&" written "and" ("Café & Co" is "Cafe  and  Co")."""
+    folded = unicodedata.normalize("NFKD", text.replace("&", " and "))
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
 def _words(text: str) -> list[str]:
     """Lower-case words without accents ("Café Lumière" is "cafe lumiere")."""
-    folded = unicodedata.normalize("NFKD", text.lower().replace("&", " and "))
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return [_SAME_WORD.get(w, w) for w in re.findall(r"[a-z0-9]+", folded)]
+    return [_SAME_WORD.get(w, w) for w in re.findall(r"[a-z0-9]+", _fold(text.lower()))]
 
 
 def brand_core(name: str) -> str:
@@ -141,11 +145,9 @@ def _as_a_name(text: str, form: str, core: str) -> bool:
     the whole text is in lower case."""
     if form == core or " " in form or not re.search(r"[A-Z]", text):
         return True
-    folded = unicodedata.normalize("NFKD", text.replace("&", " and "))
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return any(
         found.group(0)[0].isupper()
-        for found in re.finditer(rf"(?i)(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])", folded)
+        for found in re.finditer(rf"(?i)(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])", _fold(text))
     )
 
 
